@@ -136,3 +136,12 @@ func ClampRisk(r float64) float64 {
 	}
 	return r
 }
+
+// Rewriter is implemented by scanners that may return Sanitized text that
+// differs from their input (redaction, removal of invisible characters).
+// The pipeline runs rewriters one after another, in configuration order,
+// each on the previous one's output, before the detectors, which then run
+// concurrently on the sanitized text.
+type Rewriter interface {
+	Rewrites() bool
+}

@@ -1,0 +1,283 @@
+// Package config defines llmshield's configuration file: which scanners run
+// on prompts and on outputs, with which parameters, and the pipeline's
+// limits. Loading goes in three steps: decode (strict: unknown keys are
+// errors), validate (errors name the key), then compile (done by the
+// llmshield package, which turns a Config into a Shield).
+package config
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/llmshield/llmshield/scanner"
+)
+
+//go:embed default.yaml
+var defaultYAML []byte
+
+// DefaultYAML returns the embedded default configuration file.
+func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
+
+// Config is a whole llmshield configuration.
+type Config struct {
+	// FailFast stops scanning as soon as one scanner flags the text.
+	FailFast bool `yaml:"fail_fast"`
+	// FailOpen lets text through when a scanner errors. The default (false)
+	// fails closed: a scanner error makes the verdict invalid.
+	FailOpen bool `yaml:"fail_open"`
+	// ScannerTimeout bounds each scanner's run. Default 10s.
+	ScannerTimeout time.Duration `yaml:"scanner_timeout"`
+	// Cache is the default result cache for scanners that can be cached and
+	// do not configure their own: a preset name or explicit settings.
+	Cache Cache `yaml:"cache"`
+	// Models configures where models come from.
+	Models Models `yaml:"models"`
+	// InputScanners run on prompts, OutputScanners on responses, in this order.
+	InputScanners  []Scanner `yaml:"input_scanners"`
+	OutputScanners []Scanner `yaml:"output_scanners"`
+	// Server configures `llmshield serve`.
+	Server Server `yaml:"server"`
+}
+
+// Models configures the model registry.
+type Models struct {
+	// Dir is the model cache directory. Default: $LLMSHIELD_MODEL_DIR, else
+	// $XDG_CACHE_HOME/llmshield/models, else ~/.cache/llmshield/models.
+	Dir string `yaml:"dir"`
+	// Registry is an extra registry.json whose entries add to (and override)
+	// the built-in ones.
+	Registry string `yaml:"registry"`
+	// Offline never touches the network; missing models are errors.
+	Offline bool `yaml:"offline"`
+	// Backend selects the inference backend: auto (default), ort or purego.
+	Backend string `yaml:"backend"`
+	// Threads is the number of intra-op threads per model (0: backend default).
+	Threads int `yaml:"threads"`
+	// Preload loads every configured model at start-up instead of on first use.
+	Preload bool `yaml:"preload"`
+}
+
+// Scanner is one entry of input_scanners or output_scanners.
+type Scanner struct {
+	// Type is the scanner's name, snake_case ("prompt_injection"); LLM Guard's
+	// CamelCase names ("PromptInjection") are accepted too.
+	Type string `yaml:"type"`
+	// Name distinguishes two entries of the same type in reports. Default: Type.
+	Name string `yaml:"name"`
+	// Disabled skips the entry.
+	Disabled bool `yaml:"disabled"`
+	// Timeout overrides the pipeline's scanner_timeout for this scanner.
+	Timeout time.Duration `yaml:"timeout"`
+	// Params are the scanner's own parameters, decoded strictly by the scanner.
+	Params yaml.Node `yaml:"params"`
+}
+
+// Cache is a cache preset name or explicit settings.
+type Cache struct {
+	scanner.CacheSettings
+	// Preset is the preset name the settings came from, if any.
+	Preset string
+}
+
+// UnmarshalYAML accepts a preset name ("production") or a mapping.
+func (c *Cache) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		s, err := scanner.CachePreset(n.Value)
+		if err != nil {
+			return err
+		}
+		*c = Cache{CacheSettings: s, Preset: n.Value}
+		return nil
+	}
+	var s scanner.CacheSettings
+	if err := strictDecode(n, &s); err != nil {
+		return err
+	}
+	*c = Cache{CacheSettings: s}
+	return nil
+}
+
+// Default returns the embedded default configuration.
+func Default() (*Config, error) {
+	c, err := Parse(defaultYAML)
+	if err != nil {
+		return nil, fmt.Errorf("embedded default config: %w", err)
+	}
+	return c, nil
+}
+
+// Load reads and validates a configuration file.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	c, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Parse decodes and validates a configuration. ${VAR} and ${VAR:default}
+// are replaced by environment variables before decoding. Unknown keys are
+// errors.
+func Parse(b []byte) (*Config, error) {
+	b, err := interpolate(b, os.LookupEnv)
+	if err != nil {
+		return nil, err
+	}
+	c := &Config{}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("config is empty")
+		}
+		return nil, fmt.Errorf("decode config: %w", err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, errors.New("config holds more than one YAML document")
+	}
+	c.applyDefaults()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Config) applyDefaults() {
+	if c.ScannerTimeout == 0 {
+		c.ScannerTimeout = 10 * time.Second
+	}
+	c.Server.applyDefaults()
+}
+
+// Validate checks the configuration; every error names its key.
+func (c *Config) Validate() error {
+	var errs []error
+	if c.ScannerTimeout < 0 {
+		errs = append(errs, fmt.Errorf("scanner_timeout: must not be negative, got %s", c.ScannerTimeout))
+	}
+	if err := c.Cache.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("cache.%w", err))
+	}
+	switch c.Models.Backend {
+	case "", "auto", "ort", "purego":
+	default:
+		errs = append(errs, fmt.Errorf("models.backend: unknown backend %q (want auto, ort or purego)", c.Models.Backend))
+	}
+	if c.Models.Threads < 0 {
+		errs = append(errs, fmt.Errorf("models.threads: must not be negative, got %d", c.Models.Threads))
+	}
+	for _, list := range []struct {
+		key     string
+		entries []Scanner
+	}{{"input_scanners", c.InputScanners}, {"output_scanners", c.OutputScanners}} {
+		seen := map[string]int{}
+		for i, s := range list.entries {
+			key := fmt.Sprintf("%s[%d]", list.key, i)
+			if strings.TrimSpace(s.Type) == "" {
+				errs = append(errs, fmt.Errorf("%s.type: missing", key))
+				continue
+			}
+			if s.Timeout < 0 {
+				errs = append(errs, fmt.Errorf("%s.timeout: must not be negative", key))
+			}
+			name := s.DisplayName()
+			if j, dup := seen[name]; dup && !s.Disabled {
+				errs = append(errs, fmt.Errorf("%s.name: %q is already used by %s[%d]; give one of them a distinct name", key, name, list.key, j))
+			}
+			if !s.Disabled {
+				seen[name] = i
+			}
+		}
+	}
+	if err := c.Server.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// DisplayName is the name the entry is reported under.
+func (s Scanner) DisplayName() string {
+	if s.Name != "" {
+		return s.Name
+	}
+	return NormalizeType(s.Type)
+}
+
+// HasParams reports whether the entry gives any params.
+func (s Scanner) HasParams() bool { return s.Params.Kind != 0 }
+
+// DecodeParams decodes the entry's params strictly into v (a pointer to the
+// scanner's config, pre-filled with its defaults). Unknown keys are errors.
+func (s Scanner) DecodeParams(v any) error {
+	if !s.HasParams() {
+		return nil
+	}
+	if s.Params.Kind == yaml.ScalarNode && s.Params.Tag == "!!null" {
+		return nil
+	}
+	return strictDecode(&s.Params, v)
+}
+
+var camel = regexp.MustCompile(`([a-z0-9])([A-Z])`)
+
+// NormalizeType maps LLM Guard's CamelCase scanner names to ours:
+// "PromptInjection" → "prompt_injection", "BanSubstrings" → "ban_substrings".
+func NormalizeType(t string) string {
+	t = strings.TrimSpace(t)
+	if strings.ContainsRune(t, '_') || strings.ToLower(t) == t {
+		return strings.ToLower(t)
+	}
+	return strings.ToLower(camel.ReplaceAllString(t, "${1}_${2}"))
+}
+
+// strictDecode decodes a node with unknown keys as errors. yaml.v3 only
+// offers KnownFields on a Decoder, so the node is re-encoded first.
+func strictDecode(n *yaml.Node, v any) error {
+	b, err := yaml.Marshal(n)
+	if err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	return nil
+}
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}`)
+
+// interpolate replaces ${VAR} and ${VAR:default}. A ${VAR} without default
+// whose variable is unset is an error naming the variable.
+func interpolate(b []byte, lookup func(string) (string, bool)) ([]byte, error) {
+	var missing []string
+	out := envRef.ReplaceAllFunc(b, func(m []byte) []byte {
+		sub := envRef.FindSubmatch(m)
+		if v, ok := lookup(string(sub[1])); ok {
+			return []byte(v)
+		}
+		if bytes.Contains(m, []byte(":")) {
+			return sub[2]
+		}
+		missing = append(missing, string(sub[1]))
+		return m
+	})
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("environment variable %s is not set (write ${%s:default} to give a default)", missing[0], missing[0])
+	}
+	return out, nil
+}

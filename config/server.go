@@ -1,0 +1,116 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+)
+
+// Server configures `llmshield serve`.
+type Server struct {
+	// Addr is the listen address. Default 127.0.0.1:8000.
+	Addr string `yaml:"addr"`
+	// Auth configures bearer-token authentication.
+	Auth Auth `yaml:"auth"`
+	// MaxBodyBytes limits request bodies. Default 1 MiB.
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// PromptTimeout and OutputTimeout bound one scan request. Default 10s.
+	PromptTimeout time.Duration `yaml:"prompt_timeout"`
+	OutputTimeout time.Duration `yaml:"output_timeout"`
+	// MaxConcurrent limits requests in flight; more get 429. Default 256.
+	MaxConcurrent int `yaml:"max_concurrent"`
+	// RateLimit limits requests per second per client token (0: off).
+	RateLimit RateLimit `yaml:"rate_limit"`
+	// ShutdownTimeout bounds graceful shutdown. Default 15s.
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// LogPayloads writes prompts and outputs to the logs. Off by default.
+	LogPayloads bool `yaml:"log_payloads"`
+	// Log sets the log level (debug, info, warn, error) and format (text, json).
+	Log Log `yaml:"log"`
+	// Redis shares the result cache between replicas when Addr is set.
+	Redis Redis `yaml:"redis"`
+}
+
+// Auth configures bearer tokens. Tokens come from the environment variable
+// LLMSHIELD_AUTH_TOKEN (comma-separated for several), from TokenFile (one
+// token per line) or from Tokens. With no token at all, auth is off.
+type Auth struct {
+	Tokens    []string `yaml:"tokens"`
+	TokenFile string   `yaml:"token_file"`
+}
+
+// RateLimit is a token bucket per client.
+type RateLimit struct {
+	RequestsPerSecond float64 `yaml:"requests_per_second"`
+	Burst             int     `yaml:"burst"`
+}
+
+// Log is the logging setup.
+type Log struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// Redis is a shared result-cache backend.
+type Redis struct {
+	Addr     string `yaml:"addr"`
+	Password string `yaml:"password"`
+	DB       int    `yaml:"db"`
+	// Prefix is prepended to every key. Default "llmshield:".
+	Prefix string `yaml:"prefix"`
+}
+
+func (s *Server) applyDefaults() {
+	if s.Addr == "" {
+		s.Addr = "127.0.0.1:8000"
+	}
+	if s.MaxBodyBytes == 0 {
+		s.MaxBodyBytes = 1 << 20
+	}
+	if s.PromptTimeout == 0 {
+		s.PromptTimeout = 10 * time.Second
+	}
+	if s.OutputTimeout == 0 {
+		s.OutputTimeout = 10 * time.Second
+	}
+	if s.MaxConcurrent == 0 {
+		s.MaxConcurrent = 256
+	}
+	if s.ShutdownTimeout == 0 {
+		s.ShutdownTimeout = 15 * time.Second
+	}
+	if s.Redis.Prefix == "" {
+		s.Redis.Prefix = "llmshield:"
+	}
+}
+
+func (s *Server) validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(s.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("server.addr: %w", err))
+	}
+	if s.MaxBodyBytes < 0 {
+		errs = append(errs, fmt.Errorf("server.max_body_bytes: must be positive, got %d", s.MaxBodyBytes))
+	}
+	if s.PromptTimeout < 0 || s.OutputTimeout < 0 || s.ShutdownTimeout < 0 {
+		errs = append(errs, errors.New("server: prompt_timeout, output_timeout and shutdown_timeout must not be negative"))
+	}
+	if s.MaxConcurrent < 0 {
+		errs = append(errs, fmt.Errorf("server.max_concurrent: must not be negative, got %d", s.MaxConcurrent))
+	}
+	if s.RateLimit.RequestsPerSecond < 0 || s.RateLimit.Burst < 0 {
+		errs = append(errs, errors.New("server.rate_limit: requests_per_second and burst must not be negative"))
+	}
+	switch s.Log.Level {
+	case "", "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("server.log.level: unknown level %q (want debug, info, warn or error)", s.Log.Level))
+	}
+	switch s.Log.Format {
+	case "", "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("server.log.format: unknown format %q (want text or json)", s.Log.Format))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,481 @@
+// Package llmshield scans what goes into a large language model (prompts)
+// and what comes out of it (responses) for prompt injection, jailbreaks,
+// toxicity, leaked secrets, personal data and more.
+//
+// A Shield is compiled once from a configuration and then used for many
+// scans, concurrently:
+//
+//	sh, err := llmshield.New(ctx, cfg, llmshield.WithLogger(log))
+//	...
+//	rep, err := sh.ScanPrompt(ctx, prompt)
+//	if !rep.Valid { /* block */ }
+//
+// Each scanner runs with its own deadline and panic isolation: a failing
+// scanner yields an error entry in the report, not a crashed request.
+package llmshield
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// DefaultMaxInputBytes bounds the text one scan accepts.
+const DefaultMaxInputBytes = 16 << 20
+
+// Errors returned for inputs the pipeline refuses.
+var (
+	ErrInvalidUTF8   = scanner.ErrInvalidUTF8
+	ErrInputTooLarge = errors.New("input too large")
+	ErrNoScanners    = errors.New("no scanners configured for this stage")
+)
+
+// Shield is a compiled pipeline of scanners. It is safe for concurrent use.
+type Shield struct {
+	input, output []stage
+	failFast      bool
+	failOpen      bool
+	maxInput      int
+	log           *slog.Logger
+	metrics       *Metrics
+	closers       []func() error
+	closeOnce     sync.Once
+	closeErr      error
+}
+
+type stage struct {
+	name      string
+	s         scanner.Scanner
+	timeout   time.Duration
+	rewriter  bool
+	cacheable bool
+}
+
+// Entry is one scanner of a pipeline built with NewFromScanners.
+type Entry struct {
+	// Name is what the scanner is reported as. Default: the scanner's Name().
+	Name    string
+	Scanner scanner.Scanner
+	// Timeout bounds the scanner's run. Default: the pipeline's.
+	Timeout time.Duration
+}
+
+// Pipeline describes a pipeline for NewFromScanners.
+type Pipeline struct {
+	Input, Output []Entry
+	// Timeout is the default per-scanner deadline (default 10s).
+	Timeout time.Duration
+	// FailFast stops scanning once a scanner flags the text.
+	FailFast bool
+	// FailOpen makes scanner errors not flip the verdict.
+	FailOpen bool
+	// MaxInputBytes bounds one text (default DefaultMaxInputBytes).
+	MaxInputBytes int
+}
+
+// Option configures a Shield.
+type Option func(*options)
+
+type options struct {
+	log *slog.Logger
+	reg prometheus.Registerer
+}
+
+// WithLogger sets the logger (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// WithRegisterer registers the Shield's Prometheus metrics with reg.
+func WithRegisterer(reg prometheus.Registerer) Option { return func(o *options) { o.reg = reg } }
+
+func buildOptions(opts []Option) options {
+	o := options{}
+	for _, f := range opts {
+		f(&o)
+	}
+	if o.log == nil {
+		o.log = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// NewFromScanners builds a Shield from scanners constructed by the caller.
+func NewFromScanners(p Pipeline, opts ...Option) (*Shield, error) {
+	o := buildOptions(opts)
+	m, err := NewMetrics(o.reg)
+	if err != nil {
+		return nil, fmt.Errorf("register metrics: %w", err)
+	}
+	if p.Timeout <= 0 {
+		p.Timeout = 10 * time.Second
+	}
+	if p.MaxInputBytes <= 0 {
+		p.MaxInputBytes = DefaultMaxInputBytes
+	}
+	sh := &Shield{failFast: p.FailFast, failOpen: p.FailOpen, maxInput: p.MaxInputBytes, log: o.log, metrics: m}
+	var errs []error
+	compile := func(list []Entry, st scanner.Stage, what string) []stage {
+		out := make([]stage, 0, len(list))
+		seen := map[string]bool{}
+		for i, e := range list {
+			if e.Scanner == nil {
+				errs = append(errs, fmt.Errorf("%s[%d]: nil scanner", what, i))
+				continue
+			}
+			name := e.Name
+			if name == "" {
+				name = e.Scanner.Name()
+			}
+			if seen[name] {
+				errs = append(errs, fmt.Errorf("%s[%d]: scanner name %q used twice", what, i, name))
+			}
+			seen[name] = true
+			if sg, ok := e.Scanner.(scanner.Stager); ok && sg.Stages()&st == 0 {
+				errs = append(errs, fmt.Errorf("%s[%d]: scanner %q cannot run on %s", what, i, name, stageName(st)))
+			}
+			t := e.Timeout
+			if t <= 0 {
+				t = p.Timeout
+			}
+			rw, _ := e.Scanner.(scanner.Rewriter)
+			_, cacheable := e.Scanner.(interface{ CacheStats() (hits, misses int64) })
+			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites(), cacheable: cacheable})
+			if c, ok := e.Scanner.(scanner.Closer); ok {
+				sh.closers = append(sh.closers, c.Close)
+			}
+		}
+		return out
+	}
+	sh.input = compile(p.Input, scanner.StagePrompt, "input_scanners")
+	sh.output = compile(p.Output, scanner.StageOutput, "output_scanners")
+	if err := errors.Join(errs...); err != nil {
+		_ = sh.Close()
+		return nil, err
+	}
+	return sh, nil
+}
+
+func stageName(s scanner.Stage) string {
+	if s == scanner.StageOutput {
+		return "outputs"
+	}
+	return "prompts"
+}
+
+// Report is the outcome of one scan through the pipeline.
+type Report struct {
+	// Valid is false when any scanner flagged the text (or, unless the
+	// pipeline fails open, when any scanner failed).
+	Valid bool `json:"valid"`
+	// Risk is the highest risk any scanner reported.
+	Risk float64 `json:"risk"`
+	// Sanitized is the text after every rewriting scanner ran.
+	Sanitized string `json:"sanitized"`
+	// Scanners holds each scanner's outcome in configuration order.
+	Scanners []ScannerReport `json:"scanners"`
+	// Duration is the wall time of the whole scan.
+	Duration time.Duration `json:"-"`
+}
+
+// ScannerReport is one scanner's outcome.
+type ScannerReport struct {
+	Name   string         `json:"name"`
+	Result scanner.Result `json:"result"`
+	// Err is set when the scanner failed (error, timeout, panic).
+	Err error `json:"-"`
+	// Skipped is true when fail-fast stopped the pipeline before this scanner
+	// reached a verdict.
+	Skipped bool `json:"skipped,omitempty"`
+}
+
+// Err joins the errors of every failed scanner (nil when none failed).
+func (r *Report) Err() error {
+	var errs []error
+	for _, s := range r.Scanners {
+		if s.Err != nil {
+			errs = append(errs, s.Err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ScanOption adjusts one scan.
+type ScanOption func(*scanOptions)
+
+type scanOptions struct {
+	suppress   map[string]bool
+	noSanitize bool
+	userID     string
+}
+
+// Suppress skips the named scanners for this scan (LLM Guard's scanners_suppress).
+func Suppress(names ...string) ScanOption {
+	return func(o *scanOptions) {
+		if o.suppress == nil {
+			o.suppress = map[string]bool{}
+		}
+		for _, n := range names {
+			o.suppress[n] = true
+		}
+	}
+}
+
+// WithoutSanitizing runs every scanner concurrently on the original text
+// (no rewriting chain); Report.Sanitized is then the original text.
+func WithoutSanitizing() ScanOption { return func(o *scanOptions) { o.noSanitize = true } }
+
+// ForUser passes an end-user id to scanners (sticky rollout, A/B groups).
+func ForUser(id string) ScanOption { return func(o *scanOptions) { o.userID = id } }
+
+// ScanPrompt scans a prompt with the input scanners. The error joins the
+// failures of individual scanners (each a *scanner.Error), or reports input
+// the pipeline refuses; the report is complete either way.
+func (sh *Shield) ScanPrompt(ctx context.Context, prompt string, opts ...ScanOption) (Report, error) {
+	return sh.run(ctx, sh.input, scanner.Input{Prompt: prompt}, opts)
+}
+
+// ScanOutput scans an LLM response, given the prompt that produced it, with
+// the output scanners.
+func (sh *Shield) ScanOutput(ctx context.Context, prompt, output string, opts ...ScanOption) (Report, error) {
+	return sh.run(ctx, sh.output, scanner.Input{Prompt: prompt, Output: output, IsOutput: true}, opts)
+}
+
+// Scanners returns the names of the input and output scanners, in order.
+func (sh *Shield) Scanners() (input, output []string) {
+	for _, s := range sh.input {
+		input = append(input, s.name)
+	}
+	for _, s := range sh.output {
+		output = append(output, s.name)
+	}
+	return input, output
+}
+
+// Metrics returns the Shield's metrics.
+func (sh *Shield) Metrics() *Metrics { return sh.metrics }
+
+// ScannerByName returns a configured scanner (input first, then output).
+func (sh *Shield) ScannerByName(name string) (scanner.Scanner, bool) {
+	for _, list := range [][]stage{sh.input, sh.output} {
+		for _, s := range list {
+			if s.name == name {
+				return s.s, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// Close releases the scanners' resources (model sessions).
+func (sh *Shield) Close() error {
+	sh.closeOnce.Do(func() {
+		var errs []error
+		for _, c := range sh.closers {
+			errs = append(errs, c())
+		}
+		sh.closeErr = errors.Join(errs...)
+	})
+	return sh.closeErr
+}
+
+func (sh *Shield) checkInput(in scanner.Input) error {
+	for _, t := range []struct{ what, s string }{{"prompt", in.Prompt}, {"output", in.Output}} {
+		if len(t.s) > sh.maxInput {
+			return fmt.Errorf("%s is %d bytes, more than the limit of %d: %w", t.what, len(t.s), sh.maxInput, ErrInputTooLarge)
+		}
+		if !utf8.ValidString(t.s) {
+			return fmt.Errorf("%s: invalid byte at offset %d: %w", t.what, firstInvalid(t.s), ErrInvalidUTF8)
+		}
+	}
+	return nil
+}
+
+func firstInvalid(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opts []ScanOption) (Report, error) {
+	start := time.Now()
+	var so scanOptions
+	for _, f := range opts {
+		f(&so)
+	}
+	in.UserID = so.userID
+	rep := Report{Valid: true, Sanitized: in.Text(), Scanners: []ScannerReport{}}
+	if err := sh.checkInput(in); err != nil {
+		rep.Valid = false
+		rep.Duration = time.Since(start)
+		return rep, err
+	}
+	active := make([]stage, 0, len(stages))
+	for _, st := range stages {
+		if !so.suppress[st.name] {
+			active = append(active, st)
+		}
+	}
+	rep.Scanners = make([]ScannerReport, len(active))
+	for i, st := range active {
+		rep.Scanners[i].Name = st.name
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// Phase 1: rewriters, one after another, each on the previous output.
+	done := make([]bool, len(active))
+	stopped := false
+	if !so.noSanitize {
+		for i, st := range active {
+			if !st.rewriter {
+				continue
+			}
+			done[i] = true
+			if stopped {
+				rep.Scanners[i].Skipped = true
+				continue
+			}
+			step := in
+			setText(&step, rep.Sanitized)
+			r, err := sh.runOne(ctx, st, step)
+			rep.Scanners[i].Result, rep.Scanners[i].Err = r, err
+			if err == nil && utf8.ValidString(r.Sanitized) {
+				rep.Sanitized = r.Sanitized
+			}
+			if sh.failFast && (err != nil || !r.Valid) {
+				stopped = true
+			}
+		}
+	}
+	// Phase 2: detectors, concurrently, on the sanitized text.
+	if !stopped {
+		step := in
+		setText(&step, rep.Sanitized)
+		var wg sync.WaitGroup
+		var once sync.Once
+		for i, st := range active {
+			if done[i] {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r, err := sh.runOne(ctx, st, step)
+				rep.Scanners[i].Result, rep.Scanners[i].Err = r, err
+				if sh.failFast && (err == nil && !r.Valid) {
+					once.Do(cancel)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	// A scanner cut short by fail-fast is skipped, not failed.
+	failFastHit := false
+	for i := range rep.Scanners {
+		s := &rep.Scanners[i]
+		if s.Err == nil && !s.Result.Valid && !s.Skipped {
+			failFastHit = sh.failFast
+		}
+	}
+	for i := range rep.Scanners {
+		s := &rep.Scanners[i]
+		if failFastHit && s.Err != nil && errors.Is(s.Err, context.Canceled) {
+			s.Err, s.Skipped = nil, true
+			s.Result = scanner.Result{Valid: true, Findings: []scanner.Finding{}}
+		}
+		switch {
+		case s.Skipped:
+		case s.Err != nil:
+			if !sh.failOpen {
+				rep.Valid = false
+			}
+		case !s.Result.Valid:
+			rep.Valid = false
+		}
+		if !s.Skipped && s.Err == nil {
+			rep.Risk = max(rep.Risk, s.Result.Risk)
+		}
+	}
+	rep.Duration = time.Since(start)
+	return rep, rep.Err()
+}
+
+func setText(in *scanner.Input, s string) {
+	if in.IsOutput {
+		in.Output = s
+	} else {
+		in.Prompt = s
+	}
+}
+
+type outcome struct {
+	r   scanner.Result
+	err error
+}
+
+// runOne runs one scanner with its deadline, recovering from panics. A
+// scanner that ignores its context is abandoned at the deadline (its
+// goroutine finishes in the background and is logged).
+func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scanner.Result, error) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, st.timeout)
+	defer cancel()
+	ch := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				sh.log.Error("scanner panicked", "scanner", st.name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				ch <- outcome{err: fmt.Errorf("%w: %v", scanner.ErrPanic, p)}
+			}
+		}()
+		r, err := st.s.Scan(ctx, in)
+		ch <- outcome{r, err}
+	}()
+	var o outcome
+	select {
+	case o = <-ch:
+	case <-ctx.Done():
+		// Give a well-behaved scanner a moment to return its own error.
+		select {
+		case o = <-ch:
+		case <-time.After(10 * time.Millisecond):
+			sh.log.Warn("scanner ignored its context deadline", "scanner", st.name, "timeout", st.timeout)
+			o = outcome{err: ctx.Err()}
+		}
+	}
+	d := time.Since(start)
+	if o.err != nil {
+		if errors.Is(o.err, context.DeadlineExceeded) && ctx.Err() != nil && errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+			o.err = fmt.Errorf("%w after %s: %w", scanner.ErrTimeout, st.timeout, o.err)
+		}
+		o.err = &scanner.Error{Scanner: st.name, Err: o.err}
+		o.r = scanner.Result{Valid: false, Risk: 0, Sanitized: in.Text(), Findings: []scanner.Finding{}}
+		sh.log.Debug("scanner failed", "scanner", st.name, "error", o.err)
+	} else {
+		o.r.Risk = scanner.ClampRisk(o.r.Risk)
+		if o.r.Findings == nil {
+			o.r.Findings = []scanner.Finding{}
+		}
+		if o.r.Duration == 0 || o.r.Cached {
+			o.r.Duration = d
+		}
+		o.r.Findings = slices.Clip(o.r.Findings)
+	}
+	sh.metrics.observe(st.name, o.r, d, o.err, st.cacheable)
+	sh.log.Debug("scanned", "scanner", st.name, "valid", o.r.Valid, "risk", o.r.Risk, "method", o.r.Method.String(), "duration", d)
+	return o.r, o.err
+}

@@ -1,0 +1,274 @@
+package llmshield_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// fake is a scanner whose behaviour each test sets.
+type fake struct {
+	name    string
+	flagOn  string        // flag texts containing this
+	sleep   time.Duration // honour ctx while sleeping
+	stuck   time.Duration // ignore ctx while sleeping
+	panics  bool
+	fail    error
+	rewrite func(string) string
+	stages  scanner.Stage
+
+	mu   sync.Mutex
+	seen []string
+}
+
+func (f *fake) Name() string { return f.name }
+func (f *fake) Stages() scanner.Stage {
+	if f.stages == 0 {
+		return scanner.StageBoth
+	}
+	return f.stages
+}
+func (f *fake) Rewrites() bool { return f.rewrite != nil }
+
+func (f *fake) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
+	f.mu.Lock()
+	f.seen = append(f.seen, in.Text())
+	f.mu.Unlock()
+	if f.panics {
+		panic("boom")
+	}
+	if f.stuck > 0 {
+		time.Sleep(f.stuck)
+	}
+	if f.sleep > 0 {
+		select {
+		case <-time.After(f.sleep):
+		case <-ctx.Done():
+			return scanner.Result{}, ctx.Err()
+		}
+	}
+	if f.fail != nil {
+		return scanner.Result{}, f.fail
+	}
+	text := in.Text()
+	r := scanner.Clean(text, scanner.MethodHeuristic)
+	if f.rewrite != nil {
+		r.Sanitized = f.rewrite(text)
+	}
+	if f.flagOn != "" && strings.Contains(text, f.flagOn) {
+		r.Valid, r.Risk = false, 0.9
+		r.Findings = []scanner.Finding{{Rule: f.name, Start: strings.Index(text, f.flagOn), End: strings.Index(text, f.flagOn) + len(f.flagOn), Score: 0.9}}
+	}
+	return r, nil
+}
+
+func mustShield(t *testing.T, p llmshield.Pipeline, opts ...llmshield.Option) *llmshield.Shield {
+	t.Helper()
+	sh, err := llmshield.NewFromScanners(p, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sh.Close() })
+	return sh
+}
+
+func TestVerdictAndRisk(t *testing.T) {
+	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{
+		{Scanner: &fake{name: "a", flagOn: "evil"}},
+		{Scanner: &fake{name: "b"}},
+	}})
+	ctx := context.Background()
+	rep, err := sh.ScanPrompt(ctx, "hello")
+	if err != nil || !rep.Valid || rep.Risk != 0 || len(rep.Scanners) != 2 {
+		t.Fatalf("clean text: %+v, %v", rep, err)
+	}
+	rep, err = sh.ScanPrompt(ctx, "an evil plan")
+	if err != nil || rep.Valid || rep.Risk != 0.9 {
+		t.Fatalf("flagged text: %+v, %v", rep, err)
+	}
+	if rep.Scanners[0].Name != "a" || rep.Scanners[0].Result.Valid || !rep.Scanners[1].Result.Valid {
+		t.Fatalf("per-scanner results in config order: %+v", rep.Scanners)
+	}
+}
+
+func TestPanicAndErrorAreIsolated(t *testing.T) {
+	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{
+		{Scanner: &fake{name: "panicky", panics: true}},
+		{Scanner: &fake{name: "broken", fail: errors.New("model exploded")}},
+		{Scanner: &fake{name: "fine"}},
+	}})
+	rep, err := sh.ScanPrompt(context.Background(), "text")
+	if err == nil {
+		t.Fatal("want joined scanner errors")
+	}
+	if !errors.Is(err, scanner.ErrPanic) || !strings.Contains(err.Error(), "model exploded") {
+		t.Fatalf("error should carry both failures: %v", err)
+	}
+	var se *scanner.Error
+	if !errors.As(rep.Scanners[0].Err, &se) || se.Scanner != "panicky" {
+		t.Fatalf("want *scanner.Error naming the scanner, got %v", rep.Scanners[0].Err)
+	}
+	if rep.Valid {
+		t.Fatal("fail-closed pipeline must not pass text when a scanner failed")
+	}
+	if rep.Scanners[2].Err != nil || !rep.Scanners[2].Result.Valid {
+		t.Fatalf("healthy scanner must still report: %+v", rep.Scanners[2])
+	}
+
+	open := mustShield(t, llmshield.Pipeline{FailOpen: true, Input: []llmshield.Entry{{Scanner: &fake{name: "broken", fail: errors.New("x")}}}})
+	rep, err = open.ScanPrompt(context.Background(), "text")
+	if err == nil || !rep.Valid {
+		t.Fatalf("fail-open: want valid verdict with error, got %v %v", rep.Valid, err)
+	}
+}
+
+func TestTimeouts(t *testing.T) {
+	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{
+		{Scanner: &fake{name: "slow", sleep: time.Hour}, Timeout: 20 * time.Millisecond},
+		{Scanner: &fake{name: "stuck", stuck: 300 * time.Millisecond}, Timeout: 20 * time.Millisecond},
+	}})
+	start := time.Now()
+	rep, err := sh.ScanPrompt(context.Background(), "text")
+	if !errors.Is(err, scanner.ErrTimeout) {
+		t.Fatalf("want ErrTimeout, got %v", err)
+	}
+	if time.Since(start) > 250*time.Millisecond {
+		t.Fatalf("pipeline waited for a scanner that ignored its deadline (%s)", time.Since(start))
+	}
+	for _, s := range rep.Scanners {
+		if !errors.Is(s.Err, scanner.ErrTimeout) {
+			t.Errorf("%s: want timeout, got %v", s.Name, s.Err)
+		}
+	}
+}
+
+func TestFailFastSkipsTheRest(t *testing.T) {
+	sh := mustShield(t, llmshield.Pipeline{FailFast: true, Input: []llmshield.Entry{
+		{Scanner: &fake{name: "quick", flagOn: "bad"}},
+		{Scanner: &fake{name: "slow", sleep: time.Hour}},
+	}})
+	rep, err := sh.ScanPrompt(context.Background(), "bad")
+	if err != nil {
+		t.Fatalf("fail-fast cancellation is not an error: %v", err)
+	}
+	if rep.Valid || !rep.Scanners[1].Skipped {
+		t.Fatalf("want invalid verdict and skipped slow scanner: %+v", rep)
+	}
+}
+
+func TestRewritersChainBeforeDetectors(t *testing.T) {
+	upper := &fake{name: "upper", rewrite: strings.ToUpper}
+	strip := &fake{name: "strip", rewrite: func(s string) string { return strings.ReplaceAll(s, "X", "") }}
+	det := &fake{name: "det", flagOn: "HELLO"}
+	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: det}, {Scanner: upper}, {Scanner: strip}}})
+	rep, _ := sh.ScanPrompt(context.Background(), "hexllo")
+	if rep.Sanitized != "HELLO" {
+		t.Fatalf("sanitized = %q, want HELLO", rep.Sanitized)
+	}
+	if got := det.seen[0]; got != "HELLO" {
+		t.Fatalf("detector saw %q, want the sanitized text", got)
+	}
+	if rep.Valid {
+		t.Fatal("detector flag on sanitized text must count")
+	}
+	// Without sanitizing, every scanner sees the original.
+	rep, _ = sh.ScanPrompt(context.Background(), "hexllo", llmshield.WithoutSanitizing())
+	if rep.Sanitized != "hexllo" || !rep.Valid {
+		t.Fatalf("no-sanitize: %+v", rep)
+	}
+}
+
+func TestOutputScanAndStages(t *testing.T) {
+	out := &fake{name: "out", flagOn: "secret", stages: scanner.StageOutput}
+	sh := mustShield(t, llmshield.Pipeline{Output: []llmshield.Entry{{Scanner: out}}})
+	rep, err := sh.ScanOutput(context.Background(), "what is the secret?", "the secret is 42")
+	if err != nil || rep.Valid || rep.Sanitized != "the secret is 42" {
+		t.Fatalf("output scan: %+v %v", rep, err)
+	}
+	_, err = llmshield.NewFromScanners(llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: &fake{name: "o", stages: scanner.StageOutput}}}})
+	if err == nil || !strings.Contains(err.Error(), "cannot run on prompts") {
+		t.Fatalf("output-only scanner in input list: %v", err)
+	}
+}
+
+func TestSuppress(t *testing.T) {
+	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: &fake{name: "a", flagOn: "x"}}, {Scanner: &fake{name: "b"}}}})
+	rep, _ := sh.ScanPrompt(context.Background(), "x", llmshield.Suppress("a"))
+	if !rep.Valid || len(rep.Scanners) != 1 || rep.Scanners[0].Name != "b" {
+		t.Fatalf("suppressed scanner ran: %+v", rep)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	sh := mustShield(t, llmshield.Pipeline{MaxInputBytes: 1 << 10, Input: []llmshield.Entry{{Scanner: &fake{name: "a"}}}})
+	_, err := sh.ScanPrompt(context.Background(), "ok\xffno")
+	if !errors.Is(err, llmshield.ErrInvalidUTF8) || !strings.Contains(err.Error(), "offset 2") {
+		t.Fatalf("invalid UTF-8: %v", err)
+	}
+	_, err = sh.ScanPrompt(context.Background(), strings.Repeat("a", 2<<10))
+	if !errors.Is(err, llmshield.ErrInputTooLarge) {
+		t.Fatalf("too large: %v", err)
+	}
+	rep, err := sh.ScanPrompt(context.Background(), "")
+	if err != nil || !rep.Valid {
+		t.Fatalf("empty text: %+v %v", rep, err)
+	}
+	rep, err = sh.ScanPrompt(context.Background(), "nul\x00byte")
+	if err != nil || !rep.Valid {
+		t.Fatalf("NUL byte: %+v %v", rep, err)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: &fake{name: "a", flagOn: "x"}}}}, llmshield.WithRegisterer(reg))
+	ctx := context.Background()
+	for _, s := range []string{"x", "y", "y"} {
+		sh.ScanPrompt(ctx, s)
+	}
+	want := `
+# HELP llmshield_scans_total Scans by scanner and verdict (valid, invalid, error).
+# TYPE llmshield_scans_total counter
+llmshield_scans_total{scanner="a",verdict="invalid"} 1
+llmshield_scans_total{scanner="a",verdict="valid"} 2
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "llmshield_scans_total"); err != nil {
+		t.Fatal(err)
+	}
+	if snap := sh.Metrics().Snapshot(); snap.TotalCalls != 3 || snap.HeuristicCalls != 3 {
+		t.Fatalf("snapshot: %+v", snap)
+	}
+	// A second Shield on the same registry must fail clearly, not panic.
+	if _, err := llmshield.NewFromScanners(llmshield.Pipeline{}, llmshield.WithRegisterer(reg)); err == nil {
+		t.Fatal("want duplicate registration error")
+	}
+}
+
+func TestConcurrentScans(t *testing.T) {
+	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: &fake{name: "a", flagOn: "bad"}}, {Scanner: &fake{name: "b"}}}})
+	var wg sync.WaitGroup
+	for i := range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			text := "good"
+			if i%2 == 0 {
+				text = "bad"
+			}
+			rep, err := sh.ScanPrompt(context.Background(), text)
+			if err != nil || rep.Valid == (i%2 == 0) {
+				t.Errorf("%d: %+v %v", i, rep, err)
+			}
+		}()
+	}
+	wg.Wait()
+}
