@@ -143,7 +143,7 @@ func Parse(b []byte) (*Config, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, errors.New("config is empty")
 		}
-		return nil, fmt.Errorf("decode config: %w", err)
+		return nil, fmt.Errorf("decode config: %w", annotateKeys(b, err))
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
