@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/builtin"
+)
+
+// loadConfig reads --config (or the embedded default).
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		return config.Default()
+	}
+	return config.Load(path)
+}
+
+// selectScanners narrows cfg to the named scanner types (comma-separated).
+// A named scanner that the configuration lists keeps its params; one it
+// does not list runs with its defaults. Each is placed in the input list,
+// the output list, or both, as the scanner allows.
+func selectScanners(cfg *config.Config, names string) error {
+	if strings.TrimSpace(names) == "" {
+		return nil
+	}
+	var in, out []config.Scanner
+	for _, raw := range strings.Split(names, ",") {
+		name := strings.TrimSpace(raw)
+		if name == "" {
+			continue
+		}
+		f, ok := builtin.Lookup(name)
+		if !ok {
+			return fmt.Errorf("--scanners: unknown scanner %q (known: %s)", name, strings.Join(builtin.Names(), ", "))
+		}
+		find := func(list []config.Scanner) (config.Scanner, bool) {
+			i := slices.IndexFunc(list, func(s config.Scanner) bool { return config.NormalizeType(s.Type) == f.Name || s.Name == name })
+			if i < 0 {
+				return config.Scanner{Type: f.Name}, false
+			}
+			e := list[i]
+			e.Disabled = false
+			return e, true
+		}
+		if f.Stages&scanner.StagePrompt != 0 {
+			e, _ := find(cfg.InputScanners)
+			in = append(in, e)
+		}
+		if f.Stages&scanner.StageOutput != 0 {
+			e, _ := find(cfg.OutputScanners)
+			out = append(out, e)
+		}
+	}
+	cfg.InputScanners, cfg.OutputScanners = in, out
+	return cfg.Validate()
+}
+
+func (a *app) buildShield(ctx context.Context, configPath, scanners string) (*llmshield.Shield, error) {
+	cfg, err := loadConfig(configPath)
+	if err != nil {
+		return nil, err
+	}
+	if err := selectScanners(cfg, scanners); err != nil {
+		return nil, err
+	}
+	return llmshield.New(ctx, cfg, llmshield.WithLogger(a.log))
+}

@@ -1,0 +1,84 @@
+// Package builtin lists llmshield's scanners explicitly (no init()
+// registration): each Factory names a scanner, says where it can run, gives
+// its default parameters and builds it from a configuration entry.
+package builtin
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// Deps are what factories may need besides their parameters.
+type Deps struct {
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer
+	// Config is the whole configuration, for scanners that read global settings.
+	Config *config.Config
+}
+
+// Factory builds one kind of scanner.
+type Factory struct {
+	// Name is the snake_case type used in configuration.
+	Name string
+	// Description is one line for `llmshield scanners`.
+	Description string
+	// Stages says where the scanner can run.
+	Stages scanner.Stage
+	// Defaults returns a pointer to the scanner's config filled with its defaults.
+	Defaults func() any
+	// Build makes the scanner from a config returned by Defaults and then
+	// overwritten by the entry's params.
+	Build func(ctx context.Context, params any, deps Deps) (scanner.Scanner, error)
+}
+
+// Lookup finds a factory by type; LLM Guard's CamelCase names work too.
+func Lookup(typ string) (Factory, bool) {
+	name := config.NormalizeType(typ)
+	for _, f := range All() {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Factory{}, false
+}
+
+// Names lists the scanner types, sorted.
+func Names() []string {
+	var out []string
+	for _, f := range All() {
+		out = append(out, f.Name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Build makes the scanner for one configuration entry. key is the entry's
+// position ("input_scanners[2]") used in error messages.
+func Build(ctx context.Context, key string, e config.Scanner, deps Deps) (scanner.Scanner, error) {
+	f, ok := Lookup(e.Type)
+	if !ok {
+		return nil, fmt.Errorf("%s.type: unknown scanner %q (known: %s)", key, e.Type, strings.Join(Names(), ", "))
+	}
+	params := f.Defaults()
+	if err := e.DecodeParams(params); err != nil {
+		return nil, fmt.Errorf("%s.params: %w", key, err)
+	}
+	if v, ok := params.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return nil, fmt.Errorf("%s.params: %w", key, err)
+		}
+	}
+	s, err := f.Build(ctx, params, deps)
+	if err != nil {
+		return nil, fmt.Errorf("%s (%s): %w", key, f.Name, err)
+	}
+	return s, nil
+}
