@@ -88,9 +88,9 @@ func percentile(sorted []time.Duration, q float64) float64 {
 
 func (a *app) evalCommand() *cobra.Command {
 	var (
-		datasets                           []string
+		datasets                            []string
 		positive, cfgPath, scanners, format string
-		workers                            int
+		workers                             int
 	)
 	cmd := &cobra.Command{
 		Use:   "eval --dataset F.jsonl --positive LABEL",
