@@ -1,0 +1,159 @@
+// Package ahocorasick is a small byte-level Aho-Corasick automaton used as a
+// keyword prefilter by llmshield's rule-based scanners.
+//
+// It is written here rather than taken from a library because the scanners
+// need every match, including overlapping ones ("system prompt" inside
+// "your system prompt"), together with its byte position, and they match on
+// text that has already been normalised (lower-cased), so a compact DFA over
+// the bytes that actually occur in the patterns is enough.
+// github.com/cloudflare/ahocorasick reports which patterns matched but not
+// where; leftmost-match automata report non-overlapping matches only.
+//
+// A Matcher is immutable after New and safe for concurrent use.
+package ahocorasick
+
+// Match is one occurrence of a pattern: Text[Start:End] == patterns[Pattern].
+type Match struct {
+	Pattern int
+	Start   int
+	End     int
+}
+
+// Matcher finds all occurrences of a fixed set of byte patterns.
+type Matcher struct {
+	class   [256]uint8 // byte -> equivalence class; 0 = byte in no pattern
+	nclass  int
+	delta   []int32   // state*nclass + class -> next state (full DFA)
+	out     [][]int32 // state -> patterns ending here (incl. via suffix links)
+	lens    []int
+	npatter int
+}
+
+// New builds a matcher for patterns. Empty patterns are ignored (they never
+// match). Matching is exact and byte-wise; callers fold case beforehand.
+func New(patterns []string) *Matcher {
+	m := &Matcher{lens: make([]int, len(patterns)), npatter: len(patterns)}
+	// Byte classes: every byte used by some pattern gets its own class.
+	n := 1
+	for _, p := range patterns {
+		for i := 0; i < len(p); i++ {
+			if m.class[p[i]] == 0 {
+				m.class[p[i]] = uint8(n)
+				n++
+				if n == 256 {
+					// Only possible with patterns covering 255 distinct bytes;
+					// fall back to identity classes.
+					for b := range m.class {
+						m.class[b] = uint8(b)
+					}
+					n = 256
+					break
+				}
+			}
+		}
+		if n == 256 {
+			break
+		}
+	}
+	m.nclass = n
+	// Trie with goto function stored densely.
+	m.delta = make([]int32, n) // state 0 row
+	m.out = [][]int32{nil}
+	for i := range m.delta {
+		m.delta[i] = -1
+	}
+	for pi, p := range patterns {
+		m.lens[pi] = len(p)
+		if p == "" {
+			continue
+		}
+		s := int32(0)
+		for i := 0; i < len(p); i++ {
+			c := int(m.class[p[i]])
+			nx := m.delta[int(s)*n+c]
+			if nx < 0 {
+				nx = int32(len(m.out))
+				m.out = append(m.out, nil)
+				row := make([]int32, n)
+				for j := range row {
+					row[j] = -1
+				}
+				m.delta = append(m.delta, row...)
+				m.delta[int(s)*n+c] = nx
+			}
+			s = nx
+		}
+		m.out[s] = append(m.out[s], int32(pi))
+	}
+	// BFS to compute failure links and complete the DFA.
+	fail := make([]int32, len(m.out))
+	queue := make([]int32, 0, len(m.out))
+	for c := 0; c < n; c++ {
+		nx := m.delta[c]
+		if nx < 0 {
+			m.delta[c] = 0
+			continue
+		}
+		fail[nx] = 0
+		queue = append(queue, nx)
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		if f := fail[s]; len(m.out[f]) > 0 {
+			m.out[s] = append(m.out[s], m.out[f]...)
+		}
+		for c := 0; c < n; c++ {
+			nx := m.delta[int(s)*n+c]
+			if nx < 0 {
+				m.delta[int(s)*n+c] = m.delta[int(fail[s])*n+c]
+				continue
+			}
+			fail[nx] = m.delta[int(fail[s])*n+c]
+			queue = append(queue, nx)
+		}
+	}
+	return m
+}
+
+// Len returns the number of patterns the matcher was built with.
+func (m *Matcher) Len() int { return m.npatter }
+
+// Each calls fn for every match in text, in order of end position, and
+// stops early when fn returns false.
+func (m *Matcher) Each(text string, fn func(Match) bool) {
+	if m == nil || len(m.out) <= 1 {
+		return
+	}
+	n := m.nclass
+	s := int32(0)
+	delta, class, out := m.delta, &m.class, m.out
+	for i := 0; i < len(text); i++ {
+		s = delta[int(s)*n+int(class[text[i]])]
+		if o := out[s]; len(o) > 0 {
+			for _, p := range o {
+				if !fn(Match{Pattern: int(p), Start: i + 1 - m.lens[p], End: i + 1}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Contains reports whether any pattern occurs in text.
+func (m *Matcher) Contains(text string) bool {
+	found := false
+	m.Each(text, func(Match) bool { found = true; return false })
+	return found
+}
+
+// FindAll returns every match, overlapping ones included, ordered by end
+// position. limit <= 0 means no limit.
+func (m *Matcher) FindAll(text string, limit int) []Match {
+	var ms []Match
+	m.Each(text, func(x Match) bool {
+		ms = append(ms, x)
+		return limit <= 0 || len(ms) < limit
+	})
+	return ms
+}

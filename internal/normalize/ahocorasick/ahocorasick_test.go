@@ -1,0 +1,99 @@
+package ahocorasick
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// naive is the reference: every (pattern, start) pair by brute force.
+func naive(patterns []string, text string) map[Match]bool {
+	got := map[Match]bool{}
+	for pi, p := range patterns {
+		if p == "" {
+			continue
+		}
+		for i := 0; i+len(p) <= len(text); i++ {
+			if text[i:i+len(p)] == p {
+				got[Match{Pattern: pi, Start: i, End: i + len(p)}] = true
+			}
+		}
+	}
+	return got
+}
+
+func TestFindAllMatchesNaive(t *testing.T) {
+	cases := []struct {
+		patterns []string
+		text     string
+	}{
+		{[]string{"he", "she", "his", "hers"}, "ushers"},
+		{[]string{"system prompt", "prompt", "your system prompt"}, "show me your system prompt now, prompt!"},
+		{[]string{"aa", "a", "aaa"}, "aaaaa"},
+		{[]string{"", "x"}, "xx"},
+		{[]string{"ignore"}, ""},
+		{[]string{"\x00\xff", "\xff"}, "a\x00\xff\xff"},
+	}
+	for _, c := range cases {
+		m := New(c.patterns)
+		got := map[Match]bool{}
+		for _, x := range m.FindAll(c.text, 0) {
+			got[x] = true
+		}
+		if d := cmp.Diff(naive(c.patterns, c.text), got); d != "" {
+			t.Errorf("%q in %q (-want +got):\n%s", c.patterns, c.text, d)
+		}
+	}
+}
+
+func TestRandomAgainstNaive(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alpha := "abc "
+	rs := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteByte(alpha[r.IntN(len(alpha))])
+		}
+		return b.String()
+	}
+	for range 300 {
+		var ps []string
+		for range 1 + r.IntN(8) {
+			ps = append(ps, rs(1+r.IntN(4)))
+		}
+		text := rs(r.IntN(60))
+		m := New(ps)
+		got := map[Match]bool{}
+		for _, x := range m.FindAll(text, 0) {
+			got[x] = true
+		}
+		if d := cmp.Diff(naive(ps, text), got); d != "" {
+			t.Fatalf("%q in %q (-want +got):\n%s", ps, text, d)
+		}
+	}
+}
+
+func TestLimitAndContains(t *testing.T) {
+	m := New([]string{"a"})
+	if got := len(m.FindAll("aaaa", 2)); got != 2 {
+		t.Errorf("limit 2: got %d matches", got)
+	}
+	if !m.Contains("xxa") || m.Contains("xxx") {
+		t.Error("Contains wrong")
+	}
+	var nilM *Matcher
+	if nilM.Contains("a") {
+		t.Error("nil matcher matched")
+	}
+}
+
+func BenchmarkEach(b *testing.B) {
+	m := New([]string{"ignore", "instructions", "system prompt", "jailbreak", "developer mode", "pretend"})
+	text := strings.Repeat("the quick brown fox jumps over the lazy dog while reading a book. ", 2000)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		m.Each(text, func(Match) bool { return true })
+	}
+}

@@ -1,0 +1,772 @@
+// Package normalize turns text into a canonical form in which rule-based
+// scanners can match trigger phrases regardless of common obfuscation, and
+// keeps a byte-offset map so that matches can be reported as spans of the
+// original text.
+//
+// Normalisation, in order:
+//
+//  1. Per rune: invalid UTF-8 bytes become U+FFFD (one per byte, never a
+//     panic); invisible characters (Unicode Cf, variation selectors,
+//     combining grapheme joiner, Hangul fillers, NUL and other C0 controls)
+//     are dropped; Unicode tag characters U+E0020..U+E007E are dropped from
+//     the main text and their ASCII equivalents collected as a decoded
+//     segment ("ASCII smuggling"); Cyrillic, Greek, IPA and small-capital
+//     look-alikes are folded to Latin letters from a curated table; the rest
+//     is decomposed with NFKD (fullwidth, mathematical alphanumerics,
+//     ligatures, circled letters), combining marks are removed (so "ïgnörë"
+//     becomes "ignore" and "früher" becomes "fruher"), and letters are lower
+//     cased (ß becomes "ss"). Runs of whitespace collapse to one space, or to
+//     one newline when they contain a line break; runs of the same
+//     punctuation character collapse to one.
+//  2. Per word: in words that mix letters with digits or @ and $, leetspeak
+//     digits become letters (0→o 1→i 3→e 4→a 5→s 7→t 8→b @→a $→s), so
+//     "1gn0r3" becomes "ignore" but "2024" and "3.14" stay; runs of three or
+//     more single letters separated by one separator ("i g n o r e",
+//     "i.g.n.o.r.e", "i-g-n-o-r-e") are joined.
+//  3. Decoding (bounded): runs that look like base64, hex or URL encoding in
+//     the original text are decoded, and when the result is mostly printable
+//     text it is normalised (recursively, to depth 2) and returned as an extra
+//     Segment whose spans all point at the encoded run. Text that mentions
+//     rot13 is also returned rot13-decoded.
+//
+// The work is linear in the input: one pass per stage plus bounded decoding
+// (see Options). ASCII bytes take a fast path without Unicode tables.
+package normalize
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Kind says where a Segment's text came from.
+type Kind uint8
+
+// Segment kinds.
+const (
+	Plain  Kind = iota // the input itself
+	Base64             // a base64 run in the input, decoded
+	Hex                // a hex run, decoded
+	URL                // a percent-encoded run, decoded
+	Rot13              // the whole input, rot13-decoded
+	Tags               // Unicode tag characters mapped back to ASCII
+)
+
+var kindNames = [...]string{"plain", "base64", "hex", "url", "rot13", "tags"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Options bound the work done by Normalize.
+type Options struct {
+	// Decode enables decoding of embedded base64, hex, URL, rot13 and tag
+	// payloads.
+	Decode bool
+	// MaxSegments caps the number of decoded segments (default 16).
+	MaxSegments int
+	// MaxSegmentBytes caps the size of one encoded run that is decoded
+	// (default 64 KiB); longer runs are decoded up to this size.
+	MaxSegmentBytes int
+	// MaxDecodedBytes caps the total size of decoded text (default 256 KiB).
+	MaxDecodedBytes int
+	// MaxDepth caps nested decoding (default 2: base64 inside base64).
+	MaxDepth int
+}
+
+// DefaultOptions returns the options scanners use.
+func DefaultOptions() Options {
+	return Options{Decode: true, MaxSegments: 16, MaxSegmentBytes: 64 << 10, MaxDecodedBytes: 256 << 10, MaxDepth: 2}
+}
+
+func (o *Options) fill() {
+	d := DefaultOptions()
+	if o.MaxSegments <= 0 {
+		o.MaxSegments = d.MaxSegments
+	}
+	if o.MaxSegmentBytes <= 0 {
+		o.MaxSegmentBytes = d.MaxSegmentBytes
+	}
+	if o.MaxDecodedBytes <= 0 {
+		o.MaxDecodedBytes = d.MaxDecodedBytes
+	}
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = d.MaxDepth
+	}
+}
+
+// Segment is normalised text with a map back to the original.
+type Segment struct {
+	// Text is the normalised text (valid UTF-8, lower case).
+	Text string
+	// Kind says whether Text is the input itself or a decoded payload.
+	Kind Kind
+	src  string
+	off  []int32 // off[i]: original offset of the rune that produced Text[i]; len(Text)+1 entries
+	// for decoded segments every byte maps to src[lo:hi]
+	lo, hi int
+}
+
+// Span maps the half-open byte range [start,end) of s.Text to a half-open
+// byte range of the original text. For decoded segments it is the whole
+// encoded run. Out-of-range arguments are clamped.
+func (s *Segment) Span(start, end int) (int, int) {
+	if s.Kind != Plain {
+		return s.lo, s.hi
+	}
+	n := len(s.Text)
+	start = min(max(start, 0), n)
+	end = min(max(end, start), n)
+	if start == end {
+		o := int(s.off[start])
+		return o, o
+	}
+	a := int(s.off[start])
+	last := int(s.off[end-1])
+	_, size := utf8.DecodeRuneInString(s.src[last:])
+	b := last + max(size, 1)
+	return a, max(b, a)
+}
+
+// Offset returns the original offset of normalised byte i (0 <= i <= len(Text)).
+func (s *Segment) Offset(i int) int {
+	if s.Kind != Plain {
+		if i >= len(s.Text) {
+			return s.hi
+		}
+		return s.lo
+	}
+	return int(s.off[min(max(i, 0), len(s.Text))])
+}
+
+// Stats counts the obfuscation Normalize undid. Heavy obfuscation is itself
+// a (weak) signal.
+type Stats struct {
+	Invisible   int // invisible characters removed
+	Confusables int // look-alike letters folded to Latin
+	Leet        int // words with leetspeak replaced
+	Spaced      int // runs of separated single letters joined
+	Decoded     int // decoded segments
+}
+
+// Result is the normalised text: Segments[0] is the input itself; further
+// segments are decoded payloads.
+type Result struct {
+	Segments []Segment
+	Stats    Stats
+}
+
+// Normalize normalises s. It never panics, for any input.
+func Normalize(s string, o Options) Result {
+	o.fill()
+	var r Result
+	budget := o.MaxDecodedBytes
+	normalizeInto(&r, s, o, 0, Plain, 0, len(s), &budget)
+	return r
+}
+
+// String returns the normalised form of s without decoding: convenient for
+// normalising rule keywords and short strings.
+func String(s string) string {
+	r := Normalize(s, Options{})
+	return r.Segments[0].Text
+}
+
+func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi int, budget *int) {
+	t1, m1, tags := stage1(s, &r.Stats)
+	rot := hasRot13Hint(t1)
+	t2, m2 := stage2(t1, m1, &r.Stats)
+	seg := Segment{Text: string(t2), Kind: kind, src: s, off: m2, lo: lo, hi: hi}
+	if kind != Plain {
+		seg.off = nil
+		seg.src = ""
+	}
+	r.Segments = append(r.Segments, seg)
+	if !o.Decode || depth >= o.MaxDepth {
+		return
+	}
+	// Spans of nested segments always refer to the top-level input.
+	mapSpan := func(a, b int) (int, int) {
+		if kind != Plain {
+			return lo, hi
+		}
+		return a, b
+	}
+	add := func(k Kind, decoded string, a, b int) bool {
+		if len(r.Segments) > o.MaxSegments || *budget <= 0 {
+			return false
+		}
+		if len(decoded) > *budget {
+			decoded = truncUTF8(decoded, *budget)
+		}
+		*budget -= len(decoded)
+		r.Stats.Decoded++
+		x, y := mapSpan(a, b)
+		normalizeInto(r, decoded, o, depth+1, k, x, y, budget)
+		return true
+	}
+	if len(tags) > 0 {
+		// Tag characters spell ASCII; the span is from first to last tag.
+		if !add(Tags, string(tags), tagLo(s), tagHi(s)) {
+			return
+		}
+	}
+	findEncoded(s, o.MaxSegmentBytes, func(k Kind, decoded string, a, b int) bool {
+		return add(k, decoded, a, b)
+	})
+	if rot {
+		add(Rot13, ROT13(truncUTF8(s, o.MaxSegmentBytes)), 0, len(s))
+	}
+}
+
+func hasRot13Hint(b []byte) bool {
+	for _, h := range []string{"rot13", "rot 13", "rot-13"} {
+		if strings.Contains(string(b), h) { // no allocation: the compiler elides the conversion
+			return true
+		}
+	}
+	return false
+}
+
+func truncUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// ROT13 rotates ASCII letters by 13 places and leaves everything else.
+func ROT13(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 'a' && c <= 'z':
+			b[i] = 'a' + (c-'a'+13)%26
+		case c >= 'A' && c <= 'Z':
+			b[i] = 'A' + (c-'A'+13)%26
+		}
+	}
+	return string(b)
+}
+
+// ---------------------------------------------------------------- stage 1
+
+// asciiClass for the fast path.
+const (
+	acKeep  = iota // emit as is
+	acUpper        // emit lower case
+	acSpace        // whitespace (not newline)
+	acLine         // newline
+	acDrop         // control: drop, counts as invisible
+	acPunct        // punctuation: collapse repeats
+)
+
+var asciiTab = func() (t [128]uint8) {
+	for c := 0; c < 128; c++ {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			t[c] = acUpper
+		case c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r':
+			t[c] = acSpace
+		case c == '\n':
+			t[c] = acLine
+		case c < 0x20 || c == 0x7f:
+			t[c] = acDrop
+		case strings.IndexByte("!\"#%&'()*+,-./:;<=>?[\\]^_`{|}~", byte(c)) >= 0:
+			t[c] = acPunct
+		default:
+			t[c] = acKeep
+		}
+	}
+	return t
+}()
+
+func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte) {
+	out = make([]byte, 0, len(s)+8)
+	off = make([]int32, 0, len(s)+9)
+	var last byte // last emitted byte (0 at start)
+	emitSpace := func(c byte, at int) {
+		switch {
+		case len(out) == 0:
+			return // leading whitespace dropped
+		case last == ' ' && c == '\n':
+			out[len(out)-1] = '\n'
+			last = '\n'
+		case last == ' ' || last == '\n':
+		default:
+			out = append(out, c)
+			off = append(off, int32(at))
+			last = c
+		}
+	}
+	var dec [utf8.UTFMax * 18]byte
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch asciiTab[c] {
+			case acKeep:
+				out = append(out, c)
+				off = append(off, int32(i))
+				last = c
+			case acUpper:
+				c += 'a' - 'A'
+				out = append(out, c)
+				off = append(off, int32(i))
+				last = c
+			case acSpace:
+				emitSpace(' ', i)
+			case acLine:
+				emitSpace('\n', i)
+			case acDrop:
+				st.Invisible++
+			case acPunct:
+				if last != c {
+					out = append(out, c)
+					off = append(off, int32(i))
+					last = c
+				}
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		at := int32(i)
+		i += size
+		if r == utf8.RuneError && size == 1 {
+			out = append(out, "\uFFFD"...)
+			off = append(off, at, at, at)
+			last = 0
+			continue
+		}
+		if r >= 0xE0000 && r <= 0xE007F {
+			st.Invisible++
+			if r >= 0xE0020 && r <= 0xE007E {
+				tags = append(tags, byte(r-0xE0000))
+			}
+			continue
+		}
+		if isInvisible(r) {
+			st.Invisible++
+			continue
+		}
+		if unicode.IsSpace(r) {
+			emitSpace(' ', int(at))
+			if r == 0x2028 || r == 0x2029 || r == 0x85 {
+				emitSpace('\n', int(at))
+			}
+			continue
+		}
+		if l, ok := confusable(r); ok {
+			st.Confusables++
+			out = append(out, l)
+			off = append(off, at)
+			last = l
+			continue
+		}
+		// NFKD decomposition, without allocating.
+		p := norm.NFKD.PropertiesString(s[int(at):i])
+		d := p.Decomposition()
+		if d == nil {
+			d = utf8.AppendRune(dec[:0], r)
+		}
+		for len(d) > 0 {
+			r2, n2 := utf8.DecodeRune(d)
+			d = d[n2:]
+			if unicode.Is(unicode.Mn, r2) || isInvisible(r2) {
+				continue
+			}
+			if r2 < utf8.RuneSelf {
+				b := byte(r2)
+				switch asciiTab[b] {
+				case acUpper:
+					b += 'a' - 'A'
+				case acSpace, acLine:
+					emitSpace(' ', int(at))
+					continue
+				case acDrop:
+					continue
+				}
+				out = append(out, b)
+				off = append(off, at)
+				last = b
+				continue
+			}
+			if l, ok := confusable(r2); ok {
+				st.Confusables++
+				out = append(out, l)
+				off = append(off, at)
+				last = l
+				continue
+			}
+			if r2 == 'ß' || r2 == 'ẞ' {
+				out = append(out, 's', 's')
+				off = append(off, at, at)
+				last = 's'
+				continue
+			}
+			r2 = unicode.ToLower(r2)
+			n := len(out)
+			out = utf8.AppendRune(out, r2)
+			for range len(out) - n {
+				off = append(off, at)
+			}
+			last = 0
+		}
+	}
+	// trailing whitespace
+	if len(out) > 0 && (last == ' ' || last == '\n') {
+		out = out[:len(out)-1]
+		off = off[:len(off)-1]
+	}
+	off = append(off, int32(len(s)))
+	return out, off, tags
+}
+
+func isInvisible(r rune) bool {
+	switch {
+	case r < 0x80:
+		return false
+	case unicode.Is(unicode.Cf, r):
+		return true
+	case r >= 0xFE00 && r <= 0xFE0F, r >= 0xE0100 && r <= 0xE01EF: // variation selectors
+		return true
+	case r == 0x034F, r == 0x115F, r == 0x1160, r == 0x3164, r == 0xFFA0, r == 0x2800, r == 0x180B, r == 0x180C, r == 0x180D, r == 0x180F:
+		return true
+	}
+	return false
+}
+
+func tagLo(s string) int {
+	for i, r := range s {
+		if r >= 0xE0000 && r <= 0xE007F {
+			return i
+		}
+	}
+	return 0
+}
+
+func tagHi(s string) int {
+	hi := len(s)
+	for i, r := range s {
+		if r >= 0xE0000 && r <= 0xE007F {
+			hi = i + utf8.RuneLen(r)
+		}
+	}
+	return hi
+}
+
+// ---------------------------------------------------------------- stage 2
+
+const (
+	wNone   = 0
+	wLetter = 1
+	wDigit  = 2 // leet-capable digit
+	wOther  = 3 // other word byte: non-leet digit, non-ASCII
+	wLeetS  = 4 // @ or $
+)
+
+var wordTab = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = wLetter
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = wOther
+	}
+	for _, c := range "0134578" {
+		t[c] = wDigit
+	}
+	t['@'], t['$'] = wLeetS, wLeetS
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = wOther
+	}
+	return t
+}()
+
+var leetMap = func() (t [256]byte) {
+	for k, v := range map[byte]byte{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', '$': 's'} {
+		t[k] = v
+	}
+	return t
+}()
+
+func isSep(c byte) bool {
+	switch c {
+	case ' ', '.', '-', '_', '*', '/', '|', ',', '+', '~', ':', '\'':
+		return true
+	}
+	return false
+}
+
+// stage2 applies leetspeak and joins spaced-out letters. It works on the
+// lower-cased stage-1 output.
+func stage2(in []byte, m []int32, st *Stats) ([]byte, []int32) {
+	// Fast check: anything to do?
+	need := false
+	for i := 0; i < len(in); i++ {
+		if wordTab[in[i]] == wDigit || wordTab[in[i]] == wLeetS {
+			need = true
+			break
+		}
+		// single ASCII letter followed by a separator and another single letter
+		if i+3 < len(in) && wordTab[in[i]] == wLetter && isSep(in[i+1]) && wordTab[in[i+2]] == wLetter && (isSep(in[i+3])) &&
+			(i == 0 || wordTab[in[i-1]] == wNone) {
+			need = true
+			break
+		}
+	}
+	if !need {
+		return in, m
+	}
+	out := make([]byte, 0, len(in))
+	off := make([]int32, 0, len(in)+1)
+	// next returns the word token starting at or after i: [a,b), or a == len(in).
+	next := func(i int) (int, int) {
+		for i < len(in) && wordTab[in[i]] == wNone {
+			i++
+		}
+		j := i
+		for j < len(in) && wordTab[in[j]] != wNone {
+			j++
+		}
+		return i, j
+	}
+	single := func(a, b int) bool { return b-a == 1 && wordTab[in[a]] == wLetter }
+	emit := func(a, b int, leet bool) {
+		for i := a; i < b; i++ {
+			c := in[i]
+			if leet && leetMap[c] != 0 {
+				c = leetMap[c]
+			}
+			out = append(out, c)
+			off = append(off, m[i])
+		}
+	}
+	isLeet := func(a, b int) bool {
+		letters, leets := 0, 0
+		for i := a; i < b; i++ {
+			switch wordTab[in[i]] {
+			case wLetter:
+				letters++
+			case wDigit, wLeetS:
+				leets++
+			}
+		}
+		return letters > 0 && leets > 0
+	}
+	pos := 0
+	for {
+		a, b := next(pos)
+		if a >= len(in) {
+			break
+		}
+		emit(pos, a, false)
+		if single(a, b) {
+			// A run of single letters each separated by exactly one separator.
+			n, end := 1, b
+			for end+1 < len(in) && isSep(in[end]) {
+				a2, b2 := next(end)
+				if a2 != end+1 || !single(a2, b2) {
+					break
+				}
+				n++
+				end = b2
+			}
+			if n >= 3 {
+				for i := a; i < end; i += 2 {
+					emit(i, i+1, false)
+				}
+				st.Spaced++
+				pos = end
+				continue
+			}
+		}
+		l := isLeet(a, b)
+		if l {
+			st.Leet++
+		}
+		emit(a, b, l)
+		pos = b
+	}
+	emit(pos, len(in), false)
+	off = append(off, m[len(in)])
+	return out, off
+}
+
+// ---------------------------------------------------------------- decoding
+
+func isB64(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// findEncoded calls emit for each decodable run in s, in order, until emit
+// returns false.
+func findEncoded(s string, maxRun int, emit func(k Kind, decoded string, a, b int) bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '%' || isB64(c) || c == '\\':
+			// A run of non-space bytes.
+			j := i
+			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+				j++
+			}
+			if j == i {
+				i++
+				continue
+			}
+			run := s[i:j]
+			if len(run) < 9 {
+				// Too short for any encoding we decode, except the start
+				// of space-separated hex pairs.
+				if j-i == 2 && isHex(s[i]) && isHex(s[i+1]) {
+					if a, b, d, ok := spacedHex(s, i, maxRun); ok {
+						if !emit(Hex, d, a, b) {
+							return
+						}
+						i = b
+						continue
+					}
+				}
+				i = j
+				continue
+			}
+			if len(run) > maxRun {
+				run = run[:maxRun]
+			}
+			if k, d, ok := decodeRun(run); ok {
+				if !emit(k, d, i, i+len(run)) {
+					return
+				}
+				i = j
+				continue
+			}
+			// Hex pairs separated by single spaces: "69 67 6e 6f 72 65".
+			if a, b, d, ok := spacedHex(s, i, maxRun); ok {
+				if !emit(Hex, d, a, b) {
+					return
+				}
+				i = b
+				continue
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+}
+
+func decodeRun(run string) (Kind, string, bool) {
+	if strings.Count(run, "%") >= 3 {
+		if d, err := url.QueryUnescape(run); err == nil && d != run && printable(d) {
+			return URL, d, true
+		}
+	}
+	if strings.HasPrefix(run, `\x`) && len(run) >= 16 {
+		h := strings.ReplaceAll(run, `\x`, "")
+		if b, err := hex.DecodeString(h); err == nil && printable(string(b)) {
+			return Hex, string(b), true
+		}
+	}
+	core := strings.TrimPrefix(strings.TrimPrefix(run, "0x"), "0X")
+	// trim trailing punctuation that is not part of the encoding
+	core = strings.TrimRight(core, ".,;:!?)\"'")
+	if len(core) >= 16 && len(core)%2 == 0 && allHex(core) {
+		if b, err := hex.DecodeString(core); err == nil && printable(string(b)) {
+			return Hex, string(b), true
+		}
+	}
+	b64 := strings.TrimRight(core, "=")
+	if len(b64) >= 16 && allB64(b64) && mixedB64(b64) {
+		if len(b64)%4 == 1 {
+			b64 = b64[:len(b64)-1]
+		}
+		enc := base64.RawStdEncoding
+		if strings.ContainsAny(b64, "-_") {
+			enc = base64.RawURLEncoding
+		}
+		if b, err := enc.DecodeString(b64); err == nil && printable(string(b)) {
+			return Base64, string(b), true
+		}
+	}
+	return Plain, "", false
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func allB64(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isB64(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// mixedB64: real base64 of text mixes upper and lower case; plain words and
+// identifiers rarely survive the printable test anyway, this skips them early.
+func mixedB64(s string) bool {
+	var up, lo bool
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		up = up || c >= 'A' && c <= 'Z'
+		lo = lo || c >= 'a' && c <= 'z'
+	}
+	return up && lo
+}
+
+func spacedHex(s string, i, maxRun int) (int, int, string, bool) {
+	var buf []byte
+	j := i
+	for j+1 < len(s) && isHex(s[j]) && isHex(s[j+1]) && (j+2 == len(s) || s[j+2] == ' ' || s[j+2] == ',') && len(buf) < maxRun {
+		v, _ := hex.DecodeString(s[j : j+2])
+		buf = append(buf, v[0])
+		j += 3
+	}
+	if len(buf) < 8 || !printable(string(buf)) {
+		return 0, 0, "", false
+	}
+	return i, min(j-1, len(s)), string(buf), true
+}
+
+// printable reports whether b is valid UTF-8 text, mostly letters, digits,
+// punctuation and spaces, with at least a few letters.
+func printable(s string) bool {
+	if len(s) < 6 || !utf8.ValidString(s) {
+		return false
+	}
+	var good, bad, letters int
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+			good++
+		case unicode.IsDigit(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || r == ' ' || r == '\n' || r == '\t' || r == '\r':
+			good++
+		default:
+			bad++
+		}
+	}
+	return letters >= 4 && bad*10 <= good && letters*2 >= good
+}
