@@ -1,0 +1,793 @@
+package tokenizer
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/rivo/uniseg"
+	"golang.org/x/text/unicode/norm"
+)
+
+type hfFile struct {
+	AddedTokens []struct {
+		ID         int    `json:"id"`
+		Content    string `json:"content"`
+		SingleWord bool   `json:"single_word"`
+		Lstrip     bool   `json:"lstrip"`
+		Rstrip     bool   `json:"rstrip"`
+		Normalized bool   `json:"normalized"`
+		Special    bool   `json:"special"`
+	} `json:"added_tokens"`
+	Normalizer    json.RawMessage `json:"normalizer"`
+	PreTokenizer  json.RawMessage `json:"pre_tokenizer"`
+	PostProcessor json.RawMessage `json:"post_processor"`
+	Model         json.RawMessage `json:"model"`
+	Padding       *struct {
+		PadID    int    `json:"pad_id"`
+		PadToken string `json:"pad_token"`
+	} `json:"padding"`
+}
+
+func isNull(m json.RawMessage) bool {
+	m = bytes.TrimSpace(m)
+	return len(m) == 0 || string(m) == "null"
+}
+
+func typeOf(m json.RawMessage) (string, error) {
+	var t struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(m, &t); err != nil {
+		return "", err
+	}
+	return t.Type, nil
+}
+
+// segXform rewrites one text segment before pre-tokenization (the parts of
+// ByteLevel and Metaspace pre-tokenizers that change the text).
+type segXform struct {
+	prefixSpace   bool   // ByteLevel add_prefix_space
+	metaspace     bool   // Metaspace: replace ' ' by repl
+	repl          string // Metaspace replacement
+	prependAlways bool   // Metaspace prepend_scheme always
+	prependFirst  bool   // Metaspace prepend_scheme first
+}
+
+func (x *segXform) apply(dst, src *normStr, lo, hi int, first bool) {
+	dst.reset()
+	if lo >= hi {
+		return
+	}
+	if x.prefixSpace && src.b[lo] != ' ' {
+		dst.appendByte(' ', src.s[lo], src.e[lo])
+	}
+	if x.metaspace {
+		startsWithRepl := bytes.HasPrefix(src.b[lo:hi], []byte(x.repl)) || src.b[lo] == ' '
+		if !startsWithRepl && (x.prependAlways || (x.prependFirst && first)) {
+			dst.appendString(x.repl, src.s[lo], src.s[lo])
+		}
+		for i := lo; i < hi; i++ {
+			if src.b[i] == ' ' {
+				dst.appendString(x.repl, src.s[i], src.e[i])
+			} else {
+				dst.appendByte(src.b[i], src.s[i], src.e[i])
+			}
+		}
+		return
+	}
+	dst.copyRange(src, lo, hi)
+}
+
+// hfPipeline is a tokenizer.json pipeline: added tokens, normalizer,
+// pre-tokenizer, model.
+type hfPipeline struct {
+	v         *vocab
+	rawAdded  *addedMatcher // normalized=false: matched on the original text
+	normAdded *addedMatcher // normalized=true: matched on normalized text
+	norm      normalizer
+	xform     *segXform
+	pre       preTokenizer
+	model     model
+}
+
+func (p *hfPipeline) vocabSize() int { return len(p.v.id2tok) }
+
+func (p *hfPipeline) tokenToID(tok string) (int, bool) {
+	id, ok := p.v.tok2id[tok]
+	return int(id), ok
+}
+
+func (p *hfPipeline) idToToken(id int) (string, bool) {
+	if id < 0 || id >= len(p.v.id2tok) || p.v.id2tok[id] == "" {
+		return "", false
+	}
+	return p.v.id2tok[id], true
+}
+
+func strBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+func (p *hfPipeline) encode(text string, b *tokBuf) {
+	raw := strBytes(text)
+	pos, seg := 0, 0
+	for {
+		st, en, ok := len(raw), len(raw), false
+		var tok *addedToken
+		if p.rawAdded != nil {
+			st, en, tok, ok = p.rawAdded.find(raw, pos)
+			if !ok {
+				st, en = len(raw), len(raw)
+			}
+		}
+		if st > pos {
+			p.encodeSegment(text[pos:st], pos, seg == 0, b)
+			seg++
+		}
+		if !ok {
+			return
+		}
+		b.add(tok.id, int32(st), int32(en), tok.content)
+		seg++
+		pos = en
+	}
+}
+
+func (p *hfPipeline) encodeSegment(s string, base int, first bool, b *tokBuf) {
+	b.ns.setIdentity(s, base)
+	ns := &b.ns
+	if p.norm != nil {
+		b.ns2.reset()
+		p.norm.normalize(&b.ns2, &b.ns, &b.scratch)
+		ns = &b.ns2
+	}
+	if p.normAdded == nil {
+		p.preAndModel(ns, 0, len(ns.b), first, b)
+		return
+	}
+	pos := 0
+	for {
+		st, en, tok, ok := p.normAdded.find(ns.b, pos)
+		if !ok {
+			st, en = len(ns.b), len(ns.b)
+		}
+		if st > pos {
+			p.preAndModel(ns, pos, st, first && pos == 0, b)
+		}
+		if !ok {
+			return
+		}
+		b.add(tok.id, ns.s[st], ns.e[en-1], tok.content)
+		pos = en
+	}
+}
+
+func (p *hfPipeline) preAndModel(ns *normStr, lo, hi int, first bool, b *tokBuf) {
+	if lo >= hi {
+		return
+	}
+	if p.xform != nil {
+		var tmp *normStr = &b.ns3
+		p.xform.apply(tmp, ns, lo, hi, first)
+		ns, lo, hi = tmp, 0, len(tmp.b)
+	}
+	b.rng = append(b.rng[:0], rng{lo, hi})
+	splits := b.rng
+	if p.pre != nil {
+		b.rng2 = p.pre.split(ns, b.rng, b.rng2[:0])
+		splits = b.rng2
+	}
+	for _, sp := range splits {
+		if sp.hi <= sp.lo {
+			continue
+		}
+		b.mt = p.model.tokenize(b, ns.b[sp.lo:sp.hi], b.mt[:0])
+		for _, t := range b.mt {
+			b.add(t.id, ns.s[sp.lo+int(t.lo)], ns.e[sp.lo+int(t.hi)-1], p.v.id2tok[t.id])
+		}
+	}
+}
+
+// FromJSON builds a tokenizer from the bytes of a Hugging Face tokenizer.json.
+func FromJSON(data []byte, cfg Config) (*Tokenizer, error) {
+	var f hfFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("tokenizer: tokenizer.json: %w", err)
+	}
+	if isNull(f.Model) {
+		return nil, errors.New("tokenizer: tokenizer.json: no model")
+	}
+	p := &hfPipeline{v: &vocab{tok2id: map[string]int32{}}}
+	var err error
+	if !isNull(f.Normalizer) {
+		if p.norm, err = parseNormalizer(f.Normalizer); err != nil {
+			return nil, fmt.Errorf("tokenizer: tokenizer.json: normalizer: %w", err)
+		}
+	}
+	byteLevel := false
+	if !isNull(f.PreTokenizer) {
+		x := &segXform{}
+		if p.pre, err = parsePreTokenizer(f.PreTokenizer, x, &byteLevel); err != nil {
+			return nil, fmt.Errorf("tokenizer: tokenizer.json: pre_tokenizer: %w", err)
+		}
+		if x.prefixSpace || x.metaspace {
+			p.xform = x
+		}
+	}
+	kind, err := parseModel(f.Model, p, byteLevel)
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer: tokenizer.json: model: %w", err)
+	}
+	var rawAdded, normAdded []addedToken
+	for _, a := range f.AddedTokens {
+		if err := p.v.add(a.Content, a.ID); err != nil {
+			return nil, fmt.Errorf("tokenizer: tokenizer.json: added token: %w", err)
+		}
+		p.v.id2tok[a.ID] = a.Content
+		at := addedToken{content: a.Content, id: int32(a.ID), lstrip: a.Lstrip, rstrip: a.Rstrip, singleWord: a.SingleWord, normalized: a.Normalized, special: a.Special}
+		// As Hugging Face: tokens with normalized=false are matched on the
+		// original text, the others on the normalized text.
+		if a.Normalized {
+			normAdded = append(normAdded, at)
+		} else {
+			rawAdded = append(rawAdded, at)
+		}
+	}
+	if p.norm == nil {
+		rawAdded = append(rawAdded, normAdded...)
+		normAdded = nil
+	}
+	p.rawAdded = newAddedMatcher(rawAdded)
+	p.normAdded = newAddedMatcher(normAdded)
+	var post postProcessor
+	if !isNull(f.PostProcessor) {
+		if err := parsePost(f.PostProcessor, &post, p.v); err != nil {
+			return nil, fmt.Errorf("tokenizer: tokenizer.json: post_processor: %w", err)
+		}
+	}
+	t, err := newTokenizer(p, post, cfg, kind)
+	if err != nil {
+		return nil, err
+	}
+	if f.Padding != nil && f.Padding.PadToken != "" {
+		t.padID, t.padTk = f.Padding.PadID, f.Padding.PadToken
+	}
+	return t, nil
+}
+
+func parseNormalizer(m json.RawMessage) (normalizer, error) {
+	typ, err := typeOf(m)
+	if err != nil {
+		return nil, err
+	}
+	switch typ {
+	case "BertNormalizer":
+		var c struct {
+			CleanText    *bool `json:"clean_text"`
+			ChineseChars *bool `json:"handle_chinese_chars"`
+			StripAccents *bool `json:"strip_accents"`
+			Lowercase    *bool `json:"lowercase"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		b := func(p *bool, d bool) bool {
+			if p == nil {
+				return d
+			}
+			return *p
+		}
+		n := &bertNormalizer{cleanText: b(c.CleanText, true), chineseChars: b(c.ChineseChars, true), lowercase: b(c.Lowercase, true)}
+		n.stripAccents = b(c.StripAccents, n.lowercase)
+		return n, nil
+	case "Lowercase":
+		return lowercaseNormalizer{}, nil
+	case "StripAccents":
+		return stripAccentsNormalizer{}, nil
+	case "NFC":
+		return unicodeNormalizer{norm.NFC}, nil
+	case "NFD":
+		return unicodeNormalizer{norm.NFD}, nil
+	case "NFKC":
+		return unicodeNormalizer{norm.NFKC}, nil
+	case "NFKD":
+		return unicodeNormalizer{norm.NFKD}, nil
+	case "Strip":
+		var c struct {
+			Left  bool `json:"strip_left"`
+			Right bool `json:"strip_right"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		return stripNormalizer{c.Left, c.Right}, nil
+	case "Prepend":
+		var c struct {
+			Prepend string `json:"prepend"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		return prependNormalizer{c.Prepend}, nil
+	case "Replace":
+		var c struct {
+			Pattern struct {
+				String *string `json:"String"`
+				Regex  *string `json:"Regex"`
+			} `json:"pattern"`
+			Content string `json:"content"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		if c.Pattern.String == nil {
+			return nil, errors.New("Replace: only String patterns are supported")
+		}
+		return replaceNormalizer{*c.Pattern.String, c.Content}, nil
+	case "Precompiled":
+		var c struct {
+			Map *string `json:"precompiled_charsmap"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		if c.Map == nil || *c.Map == "" {
+			return seqNormalizer(nil), nil
+		}
+		raw, err := base64.StdEncoding.DecodeString(*c.Map)
+		if err != nil {
+			return nil, fmt.Errorf("Precompiled: %w", err)
+		}
+		cm, err := parseCharsMap(raw)
+		if err != nil {
+			return nil, fmt.Errorf("Precompiled: %w", err)
+		}
+		return &precompiledNormalizer{cm}, nil
+	case "Sequence":
+		var c struct {
+			Normalizers []json.RawMessage `json:"normalizers"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		var sq seqNormalizer
+		for i, x := range c.Normalizers {
+			n, err := parseNormalizer(x)
+			if err != nil {
+				return nil, fmt.Errorf("sequence item %d: %w", i, err)
+			}
+			sq = append(sq, n)
+		}
+		return sq, nil
+	}
+	return nil, fmt.Errorf("unsupported normalizer type %q", typ)
+}
+
+// precompiledNormalizer is Hugging Face's Precompiled normalizer: the
+// SentencePiece charsmap applied per grapheme cluster (whole cluster when
+// shorter than 6 bytes and mapped, else per character).
+type precompiledNormalizer struct{ cm *charsMap }
+
+func (cm *charsMap) first(s []byte) ([]byte, bool) {
+	u := cm.units
+	offset := func(x uint32) uint32 { return (x >> 10) << ((x & (1 << 9)) >> 6) }
+	pos := offset(u[0])
+	for i := 0; i < len(s); i++ {
+		pos ^= uint32(s[i])
+		if int(pos) >= len(u) {
+			return nil, false
+		}
+		x := u[pos]
+		if x&((1<<31)|0xff) != uint32(s[i]) {
+			return nil, false
+		}
+		pos ^= offset(x)
+		if (x>>8)&1 == 1 && int(pos) < len(u) {
+			val := int(u[pos] & ((1 << 31) - 1))
+			if val >= len(cm.norm) {
+				return nil, false
+			}
+			end := val
+			for end < len(cm.norm) && cm.norm[end] != 0 {
+				end++
+			}
+			return cm.norm[val:end], true
+		}
+	}
+	return nil, false
+}
+
+func (pn *precompiledNormalizer) normalize(dst, src *normStr, _ *[]byte) {
+	b := src.b
+	state := -1
+	for pos := 0; pos < len(b); {
+		var g []byte
+		g, _, _, state = uniseg.Step(b[pos:], state)
+		if len(g) == 0 {
+			break
+		}
+		end := pos + len(g)
+		if len(g) < 6 {
+			if repl, ok := pn.cm.first(g); ok {
+				dst.appendString(string(repl), src.s[pos], src.e[end-1])
+				pos = end
+				continue
+			}
+		}
+		for i := pos; i < end; {
+			_, sz := utf8.DecodeRune(b[i:end])
+			if repl, ok := pn.cm.first(b[i : i+sz]); ok {
+				dst.appendString(string(repl), src.s[i], src.e[i])
+			} else {
+				dst.copyRange(src, i, i+sz)
+			}
+			i += sz
+		}
+		pos = end
+	}
+}
+
+func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preTokenizer, error) {
+	typ, err := typeOf(m)
+	if err != nil {
+		return nil, err
+	}
+	switch typ {
+	case "BertPreTokenizer":
+		return bertPreTokenizer{}, nil
+	case "Whitespace":
+		return whitespacePre{}, nil
+	case "WhitespaceSplit":
+		return whitespaceSplit{}, nil
+	case "Punctuation":
+		return punctuationPre{}, nil
+	case "Digits":
+		var c struct {
+			Individual bool `json:"individual_digits"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		return digitsPre{c.Individual}, nil
+	case "ByteLevel":
+		var c struct {
+			AddPrefixSpace bool  `json:"add_prefix_space"`
+			UseRegex       *bool `json:"use_regex"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		*byteLevel = true
+		x.prefixSpace = c.AddPrefixSpace
+		return byteLevelPre{useRegex: c.UseRegex == nil || *c.UseRegex}, nil
+	case "Metaspace":
+		var c struct {
+			Replacement    string `json:"replacement"`
+			AddPrefixSpace *bool  `json:"add_prefix_space"`
+			PrependScheme  string `json:"prepend_scheme"`
+			Split          *bool  `json:"split"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		if c.Replacement == "" {
+			c.Replacement = spaceSymbol
+		}
+		x.metaspace, x.repl = true, c.Replacement
+		switch c.PrependScheme {
+		case "always":
+			x.prependAlways = true
+		case "first":
+			x.prependFirst = true
+		case "never":
+		case "":
+			x.prependAlways = c.AddPrefixSpace == nil || *c.AddPrefixSpace
+		default:
+			return nil, fmt.Errorf("Metaspace: unknown prepend_scheme %q", c.PrependScheme)
+		}
+		if c.Split != nil && !*c.Split {
+			return seqPre(nil), nil
+		}
+		return metaspaceSplit{c.Replacement}, nil
+	case "Sequence":
+		var c struct {
+			Pre []json.RawMessage `json:"pretokenizers"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		var sq seqPre
+		for i, p := range c.Pre {
+			pt, err := parsePreTokenizer(p, x, byteLevel)
+			if err != nil {
+				return nil, fmt.Errorf("sequence item %d: %w", i, err)
+			}
+			sq = append(sq, pt)
+		}
+		return sq, nil
+	}
+	return nil, fmt.Errorf("unsupported pre-tokenizer type %q", typ)
+}
+
+func parseModel(m json.RawMessage, p *hfPipeline, byteLevel bool) (string, error) {
+	typ, err := typeOf(m)
+	if err != nil {
+		return "", err
+	}
+	if typ == "" {
+		var probe map[string]json.RawMessage
+		if err := json.Unmarshal(m, &probe); err != nil {
+			return "", err
+		}
+		switch {
+		case probe["merges"] != nil:
+			typ = "BPE"
+		case probe["max_input_chars_per_word"] != nil:
+			typ = "WordPiece"
+		default:
+			typ = "Unigram"
+		}
+	}
+	switch typ {
+	case "WordPiece":
+		var c struct {
+			Vocab    map[string]int `json:"vocab"`
+			Unk      string         `json:"unk_token"`
+			Prefix   *string        `json:"continuing_subword_prefix"`
+			MaxChars *int           `json:"max_input_chars_per_word"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return "", err
+		}
+		wp := &wordPiece{v: p.v, prefix: "##", maxChars: 100}
+		if c.Prefix != nil {
+			wp.prefix = *c.Prefix
+		}
+		if c.MaxChars != nil {
+			wp.maxChars = *c.MaxChars
+		}
+		for tok, id := range c.Vocab {
+			if err := p.v.add(tok, id); err != nil {
+				return "", err
+			}
+			wp.maxTok = max(wp.maxTok, len(tok))
+		}
+		unk, ok := p.v.tok2id[c.Unk]
+		if !ok {
+			return "", fmt.Errorf("WordPiece unk_token %q not in vocab", c.Unk)
+		}
+		wp.unk = unk
+		p.model = wp
+		return "wordpiece", nil
+	case "BPE":
+		var c struct {
+			Vocab        map[string]int    `json:"vocab"`
+			Merges       []json.RawMessage `json:"merges"`
+			Unk          *string           `json:"unk_token"`
+			FuseUnk      bool              `json:"fuse_unk"`
+			ByteFallback bool              `json:"byte_fallback"`
+			Prefix       *string           `json:"continuing_subword_prefix"`
+			Suffix       *string           `json:"end_of_word_suffix"`
+			Dropout      *float64          `json:"dropout"`
+			IgnoreMerges bool              `json:"ignore_merges"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return "", err
+		}
+		if c.Dropout != nil && *c.Dropout > 0 {
+			return "", errors.New("BPE dropout is not supported (non-deterministic)")
+		}
+		mdl := &bpe{v: p.v, merges: make(map[uint64]uint64, len(c.Merges)), byteLevel: byteLevel, unk: -1, fuseUnk: c.FuseUnk, byteFallbk: c.ByteFallback, ignoreMrg: c.IgnoreMerges, cache: newBPECache()}
+		if c.Prefix != nil {
+			mdl.prefix = *c.Prefix
+		}
+		if c.Suffix != nil {
+			mdl.suffix = *c.Suffix
+		}
+		for tok, id := range c.Vocab {
+			if err := p.v.add(tok, id); err != nil {
+				return "", err
+			}
+		}
+		if c.Unk != nil {
+			if id, ok := p.v.tok2id[*c.Unk]; ok {
+				mdl.unk = id
+			}
+		}
+		if byteLevel {
+			b2u := byteToUnicode()
+			for i, r := range b2u {
+				id, ok := p.v.tok2id[string(r)]
+				if !ok {
+					return "", fmt.Errorf("byte-level BPE vocab lacks the token for byte 0x%02x", i)
+				}
+				mdl.byteID[i] = id
+			}
+		}
+		for rank, raw := range c.Merges {
+			var a, b string
+			var s string
+			if err := json.Unmarshal(raw, &s); err == nil {
+				i := bytes.IndexByte([]byte(s), ' ')
+				if i < 0 {
+					return "", fmt.Errorf("merge %d %q has no space", rank, s)
+				}
+				a, b = s[:i], s[i+1:]
+			} else {
+				var pair []string
+				if err := json.Unmarshal(raw, &pair); err != nil || len(pair) != 2 {
+					return "", fmt.Errorf("merge %d is neither \"a b\" nor [a,b]", rank)
+				}
+				a, b = pair[0], pair[1]
+			}
+			ia, ok1 := p.v.tok2id[a]
+			ib, ok2 := p.v.tok2id[b]
+			merged := a + b
+			if mdl.prefix != "" && len(b) >= len(mdl.prefix) && b[:len(mdl.prefix)] == mdl.prefix {
+				merged = a + b[len(mdl.prefix):]
+			}
+			im, ok3 := p.v.tok2id[merged]
+			if !ok1 || !ok2 || !ok3 {
+				return "", fmt.Errorf("merge %d (%q %q) uses tokens not in vocab", rank, a, b)
+			}
+			key := uint64(uint32(ia))<<32 | uint64(uint32(ib))
+			if _, dup := mdl.merges[key]; !dup {
+				mdl.merges[key] = uint64(rank)<<32 | uint64(uint32(im))
+			}
+		}
+		p.model = mdl
+		return "bpe", nil
+	case "Unigram":
+		var c struct {
+			Vocab        [][2]json.RawMessage `json:"vocab"`
+			UnkID        *int                 `json:"unk_id"`
+			ByteFallback bool                 `json:"byte_fallback"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return "", err
+		}
+		scores := make([]float64, len(c.Vocab))
+		types := make([]uint8, len(c.Vocab))
+		for i, e := range c.Vocab {
+			var tok string
+			if err := json.Unmarshal(e[0], &tok); err != nil {
+				return "", fmt.Errorf("vocab entry %d: %w", i, err)
+			}
+			if err := json.Unmarshal(e[1], &scores[i]); err != nil {
+				return "", fmt.Errorf("vocab entry %d: %w", i, err)
+			}
+			if err := p.v.add(tok, i); err != nil {
+				return "", err
+			}
+			types[i] = pieceNormal
+		}
+		if c.UnkID == nil {
+			return "", errors.New("Unigram without unk_id is not supported")
+		}
+		u, err := newUnigram(p.v, scores, types, *c.UnkID, false, true, c.ByteFallback)
+		if err != nil {
+			return "", err
+		}
+		p.model = u
+		return "unigram", nil
+	}
+	return "", fmt.Errorf("unsupported model type %q", typ)
+}
+
+func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
+	typ, err := typeOf(m)
+	if err != nil {
+		return err
+	}
+	pair := func(raw json.RawMessage) (specialTok, error) {
+		var a [2]json.RawMessage
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return specialTok{}, err
+		}
+		var s specialTok
+		if err := json.Unmarshal(a[0], &s.tok); err != nil {
+			return s, err
+		}
+		if err := json.Unmarshal(a[1], &s.id); err != nil {
+			return s, err
+		}
+		return s, nil
+	}
+	switch typ {
+	case "TemplateProcessing":
+		var c struct {
+			Single []struct {
+				SpecialToken *struct {
+					ID     string `json:"id"`
+					TypeID int    `json:"type_id"`
+				} `json:"SpecialToken"`
+				Sequence *struct {
+					ID     string `json:"id"`
+					TypeID int    `json:"type_id"`
+				} `json:"Sequence"`
+			} `json:"single"`
+			Special map[string]struct {
+				IDs    []int    `json:"ids"`
+				Tokens []string `json:"tokens"`
+			} `json:"special_tokens"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return err
+		}
+		seen := false
+		for _, it := range c.Single {
+			switch {
+			case it.Sequence != nil:
+				seen = true
+				post.seqTypeID = it.Sequence.TypeID
+			case it.SpecialToken != nil:
+				sp, ok := c.Special[it.SpecialToken.ID]
+				if !ok || len(sp.IDs) != len(sp.Tokens) {
+					return fmt.Errorf("template special token %q undefined", it.SpecialToken.ID)
+				}
+				for k := range sp.IDs {
+					st := specialTok{id: sp.IDs[k], tok: sp.Tokens[k], typeID: it.SpecialToken.TypeID}
+					if seen {
+						post.suffix = append(post.suffix, st)
+					} else {
+						post.prefix = append(post.prefix, st)
+					}
+				}
+			}
+		}
+		return nil
+	case "BertProcessing", "RobertaProcessing":
+		var c struct {
+			Sep            json.RawMessage `json:"sep"`
+			Cls            json.RawMessage `json:"cls"`
+			TrimOffsets    *bool           `json:"trim_offsets"`
+			AddPrefixSpace *bool           `json:"add_prefix_space"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return err
+		}
+		cls, err := pair(c.Cls)
+		if err != nil {
+			return fmt.Errorf("cls: %w", err)
+		}
+		sep, err := pair(c.Sep)
+		if err != nil {
+			return fmt.Errorf("sep: %w", err)
+		}
+		post.prefix = append(post.prefix, cls)
+		post.suffix = append(post.suffix, sep)
+		if typ == "RobertaProcessing" {
+			post.trimOffsets = c.TrimOffsets == nil || *c.TrimOffsets
+			post.addPrefixSpace = c.AddPrefixSpace == nil || *c.AddPrefixSpace
+		}
+		return nil
+	case "ByteLevel":
+		var c struct {
+			TrimOffsets    bool `json:"trim_offsets"`
+			AddPrefixSpace bool `json:"add_prefix_space"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return err
+		}
+		post.trimOffsets = post.trimOffsets || c.TrimOffsets
+		post.addPrefixSpace = c.AddPrefixSpace
+		return nil
+	case "Sequence":
+		var c struct {
+			Processors []json.RawMessage `json:"processors"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return err
+		}
+		for i, x := range c.Processors {
+			if err := parsePost(x, post, v); err != nil {
+				return fmt.Errorf("sequence item %d: %w", i, err)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unsupported post-processor type %q", typ)
+}

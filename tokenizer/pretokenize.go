@@ -1,0 +1,350 @@
+package tokenizer
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// rng is a byte range [lo,hi) of a normStr.
+type rng struct{ lo, hi int }
+
+// preTokenizer splits each input range of ns into smaller ranges.
+type preTokenizer interface {
+	split(ns *normStr, in []rng, out []rng) []rng
+}
+
+func isBertPunct(r rune) bool {
+	if r < utf8.RuneSelf {
+		return (r >= 33 && r <= 47) || (r >= 58 && r <= 64) || (r >= 91 && r <= 96) || (r >= 123 && r <= 126)
+	}
+	return unicode.IsPunct(r)
+}
+
+// bertPreTokenizer splits on whitespace (dropped) and isolates punctuation.
+type bertPreTokenizer struct{}
+
+func (bertPreTokenizer) split(ns *normStr, in []rng, out []rng) []rng {
+	b := ns.b
+	for _, r0 := range in {
+		start := -1
+		for i := r0.lo; i < r0.hi; {
+			c := b[i]
+			var r rune
+			sz := 1
+			if c < utf8.RuneSelf {
+				r = rune(c)
+			} else {
+				r, sz = utf8.DecodeRune(b[i:r0.hi])
+			}
+			switch {
+			case isBertWhitespace(r):
+				if start >= 0 {
+					out = append(out, rng{start, i})
+					start = -1
+				}
+			case isBertPunct(r):
+				if start >= 0 {
+					out = append(out, rng{start, i})
+					start = -1
+				}
+				out = append(out, rng{i, i + sz})
+			default:
+				if start < 0 {
+					start = i
+				}
+			}
+			i += sz
+		}
+		if start >= 0 {
+			out = append(out, rng{start, r0.hi})
+		}
+	}
+	return out
+}
+
+// whitespaceSplit splits on whitespace (dropped).
+type whitespaceSplit struct{}
+
+func (whitespaceSplit) split(ns *normStr, in []rng, out []rng) []rng {
+	b := ns.b
+	for _, r0 := range in {
+		start := -1
+		for i := r0.lo; i < r0.hi; {
+			r, sz := utf8.DecodeRune(b[i:r0.hi])
+			if unicode.IsSpace(r) {
+				if start >= 0 {
+					out = append(out, rng{start, i})
+					start = -1
+				}
+			} else if start < 0 {
+				start = i
+			}
+			i += sz
+		}
+		if start >= 0 {
+			out = append(out, rng{start, r0.hi})
+		}
+	}
+	return out
+}
+
+// whitespacePre is the `\w+|[^\w\s]+` pre-tokenizer ("Whitespace").
+type whitespacePre struct{}
+
+func isWordRune(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Nd, r) || unicode.Is(unicode.Pc, r)
+}
+
+func (whitespacePre) split(ns *normStr, in []rng, out []rng) []rng {
+	b := ns.b
+	for _, r0 := range in {
+		start, cls := -1, 0
+		for i := r0.lo; i < r0.hi; {
+			r, sz := utf8.DecodeRune(b[i:r0.hi])
+			c := 2
+			if unicode.IsSpace(r) {
+				c = 0
+			} else if isWordRune(r) {
+				c = 1
+			}
+			if c != cls || c == 0 {
+				if start >= 0 {
+					out = append(out, rng{start, i})
+					start = -1
+				}
+				if c != 0 {
+					start = i
+				}
+				cls = c
+			}
+			i += sz
+		}
+		if start >= 0 {
+			out = append(out, rng{start, r0.hi})
+		}
+	}
+	return out
+}
+
+// punctuationPre isolates every punctuation character.
+type punctuationPre struct{}
+
+func (punctuationPre) split(ns *normStr, in []rng, out []rng) []rng {
+	b := ns.b
+	for _, r0 := range in {
+		start := r0.lo
+		for i := r0.lo; i < r0.hi; {
+			r, sz := utf8.DecodeRune(b[i:r0.hi])
+			if isBertPunct(r) {
+				if start < i {
+					out = append(out, rng{start, i})
+				}
+				out = append(out, rng{i, i + sz})
+				start = i + sz
+			}
+			i += sz
+		}
+		if start < r0.hi {
+			out = append(out, rng{start, r0.hi})
+		}
+	}
+	return out
+}
+
+// digitsPre isolates digits, each one alone or as runs.
+type digitsPre struct{ individual bool }
+
+func (d digitsPre) split(ns *normStr, in []rng, out []rng) []rng {
+	b := ns.b
+	for _, r0 := range in {
+		start := r0.lo
+		inDigits := false
+		for i := r0.lo; i < r0.hi; {
+			r, sz := utf8.DecodeRune(b[i:r0.hi])
+			isD := unicode.IsDigit(r) || unicode.Is(unicode.N, r)
+			if isD && d.individual {
+				if start < i {
+					out = append(out, rng{start, i})
+				}
+				out = append(out, rng{i, i + sz})
+				start = i + sz
+			} else if i > r0.lo && isD != inDigits && start < i {
+				out = append(out, rng{start, i})
+				start = i
+			}
+			inDigits = isD
+			i += sz
+		}
+		if start < r0.hi {
+			out = append(out, rng{start, r0.hi})
+		}
+	}
+	return out
+}
+
+// metaspaceSplit splits before every "▁" (the marker stays with the
+// following piece), as Metaspace with split=true.
+type metaspaceSplit struct{ repl string }
+
+func (m metaspaceSplit) split(ns *normStr, in []rng, out []rng) []rng {
+	b := ns.b
+	rp := m.repl
+	for _, r0 := range in {
+		start := r0.lo
+		for i := r0.lo; i < r0.hi; {
+			if i+len(rp) <= r0.hi && string(b[i:i+len(rp)]) == rp {
+				if i > start {
+					out = append(out, rng{start, i})
+					start = i
+				}
+				i += len(rp)
+				continue
+			}
+			i++
+		}
+		if start < r0.hi {
+			out = append(out, rng{start, r0.hi})
+		}
+	}
+	return out
+}
+
+// byteLevelPre is the ByteLevel pre-tokenizer's split. With useRegex it
+// reproduces the GPT-2 pattern
+//
+//	's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+//
+// The byte-to-unicode mapping itself is folded into the BPE model, which works
+// on raw bytes.
+type byteLevelPre struct{ useRegex bool }
+
+const (
+	clsSpace = iota
+	clsLetter
+	clsNumber
+	clsOther
+)
+
+func runeClass(r rune) int {
+	if r < utf8.RuneSelf {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
+			return clsLetter
+		case r >= '0' && r <= '9':
+			return clsNumber
+		case r == ' ', r == '\t', r == '\n', r == '\v', r == '\f', r == '\r':
+			return clsSpace
+		}
+		return clsOther
+	}
+	switch {
+	case unicode.IsLetter(r):
+		return clsLetter
+	case unicode.IsNumber(r):
+		return clsNumber
+	case unicode.IsSpace(r):
+		return clsSpace
+	}
+	return clsOther
+}
+
+func decodeClass(b []byte, i int) (int, int) {
+	c := b[i]
+	if c < utf8.RuneSelf {
+		return runeClass(rune(c)), 1
+	}
+	r, sz := utf8.DecodeRune(b[i:])
+	return runeClass(r), sz
+}
+
+func contractionLen(b []byte) int {
+	if len(b) < 2 || b[0] != '\'' {
+		return 0
+	}
+	switch b[1] {
+	case 's', 't', 'm', 'd':
+		return 2
+	case 'r':
+		if len(b) >= 3 && b[2] == 'e' {
+			return 3
+		}
+	case 'v':
+		if len(b) >= 3 && b[2] == 'e' {
+			return 3
+		}
+	case 'l':
+		if len(b) >= 3 && b[2] == 'l' {
+			return 3
+		}
+	}
+	return 0
+}
+
+func (p byteLevelPre) split(ns *normStr, in []rng, out []rng) []rng {
+	if !p.useRegex {
+		return append(out, in...)
+	}
+	for _, r0 := range in {
+		b := ns.b[:r0.hi]
+		i := r0.lo
+		for i < r0.hi {
+			if n := contractionLen(b[i:]); n > 0 {
+				out = append(out, rng{i, i + n})
+				i += n
+				continue
+			}
+			cls, sz := decodeClass(b, i)
+			start := i
+			if b[i] == ' ' && i+1 < r0.hi {
+				ncls, _ := decodeClass(b, i+1)
+				if ncls != clsSpace {
+					cls = ncls
+					i++
+					_, sz = decodeClass(b, i)
+				}
+			}
+			if cls != clsSpace {
+				i += sz
+				for i < r0.hi {
+					c2, s2 := decodeClass(b, i)
+					if c2 != cls {
+						break
+					}
+					i += s2
+				}
+				out = append(out, rng{start, i})
+				continue
+			}
+			// whitespace run: \s+(?!\S) then \s+
+			j := i + sz
+			last := i
+			for j < r0.hi {
+				c2, s2 := decodeClass(b, j)
+				if c2 != clsSpace {
+					break
+				}
+				last = j
+				j += s2
+			}
+			if j == r0.hi || last == i {
+				out = append(out, rng{i, j})
+				i = j
+			} else {
+				out = append(out, rng{i, last})
+				i = last
+			}
+		}
+	}
+	return out
+}
+
+// seqPre applies pre-tokenizers in order.
+type seqPre []preTokenizer
+
+func (sq seqPre) split(ns *normStr, in []rng, out []rng) []rng {
+	cur := append([]rng(nil), in...)
+	for _, p := range sq {
+		cur = p.split(ns, cur, nil)
+	}
+	return append(out, cur...)
+}
