@@ -1,0 +1,273 @@
+// Package purego is the pure-Go backend of the inference engine: ONNX models
+// are converted to GoMLX graphs by github.com/gomlx/onnx-gomlx and executed
+// by GoMLX's "simplego" backend. It builds and runs with CGO_ENABLED=0.
+//
+// GoMLX compiles one executable per input shape. To bound the number of
+// compiled graphs, a session pads every batch to a power-of-two batch size
+// and to a sequence length from a fixed ladder (16, 32, 64, 128, 256, 384,
+// 512, then multiples of 256); padded rows and columns carry the pad id and
+// attention mask 0 (a padded row keeps its first mask entry at 1 so that
+// mean-pooling models do not divide by zero) and are dropped from the output.
+//
+// Which ONNX ops convert is decided by onnx-gomlx; see the inference package
+// documentation for the operator set the built-in models are limited to.
+package purego
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/backends/simplego"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph DSL
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	mlctx "github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/onnx-gomlx/onnx"
+
+	"github.com/llmshield/llmshield/inference/backend"
+)
+
+// maxCompiledShapes bounds the graphs one session keeps compiled.
+const maxCompiledShapes = 256
+
+// Runtime is the pure-Go backend. It is safe for concurrent use.
+type Runtime struct {
+	be backends.Backend
+
+	mu     sync.Mutex
+	closed bool
+	open   int
+}
+
+var _ backend.Backend = (*Runtime)(nil)
+
+// New creates the simplego backend.
+func New() (*Runtime, error) {
+	be, err := simplego.New("")
+	if err != nil {
+		return nil, fmt.Errorf("%w: gomlx simplego: %w", backend.ErrUnavailable, err)
+	}
+	return &Runtime{be: be}, nil
+}
+
+// Name returns "purego".
+func (*Runtime) Name() string { return "purego" }
+
+// Version describes the GoMLX backend.
+func (r *Runtime) Version() string { return "gomlx " + r.be.Description() }
+
+// OpenFile reads and converts an ONNX model file.
+func (r *Runtime) OpenFile(ctx context.Context, path string, opts backend.Options) (backend.Session, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read model: %w", err)
+	}
+	return r.OpenBytes(ctx, data, opts)
+}
+
+// OpenBytes converts an ONNX model held in memory. Thread and optimisation
+// options do not apply to this backend (simplego sizes its worker pool from
+// GOMAXPROCS) and are ignored.
+func (r *Runtime) OpenBytes(ctx context.Context, model []byte, _ backend.Options) (_ backend.Session, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(model) == 0 {
+		return nil, errors.New("empty model")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("convert onnx model: %v", p)
+		}
+	}()
+	m, err := onnx.Parse(model)
+	if err != nil {
+		return nil, fmt.Errorf("parse onnx model: %w", err)
+	}
+	inNames, inShapes := m.Inputs()
+	for i, n := range inNames {
+		if inShapes[i].DType != dtypes.Int64 {
+			return nil, fmt.Errorf("model input %q must be int64, got %s", n, inShapes[i].DType)
+		}
+	}
+	hasTypes, err := backend.CheckInputs(inNames)
+	if err != nil {
+		return nil, err
+	}
+	outNames, _ := m.Outputs()
+	outName, err := backend.PickOutput(outNames)
+	if err != nil {
+		return nil, err
+	}
+	vars := mlctx.New()
+	if err := m.VariablesToContext(vars); err != nil {
+		return nil, fmt.Errorf("load model weights: %w", err)
+	}
+	names := append([]string(nil), inNames...)
+	exec, err := mlctx.NewExec(r.be, vars, func(c *mlctx.Context, inputs []*Node) *Node {
+		feed := make(map[string]*Node, len(inputs))
+		for i, n := range names {
+			feed[n] = inputs[i]
+		}
+		out := m.CallGraph(c, inputs[0].Graph(), feed, outName)[0]
+		return ConvertDType(out, dtypes.Float32)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("build gomlx executor: %w", err)
+	}
+	exec.SetMaxCache(maxCompiledShapes)
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		exec.Finalize()
+		return nil, errors.New("pure-go backend is closed")
+	}
+	r.open++
+	return &session{rt: r, exec: exec, inputs: names, output: outName, hasTypes: hasTypes}, nil
+}
+
+// Close releases the backend. Sessions must be closed first; Close reports
+// an error if some are still open but releases the backend anyway.
+func (r *Runtime) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	open := r.open
+	r.be.Finalize()
+	if open > 0 {
+		return fmt.Errorf("pure-go backend closed with %d sessions still open", open)
+	}
+	return nil
+}
+
+type session struct {
+	rt       *Runtime
+	exec     *mlctx.Exec
+	inputs   []string
+	output   string
+	hasTypes bool
+
+	mu     sync.RWMutex
+	closed bool
+}
+
+func (s *session) InputNames() []string { return append([]string(nil), s.inputs...) }
+func (s *session) OutputName() string   { return s.output }
+
+// Run pads in to a cached shape, executes the graph and returns the logits
+// of the real rows. Concurrent calls share the compiled graphs.
+func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Output, err error) {
+	if err := in.Validate(); err != nil {
+		return backend.Output{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return backend.Output{}, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return backend.Output{}, errors.New("session is closed")
+	}
+	b, l := RoundBatch(in.Batch), RoundSeqLen(in.SeqLen)
+	ids, mask, types := padTo(in, b, l)
+	args := make([]any, len(s.inputs))
+	for i, n := range s.inputs {
+		var data []int64
+		switch n {
+		case backend.InputIDs:
+			data = ids
+		case backend.AttentionMask:
+			data = mask
+		case backend.TokenTypeIDs:
+			data = types
+		}
+		args[i] = tensors.FromFlatDataAndDimensions(data, b, l)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("gomlx run: %v", p)
+		}
+	}()
+	res, err := s.exec.Exec(args...)
+	if err != nil {
+		return backend.Output{}, fmt.Errorf("gomlx run: %w", err)
+	}
+	if len(res) != 1 {
+		return backend.Output{}, fmt.Errorf("gomlx run returned %d outputs, want 1", len(res))
+	}
+	t := res[0]
+	defer func() { err = errors.Join(err, t.FinalizeAll()) }()
+	dims := t.Shape().Dimensions
+	if len(dims) != 2 || dims[0] != b || dims[1] <= 0 {
+		return backend.Output{}, fmt.Errorf("output %q has shape %v, want [%d, num_labels]", s.output, dims, b)
+	}
+	flat, err := tensors.CopyFlatData[float32](t)
+	if err != nil {
+		return backend.Output{}, fmt.Errorf("read output: %w", err)
+	}
+	n := dims[1]
+	return backend.Output{Logits: flat[:in.Batch*n:in.Batch*n], Batch: in.Batch, NumLabels: n}, nil
+}
+
+// padTo copies in into [b, l] buffers.
+func padTo(in backend.Inputs, b, l int) (ids, mask, types []int64) {
+	ids = make([]int64, b*l)
+	mask = make([]int64, b*l)
+	types = make([]int64, b*l)
+	for i := range ids {
+		ids[i] = in.PadID
+	}
+	for r := 0; r < in.Batch; r++ {
+		copy(ids[r*l:], in.InputIDs[r*in.SeqLen:(r+1)*in.SeqLen])
+		copy(mask[r*l:], in.AttentionMask[r*in.SeqLen:(r+1)*in.SeqLen])
+		if in.TokenTypeIDs != nil {
+			copy(types[r*l:], in.TokenTypeIDs[r*in.SeqLen:(r+1)*in.SeqLen])
+		}
+	}
+	for r := in.Batch; r < b; r++ {
+		mask[r*l] = 1
+	}
+	return ids, mask, types
+}
+
+// RoundBatch returns the batch size a batch of n rows is padded to.
+func RoundBatch(n int) int {
+	b := 1
+	for b < n {
+		b <<= 1
+	}
+	return b
+}
+
+// RoundSeqLen returns the sequence length a batch of length n is padded to.
+func RoundSeqLen(n int) int {
+	for _, l := range [...]int{16, 32, 64, 128, 256, 384, 512} {
+		if n <= l {
+			return l
+		}
+	}
+	return (n + 255) / 256 * 256
+}
+
+// Close releases the session's compiled graphs. It is idempotent.
+func (s *session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.exec.Finalize()
+	s.rt.mu.Lock()
+	s.rt.open--
+	s.rt.mu.Unlock()
+	return nil
+}
