@@ -55,3 +55,28 @@ var confusables = map[rune]byte{
 	// Letter-like symbols not covered by NFKD
 	'℮': 'e', 'ℯ': 'e', '∂': 'd', 'ⅼ': 'l',
 }
+
+// IsObfuscation reports whether r is a character that normalisation treats
+// as hiding text: invisible and format characters, tag characters, curated
+// look-alike letters, fullwidth forms, mathematical alphanumerics and small
+// capitals.
+func IsObfuscation(r rune) bool {
+	if r < 0x80 {
+		return false
+	}
+	if isInvisible(r) || r >= 0xE0000 && r <= 0xE007F {
+		return true
+	}
+	if _, ok := confusable(r); ok {
+		return true
+	}
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E: // fullwidth ASCII
+		return true
+	case r >= 0x1D400 && r <= 0x1D7FF: // mathematical alphanumerics
+		return true
+	case r >= 0x24B6 && r <= 0x24E9: // circled letters
+		return true
+	}
+	return false
+}

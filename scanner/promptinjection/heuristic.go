@@ -1,0 +1,363 @@
+package promptinjection
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/llmshield/llmshield/internal/normalize"
+	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// Window sizes (bytes of normalised text) around a keyword hit in which a
+// rule's regex runs. Rule patterns are bounded well below these.
+const (
+	windowBefore = 200
+	windowAfter  = 260
+	// maxMatchesPerRule caps how often one rule is reported per segment.
+	maxMatchesPerRule = 4
+	// maxFindings caps the findings of one analysis.
+	maxFindings = 64
+)
+
+// Analysis is the heuristic verdict on one text.
+type Analysis struct {
+	// Risk is in [0,1]: the noisy-OR of the family scores.
+	Risk float64
+	// Families maps each family that fired to its score in [0,1].
+	Families map[string]float64
+	// Findings lists the matched rules with spans into the original text,
+	// ordered by start offset.
+	Findings []scanner.Finding
+}
+
+type compiledRule struct {
+	ruleDef
+	family string
+	re     *regexp.Regexp
+}
+
+// Heuristic is the rule-based prompt-injection detector: text is normalised
+// (internal/normalize), an Aho-Corasick automaton finds rule keywords, and
+// each rule's precompiled RE2 pattern runs only on windows around its
+// keyword hits, so text without trigger words never reaches a regex.
+//
+// A Heuristic is immutable after NewHeuristic and safe for concurrent use.
+type Heuristic struct {
+	rules    []compiledRule
+	ac       *ahocorasick.Matcher
+	kwRules  [][]int // keyword index -> rules
+	kwLen    []int
+	rot13    *ahocorasick.Matcher // rot13 forms of strong keywords
+	normOpts normalize.Options
+}
+
+const (
+	macroSpace = `[^\pL\pN]*`
+	macroWords = `(?:[\pL\pN'’]+[^\pL\pN]+){0,3}`
+	macroMany  = `(?:[\pL\pN'’]+[^\pL\pN]+){0,6}`
+	macroFill  = `(?:(?:me|us|back|out|all|of|the|your|ur|my|this|its|entire|full|complete|exact|exactly|whole|verbatim|original|initial|current|above|first|hidden|secret|system|please|now|again|word|for|mir|uns|bitte|deinen|deine|den|die|das|vollstandig\w*|komplett\w*|ganzen?|moi|nous|tout|toute|entier|complet|me|todo|toda|completo|por favor)[^\pL\pN]+){0,5}`
+)
+
+func expand(p string) string {
+	p = strings.ReplaceAll(p, "%w", macroWords)
+	p = strings.ReplaceAll(p, "%W", macroMany)
+	p = strings.ReplaceAll(p, "%f", macroFill)
+	// A literal space separates words: any run of non-alphanumerics,
+	// including none (spaced-out letters are joined by normalisation).
+	var b strings.Builder
+	depth := 0 // inside [...]
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		switch {
+		case c == '\\' && i+1 < len(p):
+			b.WriteByte(c)
+			b.WriteByte(p[i+1])
+			i++
+			continue
+		case c == '[':
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+		case c == ' ' && depth == 0:
+			b.WriteString(macroSpace)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// NewHeuristic compiles the built-in rules. It fails only if a rule is
+// malformed, which tests rule out.
+func NewHeuristic() (*Heuristic, error) {
+	h := &Heuristic{normOpts: normalize.DefaultOptions()}
+	kwIndex := map[string]int{}
+	var kws []string
+	var rotKW []string
+	for i, d := range rules {
+		fam, _, ok := strings.Cut(d.ID, ".")
+		if !ok || d.Weight <= 0 || d.Weight > 1 || len(d.Keywords) == 0 {
+			return nil, fmt.Errorf("rule %q: malformed (id family.name, weight in (0,1], keywords)", d.ID)
+		}
+		re, err := regexp.Compile(expand(d.Pattern))
+		if err != nil {
+			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
+		}
+		h.rules = append(h.rules, compiledRule{ruleDef: d, family: fam, re: re})
+		for _, k := range d.Keywords {
+			nk := normalize.String(k)
+			if nk == "" {
+				return nil, fmt.Errorf("rule %q: empty keyword", d.ID)
+			}
+			j, seen := kwIndex[nk]
+			if !seen {
+				j = len(kws)
+				kwIndex[nk] = j
+				kws = append(kws, nk)
+				h.kwRules = append(h.kwRules, nil)
+				h.kwLen = append(h.kwLen, len(nk))
+			}
+			if !slices.Contains(h.kwRules[j], i) {
+				h.kwRules[j] = append(h.kwRules[j], i)
+			}
+		}
+		if d.Weight >= 0.8 {
+			for _, k := range d.Keywords {
+				if len(k) >= 5 && isASCIIAlpha(k) {
+					rotKW = append(rotKW, normalize.ROT13(k))
+				}
+			}
+		}
+	}
+	h.ac = ahocorasick.New(kws)
+	h.rot13 = ahocorasick.New(rotKW)
+	return h, nil
+}
+
+func isASCIIAlpha(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if (s[i] < 'a' || s[i] > 'z') && s[i] != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+type window struct{ lo, hi int }
+
+// state accumulates one analysis.
+type state struct {
+	ruleW    map[int]float64    // rule index -> weight reached
+	extraW   map[string]float64 // synthetic rule id -> weight
+	perRule  map[int]int        // findings per rule (all segments)
+	findings []scanner.Finding
+}
+
+func (st *state) addFinding(f scanner.Finding) {
+	if len(st.findings) < maxFindings {
+		st.findings = append(st.findings, f)
+	}
+}
+
+func (st *state) extra(id string, w float64) {
+	if w > st.extraW[id] {
+		st.extraW[id] = w
+	}
+}
+
+// Analyze scores text. It never panics; invalid UTF-8 bytes are treated as
+// U+FFFD by normalisation.
+func (h *Heuristic) Analyze(text string) Analysis {
+	a := Analysis{Families: map[string]float64{}, Findings: []scanner.Finding{}}
+	if strings.TrimSpace(text) == "" {
+		return a
+	}
+	st := &state{ruleW: map[int]float64{}, extraW: map[string]float64{}, perRule: map[int]int{}}
+	norm := normalize.Normalize(text, h.normOpts)
+	for si := range norm.Segments {
+		h.scanSegment(&norm.Segments[si], text, st)
+	}
+	// rot13: strong keywords in rot13 form mean the text may be rot13
+	// encoded (normalize already decodes when the text mentions rot13).
+	if !hasKind(norm, normalize.Rot13) && h.rot13.Contains(norm.Segments[0].Text) {
+		dec := normalize.Normalize(normalize.ROT13(text), normalize.Options{})
+		seg := dec.Segments[0]
+		seg.Kind = normalize.Rot13 // spans: the whole text
+		h.scanSegment(&seg, text, st)
+	}
+	if norm.Stats.Invisible >= 8 {
+		st.extra(FamilyEncodedPayload+".invisible_characters", 0.15)
+		a.Findings = append(a.Findings, scanner.Finding{Rule: FamilyEncodedPayload + ".invisible_characters", Score: 0.15,
+			Detail: fmt.Sprintf("%s: %d invisible characters", FamilyEncodedPayload, norm.Stats.Invisible)})
+	}
+	// Score: noisy-OR within a family, then across families.
+	fam := map[string]float64{}
+	for ri, w := range st.ruleW {
+		f := h.rules[ri].family
+		fam[f] = 1 - (1-fam[f])*(1-w)
+	}
+	for id, w := range st.extraW {
+		f, _, _ := strings.Cut(id, ".")
+		fam[f] = 1 - (1-fam[f])*(1-w)
+	}
+	risk := 0.0
+	for f, s := range fam {
+		s = math.Round(s*1e4) / 1e4
+		a.Families[f] = s
+		risk = 1 - (1-risk)*(1-s)
+	}
+	a.Risk = scanner.ClampRisk(math.Round(risk*1e4) / 1e4)
+	a.Findings = append(a.Findings, st.findings...)
+	sort.SliceStable(a.Findings, func(i, j int) bool {
+		x, y := a.Findings[i], a.Findings[j]
+		if x.Start != y.Start {
+			return x.Start < y.Start
+		}
+		if x.End != y.End {
+			return x.End < y.End
+		}
+		return x.Rule < y.Rule
+	})
+	return a
+}
+
+func hasKind(r normalize.Result, k normalize.Kind) bool {
+	for _, s := range r.Segments {
+		if s.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) {
+	t := seg.Text
+	wins := map[int][]window{}
+	h.ac.Each(t, func(m ahocorasick.Match) bool {
+		bounded := (m.Start == 0 || !isWordByte(t[m.Start-1])) && (m.End == len(t) || !isWordByte(t[m.End]))
+		for _, ri := range h.kwRules[m.Pattern] {
+			if st.perRule[ri] >= maxMatchesPerRule {
+				continue
+			}
+			if h.rules[ri].Bounded && !bounded {
+				continue
+			}
+			lo, hi := windowAround(t, m.Start, m.End)
+			ws := wins[ri]
+			if n := len(ws); n > 0 && lo <= ws[n-1].hi {
+				ws[n-1].hi = max(ws[n-1].hi, hi)
+				ws[n-1].lo = min(ws[n-1].lo, lo)
+			} else {
+				wins[ri] = append(ws, window{lo, hi})
+			}
+		}
+		return true
+	})
+	if len(wins) == 0 {
+		return
+	}
+	ids := make([]int, 0, len(wins))
+	for ri := range wins {
+		ids = append(ids, ri)
+	}
+	slices.Sort(ids)
+	for _, ri := range ids {
+		r := &h.rules[ri]
+		lastEnd := -1
+		for _, w := range wins[ri] {
+			left := maxMatchesPerRule - st.perRule[ri]
+			if left <= 0 {
+				break
+			}
+			for _, loc := range r.re.FindAllStringIndex(t[w.lo:w.hi], left) {
+				s, e := w.lo+loc[0], w.lo+loc[1]
+				if s < lastEnd || e == s {
+					continue
+				}
+				lastEnd = e
+				h.record(seg, orig, ri, s, e, st)
+			}
+		}
+	}
+}
+
+// windowAround returns the region of t around [s,e) in which a rule's regex
+// runs: windowBefore/windowAfter bytes, extended to the start of the line
+// when one is near, and snapped to UTF-8 boundaries.
+func windowAround(t string, s, e int) (int, int) {
+	lo := max(0, s-windowBefore)
+	if nl := strings.LastIndexByte(t[lo:s], '\n'); nl >= 0 {
+		lo += nl
+	}
+	hi := min(len(t), e+windowAfter)
+	for lo > 0 && !utf8.RuneStart(t[lo]) {
+		lo--
+	}
+	for hi < len(t) && !utf8.RuneStart(t[hi]) {
+		hi++
+	}
+	return lo, hi
+}
+
+func (h *Heuristic) record(seg *normalize.Segment, orig string, ri, s, e int, st *state) {
+	r := &h.rules[ri]
+	st.perRule[ri]++
+	a, b := seg.Span(s, e)
+	w := r.Weight
+	detail := r.family + ": " + r.Detail
+	if seg.Kind != normalize.Plain {
+		detail += " (in " + seg.Kind.String() + "-decoded text)"
+		if w >= 0.3 {
+			id := FamilyEncodedPayload + "." + seg.Kind.String()
+			ew := min(0.9, 0.5+w/2)
+			if ew > st.extraW[id] {
+				st.addFinding(scanner.Finding{Rule: id, Start: a, End: b, Score: ew,
+					Detail: FamilyEncodedPayload + ": " + seg.Kind.String() + " payload decodes to " + r.family + " content"})
+			}
+			st.extra(id, ew)
+		}
+	} else if w >= 0.3 && obfuscated(orig[a:b], seg.Text[s:e]) {
+		id := FamilyEncodedPayload + ".obfuscated_match"
+		if st.extraW[id] == 0 {
+			st.addFinding(scanner.Finding{Rule: id, Start: a, End: b, Score: 0.5,
+				Detail: FamilyEncodedPayload + ": " + r.family + " phrase hidden with look-alike, invisible, leetspeak or spaced characters"})
+		}
+		st.extra(id, 0.5)
+	}
+	if w > st.ruleW[ri] {
+		st.ruleW[ri] = w
+	}
+	st.addFinding(scanner.Finding{Rule: r.ID, Start: a, End: b, Score: w, Detail: detail})
+}
+
+// obfuscated reports whether the original text of a match hides the phrase
+// the normalised text shows: look-alike or invisible characters, leetspeak
+// digits, or letters spaced apart.
+func obfuscated(orig, norm string) bool {
+	for _, r := range orig {
+		if normalize.IsObfuscation(r) {
+			return true
+		}
+	}
+	if strings.ContainsAny(orig, "013457@$") && !strings.ContainsAny(norm, "013457@$") {
+		return true
+	}
+	// spaced letters: "i g n o r e"
+	singles := 0
+	for _, f := range strings.FieldsFunc(orig, func(r rune) bool { return r == ' ' || r == '.' || r == '-' || r == '_' || r == '*' }) {
+		if utf8.RuneCountInString(f) == 1 {
+			singles++
+		}
+	}
+	return singles >= 4
+}
