@@ -69,7 +69,7 @@ func (x *segXform) apply(dst, src *normStr, lo, hi int, first bool) {
 	if x.metaspace {
 		startsWithRepl := bytes.HasPrefix(src.b[lo:hi], []byte(x.repl)) || src.b[lo] == ' '
 		if !startsWithRepl && (x.prependAlways || (x.prependFirst && first)) {
-			dst.appendString(x.repl, src.s[lo], src.s[lo])
+			dst.appendString(x.repl, src.s[lo], src.e[lo])
 		}
 		for i := lo; i < hi; i++ {
 			if src.b[i] == ' ' {
@@ -412,7 +412,7 @@ func (pn *precompiledNormalizer) normalize(dst, src *normStr, _ *[]byte) {
 		end := pos + len(g)
 		if len(g) < 6 {
 			if repl, ok := pn.cm.first(g); ok {
-				dst.appendString(string(repl), src.s[pos], src.e[end-1])
+				dst.appendReplacement(src, pos, end, repl)
 				pos = end
 				continue
 			}
@@ -420,7 +420,7 @@ func (pn *precompiledNormalizer) normalize(dst, src *normStr, _ *[]byte) {
 		for i := pos; i < end; {
 			_, sz := utf8.DecodeRune(b[i:end])
 			if repl, ok := pn.cm.first(b[i : i+sz]); ok {
-				dst.appendString(string(repl), src.s[i], src.e[i])
+				dst.appendReplacement(src, i, i+sz, repl)
 			} else {
 				dst.copyRange(src, i, i+sz)
 			}

@@ -70,6 +70,30 @@ func (n *normStr) appendString(p string, s, e int32) {
 	}
 }
 
+// appendReplacement appends repl as the replacement of the characters
+// src[lo:hi], aligned as Hugging Face's NormalizedString.transform does:
+// the k-th new character takes the alignment of the k-th old character, and
+// new characters beyond the old count take the last old character's.
+func (n *normStr) appendReplacement(src *normStr, lo, hi int, repl []byte) {
+	old := lo
+	last := lo
+	for k := 0; k < len(repl); {
+		_, sz := utf8.DecodeRune(repl[k:])
+		if old < hi {
+			last = old
+			_, osz := utf8.DecodeRune(src.b[old:hi])
+			old += osz
+		}
+		s, e := src.s[last], src.e[last]
+		for j := 0; j < sz; j++ {
+			n.b = append(n.b, repl[k+j])
+			n.s = append(n.s, s)
+			n.e = append(n.e, e)
+		}
+		k += sz
+	}
+}
+
 // copyRange appends src[lo:hi] with its alignments.
 func (n *normStr) copyRange(src *normStr, lo, hi int) {
 	n.b = append(n.b, src.b[lo:hi]...)
@@ -247,17 +271,11 @@ func (un unicodeNormalizer) normalize(dst, src *normStr, scratch *[]byte) {
 	pos := 0
 	for !it.Done() {
 		seg := it.Next()
-		// it.Pos() is the source position after the segment.
-		end := it.Pos()
+		end := it.Pos() // source position after the segment
 		if end <= pos || end > len(src.b) {
 			end = min(pos+1, len(src.b))
 		}
-		s, e := src.s[pos], src.e[end-1]
-		for k := 0; k < len(seg); {
-			r, sz := utf8.DecodeRune(seg[k:])
-			dst.appendRune(r, s, e)
-			k += sz
-		}
+		dst.appendReplacement(src, pos, end, seg)
 		pos = end
 	}
 }
@@ -276,7 +294,8 @@ func (rn replaceNormalizer) normalize(dst, src *normStr, _ *[]byte) {
 	b := src.b
 	for i := 0; i < len(b); {
 		if len(b)-i >= len(p) && string(b[i:i+len(p)]) == p {
-			s, e := src.s[i], src.e[i+len(p)-1]
+			// Hugging Face aligns every new character to the last replaced one.
+			s, e := src.s[i+len(p)-1], src.e[i+len(p)-1]
 			dst.appendString(rn.content, s, e)
 			i += len(p)
 			continue

@@ -1,0 +1,76 @@
+package tokenizer
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func loadCorpus(b *testing.B, root string) ([]string, int) {
+	b.Helper()
+	f, err := os.Open(filepath.Join(root, "corpus.jsonl"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var texts []string
+	n := 0
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var s string
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, s)
+		n += len(s)
+	}
+	return texts, n
+}
+
+// benchEncode encodes the whole shared corpus once per iteration, one text
+// at a time on one goroutine (no special tokens, no truncation), and reports
+// throughput in MB/s of UTF-8 input.
+func benchEncode(b *testing.B, dir, file string) {
+	root := sharedDir(b)
+	texts, n := loadCorpus(b, root)
+	tok, err := Load(filepath.Join(root, dir, file), Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(n))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, s := range texts {
+			if _, err := tok.Encode(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func BenchmarkEncodeBERT(b *testing.B)   { benchEncode(b, "bert-base-uncased", "tokenizer.json") }
+func BenchmarkEncodeGPT2(b *testing.B)   { benchEncode(b, "gpt2", "tokenizer.json") }
+func BenchmarkEncodeALBERT(b *testing.B) { benchEncode(b, "albert-base-v2", "spiece.model") }
+func BenchmarkEncodeSPTest(b *testing.B) {
+	benchEncode(b, "hf-test-sentencepiece", "test_sentencepiece.model")
+}
+
+func BenchmarkEncodeBatchBERT(b *testing.B) {
+	root := sharedDir(b)
+	texts, n := loadCorpus(b, root)
+	tok, err := Load(filepath.Join(root, "bert-base-uncased", "tokenizer.json"), DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := tok.EncodeBatch(texts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,71 @@
+package tokenizer
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestFixtures checks two self-contained fixtures (testdata/fixtures, made by
+// testdata/make_fixtures.sh with Hugging Face tokenizers): a WordPiece
+// tokenizer.json trained by npm tokenizers the way our own models' tokenizer
+// is built, and a Unigram tokenizer.json with Precompiled normalizer and
+// Metaspace. ids and offsets must equal HF's on every sample text.
+func TestFixtures(t *testing.T) {
+	dir := filepath.Join("testdata", "fixtures")
+	var texts []string
+	f, err := os.Open(filepath.Join(dir, "sample.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		var s string
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, s)
+	}
+	f.Close()
+	if len(texts) != 300 {
+		t.Fatalf("sample has %d texts, want 300", len(texts))
+	}
+	for _, name := range []string{"wordpiece-npm", "unigram-hf"} {
+		for _, v := range []struct {
+			file string
+			cfg  Config
+		}{
+			{"reference.jsonl", Config{}},
+			{"reference_special.jsonl", Config{MaxLength: 64, Truncate: true, AddSpecialTokens: true}},
+		} {
+			t.Run(name+"/"+v.file, func(t *testing.T) {
+				tok, err := Load(filepath.Join(dir, name), v.cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				refs := readRef(t, filepath.Join(dir, name, v.file))
+				if len(refs) != len(texts) {
+					t.Fatalf("%d references for %d texts", len(refs), len(texts))
+				}
+				bad := 0
+				for i, r := range refs {
+					r.Text = texts[i]
+					enc, err := tok.Encode(r.Text)
+					if err != nil {
+						t.Fatalf("text %d: %v", i+1, err)
+					}
+					if d := compareRef(r, enc); d != "" {
+						bad++
+						if bad <= 10 {
+							t.Errorf("text %d %q: %s", i+1, trunc(r.Text, 80), d)
+						}
+					}
+				}
+				t.Logf("%s %s: %d/%d match", name, v.file, len(refs)-bad, len(refs))
+			})
+		}
+	}
+}

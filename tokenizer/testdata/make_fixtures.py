@@ -1,0 +1,39 @@
+#!/usr/bin/python3
+# Writes fixtures/sample.jsonl (300 corpus texts) and fixtures/unigram-hf/tokenizer.json
+# (Unigram from test_sentencepiece.model). Uses only the Python standard library and
+# python3-sentencepiece's generated protobuf module.
+import base64, json, sys
+from sentencepiece import sentencepiece_model_pb2 as pb
+S, D = sys.argv[1:3]
+texts = [json.loads(l) for l in open(f"{S}/corpus.jsonl", encoding="utf-8") if l.strip()]
+sample = texts[:209] + texts[209::31]
+with open(f"{D}/sample.jsonl", "w", encoding="utf-8") as f:
+    for t in sample:
+        f.write(json.dumps(t, ensure_ascii=False) + "\n")
+m = pb.ModelProto()
+m.ParseFromString(open(f"{S}/hf-test-sentencepiece/test_sentencepiece.model", "rb").read())
+vocab = [[p.piece, p.score] for p in m.pieces]
+unk = next(i for i, p in enumerate(m.pieces) if p.type == 2)
+tok = {
+    "version": "1.0", "truncation": None, "padding": None,
+    "added_tokens": [
+        {"id": i, "content": p.piece, "single_word": False, "lstrip": False, "rstrip": False,
+         "normalized": False, "special": True}
+        for i, p in enumerate(m.pieces) if p.type in (2, 3)],
+    "normalizer": {"type": "Precompiled",
+                   "precompiled_charsmap": base64.b64encode(m.normalizer_spec.precompiled_charsmap).decode()},
+    "pre_tokenizer": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
+    "post_processor": {"type": "TemplateProcessing",
+                       "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                                  {"SpecialToken": {"id": "</s>", "type_id": 0}}],
+                       "pair": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}},
+                                {"SpecialToken": {"id": "</s>", "type_id": 0}}, {"Sequence": {"id": "B", "type_id": 1}},
+                                {"SpecialToken": {"id": "</s>", "type_id": 1}}],
+                       "special_tokens": {"<s>": {"id": "<s>", "ids": [1], "tokens": ["<s>"]},
+                                          "</s>": {"id": "</s>", "ids": [2], "tokens": ["</s>"]}}},
+    "decoder": {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "always", "split": True},
+    "model": {"type": "Unigram", "unk_id": unk, "vocab": vocab, "byte_fallback": False},
+}
+with open(f"{D}/unigram-hf/tokenizer.json", "w", encoding="utf-8") as f:
+    json.dump(tok, f, ensure_ascii=False)
+print("sample", len(sample), "unigram vocab", len(vocab))
