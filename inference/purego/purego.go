@@ -22,8 +22,8 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph DSL
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:revive // GoMLX graph DSL
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	mlctx "github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/onnx-gomlx/onnx"
@@ -214,7 +214,7 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 		return backend.Output{}, fmt.Errorf("read output: %w", err)
 	}
 	n := dims[1]
-	return backend.Output{Logits: flat[:in.Batch*n:in.Batch*n], Batch: in.Batch, NumLabels: n}, nil
+	return backend.Output{Logits: flat[: in.Batch*n : in.Batch*n], Batch: in.Batch, NumLabels: n}, nil
 }
 
 // padTo copies in into [b, l] buffers.

@@ -1,0 +1,461 @@
+package inference
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/llmshield/llmshield/inference/backend"
+)
+
+// Defaults applied by EngineOptions.
+const (
+	DefaultMaxBatchSize = 32
+	DefaultMaxWait      = 2 * time.Millisecond
+)
+
+// DefaultBuckets are the sequence-length bucket bounds used to group
+// requests of similar length into one forward pass.
+var DefaultBuckets = []int{16, 32, 64, 128, 256, 512}
+
+// OptimizationLevel is the backend graph optimisation level.
+type OptimizationLevel int
+
+// Optimisation levels; the zero value lets the backend choose (ORT: all).
+const (
+	OptimizationDefault OptimizationLevel = iota
+	OptimizationNone
+	OptimizationBasic
+	OptimizationExtended
+	OptimizationAll
+)
+
+// EngineOptions configure one loaded model.
+type EngineOptions struct {
+	// Name identifies the model in logs and stats.
+	Name string
+	// IntraOpThreads / InterOpThreads bound the threads of one forward pass
+	// (ONNX Runtime); 0 lets the backend decide.
+	IntraOpThreads int
+	InterOpThreads int
+	// Optimization is the graph optimisation level (ONNX Runtime).
+	Optimization OptimizationLevel
+	// MaxLength rejects longer sequences (0: no limit).
+	MaxLength int
+	// PadID pads shorter sequences of a batch (with attention mask 0).
+	PadID int64
+	// MaxBatchSize bounds the rows of one forward pass (default 32).
+	MaxBatchSize int
+	// MaxConcurrentRuns bounds forward passes running at once on this
+	// model (default GOMAXPROCS).
+	MaxConcurrentRuns int
+	// MicroBatching gathers concurrent Infer calls into shared forward
+	// passes: a pass starts when MaxBatchSize requests of one length bucket
+	// are queued, when the oldest request has waited MaxWait, or at once
+	// when no pass of this model is running.
+	MicroBatching bool
+	// MaxWait is the longest a request waits for companions (default 2ms).
+	MaxWait time.Duration
+	// Buckets are ascending sequence-length bounds grouping requests
+	// (default DefaultBuckets); longer sequences share one last bucket.
+	Buckets []int
+}
+
+func (o EngineOptions) validate() error {
+	switch {
+	case o.IntraOpThreads < 0, o.InterOpThreads < 0:
+		return fmt.Errorf("%w: thread counts must not be negative", ErrInvalidInput)
+	case o.Optimization < OptimizationDefault || o.Optimization > OptimizationAll:
+		return fmt.Errorf("%w: optimization level %d out of range", ErrInvalidInput, o.Optimization)
+	case o.MaxLength < 0, o.MaxBatchSize < 0, o.MaxConcurrentRuns < 0, o.MaxWait < 0:
+		return fmt.Errorf("%w: max_length, max batch size, max concurrent runs and max wait must not be negative", ErrInvalidInput)
+	case o.PadID < 0:
+		return fmt.Errorf("%w: pad id %d is negative", ErrInvalidInput, o.PadID)
+	}
+	for i, b := range o.Buckets {
+		if b <= 0 || (i > 0 && b <= o.Buckets[i-1]) {
+			return fmt.Errorf("%w: buckets %v must be positive and ascending", ErrInvalidInput, o.Buckets)
+		}
+	}
+	return nil
+}
+
+func (o EngineOptions) withDefaults() EngineOptions {
+	if o.MaxBatchSize == 0 {
+		o.MaxBatchSize = DefaultMaxBatchSize
+	}
+	if o.MaxConcurrentRuns == 0 {
+		o.MaxConcurrentRuns = runtime.GOMAXPROCS(0)
+	}
+	if o.MaxWait == 0 {
+		o.MaxWait = DefaultMaxWait
+	}
+	if len(o.Buckets) == 0 {
+		o.Buckets = DefaultBuckets
+	}
+	o.Buckets = slices.Clone(o.Buckets)
+	return o
+}
+
+func (o EngineOptions) backendOptions() backend.Options {
+	return backend.Options{
+		IntraOpThreads:    o.IntraOpThreads,
+		InterOpThreads:    o.InterOpThreads,
+		OptimizationLevel: int(o.Optimization) - 1, // default -> -1
+	}
+}
+
+// Input is one tokenised sequence. TokenTypeIDs is optional (zeros are fed
+// when the model declares token_type_ids and none are given).
+type Input struct {
+	InputIDs      []int64
+	AttentionMask []int64
+	TokenTypeIDs  []int64
+}
+
+// Stats are an Engine's counters since it was opened.
+type Stats struct {
+	Model   string
+	Backend string
+	// Requests counts sequences submitted; Cancelled those whose context
+	// ended while queued; Errors failed sequences.
+	Requests, Cancelled, Errors uint64
+	// ForwardPasses and Rows: Rows/ForwardPasses is the mean batch size.
+	ForwardPasses, Rows uint64
+	// MaxBatch is the largest batch run.
+	MaxBatch int
+	// Tokens fed, and how many of them were padding.
+	Tokens, PaddingTokens uint64
+	// QueueDepth is the number of requests waiting now.
+	QueueDepth int
+	// InferenceTime is the total wall time of forward passes.
+	InferenceTime time.Duration
+}
+
+// MeanBatchSize is Rows/ForwardPasses (0 before the first pass).
+func (s Stats) MeanBatchSize() float64 {
+	if s.ForwardPasses == 0 {
+		return 0
+	}
+	return float64(s.Rows) / float64(s.ForwardPasses)
+}
+
+// Engine runs one classifier. It is safe for concurrent use; concurrent
+// forward passes are allowed (bounded by MaxConcurrentRuns) and, with
+// MicroBatching, concurrent Infer calls share passes.
+type Engine struct {
+	name     string
+	backend  string
+	sess     backend.Session
+	opts     EngineOptions
+	hasTypes bool
+	logger   *slog.Logger
+	sem      chan struct{}
+	batcher  *batcher
+	closed   atomic.Bool
+	onClose  func(*Engine)
+
+	requests, cancelled, errs    atomic.Uint64
+	passes, rows, tokens, padded atomic.Uint64
+	maxBatch                     atomic.Int64
+	nanos                        atomic.Int64
+}
+
+func newEngine(s backend.Session, backendName string, opts EngineOptions, logger *slog.Logger, onClose func(*Engine)) *Engine {
+	opts = opts.withDefaults()
+	hasTypes := slices.Contains(s.InputNames(), backend.TokenTypeIDs)
+	e := &Engine{
+		name: opts.Name, backend: backendName, sess: s, opts: opts, hasTypes: hasTypes,
+		logger: logger, sem: make(chan struct{}, opts.MaxConcurrentRuns), onClose: onClose,
+	}
+	if opts.MicroBatching && opts.MaxBatchSize > 1 {
+		e.batcher = newBatcher(opts.MaxBatchSize, opts.MaxWait, e.bucket, e.sem, e.runQueued)
+	}
+	return e
+}
+
+// Backend returns the name of the backend running this model.
+func (e *Engine) Backend() string { return e.backend }
+
+// InputNames returns the inputs the model declares.
+func (e *Engine) InputNames() []string { return e.sess.InputNames() }
+
+// HasTokenTypeIDs reports whether the model declares token_type_ids.
+func (e *Engine) HasTokenTypeIDs() bool { return e.hasTypes }
+
+// Infer classifies one sequence. labels name the model's outputs in order.
+func (e *Engine) Infer(ctx context.Context, ids, mask []int64, labels []string, post PostProcessing) (InferenceResult, error) {
+	rows, err := e.Logits(ctx, []Input{{InputIDs: ids, AttentionMask: mask}})
+	if err != nil {
+		return InferenceResult{}, err
+	}
+	return e.result(rows[0], labels, post)
+}
+
+// InferBatch classifies several sequences; results are in input order. The
+// batch is split into forward passes by length bucket and MaxBatchSize.
+func (e *Engine) InferBatch(ctx context.Context, batch []Input, labels []string, post PostProcessing) ([]InferenceResult, error) {
+	rows, err := e.Logits(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]InferenceResult, len(rows))
+	for i, r := range rows {
+		if out[i], err = e.result(r, labels, post); err != nil {
+			return nil, fmt.Errorf("sequence %d: %w", i, err)
+		}
+	}
+	return out, nil
+}
+
+func (e *Engine) result(logits []float32, labels []string, post PostProcessing) (InferenceResult, error) {
+	r, err := NewResult(logits, labels, post)
+	if err != nil {
+		e.errs.Add(1)
+		return InferenceResult{}, fmt.Errorf("model %s: %w", e.name, err)
+	}
+	return r, nil
+}
+
+// Logits runs the model and returns the raw logits per sequence, in input
+// order. A single sequence goes through the micro-batcher when enabled.
+func (e *Engine) Logits(ctx context.Context, batch []Input) ([][]float32, error) {
+	if e.closed.Load() {
+		return nil, ErrClosed
+	}
+	if len(batch) == 0 {
+		return nil, fmt.Errorf("%w: empty batch", ErrInvalidInput)
+	}
+	for i, in := range batch {
+		if err := e.validate(in); err != nil {
+			if len(batch) > 1 {
+				return nil, fmt.Errorf("sequence %d: %w", i, err)
+			}
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	e.requests.Add(uint64(len(batch)))
+	if e.batcher != nil && len(batch) == 1 {
+		row, err := e.batcher.submit(ctx, batch[0])
+		if err != nil {
+			if errors.Is(err, errLeftQueue) {
+				e.cancelled.Add(1)
+				return nil, ctx.Err()
+			}
+			if !errors.Is(err, ctx.Err()) || ctx.Err() == nil {
+				e.errs.Add(1)
+			}
+			return nil, err
+		}
+		return [][]float32{row}, nil
+	}
+	rows, err := e.runDirect(ctx, batch)
+	if err != nil {
+		e.errs.Add(uint64(len(batch)))
+		return nil, err
+	}
+	return rows, nil
+}
+
+func (e *Engine) validate(in Input) error {
+	n := len(in.InputIDs)
+	switch {
+	case n == 0:
+		return fmt.Errorf("%w: empty input_ids", ErrInvalidInput)
+	case len(in.AttentionMask) != n:
+		return fmt.Errorf("%w: %d input_ids but %d attention_mask values", ErrInvalidInput, n, len(in.AttentionMask))
+	case in.TokenTypeIDs != nil && len(in.TokenTypeIDs) != n:
+		return fmt.Errorf("%w: %d input_ids but %d token_type_ids", ErrInvalidInput, n, len(in.TokenTypeIDs))
+	case e.opts.MaxLength > 0 && n > e.opts.MaxLength:
+		return fmt.Errorf("%w: %d tokens exceed max length %d", ErrInvalidInput, n, e.opts.MaxLength)
+	}
+	attended := false
+	for i, m := range in.AttentionMask {
+		if m != 0 && m != 1 {
+			return fmt.Errorf("%w: attention_mask[%d] = %d, want 0 or 1", ErrInvalidInput, i, m)
+		}
+		attended = attended || m == 1
+	}
+	if !attended {
+		return fmt.Errorf("%w: attention_mask attends to no token", ErrInvalidInput)
+	}
+	for i, id := range in.InputIDs {
+		if id < 0 {
+			return fmt.Errorf("%w: input_ids[%d] = %d is negative", ErrInvalidInput, i, id)
+		}
+	}
+	for i, t := range in.TokenTypeIDs {
+		if t < 0 {
+			return fmt.Errorf("%w: token_type_ids[%d] = %d is negative", ErrInvalidInput, i, t)
+		}
+	}
+	return nil
+}
+
+// bucket maps a sequence length to its bucket index.
+func (e *Engine) bucket(n int) int {
+	for i, b := range e.opts.Buckets {
+		if n <= b {
+			return i
+		}
+	}
+	return len(e.opts.Buckets)
+}
+
+// runDirect splits batch into passes (same bucket, at most MaxBatchSize
+// rows) and runs them concurrently (bounded by MaxConcurrentRuns).
+func (e *Engine) runDirect(ctx context.Context, batch []Input) ([][]float32, error) {
+	order := make([]int, len(batch))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return len(batch[a].InputIDs) - len(batch[b].InputIDs) })
+	var groups [][]int
+	for _, i := range order {
+		last := len(groups) - 1
+		if last >= 0 && len(groups[last]) < e.opts.MaxBatchSize &&
+			e.bucket(len(batch[groups[last][0]].InputIDs)) == e.bucket(len(batch[i].InputIDs)) {
+			groups[last] = append(groups[last], i)
+			continue
+		}
+		groups = append(groups, []int{i})
+	}
+	out := make([][]float32, len(batch))
+	g, gctx := errgroup.WithContext(ctx)
+	for _, idx := range groups {
+		g.Go(func() error {
+			select {
+			case e.sem <- struct{}{}:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			defer func() { <-e.sem }()
+			ins := make([]Input, len(idx))
+			for j, i := range idx {
+				ins[j] = batch[i]
+			}
+			rows, err := e.forward(gctx, ins)
+			if err != nil {
+				return err
+			}
+			for j, i := range idx {
+				out[i] = rows[j]
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		if e.closed.Load() {
+			return nil, ErrClosed
+		}
+		return nil, err
+	}
+	return out, nil
+}
+
+// runQueued runs one micro-batch gathered by the batcher (the batcher
+// already holds a slot of e.sem).
+func (e *Engine) runQueued(ins []Input) ([][]float32, error) {
+	rows, err := e.forward(context.Background(), ins)
+	if err != nil && e.closed.Load() {
+		return nil, ErrClosed
+	}
+	return rows, err
+}
+
+// forward pads ins to the longest sequence and runs one pass.
+func (e *Engine) forward(ctx context.Context, ins []Input) ([][]float32, error) {
+	seq := 0
+	for _, in := range ins {
+		seq = max(seq, len(in.InputIDs))
+	}
+	n := len(ins) * seq
+	bi := backend.Inputs{Batch: len(ins), SeqLen: seq, PadID: e.opts.PadID,
+		InputIDs: make([]int64, n), AttentionMask: make([]int64, n)}
+	if e.hasTypes {
+		bi.TokenTypeIDs = make([]int64, n)
+	}
+	var real uint64
+	for r, in := range ins {
+		row := bi.InputIDs[r*seq : (r+1)*seq]
+		copy(row, in.InputIDs)
+		for j := len(in.InputIDs); j < seq; j++ {
+			row[j] = e.opts.PadID
+		}
+		copy(bi.AttentionMask[r*seq:], in.AttentionMask)
+		if e.hasTypes && in.TokenTypeIDs != nil {
+			copy(bi.TokenTypeIDs[r*seq:], in.TokenTypeIDs)
+		}
+		real += uint64(len(in.InputIDs))
+	}
+	start := time.Now()
+	out, err := e.sess.Run(ctx, bi)
+	e.nanos.Add(int64(time.Since(start)))
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", e.name, err)
+	}
+	if out.Batch != len(ins) || out.NumLabels <= 0 || len(out.Logits) != out.Batch*out.NumLabels {
+		return nil, fmt.Errorf("model %s: %w: got %d logits as [%d, %d] for a batch of %d",
+			e.name, ErrOutputShape, len(out.Logits), out.Batch, out.NumLabels, len(ins))
+	}
+	e.passes.Add(1)
+	e.rows.Add(uint64(len(ins)))
+	e.tokens.Add(uint64(n))
+	e.padded.Add(uint64(n) - real)
+	for {
+		cur := e.maxBatch.Load()
+		if int64(len(ins)) <= cur || e.maxBatch.CompareAndSwap(cur, int64(len(ins))) {
+			break
+		}
+	}
+	rows := make([][]float32, len(ins))
+	for i := range rows {
+		rows[i] = slices.Clone(out.Row(i))
+	}
+	return rows, nil
+}
+
+// Stats returns a snapshot of the counters.
+func (e *Engine) Stats() Stats {
+	s := Stats{
+		Model: e.name, Backend: e.backend,
+		Requests: e.requests.Load(), Cancelled: e.cancelled.Load(), Errors: e.errs.Load(),
+		ForwardPasses: e.passes.Load(), Rows: e.rows.Load(), MaxBatch: int(e.maxBatch.Load()),
+		Tokens: e.tokens.Load(), PaddingTokens: e.padded.Load(),
+		InferenceTime: time.Duration(e.nanos.Load()),
+	}
+	if e.batcher != nil {
+		s.QueueDepth = e.batcher.depth()
+	}
+	return s
+}
+
+// Close fails queued requests with ErrClosed, waits for running passes and
+// releases the model. It is idempotent.
+func (e *Engine) Close() error {
+	if e.closed.Swap(true) {
+		return nil
+	}
+	if e.batcher != nil {
+		e.batcher.close()
+	}
+	err := e.sess.Close()
+	if e.onClose != nil {
+		e.onClose(e)
+	}
+	e.logger.Info("model closed", "model", e.name, "backend", e.backend)
+	if err != nil {
+		return fmt.Errorf("close model %s: %w", e.name, err)
+	}
+	return nil
+}

@@ -1,0 +1,226 @@
+package inference
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/llmshield/llmshield/inference/backend"
+	"github.com/llmshield/llmshield/inference/ort"
+	"github.com/llmshield/llmshield/inference/purego"
+)
+
+// EnvBackend names the environment variable that overrides backend choice.
+const EnvBackend = "LLMSHIELD_BACKEND"
+
+// Backend names accepted by RuntimeOptions.Backend and $LLMSHIELD_BACKEND.
+const (
+	BackendAuto   = "auto"
+	BackendORT    = "ort"
+	BackendPureGo = "purego"
+)
+
+// RuntimeOptions configure NewRuntime.
+type RuntimeOptions struct {
+	// Backend is "ort", "purego", "auto" or "" (use $LLMSHIELD_BACKEND, else
+	// auto). Auto picks ONNX Runtime when its library loads, else pure Go.
+	Backend string
+	// ORTLibraryPath overrides the ONNX Runtime library search
+	// (see ort.FindLibrary).
+	ORTLibraryPath string
+	// ORTMaxConcurrentRuns bounds concurrent forward passes per ORT session
+	// (0: unbounded).
+	ORTMaxConcurrentRuns int
+	// Logger receives the backend choice and lifecycle events; nil discards.
+	Logger *slog.Logger
+	// Getenv reads the environment; nil means os.Getenv (tests inject).
+	Getenv func(string) string
+}
+
+// BackendInfo describes the backend a Runtime uses, for logs, stats and
+// `llmshield version`.
+type BackendInfo struct {
+	// Name is "ort" or "purego".
+	Name string
+	// Version is e.g. "onnxruntime 1.30.0" or "gomlx Simple Go Portable Backend".
+	Version string
+	// Requested is what was asked for ("auto", "ort", "purego") and From
+	// where the request came from ("option", "env", "default").
+	Requested string
+	From      string
+	// Fallback explains why auto selection did not pick ONNX Runtime
+	// (empty when it did or when a backend was requested explicitly).
+	Fallback string
+	// LibraryPath is the ONNX Runtime shared library in use (ort only).
+	LibraryPath string
+}
+
+// String renders the info on one line.
+func (b BackendInfo) String() string {
+	s := b.Name + " (" + b.Version + ")"
+	if b.LibraryPath != "" {
+		s += " library=" + b.LibraryPath
+	}
+	if b.Fallback != "" {
+		s += " fallback: " + b.Fallback
+	}
+	return s
+}
+
+// Runtime owns one inference backend and opens Engines on it. It is safe
+// for concurrent use. Close it after closing its engines.
+type Runtime struct {
+	be     backend.Backend
+	info   BackendInfo
+	logger *slog.Logger
+
+	mu      sync.Mutex
+	closed  bool
+	engines map[*Engine]struct{}
+}
+
+// NewRuntime selects and starts a backend.
+func NewRuntime(opts RuntimeOptions) (*Runtime, error) {
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	req, from := strings.ToLower(strings.TrimSpace(opts.Backend)), "option"
+	if req == "" {
+		req, from = strings.ToLower(strings.TrimSpace(getenv(EnvBackend))), "env"
+	}
+	if req == "" {
+		req, from = BackendAuto, "default"
+	}
+	info := BackendInfo{Requested: req, From: from}
+	var be backend.Backend
+	switch req {
+	case BackendORT:
+		rt, err := ort.New(ort.Options{LibraryPath: opts.ORTLibraryPath, MaxConcurrentRuns: opts.ORTMaxConcurrentRuns})
+		if err != nil {
+			return nil, fmt.Errorf("onnx runtime backend (requested by %s): %w", from, err)
+		}
+		be, info.LibraryPath = rt, rt.LibraryPath()
+	case BackendPureGo:
+		rt, err := purego.New()
+		if err != nil {
+			return nil, fmt.Errorf("pure-go backend (requested by %s): %w", from, err)
+		}
+		be = rt
+	case BackendAuto:
+		rt, err := ort.New(ort.Options{LibraryPath: opts.ORTLibraryPath, MaxConcurrentRuns: opts.ORTMaxConcurrentRuns})
+		switch {
+		case err == nil:
+			be, info.LibraryPath = rt, rt.LibraryPath()
+		case errors.Is(err, backend.ErrUnavailable):
+			info.Fallback = err.Error()
+			logger.Info("onnx runtime unavailable, using the pure-go backend", "reason", err)
+			prt, perr := purego.New()
+			if perr != nil {
+				return nil, fmt.Errorf("no inference backend: onnx runtime: %w; pure go: %w", err, perr)
+			}
+			be = prt
+		default:
+			return nil, fmt.Errorf("onnx runtime backend: %w", err)
+		}
+	default:
+		src := "RuntimeOptions.Backend"
+		if from == "env" {
+			src = EnvBackend
+		}
+		return nil, fmt.Errorf("%s: unknown backend %q (want %s, %s or %s)", src, req, BackendAuto, BackendORT, BackendPureGo)
+	}
+	info.Name, info.Version = be.Name(), be.Version()
+	logger.Info("inference backend selected", "backend", info.Name, "version", info.Version,
+		"requested", info.Requested, "from", info.From, "library", info.LibraryPath)
+	return newRuntime(be, info, logger), nil
+}
+
+func newRuntime(be backend.Backend, info BackendInfo, logger *slog.Logger) *Runtime {
+	return &Runtime{be: be, info: info, logger: logger, engines: map[*Engine]struct{}{}}
+}
+
+// Info describes the backend in use.
+func (r *Runtime) Info() BackendInfo { return r.info }
+
+// Open loads an ONNX classifier from a file.
+func (r *Runtime) Open(ctx context.Context, path string, opts EngineOptions) (*Engine, error) {
+	return r.open(ctx, opts, func(bo backend.Options) (backend.Session, error) {
+		return r.be.OpenFile(ctx, path, bo)
+	}, path)
+}
+
+// OpenBytes loads an ONNX classifier held in memory.
+func (r *Runtime) OpenBytes(ctx context.Context, model []byte, opts EngineOptions) (*Engine, error) {
+	if len(model) == 0 {
+		return nil, fmt.Errorf("%w: empty model", ErrInvalidInput)
+	}
+	return r.open(ctx, opts, func(bo backend.Options) (backend.Session, error) {
+		return r.be.OpenBytes(ctx, model, bo)
+	}, "<bytes>")
+}
+
+func (r *Runtime) open(ctx context.Context, opts EngineOptions, openFn func(backend.Options) (backend.Session, error), src string) (*Engine, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	r.mu.Lock()
+	closed := r.closed
+	r.mu.Unlock()
+	if closed {
+		return nil, ErrClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s, err := openFn(opts.backendOptions())
+	if err != nil {
+		return nil, fmt.Errorf("open model %s with %s backend: %w", src, r.info.Name, err)
+	}
+	e := newEngine(s, r.info.Name, opts, r.logger, r.forget)
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, errors.Join(ErrClosed, e.Close())
+	}
+	r.engines[e] = struct{}{}
+	r.mu.Unlock()
+	r.logger.Info("model opened", "model", e.name, "source", src, "backend", r.info.Name,
+		"inputs", s.InputNames(), "micro_batching", opts.MicroBatching, "max_batch", e.opts.MaxBatchSize)
+	return e, nil
+}
+
+func (r *Runtime) forget(e *Engine) {
+	r.mu.Lock()
+	delete(r.engines, e)
+	r.mu.Unlock()
+}
+
+// Close closes all engines still open and the backend. It is idempotent.
+func (r *Runtime) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	engines := make([]*Engine, 0, len(r.engines))
+	for e := range r.engines {
+		engines = append(engines, e)
+	}
+	r.mu.Unlock()
+	var errs []error
+	for _, e := range engines {
+		errs = append(errs, e.Close())
+	}
+	errs = append(errs, r.be.Close())
+	return errors.Join(errs...)
+}
