@@ -43,8 +43,10 @@ func isWordChar(r rune) bool {
 }
 
 // find returns the next match in s at or after from: the span [start,end)
-// (widened by lstrip/rstrip) and the token. ok is false when none is left.
-func (m *addedMatcher) find(s []byte, from int) (start, end int, tok *addedToken, ok bool) {
+// the match consumes (widened over whitespace by lstrip/rstrip), the token's
+// own span [cs,ce) (its offsets, as Hugging Face reports them) and the token.
+// ok is false when none is left.
+func (m *addedMatcher) find(s []byte, from int) (start, end, cs, ce int, tok *addedToken, ok bool) {
 	for i := from; i < len(s); i++ {
 		if !m.first[s[i]] {
 			continue
@@ -88,8 +90,8 @@ func (m *addedMatcher) find(s []byte, from int) (start, end int, tok *addedToken
 					en += sz
 				}
 			}
-			return st, en, t, true
+			return st, en, i, i + len(c), t, true
 		}
 	}
-	return 0, 0, nil, false
+	return 0, 0, 0, 0, nil, false
 }

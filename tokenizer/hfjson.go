@@ -115,10 +115,10 @@ func (p *hfPipeline) encode(text string, b *tokBuf) {
 	raw := strBytes(text)
 	pos, seg := 0, 0
 	for {
-		st, en, ok := len(raw), len(raw), false
+		st, en, cs, ce, ok := len(raw), len(raw), 0, 0, false
 		var tok *addedToken
 		if p.rawAdded != nil {
-			st, en, tok, ok = p.rawAdded.find(raw, pos)
+			st, en, cs, ce, tok, ok = p.rawAdded.find(raw, pos)
 			if !ok {
 				st, en = len(raw), len(raw)
 			}
@@ -130,7 +130,7 @@ func (p *hfPipeline) encode(text string, b *tokBuf) {
 		if !ok {
 			return
 		}
-		b.add(tok.id, int32(st), int32(en), tok.content)
+		b.add(tok.id, int32(cs), int32(ce), tok.content)
 		seg++
 		pos = en
 	}
@@ -150,7 +150,7 @@ func (p *hfPipeline) encodeSegment(s string, base int, first bool, b *tokBuf) {
 	}
 	pos := 0
 	for {
-		st, en, tok, ok := p.normAdded.find(ns.b, pos)
+		st, en, cs, ce, tok, ok := p.normAdded.find(ns.b, pos)
 		if !ok {
 			st, en = len(ns.b), len(ns.b)
 		}
@@ -160,7 +160,7 @@ func (p *hfPipeline) encodeSegment(s string, base int, first bool, b *tokBuf) {
 		if !ok {
 			return
 		}
-		b.add(tok.id, ns.s[st], ns.e[en-1], tok.content)
+		b.add(tok.id, ns.s[cs], ns.e[ce-1], tok.content)
 		pos = en
 	}
 }

@@ -351,7 +351,7 @@ func (t *Tokenizer) Encode(text string) (Encoding, error) {
 			n = room
 		}
 	}
-	enc := t.build(b, 0, n, 0)
+	enc := t.build(text, b, 0, n, 0)
 	t.pool.Put(b)
 	if t.cfg.Padding == PadToMaxLength {
 		t.pad(&enc, t.cfg.maxLen())
@@ -361,7 +361,7 @@ func (t *Tokenizer) Encode(text string) (Encoding, error) {
 
 // build assembles an Encoding from tokens [lo,hi) of b, with special tokens
 // when configured and room for pad extra entries.
-func (t *Tokenizer) build(b *tokBuf, lo, hi, extra int) Encoding {
+func (t *Tokenizer) build(text string, b *tokBuf, lo, hi, extra int) Encoding {
 	special := t.cfg.AddSpecialTokens
 	total := hi - lo
 	if special {
@@ -397,6 +397,9 @@ func (t *Tokenizer) build(b *tokBuf, lo, hi, extra int) Encoding {
 		o := [2]int{int(b.offs[i][0]), int(b.offs[i][1])}
 		if t.post.trimOffsets {
 			o = trimByteLevelOffsets(b.toks[i], o, i == 0, t.post.addPrefixSpace)
+			// Trimming counts bytes and can land inside a character; Hugging
+			// Face's character offsets then point at that character's start.
+			o[0], o[1] = charStart(text, o[0]), charStart(text, o[1])
 		}
 		enc.Offsets = append(enc.Offsets, o)
 		enc.Tokens = append(enc.Tokens, b.toks[i])
@@ -438,6 +441,13 @@ func trimByteLevelOffsets(tok string, o [2]int, first, addPrefixSpace bool) [2]i
 		o[1] = max(o[1]-trail, o[0])
 	}
 	return o
+}
+
+func charStart(s string, i int) int {
+	for i > 0 && i < len(s) && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
 }
 
 func (t *Tokenizer) pad(e *Encoding, n int) {
@@ -534,7 +544,7 @@ func (t *Tokenizer) EncodeWindows(text string) ([]Window, error) {
 	var wins []Window
 	for lo := 0; ; lo += room - stride {
 		hi := min(lo+room, n)
-		w := Window{Encoding: t.build(b, lo, hi, 0)}
+		w := Window{Encoding: t.build(text, b, lo, hi, 0)}
 		if hi > lo {
 			w.Start = int(b.offs[lo][0])
 			for i := lo; i < hi; i++ {

@@ -49,5 +49,6 @@ async function reference(tokfile, dir, texts) {
   const texts = fs.readFileSync(`${D}/sample.jsonl`, 'utf8').split('\n').filter((l) => l.length).map((l) => JSON.parse(l));
   await reference(`${D}/wordpiece-npm/tokenizer.json`, `${D}/wordpiece-npm`, texts);
   await reference(`${D}/unigram-hf/tokenizer.json`, `${D}/unigram-hf`, texts);
+  await reference(`${D}/bpe-roberta/tokenizer.json`, `${D}/bpe-roberta`, texts);
   console.log('fixtures written for', texts.length, 'texts');
 })().catch((e) => { console.error(e); process.exit(1); });

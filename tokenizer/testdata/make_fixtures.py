@@ -37,3 +37,41 @@ tok = {
 with open(f"{D}/unigram-hf/tokenizer.json", "w", encoding="utf-8") as f:
     json.dump(tok, f, ensure_ascii=False)
 print("sample", len(sample), "unigram vocab", len(vocab))
+
+# bpe-roberta/: a RoBERTa-style byte-level BPE made from the first 3,000 GPT-2
+# merges (MIT, OpenAI): ByteLevel pre-tokenizer with add_prefix_space,
+# RobertaProcessing (trim_offsets) and <s> </s> <pad> <unk> <mask> added tokens.
+import os
+os.makedirs(f"{D}/bpe-roberta", exist_ok=True)
+g = json.load(open(f"{S}/gpt2/tokenizer.json", encoding="utf-8"))
+merges = g["model"]["merges"][:3000]
+merges = [m if isinstance(m, str) else " ".join(m) for m in merges]
+gv = g["model"]["vocab"]
+byte_tokens = sorted((t for t in gv if gv[t] < 256), key=lambda t: gv[t])
+toks = list(byte_tokens)
+seen = set(toks)
+for m in merges:
+    a, b = m.split(" ")
+    if a + b not in seen:
+        seen.add(a + b)
+        toks.append(a + b)
+specials = ["<s>", "<pad>", "</s>", "<unk>"]
+vocab = {t: i for i, t in enumerate(specials)}
+for t in toks:
+    vocab[t] = len(vocab)
+vocab["<mask>"] = len(vocab)
+added = [{"id": vocab[t], "content": t, "single_word": False, "lstrip": t == "<mask>", "rstrip": False,
+          "normalized": False, "special": True} for t in specials + ["<mask>"]]
+bpe = {
+    "version": "1.0", "truncation": None, "padding": None, "added_tokens": added,
+    "normalizer": None,
+    "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+    "post_processor": {"type": "RobertaProcessing", "sep": ["</s>", vocab["</s>"]], "cls": ["<s>", vocab["<s>"]],
+                       "trim_offsets": True, "add_prefix_space": True},
+    "decoder": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
+    "model": {"type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": "",
+              "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "vocab": vocab, "merges": merges},
+}
+with open(f"{D}/bpe-roberta/tokenizer.json", "w", encoding="utf-8") as f:
+    json.dump(bpe, f, ensure_ascii=False)
+print("bpe vocab", len(vocab), "merges", len(merges))
