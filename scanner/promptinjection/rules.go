@@ -87,6 +87,12 @@ var rules = []ruleDef{
 		Detail:   "tells the model to drop its current task",
 	},
 	{
+		ID: "instruction_override.just_say", Weight: 0.25,
+		Keywords: []string{"just", "only", "simply"},
+		Pattern:  `\b(?:just|only|simply) (?:say|print|output|write|type|respond with|reply with|answer with)\W{0,3}["'“‘«]`,
+		Detail:   "dictates a verbatim output",
+	},
+	{
 		ID: "instruction_override.ignore_previous_de", Weight: 0.92,
 		Keywords: []string{"ignorier", "vergiss", "vergess", "missacht", "uberspring", "ueberspring", "verwirf", "befolge nicht", "nicht befolgen", "hor auf"},
 		Pattern:  `\b(?:ignorier\w*|vergiss|vergesse?n?|missacht\w*|u(?:e)?berspring\w*|verwirf|befolge nicht|nicht (?:mehr )?befolgen|hor auf\w*) (?:%w)?(?:alle\w* |die |deine\w* |sam(?:t|mt)liche\w* |meine\w* |den |das )*(?:vorherig\w*|vorig\w*|bisherig\w*|obig\w*|fruher\w*|frueher\w*|vorangegangen\w*|vorausgegangen\w*|ursprunglich\w*|urspruenglich\w*|alten?|gegebenen?|alle\w*|deine\w*|system\w*) %w(?:anweisung\w*|instruktion\w*|befehl\w*|regel\w*|vorgabe\w*|anordnung\w*|richtlinie\w*|prompts?|aufgabe\w*|einschrankung\w*)`,
@@ -106,9 +112,33 @@ var rules = []ruleDef{
 	},
 	{
 		ID: "role_play.jailbreak_persona", Weight: 0.75,
-		Keywords: []string{"dan", "mode", "jailbreak", "jailbroken", "stan", "dude", "aim", "mongo", "evil", "devmode", "god", "anarchy", "chaos", "unrestricted", "unfiltered", "uncensored", "unlocked", "unchained", "omega"}, Bounded: true,
-		Pattern:  `\b(?:dan|stan|dude|aim|evil|anarchy|chaos|god|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|unlocked|unchained|omega|mongo tom|devmode|(?:developer|dev|debug|admin|sudo|root|maintenance) mode (?:enabled|activated|on|output|responses?|polic(?:y|ies)|prompt))\b (?:mode|prompt|persona|jailbreak|enabled|activated)?(?:%w)?(?:enabled|activated|on\b|output|responses?|polic(?:y|ies)|ai\b|version)|\[(?:dan|stan|dude|aim|jailbreak|jailbroken|evil|developer mode output|unfiltered)\]`,
-		Detail:   "invokes a known jailbreak persona or mode",
+		Keywords: []string{"dan", "stan", "dude", "aim", "anarchy", "evil", "chaos", "omega", "apophis", "mongo", "jailbreak", "jailbroken", "unrestricted", "unfiltered", "uncensored", "unlocked", "unchained", "god", "developer mode output"}, Bounded: true,
+		Pattern: `\b(?:dan|stan|dude|aim|anarchy|evil|chaos|omega|apophis|mongo tom|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|unlocked|unchained|god) mode\b|\[(?:dan|stan|dude|aim|jailbreak|jailbroken|evil|unfiltered|uncensored|developer mode output)\]|\b(?:dan|stan|dude) (?:prompt|jailbreak|persona)\b`,
+		Detail:  "invokes a known jailbreak persona or mode",
+	},
+	{
+		ID: "role_play.special_mode", Weight: 0.45,
+		Keywords: []string{"mode"}, Bounded: true,
+		Pattern: `\b(?:developer|dev|debug|debugging|admin|administrator|sudo|root|maintenance|god|test|diagnostic|override|benchmarking)[ _]mode\b %w(?:enabled|activated|on\b|engaged|output|responses?|polic(?:y|ies)|is (?:now )?(?:enabled|active|on))|\b(?:enable|activate|enter|switch to|turn on|simulate|you are (?:now )?in|stay in|remain in)\w* (?:%w)?(?:developer|dev|debug|debugging|admin|sudo|root|maintenance|god|unrestricted|jailbreak|dan|evil|unfiltered|uncensored|diagnostic|benchmarking)[ _]mode\b`,
+		Detail:  "switches the model into a privileged mode",
+	},
+	{
+		ID: "role_play.not_bound", Weight: 0.5,
+		Keywords: []string{"bound", "restricted", "limited", "constrained", "restrained", "held back", "shackled", "censored"},
+		Pattern:  `\b(?:not|never|no longer|isn't|is not|aren't|are not|won't be|will not be|never be|free and not) (?:be )?(?:bound|restricted|limited|constrained|restrained|held back|shackled|censored|governed) by (?:any|the|its|their|your|his|her|openai'?s?|chatgpt'?s?|ethical|moral)? ?(?:%w)?(?:restrictions|rules|guidelines|polic(?:y|ies)|filters|ethics|morals|morality|limitations|laws|principles|programming|constraints|safeguards|guardrails|content policy)`,
+		Detail:   "claims the model is not bound by its rules",
+	},
+	{
+		ID: "role_play.can_do_anything", Weight: 0.35,
+		Keywords: []string{"anything", "everything", "whatever"},
+		Pattern:  `\b(?:can|will|could|is able to|are able to) (?:do|say|answer|generate|write|tell|produce) (?:anything|everything|whatever)\b %w(?:and everything|at all|without|no matter|even|regardless|illegal|unethical|immoral|explicit|it wants|they want|you want|i ask|asked)`,
+		Detail:   "claims the model can do anything",
+	},
+	{
+		ID: "role_play.ai_persona", Weight: 0.3,
+		Keywords: []string{"ai", "chatbot", "language model", "model", "bot"}, Bounded: true,
+		Pattern: `\b(?:another|an?|the|hypothetical|fictional|new|rogue|alternate|alternative) (?:ai|a\.i|chatbot|language model|ai model|ai system|bot|model|assistant|gpt) (?:%w)?(?:called|named|known as|which (?:is|stands for)|that (?:is not|isn't|has no|doesn't|does not|can|will))\b`,
+		Detail:  "creates an alternative AI persona",
 	},
 	{
 		ID: "role_play.jailbreak_word", Weight: 0.35, Keywords: []string{"jailbr"},
@@ -122,8 +152,8 @@ var rules = []ruleDef{
 	},
 	{
 		ID: "role_play.no_restrictions", Weight: 0.4,
-		Keywords: []string{"restriction", "filter", "limitation", "censor", "guideline", "boundaries", "safeguard", "einschrank", "zensur", "sin restricciones", "sans restriction", "sans filtre"},
-		Pattern:  `\b(?:no|without(?: any)?|free (?:of|from)|not bound by|not restricted by|(?:doesn't|does not|don't|do not|dont) (?:have|follow|care about|abide by|adhere to)(?: any)?|bypass(?:es|ing)?|circumvent\w*|ignore[sd]?|lift(?:ed)?|remove[sd]?|disable[sd]?|beyond|outside) (?:%w)?(?:restrictions|filters|filtering|limitations|censorship|guidelines|boundaries|safeguards|content filters?|safety (?:measures|features|protocols))\b|\bohne (?:jegliche |irgendwelche |alle )?(?:einschrankung\w*|einschraenkung\w*|filter|zensur|regeln|grenzen|richtlinien)|\b(?:sin restricciones|sin filtros|sin censura|sans (?:restrictions?|filtres?|censure|limites))`,
+		Keywords: []string{"restriction", "filter", "limitation", "censor", "guideline", "boundaries", "safeguard", "guardrail", "confines", "rules to follow", "morals", "ethics", "einschrank", "zensur", "sin restricciones", "sans restriction", "sans filtre"},
+		Pattern:  `\b(?:no|without(?: any)?|free (?:of|from)|not bound by|not restricted by|(?:doesn't|does not|don't|do not|dont) (?:have|follow|care about|abide by|adhere to)(?: any)?|bypass(?:es|ing)?|circumvent\w*|ignore[sd]?|lift(?:ed)?|remove[sd]?|disable[sd]?|beyond|outside) (?:%w)?(?:restrictions|filters|filtering|limitations|censorship|guidelines|boundaries|safeguards|guardrails|confines|content filters?|safety (?:measures|features|protocols)|rules to follow|morals|ethics)\b|\bohne (?:jegliche |irgendwelche |alle )?(?:einschrankung\w*|einschraenkung\w*|filter|zensur|regeln|grenzen|richtlinien)|\b(?:sin restricciones|sin filtros|sin censura|sans (?:restrictions?|filtres?|censure|limites))`,
 		Detail:   "asks to drop restrictions or filters",
 	},
 	{
@@ -160,27 +190,33 @@ var rules = []ruleDef{
 	// ------------------------------------------------ system_prompt_extraction
 	{
 		ID: "system_prompt_extraction.reveal_system_prompt", Weight: 0.85,
-		Keywords: []string{"system prompt", "systemprompt", "system message", "initial prompt", "initial instruction", "original prompt", "original instruction", "hidden prompt", "hidden instruction", "secret instruction", "pre-prompt", "preprompt", "meta prompt", "developer message", "developer prompt", "developer instruction", "above", "system instruction", "starting prompt", "first prompt", "initial message", "custom instruction", "confidential instruction", "internal instruction"},
-		Pattern:  `\b(?:print|reveal|show|display|repeat|output|tell|give|share|list|spell|recite|dump|leak|expose|disclose|paste|echo|copy|return|translate|summari[sz]e|encode|convert|rewrite|quote|reproduce|read|type|send|what (?:is|was|are|were|s)|what's|whats|describe) (?:%f)(?:system prompt|systemprompt|system message|system instructions?|initial (?:prompt|instructions?|message)|original (?:prompt|instructions?)|hidden (?:prompt|instructions?)|secret (?:prompt|instructions?)|pre-?prompt|meta ?prompt|developer (?:message|prompt|instructions?)|starting prompt|first prompt|custom instructions?|confidential instructions?|internal instructions?|(?:text|words|prompt|instructions?|messages?|conversation|content|lines) (?:above|before (?:this|my)))`,
+		Keywords: []string{"system prompt", "system_prompt", "systemprompt", "system-prompt", "system message", "system configuration", "initial configuration", "starting instruction", "initialization", "initial prompt", "initial instruction", "original prompt", "original instruction", "hidden prompt", "hidden instruction", "secret instruction", "pre-prompt", "preprompt", "meta prompt", "developer message", "developer prompt", "developer instruction", "above", "system instruction", "starting prompt", "first prompt", "initial message", "custom instruction", "confidential instruction", "internal instruction"},
+		Pattern:  `\b(?:print|reveal|show|display|repeat|output|tell|give|share|list|spell|recite|dump|leak|expose|disclose|paste|echo|copy|return|translate|summari[sz]e|encode|convert|rewrite|quote|reproduce|read|type|send|see|view|access|get|obtain|extract|inspect|log|what (?:is|was|are|were|s)|what's|whats|describe)(?:s|ed|ing)? (?:%W)?(?:system prompt|system message|system instructions?|system configuration|initial (?:prompt|instructions?|message|configuration)|starting instructions|initialization|original (?:prompt|instructions?)|hidden (?:prompt|instructions?)|secret (?:prompt|instructions?)|pre-?prompt|meta ?prompt|developer (?:message|prompt|instructions?)|starting prompt|first prompt|custom instructions?|confidential instructions?|internal instructions?)|\b(?:print|reveal|show|display|repeat|output|tell|give|share|list|spell|recite|dump|leak|expose|disclose|paste|echo|copy|return|translate|summari[sz]e|encode|rewrite|quote|reproduce) (?:%f)(?:text|words|prompt|instructions?|messages?|conversation|content|lines) (?:above|before (?:this|my))`,
 		Detail:   "asks for the system prompt or hidden instructions",
 	},
 	{
 		ID: "system_prompt_extraction.reveal_your_instructions", Weight: 0.6,
-		Keywords: []string{"instructions", "prompt", "directives", "programming", "configuration", "guidelines", "rules", "commands", "initial", "orders", "context"},
-		Pattern:  `\b(?:print|reveal|show|display|repeat|output|tell|give|share|list|spell|recite|dump|leak|expose|disclose|paste|echo|copy|return|quote|reproduce|explain|what (?:is|was|are|were|s)|what's|whats) (?:%f)(?:your|ur) (?:%f)(?:instructions|prompt|prompts|directives|programming|configuration|guidelines|rules|commands|initial|orders|context)\b`,
+		Keywords: []string{"instructions", "prompt", "directives", "programming", "configuration", "guidelines", "rules", "commands", "system message", "context window"},
+		Pattern:  `\b(?:print|reveal|show|display|repeat|output|tell|give|share|list|spell|recite|dump|leak|expose|disclose|paste|echo|copy|return|quote|reproduce|explain|what (?:is|was|are|were|s)|what's|whats) (?:%f)(?:your|ur) (?:%f)(?:instructions|prompt|prompts|directives|programming|configuration|guidelines|rules|commands|system message|context window)\b`,
 		Detail:   "asks the model to reveal its instructions",
 	},
 	{
 		ID: "system_prompt_extraction.what_were_you_told", Weight: 0.6,
-		Keywords: []string{"you told", "you been told", "were you told", "you given", "been given", "were you given", "you programmed", "were you programmed", "you instructed", "were you instructed", "you were told", "you have been"},
-		Pattern:  `\b(?:what|which|how) (?:%w)?(?:were|have|did|was) you (?:been )?(?:told|given|instructed|programmed|configured|asked)\b|\b(?:instructions?|rules|directives|guidelines|prompt) (?:that )?(?:you (?:were|have been|got|received)|(?:were|was) given to you|given to you)\b`,
+		Keywords: []string{"you told", "you been told", "were you told", "you given", "been given", "were you given", "you programmed", "were you programmed", "you instructed", "were you instructed", "you were told", "you have been", "you were given", "you were instructed", "you received", "you got", "given to you", "supposed to", "not allowed to", "forbidden to"},
+		Pattern:  `\b(?:what|which|how) (?:%w)?(?:were|have|did|was) you (?:been )?(?:told|given|instructed|programmed|configured|asked)\b|\b(?:instructions?|rules|directives|guidelines|prompt|text|words|information) (?:that )?(?:you (?:were|have been|got|received)|(?:were|was) given to you|given to you)\b|\bwhat (?:are|were|is) you (?:not supposed|not allowed|forbidden|instructed not|told not|programmed not) to (?:tell|say|reveal|share|discuss|talk about|mention)`,
 		Detail:   "asks what the model was told",
 	},
 	{
 		ID: "system_prompt_extraction.repeat_above", Weight: 0.65,
 		Keywords: []string{"above", "so far", "beginning", "verbatim", "word for word"},
-		Pattern:  `\b(?:repeat|print|output|copy|echo|recite|reproduce|write out|spell out|show|display|rewrite|translate) (?:%f)(?:everything|all|the (?:text|words|lines|content|message|conversation)|anything|what (?:is|was) written|the previous (?:text|message|words)) (?:%w)?(?:above|so far|before this|from the (?:beginning|start)|verbatim|word for word)`,
+		Pattern:  `\b(?:repeat|print|output|copy|echo|recite|reproduce|write out|spell out|show|display|rewrite|translate) (?:%f)(?:everything|all|the (?:text|words|lines|content|message|conversation)|anything|what (?:is|was) written|the previous (?:text|message|words)) (?:%w)?(?:above|so far|before this|from the (?:beginning|start)|verbatim|word for word)|\b(?:repeat|print|output|copy|echo|recite|reproduce|show|display|rewrite|translate) (?:%f)(?:the )?(?:above|preceding|previous|prior|earlier|foregoing) (?:text|words|lines|content|message|prompt|instructions|conversation|paragraph)`,
 		Detail:   "asks to repeat the text above",
+	},
+	{
+		ID: "system_prompt_extraction.completion_trick", Weight: 0.55,
+		Keywords: []string{"instruction", "system prompt", "prompt is", "rules are", "i was told", "i was programmed", "i was asked"},
+		Pattern:  `["'“‘«]\W*(?:my|the|your) (?:system prompt|instructions|initial instructions|secret instructions|hidden instructions|original instructions|initial prompt|prompt|rules) (?:is|are|were|was|say|says|read)\b|["'“‘«]\W*i (?:was|have been|am) (?:instructed|told|programmed|asked) to`,
+		Detail:   "primes the model to complete its own instructions",
 	},
 	{
 		ID: "system_prompt_extraction.reveal_de_fr_es", Weight: 0.8,
@@ -203,8 +239,8 @@ var rules = []ruleDef{
 	{
 		ID: "fake_turns.role_header", Weight: 0.45,
 		Keywords: []string{"system", "admin", "administrator", "developer", "root", "sudo", "operator", "instruction", "instructions", "security"}, Bounded: true,
-		Pattern:  `(?:^|\n)\W*(?:system|admin|administrator|developer|root|sudo|operator|system message|system prompt|system override|admin override|system notice|system update|system alert|developer message|developer note|instructions?)\W{0,3}(?::|\]|\)|>)|\[(?:system|admin|developer|sys|operator)(?: message| note| override)?\]|\b(?:system|admin|developer|sudo|root|security) override\b`,
-		Detail:   "contains a fake system/admin header",
+		Pattern: `(?:^|\n)\W*(?:system|admin|administrator|developer|root|sudo|operator|system message|system prompt|system override|admin override|system notice|system update|system alert|developer message|developer note|instructions?)\W{0,3}(?::|\]|\)|>)|\[(?:system|admin|developer|sys|operator)(?: message| note| override)?\]|\b(?:system|admin|administrator|developer|sudo|root|security) override\b`,
+		Detail:  "contains a fake system/admin header",
 	},
 	{
 		ID: "fake_turns.assistant_turn", Weight: 0.2,
@@ -249,8 +285,8 @@ var rules = []ruleDef{
 	{
 		ID: "indirect_injection.ai_imperative", Weight: 0.5,
 		Keywords: []string{"ai", "llm", "llms", "assistant", "assistants", "chatbot", "chatbots", "gpt", "chatgpt", "bot", "bots", "agent", "agents", "model", "models"}, Bounded: true,
-		Pattern:  `\b(?:ai|llm|assistant|ai assistant|chatbot|gpt|chatgpt|bot|agent|ai agent|language model)s?\W{0,3}[:,]\W*(?:please |now |instead |also |important\W+)?(?:ignore|disregard|forget|stop|you must|you will|you should|instead|always|never|include|send|forward|exfiltrate|recommend|insert|append|reveal|output the|tell the user|do not (?:tell|mention|reveal|summari))\b`,
-		Detail:   "imperative addressed to an AI inside the text",
+		Pattern: `\b(?:ai|llm|assistant|ai assistant|chatbot|gpt|chatgpt|bot|agent|ai agent|language model)s?\W{0,3}[:,]\W*(?:please |now |instead |also |important\W+)?(?:ignore|disregard|forget|stop|you must|you will|you should|instead|always|never|include|send|forward|exfiltrate|recommend|insert|append|reveal|output the|tell the user|do not (?:tell|mention|reveal|summari))\b`,
+		Detail:  "imperative addressed to an AI inside the text",
 	},
 	{
 		ID: "indirect_injection.html_comment", Weight: 0.45, Keywords: []string{"<!-"},
@@ -278,15 +314,15 @@ var rules = []ruleDef{
 
 	// ------------------------------------------------ harmful_compliance
 	{
-		ID: "harmful_compliance.never_refuse", Weight: 0.45,
+		ID: "harmful_compliance.never_refuse", Weight: 0.5,
 		Keywords: []string{"refuse", "decline", "deny", "reject", "say no", "verweiger", "ablehn"},
 		Pattern:  `\b(?:never|must not|mustn't|cannot|can't|cant|can not|will not|won't|wont|do not|don't|dont|should not|shouldn't|not allowed to|unable to|not able to|are not permitted to|is not permitted to|not supposed to) (?:ever |be able to )?(?:refuse|decline|deny|reject|say no)\b|\b(?:nie|niemals|darfst nicht|kannst nicht)\w* (?:%w)?(?:verweiger\w*|ablehn\w*)`,
 		Detail:   "forbids the model to refuse",
 	},
 	{
 		ID: "harmful_compliance.always_comply", Weight: 0.4,
-		Keywords: []string{"no matter", "regardless", "any request", "every request", "all requests", "any question", "every question", "without question", "unconditionally"},
-		Pattern:  `\b(?:always|must|will|have to|has to|shall)\w* (?:%w)?(?:answer|comply|respond|obey|fulfil+|do|follow|provide|generate|reply)\w* (?:%w)?(?:no matter (?:what|how)|regardless(?: of)?|any request|every request|all requests|any question|every question|without question|unconditionally|whatever)`,
+		Keywords: []string{"no matter", "regardless", "any request", "every request", "all request", "any question", "every question", "all question", "without question", "unconditionally", "all instruction", "every instruction", "any instruction", "all command", "any command", "every command", "any prompt", "every prompt"},
+		Pattern:  `\b(?:answers?|follows?|fulfil+s?|obeys?|complies with|responds? to|executes?) (?:all|every|any) (?:requests?|instructions|questions|commands|prompts)\b %w(?:without|no matter|regardless|even|and (?:follows?|answers?|obeys?))|\b(?:always|must|will|have to|has to|shall)\w* (?:%w)?(?:answer|comply|respond|obey|fulfil+|do|follow|provide|generate|reply)\w* (?:%W)?(?:no matter (?:what|how)|regardless(?: of)?|any request|every request|all requests|any question|every question|without question|unconditionally|whatever)`,
 		Detail:   "demands unconditional compliance",
 	},
 	{
@@ -298,13 +334,13 @@ var rules = []ruleDef{
 	{
 		ID: "harmful_compliance.content_policy", Weight: 0.6,
 		Keywords: []string{"polic", "openai", "guideline", "ethic", "moral", "principle"},
-		Pattern:  `\b(?:ignore[sd]?|ignoring|bypass\w*|violat\w*|break\w*|disregard\w*|circumvent\w*|not (?:bound|restricted|limited) by|free (?:from|of)|(?:doesn't|does not|don't|do not|dont|won't|will not|never)(?: have to)? (?:follow|have|care about|abide by|adhere to|comply with|respect)|without|against|beyond|outside|no longer (?:bound by|follows?|has)) (?:%w)?(?:openai|anthropic|content|usage|safety|ethical|moral|company|community|programming|any)? ?(?:polic(?:y|ies)|guidelines|ethics|morals|morality|principles|standards)\b`,
+		Pattern:  `\b(?:ignore[sd]?|ignoring|bypass\w*|violat\w*|break\w*|disregard\w*|circumvent\w*|not (?:bound|restricted|limited) by|free (?:from|of)|(?:doesn't|does not|don't|do not|dont|won't|will not|never)(?: have to)? (?:follow|have|care(?: about)?|abide by|adhere to|comply with|respect)|without|no longer (?:bound by|follows?|has)) (?:%w)?(?:openai|anthropic|content|usage|safety|ethical|moral|company|community|programming|any)? ?(?:polic(?:y|ies)|guidelines|ethics|morals|morality|principles|standards)\b|\b(?:without|against|beyond|outside) (?:%w)?(?:openai|anthropic|content|usage|safety|ethical|moral|programming)'?s? (?:polic(?:y|ies)|guidelines|ethics|morals|principles|standards|filters)\b|\b(?:openai|anthropic|content|usage|safety|chatgpt'?s?) (?:rules|polic(?:y|ies)|guidelines|filters|restrictions) (?:do not|don't|dont|does not|doesn't|no longer|won't|will not|never) (?:apply|matter|exist)`,
 		Detail:   "asks to violate content policy or ethics",
 	},
 	{
 		ID: "harmful_compliance.illegal_ok", Weight: 0.45,
 		Keywords: []string{"illegal", "harmful", "dangerous", "unethical", "immoral", "explicit", "offensive", "inappropriate"},
-		Pattern:  `\beven if (?:it is|it's|its|they are|they're|the (?:request|question|answer|content) is)? ?(?:\w+ )?(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate)|\b(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate) (?:%w)?(?:is|are|becomes?) (?:now )?(?:allowed|ok|okay|fine|permitted|acceptable|legal)\b`,
+		Pattern:  `\bno matter how (?:\w+ )?(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate|reckless|inhumane)|\beven if (?:it is|it's|its|they are|they're|the (?:request|question|answer|content) is)? ?(?:\w+ )?(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate)|\b(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate) (?:%w)?(?:is|are|becomes?) (?:now )?(?:allowed|ok|okay|fine|permitted|acceptable|legal)\b`,
 		Detail:   "declares harmful content acceptable",
 	},
 }
