@@ -271,3 +271,14 @@ func BenchmarkParallelGetInsert(b *testing.B) {
 		}
 	})
 }
+
+func FuzzMakeKey(f *testing.F) {
+	f.Add("fp", "text", "fpt", "ext")
+	f.Add("", "", "", "\x00")
+	f.Fuzz(func(t *testing.T, fp1, text1, fp2, text2 string) {
+		same := fp1 == fp2 && text1 == text2
+		if got := MakeKey(fp1, text1) == MakeKey(fp2, text2); got != same {
+			t.Fatalf("MakeKey(%q,%q) == MakeKey(%q,%q) is %v", fp1, text1, fp2, text2, got)
+		}
+	})
+}
