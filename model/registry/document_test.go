@@ -2,8 +2,12 @@ package registry
 
 import (
 	"bytes"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -213,4 +217,69 @@ func FuzzParse(f *testing.F) {
 			_ = e.Source()
 		}
 	})
+}
+
+func TestLoadFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "registry.json")
+	os.WriteFile(good, []byte(`{"models":[{"id":"a","task":"toxicity","variant":"int8","url":"https://h/a.onnx"}]}`), 0o644)
+	r, err := Load(good, WithCacheDir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, err := r.Metadata(model.TaskToxicity, model.INT8); err != nil || e.ID != "a" {
+		t.Fatalf("Metadata = %+v, %v", e, err)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"models":[{"id":"a","task":"toxicity","variant":"int8"}]}`), 0o644)
+	if _, err := Load(bad, WithCacheDir(dir)); err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), "models[0]") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := Load(filepath.Join(dir, "absent.json")); err == nil {
+		t.Fatal("missing file accepted")
+	}
+}
+
+func TestParseContentRange(t *testing.T) {
+	tests := []struct {
+		in           string
+		start, total int64
+		ok           bool
+	}{
+		{"bytes 100-199/200", 100, 200, true},
+		{"bytes 0-0/*", 0, -1, true},
+		{"bytes 100-199", 0, 0, false},
+		{"items 1-2/3", 0, 0, false},
+		{"bytes x-1/2", 0, 0, false},
+		{"bytes 5-9/3", 0, 0, false},
+		{"", 0, 0, false},
+	}
+	for _, tt := range tests {
+		s, tot, ok := parseContentRange(tt.in)
+		if s != tt.start || tot != tt.total || ok != tt.ok {
+			t.Errorf("parseContentRange(%q) = %d,%d,%v want %d,%d,%v", tt.in, s, tot, ok, tt.start, tt.total, tt.ok)
+		}
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	if d := parseRetryAfter("3"); d != 3*time.Second {
+		t.Errorf("3 -> %s", d)
+	}
+	for _, s := range []string{"", "-1", "soon", "Mon, 01 Jan 2001 00:00:00 GMT"} {
+		if d := parseRetryAfter(s); d != 0 {
+			t.Errorf("%q -> %s, want 0", s, d)
+		}
+	}
+	if d := parseRetryAfter(time.Now().Add(time.Hour).UTC().Format(http.TimeFormat)); d < 58*time.Minute {
+		t.Errorf("date an hour ahead -> %s", d)
+	}
+}
+
+func TestHumanSize(t *testing.T) {
+	for n, want := range map[int64]string{-1: "?", 0: "0 B", 1023: "1023 B", 1536: "1.5 KiB", 737_000_000: "702.9 MiB"} {
+		if got := humanSize(n); got != want {
+			t.Errorf("humanSize(%d) = %q, want %q", n, got, want)
+		}
+	}
 }

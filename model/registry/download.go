@@ -60,6 +60,10 @@ func (r *Registry) download(ctx context.Context, e Entry, f File, target, want s
 			return "", 0, fmt.Errorf("model %s: file %s: %w", e.ID, f.Name, ctx.Err())
 		}
 		if !retryable(err) || attempt >= r.opts.attempts {
+			if !retryable(err) {
+				// Resuming cannot help (e.g. 404): do not leave the part behind.
+				_ = os.Remove(part)
+			}
 			if attempt > 1 {
 				err = fmt.Errorf("after %d attempts: %w", attempt, err)
 			}
@@ -197,7 +201,7 @@ func (r *Registry) fetchOnce(ctx context.Context, f File, part string, progress 
 		if err := restart(); err != nil {
 			return "", 0, 0, err
 		}
-		return "", 0, 0, &HTTPStatusError{URL: redactURL(f.URL), StatusCode: resp.StatusCode}
+		return "", 0, 0, fmt.Errorf("GET %s: server rejected resuming at byte %d (%d %s); starting over", redactURL(f.URL), offset, resp.StatusCode, http.StatusText(resp.StatusCode))
 	default:
 		se := &HTTPStatusError{URL: redactURL(f.URL), StatusCode: resp.StatusCode}
 		if se.Retryable() {

@@ -710,3 +710,122 @@ func TestCacheDirResolution(t *testing.T) {
 		})
 	}
 }
+
+func TestPermanentFailureRemovesPartFile(t *testing.T) {
+	srv := newFileServer(t, payload(10))
+	srv.with(func(f *fileServer) { f.failures = []int{404} })
+	dir := t.TempDir()
+	r := newReg(t, singleFileDoc(srv.URL, ""), fastOpts(dir)...)
+	_, err := r.EnsureID(context.Background(), "pi")
+	var se *HTTPStatusError
+	if !errors.As(err, &se) || se.StatusCode != 404 {
+		t.Fatalf("err = %v, want HTTPStatusError 404", err)
+	}
+	assertNoFile(t, filepath.Join(dir, "pi", ModelFile+".part"))
+	assertNoFile(t, filepath.Join(dir, "pi", ModelFile))
+}
+
+func TestUnresumablePartStartsOver(t *testing.T) {
+	content := payload(5000)
+	srv := newFileServer(t, content)
+	dir := t.TempDir()
+	part := filepath.Join(dir, "pi", ModelFile+".part")
+	os.MkdirAll(filepath.Dir(part), 0o755)
+	os.WriteFile(part, payload(9000), 0o644) // longer than the file: the server answers 416
+	r := newReg(t, singleFileDoc(srv.URL, sum(content)), fastOpts(dir)...)
+	files, err := r.EnsureID(context.Background(), "pi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum(mustRead(t, files.Model())) != sum(content) {
+		t.Fatal("content differs")
+	}
+	if srv.hits.Load() != 2 {
+		t.Fatalf("hits = %d, want 2 (416, then the whole file)", srv.hits.Load())
+	}
+}
+
+func TestRequestHeaderSent(t *testing.T) {
+	content := payload(100)
+	var auth atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth.Store(r.Header.Get("Authorization"))
+		w.Write(content)
+	}))
+	defer srv.Close()
+	r := newReg(t, singleFileDoc(srv.URL, sum(content)), append(fastOpts(t.TempDir()), WithRequestHeader("Authorization", "Bearer t0ken"))...)
+	if _, err := r.EnsureID(context.Background(), "pi"); err != nil {
+		t.Fatal(err)
+	}
+	if auth.Load() != "Bearer t0ken" {
+		t.Fatalf("Authorization = %v", auth.Load())
+	}
+}
+
+func TestWaiterTakesOverWhenLeaderCancels(t *testing.T) {
+	content := payload(20_000)
+	var hits atomic.Int64
+	firstStarted := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits.Add(1) == 1 {
+			close(firstStarted)
+			<-r.Context().Done()
+			return
+		}
+		w.Write(content)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	r := newReg(t, singleFileDoc(srv.URL, sum(content)), fastOpts(dir)...)
+	leaderCtx, cancel := context.WithCancel(context.Background())
+	leaderErr := make(chan error, 1)
+	go func() {
+		_, err := r.EnsureID(leaderCtx, "pi")
+		leaderErr <- err
+	}()
+	<-firstStarted
+	followerErr := make(chan error, 1)
+	go func() {
+		_, err := r.EnsureID(context.Background(), "pi")
+		followerErr <- err
+	}()
+	cancel()
+	if err := <-leaderErr; !errors.Is(err, context.Canceled) {
+		t.Fatalf("leader: %v", err)
+	}
+	if err := <-followerErr; err != nil {
+		t.Fatalf("follower: %v", err)
+	}
+	if sum(mustRead(t, filepath.Join(dir, "pi", ModelFile))) != sum(content) {
+		t.Fatal("content differs")
+	}
+}
+
+func TestPullReportsProgressAndPins(t *testing.T) {
+	content := payload(250_000)
+	srv := newFileServer(t, content)
+	r := newReg(t, singleFileDoc(srv.URL, ""), fastOpts(t.TempDir())...)
+	var calls int
+	var last int64
+	files, err := r.Pull(context.Background(), "acme/prompt-injection", func(file string, done, total int64) {
+		calls++
+		last = done
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 || last != int64(len(content)) {
+		t.Fatalf("progress calls %d, last %d", calls, last)
+	}
+	pins, _ := r.Pins()
+	if pins.Files["pi/model.onnx"].SHA256 != sum(content) {
+		t.Fatalf("not pinned: %+v", pins)
+	}
+	res, err := r.Verify(context.Background())
+	if err != nil || len(res) != 1 || res[0].Status != VerifyOK || res[0].Path != files.Model() {
+		t.Fatalf("Verify = %+v, %v", res, err)
+	}
+	if _, err := r.Pull(context.Background(), "nope", nil); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+}
