@@ -1,0 +1,40 @@
+package cache_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/llmshield/llmshield/cache"
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// lengthScanner flags long prompts; its fingerprint carries its setting.
+type lengthScanner struct{ max int }
+
+func (s lengthScanner) Name() string        { return "length" }
+func (s lengthScanner) Fingerprint() string { return fmt.Sprintf("max=%d", s.max) }
+func (s lengthScanner) Scan(_ context.Context, in scanner.Input) (scanner.Result, error) {
+	r := scanner.Clean(in.Text(), scanner.MethodHeuristic)
+	if len(in.Text()) > s.max {
+		r.Valid, r.Risk = false, 1
+	}
+	return r, nil
+}
+
+func ExampleWrap() {
+	c, err := cache.New[scanner.Result](scanner.CacheProduction)
+	if err != nil {
+		panic(err)
+	}
+	s := cache.Wrap(lengthScanner{max: 5}, c)
+	for _, p := range []string{"hello world", "hello world", "hi"} {
+		r, _ := s.Scan(context.Background(), scanner.Input{Prompt: p})
+		fmt.Printf("valid=%v cached=%v\n", r.Valid, r.Cached)
+	}
+	fmt.Printf("%+v\n", c.Stats())
+	// Output:
+	// valid=false cached=false
+	// valid=false cached=true
+	// valid=true cached=false
+	// {Hits:1 Misses:2 TotalRequests:3 HitRate:0.3333333333333333}
+}
