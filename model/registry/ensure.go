@@ -282,8 +282,8 @@ func (r *Registry) offlineError(e Entry, name string) error {
 	if e.Name != "" {
 		id = e.Name
 	}
-	return fmt.Errorf("model %s: file %s is missing from %s and offline mode (%s) forbids downloading it: run `llmshield models pull %s` on a connected machine and copy %s here, or copy the model's files into %s: %w",
-		e.ID, name, r.Dir(e), EnvOffline, id, filepath.Join(r.cacheDir, e.ID), r.Dir(e), ErrOffline)
+	return fmt.Errorf("model %s: file %s is missing from %s and offline mode forbids downloading it: run `llmshield models pull %s` on a connected machine and copy the %s folder of its model cache to %s, or put the model's files there by hand: %w",
+		e.ID, name, r.Dir(e), id, e.ID, r.Dir(e), ErrOffline)
 }
 
 // lock takes the cross-process file lock at p, waiting as long as ctx allows.
