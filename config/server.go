@@ -30,6 +30,11 @@ type Server struct {
 	Log Log `yaml:"log"`
 	// Redis shares the result cache between replicas when Addr is set.
 	Redis Redis `yaml:"redis"`
+	// MaxBatchItems bounds the items of one POST /v1/scan/batch. Default 64.
+	MaxBatchItems int `yaml:"max_batch_items"`
+	// BatchConcurrency bounds how many items of one batch are scanned at
+	// once. Default 0: the number of CPUs.
+	BatchConcurrency int `yaml:"batch_concurrency"`
 }
 
 // Auth configures bearer tokens. Tokens come from the environment variable
@@ -43,7 +48,11 @@ type Auth struct {
 // RateLimit is a token bucket per client.
 type RateLimit struct {
 	RequestsPerSecond float64 `yaml:"requests_per_second"`
-	Burst             int     `yaml:"burst"`
+	// Burst is the bucket size. Default: RequestsPerSecond rounded up.
+	Burst int `yaml:"burst"`
+	// MaxClients bounds the clients tracked at once; the least recently
+	// seen is forgotten first. Default 10000.
+	MaxClients int `yaml:"max_clients"`
 }
 
 // Log is the logging setup.
@@ -59,6 +68,9 @@ type Redis struct {
 	DB       int    `yaml:"db"`
 	// Prefix is prepended to every key. Default "llmshield:".
 	Prefix string `yaml:"prefix"`
+	// Timeout bounds one Redis command; a slower answer counts as a cache
+	// miss. Default 250ms.
+	Timeout time.Duration `yaml:"timeout"`
 }
 
 func (s *Server) applyDefaults() {
@@ -83,6 +95,15 @@ func (s *Server) applyDefaults() {
 	if s.Redis.Prefix == "" {
 		s.Redis.Prefix = "llmshield:"
 	}
+	if s.Redis.Timeout == 0 {
+		s.Redis.Timeout = 250 * time.Millisecond
+	}
+	if s.MaxBatchItems == 0 {
+		s.MaxBatchItems = 64
+	}
+	if s.RateLimit.MaxClients == 0 {
+		s.RateLimit.MaxClients = 10000
+	}
 }
 
 func (s *Server) validate() error {
@@ -101,6 +122,26 @@ func (s *Server) validate() error {
 	}
 	if s.RateLimit.RequestsPerSecond < 0 || s.RateLimit.Burst < 0 {
 		errs = append(errs, errors.New("server.rate_limit: requests_per_second and burst must not be negative"))
+	}
+	if s.RateLimit.MaxClients < 0 {
+		errs = append(errs, fmt.Errorf("server.rate_limit.max_clients: must not be negative, got %d", s.RateLimit.MaxClients))
+	}
+	if s.MaxBatchItems < 0 {
+		errs = append(errs, fmt.Errorf("server.max_batch_items: must not be negative, got %d", s.MaxBatchItems))
+	}
+	if s.BatchConcurrency < 0 {
+		errs = append(errs, fmt.Errorf("server.batch_concurrency: must not be negative, got %d", s.BatchConcurrency))
+	}
+	if s.Redis.Timeout < 0 {
+		errs = append(errs, fmt.Errorf("server.redis.timeout: must not be negative, got %s", s.Redis.Timeout))
+	}
+	if s.Redis.DB < 0 {
+		errs = append(errs, fmt.Errorf("server.redis.db: must not be negative, got %d", s.Redis.DB))
+	}
+	if s.Redis.Addr != "" {
+		if _, _, err := net.SplitHostPort(s.Redis.Addr); err != nil {
+			errs = append(errs, fmt.Errorf("server.redis.addr: %w", err))
+		}
 	}
 	switch s.Log.Level {
 	case "", "debug", "info", "warn", "error":

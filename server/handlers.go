@@ -1,0 +1,600 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/api"
+	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// routeAll registers every endpoint.
+func (s *Server) routeAll() {
+	s.mux = http.NewServeMux()
+	s.allowed = map[string][]string{}
+	add := func(method, path string, public, limited bool, h http.HandlerFunc) {
+		var hh http.Handler = h
+		if limited {
+			hh = s.limit(hh)
+		}
+		if !public {
+			hh = s.authenticate(hh)
+		}
+		route := method + " " + path
+		s.mux.Handle(route, s.instrument(route, hh))
+		s.routes = append(s.routes, Route{Method: method, Path: path, Public: public})
+		s.allowed[path] = append(s.allowed[path], method)
+	}
+	// LLM Guard compatible.
+	add("POST", "/analyze/prompt", false, true, s.compat(false, true))
+	add("POST", "/analyze/output", false, true, s.compat(true, true))
+	add("POST", "/scan/prompt", false, true, s.compat(false, false))
+	add("POST", "/scan/output", false, true, s.compat(true, false))
+	// Ours.
+	add("POST", "/v1/scan", false, true, s.handleScan)
+	add("POST", "/v1/scan/batch", false, true, s.handleBatch)
+	add("GET", "/v1/scanners", false, false, s.handleScanners)
+	add("GET", "/healthz", true, false, s.handleHealthz)
+	add("GET", "/readyz", true, false, s.handleReadyz)
+	add("GET", "/metrics", false, false, s.handleMetrics())
+	doc := api.OpenAPI()
+	add("GET", "/openapi.json", false, false, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		_, _ = w.Write(doc)
+	})
+	s.mux.Handle("/", s.instrument("unmatched", http.HandlerFunc(s.handleUnmatched)))
+}
+
+func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
+	if methods, ok := s.allowed[r.URL.Path]; ok {
+		w.Header().Set("Allow", strings.Join(methods, ", "))
+		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(methods, ", ")))
+		return
+	}
+	writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path))
+}
+
+// scanError answers a failed scan: input the pipeline refused (400/413),
+// a scan that ran out of time (408), a client that went away, or a server
+// that is shutting down.
+func (s *Server) scanError(w http.ResponseWriter, r *http.Request, ctx context.Context, timeout time.Duration, err error) {
+	var re *requestError
+	switch {
+	case errors.As(err, &re):
+		if re.status == http.StatusRequestEntityTooLarge {
+			s.metrics.rejected.WithLabelValues("too_large").Inc()
+		} else {
+			s.metrics.rejected.WithLabelValues("bad_request").Inc()
+		}
+		writeError(w, re.status, re.msg)
+	case r.Context().Err() != nil:
+		// The client went away: nobody reads the answer.
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		s.metrics.rejected.WithLabelValues("timeout").Inc()
+		writeError(w, http.StatusRequestTimeout, fmt.Sprintf("scan did not finish within %s", timeout))
+	case errors.Is(err, llmshield.ErrInputTooLarge):
+		s.metrics.rejected.WithLabelValues("too_large").Inc()
+		writeError(w, http.StatusRequestEntityTooLarge, err.Error())
+	case errors.Is(err, llmshield.ErrInvalidUTF8):
+		s.metrics.rejected.WithLabelValues("bad_request").Inc()
+		writeError(w, http.StatusBadRequest, err.Error())
+	case errors.Is(err, errClosed):
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "server is shutting down")
+	default:
+		s.log.Error("scan failed", "request_id", requestIDOf(r), "error", err)
+		writeError(w, http.StatusInternalServerError, "scan failed")
+	}
+}
+
+var errClosed = errors.New("server is closed")
+
+func requestIDOf(r *http.Request) string {
+	if e := exchangeOf(r); e != nil {
+		return e.id
+	}
+	return ""
+}
+
+// scanOne runs one scan on the current Shield.
+func (s *Server) scanOne(ctx context.Context, g *generation, prompt string, output *string, opts []llmshield.ScanOption) (llmshield.Report, error) {
+	if output != nil {
+		return g.sh.ScanOutput(ctx, prompt, *output, opts...)
+	}
+	return g.sh.ScanPrompt(ctx, prompt, opts...)
+}
+
+// refused reports whether err means the pipeline refused the input itself.
+func refused(rep llmshield.Report, err error) bool {
+	return err != nil && len(rep.Scanners) == 0 &&
+		(errors.Is(err, llmshield.ErrInputTooLarge) || errors.Is(err, llmshield.ErrInvalidUTF8))
+}
+
+// timedOut reports whether the scan ran out of the request's time.
+func timedOut(ctx context.Context) bool { return errors.Is(ctx.Err(), context.DeadlineExceeded) }
+
+// payload records prompt and output for the access log (only used when
+// server.log_payloads is on).
+func (s *Server) payload(r *http.Request, prompt string, output *string) {
+	if !s.cfg.LogPayloads {
+		return
+	}
+	if e := exchangeOf(r); e != nil {
+		e.payload = append(e.payload, "prompt", prompt)
+		if output != nil {
+			e.payload = append(e.payload, "output", *output)
+		}
+	}
+}
+
+// ---- LLM Guard compatible endpoints ----
+
+type compatRequest struct {
+	Prompt           *string  `json:"prompt"`
+	Output           *string  `json:"output"`
+	ScannersSuppress []string `json:"scanners_suppress"`
+}
+
+type analyzePromptResponse struct {
+	IsValid         bool     `json:"is_valid"`
+	Scanners        riskList `json:"scanners"`
+	SanitizedPrompt string   `json:"sanitized_prompt"`
+}
+
+type analyzeOutputResponse struct {
+	IsValid         bool     `json:"is_valid"`
+	Scanners        riskList `json:"scanners"`
+	SanitizedOutput string   `json:"sanitized_output"`
+}
+
+type scanResponseCompat struct {
+	IsValid  bool     `json:"is_valid"`
+	Scanners riskList `json:"scanners"`
+}
+
+// riskList is LLM Guard's {"ScannerName": risk} object, written in
+// pipeline order (encoding/json would sort a map).
+type riskList []riskEntry
+
+type riskEntry struct {
+	name string
+	risk float64
+}
+
+func (l riskList) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, e := range l {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Quote(e.name))
+		b.WriteByte(':')
+		b.WriteString(strconv.FormatFloat(e.risk, 'f', -1, 64))
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+var lowerSnake = regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
+
+// compatName turns our snake_case scanner type into LLM Guard's CamelCase
+// name ("prompt_injection" -> "PromptInjection", "malicious_urls" ->
+// "MaliciousURLs"). A custom entry name that is not snake_case is kept.
+func compatName(name string) string {
+	if !lowerSnake.MatchString(name) {
+		return name
+	}
+	var b strings.Builder
+	for _, part := range strings.Split(name, "_") {
+		switch part {
+		case "url", "json":
+			b.WriteString(strings.ToUpper(part))
+		case "urls":
+			b.WriteString("URLs")
+		default:
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+// compatRisks maps a report to LLM Guard's scanners object. Our risk is in
+// [0,1]; it is reported rounded to one decimal (LLM Guard's scale is
+// [-1,1], negative meaning below the threshold; we never report negative
+// values). A scanner that failed reports 1.0. Scanners skipped by fail-fast
+// are left out, as LLM Guard stops at the first invalid scanner.
+func compatRisks(rep llmshield.Report) riskList {
+	out := make(riskList, 0, len(rep.Scanners))
+	for _, sr := range rep.Scanners {
+		if sr.Skipped {
+			continue
+		}
+		risk := math.Round(sr.Result.Risk*10) / 10
+		if sr.Err != nil {
+			risk = 1
+		}
+		out = append(out, riskEntry{name: compatName(sr.Name), risk: risk})
+	}
+	return out
+}
+
+// compatSuppress accepts LLM Guard's CamelCase names and ours.
+func compatSuppress(names []string) llmshield.ScanOption {
+	all := make([]string, 0, 2*len(names))
+	for _, n := range names {
+		all = append(all, n, config.NormalizeType(n))
+	}
+	return llmshield.Suppress(all...)
+}
+
+func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
+	timeout := s.cfg.PromptTimeout
+	if output {
+		timeout = s.cfg.OutputTimeout
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		var req compatRequest
+		body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+		if err == nil {
+			err = decodeJSON(body, &req)
+		}
+		if err == nil {
+			err = checkCompat(req, output)
+		}
+		if err != nil {
+			s.scanError(w, r, r.Context(), timeout, err)
+			return
+		}
+		g := s.acquire()
+		if g == nil {
+			s.scanError(w, r, r.Context(), timeout, errClosed)
+			return
+		}
+		defer g.release()
+		s.payload(r, *req.Prompt, req.Output)
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		opts := []llmshield.ScanOption{compatSuppress(req.ScannersSuppress)}
+		if !sanitize {
+			opts = append(opts, llmshield.WithoutSanitizing())
+		}
+		rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, opts)
+		if refused(rep, err) || timedOut(ctx) || r.Context().Err() != nil {
+			s.scanError(w, r, ctx, timeout, err)
+			return
+		}
+		setVerdict(r, rep.Valid)
+		risks := compatRisks(rep)
+		switch {
+		case !sanitize:
+			writeJSON(w, http.StatusOK, scanResponseCompat{IsValid: rep.Valid, Scanners: risks})
+		case output:
+			writeJSON(w, http.StatusOK, analyzeOutputResponse{IsValid: rep.Valid, Scanners: risks, SanitizedOutput: rep.Sanitized})
+		default:
+			writeJSON(w, http.StatusOK, analyzePromptResponse{IsValid: rep.Valid, Scanners: risks, SanitizedPrompt: rep.Sanitized})
+		}
+	}
+}
+
+func checkCompat(req compatRequest, output bool) error {
+	if req.Prompt == nil {
+		return badRequest(`missing required field "prompt"`)
+	}
+	if output && req.Output == nil {
+		return badRequest(`missing required field "output"`)
+	}
+	if !output && req.Output != nil {
+		return badRequest(`unknown field "output" (scan a response with the /output endpoint)`)
+	}
+	return nil
+}
+
+// ---- /v1 ----
+
+// ScanRequest is the body of POST /v1/scan and one item of a batch. With
+// Output the response is scanned by the output scanners (Prompt being its
+// context), else Prompt by the input scanners.
+type ScanRequest struct {
+	Prompt           *string  `json:"prompt"`
+	Output           *string  `json:"output,omitempty"`
+	ScannersSuppress []string `json:"scanners_suppress,omitempty"`
+	UserID           string   `json:"user_id,omitempty"`
+}
+
+// ScanResponse is one scan's full report (the same shape as
+// `llmshield scan --format json`).
+type ScanResponse struct {
+	Valid      bool             `json:"valid"`
+	Risk       float64          `json:"risk"`
+	Sanitized  string           `json:"sanitized"`
+	Scanners   []ScannerOutcome `json:"scanners"`
+	DurationMS float64          `json:"duration_ms"`
+}
+
+// ScannerOutcome is one scanner's part of a ScanResponse.
+type ScannerOutcome struct {
+	Name       string            `json:"name"`
+	Valid      bool              `json:"valid"`
+	Risk       float64           `json:"risk"`
+	Method     string            `json:"method"`
+	Findings   []scanner.Finding `json:"findings"`
+	DurationMS float64           `json:"duration_ms"`
+	Cached     bool              `json:"cached,omitempty"`
+	Skipped    bool              `json:"skipped,omitempty"`
+	Error      string            `json:"error,omitempty"`
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// NewScanResponse converts a report.
+func NewScanResponse(rep llmshield.Report) ScanResponse {
+	out := ScanResponse{Valid: rep.Valid, Risk: rep.Risk, Sanitized: rep.Sanitized, DurationMS: ms(rep.Duration), Scanners: make([]ScannerOutcome, 0, len(rep.Scanners))}
+	for _, sr := range rep.Scanners {
+		o := ScannerOutcome{Name: sr.Name, Valid: sr.Result.Valid, Risk: sr.Result.Risk, Method: sr.Result.Method.String(), Findings: sr.Result.Findings,
+			DurationMS: ms(sr.Result.Duration), Cached: sr.Result.Cached, Skipped: sr.Skipped}
+		if o.Findings == nil {
+			o.Findings = []scanner.Finding{}
+		}
+		if sr.Err != nil {
+			o.Error, o.Method = sr.Err.Error(), ""
+		}
+		out.Scanners = append(out.Scanners, o)
+	}
+	return out
+}
+
+// checkScan validates a request against the Shield; at names the item in
+// error messages ("" for a single scan, "items[3]." in a batch).
+func checkScan(req ScanRequest, g *generation, at string) error {
+	if req.Prompt == nil {
+		return badRequest(`missing required field "%sprompt"`, at)
+	}
+	in, out := g.sh.Scanners()
+	known := in
+	if req.Output != nil {
+		known = out
+	}
+	for i, n := range req.ScannersSuppress {
+		if !slices.Contains(known, n) {
+			return badRequest(`field "%sscanners_suppress[%d]": no %s scanner named %q (configured: %s)`, at, i, stageOf(req), n, strings.Join(known, ", "))
+		}
+	}
+	if len(req.UserID) > 256 {
+		return badRequest(`field "%suser_id": longer than 256 bytes`, at)
+	}
+	return nil
+}
+
+func stageOf(req ScanRequest) string {
+	if req.Output != nil {
+		return "output"
+	}
+	return "input"
+}
+
+func (req ScanRequest) options() []llmshield.ScanOption {
+	var opts []llmshield.ScanOption
+	if len(req.ScannersSuppress) > 0 {
+		opts = append(opts, llmshield.Suppress(req.ScannersSuppress...))
+	}
+	if req.UserID != "" {
+		opts = append(opts, llmshield.ForUser(req.UserID))
+	}
+	return opts
+}
+
+func (s *Server) timeoutFor(output bool) time.Duration {
+	if output {
+		return s.cfg.OutputTimeout
+	}
+	return s.cfg.PromptTimeout
+}
+
+func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
+	var req ScanRequest
+	body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	if err == nil {
+		err = decodeJSON(body, &req)
+	}
+	timeout := s.timeoutFor(req.Output != nil)
+	if err != nil {
+		s.scanError(w, r, r.Context(), timeout, err)
+		return
+	}
+	g := s.acquire()
+	if g == nil {
+		s.scanError(w, r, r.Context(), timeout, errClosed)
+		return
+	}
+	defer g.release()
+	if err := checkScan(req, g, ""); err != nil {
+		s.scanError(w, r, r.Context(), timeout, err)
+		return
+	}
+	s.payload(r, *req.Prompt, req.Output)
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, req.options())
+	if refused(rep, err) || timedOut(ctx) || r.Context().Err() != nil {
+		s.scanError(w, r, ctx, timeout, err)
+		return
+	}
+	setVerdict(r, rep.Valid)
+	writeJSON(w, http.StatusOK, NewScanResponse(rep))
+}
+
+// BatchRequest is the body of POST /v1/scan/batch.
+type BatchRequest struct {
+	Items []ScanRequest `json:"items"`
+}
+
+// BatchResponse holds one result per item, in request order.
+type BatchResponse struct {
+	Results []ScanResponse `json:"results"`
+	Valid   bool           `json:"valid"`
+}
+
+func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
+	var req BatchRequest
+	body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	if err == nil {
+		err = decodeJSON(body, &req)
+	}
+	timeout := max(s.cfg.PromptTimeout, s.cfg.OutputTimeout)
+	if err == nil {
+		switch {
+		case req.Items == nil:
+			err = badRequest(`missing required field "items"`)
+		case len(req.Items) == 0:
+			err = badRequest(`field "items": empty; give at least one item`)
+		case len(req.Items) > s.cfg.MaxBatchItems:
+			err = &requestError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf(`field "items": %d items, more than the limit of %d`, len(req.Items), s.cfg.MaxBatchItems)}
+		}
+	}
+	if err != nil {
+		s.scanError(w, r, r.Context(), timeout, err)
+		return
+	}
+	g := s.acquire()
+	if g == nil {
+		s.scanError(w, r, r.Context(), timeout, errClosed)
+		return
+	}
+	defer g.release()
+	for i, it := range req.Items {
+		if err := checkScan(it, g, fmt.Sprintf("items[%d].", i)); err != nil {
+			s.scanError(w, r, r.Context(), timeout, err)
+			return
+		}
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), timeout)
+	defer cancel()
+	results := make([]ScanResponse, len(req.Items))
+	eg := errgroup.Group{}
+	eg.SetLimit(s.cfg.BatchConcurrency)
+	for i, it := range req.Items {
+		eg.Go(func() error {
+			rep, err := s.scanOne(ctx, g, *it.Prompt, it.Output, it.options())
+			if refused(rep, err) {
+				var re error = badRequest("items[%d]: %v", i, err)
+				if errors.Is(err, llmshield.ErrInputTooLarge) {
+					re = &requestError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("items[%d]: %v", i, err)}
+				}
+				return re
+			}
+			results[i] = NewScanResponse(rep)
+			return nil
+		})
+	}
+	err = eg.Wait()
+	if err != nil || timedOut(ctx) || r.Context().Err() != nil {
+		s.scanError(w, r, ctx, timeout, err)
+		return
+	}
+	valid := true
+	for _, res := range results {
+		valid = valid && res.Valid
+	}
+	setVerdict(r, valid)
+	writeJSON(w, http.StatusOK, BatchResponse{Results: results, Valid: valid})
+}
+
+// ScannersResponse is the body of GET /v1/scanners.
+type ScannersResponse struct {
+	Input  []string `json:"input"`
+	Output []string `json:"output"`
+}
+
+func (s *Server) handleScanners(w http.ResponseWriter, r *http.Request) {
+	g := s.acquire()
+	if g == nil {
+		s.scanError(w, r, r.Context(), 0, errClosed)
+		return
+	}
+	defer g.release()
+	in, out := g.sh.Scanners()
+	if in == nil {
+		in = []string{}
+	}
+	if out == nil {
+		out = []string{}
+	}
+	writeJSON(w, http.StatusOK, ScannersResponse{Input: in, Output: out})
+}
+
+// ---- health, metrics, docs ----
+
+type statusResponse struct {
+	Status  string   `json:"status"`
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, statusResponse{Status: "alive"})
+}
+
+func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
+	g := s.acquire()
+	if g == nil {
+		writeJSON(w, http.StatusServiceUnavailable, statusResponse{Status: "not ready", Reasons: []string{"server is shutting down"}})
+		return
+	}
+	defer g.release()
+	ctx, cancel := context.WithTimeout(r.Context(), max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
+	defer cancel()
+	if reasons := s.ready(ctx, g.sh); len(reasons) > 0 {
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusServiceUnavailable, statusResponse{Status: "not ready", Reasons: reasons})
+		return
+	}
+	writeJSON(w, http.StatusOK, statusResponse{Status: "ready"})
+}
+
+func (s *Server) handleMetrics() http.HandlerFunc {
+	h := promhttp.HandlerFor(s.Gatherer(), promhttp.HandlerOpts{ErrorLog: slogPrinter{s}, ErrorHandling: promhttp.ContinueOnError})
+	return h.ServeHTTP
+}
+
+type slogPrinter struct{ s *Server }
+
+func (p slogPrinter) Println(v ...any) { p.s.log.Warn("metrics", "error", fmt.Sprint(v...)) }
+
+// CanaryCheck is the default readiness check: a short benign prompt (and
+// response) goes through every configured scanner; any scanner error makes
+// the server not ready. A flagged verdict is fine: only failures count.
+func CanaryCheck(ctx context.Context, sh *llmshield.Shield) []string {
+	const prompt = "What is the capital of France?"
+	const output = "The capital of France is Paris."
+	var reasons []string
+	in, out := sh.Scanners()
+	if len(in) > 0 {
+		if _, err := sh.ScanPrompt(ctx, prompt, llmshield.WithoutSanitizing()); err != nil {
+			reasons = append(reasons, "canary prompt scan: "+err.Error())
+		}
+	}
+	if len(out) > 0 {
+		if _, err := sh.ScanOutput(ctx, prompt, output, llmshield.WithoutSanitizing()); err != nil {
+			reasons = append(reasons, "canary output scan: "+err.Error())
+		}
+	}
+	if len(in) == 0 && len(out) == 0 {
+		reasons = append(reasons, "no scanners configured")
+	}
+	return reasons
+}

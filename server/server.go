@@ -1,0 +1,314 @@
+// Package server is llmshield's HTTP service: an http.Handler that scans
+// prompts and responses through a Shield.
+//
+// It answers the LLM Guard API (POST /analyze/prompt, /analyze/output,
+// /scan/prompt, /scan/output, GET /healthz, /readyz, /metrics) so that
+// existing clients work unchanged, and its own versioned API beside it
+// (POST /v1/scan, /v1/scan/batch, GET /v1/scanners). The OpenAPI document
+// served at /openapi.json describes every route.
+//
+// The package parses no flags and never exits the process: the CLI turns
+// flags and the configuration file into a config.Server and a Loader, and
+// runs Serve. A Server holds its Shield behind an atomic pointer; Reload
+// builds a new one with the Loader and swaps it in, and the old one is closed
+// once the requests using it have finished.
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/config"
+)
+
+// Loader builds a Shield whose metrics are registered with reg. The server
+// calls it once in New and again on every Reload; each Shield gets its own
+// registry, so that a reloaded Shield can register the same metric names.
+type Loader func(ctx context.Context, reg prometheus.Registerer) (*llmshield.Shield, error)
+
+// ReadinessCheck reports why sh cannot serve yet (nil reasons: ready).
+type ReadinessCheck func(ctx context.Context, sh *llmshield.Shield) (reasons []string)
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithLogger sets the logger for access and error logs (default: discard).
+func WithLogger(l *slog.Logger) Option { return func(s *Server) { s.log = l } }
+
+// WithTokens sets the bearer tokens every endpoint but /healthz and /readyz
+// requires. No tokens: authentication is off. See Tokens.
+func WithTokens(tokens []string) Option {
+	return func(s *Server) {
+		s.tokens = nil
+		for _, t := range tokens {
+			if t != "" {
+				h := sha256.Sum256([]byte(t))
+				s.tokens = append(s.tokens, h)
+			}
+		}
+	}
+}
+
+// WithReadiness replaces the readiness check of /readyz (default:
+// CanaryCheck).
+func WithReadiness(c ReadinessCheck) Option { return func(s *Server) { s.ready = c } }
+
+// Server is llmshield's HTTP service. Create it with New; it is an
+// http.Handler, safe for concurrent use.
+type Server struct {
+	cfg    config.Server
+	load   Loader
+	log    *slog.Logger
+	tokens [][sha256.Size]byte
+	ready  ReadinessCheck
+
+	cur      atomic.Pointer[generation]
+	reloadMu sync.Mutex
+	closed   atomic.Bool
+
+	reg     *prometheus.Registry
+	metrics *httpMetrics
+	sem     chan struct{}
+	limiter *clientLimiter
+	mux     *http.ServeMux
+	routes  []Route
+	allowed map[string][]string // path -> methods
+}
+
+// Route is one endpoint the server answers.
+type Route struct {
+	Method, Path string
+	// Public routes need no token.
+	Public bool
+}
+
+// New builds a Server: it normalizes cfg (zero values get the documented
+// defaults), builds the first Shield with load and wires the routes.
+func New(ctx context.Context, cfg config.Server, load Loader, opts ...Option) (*Server, error) {
+	if load == nil {
+		return nil, errors.New("server: nil loader")
+	}
+	applyDefaults(&cfg)
+	s := &Server{cfg: cfg, load: load, log: slog.New(slog.DiscardHandler), ready: CanaryCheck}
+	for _, o := range opts {
+		o(s)
+	}
+	s.reg = prometheus.NewRegistry()
+	m, err := newHTTPMetrics(s.reg)
+	if err != nil {
+		return nil, fmt.Errorf("server: register metrics: %w", err)
+	}
+	s.metrics = m
+	if err := s.reg.Register(collectors.NewGoCollector()); err != nil {
+		return nil, fmt.Errorf("server: register go collector: %w", err)
+	}
+	if err := s.reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})); err != nil {
+		return nil, fmt.Errorf("server: register process collector: %w", err)
+	}
+	if cfg.MaxConcurrent > 0 {
+		s.sem = make(chan struct{}, cfg.MaxConcurrent)
+	}
+	if cfg.RateLimit.RequestsPerSecond > 0 {
+		s.limiter, err = newClientLimiter(cfg.RateLimit)
+		if err != nil {
+			return nil, fmt.Errorf("server: rate limiter: %w", err)
+		}
+	}
+	g, err := s.build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.cur.Store(g)
+	s.routeAll()
+	return s, nil
+}
+
+func applyDefaults(c *config.Server) {
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8000"
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 1 << 20
+	}
+	if c.PromptTimeout <= 0 {
+		c.PromptTimeout = 10 * time.Second
+	}
+	if c.OutputTimeout <= 0 {
+		c.OutputTimeout = 10 * time.Second
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = 15 * time.Second
+	}
+	if c.MaxBatchItems <= 0 {
+		c.MaxBatchItems = 64
+	}
+	if c.BatchConcurrency <= 0 {
+		c.BatchConcurrency = runtime.GOMAXPROCS(0)
+	}
+	if c.RateLimit.MaxClients <= 0 {
+		c.RateLimit.MaxClients = 10000
+	}
+}
+
+// Config returns the server configuration in effect (with defaults).
+func (s *Server) Config() config.Server { return s.cfg }
+
+// Gatherer returns what /metrics serves: the server's own metrics (HTTP,
+// reloads, Go runtime, process) and the current Shield's.
+func (s *Server) Gatherer() prometheus.Gatherer {
+	return prometheus.Gatherers{s.reg, prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+		return s.cur.Load().reg.Gather()
+	})}
+}
+
+// Routes lists the endpoints the server answers.
+func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// build makes a new generation: a Shield with its own metrics registry.
+func (s *Server) build(ctx context.Context) (*generation, error) {
+	reg := prometheus.NewRegistry()
+	sh, err := s.load(ctx, reg)
+	if err != nil {
+		return nil, err
+	}
+	if sh == nil {
+		return nil, errors.New("loader returned no shield")
+	}
+	return &generation{sh: sh, reg: reg, log: s.log}, nil
+}
+
+// Reload builds a new Shield with the Loader and swaps it in. On error the
+// current Shield keeps serving and the error is returned (and logged). The
+// old Shield is closed once its in-flight requests have finished.
+func (s *Server) Reload(ctx context.Context) error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	if s.closed.Load() {
+		return errors.New("server is closed")
+	}
+	g, err := s.build(ctx)
+	if err != nil {
+		s.metrics.reloads.WithLabelValues("failure").Inc()
+		s.log.Error("reload failed; the previous configuration keeps serving", "error", err)
+		return fmt.Errorf("reload: %w", err)
+	}
+	old := s.cur.Swap(g)
+	s.metrics.reloads.WithLabelValues("success").Inc()
+	in, out := g.sh.Scanners()
+	s.log.Info("reloaded", "input_scanners", in, "output_scanners", out)
+	old.retire()
+	return nil
+}
+
+// Close closes the current Shield once its in-flight requests finish.
+// Requests arriving afterwards are answered 503.
+func (s *Server) Close() error {
+	s.reloadMu.Lock()
+	defer s.reloadMu.Unlock()
+	if s.closed.Swap(true) {
+		return nil
+	}
+	g := s.cur.Load()
+	g.retire()
+	return nil
+}
+
+// Serve answers HTTP on ln until ctx is done, then shuts down gracefully:
+// it stops accepting, lets in-flight requests finish within
+// ShutdownTimeout (then drops the rest), and closes the Shield. It returns
+// nil after a clean shutdown.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       max(s.cfg.PromptTimeout, s.cfg.OutputTimeout) + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	var err error
+	select {
+	case err = <-errc:
+		// the listener failed
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+		err = hs.Shutdown(sctx)
+		cancel()
+		if err != nil {
+			s.log.Warn("graceful shutdown timed out; dropping the remaining connections", "timeout", s.cfg.ShutdownTimeout)
+			err = errors.Join(fmt.Errorf("shutdown: %w", err), hs.Close())
+		}
+		if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+	}
+	return errors.Join(err, s.Close())
+}
+
+// generation is one Shield with a count of the requests using it.
+type generation struct {
+	sh        *llmshield.Shield
+	reg       *prometheus.Registry
+	log       *slog.Logger
+	refs      atomic.Int64
+	retired   atomic.Bool
+	closeOnce sync.Once
+}
+
+// acquire returns the current generation with a reference held; release it
+// with g.release. It returns nil when the server is closed.
+func (s *Server) acquire() *generation {
+	for {
+		g := s.cur.Load()
+		g.refs.Add(1)
+		if s.cur.Load() == g && !g.retired.Load() {
+			return g
+		}
+		g.release()
+		if s.closed.Load() {
+			return nil
+		}
+	}
+}
+
+func (g *generation) release() {
+	if g.refs.Add(-1) == 0 && g.retired.Load() {
+		g.close()
+	}
+}
+
+// retire marks g as replaced; it is closed when its last request ends.
+func (g *generation) retire() {
+	g.retired.Store(true)
+	if g.refs.Load() == 0 {
+		g.close()
+	}
+}
+
+func (g *generation) close() {
+	g.closeOnce.Do(func() {
+		if err := g.sh.Close(); err != nil {
+			g.log.Warn("closing the previous shield failed", "error", err)
+		}
+	})
+}
