@@ -545,12 +545,16 @@ func (t *Tokenizer) EncodeWindows(text string) ([]Window, error) {
 	for lo := 0; ; lo += room - stride {
 		hi := min(lo+room, n)
 		w := Window{Encoding: t.build(text, b, lo, hi, 0)}
-		if hi > lo {
-			w.Start = int(b.offs[lo][0])
-			for i := lo; i < hi; i++ {
-				w.Start = min(w.Start, int(b.offs[i][0]))
-				w.End = max(w.End, int(b.offs[i][1]))
+		first := true
+		for i, o := range w.Offsets {
+			if w.SpecialTokensMask[i] == 1 {
+				continue
 			}
+			if first {
+				w.Start, first = o[0], false
+			}
+			w.Start = min(w.Start, o[0])
+			w.End = max(w.End, o[1])
 		}
 		if t.cfg.Padding == PadToMaxLength {
 			t.pad(&w.Encoding, t.cfg.maxLen())
