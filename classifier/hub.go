@@ -1,0 +1,159 @@
+package classifier
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+
+	"github.com/llmshield/llmshield/inference"
+	"github.com/llmshield/llmshield/model"
+	"github.com/llmshield/llmshield/model/loader"
+	"github.com/llmshield/llmshield/model/registry"
+)
+
+// Ref names a model: by registry id or name, else by task and variant.
+type Ref struct {
+	ID      string        `yaml:"id" json:"id,omitempty"`
+	Task    model.Task    `yaml:"task" json:"task,omitempty"`
+	Variant model.Variant `yaml:"variant" json:"variant,omitempty"`
+}
+
+func (r Ref) key() loader.Key {
+	if r.ID != "" {
+		return loader.IDKey(r.ID)
+	}
+	return loader.TaskKey(r.Task, r.Variant)
+}
+
+// String names the model for messages.
+func (r Ref) String() string { return r.key().String() }
+
+// HubOptions configure a Hub.
+type HubOptions struct {
+	// Runtime configures the inference backend, created on first use.
+	Runtime inference.RuntimeOptions
+	// Engine configures every model's engine (threads, micro-batching).
+	Engine inference.EngineOptions
+	// Logger receives load events; nil discards.
+	Logger *slog.Logger
+}
+
+// Hub opens classifiers on demand, once per model however many scanners
+// and goroutines ask, and shares them. It is safe for concurrent use.
+type Hub struct {
+	reg    *registry.Registry
+	opts   HubOptions
+	log    *slog.Logger
+	loader *loader.Loader[*Classifier]
+
+	rtOnce sync.Once
+	rt     *inference.Runtime
+	rtErr  error
+	rtUp   atomic.Pointer[inference.Runtime]
+}
+
+// NewHub returns a hub over reg. The inference runtime starts lazily, when
+// the first model is opened.
+func NewHub(reg *registry.Registry, opts HubOptions) (*Hub, error) {
+	if reg == nil {
+		return nil, errors.New("classifier hub: nil registry")
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Runtime.Logger == nil {
+		opts.Runtime.Logger = log
+	}
+	h := &Hub{reg: reg, opts: opts, log: log}
+	l, err := loader.New[*Classifier](reg, h.open, loader.WithLogger(log))
+	if err != nil {
+		return nil, err
+	}
+	h.loader = l
+	return h, nil
+}
+
+// Runtime returns the inference runtime, starting it on first call.
+func (h *Hub) Runtime() (*inference.Runtime, error) {
+	h.rtOnce.Do(func() {
+		h.rt, h.rtErr = inference.NewRuntime(h.opts.Runtime)
+		if h.rtErr != nil {
+			h.rtErr = fmt.Errorf("start inference runtime: %w", h.rtErr)
+			return
+		}
+		h.rtUp.Store(h.rt)
+	})
+	return h.rt, h.rtErr
+}
+
+func (h *Hub) open(ctx context.Context, files registry.Files, cfg loader.LoadConfig) (*Classifier, error) {
+	rt, err := h.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	eo := h.opts.Engine
+	if cfg.Threads > 0 {
+		eo.IntraOpThreads = cfg.Threads
+	}
+	if cfg.OptimizationLevel > 0 || eo.Optimization == inference.OptimizationDefault {
+		eo.Optimization = optimization(cfg.OptimizationLevel)
+	}
+	return Open(ctx, rt, files, Options{Engine: eo})
+}
+
+func optimization(level int) inference.OptimizationLevel {
+	switch level {
+	case 0:
+		return inference.OptimizationNone
+	case 1:
+		return inference.OptimizationBasic
+	case 2:
+		return inference.OptimizationExtended
+	}
+	return inference.OptimizationAll
+}
+
+// Get returns the classifier for ref, opening it on first use.
+func (h *Hub) Get(ctx context.Context, ref Ref) (*Classifier, error) {
+	return h.loader.LoadKey(ctx, ref.key(), nil)
+}
+
+// Preload opens the models now (start-up), concurrently.
+func (h *Hub) Preload(ctx context.Context, refs ...Ref) error {
+	keys := make([]loader.Key, len(refs))
+	for i, r := range refs {
+		keys[i] = r.key()
+	}
+	return h.loader.Preload(ctx, keys...)
+}
+
+// Registry returns the model registry.
+func (h *Hub) Registry() *registry.Registry { return h.reg }
+
+// LoaderStats returns the loader's counters.
+func (h *Hub) LoaderStats() loader.Stats { return h.loader.Stats() }
+
+// Loaded returns the models open now.
+func (h *Hub) Loaded() []loader.Key { return h.loader.Loaded() }
+
+// Backend describes the inference backend ("" before it started).
+func (h *Hub) Backend() (inference.BackendInfo, bool) {
+	rt := h.rtUp.Load()
+	if rt == nil {
+		return inference.BackendInfo{}, false
+	}
+	return rt.Info(), true
+}
+
+// Close closes every model and the runtime.
+func (h *Hub) Close() error {
+	err := h.loader.UnloadAll()
+	if rt := h.rtUp.Load(); rt != nil {
+		err = errors.Join(err, rt.Close())
+	}
+	return err
+}
