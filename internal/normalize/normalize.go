@@ -34,9 +34,11 @@
 package normalize
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -181,9 +183,9 @@ func String(s string) string {
 }
 
 func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi int, budget *int) {
-	t1, m1, tags := stage1(s, &r.Stats)
+	t1, m1, tags, gaps := stage1(s, &r.Stats)
 	rot := hasRot13Hint(t1)
-	t2, m2 := stage2(t1, m1, &r.Stats)
+	t2, m2 := stage2(t1, m1, gaps, &r.Stats)
 	seg := Segment{Text: string(t2), Kind: kind, src: s, off: m2, lo: lo, hi: hi}
 	if kind != Plain {
 		seg.off = nil
@@ -227,13 +229,22 @@ func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi 
 	}
 }
 
+// hasRot13Hint reports whether b mentions "rot13", "rot 13" or "rot-13".
 func hasRot13Hint(b []byte) bool {
-	for _, h := range []string{"rot13", "rot 13", "rot-13"} {
-		if strings.Contains(string(b), h) { // no allocation: the compiler elides the conversion
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte("rot"))
+		if j < 0 {
+			return false
+		}
+		k := i + j + 3
+		if k < len(b) && (b[k] == ' ' || b[k] == '-') {
+			k++
+		}
+		if k+1 < len(b) && b[k] == '1' && b[k+1] == '3' {
 			return true
 		}
+		i += j + 3
 	}
-	return false
 }
 
 func truncUTF8(s string, n int) string {
@@ -292,7 +303,7 @@ var asciiTab = func() (t [128]uint8) {
 	return t
 }()
 
-func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte) {
+func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte, gaps []int) {
 	out = make([]byte, 0, len(s)+8)
 	off = make([]int32, 0, len(s)+9)
 	var last byte // last emitted byte (0 at start)
@@ -304,6 +315,10 @@ func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte) {
 			out[len(out)-1] = '\n'
 			last = '\n'
 		case last == ' ' || last == '\n':
+			// A collapsed run of 2+ whitespace: a word gap in spaced-out text.
+			if n := len(gaps); n == 0 || gaps[n-1] != len(out)-1 {
+				gaps = append(gaps, len(out)-1)
+			}
 		default:
 			out = append(out, c)
 			off = append(off, int32(at))
@@ -430,7 +445,7 @@ func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte) {
 		off = off[:len(off)-1]
 	}
 	off = append(off, int32(len(s)))
-	return out, off, tags
+	return out, off, tags, gaps
 }
 
 func isInvisible(r rune) bool {
@@ -510,7 +525,7 @@ func isSep(c byte) bool {
 
 // stage2 applies leetspeak and joins spaced-out letters. It works on the
 // lower-cased stage-1 output.
-func stage2(in []byte, m []int32, st *Stats) ([]byte, []int32) {
+func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 	// Fast check: anything to do?
 	need := false
 	for i := 0; i < len(in); i++ {
@@ -543,6 +558,11 @@ func stage2(in []byte, m []int32, st *Stats) ([]byte, []int32) {
 	}
 	single := func(a, b int) bool { return b-a == 1 && wordTab[in[a]] == wLetter }
 	emit := func(a, b int, leet bool) {
+		if !leet {
+			out = append(out, in[a:b]...)
+			off = append(off, m[a:b]...)
+			return
+		}
 		for i := a; i < b; i++ {
 			c := in[i]
 			if leet && leetMap[c] != 0 {
@@ -574,7 +594,7 @@ func stage2(in []byte, m []int32, st *Stats) ([]byte, []int32) {
 		if single(a, b) {
 			// A run of single letters each separated by exactly one separator.
 			n, end := 1, b
-			for end+1 < len(in) && isSep(in[end]) {
+			for end+1 < len(in) && isSep(in[end]) && !isGap(gaps, end) {
 				a2, b2 := next(end)
 				if a2 != end+1 || !single(a2, b2) {
 					break
@@ -603,10 +623,23 @@ func stage2(in []byte, m []int32, st *Stats) ([]byte, []int32) {
 	return out, off
 }
 
+// isGap reports whether the separator at i stood for 2+ whitespace
+// characters in the original text.
+func isGap(gaps []int, i int) bool {
+	_, found := slices.BinarySearch(gaps, i)
+	return found
+}
+
 // ---------------------------------------------------------------- decoding
 
 func isB64(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
+}
+
+// inRun: bytes that can be part of an encoded run (base64 alphabets,
+// padding, percent and backslash escapes).
+func inRun(c byte) bool {
+	return isB64(c) || c == '=' || c == '%' || c == '\\'
 }
 
 func isHex(c byte) bool {
@@ -622,7 +655,7 @@ func findEncoded(s string, maxRun int, emit func(k Kind, decoded string, a, b in
 		case c == '%' || isB64(c) || c == '\\':
 			// A run of non-space bytes.
 			j := i
-			for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
+			for j < len(s) && inRun(s[j]) {
 				j++
 			}
 			if j == i {
@@ -654,6 +687,16 @@ func findEncoded(s string, maxRun int, emit func(k Kind, decoded string, a, b in
 				}
 				i = j
 				continue
+			}
+			// "key=payload": try what follows the last interior '='.
+			if e := strings.LastIndexByte(strings.TrimRight(run, "="), '='); e >= 0 && len(run)-e > 9 {
+				if k, d, ok := decodeRun(run[e+1:]); ok {
+					if !emit(k, d, i+e+1, i+len(run)) {
+						return
+					}
+					i = j
+					continue
+				}
 			}
 			// Hex pairs separated by single spaces: "69 67 6e 6f 72 65".
 			if a, b, d, ok := spacedHex(s, i, maxRun); ok {

@@ -17,8 +17,8 @@ import (
 // Window sizes (bytes of normalised text) around a keyword hit in which a
 // rule's regex runs. Rule patterns are bounded well below these.
 const (
-	windowBefore = 200
-	windowAfter  = 260
+	windowBefore = 120
+	windowAfter  = 220
 	// maxMatchesPerRule caps how often one rule is reported per segment.
 	maxMatchesPerRule = 4
 	// maxFindings caps the findings of one analysis.
@@ -53,15 +53,18 @@ type Heuristic struct {
 	ac       *ahocorasick.Matcher
 	kwRules  [][]int // keyword index -> rules
 	kwLen    []int
-	rot13    *ahocorasick.Matcher // rot13 forms of strong keywords
+	keywords []string
+	rot13kw  int // keywords with index >= rot13kw are rot13 forms of strong keywords
 	normOpts normalize.Options
 }
 
 const (
-	macroSpace = `[^\pL\pN]*`
-	macroWords = `(?:[\pL\pN'’]+[^\pL\pN]+){0,3}`
-	macroMany  = `(?:[\pL\pN'’]+[^\pL\pN]+){0,6}`
-	macroFill  = `(?:(?:me|us|back|out|all|of|the|your|ur|my|this|its|entire|full|complete|exact|exactly|whole|verbatim|original|initial|current|above|first|hidden|secret|system|please|now|again|word|for|mir|uns|bitte|deinen|deine|den|die|das|vollstandig\w*|komplett\w*|ganzen?|moi|nous|tout|toute|entier|complet|me|todo|toda|completo|por favor)[^\pL\pN]+){0,5}`
+	// Normalised text is lower case: a word character is a-z, 0-9 or any
+	// non-ASCII character (ASCII classes keep the compiled programs small).
+	macroSpace = `[^a-z0-9\x{80}-\x{10FFFF}]*`
+	macroWords = `(?:[a-z0-9'\x{80}-\x{10FFFF}]+[^a-z0-9\x{80}-\x{10FFFF}]+){0,3}`
+	macroMany  = `(?:[a-z0-9'\x{80}-\x{10FFFF}]+[^a-z0-9\x{80}-\x{10FFFF}]+){0,6}`
+	macroFill  = `(?:(?:me|us|back|out|all|of|the|your|ur|my|this|its|entire|full|complete|exact|exactly|whole|verbatim|original|initial|current|above|first|hidden|secret|system|please|now|again|word|for|mir|uns|bitte|deinen|deine|den|die|das|vollstandig\w*|komplett\w*|ganzen?|moi|nous|tout|toute|entier|complet|me|todo|toda|completo|por favor)[^a-z0-9\x{80}-\x{10FFFF}]+){0,5}`
 )
 
 func expand(p string) string {
@@ -105,7 +108,11 @@ func NewHeuristic() (*Heuristic, error) {
 		if !ok || d.Weight <= 0 || d.Weight > 1 || len(d.Keywords) == 0 {
 			return nil, fmt.Errorf("rule %q: malformed (id family.name, weight in (0,1], keywords)", d.ID)
 		}
-		re, err := regexp.Compile(expand(d.Pattern))
+		src := expand(d.Pattern)
+		if d.Anchored {
+			src = `^[^\pL\pN]{0,2}(?:` + src + `)`
+		}
+		re, err := regexp.Compile(src)
 		if err != nil {
 			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
 		}
@@ -135,8 +142,15 @@ func NewHeuristic() (*Heuristic, error) {
 			}
 		}
 	}
+	h.rot13kw = len(kws)
+	for _, k := range rotKW {
+		if _, seen := kwIndex[k]; !seen {
+			kwIndex[k] = len(kws)
+			kws = append(kws, k)
+		}
+	}
 	h.ac = ahocorasick.New(kws)
-	h.rot13 = ahocorasick.New(rotKW)
+	h.keywords = kws
 	return h, nil
 }
 
@@ -180,12 +194,13 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	}
 	st := &state{ruleW: map[int]float64{}, extraW: map[string]float64{}, perRule: map[int]int{}}
 	norm := normalize.Normalize(text, h.normOpts)
+	rot13 := false
 	for si := range norm.Segments {
-		h.scanSegment(&norm.Segments[si], text, st)
+		rot13 = h.scanSegment(&norm.Segments[si], text, st) && si == 0 || rot13
 	}
 	// rot13: strong keywords in rot13 form mean the text may be rot13
 	// encoded (normalize already decodes when the text mentions rot13).
-	if !hasKind(norm, normalize.Rot13) && h.rot13.Contains(norm.Segments[0].Text) {
+	if rot13 && !hasKind(norm, normalize.Rot13) {
 		dec := normalize.Normalize(normalize.ROT13(text), normalize.Options{})
 		seg := dec.Segments[0]
 		seg.Kind = normalize.Rot13 // spans: the whole text
@@ -240,10 +255,20 @@ func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
-func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) {
+// scanSegment runs the rules on one segment. It reports whether rot13
+// forms of strong keywords occurred.
+func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) (rot13 bool) {
 	t := seg.Text
-	wins := map[int][]window{}
+	var wins map[int][]window
+	var lastAnchored map[int]int
 	h.ac.Each(t, func(m ahocorasick.Match) bool {
+		if m.Pattern >= h.rot13kw {
+			rot13 = true
+			return true
+		}
+		if wins == nil {
+			wins, lastAnchored = map[int][]window{}, map[int]int{}
+		}
 		bounded := (m.Start == 0 || !isWordByte(t[m.Start-1])) && (m.End == len(t) || !isWordByte(t[m.End]))
 		for _, ri := range h.kwRules[m.Pattern] {
 			if st.perRule[ri] >= maxMatchesPerRule {
@@ -252,7 +277,39 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 			if h.rules[ri].Bounded && !bounded {
 				continue
 			}
-			lo, hi := windowAround(t, m.Start, m.End)
+			r := &h.rules[ri]
+			if r.Anchored {
+				// Try the anchored regex right at the hit (and at most two
+				// separator bytes before it, for "[dan]" and similar).
+				lo := max(0, m.Start-2)
+				for lo < m.Start && isWordByte(t[lo]) {
+					lo++
+				}
+				hi := min(len(t), m.End+windowAfter)
+				for hi < len(t) && !utf8.RuneStart(t[hi]) {
+					hi++
+				}
+				if loc := r.re.FindStringIndex(t[lo:hi]); loc != nil {
+					s, e := lo+loc[0], lo+loc[1]
+					for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
+						s++
+					}
+					if e > s && s >= lastAnchored[ri] {
+						lastAnchored[ri] = e
+						h.record(seg, orig, ri, s, e, st)
+					}
+				}
+				continue
+			}
+			before := windowBefore
+			if r.Before > 0 {
+				before = r.Before
+			}
+			after := windowAfter
+			if r.After > 0 {
+				after = r.After
+			}
+			lo, hi := windowAround(t, m.Start, m.End, before, after)
 			ws := wins[ri]
 			if n := len(ws); n > 0 && lo <= ws[n-1].hi {
 				ws[n-1].hi = max(ws[n-1].hi, hi)
@@ -264,7 +321,7 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 		return true
 	})
 	if len(wins) == 0 {
-		return
+		return rot13
 	}
 	ids := make([]int, 0, len(wins))
 	for ri := range wins {
@@ -289,17 +346,18 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 			}
 		}
 	}
+	return rot13
 }
 
 // windowAround returns the region of t around [s,e) in which a rule's regex
 // runs: windowBefore/windowAfter bytes, extended to the start of the line
 // when one is near, and snapped to UTF-8 boundaries.
-func windowAround(t string, s, e int) (int, int) {
-	lo := max(0, s-windowBefore)
+func windowAround(t string, s, e, before, after int) (int, int) {
+	lo := max(0, s-before)
 	if nl := strings.LastIndexByte(t[lo:s], '\n'); nl >= 0 {
 		lo += nl
 	}
-	hi := min(len(t), e+windowAfter)
+	hi := min(len(t), e+after)
 	for lo > 0 && !utf8.RuneStart(t[lo]) {
 		lo--
 	}

@@ -25,6 +25,11 @@ type Matcher struct {
 	nclass  int
 	delta   []int32   // state*nclass + class -> next state (full DFA)
 	out     [][]int32 // state -> patterns ending here (incl. via suffix links)
+	// fast is delta with states pre-multiplied by nclass, and acc marks
+	// (by pre-multiplied state) the states with output: the scan loop does
+	// one table load per byte and one flag test.
+	fast []int32
+	acc  []bool
 	lens    []int
 	npatter int
 }
@@ -113,6 +118,14 @@ func New(patterns []string) *Matcher {
 			queue = append(queue, nx)
 		}
 	}
+	m.fast = make([]int32, len(m.delta))
+	for i, nx := range m.delta {
+		m.fast[i] = nx * int32(n)
+	}
+	m.acc = make([]bool, len(m.delta))
+	for st, o := range m.out {
+		m.acc[st*n] = len(o) > 0
+	}
 	return m
 }
 
@@ -125,13 +138,13 @@ func (m *Matcher) Each(text string, fn func(Match) bool) {
 	if m == nil || len(m.out) <= 1 {
 		return
 	}
-	n := m.nclass
+	n := int32(m.nclass)
 	s := int32(0)
-	delta, class, out := m.delta, &m.class, m.out
+	fast, acc, class, out := m.fast, m.acc, &m.class, m.out
 	for i := 0; i < len(text); i++ {
-		s = delta[int(s)*n+int(class[text[i]])]
-		if o := out[s]; len(o) > 0 {
-			for _, p := range o {
+		s = fast[s+int32(class[text[i]])]
+		if acc[s] {
+			for _, p := range out[s/n] {
 				if !fn(Match{Pattern: int(p), Start: i + 1 - m.lens[p], End: i + 1}) {
 					return
 				}

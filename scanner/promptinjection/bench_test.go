@@ -1,0 +1,104 @@
+package promptinjection
+
+import (
+	"bufio"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+)
+
+// benignCorpus returns a few hundred KB of benign English: SAFE rows of the
+// GPTeacher dataset when available, else the committed prose sample.
+func benignCorpus(b *testing.B) string {
+	b.Helper()
+	var sb strings.Builder
+	if f, err := os.Open("/work/shared/datasets/injection/gpteacher_benign.jsonl"); err == nil {
+		defer f.Close()
+		sc := bufio.NewScanner(f)
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() && sb.Len() < 400<<10 {
+			var row struct{ Text, Label string }
+			if json.Unmarshal(sc.Bytes(), &row) == nil && row.Label == "SAFE" {
+				sb.WriteString(row.Text)
+				sb.WriteString("\n\n")
+			}
+		}
+	}
+	if sb.Len() == 0 {
+		p, err := os.ReadFile("testdata/benign_prose.txt")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for sb.Len() < 400<<10 {
+			sb.Write(p)
+		}
+	}
+	return sb.String()
+}
+
+func BenchmarkHeuristicBenign(b *testing.B) {
+	h, err := NewHeuristic()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := benignCorpus(b)
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for b.Loop() {
+		if a := h.Analyze(text); a.Risk > 1 {
+			b.Fatal("bad risk")
+		}
+	}
+}
+
+func BenchmarkHeuristicBenignProse(b *testing.B) {
+	h, err := NewHeuristic()
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := os.ReadFile("testdata/benign_prose.txt")
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := strings.Repeat(string(p), 100)
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for b.Loop() {
+		h.Analyze(text)
+	}
+}
+
+// BenchmarkHeuristicShortPrompt measures the per-call overhead on a typical
+// short prompt.
+func BenchmarkHeuristicShortPrompt(b *testing.B) {
+	h, err := NewHeuristic()
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := "Can you summarise the attached meeting notes and list the action items for each team member?"
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		h.Analyze(text)
+	}
+}
+
+func BenchmarkHeuristicInjection(b *testing.B) {
+	h, err := NewHeuristic()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var sb strings.Builder
+	for _, c := range loadGolden(b) {
+		if c.Want == "flag" {
+			sb.WriteString(c.Text)
+			sb.WriteString("\n")
+		}
+	}
+	text := sb.String()
+	b.SetBytes(int64(len(text)))
+	b.ResetTimer()
+	for b.Loop() {
+		h.Analyze(text)
+	}
+}
