@@ -21,15 +21,15 @@ type Match struct {
 
 // Matcher finds all occurrences of a fixed set of byte patterns.
 type Matcher struct {
-	class   [256]uint8 // byte -> equivalence class; 0 = byte in no pattern
-	nclass  int
-	delta   []int32   // state*nclass + class -> next state (full DFA)
-	out     [][]int32 // state -> patterns ending here (incl. via suffix links)
+	class  [256]uint8 // byte -> equivalence class; 0 = byte in no pattern
+	nclass int
+	delta  []int32   // state*nclass + class -> next state (full DFA)
+	out    [][]int32 // state -> patterns ending here (incl. via suffix links)
 	// fast is delta with states pre-multiplied by nclass, and acc marks
 	// (by pre-multiplied state) the states with output: the scan loop does
 	// one table load per byte and one flag test.
-	fast []int32
-	acc  []bool
+	fast    []int32
+	acc     []bool
 	lens    []int
 	npatter int
 }
