@@ -27,6 +27,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -89,6 +90,8 @@ type Option func(*options)
 type options struct {
 	log *slog.Logger
 	reg prometheus.Registerer
+	// cacheBackend is set by WithCacheBackend (cache_backend.go).
+	cacheBackend cache.Backend
 }
 
 // WithLogger sets the logger (default: discard).

@@ -22,7 +22,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		return nil, err
 	}
 	o := buildOptions(opts)
-	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg}
+	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg, CacheBackend: o.cacheBackend}
 	var built []scanner.Scanner
 	var errs []error
 	entries := func(key string, list []config.Scanner) []Entry {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -22,6 +23,10 @@ type Deps struct {
 	Registerer prometheus.Registerer
 	// Config is the whole configuration, for scanners that read global settings.
 	Config *config.Config
+	// CacheBackend, when not nil, is a shared second-level result cache
+	// (e.g. Redis) that cacheable scanners pass to cache.Wrap with
+	// cache.WithBackend. Set through llmshield.WithCacheBackend.
+	CacheBackend cache.Backend
 }
 
 // Factory builds one kind of scanner.
