@@ -33,7 +33,7 @@ func TestFixtures(t *testing.T) {
 	if len(texts) != 300 {
 		t.Fatalf("sample has %d texts, want 300", len(texts))
 	}
-	for _, name := range []string{"wordpiece-npm", "unigram-hf", "bpe-roberta"} {
+	for _, name := range []string{"wordpiece-npm", "unigram-hf", "bpe-roberta", "deberta-style", "split-mix"} {
 		for _, v := range []struct {
 			file string
 			cfg  Config

@@ -32,8 +32,8 @@ func fuzzTokenizers() ([]*Tokenizer, error) {
 }
 
 // FuzzEncode feeds arbitrary text to every model type (WordPiece, byte-level
-// BPE, tokenizer.json Unigram, SentencePiece .model; the first input byte
-// selects it): never a panic, invalid UTF-8 gives ErrInvalidUTF8, ids are in
+// BPE, tokenizer.json Unigram, SentencePiece .model, plus the DeBERTa-style
+// and Split/NFKC fixtures; the first input byte selects one): never a panic, invalid UTF-8 gives ErrInvalidUTF8, ids are in
 // vocabulary range, offsets are within the text and monotone, truncation and
 // windows hold.
 func FuzzEncode(f *testing.F) {

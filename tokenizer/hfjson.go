@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"unicode/utf8"
 	"unsafe"
 
@@ -68,7 +69,8 @@ func (x *segXform) apply(dst, src *normStr, lo, hi int, first bool) {
 	}
 	if x.metaspace {
 		startsWithRepl := bytes.HasPrefix(src.b[lo:hi], []byte(x.repl)) || src.b[lo] == ' '
-		if !startsWithRepl && (x.prependAlways || (x.prependFirst && first)) {
+		// "first" prepends only to the split that starts the original text
+		if !startsWithRepl && (x.prependAlways || (x.prependFirst && first && src.s[lo] == 0)) {
 			dst.appendString(x.repl, src.s[lo], src.e[lo])
 		}
 		for i := lo; i < hi; i++ {
@@ -323,10 +325,17 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 		if err := json.Unmarshal(m, &c); err != nil {
 			return nil, err
 		}
-		if c.Pattern.String == nil {
-			return nil, errors.New("Replace: only String patterns are supported")
+		if c.Pattern.String != nil {
+			return replaceNormalizer{*c.Pattern.String, c.Content}, nil
 		}
-		return replaceNormalizer{*c.Pattern.String, c.Content}, nil
+		if c.Pattern.Regex == nil {
+			return nil, errors.New("Replace: pattern has neither String nor Regex")
+		}
+		re, err := regexp.Compile(*c.Pattern.Regex)
+		if err != nil {
+			return nil, fmt.Errorf("Replace: regex %q is not supported by Go's RE2: %w", *c.Pattern.Regex, err)
+		}
+		return regexReplaceNormalizer{re, c.Content}, nil
 	case "Precompiled":
 		var c struct {
 			Map *string `json:"precompiled_charsmap"`
@@ -443,7 +452,46 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 	case "WhitespaceSplit":
 		return whitespaceSplit{}, nil
 	case "Punctuation":
+		var c struct {
+			Behavior string `json:"behavior"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		if c.Behavior != "" && c.Behavior != "Isolated" {
+			return nil, fmt.Errorf("Punctuation behavior %q is not supported", c.Behavior)
+		}
 		return punctuationPre{}, nil
+	case "Split":
+		var c struct {
+			Pattern struct {
+				String *string `json:"String"`
+				Regex  *string `json:"Regex"`
+			} `json:"pattern"`
+			Behavior string `json:"behavior"`
+			Invert   bool   `json:"invert"`
+		}
+		if err := json.Unmarshal(m, &c); err != nil {
+			return nil, err
+		}
+		var re *regexp.Regexp
+		switch {
+		case c.Pattern.String != nil:
+			re = regexp.MustCompile(regexp.QuoteMeta(*c.Pattern.String))
+		case c.Pattern.Regex != nil:
+			var err error
+			if re, err = regexp.Compile(*c.Pattern.Regex); err != nil {
+				return nil, fmt.Errorf("Split: regex %q is not supported by Go's RE2: %w", *c.Pattern.Regex, err)
+			}
+		default:
+			return nil, errors.New("Split: pattern has neither String nor Regex")
+		}
+		switch c.Behavior {
+		case "Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous":
+		default:
+			return nil, fmt.Errorf("Split: unknown behavior %q", c.Behavior)
+		}
+		return splitPre{re: re, behavior: c.Behavior, invert: c.Invert}, nil
 	case "Digits":
 		var c struct {
 			Individual bool `json:"individual_digits"`

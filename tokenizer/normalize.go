@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"regexp"
 	"unicode"
 	"unicode/utf8"
 
@@ -76,7 +77,7 @@ func (n *normStr) appendString(p string, s, e int32) {
 // new characters beyond the old count take the last old character's.
 func (n *normStr) appendReplacement(src *normStr, lo, hi int, repl []byte) {
 	old := lo
-	last := lo
+	last := lo - 1 // inserted with nothing replaced: previous character's alignment
 	for k := 0; k < len(repl); {
 		_, sz := utf8.DecodeRune(repl[k:])
 		if old < hi {
@@ -84,7 +85,10 @@ func (n *normStr) appendReplacement(src *normStr, lo, hi int, repl []byte) {
 			_, osz := utf8.DecodeRune(src.b[old:hi])
 			old += osz
 		}
-		s, e := src.s[last], src.e[last]
+		var s, e int32
+		if last >= 0 && last < len(src.b) {
+			s, e = src.s[last], src.e[last]
+		}
 		for j := 0; j < sz; j++ {
 			n.b = append(n.b, repl[k+j])
 			n.s = append(n.s, s)
@@ -249,12 +253,12 @@ func forEachRune(src *normStr, f func(r rune, s, e int32)) {
 	}
 }
 
-// stripAccentsNormalizer removes nonspacing marks (Mn).
+// stripAccentsNormalizer removes combining marks (Mn, Mc, Me).
 type stripAccentsNormalizer struct{}
 
 func (stripAccentsNormalizer) normalize(dst, src *normStr, _ *[]byte) {
 	forEachRune(src, func(r rune, s, e int32) {
-		if !unicode.Is(unicode.Mn, r) {
+		if !unicode.Is(unicode.M, r) { // Hugging Face: is_combining_mark (Mn, Mc, Me)
 			dst.appendRune(r, s, e)
 		}
 	})
@@ -266,17 +270,16 @@ func (stripAccentsNormalizer) normalize(dst, src *normStr, _ *[]byte) {
 type unicodeNormalizer struct{ form norm.Form }
 
 func (un unicodeNormalizer) normalize(dst, src *normStr, scratch *[]byte) {
-	var it norm.Iter
-	it.Init(un.form, src.b)
-	pos := 0
-	for !it.Done() {
-		seg := it.Next()
-		end := it.Pos() // source position after the segment
-		if end <= pos || end > len(src.b) {
-			end = min(pos+1, len(src.b))
+	b := src.b
+	for pos := 0; pos < len(b); {
+		n := un.form.NextBoundary(b[pos:], true)
+		if n <= 0 {
+			n = len(b) - pos
 		}
-		dst.appendReplacement(src, pos, end, seg)
-		pos = end
+		out := un.form.Append((*scratch)[:0], b[pos:pos+n]...)
+		*scratch = out
+		dst.appendReplacement(src, pos, pos+n, out)
+		pos += n
 	}
 }
 
@@ -303,6 +306,29 @@ func (rn replaceNormalizer) normalize(dst, src *normStr, _ *[]byte) {
 		dst.appendByte(b[i], src.s[i], src.e[i])
 		i++
 	}
+}
+
+// regexReplaceNormalizer replaces every match of a regular expression (Go
+// RE2 syntax, which covers the patterns Hugging Face converters emit such as
+// " {2,}").
+type regexReplaceNormalizer struct {
+	re      *regexp.Regexp
+	content string
+}
+
+func (rn regexReplaceNormalizer) normalize(dst, src *normStr, _ *[]byte) {
+	pos := 0
+	for _, m := range rn.re.FindAllIndex(src.b, -1) {
+		if m[1] == m[0] {
+			continue
+		}
+		dst.copyRange(src, pos, m[0])
+		// Hugging Face aligns every new character to the last replaced one.
+		s, e := src.s[m[1]-1], src.e[m[1]-1]
+		dst.appendString(rn.content, s, e)
+		pos = m[1]
+	}
+	dst.copyRange(src, pos, len(src.b))
 }
 
 // prependNormalizer prepends a string to non-empty input.

@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"regexp"
 	"unicode"
 	"unicode/utf8"
 )
@@ -347,4 +348,92 @@ func (sq seqPre) split(ns *normStr, in []rng, out []rng) []rng {
 		cur = p.split(ns, cur, nil)
 	}
 	return append(out, cur...)
+}
+
+// splitPre is Hugging Face's Split pre-tokenizer (Go RE2 patterns).
+type splitPre struct {
+	re       *regexp.Regexp
+	behavior string
+	invert   bool
+}
+
+func (sp splitPre) split(ns *normStr, in []rng, out []rng) []rng {
+	type piece struct {
+		r     rng
+		match bool
+	}
+	var pieces []piece
+	for _, r0 := range in {
+		pieces = pieces[:0]
+		pos := r0.lo
+		for _, m := range sp.re.FindAllIndex(ns.b[r0.lo:r0.hi], -1) {
+			lo, hi := r0.lo+m[0], r0.lo+m[1]
+			if lo == hi {
+				continue
+			}
+			if lo > pos {
+				pieces = append(pieces, piece{rng{pos, lo}, false})
+			}
+			pieces = append(pieces, piece{rng{lo, hi}, true})
+			pos = hi
+		}
+		if pos < r0.hi {
+			pieces = append(pieces, piece{rng{pos, r0.hi}, false})
+		}
+		if sp.invert {
+			for i := range pieces {
+				pieces[i].match = !pieces[i].match
+			}
+		}
+		switch sp.behavior {
+		case "Removed":
+			for _, p := range pieces {
+				if !p.match {
+					out = append(out, p.r)
+				}
+			}
+		case "Isolated":
+			for _, p := range pieces {
+				out = append(out, p.r)
+			}
+		case "MergedWithPrevious":
+			start := -1
+			for _, p := range pieces {
+				if start < 0 {
+					start = p.r.lo
+				}
+				if p.match {
+					out = append(out, rng{start, p.r.hi})
+					start = -1
+				}
+			}
+			if start >= 0 {
+				out = append(out, rng{start, r0.hi})
+			}
+		case "MergedWithNext":
+			start := -1
+			for _, p := range pieces {
+				if p.match && start >= 0 {
+					out = append(out, rng{start, p.r.lo})
+					start = -1
+				}
+				if start < 0 {
+					start = p.r.lo
+				}
+			}
+			if start >= 0 {
+				out = append(out, rng{start, r0.hi})
+			}
+		case "Contiguous":
+			for i := 0; i < len(pieces); {
+				j := i + 1
+				for j < len(pieces) && pieces[j].match && pieces[i].match {
+					j++
+				}
+				out = append(out, rng{pieces[i].r.lo, pieces[j-1].r.hi})
+				i = j
+			}
+		}
+	}
+	return out
 }

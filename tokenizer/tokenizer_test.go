@@ -26,6 +26,8 @@ var allFixtures = []struct{ name, path string }{
 	{"unigram", fxUnigram},
 	{"bpe", fxBPE},
 	{"sentencepiece", fxSPM},
+	{"deberta-style", filepath.Join("testdata", "fixtures", "deberta-style", "tokenizer.json")},
+	{"split-mix", filepath.Join("testdata", "fixtures", "split-mix", "tokenizer.json")},
 }
 
 func mustLoad(t testing.TB, path string, cfg Config) *Tokenizer {

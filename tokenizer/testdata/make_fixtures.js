@@ -46,9 +46,25 @@ async function reference(tokfile, dir, texts) {
 }
 (async () => {
   trainWordPiece(`${D}/wordpiece-npm/tokenizer.json`);
+  const wp = JSON.parse(fs.readFileSync(`${D}/wordpiece-npm/tokenizer.json`, 'utf8'));
+  wp.normalizer = { type: 'Sequence', normalizers: [
+    { type: 'NFKC' }, { type: 'Lowercase' }, { type: 'Replace', pattern: { Regex: '\\s{2,}' }, content: ' ' },
+    { type: 'Replace', pattern: { String: 'ß' }, content: 'ss' }, { type: 'StripAccents' }] };
+  wp.pre_tokenizer = { type: 'Sequence', pretokenizers: [
+    { type: 'WhitespaceSplit' },
+    { type: 'Split', pattern: { Regex: '[0-9]+' }, behavior: 'Isolated', invert: false },
+    { type: 'Split', pattern: { String: '-' }, behavior: 'MergedWithPrevious', invert: false },
+    { type: 'Split', pattern: { String: '/' }, behavior: 'MergedWithNext', invert: false },
+    { type: 'Split', pattern: { String: '.' }, behavior: 'Contiguous', invert: false },
+    { type: 'Split', pattern: { Regex: '[,;:]' }, behavior: 'Removed', invert: false },
+    { type: 'Punctuation', behavior: 'Isolated' }] };
+  fs.mkdirSync(`${D}/split-mix`, { recursive: true });
+  fs.writeFileSync(`${D}/split-mix/tokenizer.json`, JSON.stringify(wp));
   const texts = fs.readFileSync(`${D}/sample.jsonl`, 'utf8').split('\n').filter((l) => l.length).map((l) => JSON.parse(l));
   await reference(`${D}/wordpiece-npm/tokenizer.json`, `${D}/wordpiece-npm`, texts);
   await reference(`${D}/unigram-hf/tokenizer.json`, `${D}/unigram-hf`, texts);
   await reference(`${D}/bpe-roberta/tokenizer.json`, `${D}/bpe-roberta`, texts);
+  await reference(`${D}/deberta-style/tokenizer.json`, `${D}/deberta-style`, texts);
+  await reference(`${D}/split-mix/tokenizer.json`, `${D}/split-mix`, texts);
   console.log('fixtures written for', texts.length, 'texts');
 })().catch((e) => { console.error(e); process.exit(1); });

@@ -75,3 +75,19 @@ bpe = {
 with open(f"{D}/bpe-roberta/tokenizer.json", "w", encoding="utf-8") as f:
     json.dump(bpe, f, ensure_ascii=False)
 print("bpe vocab", len(vocab), "merges", len(merges))
+
+# deberta-style/: the layout transformers' DebertaV2Converter writes (Strip,
+# Precompiled, Replace(Regex " {2,}"), Metaspace prepend_scheme "first",
+# [CLS] … [SEP]) over the test_sentencepiece.model vocabulary.
+os.makedirs(f"{D}/deberta-style", exist_ok=True)
+deb = json.loads(json.dumps(tok))
+deb["normalizer"] = {"type": "Sequence", "normalizers": [
+    {"type": "Strip", "strip_left": True, "strip_right": True},
+    tok["normalizer"],
+    {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]}
+deb["pre_tokenizer"] = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": True}
+with open(f"{D}/deberta-style/tokenizer.json", "w", encoding="utf-8") as f:
+    json.dump(deb, f, ensure_ascii=False)
+
+# split-mix/: WordPiece vocabulary of wordpiece-npm with other normalizers and
+# Split pre-tokenizers (written after the npm step trains wordpiece-npm).
