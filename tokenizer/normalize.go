@@ -135,6 +135,9 @@ func isAssigned(r rune) bool {
 	if r > unicode.MaxRune {
 		return false
 	}
+	if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsNumber(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.Is(unicode.Z, r) {
+		return true
+	}
 	for _, t := range unicode.Categories {
 		if unicode.Is(t, r) {
 			return true
