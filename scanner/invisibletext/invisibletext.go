@@ -98,7 +98,7 @@ func New(cfg Config) (*Scanner, error) {
 		}
 	}
 	b, _ := json.Marshal(struct {
-		Name, Version string
+		Name, Version  string
 		Cf, Co, Cn, Cc bool
 		Emoji          bool
 	}{Name, "1", s.cf, s.co, s.cn, s.cc, cfg.AllowEmojiSequences})

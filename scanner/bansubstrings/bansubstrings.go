@@ -1,0 +1,259 @@
+// Package bansubstrings flags (and optionally redacts) configured
+// substrings, like LLM Guard's BanSubstrings. All substrings are found in
+// one pass with an Aho-Corasick automaton, so hundreds of entries cost
+// about as much as one.
+//
+// Case-insensitive matching folds each rune with unicode.ToLower (simple
+// case folding). Word matching requires that neither the rune before nor
+// the rune after a match is a letter, digit or underscore. Invalid UTF-8
+// bytes are matched as themselves and count as non-letters.
+package bansubstrings
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// Name is the scanner's identifier.
+const Name = "ban_substrings"
+
+// Redaction replaces each match when Redact is set.
+const Redaction = "[REDACTED]"
+
+const maxFindings = 100
+
+// Match types.
+const (
+	MatchStr  = "str"
+	MatchWord = "word"
+)
+
+// Config configures Scanner.
+type Config struct {
+	// Substrings to ban. At least one non-empty entry.
+	Substrings []string `yaml:"substrings"`
+	// MatchType is "str" (anywhere, the default) or "word" (whole words).
+	MatchType string `yaml:"match_type"`
+	// CaseSensitive matches case exactly. Default false.
+	CaseSensitive bool `yaml:"case_sensitive"`
+	// Redact replaces matches with "[REDACTED]" in Sanitized.
+	Redact bool `yaml:"redact"`
+	// ContainsAll flags only texts that contain every substring.
+	ContainsAll bool `yaml:"contains_all"`
+}
+
+// DefaultConfig returns the defaults; Substrings must still be set.
+func DefaultConfig() Config { return Config{MatchType: MatchStr} }
+
+// Validate checks the configuration; errors name the field.
+func (c Config) Validate() error {
+	if len(c.Substrings) == 0 {
+		return fmt.Errorf("substrings: at least one substring is required")
+	}
+	for i, s := range c.Substrings {
+		if s == "" {
+			return fmt.Errorf("substrings[%d]: empty substring", i)
+		}
+		if !utf8.ValidString(s) {
+			return fmt.Errorf("substrings[%d]: not valid UTF-8", i)
+		}
+	}
+	switch c.MatchType {
+	case MatchStr, MatchWord, "":
+	default:
+		return fmt.Errorf("match_type: unknown %q (want %q or %q)", c.MatchType, MatchStr, MatchWord)
+	}
+	return nil
+}
+
+// Scanner flags banned substrings. It is immutable after New and safe for
+// concurrent use.
+type Scanner struct {
+	cfg Config
+	ac  *ahocorasick.Matcher
+	fp  string
+}
+
+var (
+	_ scanner.Scanner       = (*Scanner)(nil)
+	_ scanner.Fingerprinter = (*Scanner)(nil)
+	_ scanner.Stager        = (*Scanner)(nil)
+)
+
+// New validates cfg and compiles the matcher.
+func New(cfg Config) (*Scanner, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	if cfg.MatchType == "" {
+		cfg.MatchType = MatchStr
+	}
+	pats := make([]string, len(cfg.Substrings))
+	for i, s := range cfg.Substrings {
+		if cfg.CaseSensitive {
+			pats[i] = s
+		} else {
+			pats[i], _ = fold(s)
+		}
+	}
+	s := &Scanner{cfg: cfg, ac: ahocorasick.New(pats)}
+	b, _ := json.Marshal(struct {
+		Name, Version string
+		Cfg           Config
+	}{Name, "1", cfg})
+	sum := sha256.Sum256(b)
+	s.fp = hex.EncodeToString(sum[:16])
+	return s, nil
+}
+
+// Name returns "ban_substrings".
+func (s *Scanner) Name() string { return Name }
+
+// Stages reports that the scanner suits prompts and outputs.
+func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
+
+// Fingerprint identifies the configuration.
+func (s *Scanner) Fingerprint() string { return s.fp }
+
+// fold lower-cases s rune by rune. When that changes byte lengths it also
+// returns off, mapping each folded byte to its offset in s (len+1 entries);
+// otherwise off is nil and offsets are unchanged.
+func fold(s string) (string, []int32) {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s), nil
+	}
+	b := make([]byte, 0, len(s))
+	var off []int32
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		var n int
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[i])
+			n = 1
+		} else {
+			before := len(b)
+			b = utf8.AppendRune(b, unicode.ToLower(r))
+			n = len(b) - before
+		}
+		if n != size && off == nil {
+			off = make([]int32, 0, len(s)+1)
+			for j := 0; j < len(b)-n; j++ {
+				off = append(off, int32(j)) // identical so far
+			}
+		}
+		if off != nil {
+			for range n {
+				off = append(off, int32(i))
+			}
+		}
+		i += size
+	}
+	if off != nil {
+		off = append(off, int32(len(s)))
+	}
+	return string(b), off
+}
+
+func isWordRune(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// Scan flags banned substrings in in.Text(). It returns ctx.Err() if ctx is
+// done before the scan.
+func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return scanner.Result{}, err
+	}
+	start := time.Now()
+	text := in.Text()
+	hay, off := text, []int32(nil)
+	if !s.cfg.CaseSensitive {
+		hay, off = fold(text)
+	}
+	orig := func(i int) int {
+		if off == nil {
+			return i
+		}
+		return int(off[i])
+	}
+	type span struct{ a, b, p int }
+	var spans []span
+	seen := make([]bool, len(s.cfg.Substrings))
+	nseen := 0
+	s.ac.Each(hay, func(m ahocorasick.Match) bool {
+		a, b := orig(m.Start), orig(m.End)
+		if off != nil && m.End < len(hay) {
+			// end: the original offset of the first byte after the match
+			b = int(off[m.End])
+		}
+		if s.cfg.MatchType == MatchWord {
+			prev, _ := utf8.DecodeLastRuneInString(text[:a])
+			next, _ := utf8.DecodeRuneInString(text[b:])
+			if a > 0 && isWordRune(prev) || b < len(text) && isWordRune(next) {
+				return true
+			}
+		}
+		if !seen[m.Pattern] {
+			seen[m.Pattern] = true
+			nseen++
+		}
+		spans = append(spans, span{a, b, m.Pattern})
+		return true
+	})
+	res := scanner.Clean(text, scanner.MethodHeuristic)
+	flagged := nseen > 0 && (!s.cfg.ContainsAll || nseen == len(s.cfg.Substrings))
+	if flagged {
+		res.Valid, res.Risk = false, 1
+		sort.Slice(spans, func(i, j int) bool {
+			if spans[i].a != spans[j].a {
+				return spans[i].a < spans[j].a
+			}
+			return spans[i].b > spans[j].b
+		})
+		for _, sp := range spans {
+			if len(res.Findings) == maxFindings {
+				break
+			}
+			res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: sp.a, End: sp.b, Score: 1,
+				Detail: fmt.Sprintf("banned substring #%d", sp.p)})
+		}
+		if s.cfg.Redact {
+			var sb strings.Builder
+			last := 0
+			for _, sp := range spans {
+				if sp.b <= last {
+					continue // inside an earlier redaction
+				}
+				if sp.a < last {
+					sp.a = last // overlapping: extend the earlier redaction
+				} else {
+					sb.WriteString(text[last:sp.a])
+					sb.WriteString(Redaction)
+				}
+				last = sp.b
+			}
+			sb.WriteString(text[last:])
+			res.Sanitized = sb.String()
+		}
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
