@@ -163,6 +163,9 @@ type Breaker struct {
 	collector   *breakerCollector
 	transitions [3][3]atomic.Uint64 // [from][to]
 	rejected    atomic.Uint64
+
+	// Rejections are hot under an outage: their errors are built once.
+	errOpen, errSaturated error
 }
 
 // callerGone marks an error returned after the caller's context ended, so
@@ -185,7 +188,12 @@ func NewBreaker(name string, cfg BreakerConfig, opts ...Option) (*Breaker, error
 	}
 	cfg = cfg.withDefaults()
 	o := buildOptions(opts)
-	b := &Breaker{name: name, log: o.log.With("breaker", name)}
+	b := &Breaker{
+		name:         name,
+		log:          o.log.With("breaker", name),
+		errOpen:      fmt.Errorf("resilience: breaker %q: %w", name, ErrOpen),
+		errSaturated: fmt.Errorf("resilience: breaker %q: half-open with all trial calls in flight: %w", name, ErrOpen),
+	}
 	extraExcluded := cfg.IsExcluded
 	b.cb = gobreaker.NewCircuitBreaker[struct{}](gobreaker.Settings{
 		Name:         name,
@@ -261,10 +269,10 @@ func (b *Breaker) Execute(ctx context.Context, fn func(ctx context.Context) erro
 	switch {
 	case errors.Is(err, gobreaker.ErrOpenState):
 		b.rejected.Add(1)
-		return fmt.Errorf("resilience: breaker %q: %w", b.name, ErrOpen)
+		return b.errOpen
 	case errors.Is(err, gobreaker.ErrTooManyRequests):
 		b.rejected.Add(1)
-		return fmt.Errorf("resilience: breaker %q: half-open with all trial calls in flight: %w", b.name, ErrOpen)
+		return b.errSaturated
 	}
 	var cg callerGone
 	if errors.As(err, &cg) {

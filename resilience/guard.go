@@ -14,7 +14,7 @@ type GuardConfig struct {
 	// CallTimeout bounds each attempt (default 2s; negative: no bound).
 	CallTimeout time.Duration `json:"call_timeout" yaml:"call_timeout"`
 	// Retry bounds the attempts and the total time of one call.
-	Retry Policy `json:"-" yaml:"-"`
+	Retry Policy `json:"retry" yaml:"retry"`
 	// Breaker configures the guard's circuit breaker.
 	Breaker BreakerConfig `json:"breaker" yaml:"breaker"`
 }

@@ -19,33 +19,33 @@ import (
 type Policy struct {
 	// MaxAttempts bounds the number of calls, the first included
 	// (default 3; 1 disables retrying).
-	MaxAttempts int
+	MaxAttempts int `json:"max_attempts" yaml:"max_attempts"`
 	// InitialBackoff is the upper bound of the first delay (default 50ms).
-	InitialBackoff time.Duration
+	InitialBackoff time.Duration `json:"initial_backoff" yaml:"initial_backoff"`
 	// MaxBackoff caps the upper bound of every delay (default 2s).
-	MaxBackoff time.Duration
+	MaxBackoff time.Duration `json:"max_backoff" yaml:"max_backoff"`
 	// Multiplier grows the bound after each failure (default 2; must be >= 1).
-	Multiplier float64
+	Multiplier float64 `json:"multiplier" yaml:"multiplier"`
 	// MaxElapsed bounds the total time: no retry starts if the time since
 	// the first call plus the next delay would exceed it (default 5s).
 	// Attempts themselves are not cut short; give each one a deadline with
 	// Timeout (a Guard does).
-	MaxElapsed time.Duration
+	MaxElapsed time.Duration `json:"max_elapsed" yaml:"max_elapsed"`
 
 	// Retryable classifies errors; nil means DefaultRetryable.
-	Retryable func(error) bool
+	Retryable func(error) bool `json:"-" yaml:"-"`
 	// OnRetry, if set, is called before each delay, for logging.
-	OnRetry func(attempt int, err error, delay time.Duration)
+	OnRetry func(attempt int, err error, delay time.Duration) `json:"-" yaml:"-"`
 
 	// Sleep waits for d or until ctx ends, returning ctx's error in the
 	// latter case. Nil means a real timer. Tests inject a fake.
-	Sleep func(ctx context.Context, d time.Duration) error
+	Sleep func(ctx context.Context, d time.Duration) error `json:"-" yaml:"-"`
 	// Now reads the clock; nil means time.Now. Tests inject a fake.
-	Now func() time.Time
+	Now func() time.Time `json:"-" yaml:"-"`
 	// Rand returns a uniform float64 in [0, 1); nil means math/rand/v2.
 	// Tests inject a fixed sequence. It must be safe for concurrent use if
 	// the Policy is shared.
-	Rand func() float64
+	Rand func() float64 `json:"-" yaml:"-"`
 }
 
 // Policy defaults, applied to zero fields.
