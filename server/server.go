@@ -178,6 +178,16 @@ func (s *Server) Gatherer() prometheus.Gatherer {
 // Routes lists the endpoints the server answers.
 func (s *Server) Routes() []Route { return append([]Route(nil), s.routes...) }
 
+// Scanners returns the current Shield's input and output scanner names.
+func (s *Server) Scanners() (input, output []string) {
+	g := s.acquire()
+	if g == nil {
+		return nil, nil
+	}
+	defer g.release()
+	return g.sh.Scanners()
+}
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 

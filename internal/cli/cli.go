@@ -90,7 +90,7 @@ func (a *app) rootCommand() *cobra.Command {
 			return nil
 		},
 	}
-	root.AddCommand(a.scanCommand(), a.evalCommand(), a.scannersCommand(), a.versionCommand())
+	root.AddCommand(a.scanCommand(), a.evalCommand(), a.scannersCommand(), a.versionCommand(), a.serveCommand(), a.loadtestCommand())
 	return root
 }
 
