@@ -8,6 +8,10 @@
 // GuardCheck, RateCheck, CanaryCheck) take small interfaces so that the
 // model loader, the result cache and the resilience guards plug in
 // directly or through a one-line adapter.
+//
+// No health-check library is in go.mod; the aggregation here is one
+// goroutine per check with a deadline and a recover, about a hundred lines,
+// so it is written out rather than adding a dependency.
 package health
 
 import (

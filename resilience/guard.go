@@ -44,6 +44,10 @@ func (c GuardConfig) Validate() error {
 //     breaker, and the caller falls back immediately;
 //   - the retry's time budget bounds the whole call, deadlines included.
 //
+// An attempt cut by its deadline keeps running on its own goroutine until fn
+// returns (see Timeout); the breaker bounds how many such attempts can pile
+// up while a model hangs, since it opens after a few timeouts.
+//
 // Guard counts calls, failures, rejections, timeouts, retries and fallbacks
 // for health checks (Stats). It is safe for concurrent use.
 type Guard struct {
