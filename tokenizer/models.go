@@ -1,6 +1,7 @@
 package tokenizer
 
 import (
+	"container/heap"
 	"fmt"
 	"hash/maphash"
 	"sync"
@@ -236,7 +237,9 @@ func (m *bpe) merge(word []byte, out []mtok) []mtok {
 		syms[i].prev = int32(i - 1)
 		syms[i].next = int32(i + 1)
 	}
-	if n > 1 {
+	if n > 48 {
+		m.mergeHeap(syms)
+	} else if n > 1 {
 		for {
 			bestRank := uint32(1<<32 - 1)
 			best := -1
@@ -267,4 +270,85 @@ func (m *bpe) merge(word []byte, out []mtok) []mtok {
 		out = append(out, mtok{id: syms[i].id, lo: syms[i].lo, hi: syms[i].hi})
 	}
 	return out
+}
+
+// mergeCand is a candidate merge of the pair starting at symbol pos.
+type mergeCand struct {
+	rank        uint32
+	pos         int32
+	left, right int32 // symbol ids when the candidate was made
+	merged      int32
+}
+
+type mergeHeap []mergeCand
+
+func (h mergeHeap) Len() int { return len(h) }
+func (h mergeHeap) Less(i, j int) bool {
+	if h[i].rank != h[j].rank {
+		return h[i].rank < h[j].rank
+	}
+	return h[i].pos < h[j].pos
+}
+func (h mergeHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *mergeHeap) Push(x any)   { *h = append(*h, x.(mergeCand)) }
+func (h *mergeHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// mergeHeap applies merges to a long word in O(n log n): lowest rank first,
+// leftmost first among equal ranks (the same order as the quadratic scan).
+func (m *bpe) mergeHeap(syms []sym) {
+	n := len(syms)
+	alive := make([]bool, n)
+	for i := range alive {
+		alive[i] = true
+	}
+	h := make(mergeHeap, 0, n)
+	ready := false
+	push := func(i int) {
+		j := int(syms[i].next)
+		if j >= n {
+			return
+		}
+		v, ok := m.merges[uint64(uint32(syms[i].id))<<32|uint64(uint32(syms[j].id))]
+		if !ok {
+			return
+		}
+		c := mergeCand{rank: uint32(v >> 32), pos: int32(i), left: syms[i].id, right: syms[j].id, merged: int32(uint32(v))}
+		if ready {
+			heap.Push(&h, c)
+		} else {
+			h = append(h, c)
+		}
+	}
+	for i := 0; i < n-1; i++ {
+		push(i)
+	}
+	heap.Init(&h)
+	ready = true
+	for h.Len() > 0 {
+		c := heap.Pop(&h).(mergeCand)
+		i := int(c.pos)
+		if !alive[i] || syms[i].id != c.left {
+			continue
+		}
+		j := int(syms[i].next)
+		if j >= n || !alive[j] || syms[j].id != c.right {
+			continue
+		}
+		syms[i].id = c.merged
+		syms[i].hi = syms[j].hi
+		syms[i].next = syms[j].next
+		alive[j] = false
+		if int(syms[j].next) < n {
+			syms[syms[j].next].prev = int32(i)
+		}
+		if p := syms[i].prev; p >= 0 {
+			push(int(p))
+		}
+		push(i)
+	}
 }
