@@ -1,0 +1,200 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func get(t *testing.T, url, token string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestServeReloadOnSIGHUP runs `llmshield serve` in-process, sends the
+// process a real SIGHUP after changing the configuration file, then a bad
+// file, then shuts it down.
+func TestServeReloadOnSIGHUP(t *testing.T) {
+	t.Setenv("LLMSHIELD_AUTH_TOKEN", "tok-a, tok-b")
+	t.Setenv("LLMSHIELD_LOG", "")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "llmshield.yaml")
+	redis := ""
+	if addr := os.Getenv("LLMSHIELD_TEST_REDIS"); addr != "" {
+		redis = "  redis: {addr: " + addr + ", prefix: 'llmshield-cli-test:'}\n"
+	}
+	write := func(scanners string) {
+		cfg := "input_scanners:\n" + scanners + "server:\n  log: {level: info, format: json}\n" + redis
+		if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("  - type: prompt_injection\n")
+
+	errBuf := &lockedBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	code := make(chan int, 1)
+	go func() {
+		code <- Main(ctx, []string{"serve", "--config", path, "--addr", "127.0.0.1:0"}, Streams{In: strings.NewReader(""), Out: io.Discard, Err: errBuf})
+	}()
+	addrRe := regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+)`)
+	var base string
+	waitFor(t, "the server to listen", func() bool {
+		m := addrRe.FindStringSubmatch(errBuf.String())
+		if m != nil {
+			base = m[1]
+		}
+		select {
+		case c := <-code:
+			t.Fatalf("serve exited with %d:\n%s", c, errBuf.String())
+		default:
+		}
+		return m != nil
+	})
+
+	if st, body := get(t, base+"/healthz", ""); st != 200 || !strings.Contains(body, "alive") {
+		t.Fatalf("healthz: %d %s", st, body)
+	}
+	if st, _ := get(t, base+"/v1/scanners", ""); st != 401 {
+		t.Fatalf("no token: %d", st)
+	}
+	if st, body := get(t, base+"/v1/scanners", "tok-b"); st != 200 || !strings.Contains(body, `"prompt_injection"`) {
+		t.Fatalf("scanners: %d %s", st, body)
+	}
+	if st, body := get(t, base+"/readyz", ""); st != 200 {
+		t.Fatalf("readyz: %d %s", st, body)
+	}
+
+	// A new configuration, then a real SIGHUP.
+	write("  - type: prompt_injection\n    name: pi_reloaded\n")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the reloaded scanners", func() bool {
+		_, body := get(t, base+"/v1/scanners", "tok-a")
+		return strings.Contains(body, "pi_reloaded")
+	})
+
+	// A bad one is rejected and the running configuration keeps serving.
+	write("  - type: no_such_scanner\n")
+	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the failed reload to be logged", func() bool { return strings.Contains(errBuf.String(), "reload failed") })
+	if st, body := get(t, base+"/v1/scanners", "tok-a"); st != 200 || !strings.Contains(body, "pi_reloaded") {
+		t.Fatalf("after a bad reload: %d %s", st, body)
+	}
+	if !strings.Contains(errBuf.String(), `"route":"GET /v1/scanners"`) {
+		t.Errorf("no access log in:\n%s", errBuf.String())
+	}
+
+	cancel()
+	select {
+	case c := <-code:
+		if c != 0 {
+			t.Fatalf("exit code %d:\n%s", c, errBuf.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+func TestServeErrors(t *testing.T) {
+	t.Setenv("LLMSHIELD_AUTH_TOKEN", "")
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	_ = os.WriteFile(bad, []byte("input_scanners:\n  - type: no_such_scanner\n"), 0o600)
+	tokenless := filepath.Join(dir, "tok.yaml")
+	_ = os.WriteFile(tokenless, []byte("input_scanners:\n  - type: prompt_injection\nserver:\n  auth: {token_file: "+filepath.Join(dir, "missing")+"}\n"), 0o600)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--addr", "nonsense"}, "--addr"},
+		{[]string{"serve", "--config", filepath.Join(dir, "absent.yaml")}, "read config"},
+		{[]string{"serve", "--config", bad, "--addr", "127.0.0.1:0"}, "no_such_scanner"},
+		{[]string{"serve", "--config", tokenless, "--addr", "127.0.0.1:0"}, "server.auth.token_file"},
+	} {
+		var errBuf bytes.Buffer
+		c := Main(context.Background(), tt.args, Streams{In: strings.NewReader(""), Out: io.Discard, Err: &errBuf})
+		if c != ExitError || !strings.Contains(errBuf.String(), tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %q", tt.args, c, errBuf.String(), tt.want)
+		}
+	}
+}
+
+func TestLoadtestCommand(t *testing.T) {
+	var out, errBuf bytes.Buffer
+	c := Main(context.Background(), []string{"loadtest", "--requests", "300", "--duration", "10s", "--concurrency", "4", "--warmup", "20"},
+		Streams{In: strings.NewReader(""), Out: &out, Err: &errBuf})
+	if c != 0 {
+		t.Fatalf("exit %d: %s %s", c, out.String(), errBuf.String())
+	}
+	s := out.String()
+	for _, want := range []string{"heuristics-1KB", "/analyze/prompt", "/v1/scan", "req/s", "p99", "heap before", "scanners prompt_injection"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	if !regexp.MustCompile(`/analyze/prompt\s+300\s+0\s`).MatchString(s) {
+		t.Errorf("want 300 requests and 0 errors:\n%s", s)
+	}
+	for _, args := range [][]string{
+		{"loadtest", "--url", "http://10.1.2.3:8000"},
+		{"loadtest", "--scenario", "nope"},
+		{"loadtest", "--concurrency", "0"},
+	} {
+		var e bytes.Buffer
+		if c := Main(context.Background(), args, Streams{In: strings.NewReader(""), Out: io.Discard, Err: &e}); c != ExitError {
+			t.Errorf("%v: exit %d (%s)", args, c, e.String())
+		}
+	}
+}
