@@ -90,7 +90,7 @@ func TestRolloutExtremes(t *testing.T) {
 }
 
 func TestRolloutStickyProportionAndRamp(t *testing.T) {
-	const n = 100_000
+	const n = 50_000
 	r10 := Rollout{Name: "toxicity", Percent: 10, Sticky: true}
 	r20 := Rollout{Name: "toxicity", Percent: 20.5, Sticky: true}
 	in10, in20 := 0, 0
@@ -121,7 +121,7 @@ func TestRolloutStickyProportionAndRamp(t *testing.T) {
 }
 
 func TestRolloutsAreIndependent(t *testing.T) {
-	const n = 100_000
+	const n = 50_000
 	a := Rollout{Name: "toxicity", Percent: 50, Sticky: true}
 	b := Rollout{Name: "promptinjection", Percent: 50, Sticky: true}
 	e := Experiment{Name: "toxicity", Groups: []Group{{"a", 1}, {"b", 1}}}
@@ -147,7 +147,7 @@ func TestRolloutPerRequest(t *testing.T) {
 	r := Rollout{Name: "pi", Percent: 30}
 	// Keyed: deterministic per request key, independent of the user.
 	in := 0
-	for i := range 100_000 {
+	for i := range 50_000 {
 		k := fmt.Sprintf("req-%d", i)
 		d := r.Decide("same-user", k)
 		if d != r.Decide("other-user", k) {
@@ -157,7 +157,7 @@ func TestRolloutPerRequest(t *testing.T) {
 			in++
 		}
 	}
-	if share := float64(in) / 100_000; math.Abs(share-0.30) > 0.01 {
+	if share := float64(in) / 50_000; math.Abs(share-0.30) > 0.01 {
 		t.Errorf("share %v, want 0.30 ± 0.01", share)
 	}
 	// No key: the random source decides.
