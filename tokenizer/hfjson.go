@@ -329,11 +329,11 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 			return replaceNormalizer{*c.Pattern.String, c.Content}, nil
 		}
 		if c.Pattern.Regex == nil {
-			return nil, errors.New("Replace: pattern has neither String nor Regex")
+			return nil, errors.New("replace normalizer: pattern has neither String nor Regex")
 		}
 		re, err := regexp.Compile(*c.Pattern.Regex)
 		if err != nil {
-			return nil, fmt.Errorf("Replace: regex %q is not supported by Go's RE2: %w", *c.Pattern.Regex, err)
+			return nil, fmt.Errorf("replace normalizer: regex %q is not supported by Go's RE2: %w", *c.Pattern.Regex, err)
 		}
 		return regexReplaceNormalizer{re, c.Content}, nil
 	case "Precompiled":
@@ -348,11 +348,11 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 		}
 		raw, err := base64.StdEncoding.DecodeString(*c.Map)
 		if err != nil {
-			return nil, fmt.Errorf("Precompiled: %w", err)
+			return nil, fmt.Errorf("precompiled normalizer: %w", err)
 		}
 		cm, err := parseCharsMap(raw)
 		if err != nil {
-			return nil, fmt.Errorf("Precompiled: %w", err)
+			return nil, fmt.Errorf("precompiled normalizer: %w", err)
 		}
 		return &precompiledNormalizer{cm}, nil
 	case "Sequence":
@@ -459,7 +459,7 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 			return nil, err
 		}
 		if c.Behavior != "" && c.Behavior != "Isolated" {
-			return nil, fmt.Errorf("Punctuation behavior %q is not supported", c.Behavior)
+			return nil, fmt.Errorf("punctuation pre-tokenizer: behavior %q is not supported", c.Behavior)
 		}
 		return punctuationPre{}, nil
 	case "Split":
@@ -481,15 +481,15 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 		case c.Pattern.Regex != nil:
 			var err error
 			if re, err = regexp.Compile(*c.Pattern.Regex); err != nil {
-				return nil, fmt.Errorf("Split: regex %q is not supported by Go's RE2: %w", *c.Pattern.Regex, err)
+				return nil, fmt.Errorf("split pre-tokenizer: regex %q is not supported by Go's RE2: %w", *c.Pattern.Regex, err)
 			}
 		default:
-			return nil, errors.New("Split: pattern has neither String nor Regex")
+			return nil, errors.New("split pre-tokenizer: pattern has neither String nor Regex")
 		}
 		switch c.Behavior {
 		case "Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous":
 		default:
-			return nil, fmt.Errorf("Split: unknown behavior %q", c.Behavior)
+			return nil, fmt.Errorf("split pre-tokenizer: unknown behavior %q", c.Behavior)
 		}
 		return splitPre{re: re, behavior: c.Behavior, invert: c.Invert}, nil
 	case "Digits":
@@ -534,7 +534,7 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 		case "":
 			x.prependAlways = c.AddPrefixSpace == nil || *c.AddPrefixSpace
 		default:
-			return nil, fmt.Errorf("Metaspace: unknown prepend_scheme %q", c.PrependScheme)
+			return nil, fmt.Errorf("metaspace pre-tokenizer: unknown prepend_scheme %q", c.PrependScheme)
 		}
 		if c.Split != nil && !*c.Split {
 			return seqPre(nil), nil
@@ -605,7 +605,7 @@ func parseModel(m json.RawMessage, p *hfPipeline, byteLevel bool) (string, error
 		}
 		unk, ok := p.v.tok2id[c.Unk]
 		if !ok {
-			return "", fmt.Errorf("WordPiece unk_token %q not in vocab", c.Unk)
+			return "", fmt.Errorf("wordpiece unk_token %q not in vocab", c.Unk)
 		}
 		wp.unk = unk
 		p.model = wp
@@ -626,7 +626,7 @@ func parseModel(m json.RawMessage, p *hfPipeline, byteLevel bool) (string, error
 			return "", err
 		}
 		if c.Dropout != nil && *c.Dropout > 0 {
-			return "", errors.New("BPE dropout is not supported (non-deterministic)")
+			return "", errors.New("bpe dropout is not supported (non-deterministic)")
 		}
 		mdl := &bpe{v: p.v, merges: make(map[uint64]uint64, len(c.Merges)), byteLevel: byteLevel, unk: -1, fuseUnk: c.FuseUnk, byteFallbk: c.ByteFallback, ignoreMrg: c.IgnoreMerges, cache: newBPECache()}
 		if c.Prefix != nil {
@@ -713,7 +713,7 @@ func parseModel(m json.RawMessage, p *hfPipeline, byteLevel bool) (string, error
 			types[i] = pieceNormal
 		}
 		if c.UnkID == nil {
-			return "", errors.New("Unigram without unk_id is not supported")
+			return "", errors.New("unigram without unk_id is not supported")
 		}
 		u, err := newUnigram(p.v, scores, types, *c.UnkID, false, true, c.ByteFallback)
 		if err != nil {

@@ -345,7 +345,7 @@ const spaceSymbol = "\u2581"
 // normalize writes SentencePiece's normalized text into b.ns.b and the
 // normalized->original byte map (one entry per byte plus the end) into b.ns.s.
 func (p *spmPipeline) normalize(text string, b *tokBuf) {
-	in := []byte(text) // no copy needed semantically; small cost
+	in := strBytes(text) // read-only view, no copy
 	out := b.ns.b[:0]
 	n2o := b.ns.s[:0]
 	consumed := 0

@@ -152,6 +152,19 @@ type tokBuf struct {
 	lattice []latticeNode
 }
 
+// maxPooledElems bounds the buffers a pooled tokBuf keeps, so that one huge
+// text does not pin hundreds of megabytes in the pool.
+const maxPooledElems = 1 << 20
+
+func (t *Tokenizer) release(b *tokBuf) {
+	if cap(b.ids) > maxPooledElems || cap(b.ns.b) > maxPooledElems || cap(b.ns2.b) > maxPooledElems ||
+		cap(b.ns3.b) > maxPooledElems || cap(b.lattice) > maxPooledElems || cap(b.mt) > maxPooledElems ||
+		cap(b.rng) > maxPooledElems || cap(b.rng2) > maxPooledElems {
+		return // let the GC have it
+	}
+	t.pool.Put(b)
+}
+
 func (b *tokBuf) reset() {
 	b.ids = b.ids[:0]
 	b.offs = b.offs[:0]
@@ -352,7 +365,7 @@ func (t *Tokenizer) Encode(text string) (Encoding, error) {
 		}
 	}
 	enc := t.build(text, b, 0, n, 0)
-	t.pool.Put(b)
+	t.release(b)
 	if t.cfg.Padding == PadToMaxLength {
 		t.pad(&enc, t.cfg.maxLen())
 	}
@@ -537,7 +550,7 @@ func (t *Tokenizer) EncodeWindows(text string) ([]Window, error) {
 		return nil, fmt.Errorf("tokenizer: stride %d must be smaller than the window content length %d", stride, room)
 	}
 	b := t.pool.Get().(*tokBuf)
-	defer t.pool.Put(b)
+	defer t.release(b)
 	b.reset()
 	t.p.encode(text, b)
 	n := len(b.ids)
