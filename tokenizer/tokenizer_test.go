@@ -471,3 +471,34 @@ func TestRunTokenizeJSONL(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestSpecialTokensInText: special tokens written in the text are matched
+// before normalization and count as content (mask 0), as in Hugging Face
+// tokenizers 0.23.2, whose output for this input is the expectation below.
+func TestSpecialTokensInText(t *testing.T) {
+	tok := mustLoad(t, fxWordPiece, DefaultConfig())
+	enc, err := tok.Encode("hi [MASK] there [SEP]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ids via the vocabulary, so regenerating the fixture keeps this valid
+	var ids []int
+	for _, s := range []string{"[CLS]", "h", "##i", "[MASK]", "there", "[SEP]", "[SEP]"} {
+		id, ok := tok.TokenToID(s)
+		if !ok {
+			t.Fatalf("%q not in vocab", s)
+		}
+		ids = append(ids, id)
+	}
+	want := Encoding{
+		IDs:               ids,
+		TypeIDs:           []int{0, 0, 0, 0, 0, 0, 0},
+		AttentionMask:     []int{1, 1, 1, 1, 1, 1, 1},
+		SpecialTokensMask: []int{1, 0, 0, 0, 0, 0, 1},
+		Offsets:           [][2]int{{0, 0}, {0, 1}, {1, 2}, {3, 9}, {10, 15}, {16, 21}, {0, 0}},
+		Tokens:            []string{"[CLS]", "h", "##i", "[MASK]", "there", "[SEP]", "[SEP]"},
+	}
+	if d := cmp.Diff(want, enc); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
