@@ -42,6 +42,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -186,7 +187,8 @@ func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi 
 	t1, m1, tags, gaps := stage1(s, &r.Stats)
 	rot := hasRot13Hint(t1)
 	t2, m2 := stage2(t1, m1, gaps, &r.Stats)
-	seg := Segment{Text: string(t2), Kind: kind, src: s, off: m2, lo: lo, hi: hi}
+	// t2 is never written again, so the string can share its memory.
+	seg := Segment{Text: unsafe.String(unsafe.SliceData(t2), len(t2)), Kind: kind, src: s, off: m2, lo: lo, hi: hi}
 	if kind != Plain {
 		seg.off = nil
 		seg.src = ""
@@ -543,8 +545,11 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 	if !need {
 		return in, m
 	}
-	out := make([]byte, 0, len(in))
-	off := make([]int32, 0, len(in)+1)
+	// The output is never longer than the input (leetspeak keeps lengths,
+	// joining drops separators), so it is written in place: every write
+	// lands at or before the byte being read.
+	out := in[:0]
+	off := m[:0]
 	// next returns the word token starting at or after i: [a,b), or a == len(in).
 	next := func(i int) (int, int) {
 		for i < len(in) && wordTab[in[i]] == wNone {

@@ -64,7 +64,7 @@ const (
 	macroSpace = `[^a-z0-9\x{80}-\x{10FFFF}]*`
 	macroWords = `(?:[a-z0-9'\x{80}-\x{10FFFF}]+[^a-z0-9\x{80}-\x{10FFFF}]+){0,3}`
 	macroMany  = `(?:[a-z0-9'\x{80}-\x{10FFFF}]+[^a-z0-9\x{80}-\x{10FFFF}]+){0,6}`
-	macroFill  = `(?:(?:me|us|back|out|all|of|the|your|ur|my|this|its|entire|full|complete|exact|exactly|whole|verbatim|original|initial|current|above|first|hidden|secret|system|please|now|again|word|for|mir|uns|bitte|deinen|deine|den|die|das|vollstandig\w*|komplett\w*|ganzen?|moi|nous|tout|toute|entier|complet|me|todo|toda|completo|por favor)[^a-z0-9\x{80}-\x{10FFFF}]+){0,5}`
+	macroFill  = `(?:(?:me|us|back|out|all|of|the|your|ur|my|this|its|entire|full|complete|exact|exactly|whole|verbatim|original|initial|current|above|first|hidden|secret|system|please|now|again|word|for|mir|uns|bitte|deinen|deine|den|die|das|vollstandig\w*|komplett\w*|ganzen?|moi|nous|tout|toute|entier|complet|me|todo|toda|completo|por favor)[^a-z0-9\x{80}-\x{10FFFF}]+)*`
 )
 
 func expand(p string) string {
@@ -285,7 +285,11 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				for lo < m.Start && isWordByte(t[lo]) {
 					lo++
 				}
-				hi := min(len(t), m.End+windowAfter)
+				after := windowAfter
+				if r.After > 0 {
+					after = r.After
+				}
+				hi := min(len(t), m.Start+after)
 				for hi < len(t) && !utf8.RuneStart(t[hi]) {
 					hi++
 				}

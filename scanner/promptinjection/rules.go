@@ -76,25 +76,25 @@ var rules = []ruleDef{
 		Detail:   "announces new instructions",
 	},
 	{
-		ID: "instruction_override.from_now_on", Weight: 0.35, Anchored: true,
+		ID: "instruction_override.from_now_on", Weight: 0.35, Anchored: true, After: 90,
 		Keywords: []string{"from now on", "henceforth", "from this point", "from here on", "for the rest of this conversation", "ab jetzt", "ab sofort", "von nun an", "desormais", "a partir de ahora", "de ahora en adelante"},
 		Pattern:  `\b(?:from now on|henceforth|from this (?:point|moment)(?: on| forward)?|from here on(?: out)?|for the rest of this conversation|ab jetzt|ab sofort|von nun an|desormais|a partir de (?:maintenant|ahora)|de ahora en adelante)\W{0,3}(?:%w)?(?:you|your|u|du|dein|tu|vous|tus?|eres|seras|respond|answer|act|reply|only|always|never|bist|wirst|antworte)`,
 		Detail:   "redefines behaviour from now on",
 	},
 	{
-		ID: "instruction_override.forget_everything", Weight: 0.6, Anchored: true,
+		ID: "instruction_override.forget_everything", Weight: 0.6, Anchored: true, After: 90,
 		Keywords: []string{"forget everything", "forget all", "vergiss alles", "vergiss alle", "oublie tout", "olvida todo", "reset your", "wipe your", "clear your"},
 		Pattern:  `\b(?:forget (?:everything|all(?: of)?(?: that| this)?)\b %w(?:you|i|above|before|said|told|know|learn|previous|prior)|vergiss (?:alles|alle\w*)|oublie tout|olvida todo|(?:reset|wipe|clear) your (?:memory|instructions|programming|context|rules|settings))`,
 		Detail:   "asks to forget everything said before",
 	},
 	{
-		ID: "instruction_override.stop_everything", Weight: 0.45, Anchored: true,
+		ID: "instruction_override.stop_everything", Weight: 0.45, Anchored: true, After: 50,
 		Keywords: []string{"stop everything", "stop what you", "halt everything", "abort", "cancel all"},
 		Pattern:  `\b(?:stop|halt|cancel|abort) (?:everything|what you are doing|what you're doing|all (?:previous )?(?:tasks|instructions|actions)|the current task|your current task)`,
 		Detail:   "tells the model to drop its current task",
 	},
 	{
-		ID: "instruction_override.just_say", Weight: 0.25, Anchored: true,
+		ID: "instruction_override.just_say", Weight: 0.25, Anchored: true, After: 30,
 		Keywords: []string{"just", "only", "simply"},
 		Pattern:  `\b(?:just|only|simply) (?:say|print|output|write|type|respond with|reply with|answer with)\W{0,3}["'“‘«]`,
 		Detail:   "dictates a verbatim output",
@@ -114,11 +114,11 @@ var rules = []ruleDef{
 
 	// ------------------------------------------------ role_play
 	{
-		ID: "role_play.do_anything_now", Weight: 0.85, Anchored: true, Keywords: []string{"do anything now", "doanythingnow"},
+		ID: "role_play.do_anything_now", Weight: 0.85, Anchored: true, After: 20, Keywords: []string{"do anything now", "doanythingnow"},
 		Pattern: `do anything now`, Detail: "DAN (do anything now) jailbreak persona",
 	},
 	{
-		ID: "role_play.jailbreak_persona", Weight: 0.75, Anchored: true,
+		ID: "role_play.jailbreak_persona", Weight: 0.75, Anchored: true, After: 40,
 		Keywords: []string{"dan", "stan", "dude", "aim", "anarchy", "evil", "chaos", "omega", "apophis", "mongo", "jailbreak", "jailbroken", "unrestricted", "unfiltered", "uncensored", "unlocked", "unchained", "god", "developer mode output"}, Bounded: true,
 		Pattern: `\b(?:dan|stan|dude|aim|anarchy|evil|chaos|omega|apophis|mongo tom|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|unlocked|unchained|god) mode\b|\[(?:dan|stan|dude|aim|jailbreak|jailbroken|evil|unfiltered|uncensored|developer mode output)\]|\b(?:dan|stan|dude) (?:prompt|jailbreak|persona)\b`,
 		Detail:  "invokes a known jailbreak persona or mode",
@@ -148,7 +148,7 @@ var rules = []ruleDef{
 		Detail:  "creates an alternative AI persona",
 	},
 	{
-		ID: "role_play.jailbreak_word", Weight: 0.35, Anchored: true, Keywords: []string{"jailbr"},
+		ID: "role_play.jailbreak_word", Weight: 0.35, Anchored: true, After: 16, Keywords: []string{"jailbr"},
 		Pattern: `\bjailbr(?:eak|oken|eaking|eaks)\b`, Detail: "mentions jailbreaking",
 	},
 	{
@@ -164,14 +164,14 @@ var rules = []ruleDef{
 		Detail:   "asks to drop restrictions or filters",
 	},
 	{
-		ID: "role_play.you_are_now", Weight: 0.3, Anchored: true,
+		ID: "role_play.you_are_now", Weight: 0.3, Anchored: true, After: 30,
 		Keywords: []string{"you are now", "you're now", "youre now", "you will now be", "you are going to act", "you are going to pretend", "you will act as", "du bist jetzt", "du bist nun", "du bist ab", "tu es maintenant", "vous etes maintenant", "ahora eres", "ahora tu eres"},
 		Pattern:  `\b(?:you are now|you're now|youre now|you will now be|you are going to (?:act|pretend)|you will act as|du bist (?:jetzt|nun|ab sofort|ab jetzt)|tu es maintenant|vous etes maintenant|ahora (?:tu )?eres)\b`,
 		Detail:   "assigns the model a new identity",
 	},
 	{
-		ID: "role_play.pretend", Weight: 0.2, Anchored: true,
-		Keywords: []string{"pretend", "roleplay as", "role-play as", "act as if", "simulate", "emulate", "immerse yourself", "take on the role", "tu so als", "gib dich als"},
+		ID: "role_play.pretend", Weight: 0.2, Anchored: true, After: 90,
+		Keywords: []string{"pretend", "simulate", "emulate", "immerse yourself", "take on the role", "tu so als", "gib dich als"},
 		Pattern:  `\b(?:pretend (?:you are|you're|to be|that you|you have|you can)|(?:simulate|emulate) (?:%w)?(?:an? |the )?(?:ai|chatbot|language model|model|assistant|chatgpt|gpt|mode|persona|personality)|immerse yourself (?:into|in) the role|take on the role of (?:an? |the )?(?:ai|chatbot|model|assistant)|tu so,? als|gib dich als)`,
 		Detail:   "asks the model to pretend or simulate another system",
 	},
@@ -188,7 +188,7 @@ var rules = []ruleDef{
 		Detail:   "denies the model's identity or constraints",
 	},
 	{
-		ID: "role_play.dual_response", Weight: 0.3, Anchored: true,
+		ID: "role_play.dual_response", Weight: 0.3, Anchored: true, After: 140,
 		Keywords: []string{"two response", "two different response", "two answer", "two separate", "two way", "2 response", "two paragraph", "both response", "dual response", "two outputs"},
 		Pattern:  `\b(?:two|2|dual|both) (?:different |separate |distinct )*(?:responses|answers|ways|replies|outputs|paragraphs)\b %W(?:normal|normally|classic|standard|filtered|censored|unfiltered|uncensored|jailbr|dan|developer|tagged|evil|opposite|without|as)`,
 		Detail:   "asks for a normal and an unrestricted answer",
@@ -234,13 +234,13 @@ var rules = []ruleDef{
 
 	// ------------------------------------------------ fake_turns
 	{
-		ID: "fake_turns.chat_template_token", Weight: 0.85, Anchored: true,
+		ID: "fake_turns.chat_template_token", Weight: 0.85, Anchored: true, After: 24,
 		Keywords: []string{"<|im_", "<|system|", "<|user|", "<|assistant|", "<|endoftext|", "<|eot_id|", "<|start_header_id|", "<|end_header_id|", "[inst]", "[/inst]", "<sys>", "</sys>", "<|begin_of_text|", "<start_of_turn>", "<end_of_turn>"},
 		Pattern:  `<\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text)\|>|\[/?inst\]|</?sys>|<(?:start|end)_of_turn>`,
 		Detail:   "contains chat-template control tokens",
 	},
 	{
-		ID: "fake_turns.end_of_sequence", Weight: 0.35, Anchored: true, Keywords: []string{"</s>"},
+		ID: "fake_turns.end_of_sequence", Weight: 0.35, Anchored: true, After: 6, Keywords: []string{"</s>"},
 		Pattern: `</s>`, Detail: "contains an end-of-sequence token",
 	},
 	{
@@ -256,7 +256,7 @@ var rules = []ruleDef{
 		Detail:   "contains a fake conversation turn",
 	},
 	{
-		ID: "fake_turns.markdown_instruction_header", Weight: 0.35, Anchored: true,
+		ID: "fake_turns.markdown_instruction_header", Weight: 0.35, Anchored: true, After: 40,
 		Keywords: []string{"# instruction", "# system", "# new instruction", "# response", "# task", "#instruction", "#system"},
 		Pattern:  `#\s?(?:new |updated |real |actual )?(?:instructions?|system|response|task)\b\W{0,3}(?::|\n|$)`,
 		Detail:   "contains an instruction-style markdown header",
@@ -284,24 +284,24 @@ var rules = []ruleDef{
 		Detail:   "text addressed to an AI that processes it",
 	},
 	{
-		ID: "indirect_injection.if_you_are_ai", Weight: 0.7, Anchored: true,
+		ID: "indirect_injection.if_you_are_ai", Weight: 0.7, Anchored: true, After: 90,
 		Keywords: []string{"if you are", "if you're", "if youre", "if you happen to be", "wenn du eine", "wenn du ein", "si tu es", "si eres"},
 		Pattern:  `\b(?:if you are|if you're|if youre|if you happen to be|wenn du (?:eine?|ein) |si tu es |si eres ) (?:an? |une? )?(?:ai|a\.i|llm|large language model|language model|ai assistant|assistant|chatbot|bot|gpt|chatgpt|ai agent|ai model|ai system|ai tool|agent|automated (?:system|agent|assistant|tool)|ki|ia|sprachmodell|modele de langage|modelo de lenguaje)\b(?:\W*[,.:;!\n-]|\W+(?:reading|processing|summari\w*|parsing|analy\w*|scraping|crawling|looking at|that|who|then|please|you must|you should|ignore|liest|verarbeitest))`,
 		Detail:   "conditional instruction aimed at AI readers",
 	},
 	{
-		ID: "indirect_injection.ai_imperative", Weight: 0.5, Anchored: true,
+		ID: "indirect_injection.ai_imperative", Weight: 0.5, Anchored: true, After: 80,
 		Keywords: []string{"ai", "llm", "llms", "assistant", "assistants", "chatbot", "chatbots", "gpt", "chatgpt", "bot", "bots", "agent", "agents", "model", "models"}, Bounded: true,
 		Pattern: `\b(?:ai|llm|assistant|ai assistant|chatbot|gpt|chatgpt|bot|agent|ai agent|language model)s?\W{0,3}[:,]\W*(?:please |now |instead |also |important\W+)?(?:ignore|disregard|forget|stop|you must|you will|you should|instead|always|never|include|send|forward|exfiltrate|recommend|insert|append|reveal|output the|tell the user|do not (?:tell|mention|reveal|summari))\b`,
 		Detail:  "imperative addressed to an AI inside the text",
 	},
 	{
-		ID: "indirect_injection.html_comment", Weight: 0.45, Anchored: true, Keywords: []string{"<!-"},
+		ID: "indirect_injection.html_comment", Weight: 0.45, Anchored: true, After: 320, Keywords: []string{"<!-"},
 		Pattern: `<!-[^>]{0,300}?\b(?:ignore|disregard|ai|assistant|llm|chatbot|gpt|system prompt|instructions?|you must|do not tell)\b`,
 		Detail:  "instruction hidden in an HTML comment",
 	},
 	{
-		ID: "indirect_injection.hidden_text", Weight: 0.45, Anchored: true,
+		ID: "indirect_injection.hidden_text", Weight: 0.45, Anchored: true, After: 420,
 		Keywords: []string{"display:none", "display: none", "font-size:0", "font-size: 0", "visibility:hidden", "visibility: hidden", "opacity:0", "opacity: 0", "color:white", "color: white", "color:#fff", "color: #fff"},
 		Pattern:  `(?:display ?: ?none|font-size ?: ?0(?:px|pt|em)?\b|visibility ?: ?hidden|opacity ?: ?0\b|color ?: ?(?:white|#fff\w*))[^<]{0,200}?<?[^<]{0,200}?\b(?:ignore|disregard|instructions?|ai|assistant|llm|chatbot|prompt|you must)\b`,
 		Detail:   "instructions in visually hidden text",
