@@ -27,7 +27,12 @@ func badRequest(format string, args ...any) error {
 // checks that it is valid UTF-8 (400 naming the offset).
 func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	body := http.MaxBytesReader(w, r.Body, limit)
-	b, err := io.ReadAll(body)
+	var buf bytes.Buffer
+	if cl := r.ContentLength; cl > 0 && cl <= limit {
+		buf.Grow(int(cl) + bytes.MinRead) // one allocation when the length is announced
+	}
+	_, err := buf.ReadFrom(body)
+	b := buf.Bytes()
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {

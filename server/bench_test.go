@@ -1,0 +1,61 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/scanner/promptinjection"
+)
+
+func benchServer(b *testing.B) *Server {
+	b.Helper()
+	load := func(_ context.Context, reg prometheus.Registerer) (*llmshield.Shield, error) {
+		pi, err := promptinjection.New(promptinjection.DefaultConfig())
+		if err != nil {
+			return nil, err
+		}
+		return llmshield.NewFromScanners(llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: pi}}}, llmshield.WithRegisterer(reg))
+	}
+	srv, err := New(context.Background(), config.Server{}, load)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = srv.Close() })
+	return srv
+}
+
+func prompt1KB() string {
+	const text = "Please summarise the quarterly report for the board, highlighting revenue growth, customer retention and the main risks. "
+	return strings.Repeat(text, 1024/len(text)+1)[:1024]
+}
+
+// BenchmarkHandler measures one request through the handler (no network):
+// decoding, the heuristic prompt-injection scan, encoding, metrics, logs.
+func BenchmarkHandler(b *testing.B) {
+	srv := benchServer(b)
+	body, _ := json.Marshal(map[string]string{"prompt": prompt1KB()})
+	for _, path := range []string{"/analyze/prompt", "/scan/prompt", "/v1/scan"} {
+		b.Run(strings.TrimPrefix(path, "/"), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(body)))
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					rec := httptest.NewRecorder()
+					req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(string(body)))
+					srv.ServeHTTP(rec, req)
+					if rec.Code != 200 {
+						b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+					}
+				}
+			})
+		})
+	}
+}
