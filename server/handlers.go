@@ -541,8 +541,9 @@ func (s *Server) handleScanners(w http.ResponseWriter, r *http.Request) {
 // ---- health, metrics, docs ----
 
 type statusResponse struct {
-	Status  string   `json:"status"`
-	Reasons []string `json:"reasons,omitempty"`
+	Status   string   `json:"status"`
+	Reasons  []string `json:"reasons,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) {
@@ -558,12 +559,13 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	defer g.release()
 	ctx, cancel := context.WithTimeout(r.Context(), max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	defer cancel()
-	if reasons := s.ready(ctx, g.sh); len(reasons) > 0 {
+	reasons, warnings := s.ready(ctx, g.sh)
+	if len(reasons) > 0 {
 		w.Header().Set("Retry-After", "1")
-		writeJSON(w, http.StatusServiceUnavailable, statusResponse{Status: "not ready", Reasons: reasons})
+		writeJSON(w, http.StatusServiceUnavailable, statusResponse{Status: "not ready", Reasons: reasons, Warnings: warnings})
 		return
 	}
-	writeJSON(w, http.StatusOK, statusResponse{Status: "ready"})
+	writeJSON(w, http.StatusOK, statusResponse{Status: "ready", Warnings: warnings})
 }
 
 func (s *Server) handleMetrics() http.HandlerFunc {
@@ -575,26 +577,47 @@ type slogPrinter struct{ s *Server }
 
 func (p slogPrinter) Println(v ...any) { p.s.log.Warn("metrics", "error", fmt.Sprint(v...)) }
 
-// CanaryCheck is the default readiness check: a short benign prompt (and
-// response) goes through every configured scanner; any scanner error makes
-// the server not ready. A flagged verdict is fine: only failures count.
-func CanaryCheck(ctx context.Context, sh *llmshield.Shield) []string {
+// checkHealth is the default readiness check: the health Checker's
+// critical failures are the reasons, its warnings the warnings.
+func (s *Server) checkHealth(ctx context.Context, _ *llmshield.Shield) (reasons, warnings []string) {
+	st := s.health.Run(ctx)
+	if !st.Healthy {
+		reasons = st.Errors
+	}
+	return reasons, st.Warnings
+}
+
+// canary scans a short benign prompt (and response) through every scanner
+// of the current Shield; any scanner error fails it. A flagged verdict is
+// fine: only failures count.
+func (s *Server) canary(ctx context.Context) error {
+	g := s.acquire()
+	if g == nil {
+		return errClosed
+	}
+	defer g.release()
+	return Canary(ctx, g.sh)
+}
+
+// Canary scans a short benign prompt (and response) through every
+// configured scanner of sh and returns the scanners' errors, if any.
+func Canary(ctx context.Context, sh *llmshield.Shield) error {
 	const prompt = "What is the capital of France?"
 	const output = "The capital of France is Paris."
-	var reasons []string
 	in, out := sh.Scanners()
+	if len(in) == 0 && len(out) == 0 {
+		return errors.New("no scanners configured")
+	}
+	var errs []error
 	if len(in) > 0 {
 		if _, err := sh.ScanPrompt(ctx, prompt, llmshield.WithoutSanitizing()); err != nil {
-			reasons = append(reasons, "canary prompt scan: "+err.Error())
+			errs = append(errs, fmt.Errorf("prompt scan: %w", err))
 		}
 	}
 	if len(out) > 0 {
 		if _, err := sh.ScanOutput(ctx, prompt, output, llmshield.WithoutSanitizing()); err != nil {
-			reasons = append(reasons, "canary output scan: "+err.Error())
+			errs = append(errs, fmt.Errorf("output scan: %w", err))
 		}
 	}
-	if len(in) == 0 && len(out) == 0 {
-		reasons = append(reasons, "no scanners configured")
-	}
-	return reasons
+	return errors.Join(errs...)
 }

@@ -33,6 +33,7 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/health"
 )
 
 // Loader builds a Shield whose metrics are registered with reg. The server
@@ -40,8 +41,9 @@ import (
 // registry, so that a reloaded Shield can register the same metric names.
 type Loader func(ctx context.Context, reg prometheus.Registerer) (*llmshield.Shield, error)
 
-// ReadinessCheck reports why sh cannot serve yet (nil reasons: ready).
-type ReadinessCheck func(ctx context.Context, sh *llmshield.Shield) (reasons []string)
+// ReadinessCheck reports why sh cannot serve yet (no reasons: ready) and
+// what is degraded (warnings, which do not make it unready).
+type ReadinessCheck func(ctx context.Context, sh *llmshield.Shield) (reasons, warnings []string)
 
 // Option configures a Server.
 type Option func(*Server)
@@ -63,9 +65,15 @@ func WithTokens(tokens []string) Option {
 	}
 }
 
-// WithReadiness replaces the readiness check of /readyz (default:
-// CanaryCheck).
+// WithReadiness replaces the readiness check of /readyz entirely.
 func WithReadiness(c ReadinessCheck) Option { return func(s *Server) { s.ready = c } }
+
+// WithHealth makes /readyz run c, with the server's canary scan added to it
+// as the critical check "canary". Register model, breaker and cache checks
+// on c (see package health); a failed critical check makes /readyz answer
+// 503 with the reasons, warnings are reported with 200. Without it the
+// server uses a Checker holding the canary check alone.
+func WithHealth(c *health.Checker) Option { return func(s *Server) { s.health = c } }
 
 // Server is llmshield's HTTP service. Create it with New; it is an
 // http.Handler, safe for concurrent use.
@@ -75,6 +83,7 @@ type Server struct {
 	log    *slog.Logger
 	tokens [][sha256.Size]byte
 	ready  ReadinessCheck
+	health *health.Checker
 
 	cur      atomic.Pointer[generation]
 	reloadMu sync.Mutex
@@ -103,9 +112,18 @@ func New(ctx context.Context, cfg config.Server, load Loader, opts ...Option) (*
 		return nil, errors.New("server: nil loader")
 	}
 	applyDefaults(&cfg)
-	s := &Server{cfg: cfg, load: load, log: slog.New(slog.DiscardHandler), ready: CanaryCheck}
+	s := &Server{cfg: cfg, load: load, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		o(s)
+	}
+	if s.ready == nil {
+		if s.health == nil {
+			s.health = health.NewChecker(health.WithTimeout(max(cfg.PromptTimeout, cfg.OutputTimeout)), health.WithLogger(s.log))
+		}
+		if err := s.health.Register("canary", health.CanaryCheck(s.canary), health.Critical()); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+		s.ready = s.checkHealth
 	}
 	s.reg = prometheus.NewRegistry()
 	m, err := newHTTPMetrics(s.reg)

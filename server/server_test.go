@@ -16,6 +16,7 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/api"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/health"
 )
 
 func TestCompatShapes(t *testing.T) {
@@ -158,11 +159,44 @@ func TestScannersHealthReady(t *testing.T) {
 		t.Errorf("readyz with a failing scanner: %d %s", r.status, r.body)
 	}
 	// A pluggable check (the health package will plug in here).
-	custom := start(t, config.Server{}, &testLoader{}, WithReadiness(func(context.Context, *llmshield.Shield) []string {
-		return []string{"models: prompt_injection not loaded"}
+	custom := start(t, config.Server{}, &testLoader{}, WithReadiness(func(context.Context, *llmshield.Shield) ([]string, []string) {
+		return []string{"models: prompt_injection not loaded"}, nil
 	}))
 	if r := custom.do(t, "GET", "/readyz", ""); r.status != 503 || !strings.Contains(r.body, "prompt_injection not loaded") {
 		t.Errorf("custom readiness: %d %s", r.status, r.body)
+	}
+	// A health Checker with model checks: a failed critical check is a
+	// reason, a warning is reported with 200.
+	hc := health.NewChecker()
+	models := 0
+	if err := hc.Register("models", health.ModelsCheck(health.ModelReporterFunc(func() health.ModelReport {
+		return health.ModelReport{Loaded: models}
+	}))); err != nil {
+		t.Fatal(err)
+	}
+	if err := hc.Register("model_files", func(context.Context) health.CheckResult {
+		if models == 0 {
+			return health.Fail("prompt_injection model missing")
+		}
+		return health.OK("present")
+	}, health.Critical()); err != nil {
+		t.Fatal(err)
+	}
+	withHealth := start(t, config.Server{}, &testLoader{}, WithHealth(hc))
+	r = withHealth.do(t, "GET", "/readyz", "")
+	if r.status != 503 || !strings.Contains(r.body, "model_files: prompt_injection model missing") || !strings.Contains(r.body, "no models loaded") {
+		t.Errorf("readyz without models: %d %s", r.status, r.body)
+	}
+	withHealth.stop(t)
+	models = 1
+	hc2 := health.NewChecker()
+	_ = hc2.Register("models", health.ModelsCheck(health.ModelReporterFunc(func() health.ModelReport {
+		return health.ModelReport{Loaded: 1, Failed: map[string]string{"toxicity": "checksum mismatch"}}
+	})))
+	degraded := start(t, config.Server{}, &testLoader{}, WithHealth(hc2))
+	r = degraded.do(t, "GET", "/readyz", "")
+	if r.status != 200 || r.json(t)["status"] != "ready" || !strings.Contains(r.body, "checksum mismatch") {
+		t.Errorf("degraded readyz: %d %s", r.status, r.body)
 	}
 }
 
