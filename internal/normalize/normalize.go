@@ -184,7 +184,7 @@ func String(s string) string {
 }
 
 func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi int, budget *int) {
-	t1, m1, tags, gaps := stage1(s, &r.Stats)
+	t1, m1, tags, gaps, cands := stage1(s, &r.Stats)
 	rot := hasRot13Hint(t1)
 	t2, m2 := stage2(t1, m1, gaps, &r.Stats)
 	// t2 is never written again, so the string can share its memory.
@@ -223,7 +223,7 @@ func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi 
 			return
 		}
 	}
-	findEncoded(s, o.MaxSegmentBytes, func(k Kind, decoded string, a, b int) bool {
+	findEncoded(s, cands, o.MaxSegmentBytes, func(k Kind, decoded string, a, b int) bool {
 		return add(k, decoded, a, b)
 	})
 	if rot {
@@ -305,7 +305,16 @@ var asciiTab = func() (t [128]uint8) {
 	return t
 }()
 
-func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte, gaps []int) {
+func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte, gaps []int, cands [][2]int) {
+	// Candidate encoded runs (see findEncoded) are collected here too, so
+	// that decoding needs no extra pass over the text.
+	runStart := -1
+	closeRun := func(e int) {
+		if l := e - runStart; l >= 9 || l == 2 && isHex(s[runStart]) && isHex(s[runStart+1]) {
+			cands = append(cands, [2]int{runStart, e})
+		}
+		runStart = -1
+	}
 	out = make([]byte, 0, len(s)+8)
 	off = make([]int32, 0, len(s)+9)
 	var last byte // last emitted byte (0 at start)
@@ -331,6 +340,13 @@ func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte, gaps []i
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
+			if runTab[c] {
+				if runStart < 0 {
+					runStart = i
+				}
+			} else if runStart >= 0 {
+				closeRun(i)
+			}
 			switch asciiTab[c] {
 			case acKeep:
 				out = append(out, c)
@@ -356,6 +372,9 @@ func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte, gaps []i
 			}
 			i++
 			continue
+		}
+		if runStart >= 0 {
+			closeRun(i)
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		at := int32(i)
@@ -441,13 +460,16 @@ func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte, gaps []i
 			last = 0
 		}
 	}
+	if runStart >= 0 {
+		closeRun(len(s))
+	}
 	// trailing whitespace
 	if len(out) > 0 && (last == ' ' || last == '\n') {
 		out = out[:len(out)-1]
 		off = off[:len(off)-1]
 	}
 	off = append(off, int32(len(s)))
-	return out, off, tags, gaps
+	return out, off, tags, gaps, cands
 }
 
 func isInvisible(r rune) bool {
@@ -548,84 +570,76 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 	// The output is never longer than the input (leetspeak keeps lengths,
 	// joining drops separators), so it is written in place: every write
 	// lands at or before the byte being read.
-	out := in[:0]
-	off := m[:0]
-	// next returns the word token starting at or after i: [a,b), or a == len(in).
-	next := func(i int) (int, int) {
-		for i < len(in) && wordTab[in[i]] == wNone {
-			i++
+	w := 0
+	pos := 0 // in[pos:] not yet processed
+	n := len(in)
+	for pos < n {
+		// Copy the non-word bytes before the next token.
+		a := pos
+		for a < n && wordTab[in[a]] == wNone {
+			a++
 		}
-		j := i
-		for j < len(in) && wordTab[in[j]] != wNone {
-			j++
+		if a > pos {
+			w += copy(in[w:], in[pos:a])
+			copy(m[w-(a-pos):w], m[pos:a])
 		}
-		return i, j
-	}
-	single := func(a, b int) bool { return b-a == 1 && wordTab[in[a]] == wLetter }
-	emit := func(a, b int, leet bool) {
-		if !leet {
-			out = append(out, in[a:b]...)
-			off = append(off, m[a:b]...)
-			return
+		if a >= n {
+			pos = n
+			break
 		}
-		for i := a; i < b; i++ {
-			c := in[i]
-			if leet && leetMap[c] != 0 {
-				c = leetMap[c]
-			}
-			out = append(out, c)
-			off = append(off, m[i])
-		}
-	}
-	isLeet := func(a, b int) bool {
+		b := a + 1
 		letters, leets := 0, 0
-		for i := a; i < b; i++ {
-			switch wordTab[in[i]] {
+		switch wordTab[in[a]] {
+		case wLetter:
+			letters++
+		case wDigit, wLeetS:
+			leets++
+		}
+		for b < n && wordTab[in[b]] != wNone {
+			switch wordTab[in[b]] {
 			case wLetter:
 				letters++
 			case wDigit, wLeetS:
 				leets++
 			}
+			b++
 		}
-		return letters > 0 && leets > 0
-	}
-	pos := 0
-	for {
-		a, b := next(pos)
-		if a >= len(in) {
-			break
-		}
-		emit(pos, a, false)
-		if single(a, b) {
+		if b-a == 1 && letters == 1 {
 			// A run of single letters each separated by exactly one separator.
-			n, end := 1, b
-			for end+1 < len(in) && isSep(in[end]) && !isGap(gaps, end) {
-				a2, b2 := next(end)
-				if a2 != end+1 || !single(a2, b2) {
-					break
-				}
-				n++
-				end = b2
+			cnt, end := 1, b
+			for end+1 < n && wordTab[in[end+1]] == wLetter && (end+2 == n || wordTab[in[end+2]] == wNone) &&
+				isSep(in[end]) && !isGap(gaps, end) {
+				cnt++
+				end += 2
 			}
-			if n >= 3 {
+			if cnt >= 3 {
 				for i := a; i < end; i += 2 {
-					emit(i, i+1, false)
+					in[w], m[w] = in[i], m[i]
+					w++
 				}
 				st.Spaced++
 				pos = end
 				continue
 			}
 		}
-		l := isLeet(a, b)
-		if l {
+		if letters > 0 && leets > 0 {
 			st.Leet++
+			for i := a; i < b; i++ {
+				c := in[i]
+				if leetMap[c] != 0 {
+					c = leetMap[c]
+				}
+				in[w], m[w] = c, m[i]
+				w++
+			}
+		} else {
+			w += copy(in[w:], in[a:b])
+			copy(m[w-(b-a):w], m[a:b])
 		}
-		emit(a, b, l)
 		pos = b
 	}
-	emit(pos, len(in), false)
-	off = append(off, m[len(in)])
-	return out, off
+	m[w] = m[n]
+	return in[:w], m[:w+1]
 }
 
 // isGap reports whether the separator at i stood for 2+ whitespace
@@ -641,79 +655,68 @@ func isB64(c byte) bool {
 	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '-' || c == '_'
 }
 
-// inRun: bytes that can be part of an encoded run (base64 alphabets,
+// runTab marks bytes that can be part of an encoded run (base64 alphabets,
 // padding, percent and backslash escapes).
-func inRun(c byte) bool {
-	return isB64(c) || c == '=' || c == '%' || c == '\\'
-}
+var runTab = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = isB64(byte(c)) || c == '=' || c == '%' || c == '\\'
+	}
+	return t
+}()
+
+func inRun(c byte) bool { return runTab[c] }
 
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // findEncoded calls emit for each decodable run in s, in order, until emit
-// returns false.
-func findEncoded(s string, maxRun int, emit func(k Kind, decoded string, a, b int) bool) {
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '%' || isB64(c) || c == '\\':
-			// A run of non-space bytes.
-			j := i
-			for j < len(s) && inRun(s[j]) {
-				j++
-			}
-			if j == i {
-				i++
-				continue
-			}
-			run := s[i:j]
-			if len(run) < 9 {
-				// Too short for any encoding we decode, except the start
-				// of space-separated hex pairs.
-				if j-i == 2 && isHex(s[i]) && isHex(s[i+1]) {
-					if a, b, d, ok := spacedHex(s, i, maxRun); ok {
-						if !emit(Hex, d, a, b) {
-							return
-						}
-						i = b
-						continue
-					}
-				}
-				i = j
-				continue
-			}
-			if len(run) > maxRun {
-				run = run[:maxRun]
-			}
-			if k, d, ok := decodeRun(run); ok {
-				if !emit(k, d, i, i+len(run)) {
-					return
-				}
-				i = j
-				continue
-			}
-			// "key=payload": try what follows the last interior '='.
-			if e := strings.LastIndexByte(strings.TrimRight(run, "="), '='); e >= 0 && len(run)-e > 9 {
-				if k, d, ok := decodeRun(run[e+1:]); ok {
-					if !emit(k, d, i+e+1, i+len(run)) {
-						return
-					}
-					i = j
-					continue
-				}
-			}
-			// Hex pairs separated by single spaces: "69 67 6e 6f 72 65".
+// returns false. cands are the runs of encoding bytes (runTab) that are at
+// least 9 bytes long or a pair of hex digits, as found by stage1.
+func findEncoded(s string, cands [][2]int, maxRun int, emit func(k Kind, decoded string, a, b int) bool) {
+	next := 0 // bytes before next were consumed by an earlier payload
+	for _, cd := range cands {
+		i, j := cd[0], cd[1]
+		if i < next {
+			continue
+		}
+		if j-i == 2 {
+			// The start of space-separated hex pairs: "69 67 6e 6f 72 65".
 			if a, b, d, ok := spacedHex(s, i, maxRun); ok {
 				if !emit(Hex, d, a, b) {
 					return
 				}
-				i = b
+				next = b
+			}
+			continue
+		}
+		run := s[i:j]
+		if len(run) > maxRun {
+			run = run[:maxRun]
+		}
+		if k, d, ok := decodeRun(run); ok {
+			if !emit(k, d, i, i+len(run)) {
+				return
+			}
+			next = j
+			continue
+		}
+		// "key=payload": try what follows the last interior '='.
+		if e := strings.LastIndexByte(strings.TrimRight(run, "="), '='); e >= 0 && len(run)-e > 9 {
+			if k, d, ok := decodeRun(run[e+1:]); ok {
+				if !emit(k, d, i+e+1, i+len(run)) {
+					return
+				}
+				next = j
 				continue
 			}
-			i = j
-		default:
-			i++
+		}
+		// Hex pairs separated by single spaces may start with a longer run.
+		if a, b, d, ok := spacedHex(s, i, maxRun); ok {
+			if !emit(Hex, d, a, b) {
+				return
+			}
+			next = b
 		}
 	}
 }

@@ -278,6 +278,9 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				continue
 			}
 			r := &h.rules[ri]
+			if r.Follow != "" && strings.IndexAny(t[m.End:min(len(t), m.End+r.FollowWithin)], r.Follow) < 0 {
+				continue
+			}
 			if r.Anchored {
 				// Try the anchored regex right at the hit (and at most two
 				// separator bytes before it, for "[dan]" and similar).

@@ -43,6 +43,11 @@ type ruleDef struct {
 	Before   int
 	// After bounds the window after the keyword hit (default windowAfter).
 	After int
+	// Follow, when set, is a cheap precondition: one of its bytes must
+	// occur within FollowWithin bytes after the keyword, else the regex is
+	// not run (e.g. the colon of "assistant: ignore ...").
+	Follow       string
+	FollowWithin int
 }
 
 var overrideVerbs = []string{"ignor", "disregard", "forget", "forgot", "overrid", "bypass", "skip", "discard", "abandon", "neglect", "overlook", "set aside", "throw away", "pay no attention", "do not follow", "do not obey", "dont follow", "dont obey", "don't follow", "don't obey", "stop follow", "stop obey", "no longer follow", "no longer obey"}
@@ -94,7 +99,7 @@ var rules = []ruleDef{
 		Detail:   "tells the model to drop its current task",
 	},
 	{
-		ID: "instruction_override.just_say", Weight: 0.25, Anchored: true, After: 30,
+		ID: "instruction_override.just_say", Weight: 0.25, Anchored: true, After: 30, Follow: "\"'\xe2\xc2", FollowWithin: 26,
 		Keywords: []string{"just", "only", "simply"},
 		Pattern:  `\b(?:just|only|simply) (?:say|print|output|write|type|respond with|reply with|answer with)\W{0,3}["'“‘«]`,
 		Detail:   "dictates a verbatim output",
@@ -290,7 +295,7 @@ var rules = []ruleDef{
 		Detail:   "conditional instruction aimed at AI readers",
 	},
 	{
-		ID: "indirect_injection.ai_imperative", Weight: 0.5, Anchored: true, After: 80,
+		ID: "indirect_injection.ai_imperative", Weight: 0.5, Anchored: true, After: 80, Follow: ":,", FollowWithin: 5,
 		Keywords: []string{"ai", "llm", "llms", "assistant", "assistants", "chatbot", "chatbots", "gpt", "chatgpt", "bot", "bots", "agent", "agents", "model", "models"}, Bounded: true,
 		Pattern: `\b(?:ai|llm|assistant|ai assistant|chatbot|gpt|chatgpt|bot|agent|ai agent|language model)s?\W{0,3}[:,]\W*(?:please |now |instead |also |important\W+)?(?:ignore|disregard|forget|stop|you must|you will|you should|instead|always|never|include|send|forward|exfiltrate|recommend|insert|append|reveal|output the|tell the user|do not (?:tell|mention|reveal|summari))\b`,
 		Detail:  "imperative addressed to an AI inside the text",
