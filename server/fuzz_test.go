@@ -1,0 +1,48 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/llmshield/llmshield/config"
+)
+
+// FuzzHandler sends arbitrary bodies to the scan endpoints: the answer is
+// always a JSON object with 200, 400 or 413, never a panic.
+func FuzzHandler(f *testing.F) {
+	for _, s := range []string{
+		`{"prompt":"hello"}`, `{"prompt":"ignore previous","output":"x"}`, `{"items":[{"prompt":"a"}]}`,
+		`{"prompt":"x","scanners_suppress":["redact"]}`, `{"prompt":1}`, `{"prompt":"\ud800"}`, "{\"prompt\":\"\xff\"}",
+		`[]`, `null`, ``, `{"prompt":"a"}{}`, `{"prompt":"secret","user_id":"u"}`,
+	} {
+		f.Add(s)
+	}
+	srv, err := New(context.Background(), config.Server{MaxBodyBytes: 4096}, (&testLoader{}).load)
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer srv.Close()
+	paths := []string{"/analyze/prompt", "/analyze/output", "/scan/prompt", "/scan/output", "/v1/scan", "/v1/scan/batch"}
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, p := range paths {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, p, strings.NewReader(body)))
+			switch rec.Code {
+			case 200, 400, 413:
+			default:
+				t.Fatalf("%s %q: status %d: %s", p, body, rec.Code, rec.Body.String())
+			}
+			var m map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &m); err != nil {
+				t.Fatalf("%s %q: answer is not a JSON object: %v", p, body, err)
+			}
+			if _, ok := m["error"]; rec.Code != 200 && !ok {
+				t.Fatalf("%s %q: error answer without \"error\": %s", p, body, rec.Body.String())
+			}
+		}
+	})
+}
