@@ -33,7 +33,7 @@ func TestFixtures(t *testing.T) {
 	if len(texts) != 300 {
 		t.Fatalf("sample has %d texts, want 300", len(texts))
 	}
-	for _, name := range []string{"wordpiece-npm", "unigram-hf", "bpe-roberta", "deberta-style", "split-mix"} {
+	for _, name := range []string{"wordpiece-npm", "unigram-hf", "bpe-roberta", "deberta-style", "split-mix", "unigram-bytefallback"} {
 		for _, v := range []struct {
 			file string
 			cfg  Config
@@ -68,4 +68,46 @@ func TestFixtures(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestSentencePieceByteFallback compares a byte-fallback SentencePiece model
+// with libsentencepiece's output (see testdata/make_fixtures.py).
+func TestSentencePieceByteFallback(t *testing.T) {
+	dir := filepath.Join("testdata", "fixtures")
+	tok, err := Load(filepath.Join(dir, "spm", "bytefallback.model"), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := readRef(t, filepath.Join(dir, "spm", "bytefallback.reference.jsonl"))
+	f, err := os.Open(filepath.Join(dir, "sample.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	i, bad := 0, 0
+	for sc.Scan() {
+		var s string
+		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
+			t.Fatal(err)
+		}
+		r := refs[i]
+		r.Text = s
+		i++
+		enc, err := tok.Encode(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := compareRef(r, enc); d != "" {
+			bad++
+			if bad <= 10 {
+				t.Errorf("text %d %q: %s", i, trunc(s, 60), d)
+			}
+		}
+	}
+	if i != len(refs) {
+		t.Fatalf("%d texts, %d references", i, len(refs))
+	}
+	t.Logf("spm byte fallback: %d/%d match", i-bad, i)
 }

@@ -426,8 +426,20 @@ func (p *spmPipeline) encode(text string, b *tokBuf) {
 	norm, n2o := b.ns.b, b.ns.s
 	b.mt = p.u.encode(b, norm, b.mt[:0])
 	for _, t := range b.mt {
-		tok := p.v.id2tok[t.id]
-		b.add(t.id, n2o[t.lo], n2o[t.hi], tok)
+		if t.id == p.u.unk && p.u.byteFallback && p.u.hasBytes(norm[t.lo:t.hi]) {
+			// SentencePiece: one <0xXX> piece per byte; only the last one
+			// carries the character's span, the others are empty at its start.
+			for k := t.lo; k < t.hi; k++ {
+				id := p.u.byteIDs[norm[k]]
+				end := n2o[t.lo]
+				if k == t.hi-1 {
+					end = n2o[t.hi]
+				}
+				b.add(id, n2o[t.lo], end, p.v.id2tok[id])
+			}
+			continue
+		}
+		b.add(t.id, n2o[t.lo], n2o[t.hi], p.v.id2tok[t.id])
 	}
 }
 
@@ -468,7 +480,9 @@ func FromSentencePiece(data []byte, cfg Config) (*Tokenizer, error) {
 	if unk < 0 {
 		return nil, errors.New("tokenizer: sentencepiece model has no unknown piece")
 	}
-	u, err := newUnigram(v, scores, types, unk, true, true, m.byteFallback)
+	// SentencePiece fuses consecutive unknown pieces, except with byte
+	// fallback, where each unknown character becomes its own bytes.
+	u, err := newUnigram(v, scores, types, unk, true, !m.byteFallback, m.byteFallback)
 	if err != nil {
 		return nil, fmt.Errorf("tokenizer: sentencepiece model: %w", err)
 	}

@@ -248,12 +248,12 @@ func (u *unigram) encode(b *tokBuf, s []byte, out []mtok) []mtok {
 		}
 		out = out[:w]
 	}
-	if u.byteFallback {
-		out = u.applyByteFallback(s, out, mark)
-	}
 	return out
 }
 
+// applyByteFallback replaces unknown pieces of out[mark:] by their bytes'
+// <0xXX> pieces when all of them exist (Hugging Face: every byte token keeps
+// the span of the whole unknown piece).
 func (u *unigram) applyByteFallback(s []byte, out []mtok, mark int) []mtok {
 	hasUnk := false
 	for _, t := range out[mark:] {
@@ -268,29 +268,32 @@ func (u *unigram) applyByteFallback(s []byte, out []mtok, mark int) []mtok {
 	seg := append([]mtok(nil), out[mark:]...)
 	out = out[:mark]
 	for _, t := range seg {
-		if t.id != u.unk {
-			out = append(out, t)
-			continue
-		}
-		ok := true
-		for k := t.lo; k < t.hi; k++ {
-			if u.byteIDs[s[k]] < 0 {
-				ok = false
-				break
-			}
-		}
-		if !ok {
+		if t.id != u.unk || !u.hasBytes(s[t.lo:t.hi]) {
 			out = append(out, t)
 			continue
 		}
 		for k := t.lo; k < t.hi; k++ {
-			out = append(out, mtok{id: u.byteIDs[s[k]], lo: k, hi: k + 1})
+			out = append(out, mtok{id: u.byteIDs[s[k]], lo: t.lo, hi: t.hi})
 		}
 	}
 	return out
 }
 
+func (u *unigram) hasBytes(p []byte) bool {
+	for _, c := range p {
+		if u.byteIDs[c] < 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // tokenize implements model for tokenizer.json Unigram models.
 func (u *unigram) tokenize(b *tokBuf, word []byte, out []mtok) []mtok {
-	return u.encode(b, word, out)
+	mark := len(out)
+	out = u.encode(b, word, out)
+	if u.byteFallback {
+		out = u.applyByteFallback(word, out, mark)
+	}
+	return out
 }

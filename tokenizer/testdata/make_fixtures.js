@@ -66,5 +66,6 @@ async function reference(tokfile, dir, texts) {
   await reference(`${D}/bpe-roberta/tokenizer.json`, `${D}/bpe-roberta`, texts);
   await reference(`${D}/deberta-style/tokenizer.json`, `${D}/deberta-style`, texts);
   await reference(`${D}/split-mix/tokenizer.json`, `${D}/split-mix`, texts);
+  await reference(`${D}/unigram-bytefallback/tokenizer.json`, `${D}/unigram-bytefallback`, texts);
   console.log('fixtures written for', texts.length, 'texts');
 })().catch((e) => { console.error(e); process.exit(1); });

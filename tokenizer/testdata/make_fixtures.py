@@ -91,3 +91,36 @@ with open(f"{D}/deberta-style/tokenizer.json", "w", encoding="utf-8") as f:
 
 # split-mix/: WordPiece vocabulary of wordpiece-npm with other normalizers and
 # Split pre-tokenizers (written after the npm step trains wordpiece-npm).
+
+# unigram-bytefallback/: unigram-hf plus the 256 <0xXX> byte pieces and
+# byte_fallback true (HF reference written by make_fixtures.js).
+os.makedirs(f"{D}/unigram-bytefallback", exist_ok=True)
+bf = json.loads(json.dumps(tok))
+bf["model"]["vocab"] = tok["model"]["vocab"] + [["<0x%02X>" % b, 0.0] for b in range(256)]
+bf["model"]["byte_fallback"] = True
+with open(f"{D}/unigram-bytefallback/tokenizer.json", "w", encoding="utf-8") as f:
+    json.dump(bf, f, ensure_ascii=False)
+
+# spm/bytefallback.model: test_sentencepiece.model with byte_fallback and the
+# 256 BYTE pieces; spm/bytefallback.reference.jsonl from libsentencepiece
+# (offsets converted from code points to UTF-8 bytes, no special tokens).
+import sentencepiece as spmlib
+mb = pb.ModelProto()
+mb.ParseFromString(open(f"{S}/hf-test-sentencepiece/test_sentencepiece.model", "rb").read())
+mb.trainer_spec.byte_fallback = True
+for b in range(256):
+    p = mb.pieces.add()
+    p.piece = "<0x%02X>" % b
+    p.score = 0
+    p.type = 6
+with open(f"{D}/spm/bytefallback.model", "wb") as f:
+    f.write(mb.SerializeToString())
+sp = spmlib.SentencePieceProcessor(model_file=f"{D}/spm/bytefallback.model")
+with open(f"{D}/spm/bytefallback.reference.jsonl", "w", encoding="utf-8") as f:
+    for t in sample:
+        bm = [0]
+        for c in t:
+            bm.append(bm[-1] + len(c.encode("utf-8", "surrogatepass")))
+        pr = sp.encode(t, out_type="immutable_proto")
+        f.write(json.dumps({"ids": [p.id for p in pr.pieces],
+                            "offsets": [[bm[p.begin], bm[p.end]] for p in pr.pieces]}, separators=(",", ":")) + "\n")
