@@ -59,3 +59,19 @@ func BenchmarkHandler(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkShieldOnly is the scan without HTTP, for the handler's overhead.
+func BenchmarkShieldOnly(b *testing.B) {
+	srv := benchServer(b)
+	g := srv.acquire()
+	defer g.release()
+	p := prompt1KB()
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := g.sh.ScanPrompt(context.Background(), p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
