@@ -247,9 +247,19 @@ llmshield_scans_total{scanner="a",verdict="valid"} 2
 	if snap := sh.Metrics().Snapshot(); snap.TotalCalls != 3 || snap.HeuristicCalls != 3 {
 		t.Fatalf("snapshot: %+v", snap)
 	}
-	// A second Shield on the same registry must fail clearly, not panic.
-	if _, err := llmshield.NewFromScanners(llmshield.Pipeline{}, llmshield.WithRegisterer(reg)); err == nil {
-		t.Fatal("want duplicate registration error")
+	// A second Shield on the same registry (a reload) continues the series.
+	sh2 := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: &fake{name: "a", flagOn: "x"}}}}, llmshield.WithRegisterer(reg))
+	sh2.ScanPrompt(ctx, "x")
+	want = strings.Replace(want, `verdict="invalid"} 1`, `verdict="invalid"} 2`, 1)
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "llmshield_scans_total"); err != nil {
+		t.Fatal(err)
+	}
+	// A clashing metric of another type is an error, not a panic.
+	clash := prometheus.NewGauge(prometheus.GaugeOpts{Name: "llmshield_scan_errors_total", Help: "clash"})
+	reg2 := prometheus.NewRegistry()
+	reg2.MustRegister(clash)
+	if _, err := llmshield.NewFromScanners(llmshield.Pipeline{}, llmshield.WithRegisterer(reg2)); err == nil {
+		t.Fatal("want registration error")
 	}
 }
 

@@ -1,6 +1,7 @@
 package llmshield
 
 import (
+	"errors"
 	"sync/atomic"
 	"time"
 
@@ -50,13 +51,39 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		}, []string{"scanner", "method"}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.scans, m.latency, m.errors, m.cacheHit, m.methods} {
-			if err := reg.Register(c); err != nil {
-				return nil, err
-			}
+		// A Shield rebuilt on reload registers the same metrics again: it
+		// then continues the existing series instead of failing.
+		var err error
+		if m.scans, err = register(reg, m.scans); err != nil {
+			return nil, err
+		}
+		if m.latency, err = register(reg, m.latency); err != nil {
+			return nil, err
+		}
+		if m.errors, err = register(reg, m.errors); err != nil {
+			return nil, err
+		}
+		if m.cacheHit, err = register(reg, m.cacheHit); err != nil {
+			return nil, err
+		}
+		if m.methods, err = register(reg, m.methods); err != nil {
+			return nil, err
 		}
 	}
 	return m, nil
+}
+
+// register registers c, or returns the collector already registered under
+// the same descriptors when it has c's type.
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
+	err := reg.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) {
+		if existing, ok := are.ExistingCollector.(C); ok {
+			return existing, nil
+		}
+	}
+	return c, err
 }
 
 func (m *Metrics) observe(name string, r scanner.Result, d time.Duration, err error, cacheable bool) {
