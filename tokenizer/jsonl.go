@@ -19,7 +19,8 @@ const MaxJSONLLine = 64 << 20
 // order. special selects whether special tokens are added; MaxLength and
 // truncation come from tok's Config. Blank lines are skipped (no output).
 // A malformed line stops the run with an error naming its 1-based line
-// number; lines before it have been written.
+// number; lines before it have been written. JSON strings are decoded by
+// encoding/json, which turns invalid UTF-8 inside them into U+FFFD.
 func RunTokenizeJSONL(ctx context.Context, tok *Tokenizer, r io.Reader, w io.Writer, special bool) error {
 	cfg := tok.Config()
 	cfg.AddSpecialTokens = special
