@@ -553,7 +553,8 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 	// Fast check: anything to do?
 	need := false
 	for i := 0; i < len(in); i++ {
-		if wordTab[in[i]] == wDigit || wordTab[in[i]] == wLeetS {
+		if wordTab[in[i]] == wDigit || wordTab[in[i]] == wLeetS ||
+			in[i] == '-' && i > 0 && i+1 < len(in) && wordTab[in[i-1]] == wLetter && wordTab[in[i+1]] == wLetter {
 			need = true
 			break
 		}
@@ -637,6 +638,17 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 			copy(m[w-(b-a):w], m[a:b])
 		}
 		pos = b
+		// A word split by a hyphen next to a fragment of one to three
+		// letters ("i-nstruction", "terminatio-n") is joined.
+		if b+1 < n && in[b] == '-' && letters == b-a && wordTab[in[b+1]] == wLetter {
+			e := b + 1
+			for e < n && wordTab[in[e]] == wLetter {
+				e++
+			}
+			if (b-a <= 3 || e-b-1 <= 3) && (e == n || wordTab[in[e]] == wNone) && !(b-a == 1 && e-b-1 == 1) {
+				pos = b + 1
+			}
+		}
 	}
 	m[w] = m[n]
 	return in[:w], m[:w+1]

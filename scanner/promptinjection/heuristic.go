@@ -61,7 +61,7 @@ type Heuristic struct {
 const (
 	// Normalised text is lower case: a word character is a-z, 0-9 or any
 	// non-ASCII character (ASCII classes keep the compiled programs small).
-	macroSpace = `[^a-z0-9\x{80}-\x{10FFFF}]*`
+	macroSpace = `[^a-z0-9\x{80}-\x{10FFFF}]`
 	macroWords = `(?:[a-z0-9'\x{80}-\x{10FFFF}]+[^a-z0-9\x{80}-\x{10FFFF}]+){0,3}`
 	macroMany  = `(?:[a-z0-9'\x{80}-\x{10FFFF}]+[^a-z0-9\x{80}-\x{10FFFF}]+){0,6}`
 	macroFill  = `(?:(?:me|us|back|out|all|of|the|your|ur|my|this|its|entire|full|complete|exact|exactly|whole|verbatim|original|initial|current|above|first|hidden|secret|system|please|now|again|word|for|mir|uns|bitte|deinen|deine|den|die|das|vollstandig\w*|komplett\w*|ganzen?|moi|nous|tout|toute|entier|complet|me|todo|toda|completo|por favor)[^a-z0-9\x{80}-\x{10FFFF}]+)*`
@@ -71,8 +71,9 @@ func expand(p string) string {
 	p = strings.ReplaceAll(p, "%w", macroWords)
 	p = strings.ReplaceAll(p, "%W", macroMany)
 	p = strings.ReplaceAll(p, "%f", macroFill)
-	// A literal space separates words: any run of non-alphanumerics,
-	// including none (spaced-out letters are joined by normalisation).
+	// A literal space separates words: a run of non-alphanumerics. Words
+	// glued together by spaced-out letters are caught by the
+	// encoded_payload.spaced_phrase rule instead.
 	var b strings.Builder
 	depth := 0 // inside [...]
 	for i := 0; i < len(p); i++ {
@@ -88,7 +89,13 @@ func expand(p string) string {
 		case c == ']' && depth > 0:
 			depth--
 		case c == ' ' && depth == 0:
-			b.WriteString(macroSpace)
+			// " ?" makes the separator optional ("meta ?prompt").
+			if i+1 < len(p) && p[i+1] == '?' {
+				b.WriteString(macroSpace + "*")
+				i++
+				continue
+			}
+			b.WriteString(macroSpace + "+")
 			continue
 		}
 		b.WriteByte(c)
@@ -211,19 +218,36 @@ func (h *Heuristic) Analyze(text string) Analysis {
 		a.Findings = append(a.Findings, scanner.Finding{Rule: FamilyEncodedPayload + ".invisible_characters", Score: 0.15,
 			Detail: fmt.Sprintf("%s: %d invisible characters", FamilyEncodedPayload, norm.Stats.Invisible)})
 	}
-	// Score: noisy-OR within a family, then across families.
+	// Score: noisy-OR within a family, then across families. Maps are
+	// walked in sorted order so that floating-point results are identical
+	// from run to run.
 	fam := map[string]float64{}
-	for ri, w := range st.ruleW {
+	ris := make([]int, 0, len(st.ruleW))
+	for ri := range st.ruleW {
+		ris = append(ris, ri)
+	}
+	slices.Sort(ris)
+	for _, ri := range ris {
 		f := h.rules[ri].family
-		fam[f] = 1 - (1-fam[f])*(1-w)
+		fam[f] = 1 - (1-fam[f])*(1-st.ruleW[ri])
 	}
-	for id, w := range st.extraW {
+	ids := make([]string, 0, len(st.extraW))
+	for id := range st.extraW {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
 		f, _, _ := strings.Cut(id, ".")
-		fam[f] = 1 - (1-fam[f])*(1-w)
+		fam[f] = 1 - (1-fam[f])*(1-st.extraW[id])
 	}
+	fams := make([]string, 0, len(fam))
+	for f := range fam {
+		fams = append(fams, f)
+	}
+	slices.Sort(fams)
 	risk := 0.0
-	for f, s := range fam {
-		s = math.Round(s*1e4) / 1e4
+	for _, f := range fams {
+		s := math.Round(fam[f]*1e4) / 1e4
 		a.Families[f] = s
 		risk = 1 - (1-risk)*(1-s)
 	}
@@ -376,8 +400,11 @@ func windowAround(t string, s, e, before, after int) (int, int) {
 
 func (h *Heuristic) record(seg *normalize.Segment, orig string, ri, s, e int, st *state) {
 	r := &h.rules[ri]
-	st.perRule[ri]++
 	a, b := seg.Span(s, e)
+	if r.RequireObfuscation && (seg.Kind != normalize.Plain || !obfuscated(orig[a:b], seg.Text[s:e])) {
+		return
+	}
+	st.perRule[ri]++
 	w := r.Weight
 	detail := r.family + ": " + r.Detail
 	if seg.Kind != normalize.Plain {

@@ -48,6 +48,9 @@ type ruleDef struct {
 	// not run (e.g. the colon of "assistant: ignore ...").
 	Follow       string
 	FollowWithin int
+	// RequireObfuscation counts a match only when the original text hid it
+	// (spaced letters, look-alikes, leetspeak, invisible characters).
+	RequireObfuscation bool
 }
 
 var overrideVerbs = []string{"ignor", "disregard", "forget", "forgot", "overrid", "bypass", "skip", "discard", "abandon", "neglect", "overlook", "set aside", "throw away", "pay no attention", "do not follow", "do not obey", "dont follow", "dont obey", "don't follow", "don't obey", "stop follow", "stop obey", "no longer follow", "no longer obey"}
@@ -119,7 +122,7 @@ var rules = []ruleDef{
 
 	// ------------------------------------------------ role_play
 	{
-		ID: "role_play.do_anything_now", Weight: 0.85, Anchored: true, After: 20, Keywords: []string{"do anything now", "doanythingnow"},
+		ID: "role_play.do_anything_now", Weight: 0.85, Before: 12, After: 24, Keywords: []string{"do anything now", "doanythingnow", "anything"}, Bounded: true,
 		Pattern: `do anything now`, Detail: "DAN (do anything now) jailbreak persona",
 	},
 	{
@@ -133,6 +136,30 @@ var rules = []ruleDef{
 		Keywords: []string{"mode"}, Bounded: true,
 		Pattern: `\b(?:developer|dev|debug|debugging|admin|administrator|sudo|root|maintenance|god|test|diagnostic|override|benchmarking)[ _]mode\b %w(?:enabled|activated|on\b|engaged|output|responses?|polic(?:y|ies)|is (?:now )?(?:enabled|active|on))|\b(?:enable|activate|enter|switch to|turn on|simulate|you are (?:now )?in|stay in|remain in)\w* (?:%w)?(?:developer|dev|debug|debugging|admin|sudo|root|maintenance|god|unrestricted|jailbreak|dan|evil|unfiltered|uncensored|diagnostic|benchmarking)[ _]mode\b`,
 		Detail:  "switches the model into a privileged mode",
+	},
+	{
+		ID: "role_play.generic_mode", Weight: 0.35, Before: 24, After: 30,
+		Keywords: []string{"mode"}, Bounded: true,
+		Pattern: `\b[a-z0-9]+ mode\b (?:%w)?(?:enabled|activated|output)\b`,
+		Detail:  "switches on a named mode",
+	},
+	{
+		ID: "role_play.suppress_disclaimer", Weight: 0.45, Before: 60, After: 30,
+		Keywords: []string{"as an ai", "as a language model", "as a large language model", "as an artificial intelligence"},
+		Pattern:  `\b(?:not|never|don't|dont|do not|stop|without|no more) (?:%w)?(?:say|saying|respond with|responding with|start with|starting with|use|using|write|writing|include|including|mention|mentioning|reminding)\w* (?:%w)?as an? (?:ai|language model|large language model|artificial intelligence)\b`,
+		Detail:   "forbids the model's AI disclaimers",
+	},
+	{
+		ID: "role_play.not_respond_as_ai", Weight: 0.45, Before: 40, After: 40,
+		Keywords: []string{"as chatgpt", "as gpt", "as an ai", "as an assistant", "as a language model", "as claude", "as bard", "as openai"},
+		Pattern:  `\b(?:will not|won't|wont|never|do not|don't|dont|stop|no longer|not) (?:%w)?(?:respond|answer|reply|act|behave|talk|speak)\w* (?:%w)?as (?:chatgpt|gpt|an ai|an assistant|a language model|claude|bard|openai)\b`,
+		Detail:   "tells the model to stop acting as itself",
+	},
+	{
+		ID: "role_play.you_are_dan", Weight: 0.6, Anchored: true, After: 40,
+		Keywords: []string{"you are", "you're", "u r", "act as", "pretend", "become", "play", "du bist"}, Bounded: true,
+		Pattern: `(?:you are|you're|u r|act as|pretend (?:you are|to be|you're)|become|play|du bist) (?:now )?(?:the )?(?:dan|stan|dude|mongo tom|aim)\b`,
+		Detail:  "assigns a known jailbreak persona",
 	},
 	{
 		ID: "role_play.not_bound", Weight: 0.5, Before: 40, After: 80,
@@ -165,7 +192,7 @@ var rules = []ruleDef{
 	{
 		ID: "role_play.no_restrictions", Weight: 0.4, Before: 90, After: 40,
 		Keywords: []string{"restriction", "filter", "limitation", "censor", "guideline", "boundaries", "safeguard", "guardrail", "confines", "rules to follow", "morals", "ethics", "einschrank", "zensur", "sin restricciones", "sans restriction", "sans filtre"},
-		Pattern:  `\b(?:no|without(?: any)?|free (?:of|from)|not bound by|not restricted by|(?:doesn't|does not|don't|do not|dont) (?:have|follow|care about|abide by|adhere to)(?: any)?|bypass(?:es|ing)?|circumvent\w*|ignore[sd]?|lift(?:ed)?|remove[sd]?|disable[sd]?|beyond|outside) (?:%w)?(?:restrictions|filters|filtering|limitations|censorship|guidelines|boundaries|safeguards|guardrails|confines|content filters?|safety (?:measures|features|protocols)|rules to follow|morals|ethics)\b|\bohne (?:jegliche |irgendwelche |alle )?(?:einschrankung\w*|einschraenkung\w*|filter|zensur|regeln|grenzen|richtlinien)|\b(?:sin restricciones|sin filtros|sin censura|sans (?:restrictions?|filtres?|censure|limites))`,
+		Pattern:  `\b(?:no|without(?: any)?|free (?:of|from)|not bound by|not restricted by|(?:doesn't|does not|don't|do not|dont) (?:have|follow|care about|abide by|adhere to)(?: any)?|bypass(?:es|ing)?|circumvent\w*|ignore[sd]?|lift(?:ed)?|remove[sd]?|disable[sd]?|beyond|outside) (?:%w)?(?:restrictions?|filters?|filtering|limitations?|censorship|guidelines|boundar(?:y|ies)|safeguards?|guardrails?|confines|content filters?|safety (?:measures|features|protocols)|rules to follow|morals|ethics)\b|\bohne (?:jegliche |irgendwelche |alle )?(?:einschrankung\w*|einschraenkung\w*|filter|zensur|regeln|grenzen|richtlinien)|\b(?:sin restricciones|sin filtros|sin censura|sans (?:restrictions?|filtres?|censure|limites))`,
 		Detail:   "asks to drop restrictions or filters",
 	},
 	{
@@ -268,12 +295,18 @@ var rules = []ruleDef{
 	},
 	{
 		ID: "fake_turns.end_of_prompt", Weight: 0.5, Before: 24, After: 40,
-		Keywords: []string{"end of", "new task", "new instruction", "ende der", "begin new", "start new"},
-		Pattern:  `\bend of (?:the )?(?:prompt|instructions?|system prompt|system message|input|user input|context|conversation|document|text|data|email)\b\W{0,6}(?:\n|$|-|=|#|\*|\]|>|\)|new|begin|start|now)|(?:^|\n|[-=#*>\]])\W*(?:begin|start)?\W*new (?:task|instructions?|prompt|session|conversation|context)\W*(?:[-=#*<\[]|:|\n|$)|\bende der (?:anweisung\w*|eingabe|nachricht)\b`,
+		Keywords: []string{"end of", "new task", "new instruction", "ende der", "begin new", "start new", "system instruction", "system message", "system prompt", "system override", "admin instruction", "admin message", "admin override", "developer instruction", "developer message", "developer prompt", "user message", "user input", "user prompt"},
+		Pattern:  `\bend of (?:the )?(?:prompt|instructions?|system prompt|system message|input|user input|context|conversation|document|text|data|email)\b\W{0,6}(?:\n|$|-|=|#|\*|\]|>|\)|new|begin|start|now)|(?:^|\n|[-=#*>\]])\W*(?:begin|start)?\W*new (?:task|instructions?|prompt|session|conversation|context)\W*(?:[-=#*<\[]|:|\n|$)|\bende der (?:anweisung\w*|eingabe|nachricht)\b|\b(?:system|admin|developer) (?:instructions?|message|prompt|override) (?:begins?|starts?|follows?|enabled|activated)\b|\buser (?:message|input|prompt) (?:terminat\w*|ends?|ended|over)\b`,
 		Detail:   "contains a fake end-of-prompt or new-task delimiter",
 	},
 
 	// ------------------------------------------------ encoded_payload
+	{
+		ID: "encoded_payload.spaced_phrase", Weight: 0.8, Before: 24, After: 40, RequireObfuscation: true,
+		Keywords: []string{"ignoreall", "ignoreprevious", "ignoreprior", "ignoreyour", "ignorethe", "disregardall", "disregardprevious", "disregardprior", "forgetall", "forgetprevious", "forgeteverything", "previousinstructions", "priorinstructions", "allinstructions", "yourinstructions", "systemprompt", "jailbreak", "donotfollow", "dontfollow", "newinstructions", "developermode", "doanythingnow"},
+		Pattern:  `(?:ignore|disregard|forget)(?:all|any|previous|prior|your|the|everything)+(?:instructions?|rules|prompts?|directions)?|(?:previous|prior|all|your|new)instructions|systemprompt|jailbreak|do(?:not|nt)follow|developermode|doanythingnow`,
+		Detail:   "trigger phrase spelled out letter by letter",
+	},
 	{
 		ID: "encoded_payload.decode_and_follow", Weight: 0.55, Before: 70, After: 100,
 		Keywords: []string{"base64", "base 64", "b64", "rot13", "rot-13", "rot 13", "morse", "caesar", "decode", "decipher", "decrypt"},
@@ -345,14 +378,14 @@ var rules = []ruleDef{
 	},
 	{
 		ID: "harmful_compliance.content_policy", Weight: 0.6, Before: 90, After: 60,
-		Keywords: []string{"polic", "openai", "guideline", "ethic", "moral", "principle"},
-		Pattern:  `\b(?:ignore[sd]?|ignoring|bypass\w*|violat\w*|break\w*|disregard\w*|circumvent\w*|not (?:bound|restricted|limited) by|free (?:from|of)|(?:doesn't|does not|don't|do not|dont|won't|will not|never)(?: have to)? (?:follow|have|care(?: about)?|abide by|adhere to|comply with|respect)|without|no longer (?:bound by|follows?|has)) (?:%w)?(?:openai|anthropic|content|usage|safety|ethical|moral|company|community|programming|any)? ?(?:polic(?:y|ies)|guidelines|ethics|morals|morality|principles|standards)\b|\b(?:without|against|beyond|outside) (?:%w)?(?:openai|anthropic|content|usage|safety|ethical|moral|programming)'?s? (?:polic(?:y|ies)|guidelines|ethics|morals|principles|standards|filters)\b|\b(?:openai|anthropic|content|usage|safety|chatgpt'?s?) (?:rules|polic(?:y|ies)|guidelines|filters|restrictions) (?:do not|don't|dont|does not|doesn't|no longer|won't|will not|never) (?:apply|matter|exist)`,
+		Keywords: []string{"polic", "openai", "guideline", "ethic", "moral", "principle", "tos", "terms of service", "terms of use"},
+		Pattern:  `\b(?:ignore[sd]?|ignoring|forget|bypass\w*|violat\w*|break\w*|disregard\w*|circumvent\w*|not (?:bound|restricted|limited) by|free (?:from|of)|(?:doesn't|does not|don't|do not|dont|won't|will not|never)(?: have to)? (?:follow|have|care(?: about)?|abide by|adhere to|comply with|respect)|without|no longer (?:bound by|follows?|has)) (?:%w)?(?:openai|anthropic|content|usage|safety|ethical|moral|company|community|programming|any)? ?(?:polic(?:y|ies)|guidelines|ethics|morals|morality|principles|standards|tos|terms of service|terms of use)\b|\b(?:without|against|beyond|outside) (?:%w)?(?:openai|anthropic|content|usage|safety|ethical|moral|programming)'?s? (?:polic(?:y|ies)|guidelines|ethics|morals|principles|standards|filters)\b|\b(?:openai|anthropic|content|usage|safety|chatgpt'?s?) (?:rules|polic(?:y|ies)|guidelines|filters|restrictions) (?:do not|don't|dont|does not|doesn't|no longer|won't|will not|never) (?:apply|matter|exist)`,
 		Detail:   "asks to violate content policy or ethics",
 	},
 	{
 		ID: "harmful_compliance.illegal_ok", Weight: 0.45, Before: 70, After: 60,
 		Keywords: []string{"illegal", "harmful", "dangerous", "unethical", "immoral", "explicit", "offensive", "inappropriate"},
-		Pattern:  `\bno matter how (?:\w+ )?(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate|reckless|inhumane)|\beven if (?:it is|it's|its|they are|they're|the (?:request|question|answer|content) is)? ?(?:\w+ )?(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate)|\b(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate) (?:%w)?(?:is|are|becomes?) (?:now )?(?:allowed|ok|okay|fine|permitted|acceptable|legal)\b`,
+		Pattern:  `\b(?:don't|dont|do not|doesn't|does not|never|won't|will not) care (?:if|whether|about|that) %w(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate)|\bno matter how (?:\w+ )?(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate|reckless|inhumane)|\beven if (?:it is|it's|its|they are|they're|the (?:request|question|answer|content) is)? ?(?:\w+ )?(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate)|\b(?:illegal|harmful|dangerous|unethical|immoral|explicit|offensive|inappropriate) (?:%w)?(?:is|are|becomes?) (?:now )?(?:allowed|ok|okay|fine|permitted|acceptable|legal)\b`,
 		Detail:   "declares harmful content acceptable",
 	},
 }
