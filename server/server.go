@@ -12,6 +12,25 @@
 // runs Serve. A Server holds its Shield behind an atomic pointer; Reload
 // builds a new one with the Loader and swaps it in, and the old one is closed
 // once the requests using it have finished.
+//
+// Compatibility notes. LLM Guard reports each scanner's risk in [-1,1]
+// (negative below the scanner's threshold); llmshield's risk is in [0,1] and
+// the compatible endpoints report it rounded to one decimal, so it is never
+// negative. A scanner that failed reports 1.0; scanners skipped by
+// fail-fast are left out. Scanner names are given in LLM Guard's CamelCase
+// (prompt_injection -> PromptInjection). HTTP basic auth is not supported.
+//
+// Limits, in the order a request meets them: bearer token (401), per-client
+// token bucket (429), concurrency limit (429), body size (413), strict JSON
+// (400), scan timeout (408). Every answer carries X-Request-Id; errors are
+// {"error": "..."} naming the field or byte offset. Access logs never hold
+// prompts or outputs unless server.log_payloads is set.
+//
+// Metrics (served with the current Shield's at /metrics):
+// llmshield_http_requests_total{route,code},
+// llmshield_http_request_duration_seconds{route},
+// llmshield_http_requests_in_flight, llmshield_http_rejected_total{reason},
+// llmshield_reloads_total{result}, plus the Go and process collectors.
 package server
 
 import (
@@ -106,7 +125,8 @@ type Route struct {
 }
 
 // New builds a Server: it normalizes cfg (zero values get the documented
-// defaults), builds the first Shield with load and wires the routes.
+// defaults, except MaxConcurrent and RateLimit, where zero means no limit),
+// builds the first Shield with load and wires the routes.
 func New(ctx context.Context, cfg config.Server, load Loader, opts ...Option) (*Server, error) {
 	if load == nil {
 		return nil, errors.New("server: nil loader")
