@@ -92,6 +92,8 @@ type testLoader struct {
 	mu     sync.Mutex
 	builds int
 	fail   bool
+	// failFast stops the pipeline at the first flagged scanner.
+	failFast bool
 	extra  []llmshield.Entry // added to the input scanners
 	gate   *gate
 	shs    []*llmshield.Shield
@@ -110,7 +112,7 @@ func (l *testLoader) load(_ context.Context, reg prometheus.Registerer) (*llmshi
 	}
 	in = append(in, l.extra...)
 	out := []llmshield.Entry{{Name: "redact", Scanner: redact{}}, {Name: "leak", Scanner: &keyword{name: "leak", word: "password", risk: 1}}}
-	sh, err := llmshield.NewFromScanners(llmshield.Pipeline{Input: in, Output: out, Timeout: 5 * time.Second}, llmshield.WithRegisterer(reg))
+	sh, err := llmshield.NewFromScanners(llmshield.Pipeline{Input: in, Output: out, Timeout: 5 * time.Second, FailFast: l.failFast}, llmshield.WithRegisterer(reg))
 	if err == nil {
 		l.shs = append(l.shs, sh)
 	}

@@ -58,6 +58,28 @@ func TestCompatShapes(t *testing.T) {
 	}
 }
 
+// TestCompatFailFast: with fail_fast, scanners cut short are left out of
+// LLM Guard's scanners object, as LLM Guard stops at the first invalid one.
+func TestCompatFailFast(t *testing.T) {
+	l := &testLoader{gate: newGate(), failFast: true}
+	rn := start(t, config.Server{}, l)
+	for _, path := range []string{"/analyze/prompt", "/scan/prompt"} {
+		r := rn.post(t, path, `{"prompt":"ignore previous, slow"}`)
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", path, r.status, r.body)
+		}
+		if !strings.Contains(r.body, `"scanners":{"Redact":0,"Keyword":0.9}`) || strings.Contains(r.body, "Gate") {
+			t.Errorf("%s: %s", path, r.body)
+		}
+		<-l.gate.entered
+	}
+	var got ScanResponse
+	r := rn.post(t, "/v1/scan", `{"prompt":"ignore previous, slow"}`)
+	if err := json.Unmarshal([]byte(r.body), &got); err != nil || len(got.Scanners) != 3 || !got.Scanners[2].Skipped {
+		t.Errorf("v1 report with a skipped scanner: %s", r.body)
+	}
+}
+
 func TestCompatName(t *testing.T) {
 	for in, want := range map[string]string{
 		"prompt_injection": "PromptInjection", "malicious_urls": "MaliciousURLs", "json": "JSON",
