@@ -94,9 +94,9 @@ type testLoader struct {
 	fail   bool
 	// failFast stops the pipeline at the first flagged scanner.
 	failFast bool
-	extra  []llmshield.Entry // added to the input scanners
-	gate   *gate
-	shs    []*llmshield.Shield
+	extra    []llmshield.Entry // added to the input scanners
+	gate     *gate
+	shs      []*llmshield.Shield
 }
 
 func (l *testLoader) load(_ context.Context, reg prometheus.Registerer) (*llmshield.Shield, error) {
