@@ -15,7 +15,13 @@ type byteTrie struct {
 	child []int32
 	val   []int32 // piece id ending at the node, or -1
 	root  [256]int32
+	// nodes with many children also get a 256-entry table (dense[node] is
+	// its offset in denseTab, or -1)
+	dense    []int32
+	denseTab []int32
 }
+
+const trieDenseMin = 12
 
 func buildTrie(keys []string, vals []int32) *byteTrie {
 	type tnode struct {
@@ -56,6 +62,22 @@ func buildTrie(keys []string, vals []int32) *byteTrie {
 		}
 	}
 	t.start[len(nodes)] = int32(len(t.lbl))
+	t.dense = make([]int32, len(nodes))
+	for i, n := range nodes {
+		t.dense[i] = -1
+		if len(n.kids) < trieDenseMin {
+			continue
+		}
+		t.dense[i] = int32(len(t.denseTab))
+		tab := make([]int32, 256)
+		for c := range tab {
+			tab[c] = -1
+		}
+		for c, k := range n.kids {
+			tab[c] = int32(k)
+		}
+		t.denseTab = append(t.denseTab, tab...)
+	}
 	for c, k := range nodes[0].kids {
 		t.root[c] = int32(k)
 	}
@@ -65,6 +87,9 @@ func buildTrie(keys []string, vals []int32) *byteTrie {
 func (t *byteTrie) next(node int32, c byte) int32 {
 	if node == 0 {
 		return t.root[c]
+	}
+	if d := t.dense[node]; d >= 0 {
+		return t.denseTab[int(d)+int(c)]
 	}
 	lo, hi := t.start[node], t.start[node+1]
 	for lo < hi {
