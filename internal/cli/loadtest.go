@@ -233,6 +233,9 @@ func (a *app) runScenario(ctx context.Context, sc scenario, f loadtestFlags) (re
 	run.Requests, run.Duration = f.requests, f.duration
 	res, err = loadtest.Run(ctx, run)
 	heapAfter = liveHeap()
+	if err == nil && res.Errors > 0 {
+		err = fmt.Errorf("%d of %d requests failed", res.Errors, res.Requests)
+	}
 	return res, scanners, heapBefore, heapAfter, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,11 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/server"
 )
 
 type lockedBuffer struct {
@@ -196,5 +202,37 @@ func TestLoadtestCommand(t *testing.T) {
 		if c := Main(context.Background(), args, Streams{In: strings.NewReader(""), Out: io.Discard, Err: &e}); c != ExitError {
 			t.Errorf("%v: exit %d (%s)", args, c, e.String())
 		}
+	}
+}
+
+// TestLoadtestURL drives a server that is already running (with a token
+// from LLMSHIELD_AUTH_TOKEN) through --url.
+func TestLoadtestURL(t *testing.T) {
+	t.Setenv("LLMSHIELD_AUTH_TOKEN", "lt-token")
+	cfg, err := heuristicsConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := server.New(context.Background(), cfg.Server, func(ctx context.Context, reg prometheus.Registerer) (*llmshield.Shield, error) {
+		return llmshield.New(ctx, cfg, llmshield.WithRegisterer(reg))
+	}, server.WithTokens([]string{"lt-token"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	var out, errBuf bytes.Buffer
+	c := Main(context.Background(), []string{"loadtest", "--url", ts.URL, "--requests", "100", "--concurrency", "2", "--warmup", "0"},
+		Streams{In: strings.NewReader(""), Out: &out, Err: &errBuf})
+	if c != 0 || !regexp.MustCompile(`/analyze/prompt\s+100\s+0\s`).MatchString(out.String()) || !strings.Contains(out.String(), ts.URL) {
+		t.Fatalf("exit %d:\n%s%s", c, out.String(), errBuf.String())
+	}
+	// A wrong token shows up as errors and a failing exit status.
+	t.Setenv("LLMSHIELD_AUTH_TOKEN", "wrong")
+	out.Reset()
+	if c := Main(context.Background(), []string{"loadtest", "--url", ts.URL, "--requests", "10", "--warmup", "0"},
+		Streams{In: strings.NewReader(""), Out: &out, Err: &errBuf}); c == 0 || !strings.Contains(out.String(), "status 401") {
+		t.Errorf("wrong token: exit %d:\n%s", c, out.String())
 	}
 }
