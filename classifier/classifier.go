@@ -91,9 +91,9 @@ type Prediction struct {
 	Parts int
 }
 
-// Label returns the label with the highest score in the best part among
+// BestLabel returns the label with the highest score in p's best part among
 // labels (the model's positive labels when empty).
-func (p Prediction) Label(c *Classifier, labels []string) string {
+func (c *Classifier) BestLabel(p Prediction, labels []string) string {
 	if len(labels) == 0 {
 		labels = c.positive
 	}

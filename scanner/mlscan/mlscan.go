@@ -1,0 +1,484 @@
+// Package mlscan is the hybrid ML layer shared by the prompt-injection,
+// toxicity and sentiment scanners: a Detector combines a fast heuristic with
+// a classifier from the model hub, as its HybridMode says, and adds what a
+// production ML call needs: a result cache, a per-call timeout, retries and a
+// circuit breaker, fallback to the heuristic, percentage rollout, A/B groups
+// and shadow mode. Every result says which method reached it.
+package mlscan
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/crypto/blake2b"
+
+	"github.com/llmshield/llmshield/cache"
+	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/inference"
+	"github.com/llmshield/llmshield/internal/promreg"
+	"github.com/llmshield/llmshield/model"
+	"github.com/llmshield/llmshield/resilience"
+	"github.com/llmshield/llmshield/rollout"
+	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/tokenizer"
+)
+
+// Heuristic is the rule side of a hybrid scanner.
+type Heuristic interface {
+	// Assess returns the heuristic risk in [0,1] and what matched.
+	Assess(text string) (risk float64, findings []scanner.Finding)
+}
+
+// HeuristicFunc adapts a function to Heuristic.
+type HeuristicFunc func(text string) (float64, []scanner.Finding)
+
+// Assess calls f.
+func (f HeuristicFunc) Assess(text string) (float64, []scanner.Finding) { return f(text) }
+
+// Model is what a Detector needs of a loaded classifier.
+// *classifier.Classifier implements it.
+type Model interface {
+	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
+	// BestLabel names the positive label behind a prediction.
+	BestLabel(p classifier.Prediction, positive []string) string
+	// Threshold is the model's default threshold (0: none).
+	Threshold() float64
+	// Version identifies the weights (for cache keys).
+	Version() string
+}
+
+// Models gives a Detector its model, loading it on first use.
+type Models interface {
+	Get(ctx context.Context, ref classifier.Ref) (Model, error)
+}
+
+// FromHub adapts a classifier hub to Models.
+func FromHub(h *classifier.Hub) Models { return hubModels{h} }
+
+type hubModels struct{ h *classifier.Hub }
+
+func (m hubModels) Get(ctx context.Context, ref classifier.Ref) (Model, error) {
+	c, err := m.h.Get(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Options are what a Detector needs besides its Config.
+type Options struct {
+	// Name is the scanner name in results ("prompt_injection").
+	Name string
+	// Instance distinguishes two detectors of one scanner type in metrics
+	// (e.g. "input_scanners[1]"). Default: Name.
+	Instance string
+	// Task selects the registry's default model when Config.Model is empty.
+	Task model.Task
+	// Heuristic is required.
+	Heuristic Heuristic
+	// HeuristicThreshold: a heuristic risk at or above it flags the text.
+	HeuristicThreshold float64
+	// Models provides the classifier; nil means no model is available (every
+	// ML call fails, and falls back if allowed).
+	Models Models
+	// Stages where the scanner may run (default both).
+	Stages scanner.Stage
+	// Logger and Registerer are injected observability (nil: none).
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer
+}
+
+// Detector is a hybrid heuristic + ML scanner. It is safe for concurrent use.
+type Detector struct {
+	cfg      Config
+	opts     Options
+	ref      classifier.Ref
+	log      *slog.Logger
+	guard    *resilience.Guard
+	cache    *cache.Cache[classifier.Prediction]
+	rollout  rollout.Rollout
+	exp      *rollout.Experiment
+	modes    map[string]scanner.HybridMode
+	shadow   *rollout.Shadow
+	groups   *prometheus.CounterVec
+	reg      prometheus.Registerer
+	fp       string
+	version  atomic.Pointer[string]
+	shadowCh chan struct{}
+	wg       sync.WaitGroup
+	closed   atomic.Bool
+	dropped  atomic.Int64
+}
+
+var _ scanner.Scanner = (*Detector)(nil)
+
+// New builds a Detector. The model is not loaded until the first scan that
+// needs it (or a Preload through the hub).
+func New(cfg Config, opts Options) (*Detector, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Heuristic == nil {
+		return nil, errors.New("mlscan: a heuristic is required")
+	}
+	if opts.Name == "" {
+		return nil, errors.New("mlscan: a name is required")
+	}
+	if opts.Instance == "" {
+		opts.Instance = opts.Name
+	}
+	if opts.Stages == 0 {
+		opts.Stages = scanner.StageBoth
+	}
+	if opts.HeuristicThreshold <= 0 {
+		opts.HeuristicThreshold = 0.5
+	}
+	// Detectors are rebuilt on reload while the old ones still serve: the
+	// newest registration of a metric takes over.
+	opts.Registerer = promreg.Takeover(opts.Registerer)
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	d := &Detector{cfg: cfg, opts: opts, log: log.With("scanner", opts.Instance), reg: opts.Registerer, shadowCh: make(chan struct{}, 2)}
+	d.ref = classifier.Ref{ID: cfg.Model, Task: opts.Task, Variant: cfg.ML.Variant}
+	if cfg.Model != "" {
+		d.ref = classifier.Ref{ID: cfg.Model}
+	}
+	var err error
+	bc := cfg.Resilience.Breaker
+	bc.IsExcluded = func(err error) bool { return errors.Is(err, tokenizer.ErrInvalidUTF8) }
+	d.guard, err = resilience.NewGuard(opts.Instance+"/"+d.ref.String(), resilience.GuardConfig{
+		CallTimeout: cfg.Resilience.CallTimeout,
+		Retry:       resilience.Policy{MaxAttempts: cfg.Resilience.Retries + 1},
+		Breaker:     bc,
+	}, resilience.WithLogger(log), resilience.WithRegisterer(opts.Registerer))
+	if err != nil {
+		return nil, fmt.Errorf("resilience: %w", err)
+	}
+	cs := cfg.ML.Cache
+	if !cfg.ML.UsesML() {
+		cs = scanner.CacheDisabled
+	}
+	if d.cache, err = cache.New[classifier.Prediction](cs); err != nil {
+		d.guard.Close()
+		return nil, fmt.Errorf("ml.cache: %w", err)
+	}
+	d.rollout = rollout.Rollout{Name: opts.Instance, Percent: cfg.Rollout.Percent, Sticky: cfg.Rollout.Sticky}
+	if cfg.Experiment != nil {
+		x := cfg.Experiment.experiment()
+		d.exp = &x
+		d.modes = map[string]scanner.HybridMode{}
+		for _, g := range cfg.Experiment.Groups {
+			d.modes[g.Name] = g.Mode
+		}
+	}
+	if cfg.Shadow {
+		if d.shadow, err = rollout.NewShadow(opts.Instance, rollout.WithRegisterer(opts.Registerer)); err != nil {
+			d.guard.Close()
+			return nil, fmt.Errorf("shadow: %w", err)
+		}
+	}
+	if d.exp != nil || cfg.Rollout.Percent < 100 {
+		d.groups = prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name:        "llmshield_rollout_group_scans_total",
+			Help:        "Scans by rollout or A/B group.",
+			ConstLabels: prometheus.Labels{"scanner": opts.Instance},
+		}, []string{"group"})
+		if opts.Registerer != nil {
+			if err := opts.Registerer.Register(d.groups); err != nil {
+				d.Close()
+				return nil, fmt.Errorf("register metrics: %w", err)
+			}
+		}
+	}
+	b, _ := json.Marshal(struct {
+		C  Config
+		HT float64
+		HV string
+	}{cfg, opts.HeuristicThreshold, heuristicVersion(opts.Heuristic)})
+	sum := blake2b.Sum256(b)
+	d.fp = fmt.Sprintf("%s:%x", opts.Name, sum[:12])
+	return d, nil
+}
+
+func heuristicVersion(h Heuristic) string {
+	if f, ok := h.(scanner.Fingerprinter); ok {
+		return f.Fingerprint()
+	}
+	return fmt.Sprintf("%T", h)
+}
+
+// Name returns the scanner's name.
+func (d *Detector) Name() string { return d.opts.Name }
+
+// Stages returns where the scanner may run.
+func (d *Detector) Stages() scanner.Stage { return d.opts.Stages }
+
+// Fingerprint identifies the configuration and, once loaded, the model.
+func (d *Detector) Fingerprint() string {
+	if v := d.version.Load(); v != nil {
+		return d.fp + "@" + *v
+	}
+	return d.fp
+}
+
+// Model names the model the detector uses.
+func (d *Detector) Model() classifier.Ref { return d.ref }
+
+// Config returns the detector's configuration.
+func (d *Detector) Config() Config { return d.cfg }
+
+// Guard exposes the resilience guard (stats, breaker state) for health checks.
+func (d *Detector) Guard() *resilience.Guard { return d.guard }
+
+// CacheStats returns the prediction cache's counters.
+func (d *Detector) CacheStats() cache.Stats { return d.cache.Stats() }
+
+// Shadow returns the shadow-mode record (nil when shadow mode is off).
+func (d *Detector) Shadow() *rollout.Shadow { return d.shadow }
+
+// UsesML reports whether the detector ever consults its model.
+func (d *Detector) UsesML() bool {
+	if d.exp != nil {
+		for _, m := range d.modes {
+			if m.UsesML() {
+				return d.cfg.ML.Enabled
+			}
+		}
+		return d.cfg.Shadow && d.cfg.ML.Enabled
+	}
+	return d.cfg.ML.UsesML() || (d.cfg.Shadow && d.cfg.ML.Enabled)
+}
+
+// Close waits for background shadow runs and releases metrics. The model
+// itself belongs to the hub.
+func (d *Detector) Close() error {
+	if d.closed.Swap(true) {
+		return nil
+	}
+	d.wg.Wait()
+	var errs []error
+	errs = append(errs, d.guard.Close())
+	if d.shadow != nil {
+		errs = append(errs, d.shadow.Close())
+	}
+	if d.groups != nil && d.reg != nil {
+		d.reg.Unregister(d.groups)
+	}
+	return errors.Join(errs...)
+}
+
+// modeFor decides the hybrid mode and group for one input.
+func (d *Detector) modeFor(in scanner.Input, text string) (scanner.HybridMode, string) {
+	mode := d.cfg.ML.Mode
+	if !d.cfg.ML.Enabled {
+		mode = scanner.HeuristicOnly
+	}
+	group := ""
+	if d.exp != nil {
+		id := in.UserID
+		if id == "" {
+			id = "text:" + text
+		}
+		g := d.exp.Assign(id)
+		group = g.Name
+		mode = d.modes[g.Name]
+		if !d.cfg.ML.Enabled {
+			mode = scanner.HeuristicOnly
+		}
+	} else if d.cfg.Rollout.Percent < 100 && mode.UsesML() {
+		if d.rollout.Decide(in.UserID, text) {
+			group = "ml"
+		} else {
+			group, mode = "heuristic", scanner.HeuristicOnly
+		}
+	}
+	if d.groups != nil && group != "" {
+		d.groups.WithLabelValues(group).Inc()
+	}
+	return mode, group
+}
+
+// Scan implements scanner.Scanner.
+func (d *Detector) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
+	start := time.Now()
+	if err := ctx.Err(); err != nil {
+		return scanner.Result{}, err
+	}
+	text := in.Text()
+	hRisk, hFind := d.opts.Heuristic.Assess(text)
+	hRisk = scanner.ClampRisk(hRisk)
+	mode, group := d.modeFor(in, text)
+
+	var r scanner.Result
+	switch {
+	case mode == scanner.HeuristicOnly:
+		r = d.heuristicResult(text, hRisk, hFind, scanner.MethodHeuristic)
+		if d.shadow != nil && d.cfg.ML.Enabled {
+			d.shadowML(ctx, text, r)
+		}
+	case mode == scanner.Hybrid && hRisk >= d.cfg.ShortCircuitAbove:
+		r = d.heuristicResult(text, hRisk, hFind, scanner.MethodHeuristicShortCircuit)
+		if d.shadow != nil {
+			d.shadowML(ctx, text, r)
+		}
+	default:
+		p, err := d.predict(ctx, text)
+		if err != nil {
+			if ctx.Err() != nil {
+				return scanner.Result{}, ctx.Err()
+			}
+			if !d.cfg.ML.FallbackToHeuristic {
+				return scanner.Result{}, fmt.Errorf("model %s: %w: %w", d.ref, scanner.ErrModelNotReady, err)
+			}
+			d.guard.RecordFallback()
+			d.log.Warn("model unavailable, falling back to the heuristic", "model", d.ref.String(), "error", err)
+			r = d.heuristicResult(text, hRisk, hFind, scanner.MethodMLFallbackToHeuristic)
+			break
+		}
+		r = d.mlResult(text, p)
+		heuristicFlag := hRisk >= d.opts.HeuristicThreshold
+		if mode == scanner.Both {
+			r.Method = scanner.MethodHybridBoth
+			r.Risk = max(r.Risk, hRisk)
+			r.Valid = r.Valid && !heuristicFlag
+		}
+		r.Findings = append(r.Findings, hFind...)
+		if d.shadow != nil && mode != scanner.Both {
+			d.shadow.Record(text, rollout.VerdictOf(r), rollout.Verdict{Flagged: heuristicFlag, Risk: hRisk})
+		}
+	}
+	r.Group = group
+	r.Duration = time.Since(start)
+	return r, nil
+}
+
+func (d *Detector) heuristicResult(text string, risk float64, f []scanner.Finding, m scanner.DetectionMethod) scanner.Result {
+	if f == nil {
+		f = []scanner.Finding{}
+	}
+	return scanner.Result{Valid: risk < d.opts.HeuristicThreshold, Risk: risk, Sanitized: text, Findings: f, Method: m}
+}
+
+// prediction is a model verdict with the threshold it is judged against.
+type prediction struct {
+	classifier.Prediction
+	label     string
+	threshold float64
+	cached    bool
+}
+
+func (d *Detector) mlResult(text string, p prediction) scanner.Result {
+	r := scanner.Result{Valid: p.Score < p.threshold, Risk: p.Score, Sanitized: text, Method: scanner.MethodML, Cached: p.cached, Findings: []scanner.Finding{}}
+	if p.Score >= p.threshold {
+		r.Findings = append(r.Findings, scanner.Finding{
+			Rule: "ml." + p.label, Start: p.Best.Start, End: p.Best.End, Score: p.Score,
+			Detail: fmt.Sprintf("model %s: %s %.3f ≥ threshold %.2f (part %d–%d of %d parts)", d.ref, p.label, p.Score, p.threshold, p.Best.Start, p.Best.End, p.Parts),
+		})
+	}
+	return r
+}
+
+// cacheEntry is what the prediction cache keeps: no text.
+func (d *Detector) cacheKey(version, text string) cache.Key {
+	return cache.MakeKeyParts(d.fp, version, string(d.cfg.MatchType), text)
+}
+
+// predict runs the model through the cache and the guard.
+func (d *Detector) predict(ctx context.Context, text string) (prediction, error) {
+	if d.opts.Models == nil {
+		return prediction{}, fmt.Errorf("%w: no model hub configured", scanner.ErrModelNotReady)
+	}
+	if v := d.version.Load(); v != nil && d.cache.Enabled() {
+		if p, ok := d.cache.Get(d.cacheKey(*v, text)); ok {
+			c, err := d.opts.Models.Get(ctx, d.ref)
+			if err == nil {
+				return d.judge(c, p, true), nil
+			}
+		}
+	}
+	var clf Model
+	p, err := resilience.Call(ctx, d.guard, func(ctx context.Context) (classifier.Prediction, error) {
+		c, err := d.opts.Models.Get(ctx, d.ref)
+		if err != nil {
+			return classifier.Prediction{}, classify(ctx, err)
+		}
+		clf = c
+		p, err := c.Classify(ctx, text, d.cfg.MatchType, d.cfg.PositiveLabels)
+		if err != nil {
+			return classifier.Prediction{}, classify(ctx, err)
+		}
+		return p, nil
+	})
+	if err != nil {
+		return prediction{}, err
+	}
+	v := clf.Version()
+	d.version.Store(&v)
+	d.cache.Insert(d.cacheKey(v, text), p)
+	return d.judge(clf, p, false), nil
+}
+
+func (d *Detector) judge(c Model, p classifier.Prediction, cached bool) prediction {
+	t := d.cfg.ML.Threshold
+	if t <= 0 {
+		t = c.Threshold()
+	}
+	if t <= 0 {
+		t = 0.5
+	}
+	return prediction{Prediction: p, label: c.BestLabel(p, d.cfg.PositiveLabels), threshold: t, cached: cached}
+}
+
+// classify marks errors that retrying cannot fix as permanent: a missing or
+// corrupt model, bad output (NaN, wrong shape), bad input. Deadlines stay
+// retryable.
+func classify(ctx context.Context, err error) error {
+	switch {
+	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return err
+	case errors.Is(err, inference.ErrClosed):
+		return resilience.Transient(err)
+	}
+	return resilience.Permanent(err)
+}
+
+// shadowML runs the model in the background beside an enforced heuristic
+// verdict and records whether they agree. At most two shadow runs are in
+// flight; others are dropped (and counted) so shadow mode never slows or
+// queues up the enforced path.
+func (d *Detector) shadowML(ctx context.Context, text string, enforced scanner.Result) {
+	if d.closed.Load() {
+		return
+	}
+	select {
+	case d.shadowCh <- struct{}{}:
+	default:
+		d.dropped.Add(1)
+		return
+	}
+	d.wg.Add(1)
+	go func() {
+		defer d.wg.Done()
+		defer func() { <-d.shadowCh }()
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.Resilience.CallTimeout+time.Second)
+		defer cancel()
+		p, err := d.predict(sctx, text)
+		if err != nil {
+			d.log.Debug("shadow model call failed", "error", err)
+			return
+		}
+		d.shadow.Record(text, rollout.VerdictOf(enforced), rollout.Verdict{Flagged: p.Score >= p.threshold, Risk: p.Score})
+	}()
+}
+
+// ShadowDropped counts shadow runs skipped because two were in flight.
+func (d *Detector) ShadowDropped() int64 { return d.dropped.Load() }
