@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
+	goredis "github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
 	"github.com/llmshield/llmshield"
@@ -82,6 +83,9 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 	}
 	var backend cache.Backend
 	if r := cfg.Server.Redis; r.Addr != "" {
+		// go-redis logs connection trouble through a process-wide logger;
+		// this command owns the process, so route it to ours.
+		goredis.SetLogger(redisLog{log})
 		rb, err := redisbackend.New(redisbackend.Options{Addr: r.Addr, Password: r.Password, DB: r.DB, Prefix: r.Prefix, Timeout: r.Timeout})
 		if err != nil {
 			return fmt.Errorf("server.redis: %w", err)
@@ -147,6 +151,13 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 	err = srv.Serve(ctx, ln)
 	log.Info("stopped")
 	return err
+}
+
+// redisLog adapts slog to go-redis's logger.
+type redisLog struct{ l *slog.Logger }
+
+func (r redisLog) Printf(ctx context.Context, format string, v ...any) {
+	r.l.WarnContext(ctx, "redis: "+fmt.Sprintf(format, v...))
 }
 
 func isLoopback(host string) bool {
