@@ -23,6 +23,8 @@ const (
 	maxMatchesPerRule = 4
 	// maxFindings caps the findings of one analysis.
 	maxFindings = 64
+	// maxAnchoredTries caps anchored attempts per rule and segment.
+	maxAnchoredTries = 128
 )
 
 // Analysis is the heuristic verdict on one text.
@@ -40,6 +42,10 @@ type compiledRule struct {
 	ruleDef
 	family string
 	re     *regexp.Regexp
+	// reWin is the unanchored pattern for window mode; anchored rules fall
+	// back to it after maxAnchoredTries attempts in one segment, so that
+	// text repeating a keyword costs linear time.
+	reWin *regexp.Regexp
 }
 
 // Heuristic is the rule-based prompt-injection detector: text is normalised
@@ -116,14 +122,17 @@ func NewHeuristic() (*Heuristic, error) {
 			return nil, fmt.Errorf("rule %q: malformed (id family.name, weight in (0,1], keywords)", d.ID)
 		}
 		src := expand(d.Pattern)
-		if d.Anchored {
-			src = `^[^\pL\pN]{0,2}(?:` + src + `)`
-		}
-		re, err := regexp.Compile(src)
+		reWin, err := regexp.Compile(src)
 		if err != nil {
 			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
 		}
-		h.rules = append(h.rules, compiledRule{ruleDef: d, family: fam, re: re})
+		re := reWin
+		if d.Anchored {
+			if re, err = regexp.Compile(`^[^\pL\pN]{0,2}(?:` + src + `)`); err != nil {
+				return nil, fmt.Errorf("rule %q: %w", d.ID, err)
+			}
+		}
+		h.rules = append(h.rules, compiledRule{ruleDef: d, family: fam, re: re, reWin: reWin})
 		for _, k := range d.Keywords {
 			nk := normalize.String(k)
 			if nk == "" {
@@ -285,13 +294,14 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 	t := seg.Text
 	var wins map[int][]window
 	var lastAnchored map[int]int
+	var tries map[int]int
 	h.ac.Each(t, func(m ahocorasick.Match) bool {
 		if m.Pattern >= h.rot13kw {
 			rot13 = true
 			return true
 		}
 		if wins == nil {
-			wins, lastAnchored = map[int][]window{}, map[int]int{}
+			wins, lastAnchored, tries = map[int][]window{}, map[int]int{}, map[int]int{}
 		}
 		bounded := (m.Start == 0 || !isWordByte(t[m.Start-1])) && (m.End == len(t) || !isWordByte(t[m.End]))
 		for _, ri := range h.kwRules[m.Pattern] {
@@ -305,7 +315,8 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 			if r.Follow != "" && strings.IndexAny(t[m.End:min(len(t), m.End+r.FollowWithin)], r.Follow) < 0 {
 				continue
 			}
-			if r.Anchored {
+			if r.Anchored && tries[ri] < maxAnchoredTries {
+				tries[ri]++
 				// Try the anchored regex right at the hit (and at most two
 				// separator bytes before it, for "[dan]" and similar).
 				lo := max(0, m.Start-2)
@@ -335,6 +346,9 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 			before := windowBefore
 			if r.Before > 0 {
 				before = r.Before
+			}
+			if r.Anchored {
+				before = 2
 			}
 			after := windowAfter
 			if r.After > 0 {
@@ -367,7 +381,7 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 			if left <= 0 {
 				break
 			}
-			for _, loc := range r.re.FindAllStringIndex(t[w.lo:w.hi], left) {
+			for _, loc := range r.reWin.FindAllStringIndex(t[w.lo:w.hi], left) {
 				s, e := w.lo+loc[0], w.lo+loc[1]
 				if s < lastEnd || e == s {
 					continue

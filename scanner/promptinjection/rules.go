@@ -156,9 +156,9 @@ var rules = []ruleDef{
 		Detail:   "tells the model to stop acting as itself",
 	},
 	{
-		ID: "role_play.you_are_dan", Weight: 0.6, Anchored: true, After: 40,
-		Keywords: []string{"you are", "you're", "u r", "act as", "pretend", "become", "play", "du bist"}, Bounded: true,
-		Pattern: `(?:you are|you're|u r|act as|pretend (?:you are|to be|you're)|become|play|du bist) (?:now )?(?:the )?(?:dan|stan|dude|mongo tom|aim)\b`,
+		ID: "role_play.you_are_dan", Weight: 0.6, Before: 40, After: 20,
+		Keywords: []string{"dan", "stan", "dude", "mongo tom", "aim"}, Bounded: true,
+		Pattern: `\b(?:you are|you're|u r|act as|pretend (?:you are|to be|you're)|become|play|du bist) (?:now )?(?:the )?(?:dan|stan|dude|mongo tom|aim)\b`,
 		Detail:  "assigns a known jailbreak persona",
 	},
 	{
@@ -335,13 +335,13 @@ var rules = []ruleDef{
 	},
 	{
 		ID: "indirect_injection.html_comment", Weight: 0.45, Anchored: true, After: 320, Keywords: []string{"<!-"},
-		Pattern: `<!-[^>]{0,300}?\b(?:ignore|disregard|ai|assistant|llm|chatbot|gpt|system prompt|instructions?|you must|do not tell)\b`,
+		Pattern: `<!-[^>]*?\b(?:ignore|disregard|ai|assistant|llm|chatbot|gpt|system prompt|instructions?|you must|do not tell)\b`,
 		Detail:  "instruction hidden in an HTML comment",
 	},
 	{
 		ID: "indirect_injection.hidden_text", Weight: 0.45, Anchored: true, After: 420,
 		Keywords: []string{"display:none", "display: none", "font-size:0", "font-size: 0", "visibility:hidden", "visibility: hidden", "opacity:0", "opacity: 0", "color:white", "color: white", "color:#fff", "color: #fff"},
-		Pattern:  `(?:display ?: ?none|font-size ?: ?0(?:px|pt|em)?\b|visibility ?: ?hidden|opacity ?: ?0\b|color ?: ?(?:white|#fff\w*))[^<]{0,200}?<?[^<]{0,200}?\b(?:ignore|disregard|instructions?|ai|assistant|llm|chatbot|prompt|you must)\b`,
+		Pattern:  `(?:display ?: ?none|font-size ?: ?0(?:px|pt|em)?\b|visibility ?: ?hidden|opacity ?: ?0\b|color ?: ?(?:white|#fff\w*))[^<]*?<?[^<]*?\b(?:ignore|disregard|instructions?|ai|assistant|llm|chatbot|prompt|you must)\b`,
 		Detail:   "instructions in visually hidden text",
 	},
 	{
