@@ -285,6 +285,19 @@ const (
 	acPunct        // punctuation: collapse repeats
 )
 
+// lowerAlnum maps ASCII letters and digits to their lower-case form and
+// every other byte to 0.
+var lowerAlnum = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c)
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = byte(c)
+		t[c-'a'+'A'] = byte(c)
+	}
+	return t
+}()
+
 var asciiTab = func() (t [128]uint8) {
 	for c := 0; c < 128; c++ {
 		switch {
@@ -339,6 +352,28 @@ func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte, gaps []i
 	var dec [utf8.UTFMax * 18]byte
 	for i := 0; i < len(s); {
 		c := s[i]
+		if lowerAlnum[c] != 0 {
+			// Fast path: a run of ASCII letters and digits.
+			if runStart < 0 {
+				runStart = i
+			}
+			j := i + 1
+			for j < len(s) && lowerAlnum[s[j]] != 0 {
+				j++
+			}
+			o := len(out)
+			out = append(out, s[i:j]...)
+			for k := o; k < len(out); k++ {
+				out[k] = lowerAlnum[out[k]]
+			}
+			off = slices.Grow(off, j-i)
+			for k := i; k < j; k++ {
+				off = append(off, int32(k))
+			}
+			last = out[len(out)-1]
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
 			if runTab[c] {
 				if runStart < 0 {
@@ -574,38 +609,34 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 	w := 0
 	pos := 0 // in[pos:] not yet processed
 	n := len(in)
+	// move copies in[x:y] (and its offsets) to the write position; while
+	// nothing has been dropped yet, w == x and there is nothing to do.
+	move := func(x, y int) {
+		if w != x {
+			copy(in[w:], in[x:y])
+			copy(m[w:], m[x:y])
+		}
+		w += y - x
+	}
+	const letterOnly = 1 << wLetter
 	for pos < n {
-		// Copy the non-word bytes before the next token.
 		a := pos
 		for a < n && wordTab[in[a]] == wNone {
 			a++
 		}
-		if a > pos {
-			w += copy(in[w:], in[pos:a])
-			copy(m[w-(a-pos):w], m[pos:a])
-		}
+		move(pos, a)
 		if a >= n {
 			pos = n
 			break
 		}
-		b := a + 1
-		letters, leets := 0, 0
-		switch wordTab[in[a]] {
-		case wLetter:
-			letters++
-		case wDigit, wLeetS:
-			leets++
-		}
+		// kinds: the set of word-byte kinds in the token.
+		kinds := 0
+		b := a
 		for b < n && wordTab[in[b]] != wNone {
-			switch wordTab[in[b]] {
-			case wLetter:
-				letters++
-			case wDigit, wLeetS:
-				leets++
-			}
+			kinds |= 1 << wordTab[in[b]]
 			b++
 		}
-		if b-a == 1 && letters == 1 {
+		if b-a == 1 && kinds == letterOnly {
 			// A run of single letters each separated by exactly one separator.
 			cnt, end := 1, b
 			for end+1 < n && wordTab[in[end+1]] == wLetter && (end+2 == n || wordTab[in[end+2]] == wNone) &&
@@ -623,7 +654,7 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 				continue
 			}
 		}
-		if letters > 0 && leets > 0 {
+		if kinds&letterOnly != 0 && kinds&(1<<wDigit|1<<wLeetS) != 0 {
 			st.Leet++
 			for i := a; i < b; i++ {
 				c := in[i]
@@ -634,13 +665,12 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 				w++
 			}
 		} else {
-			w += copy(in[w:], in[a:b])
-			copy(m[w-(b-a):w], m[a:b])
+			move(a, b)
 		}
 		pos = b
 		// A word split by a hyphen next to a fragment of one to three
 		// letters ("i-nstruction", "terminatio-n") is joined.
-		if b+1 < n && in[b] == '-' && letters == b-a && wordTab[in[b+1]] == wLetter {
+		if b+1 < n && in[b] == '-' && kinds == letterOnly && wordTab[in[b+1]] == wLetter {
 			e := b + 1
 			for e < n && wordTab[in[e]] == wLetter {
 				e++

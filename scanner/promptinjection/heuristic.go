@@ -24,7 +24,7 @@ const (
 	// maxFindings caps the findings of one analysis.
 	maxFindings = 64
 	// maxAnchoredTries caps anchored attempts per rule and segment.
-	maxAnchoredTries = 128
+	maxAnchoredTries = 1024
 )
 
 // Analysis is the heuristic verdict on one text.
