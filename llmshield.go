@@ -28,6 +28,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/llmshield/llmshield/cache"
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -50,6 +51,7 @@ type Shield struct {
 	log           *slog.Logger
 	metrics       *Metrics
 	closers       []func() error
+	hub           *classifier.Hub
 	closeOnce     sync.Once
 	closeErr      error
 }
@@ -92,6 +94,8 @@ type options struct {
 	reg prometheus.Registerer
 	// cacheBackend is set by WithCacheBackend (cache_backend.go).
 	cacheBackend cache.Backend
+	// hub is set by WithModelHub.
+	hub *classifier.Hub
 }
 
 // WithLogger sets the logger (default: discard).
@@ -262,6 +266,9 @@ func (sh *Shield) Scanners() (input, output []string) {
 	}
 	return input, output
 }
+
+// ModelHub returns the hub the Shield's ML scanners use (nil when none).
+func (sh *Shield) ModelHub() *classifier.Hub { return sh.hub }
 
 // Metrics returns the Shield's metrics.
 func (sh *Shield) Metrics() *Metrics { return sh.metrics }

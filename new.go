@@ -5,13 +5,26 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/llmshield/llmshield/cache"
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/builtin"
+	"github.com/llmshield/llmshield/scanner/mlscan"
 )
+
+// WithModelHub makes the Shield use hub for its ML scanners instead of
+// creating (and owning) one. Share a hub between the Shields of successive
+// reloads so that models are loaded once.
+func WithModelHub(hub *classifier.Hub) Option { return func(o *options) { o.hub = hub } }
 
 // New compiles a configuration into a Shield. A nil cfg means the embedded
 // default configuration. Errors name the configuration key at fault.
+//
+// ML scanners get their models from a hub (WithModelHub, else one built
+// from cfg.Models and closed with the Shield). Models load on first use,
+// or at once when cfg.Models.Preload is set; a model that fails to preload
+// stops New only when a scanner using it may not fall back to its heuristic.
 func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, error) {
 	if cfg == nil {
 		var err error
@@ -22,9 +35,30 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		return nil, err
 	}
 	o := buildOptions(opts)
+	hub, ownHub := o.hub, false
+	if hub == nil && usesML(cfg) {
+		h, err := NewModelHub(cfg.Models, o.log)
+		if err != nil {
+			return nil, fmt.Errorf("models: %w", err)
+		}
+		hub, ownHub = h, true
+	}
 	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg, CacheBackend: o.cacheBackend}
+	if hub != nil {
+		deps.Models = mlscan.FromHub(hub)
+	}
 	var built []scanner.Scanner
 	var errs []error
+	closeAll := func() {
+		for _, s := range built {
+			if c, ok := s.(scanner.Closer); ok {
+				_ = c.Close()
+			}
+		}
+		if ownHub {
+			_ = hub.Close()
+		}
+	}
 	entries := func(key string, list []config.Scanner) []Entry {
 		var out []Entry
 		for i, e := range list {
@@ -37,6 +71,10 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 				continue
 			}
 			built = append(built, s)
+			if s, err = wrapCache(s, cfg.Cache.CacheSettings, o); err != nil {
+				errs = append(errs, fmt.Errorf("cache: %w", err))
+				continue
+			}
 			out = append(out, Entry{Name: e.DisplayName(), Scanner: s, Timeout: e.Timeout})
 		}
 		return out
@@ -49,12 +87,89 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		FailOpen: cfg.FailOpen,
 	}
 	if err := errors.Join(errs...); err != nil {
-		for _, s := range built {
-			if c, ok := s.(scanner.Closer); ok {
-				_ = c.Close()
-			}
-		}
+		closeAll()
 		return nil, err
 	}
-	return NewFromScanners(p, opts...)
+	if cfg.Models.Preload && hub != nil {
+		if err := preload(ctx, hub, built, o); err != nil {
+			closeAll()
+			return nil, err
+		}
+	}
+	sh, err := NewFromScanners(p, opts...)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	sh.hub = hub
+	if ownHub {
+		sh.closers = append(sh.closers, hub.Close)
+	}
+	return sh, nil
+}
+
+// usesML reports whether any enabled scanner of cfg may consult a model.
+func usesML(cfg *config.Config) bool {
+	for _, list := range [][]config.Scanner{cfg.InputScanners, cfg.OutputScanners} {
+		for _, e := range list {
+			if e.Disabled {
+				continue
+			}
+			f, ok := builtin.Lookup(e.Type)
+			if !ok {
+				continue
+			}
+			p := f.Defaults()
+			if e.DecodeParams(p) != nil {
+				continue // New reports the error
+			}
+			if m, ok := p.(builtin.MLParams); ok {
+				c := m.MLConfig()
+				if c.ML.Enabled && (c.ML.Mode.UsesML() || c.Shadow || c.Experiment != nil) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// wrapCache puts a result cache in front of a cacheable scanner when the
+// pipeline-level cache is enabled or a shared backend is configured.
+func wrapCache(s scanner.Scanner, settings scanner.CacheSettings, o options) (scanner.Scanner, error) {
+	if _, ok := s.(scanner.Fingerprinter); !ok || (!settings.Enabled && o.cacheBackend == nil) {
+		return s, nil
+	}
+	if !settings.Enabled {
+		settings = scanner.CacheMinimal // a small local tier in front of the shared one
+	}
+	c, err := cache.New[scanner.Result](settings)
+	if err != nil {
+		return nil, err
+	}
+	var wopts []cache.WrapOption
+	if o.cacheBackend != nil {
+		wopts = append(wopts, cache.WithBackend(o.cacheBackend))
+	}
+	return cache.Wrap(s, c, append(wopts, cache.WithLogger(o.log))...), nil
+}
+
+// preload opens the models of the ML scanners now. Failures are logged;
+// they are errors only for scanners that may not fall back.
+func preload(ctx context.Context, hub *classifier.Hub, built []scanner.Scanner, o options) error {
+	var errs []error
+	for _, s := range built {
+		d, ok := s.(*mlscan.Detector)
+		if !ok || !d.UsesML() {
+			continue
+		}
+		if err := hub.Preload(ctx, d.Model()); err != nil {
+			if d.Config().ML.FallbackToHeuristic {
+				o.log.Warn("model failed to load; the scanner falls back to its heuristic", "scanner", d.Name(), "model", d.Model().String(), "error", err)
+				continue
+			}
+			errs = append(errs, fmt.Errorf("scanner %s: model %s: %w", d.Name(), d.Model(), err))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/mlscan"
 )
 
 // Deps are what factories may need besides their parameters.
@@ -27,6 +28,13 @@ type Deps struct {
 	// (e.g. Redis) that cacheable scanners pass to cache.Wrap with
 	// cache.WithBackend. Set through llmshield.WithCacheBackend.
 	CacheBackend cache.Backend
+	// Models gives ML scanners their classifiers; nil when no model hub is
+	// available (ML scanners then fall back to their heuristic, if allowed).
+	Models mlscan.Models
+	// Instance identifies the configuration entry ("input_scanners[1]"); set by Build.
+	Instance string
+	// Stage is where the entry runs; set by Build.
+	Stage scanner.Stage
 }
 
 // Factory builds one kind of scanner.
@@ -68,6 +76,12 @@ func Names() []string {
 // Build makes the scanner for one configuration entry. key is the entry's
 // position ("input_scanners[2]") used in error messages.
 func Build(ctx context.Context, key string, e config.Scanner, deps Deps) (scanner.Scanner, error) {
+	deps.Instance = key
+	if strings.HasPrefix(key, "output") {
+		deps.Stage = scanner.StageOutput
+	} else {
+		deps.Stage = scanner.StagePrompt
+	}
 	f, ok := Lookup(e.Type)
 	if !ok {
 		return nil, fmt.Errorf("%s.type: unknown scanner %q (known: %s)", key, e.Type, strings.Join(Names(), ", "))

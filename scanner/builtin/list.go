@@ -2,8 +2,14 @@ package builtin
 
 import (
 	"context"
+	"errors"
 
+	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/bansubstrings"
+	"github.com/llmshield/llmshield/scanner/invisibletext"
+	"github.com/llmshield/llmshield/scanner/mlscan"
+	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 )
 
@@ -11,13 +17,74 @@ import (
 func All() []Factory {
 	return []Factory{
 		{
-			Name:        promptinjection.Name,
-			Description: "Prompt injection and jailbreaks: normalised-text rules (EN/DE/FR/ES), optionally with an ML classifier.",
-			Stages:      scanner.StagePrompt,
-			Defaults:    func() any { c := promptinjection.DefaultConfig(); return &c },
+			Name:        invisibletext.Name,
+			Description: "Invisible characters (format, private-use, tag characters) used to hide instructions; removes them.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := invisibletext.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return promptinjection.New(*p.(*promptinjection.Config))
+				return invisibletext.New(*p.(*invisibletext.Config))
 			},
 		},
+		{
+			Name:        bansubstrings.Name,
+			Description: "Banned substrings or words (Aho-Corasick), optionally redacted.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := bansubstrings.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return bansubstrings.New(*p.(*bansubstrings.Config))
+			},
+		},
+		{
+			Name:        regex.Name,
+			Description: "Regular expressions as a deny list (flag matches, optionally redact) or an allow list.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := regex.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return regex.New(*p.(*regex.Config))
+			},
+		},
+		{
+			Name:        promptinjection.Name,
+			Description: "Prompt injection and jailbreaks: normalised-text rules (EN/DE/FR/ES) and the built-in ML classifier, in hybrid mode by default.",
+			Stages:      scanner.StagePrompt,
+			Defaults: func() any {
+				return &promptInjectionParams{Heuristic: promptinjection.DefaultConfig(), ML: mlscan.DefaultConfig()}
+			},
+			Build: func(_ context.Context, p any, d Deps) (scanner.Scanner, error) {
+				pp := p.(*promptInjectionParams)
+				h, err := promptinjection.NewHeuristic()
+				if err != nil {
+					return nil, err
+				}
+				return mlscan.New(pp.ML, d.mlOptions(promptinjection.Name, model.TaskPromptInjection, scanner.StagePrompt, pp.Heuristic.Threshold,
+					mlscan.HeuristicFunc(func(text string) (float64, []scanner.Finding) {
+						a := h.Analyze(text)
+						return a.Risk, a.Findings
+					})))
+			},
+		},
+	}
+}
+
+// MLParams is implemented by the params of ML-capable scanners.
+type MLParams interface {
+	MLConfig() mlscan.Config
+}
+
+type promptInjectionParams struct {
+	Heuristic promptinjection.Config `yaml:",inline"`
+	ML        mlscan.Config          `yaml:",inline"`
+}
+
+func (p *promptInjectionParams) Validate() error {
+	return errors.Join(p.Heuristic.Validate(), p.ML.Validate())
+}
+
+func (p *promptInjectionParams) MLConfig() mlscan.Config { return p.ML }
+
+func (d Deps) mlOptions(name string, task model.Task, stages scanner.Stage, threshold float64, h mlscan.Heuristic) mlscan.Options {
+	return mlscan.Options{
+		Name: name, Instance: d.Instance, Task: task, Heuristic: h, HeuristicThreshold: threshold,
+		Models: d.Models, Stages: stages, Logger: d.Logger, Registerer: d.Registerer,
 	}
 }

@@ -1,0 +1,62 @@
+package llmshield
+
+import (
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/inference"
+	"github.com/llmshield/llmshield/model/registry"
+	"github.com/llmshield/llmshield/models"
+)
+
+// NewModelHub builds the model registry (the built-in models first, then
+// models.registry's entries, then the well-known Hugging Face models) and a
+// hub that opens classifiers on first use. Share one hub between Shields
+// (WithModelHub) so that a reload does not load models again.
+func NewModelHub(cfg config.Models, log *slog.Logger) (*classifier.Hub, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	reg, err := NewModelRegistry(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	eng := inference.EngineOptions{IntraOpThreads: cfg.Threads, MicroBatching: true}
+	return classifier.NewHub(reg, classifier.HubOptions{
+		Runtime: inference.RuntimeOptions{Backend: cfg.Backend, Logger: log},
+		Engine:  eng,
+		Logger:  log,
+	})
+}
+
+// NewModelRegistry builds the model registry described by cfg.
+func NewModelRegistry(cfg config.Models, log *slog.Logger) (*registry.Registry, error) {
+	var docs []registry.Document
+	if cfg.Registry != "" {
+		r, err := registry.Load(cfg.Registry)
+		if err != nil {
+			return nil, fmt.Errorf("models.registry: %w", err)
+		}
+		docs = append(docs, r.Document())
+	}
+	b, err := fs.ReadFile(models.FS(), registry.BuiltinRegistryFile)
+	if err != nil {
+		return nil, fmt.Errorf("built-in models: %w", err)
+	}
+	builtin, err := registry.Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("built-in models: %w", err)
+	}
+	docs = append(docs, builtin, registry.DefaultDocument())
+	opts := []registry.Option{registry.WithEmbedded(models.FS()), registry.WithLogger(log)}
+	if cfg.Dir != "" {
+		opts = append(opts, registry.WithCacheDir(cfg.Dir))
+	}
+	if cfg.Offline {
+		opts = append(opts, registry.WithOffline(true))
+	}
+	return registry.New(registry.Merge(docs...), opts...)
+}
