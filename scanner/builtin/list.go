@@ -9,8 +9,8 @@ import (
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
 	"github.com/llmshield/llmshield/scanner/mlscan"
-	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
+	"github.com/llmshield/llmshield/scanner/regex"
 )
 
 // All returns every built-in scanner factory, in a stable order.
