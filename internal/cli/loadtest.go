@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
@@ -40,8 +41,39 @@ type scenario struct {
 // the build's builtin list are left out; the table says which ran.
 var heuristicTypes = []string{"invisible_text", "prompt_injection", "ban_substrings", "regex"}
 
+// mlOff are the params that keep an ML-capable scanner on its rules.
+const mlOff = "ml: {enabled: false}"
+
+// heuristicEntry returns the configuration entry that runs scanner type t
+// on rules alone: with ML switched off when the scanner has an ML part,
+// else with its defaults. ok is false when t is not built in or does not
+// build without more parameters (e.g. a substring list).
+func heuristicEntry(cfg *config.Config, t string) (e config.Scanner, params string, ok bool) {
+	if _, found := builtin.Lookup(t); !found {
+		return config.Scanner{}, "", false
+	}
+	for _, params := range []string{mlOff, ""} {
+		e := config.Scanner{Type: t}
+		if params != "" {
+			if err := yaml.Unmarshal([]byte(params), &e.Params); err != nil {
+				continue
+			}
+			e.Params = *e.Params.Content[0]
+		}
+		s, err := builtin.Build(context.Background(), t, e, builtin.Deps{Logger: slog.New(slog.DiscardHandler), Config: cfg})
+		if err != nil {
+			continue
+		}
+		if c, ok := s.(scanner.Closer); ok {
+			_ = c.Close()
+		}
+		return e, params, true
+	}
+	return config.Scanner{}, "", false
+}
+
 // heuristicsConfig builds the heuristics-only configuration: every
-// heuristic scanner that builds with its default parameters.
+// heuristic scanner that builds on rules alone.
 func heuristicsConfig() (*config.Config, error) {
 	cfg, err := config.Default()
 	if err != nil {
@@ -53,15 +85,9 @@ func heuristicsConfig() (*config.Config, error) {
 		if !ok || f.Stages&scanner.StagePrompt == 0 {
 			continue
 		}
-		e := config.Scanner{Type: t}
-		s, err := builtin.Build(context.Background(), t, e, builtin.Deps{Logger: slog.New(slog.DiscardHandler), Config: cfg})
-		if err != nil {
-			continue // needs parameters (e.g. a substring list): not part of the default heuristics set
+		if e, _, ok := heuristicEntry(cfg, t); ok {
+			cfg.InputScanners = append(cfg.InputScanners, e)
 		}
-		if c, ok := s.(interface{ Close() error }); ok {
-			_ = c.Close()
-		}
-		cfg.InputScanners = append(cfg.InputScanners, e)
 	}
 	if len(cfg.InputScanners) == 0 {
 		return nil, errors.New("no heuristic scanner is built in")

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/server"
 )
 
@@ -82,7 +83,19 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("  - type: prompt_injection\n")
+	// Rules only: the test must not reach for a model.
+	cfg0, err := config.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, ok := heuristicEntry(cfg0, "prompt_injection")
+	if !ok {
+		t.Fatal("prompt_injection does not build")
+	}
+	if params != "" {
+		params = "    params: {" + params + "}\n"
+	}
+	write("  - type: prompt_injection\n" + params)
 
 	errBuf := &lockedBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -120,7 +133,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	}
 
 	// A new configuration, then a real SIGHUP.
-	write("  - type: prompt_injection\n    name: pi_reloaded\n")
+	write("  - type: prompt_injection\n    name: pi_reloaded\n" + params)
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +198,7 @@ func TestLoadtestCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s %s", c, out.String(), errBuf.String())
 	}
 	s := out.String()
-	for _, want := range []string{"heuristics-1KB", "/analyze/prompt", "/v1/scan", "req/s", "p99", "heap before", "scanners prompt_injection"} {
+	for _, want := range []string{"heuristics-1KB", "/analyze/prompt", "/v1/scan", "req/s", "p99", "heap before", "prompt_injection"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
