@@ -39,6 +39,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"slices"
+	"sync"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -165,6 +166,44 @@ type Stats struct {
 type Result struct {
 	Segments []Segment
 	Stats    Stats
+	bufs     []*buffers
+}
+
+// buffers are the per-segment working arrays; Release returns them to a
+// pool so that repeated normalisation does not allocate them again.
+type buffers struct {
+	out []byte
+	off []int32
+}
+
+// maxPooled bounds the size of pooled buffers so that one huge input does
+// not pin its memory forever.
+const maxPooled = 1 << 20
+
+var bufPool = sync.Pool{New: func() any { return new(buffers) }}
+
+func getBuffers(n int) *buffers {
+	b := bufPool.Get().(*buffers)
+	if cap(b.out) < n+8 {
+		b.out = make([]byte, 0, n+8)
+	}
+	if cap(b.off) < n+9 {
+		b.off = make([]int32, 0, n+9)
+	}
+	b.out, b.off = b.out[:0], b.off[:0]
+	return b
+}
+
+// Release hands the result's memory back for reuse. The Segments (their
+// Text included) must not be used afterwards. Calling it is optional.
+func (r *Result) Release() {
+	for _, b := range r.bufs {
+		if cap(b.out) <= maxPooled {
+			bufPool.Put(b)
+		}
+	}
+	r.bufs = nil
+	r.Segments = nil
 }
 
 // Normalize normalises s. It never panics, for any input.
@@ -184,7 +223,11 @@ func String(s string) string {
 }
 
 func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi int, budget *int) {
-	t1, m1, tags, gaps, cands := stage1(s, &r.Stats)
+	bufs := getBuffers(len(s))
+	t1, m1, tags, gaps, cands := stage1(s, bufs, &r.Stats)
+	// stage 2 works in place and stage 1 may have grown the arrays.
+	bufs.out, bufs.off = t1[:0], m1[:0]
+	r.bufs = append(r.bufs, bufs)
 	rot := hasRot13Hint(t1)
 	t2, m2 := stage2(t1, m1, gaps, &r.Stats)
 	// t2 is never written again, so the string can share its memory.
@@ -318,7 +361,7 @@ var asciiTab = func() (t [128]uint8) {
 	return t
 }()
 
-func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte, gaps []int, cands [][2]int) {
+func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags []byte, gaps []int, cands [][2]int) {
 	// Candidate encoded runs (see findEncoded) are collected here too, so
 	// that decoding needs no extra pass over the text.
 	runStart := -1
@@ -328,8 +371,7 @@ func stage1(s string, st *Stats) (out []byte, off []int32, tags []byte, gaps []i
 		}
 		runStart = -1
 	}
-	out = make([]byte, 0, len(s)+8)
-	off = make([]int32, 0, len(s)+9)
+	out, off = bufs.out, bufs.off
 	var last byte // last emitted byte (0 at start)
 	emitSpace := func(c byte, at int) {
 		switch {

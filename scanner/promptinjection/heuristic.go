@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"strings"
@@ -41,11 +42,50 @@ type Analysis struct {
 type compiledRule struct {
 	ruleDef
 	family string
-	re     *regexp.Regexp
-	// reWin is the unanchored pattern for window mode; anchored rules fall
-	// back to it after maxAnchoredTries attempts in one segment, so that
-	// text repeating a keyword costs linear time.
-	reWin *regexp.Regexp
+	// re is the pattern as run at a keyword hit (anchored for Anchored
+	// rules); reWin is the unanchored pattern for window mode (anchored
+	// rules fall back to it after maxAnchoredTries attempts in one segment,
+	// so that text repeating a keyword costs linear time). Large patterns
+	// are split at their top-level alternation: Go's regexp uses its fast
+	// backtracker only for programs of at most 500 instructions.
+	re    []*regexp.Regexp
+	reWin []*regexp.Regexp
+}
+
+// maxProg is the program size above which a pattern is split.
+const maxProg = 450
+
+// splitPattern returns src, or the branches of its top-level alternation
+// when src compiles to a large program.
+func splitPattern(src string) ([]string, error) {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil, err
+	}
+	if len(prog.Inst) <= maxProg || re.Op != syntax.OpAlternate {
+		return []string{src}, nil
+	}
+	parts := make([]string, 0, len(re.Sub))
+	for _, sub := range re.Sub {
+		parts = append(parts, sub.String())
+	}
+	return parts, nil
+}
+
+func compileAll(srcs []string, wrap func(string) string) ([]*regexp.Regexp, error) {
+	out := make([]*regexp.Regexp, 0, len(srcs))
+	for _, s := range srcs {
+		re, err := regexp.Compile(wrap(s))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, re)
+	}
+	return out, nil
 }
 
 // Heuristic is the rule-based prompt-injection detector: text is normalised
@@ -121,14 +161,17 @@ func NewHeuristic() (*Heuristic, error) {
 		if !ok || d.Weight <= 0 || d.Weight > 1 || len(d.Keywords) == 0 {
 			return nil, fmt.Errorf("rule %q: malformed (id family.name, weight in (0,1], keywords)", d.ID)
 		}
-		src := expand(d.Pattern)
-		reWin, err := regexp.Compile(src)
+		parts, err := splitPattern(expand(d.Pattern))
+		if err != nil {
+			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
+		}
+		reWin, err := compileAll(parts, func(s string) string { return s })
 		if err != nil {
 			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
 		}
 		re := reWin
 		if d.Anchored {
-			if re, err = regexp.Compile(`^[^\pL\pN]{0,2}(?:` + src + `)`); err != nil {
+			if re, err = compileAll(parts, func(s string) string { return `^[^\pL\pN]{0,2}(?:` + s + `)` }); err != nil {
 				return nil, fmt.Errorf("rule %q: %w", d.ID, err)
 			}
 		}
@@ -210,6 +253,7 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	}
 	st := &state{ruleW: map[int]float64{}, extraW: map[string]float64{}, perRule: map[int]int{}}
 	norm := normalize.Normalize(text, h.normOpts)
+	defer norm.Release() // findings hold offsets only, never segment text
 	rot13 := false
 	for si := range norm.Segments {
 		rot13 = h.scanSegment(&norm.Segments[si], text, st) && si == 0 || rot13
@@ -221,6 +265,7 @@ func (h *Heuristic) Analyze(text string) Analysis {
 		seg := dec.Segments[0]
 		seg.Kind = normalize.Rot13 // spans: the whole text
 		h.scanSegment(&seg, text, st)
+		dec.Release()
 	}
 	if norm.Stats.Invisible >= 8 {
 		st.extra(FamilyEncodedPayload+".invisible_characters", 0.15)
@@ -331,7 +376,7 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				for hi < len(t) && !utf8.RuneStart(t[hi]) {
 					hi++
 				}
-				if loc := r.re.FindStringIndex(t[lo:hi]); loc != nil {
+				if loc := firstAnchored(r.re, t[lo:hi]); loc != nil {
 					s, e := lo+loc[0], lo+loc[1]
 					for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
 						s++
@@ -381,7 +426,7 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 			if left <= 0 {
 				break
 			}
-			for _, loc := range r.reWin.FindAllStringIndex(t[w.lo:w.hi], left) {
+			for _, loc := range findAll(r.reWin, t[w.lo:w.hi], left) {
 				s, e := w.lo+loc[0], w.lo+loc[1]
 				if s < lastEnd || e == s {
 					continue
@@ -392,6 +437,36 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 		}
 	}
 	return rot13
+}
+
+// firstAnchored returns the longest match of any of res (all anchored at
+// the start of t), or nil.
+func firstAnchored(res []*regexp.Regexp, t string) []int {
+	var best []int
+	for _, re := range res {
+		if loc := re.FindStringIndex(t); loc != nil && (best == nil || loc[1] > best[1]) {
+			best = loc
+		}
+	}
+	return best
+}
+
+// findAll returns up to n matches of any of res in t, ordered by start.
+func findAll(res []*regexp.Regexp, t string, n int) [][]int {
+	if len(res) == 1 {
+		return res[0].FindAllStringIndex(t, n)
+	}
+	var all [][]int
+	for _, re := range res {
+		all = append(all, re.FindAllStringIndex(t, n)...)
+	}
+	sort.Slice(all, func(i, j int) bool {
+		if all[i][0] != all[j][0] {
+			return all[i][0] < all[j][0]
+		}
+		return all[i][1] > all[j][1]
+	})
+	return all
 }
 
 // windowAround returns the region of t around [s,e) in which a rule's regex
