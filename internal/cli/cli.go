@@ -90,7 +90,8 @@ func (a *app) rootCommand() *cobra.Command {
 			return nil
 		},
 	}
-	root.AddCommand(a.scanCommand(), a.evalCommand(), a.scannersCommand(), a.versionCommand(), a.serveCommand(), a.loadtestCommand())
+	root.AddCommand(a.scanCommand(), a.evalCommand(), a.scannersCommand(), a.versionCommand(), a.serveCommand(), a.loadtestCommand(),
+		a.healthCommand(), a.modelsCommand(), a.tokenizeCommand())
 	return root
 }
 

@@ -115,6 +115,7 @@ type Detector struct {
 	wg       sync.WaitGroup
 	closed   atomic.Bool
 	dropped  atomic.Int64
+	lastErr  atomic.Pointer[string]
 }
 
 var _ scanner.Scanner = (*Detector)(nil)
@@ -419,8 +420,13 @@ func (d *Detector) predict(ctx context.Context, text string) (prediction, error)
 		return p, nil
 	})
 	if err != nil {
+		if ctx.Err() == nil {
+			msg := err.Error()
+			d.lastErr.Store(&msg)
+		}
 		return prediction{}, err
 	}
+	d.lastErr.Store(nil)
 	v := clf.Version()
 	d.version.Store(&v)
 	d.cache.Insert(d.cacheKey(v, text), p)
@@ -478,6 +484,15 @@ func (d *Detector) shadowML(ctx context.Context, text string, enforced scanner.R
 		}
 		d.shadow.Record(text, rollout.VerdictOf(enforced), rollout.Verdict{Flagged: p.Score >= p.threshold, Risk: p.Score})
 	}()
+}
+
+// LastError returns the last model failure's message, or "" when the last
+// model call succeeded (or none failed yet).
+func (d *Detector) LastError() string {
+	if p := d.lastErr.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // ShadowDropped counts shadow runs skipped because two were in flight.
