@@ -19,6 +19,7 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/api"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/health"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -577,18 +578,20 @@ type slogPrinter struct{ s *Server }
 
 func (p slogPrinter) Println(v ...any) { p.s.log.Warn("metrics", "error", fmt.Sprint(v...)) }
 
-// checkHealth is the default readiness check: the health Checker's
-// critical failures are the reasons, its warnings the warnings.
-func (s *Server) checkHealth(ctx context.Context, _ *llmshield.Shield) (reasons, warnings []string) {
-	st := s.health.Run(ctx)
+// statusReasons splits a health status into reasons (failed critical
+// checks, when unhealthy) and warnings.
+func statusReasons(st health.Status) (reasons, warnings []string) {
 	if !st.Healthy {
 		reasons = st.Errors
+		if len(reasons) == 0 {
+			reasons = []string{"unhealthy"}
+		}
 	}
 	return reasons, st.Warnings
 }
 
-// canary scans a short benign prompt (and response) through every scanner
-// of the current Shield; any scanner error fails it. A flagged verdict is
+// canary scans a harmless prompt (and response) through every scanner of
+// the current Shield; any scanner error fails it. A flagged verdict is
 // fine: only failures count.
 func (s *Server) canary(ctx context.Context) error {
 	g := s.acquire()
@@ -596,28 +599,5 @@ func (s *Server) canary(ctx context.Context) error {
 		return errClosed
 	}
 	defer g.release()
-	return Canary(ctx, g.sh)
-}
-
-// Canary scans a short benign prompt (and response) through every
-// configured scanner of sh and returns the scanners' errors, if any.
-func Canary(ctx context.Context, sh *llmshield.Shield) error {
-	const prompt = "What is the capital of France?"
-	const output = "The capital of France is Paris."
-	in, out := sh.Scanners()
-	if len(in) == 0 && len(out) == 0 {
-		return errors.New("no scanners configured")
-	}
-	var errs []error
-	if len(in) > 0 {
-		if _, err := sh.ScanPrompt(ctx, prompt, llmshield.WithoutSanitizing()); err != nil {
-			errs = append(errs, fmt.Errorf("prompt scan: %w", err))
-		}
-	}
-	if len(out) > 0 {
-		if _, err := sh.ScanOutput(ctx, prompt, output, llmshield.WithoutSanitizing()); err != nil {
-			errs = append(errs, fmt.Errorf("output scan: %w", err))
-		}
-	}
-	return errors.Join(errs...)
+	return g.sh.Canary(ctx)
 }

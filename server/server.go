@@ -88,10 +88,10 @@ func WithTokens(tokens []string) Option {
 func WithReadiness(c ReadinessCheck) Option { return func(s *Server) { s.ready = c } }
 
 // WithHealth makes /readyz run c, with the server's canary scan added to it
-// as the critical check "canary". Register model, breaker and cache checks
-// on c (see package health); a failed critical check makes /readyz answer
-// 503 with the reasons, warnings are reported with 200. Without it the
-// server uses a Checker holding the canary check alone.
+// as the critical check "canary", instead of the Shield's own Health (the
+// default: canary scan, models loaded, breakers closed, cache and fallback
+// rates). A failed critical check makes /readyz answer 503 with the
+// reasons; warnings are reported with 200.
 func WithHealth(c *health.Checker) Option { return func(s *Server) { s.health = c } }
 
 // Server is llmshield's HTTP service. Create it with New; it is an
@@ -136,14 +136,19 @@ func New(ctx context.Context, cfg config.Server, load Loader, opts ...Option) (*
 	for _, o := range opts {
 		o(s)
 	}
-	if s.ready == nil {
-		if s.health == nil {
-			s.health = health.NewChecker(health.WithTimeout(max(cfg.PromptTimeout, cfg.OutputTimeout)), health.WithLogger(s.log))
-		}
+	switch {
+	case s.ready != nil:
+	case s.health != nil:
 		if err := s.health.Register("canary", health.CanaryCheck(s.canary), health.Critical()); err != nil {
 			return nil, fmt.Errorf("server: %w", err)
 		}
-		s.ready = s.checkHealth
+		s.ready = func(ctx context.Context, _ *llmshield.Shield) ([]string, []string) {
+			return statusReasons(s.health.Run(ctx))
+		}
+	default:
+		s.ready = func(ctx context.Context, sh *llmshield.Shield) ([]string, []string) {
+			return statusReasons(sh.Health(ctx, health.DefaultThresholds()))
+		}
 	}
 	s.reg = prometheus.NewRegistry()
 	m, err := newHTTPMetrics(s.reg)
