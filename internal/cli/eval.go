@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/internal/datasplit"
 )
 
 type evalRow struct {
@@ -90,13 +91,15 @@ func (a *app) evalCommand() *cobra.Command {
 	var (
 		datasets                            []string
 		positive, cfgPath, scanners, format string
+		split                               string
 		workers                             int
 	)
 	cmd := &cobra.Command{
 		Use:   "eval --dataset F.jsonl --positive LABEL",
 		Short: "Measure detection quality on a labelled JSONL dataset",
 		Long: `Run the input pipeline on every {"text","label"} line of the dataset(s) and compare
-the verdicts with the labels: a row is positive when its label equals --positive, and
+the verdicts with the labels (with --split, only the rows of that split, by the
+training pipeline's hash rule, so the built-in models are measured on unseen rows): a row is positive when its label equals --positive, and
 predicted positive when the pipeline flags it. Prints n, tp, fp, tn, fn, precision,
 recall, f1, fpr (false-positive rate on negatives), accuracy, p50_ms and p99_ms
 (per-text latency). Several --dataset flags are evaluated as one set; the text
@@ -108,6 +111,10 @@ format also breaks the counts down by dataset file and by "source".`,
 			}
 			if format != "text" && format != "json" {
 				return fmt.Errorf("--format: want text or json, got %q", format)
+			}
+			var err error
+			if split, err = datasplit.Parse(split); err != nil {
+				return fmt.Errorf("--split: %w", err)
 			}
 			sh, err := a.buildShield(cmd.Context(), cfgPath, scanners)
 			if err != nil {
@@ -121,6 +128,12 @@ format also breaks the counts down by dataset file and by "source".`,
 				rows, err := readEvalRows(path)
 				if err != nil {
 					return err
+				}
+				if split != "" {
+					rows = slices.DeleteFunc(rows, func(r evalRow) bool { return datasplit.Of(r.Text) != split })
+					if len(rows) == 0 {
+						continue
+					}
 				}
 				preds, durs, err := evalRows(cmd.Context(), sh, rows, workers)
 				if err != nil {
@@ -153,10 +166,10 @@ format also breaks the counts down by dataset file and by "source".`,
 				keys = append(keys, k)
 			}
 			sort.Strings(keys)
-			fmt.Fprintf(w, "\n%-58s %6s %6s %6s %8s %8s %8s\n", "breakdown", "n", "pos", "neg", "recall", "fpr", "f1")
+			fmt.Fprintf(w, "\n%-72s %6s %6s %6s %8s %8s %8s\n", "breakdown", "n", "pos", "neg", "recall", "fpr", "f1")
 			for _, k := range keys {
 				g := byGroup[k].Metrics()
-				fmt.Fprintf(w, "%-58s %6d %6d %6d %8s %8s %8s\n", k, g.N, g.TP+g.FN, g.TN+g.FP,
+				fmt.Fprintf(w, "%-72s %6d %6d %6d %8s %8s %8s\n", k, g.N, g.TP+g.FN, g.TN+g.FP,
 					orDash(g.TP+g.FN, g.Recall), orDash(g.TN+g.FP, g.FPR), orDash(min(g.TP+g.FN, g.TN+g.FP), g.F1))
 			}
 			return nil
@@ -168,6 +181,7 @@ format also breaks the counts down by dataset file and by "source".`,
 	fl.StringVar(&cfgPath, "config", "", "configuration file (default: the embedded default)")
 	fl.StringVar(&scanners, "scanners", "", "comma-separated scanners to run (default: those in the configuration)")
 	fl.StringVar(&format, "format", "text", "output format: text or json")
+	fl.StringVar(&split, "split", "", "only rows of this split (train, val or test) by the training pipeline's hash rule")
 	fl.IntVar(&workers, "workers", runtime.GOMAXPROCS(0), "texts scanned concurrently")
 	return cmd
 }
