@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
@@ -74,8 +76,10 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "llmshield.yaml")
 	redis := ""
-	if addr := os.Getenv("LLMSHIELD_TEST_REDIS"); addr != "" {
-		redis = "  redis: {addr: " + addr + ", prefix: 'llmshield-cli-test:'}\n"
+	redisAddr := os.Getenv("LLMSHIELD_TEST_REDIS")
+	prefix := fmt.Sprintf("llmshield-cli-test-%d:", time.Now().UnixNano())
+	if redisAddr != "" {
+		redis = "  redis: {addr: " + redisAddr + ", prefix: '" + prefix + "'}\n"
 	}
 	write := func(scanners string) {
 		cfg := "input_scanners:\n" + scanners + "server:\n  log: {level: info, format: json}\n" + redis
@@ -130,6 +134,29 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	}
 	if st, body := get(t, base+"/readyz", ""); st != 200 {
 		t.Fatalf("readyz: %d %s", st, body)
+	}
+	// With server.redis.addr, verdicts land in the shared cache (hashed
+	// keys under the prefix, never the text).
+	if redisAddr != "" {
+		req, _ := http.NewRequest("POST", base+"/v1/scan", strings.NewReader(`{"prompt":"a shared-cache probe"}`))
+		req.Header.Set("Authorization", "Bearer tok-a")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("scan: %v %v", resp, err)
+		}
+		resp.Body.Close()
+		rc := goredis.NewClient(&goredis.Options{Addr: redisAddr})
+		defer rc.Close()
+		keys, err := rc.Keys(context.Background(), prefix+"*").Result()
+		if err != nil || len(keys) == 0 {
+			t.Fatalf("no shared cache entries under %s: %v %v", prefix, keys, err)
+		}
+		for _, k := range keys {
+			if strings.Contains(k, "probe") {
+				t.Errorf("raw text in key %s", k)
+			}
+		}
+		rc.Del(context.Background(), keys...)
 	}
 
 	// A new configuration, then a real SIGHUP.
