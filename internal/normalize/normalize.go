@@ -34,7 +34,6 @@
 package normalize
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/hex"
 	"net/url"
@@ -224,12 +223,15 @@ func String(s string) string {
 
 func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi int, budget *int) {
 	bufs := getBuffers(len(s))
-	t1, m1, tags, gaps, cands := stage1(s, bufs, &r.Stats)
+	t1, m1, tags, gaps, cands, need := stage1(s, bufs, &r.Stats)
 	// stage 2 works in place and stage 1 may have grown the arrays.
 	bufs.out, bufs.off = t1[:0], m1[:0]
 	r.bufs = append(r.bufs, bufs)
-	rot := hasRot13Hint(t1)
-	t2, m2 := stage2(t1, m1, gaps, &r.Stats)
+	rot := hasRot13Hint(s)
+	t2, m2 := t1, m1
+	if need {
+		t2, m2 = stage2(t1, m1, gaps, &r.Stats)
+	}
 	// t2 is never written again, so the string can share its memory.
 	seg := Segment{Text: unsafe.String(unsafe.SliceData(t2), len(t2)), Kind: kind, src: s, off: m2, lo: lo, hi: hi}
 	if kind != Plain {
@@ -274,22 +276,25 @@ func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi 
 	}
 }
 
-// hasRot13Hint reports whether b mentions "rot13", "rot 13" or "rot-13".
-func hasRot13Hint(b []byte) bool {
-	for i := 0; ; {
-		j := bytes.Index(b[i:], []byte("rot"))
-		if j < 0 {
-			return false
+// hasRot13Hint reports whether s mentions "rot13", "rot 13" or "rot-13"
+// (any case).
+func hasRot13Hint(s string) bool {
+	if !strings.Contains(s, "13") {
+		return false
+	}
+	for i := 0; i+4 < len(s); i++ {
+		if s[i]|0x20 != 'r' || s[i+1]|0x20 != 'o' || s[i+2]|0x20 != 't' {
+			continue
 		}
-		k := i + j + 3
-		if k < len(b) && (b[k] == ' ' || b[k] == '-') {
+		k := i + 3
+		if s[k] == ' ' || s[k] == '-' {
 			k++
 		}
-		if k+1 < len(b) && b[k] == '1' && b[k+1] == '3' {
+		if k+1 < len(s) && s[k] == '1' && s[k+1] == '3' {
 			return true
 		}
-		i += j + 3
 	}
+	return false
 }
 
 func truncUTF8(s string, n int) string {
@@ -361,7 +366,10 @@ var asciiTab = func() (t [128]uint8) {
 	return t
 }()
 
-func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags []byte, gaps []int, cands [][2]int) {
+// stage1 also undoes leetspeak inside runs of ASCII letters and digits,
+// and reports whether stage2 has work left (joining spaced or hyphenated
+// letters, leetspeak with @ and $ or next to non-ASCII letters).
+func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags []byte, gaps []int, cands [][2]int, need bool) {
 	// Candidate encoded runs (see findEncoded) are collected here too, so
 	// that decoding needs no extra pass over the text.
 	runStart := -1
@@ -399,8 +407,13 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 			if runStart < 0 {
 				runStart = i
 			}
-			j := i + 1
+			if n := len(out); n >= 2 && out[n-1] == '-' && wordTab[out[n-2]] == wLetter {
+				need = true // hyphen-split word
+			}
+			kinds := 0
+			j := i
 			for j < len(s) && lowerAlnum[s[j]] != 0 {
+				kinds |= 1 << wordTab[lowerAlnum[s[j]]]
 				j++
 			}
 			o := len(out)
@@ -408,9 +421,21 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 			for k := o; k < len(out); k++ {
 				out[k] = lowerAlnum[out[k]]
 			}
+			if kinds&(1<<wLetter) != 0 && kinds&(1<<wDigit) != 0 {
+				st.Leet++
+				for k := o; k < len(out); k++ {
+					if l := leetMap[out[k]]; l != 0 {
+						out[k] = l
+					}
+				}
+			}
 			off = slices.Grow(off, j-i)
 			for k := i; k < j; k++ {
 				off = append(off, int32(k))
+			}
+			if n := len(out); j-i == 1 && kinds == 1<<wLetter && n >= 3 && isSep(out[n-2]) && wordTab[out[n-3]] == wLetter &&
+				(n == 3 || wordTab[out[n-4]] == wNone) {
+				need = true // single letters separated by single separators
 			}
 			last = out[len(out)-1]
 			i = j
@@ -426,6 +451,9 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 			}
 			switch asciiTab[c] {
 			case acKeep:
+				// Only '@' and '$' get here (letters and digits take the
+				// fast path): possible leetspeak.
+				need = true
 				out = append(out, c)
 				off = append(off, int32(i))
 				last = c
@@ -482,6 +510,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 		}
 		if l, ok := confusable(r); ok {
 			st.Confusables++
+			need = true
 			out = append(out, l)
 			off = append(off, at)
 			last = l
@@ -500,6 +529,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 				continue
 			}
 			if r2 < utf8.RuneSelf {
+				need = true
 				b := byte(r2)
 				switch asciiTab[b] {
 				case acUpper:
@@ -546,7 +576,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 		off = off[:len(off)-1]
 	}
 	off = append(off, int32(len(s)))
-	return out, off, tags, gaps, cands
+	return out, off, tags, gaps, cands, need
 }
 
 func isInvisible(r rune) bool {
@@ -627,24 +657,6 @@ func isSep(c byte) bool {
 // stage2 applies leetspeak and joins spaced-out letters. It works on the
 // lower-cased stage-1 output.
 func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
-	// Fast check: anything to do?
-	need := false
-	for i := 0; i < len(in); i++ {
-		if wordTab[in[i]] == wDigit || wordTab[in[i]] == wLeetS ||
-			in[i] == '-' && i > 0 && i+1 < len(in) && wordTab[in[i-1]] == wLetter && wordTab[in[i+1]] == wLetter {
-			need = true
-			break
-		}
-		// single ASCII letter followed by a separator and another single letter
-		if i+3 < len(in) && wordTab[in[i]] == wLetter && isSep(in[i+1]) && wordTab[in[i+2]] == wLetter && (isSep(in[i+3])) &&
-			(i == 0 || wordTab[in[i-1]] == wNone) {
-			need = true
-			break
-		}
-	}
-	if !need {
-		return in, m
-	}
 	// The output is never longer than the input (leetspeak keeps lengths,
 	// joining drops separators), so it is written in place: every write
 	// lands at or before the byte being read.
@@ -661,6 +673,13 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 		w += y - x
 	}
 	const letterOnly = 1 << wLetter
+	gi := 0 // gaps[:gi] lie before the current position
+	gapAt := func(i int) bool {
+		for gi < len(gaps) && gaps[gi] < i {
+			gi++
+		}
+		return gi < len(gaps) && gaps[gi] == i
+	}
 	for pos < n {
 		a := pos
 		for a < n && wordTab[in[a]] == wNone {
@@ -682,7 +701,7 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 			// A run of single letters each separated by exactly one separator.
 			cnt, end := 1, b
 			for end+1 < n && wordTab[in[end+1]] == wLetter && (end+2 == n || wordTab[in[end+2]] == wNone) &&
-				isSep(in[end]) && !isGap(gaps, end) {
+				isSep(in[end]) && !gapAt(end) {
 				cnt++
 				end += 2
 			}
@@ -724,13 +743,6 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 	}
 	m[w] = m[n]
 	return in[:w], m[:w+1]
-}
-
-// isGap reports whether the separator at i stood for 2+ whitespace
-// characters in the original text.
-func isGap(gaps []int, i int) bool {
-	_, found := slices.BinarySearch(gaps, i)
-	return found
 }
 
 // ---------------------------------------------------------------- decoding

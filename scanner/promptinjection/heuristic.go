@@ -97,7 +97,7 @@ func compileAll(srcs []string, wrap func(string) string) ([]*regexp.Regexp, erro
 type Heuristic struct {
 	rules    []compiledRule
 	ac       *ahocorasick.Matcher
-	kwRules  [][]int // keyword index -> rules
+	kwRules  [][]kwRule // keyword index -> rules
 	kwLen    []int
 	keywords []string
 	rot13kw  int // keywords with index >= rot13kw are rot13 forms of strong keywords
@@ -177,6 +177,10 @@ func NewHeuristic() (*Heuristic, error) {
 		}
 		h.rules = append(h.rules, compiledRule{ruleDef: d, family: fam, re: re, reWin: reWin})
 		for _, k := range d.Keywords {
+			bounded := d.Bounded
+			if strings.HasPrefix(k, `\b`) && strings.HasSuffix(k, `\b`) {
+				k, bounded = strings.TrimSuffix(strings.TrimPrefix(k, `\b`), `\b`), true
+			}
 			nk := normalize.String(k)
 			if nk == "" {
 				return nil, fmt.Errorf("rule %q: empty keyword", d.ID)
@@ -189,8 +193,8 @@ func NewHeuristic() (*Heuristic, error) {
 				h.kwRules = append(h.kwRules, nil)
 				h.kwLen = append(h.kwLen, len(nk))
 			}
-			if !slices.Contains(h.kwRules[j], i) {
-				h.kwRules[j] = append(h.kwRules[j], i)
+			if !slices.Contains(h.kwRules[j], kwRule{i, bounded}) {
+				h.kwRules[j] = append(h.kwRules[j], kwRule{i, bounded})
 			}
 		}
 		if d.Weight >= 0.8 {
@@ -223,6 +227,12 @@ func isASCIIAlpha(s string) bool {
 }
 
 type window struct{ lo, hi int }
+
+// kwRule links a keyword to a rule that it triggers.
+type kwRule struct {
+	rule    int
+	bounded bool // the hit must not be part of a longer word
+}
 
 // state accumulates one analysis.
 type state struct {
@@ -349,11 +359,12 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 			wins, lastAnchored, tries = map[int][]window{}, map[int]int{}, map[int]int{}
 		}
 		bounded := (m.Start == 0 || !isWordByte(t[m.Start-1])) && (m.End == len(t) || !isWordByte(t[m.End]))
-		for _, ri := range h.kwRules[m.Pattern] {
+		for _, kr := range h.kwRules[m.Pattern] {
+			ri := kr.rule
 			if st.perRule[ri] >= maxMatchesPerRule {
 				continue
 			}
-			if h.rules[ri].Bounded && !bounded {
+			if kr.bounded && !bounded {
 				continue
 			}
 			r := &h.rules[ri]

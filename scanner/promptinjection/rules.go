@@ -34,7 +34,8 @@ type ruleDef struct {
 	Pattern  string
 	Detail   string
 	// Bounded: a keyword hit counts only when it is not part of a longer
-	// word (for short keywords such as "ai" or "dan").
+	// word (for short keywords such as "ai" or "dan"). A single keyword is
+	// bounded by writing it as \bkeyword\b.
 	Bounded bool
 	// Anchored: every match starts at a keyword (after at most a few
 	// non-alphanumerics), so the regex is tried only there; otherwise it
@@ -174,7 +175,7 @@ var rules = []ruleDef{
 		Detail:   "claims the model can do anything",
 	},
 	{
-		ID: "role_play.ai_persona", Weight: 0.3, Before: 30, After: 60,
+		ID: "role_play.ai_persona", Weight: 0.3, Before: 16, After: 45,
 		Keywords: []string{"ai", "chatbot", "language model", "bot", "gpt"}, Bounded: true,
 		Pattern: `\b(?:another|an?|the|hypothetical|fictional|new|rogue|alternate|alternative) (?:ai|a\.i|chatbot|language model|ai model|ai system|bot|gpt) (?:%w)?(?:called|named|known as|which (?:is|stands for)|that (?:is not|isn't|has no|doesn't|does not|can|will))\b`,
 		Detail:  "creates an alternative AI persona",
@@ -208,8 +209,8 @@ var rules = []ruleDef{
 		Detail:   "asks the model to pretend or simulate another system",
 	},
 	{
-		ID: "role_play.stay_in_character", Weight: 0.3, Before: 40, After: 20,
-		Keywords: []string{"character", "charakter", "personaje"},
+		ID: "role_play.stay_in_character", Weight: 0.3, Before: 24, After: 8,
+		Keywords: []string{"character", "in der rolle", "aus der rolle"},
 		Pattern:  `\b(?:stay(?:s|ing)? in character|break(?:ing)? (?:of )?character|out of character|remain in character|keep (?:up )?(?:the|your) (?:character|act)|(?:bleib\w*|fall\w*) (?:in der|aus der) rolle)`,
 		Detail:   "insists the model keeps a persona",
 	},
@@ -240,7 +241,7 @@ var rules = []ruleDef{
 		Detail:   "asks the model to reveal its instructions",
 	},
 	{
-		ID: "system_prompt_extraction.what_were_you_told", Weight: 0.6, Before: 60, After: 80,
+		ID: "system_prompt_extraction.what_were_you_told", Weight: 0.6, Before: 40, After: 30,
 		Keywords: []string{"you told", "you been told", "were you told", "you given", "been given", "were you given", "you programmed", "were you programmed", "you instructed", "were you instructed", "you were told", "you have been", "you were given", "you were instructed", "you received", "you got", "given to you", "supposed to", "not allowed to", "forbidden to"},
 		Pattern:  `\b(?:what|which|how) (?:%w)?(?:were|have|did|was) you (?:been )?(?:told|given|instructed|programmed|configured|asked)\b|\b(?:instructions?|rules|directives|guidelines|prompt|text|words|information) (?:that )?(?:you (?:were|have been|got|received)|(?:were|was) given to you|given to you)\b|\bwhat (?:are|were|is) you (?:not supposed|not allowed|forbidden|instructed not|told not|programmed not) to (?:tell|say|reveal|share|discuss|talk about|mention)`,
 		Detail:   "asks what the model was told",
@@ -308,7 +309,7 @@ var rules = []ruleDef{
 		Detail:   "trigger phrase spelled out letter by letter",
 	},
 	{
-		ID: "encoded_payload.decode_and_follow", Weight: 0.55, Before: 70, After: 100,
+		ID: "encoded_payload.decode_and_follow", Weight: 0.55, Before: 45, After: 90,
 		Keywords: []string{"base64", "base 64", "b64", "rot13", "rot-13", "rot 13", "morse", "caesar", "decode", "decipher", "decrypt"},
 		Pattern:  `\b(?:decode|decipher|translate|convert|interpret|read|decrypt)\w* (?:%w)?(?:base ?64|b64|hex(?:adecimal)?|rot-?13|rot 13|binary|morse|caesar|cipher|encoded|encrypted)\b %W(?:and|then|,)\W+(?:%w)?(?:follow|execute|do|obey|run|carry out|perform|answer|respond|act|comply|apply)`,
 		Detail:   "asks to decode a payload and follow it",
@@ -351,7 +352,7 @@ var rules = []ruleDef{
 		Detail:   "asks to hide actions from the user",
 	},
 	{
-		ID: "indirect_injection.exfiltrate", Weight: 0.6, Before: 90, After: 120,
+		ID: "indirect_injection.exfiltrate", Weight: 0.6, Before: 50, After: 70,
 		Keywords: []string{"conversation", "chat history", "password", "secret", "api key", "credential", "access token", "personal data", "personal information", "system prompt", "previous messages", "user data", "user's", "users'", "user message", "user password", "user email", "user information", "user detail", "user input"},
 		Pattern:  `\b(?:append|include|add|insert|encode|embed|put|send)\w* (?:%w)?(?:the )?(?:conversation|chat history|chat|user'?s? (?:data|messages?|password|email|information|details|input)|previous messages|system prompt|secrets?|api keys?|credentials|passwords?|access tokens?|personal (?:data|information)) %w(?:to|in|into|as|via) %w(?:the |a )?(?:url|link|image|query|markdown|http)`,
 		Detail:   "asks to exfiltrate data through a URL",
@@ -377,8 +378,8 @@ var rules = []ruleDef{
 		Detail:   "asks to drop warnings or disclaimers",
 	},
 	{
-		ID: "harmful_compliance.content_policy", Weight: 0.6, Before: 90, After: 60,
-		Keywords: []string{"polic", "openai", "guideline", "ethic", "moral", "principle", "tos", "terms of service", "terms of use"},
+		ID: "harmful_compliance.content_policy", Weight: 0.6, Before: 60, After: 30,
+		Keywords: []string{"polic", "openai", "guideline", "ethic", "moral", "principle", `\btos\b`, "terms of service", "terms of use"},
 		Pattern:  `\b(?:ignore[sd]?|ignoring|forget|bypass\w*|violat\w*|break\w*|disregard\w*|circumvent\w*|not (?:bound|restricted|limited) by|free (?:from|of)|(?:doesn't|does not|don't|do not|dont|won't|will not|never)(?: have to)? (?:follow|have|care(?: about)?|abide by|adhere to|comply with|respect)|without|no longer (?:bound by|follows?|has)) (?:%w)?(?:openai|anthropic|content|usage|safety|ethical|moral|company|community|programming|any)? ?(?:polic(?:y|ies)|guidelines|ethics|morals|morality|principles|standards|tos|terms of service|terms of use)\b|\b(?:without|against|beyond|outside) (?:%w)?(?:openai|anthropic|content|usage|safety|ethical|moral|programming)'?s? (?:polic(?:y|ies)|guidelines|ethics|morals|principles|standards|filters)\b|\b(?:openai|anthropic|content|usage|safety|chatgpt'?s?) (?:rules|polic(?:y|ies)|guidelines|filters|restrictions) (?:do not|don't|dont|does not|doesn't|no longer|won't|will not|never) (?:apply|matter|exist)`,
 		Detail:   "asks to violate content policy or ethics",
 	},
