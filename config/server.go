@@ -45,7 +45,8 @@ type Auth struct {
 	TokenFile string   `yaml:"token_file"`
 }
 
-// RateLimit is a token bucket per client.
+// RateLimit is a token bucket per client: per bearer token when auth is
+// on, else per remote IP (X-Forwarded-For is not trusted).
 type RateLimit struct {
 	RequestsPerSecond float64 `yaml:"requests_per_second"`
 	// Burst is the bucket size. Default: RequestsPerSecond rounded up.
