@@ -73,7 +73,7 @@ func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
 // scanError answers a failed scan: input the pipeline refused (400/413),
 // a scan that ran out of time (408), a client that went away, or a server
 // that is shutting down.
-func (s *Server) scanError(w http.ResponseWriter, r *http.Request, ctx context.Context, timeout time.Duration, err error) {
+func (s *Server) scanError(ctx context.Context, w http.ResponseWriter, r *http.Request, timeout time.Duration, err error) {
 	var re *requestError
 	switch {
 	case errors.As(err, &re):
@@ -259,12 +259,12 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 			err = checkCompat(req, output)
 		}
 		if err != nil {
-			s.scanError(w, r, r.Context(), timeout, err)
+			s.scanError(r.Context(), w, r, timeout, err)
 			return
 		}
 		g := s.acquire()
 		if g == nil {
-			s.scanError(w, r, r.Context(), timeout, errClosed)
+			s.scanError(r.Context(), w, r, timeout, errClosed)
 			return
 		}
 		defer g.release()
@@ -277,7 +277,7 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 		}
 		rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, opts)
 		if refused(rep, err) || timedOut(ctx) || r.Context().Err() != nil {
-			s.scanError(w, r, ctx, timeout, err)
+			s.scanError(ctx, w, r, timeout, err)
 			return
 		}
 		setVerdict(r, rep.Valid)
@@ -415,17 +415,17 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 	}
 	timeout := s.timeoutFor(req.Output != nil)
 	if err != nil {
-		s.scanError(w, r, r.Context(), timeout, err)
+		s.scanError(r.Context(), w, r, timeout, err)
 		return
 	}
 	g := s.acquire()
 	if g == nil {
-		s.scanError(w, r, r.Context(), timeout, errClosed)
+		s.scanError(r.Context(), w, r, timeout, errClosed)
 		return
 	}
 	defer g.release()
 	if err := checkScan(req, g, ""); err != nil {
-		s.scanError(w, r, r.Context(), timeout, err)
+		s.scanError(r.Context(), w, r, timeout, err)
 		return
 	}
 	s.payload(r, *req.Prompt, req.Output)
@@ -433,7 +433,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, req.options())
 	if refused(rep, err) || timedOut(ctx) || r.Context().Err() != nil {
-		s.scanError(w, r, ctx, timeout, err)
+		s.scanError(ctx, w, r, timeout, err)
 		return
 	}
 	setVerdict(r, rep.Valid)
@@ -469,18 +469,18 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.scanError(w, r, r.Context(), timeout, err)
+		s.scanError(r.Context(), w, r, timeout, err)
 		return
 	}
 	g := s.acquire()
 	if g == nil {
-		s.scanError(w, r, r.Context(), timeout, errClosed)
+		s.scanError(r.Context(), w, r, timeout, errClosed)
 		return
 	}
 	defer g.release()
 	for i, it := range req.Items {
 		if err := checkScan(it, g, fmt.Sprintf("items[%d].", i)); err != nil {
-			s.scanError(w, r, r.Context(), timeout, err)
+			s.scanError(r.Context(), w, r, timeout, err)
 			return
 		}
 	}
@@ -505,7 +505,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	err = eg.Wait()
 	if err != nil || timedOut(ctx) || r.Context().Err() != nil {
-		s.scanError(w, r, ctx, timeout, err)
+		s.scanError(ctx, w, r, timeout, err)
 		return
 	}
 	valid := true
@@ -525,7 +525,7 @@ type ScannersResponse struct {
 func (s *Server) handleScanners(w http.ResponseWriter, r *http.Request) {
 	g := s.acquire()
 	if g == nil {
-		s.scanError(w, r, r.Context(), 0, errClosed)
+		s.scanError(r.Context(), w, r, 0, errClosed)
 		return
 	}
 	defer g.release()
