@@ -1,0 +1,19 @@
+package sentiment
+
+import (
+	"testing"
+
+	"github.com/llmshield/llmshield/scanner/scannertest"
+)
+
+func TestConformance(t *testing.T) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inputs []string
+	for _, c := range golden {
+		inputs = append(inputs, c.text)
+	}
+	scannertest.Run(t, s, scannertest.WithInputs(inputs...))
+}

@@ -1,0 +1,132 @@
+// Package sentiment flags text with negative sentiment, like LLM Guard's
+// Sentiment scanner: a text is flagged when its compound sentiment score
+// falls below a threshold.
+//
+// Heuristic is a lexicon-and-rules sentiment analyser written for
+// llmshield (hand-assigned word valences for English and basic German,
+// emoticons and emoji; negation, boosters and diminishers, contrast,
+// ALL-CAPS and exclamation emphasis, idioms), with a compound score in
+// [-1,1]. Scanner wraps it as a scanner.Scanner named "sentiment". An ML
+// classifier can be combined with it in hybrid mode; the heuristic is then
+// the fast path for clear cases and the fallback when the model fails.
+package sentiment
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// Name is the scanner's identifier.
+const Name = "sentiment"
+
+// Config configures Scanner.
+type Config struct {
+	// Threshold: text whose compound score is below Threshold is flagged.
+	// In [-1,1]; default -0.5. LLM Guard's default is -0.1 on its (VADER)
+	// compound score; our compound is on a different scale (see
+	// TestDatasets), and at -0.5 the heuristic flags mainly text that is
+	// clearly negative, which suits a scanner whose flag blocks text.
+	Threshold float64 `yaml:"threshold"`
+}
+
+// DefaultConfig returns the default configuration.
+func DefaultConfig() Config { return Config{Threshold: -0.5} }
+
+// Validate checks the configuration; errors name the field.
+func (c Config) Validate() error {
+	if math.IsNaN(c.Threshold) || c.Threshold < -1 || c.Threshold > 1 {
+		return fmt.Errorf("threshold: must be in [-1,1], got %v", c.Threshold)
+	}
+	return nil
+}
+
+// Option configures optional parts of a Scanner.
+type Option func(*Scanner)
+
+// WithHeuristic makes the scanner use h instead of building its own
+// lexicon, so several scanners (or an ML/hybrid scanner) can share one.
+func WithHeuristic(h *Heuristic) Option { return func(s *Scanner) { s.h = h } }
+
+// Scanner is the heuristic sentiment scanner. It is immutable after New and
+// safe for concurrent use.
+type Scanner struct {
+	cfg Config
+	h   *Heuristic
+	fp  string
+}
+
+var (
+	_ scanner.Scanner       = (*Scanner)(nil)
+	_ scanner.Fingerprinter = (*Scanner)(nil)
+	_ scanner.Stager        = (*Scanner)(nil)
+)
+
+// New validates cfg and builds the lexicon (once per Scanner unless
+// WithHeuristic supplies one).
+func New(cfg Config, opts ...Option) (*Scanner, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	s := &Scanner{cfg: cfg}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.h == nil {
+		h, err := NewHeuristic()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", Name, err)
+		}
+		s.h = h
+	}
+	sum := sha256.Sum256([]byte(Name + "\x00" + LexiconVersion + "\x00" + strconv.FormatFloat(cfg.Threshold, 'g', -1, 64)))
+	s.fp = hex.EncodeToString(sum[:16])
+	return s, nil
+}
+
+// Name returns "sentiment".
+func (s *Scanner) Name() string { return Name }
+
+// Stages reports that the scanner suits prompts and outputs.
+func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
+
+// Fingerprint changes with the lexicon version and the threshold.
+func (s *Scanner) Fingerprint() string { return s.fp }
+
+// Heuristic returns the analyser the scanner uses.
+func (s *Scanner) Heuristic() *Heuristic { return s.h }
+
+// Scan analyses in.Text(): it is flagged (Valid false) when the compound
+// score is below the threshold. Risk is max(0, -compound). Invalid UTF-8 is
+// accepted; the text is never rewritten. It returns ctx.Err() when ctx is
+// done before the scan starts or finishes.
+func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return scanner.Result{}, err
+	}
+	start := time.Now()
+	text := in.Text()
+	a := s.h.Analyze(text)
+	if err := ctx.Err(); err != nil {
+		return scanner.Result{}, err
+	}
+	valid := a.Compound >= s.cfg.Threshold
+	findings := a.Findings
+	if valid {
+		findings = []scanner.Finding{}
+	}
+	return scanner.Result{
+		Valid:     valid,
+		Risk:      a.Risk,
+		Sanitized: text,
+		Findings:  findings,
+		Method:    scanner.MethodHeuristic,
+		Duration:  time.Since(start),
+	}, nil
+}
