@@ -68,6 +68,11 @@ var rules = []ruleDef{
 		Detail:  "asks to ignore earlier instructions",
 	},
 	{
+		ID: "instruction_override.ignore_above", Weight: 0.8, Anchored: true, After: 60, Keywords: overrideVerbs,
+		Pattern: `\b` + overrideVerbRe + ` (?:all )?(?:of )?(?:the |everything |what(?:'s| is| was) )?(?:above|previous|prior|preceding|foregoing|before|earlier)(?: (?:and|then)\b|[^a-z0-9\x{80}-\x{10FFFF}]*(?:[,.;:!]|$))`,
+		Detail:  "asks to ignore everything above",
+	},
+	{
 		ID: "instruction_override.ignore_all", Weight: 0.6, Anchored: true, Keywords: overrideVerbs,
 		Pattern: `\b` + overrideVerbRe + ` (?:all|any|every|your|everything) (?:of |the |your |my )*(?:instructions?|directions?|directives?|rules|guidelines|prompts?|programming|constraints|restrictions|polic(?:y|ies)|filters|training|you were told|you have been told|you've been told|you know|i said|i told you|before)`,
 		Detail:  "asks to ignore all instructions or rules",
@@ -129,17 +134,17 @@ var rules = []ruleDef{
 	{
 		ID: "role_play.jailbreak_persona", Weight: 0.75, Anchored: true, After: 40,
 		Keywords: []string{"dan", "stan", "dude", "aim", "anarchy", "evil", "chaos", "omega", "apophis", "mongo", "jailbreak", "jailbroken", "unrestricted", "unfiltered", "uncensored", "unlocked", "unchained", "god", "developer mode output"}, Bounded: true,
-		Pattern: `\b(?:dan|stan|dude|aim|anarchy|evil|chaos|omega|apophis|mongo tom|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|unlocked|unchained|god) mode\b|\[(?:dan|stan|dude|aim|jailbreak|jailbroken|evil|unfiltered|uncensored|developer mode output)\]|\b(?:dan|stan|dude) (?:prompt|jailbreak|persona)\b`,
+		Pattern: `\b(?:dan|stan|dude|aim|anarchy|evil|chaos|omega|apophis|mongo tom|jailbreak|jailbroken|unrestricted|unfiltered|uncensored|unlocked|unchained|god) mode\b|\[(?:dan|stan|dude|aim|jailbreak|jailbroken|evil|unfiltered|uncensored|developer mode output)\]`,
 		Detail:  "invokes a known jailbreak persona or mode",
 	},
 	{
-		ID: "role_play.special_mode", Weight: 0.45, Before: 70, After: 60,
+		ID: "role_play.special_mode", Weight: 0.3, Before: 70, After: 60,
 		Keywords: []string{"mode"}, Bounded: true,
 		Pattern: `\b(?:developer|dev|debug|debugging|admin|administrator|sudo|root|maintenance|god|test|diagnostic|override|benchmarking)[ _]mode\b %w(?:enabled|activated|on\b|engaged|output|responses?|polic(?:y|ies)|is (?:now )?(?:enabled|active|on))|\b(?:enable|activate|enter|switch to|turn on|simulate|you are (?:now )?in|stay in|remain in)\w* (?:%w)?(?:developer|dev|debug|debugging|admin|sudo|root|maintenance|god|unrestricted|jailbreak|dan|evil|unfiltered|uncensored|diagnostic|benchmarking)[ _]mode\b`,
 		Detail:  "switches the model into a privileged mode",
 	},
 	{
-		ID: "role_play.generic_mode", Weight: 0.35, Before: 24, After: 30,
+		ID: "role_play.generic_mode", Weight: 0.2, Before: 24, After: 30,
 		Keywords: []string{"mode"}, Bounded: true,
 		Pattern: `\b[a-z0-9]+ mode\b (?:%w)?(?:enabled|activated|output)\b`,
 		Detail:  "switches on a named mode",
@@ -186,14 +191,14 @@ var rules = []ruleDef{
 	},
 	{
 		ID: "role_play.unrestricted_ai", Weight: 0.8, Before: 70, After: 120,
-		Keywords: []string{"unrestricted", "unfiltered", "uncensored", "unlimited", "unbound", "amoral", "immoral", "unethical", "rogue", "unshackled", "limitless", "no restrictions", "no limits", "no filters", "without restrictions", "without any restrictions", "without filters", "without limits", "free from", "free of", "broken free", "break free", "freed from", "escaped the", "not bound", "no longer bound", "no longer restricted"},
-		Pattern:  `\b(?:unrestricted|unfiltered|uncensored|unlimited|unbound|unbounded|amoral|immoral|unethical|rogue|unshackled|limitless|unchained|unaligned|liberated|free|evil) (?:and (?:\w+ )?)?(?:ai|a\.i|assistant|chatbot|bot|model|language model|llm|gpt|chatgpt|version of (?:yourself|chatgpt|gpt|the ai)|persona|entity|intelligence)\b|\b(?:ai|assistant|chatbot|bot|model|language model|llm|gpt|chatgpt|you)\b %w(?:without|with no|free from|free of|(?:has |have |who has |that has )?(?:no|zero)|not bound by|no longer bound by|no longer restricted by|(?:broken|break|broke|freed|escaped) (?:free )?(?:of|from)(?: the)?) (?:any |all )?(?:%w)?(?:restrictions|filters|filtering|limitations|limits|guidelines|censorship|ethics|ethical (?:guidelines|principles|constraints)|morals|moral (?:guidelines|principles|constraints)|boundaries|constraints|safeguards|polic(?:y|ies)|rules|confines|shackles)`,
+		Keywords: []string{"unrestricted", "unfiltered", "uncensored", "unlimited", "unbound", "amoral", "immoral", "unethical", "rogue", "unshackled", "limitless", "no restrictions", "no limits", "no filters", "without restrictions", "without any restrictions", "without filters", "without limits", "free from", "free of", "broken free", "break free", "freed from", "escaped the", "not bound", "no longer bound", "no longer restricted", "ki ohne", "bot ohne", "modell ohne", "assistent ohne", "chatbot ohne"},
+		Pattern:  `\b(?:unrestricted|unfiltered|uncensored|unlimited|unbound|unbounded|amoral|immoral|unethical|rogue|unshackled|limitless|unchained|unaligned|liberated|free|evil) (?:and (?:\w+ )?)?(?:ai|a\.i|assistant|chatbot|bot|model|language model|llm|gpt|chatgpt|version of (?:yourself|chatgpt|gpt|the ai)|persona|entity|intelligence)\b|\b(?:ai|assistant|chatbot|bot|model|language model|llm|gpt|chatgpt|you)\b %w(?:without|with no|free from|free of|(?:has |have |who has |that has )?(?:no|zero)|not bound by|no longer bound by|no longer restricted by|(?:broken|break|broke|freed|escaped) (?:free )?(?:of|from)(?: the)?) (?:any |all )?(?:%w)?(?:restrictions|filters|filtering|limitations|limits|guidelines|censorship|ethics|ethical (?:guidelines|principles|constraints)|morals|moral (?:guidelines|principles|constraints)|boundaries|constraints|safeguards|polic(?:y|ies)|rules|confines|shackles)|\b(?:ki|assistent\w*|chatbot|modell|bot|sprachmodell) (?:ohne|mit keinen|frei von) (?:jegliche\w* |irgendwelche\w* )?(?:einschrankung\w*|einschraenkung\w*|filter\w*|regeln|grenzen|zensur|moral|ethik|richtlinien)`,
 		Detail:   "asks for an AI without restrictions",
 	},
 	{
 		ID: "role_play.no_restrictions", Weight: 0.4, Before: 90, After: 40,
-		Keywords: []string{"restriction", "filter", "limitation", "censor", "guideline", "boundaries", "safeguard", "guardrail", "confines", "rules to follow", "morals", "ethics", "einschrank", "zensur", "sin restricciones", "sans restriction", "sans filtre"},
-		Pattern:  `\b(?:no|without(?: any)?|free (?:of|from)|not bound by|not restricted by|(?:doesn't|does not|don't|do not|dont) (?:have|follow|care about|abide by|adhere to)(?: any)?|bypass(?:es|ing)?|circumvent\w*|ignore[sd]?|lift(?:ed)?|remove[sd]?|disable[sd]?|beyond|outside) (?:%w)?(?:restrictions?|filters?|filtering|limitations?|censorship|guidelines|boundar(?:y|ies)|safeguards?|guardrails?|confines|content filters?|safety (?:measures|features|protocols)|rules to follow|morals|ethics)\b|\bohne (?:jegliche |irgendwelche |alle )?(?:einschrankung\w*|einschraenkung\w*|filter|zensur|regeln|grenzen|richtlinien)|\b(?:sin restricciones|sin filtros|sin censura|sans (?:restrictions?|filtres?|censure|limites))`,
+		Keywords: []string{"restriction", "filter", "limitation", "censor", "guideline", "boundaries", "safeguard", "guardrail", "confines", "rules to follow", "morals", "ethics", "einschrank", "zensur", `\bohne\b`, `\bkeine\b`, "sin restricciones", "sans restriction", "sans filtre"},
+		Pattern:  `\b(?:no|without(?: any)?|free (?:of|from)|not bound by|not restricted by|(?:doesn't|does not|don't|do not|dont) (?:have|follow|care about|abide by|adhere to)(?: any)?|bypass(?:es|ing)?|circumvent\w*|ignore[sd]?|lift(?:ed)?|remove[sd]?|disable[sd]?|beyond|outside) (?:%w)?(?:restrictions?|filters?|filtering|limitations?|censorship|guidelines|boundar(?:y|ies)|safeguards?|guardrails?|confines|content filters?|safety (?:measures|features|protocols)|rules to follow|morals|ethics)\b|\b(?:ohne|keine) (?:jegliche |irgendwelche |alle |weiteren )?(?:einschrankung\w*|einschraenkung\w*|filter|zensur|regeln|grenzen|richtlinien)|\b(?:sin restricciones|sin filtros|sin censura|sans (?:restrictions?|filtres?|censure|limites))`,
 		Detail:   "asks to drop restrictions or filters",
 	},
 	{
@@ -204,7 +209,7 @@ var rules = []ruleDef{
 	},
 	{
 		ID: "role_play.pretend", Weight: 0.2, Anchored: true, After: 90,
-		Keywords: []string{"pretend", "simulate", "emulate", "immerse yourself", "take on the role", "tu so als", "gib dich als"},
+		Keywords: []string{"pretend", "simulate", "emulate", "immerse yourself", "take on the role", "tu so", "gib dich als"},
 		Pattern:  `\b(?:pretend (?:you are|you're|to be|that you|you have|you can)|(?:simulate|emulate) (?:%w)?(?:an? |the )?(?:ai|chatbot|language model|model|assistant|chatgpt|gpt|mode|persona|personality)|immerse yourself (?:into|in) the role|take on the role of (?:an? |the )?(?:ai|chatbot|model|assistant)|tu so,? als|gib dich als)`,
 		Detail:   "asks the model to pretend or simulate another system",
 	},
@@ -231,7 +236,7 @@ var rules = []ruleDef{
 	{
 		ID: "system_prompt_extraction.reveal_system_prompt", Weight: 0.85, Before: 100, After: 40,
 		Keywords: []string{"system prompt", "system_prompt", "systemprompt", "system-prompt", "system message", "system configuration", "initial configuration", "starting instruction", "initialization", "initial prompt", "initial instruction", "original prompt", "original instruction", "hidden prompt", "hidden instruction", "secret instruction", "pre-prompt", "preprompt", "meta prompt", "developer message", "developer prompt", "developer instruction", "above", "system instruction", "starting prompt", "first prompt", "initial message", "custom instruction", "confidential instruction", "internal instruction"},
-		Pattern:  `\b(?:print|reveal|show|display|repeat|output|tell|give|share|list|spell|recite|dump|leak|expose|disclose|paste|echo|copy|return|translate|summari[sz]e|encode|convert|rewrite|quote|reproduce|read|type|send|see|view|access|get|obtain|extract|inspect|log|what (?:is|was|are|were|s)|what's|whats|describe)(?:s|ed|ing)? (?:%W)?(?:system prompt|system message|system instructions?|system configuration|initial (?:prompt|instructions?|message|configuration)|starting instructions|initialization|original (?:prompt|instructions?)|hidden (?:prompt|instructions?)|secret (?:prompt|instructions?)|pre-?prompt|meta ?prompt|developer (?:message|prompt|instructions?)|starting prompt|first prompt|custom instructions?|confidential instructions?|internal instructions?)|\b(?:print|reveal|show|display|repeat|output|tell|give|share|list|spell|recite|dump|leak|expose|disclose|paste|echo|copy|return|translate|summari[sz]e|encode|rewrite|quote|reproduce) (?:%f)(?:text|words|prompt|instructions?|messages?|conversation|content|lines) (?:above|before (?:this|my))`,
+		Pattern:  `\b(?:print|reveal|show|display|repeat|output|tell|give|share|list|spell|recite|dump|leak|expose|disclose|paste|echo|copy|return|translate|summari[sz]e|encode|convert|rewrite|quote|reproduce|read|type|send|see|view|access|get|obtain|extract|inspect|log)(?:s|ed|ing)? (?:%W)?(?:system prompt|system message|system instructions?|system configuration|initial (?:prompt|instructions?|message|configuration)|starting instructions|initialization|original (?:prompt|instructions?)|hidden (?:prompt|instructions?)|secret (?:prompt|instructions?)|pre-?prompt|meta ?prompt|developer (?:message|prompt|instructions?)|starting prompt|first prompt|custom instructions?|confidential instructions?|internal instructions?)|\b(?:what (?:is|was|are|were|s)|what's|whats|describe|explain) (?:your|ur|the|its|this (?:chat|bot|assistant)'s) (?:%f)(?:system prompt|system message|system instructions?|initial (?:prompt|instructions?)|original (?:prompt|instructions?)|hidden (?:prompt|instructions?)|secret (?:prompt|instructions?)|pre-?prompt|developer (?:message|prompt|instructions?))|\b(?:print|reveal|show|display|repeat|output|tell|give|share|list|spell|recite|dump|leak|expose|disclose|paste|echo|copy|return|translate|summari[sz]e|encode|rewrite|quote|reproduce) (?:%f)(?:text|words|prompt|instructions?|messages?|conversation|content|lines) (?:above|before (?:this|my))`,
 		Detail:   "asks for the system prompt or hidden instructions",
 	},
 	{
