@@ -93,6 +93,21 @@ func compileAll(srcs []string, wrap func(string) string) ([]*regexp.Regexp, erro
 // each rule's precompiled RE2 pattern runs only on windows around its
 // keyword hits, so text without trigger words never reaches a regex.
 //
+// Scoring: every rule has a weight in (0,1]; the score of a family is the
+// noisy-OR of the weights of its rules that matched (each rule counts once),
+// and the risk is the noisy-OR of the family scores. Strong rules (ignore
+// previous instructions, chat-template tokens, DAN) reach the default
+// threshold of 0.5 alone; weak cues (you are now, pretend, stay in
+// character) need company. Matches inside decoded payloads (base64, hex,
+// URL, rot13, tag characters) also add an encoded_payload finding, and
+// matches that were hidden with look-alike, invisible, leetspeak or spaced
+// characters add encoded_payload.obfuscated_match.
+//
+// Work is linear in the input: keyword hits per rule are capped (anchored
+// attempts fall back to merged windows), decoding is bounded by
+// normalize.Options, and RE2 never backtracks exponentially. Text that
+// floods one rule's keywords costs roughly 1 µs per byte in the worst case.
+//
 // A Heuristic is immutable after NewHeuristic and safe for concurrent use.
 type Heuristic struct {
 	rules    []compiledRule

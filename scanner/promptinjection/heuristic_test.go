@@ -8,6 +8,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"gopkg.in/yaml.v3"
+
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -95,6 +97,23 @@ func TestConfigValidate(t *testing.T) {
 	b, _ := New(Config{Threshold: 0.7})
 	if a.Fingerprint() == b.Fingerprint() || a.Fingerprint() == "" {
 		t.Error("fingerprint does not depend on threshold")
+	}
+}
+
+func TestConfigYAML(t *testing.T) {
+	c := DefaultConfig()
+	dec := yaml.NewDecoder(strings.NewReader("threshold: 0.8\n"))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		t.Fatal(err)
+	}
+	if c.Threshold != 0.8 {
+		t.Errorf("threshold %v", c.Threshold)
+	}
+	dec = yaml.NewDecoder(strings.NewReader("treshold: 0.8\n"))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err == nil {
+		t.Error("unknown field accepted")
 	}
 }
 
