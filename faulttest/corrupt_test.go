@@ -1,0 +1,133 @@
+package faulttest
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/llmshield/llmshield/inference/ort"
+)
+
+// corruptModels are model.onnx files that cannot be loaded.
+func corruptModels(t *testing.T) map[string][]byte {
+	good := readFile(t, tinyModel)
+	random := make([]byte, 4096)
+	rng := rand.New(rand.NewPCG(5, 1))
+	for i := range random {
+		random[i] = byte(rng.UintN(256))
+	}
+	return map[string][]byte{
+		"random-bytes": random,
+		"truncated":    good[:len(good)/2],
+		"empty":        {},
+	}
+}
+
+// TestCorruptModelCLI: a corrupt or truncated model.onnx. With fallback,
+// `llmshield scan` answers with the heuristic's verdict (method
+// ml_fallback_to_heuristic) and `llmshield health` is degraded, naming the
+// model; without fallback, the scan fails (exit 2) naming the model and
+// health is unhealthy because the canary fails.
+func TestCorruptModelCLI(t *testing.T) {
+	for name, onnx := range corruptModels(t) {
+		t.Run(name, func(t *testing.T) {
+			testCorruptModelCLI(t, "purego", onnx)
+		})
+	}
+}
+
+// TestCorruptModelCLIORT is TestCorruptModelCLI on ONNX Runtime, when
+// LLMSHIELD_ORT_LIB names its library (CI sets it).
+func TestCorruptModelCLIORT(t *testing.T) {
+	if os.Getenv(ort.EnvLibraryPath) == "" {
+		t.Skipf("%s is not set", ort.EnvLibraryPath)
+	}
+	for name, onnx := range corruptModels(t) {
+		t.Run(name, func(t *testing.T) {
+			testCorruptModelCLI(t, "ort", onnx)
+		})
+	}
+}
+
+func testCorruptModelCLI(t *testing.T, backend string, onnx []byte) {
+	cache := t.TempDir()
+	noLeaks(t, cache)
+	const id = "corrupt-pi"
+	reg := writeRegistry(t, pathEntry(id, modelDir(t, onnx, readFile(t, tinyConfig))))
+
+	t.Run("fallback", func(t *testing.T) {
+		cfg := pipeline{Registry: reg, CacheDir: cache, Model: id, Backend: backend, Fallback: true}.write(t)
+		for _, tc := range []struct {
+			text     string
+			code     int
+			valid    bool
+			positive bool
+		}{
+			{injectionPrompt, 1, false, true},
+			{benignPrompt, 0, true, false},
+		} {
+			r := runCLI(t, "scan", "--config", cfg, "--format", "json", tc.text)
+			if r.code != tc.code {
+				t.Fatalf("scan %q: want exit %d\n%s", tc.text, tc.code, r)
+			}
+			s := parseScan(t, r)
+			sc := s.Scanners[0]
+			if s.Valid != tc.valid || sc.Valid != tc.valid || sc.Method != "ml_fallback_to_heuristic" || sc.Error != "" {
+				t.Fatalf("scan %q: want valid=%v by ml_fallback_to_heuristic\n%s", tc.text, tc.valid, r)
+			}
+			if (sc.Risk >= 0.5) != tc.positive {
+				t.Fatalf("scan %q: heuristic risk %v\n%s", tc.text, sc.Risk, r)
+			}
+			// The fallback is logged as a warning naming the model.
+			if !containsAll(r.err, "falling back", id) {
+				t.Errorf("scan %q: no fallback warning naming %s on stderr\n%s", tc.text, id, r)
+			}
+		}
+		r := runCLI(t, "health", "--config", cfg, "--format", "json")
+		if r.code != 1 {
+			t.Fatalf("health: want exit 1 (degraded)\n%s", r)
+		}
+		h := parseHealth(t, r)
+		if !h.Healthy || !h.Degraded || len(h.Errors) != 0 {
+			t.Fatalf("health: want healthy but degraded\n%s", r)
+		}
+		if !anyContains(h.Warnings, "models", id, "failed to load") {
+			t.Fatalf("health: no warning naming the model %s\n%s", id, r)
+		}
+		// The text format says the same.
+		r = runCLI(t, "health", "--config", cfg)
+		if r.code != 1 || !strings.HasPrefix(r.stdout, "degraded") || !strings.Contains(r.stdout, id) {
+			t.Fatalf("health (text): want degraded naming %s\n%s", id, r)
+		}
+	})
+
+	t.Run("no-fallback", func(t *testing.T) {
+		cfg := pipeline{Registry: reg, CacheDir: cache, Model: id, Backend: backend, Fallback: false}.write(t)
+		for _, text := range []string{injectionPrompt, benignPrompt} {
+			r := runCLI(t, "scan", "--config", cfg, "--format", "json", text)
+			if r.code != 2 {
+				t.Fatalf("scan %q: want exit 2\n%s", text, r)
+			}
+			if !containsAll(r.err, "prompt_injection", "model "+id, "model not ready") {
+				t.Fatalf("scan %q: stderr does not name the scanner and model %s\n%s", text, id, r)
+			}
+			s := parseScan(t, r)
+			if s.Valid || s.Scanners[0].Error == "" || s.Scanners[0].Method != "" {
+				t.Fatalf("scan %q: the report must show the scanner's error and no verdict\n%s", text, r)
+			}
+		}
+		r := runCLI(t, "health", "--config", cfg, "--format", "json")
+		if r.code != 2 {
+			t.Fatalf("health: want exit 2 (unhealthy)\n%s", r)
+		}
+		h := parseHealth(t, r)
+		if h.Healthy || !anyContains(h.Errors, "canary", id) {
+			t.Fatalf("health: want the canary to fail naming %s\n%s", id, r)
+		}
+	})
+	if got := strayFiles(t, filepath.Dir(reg)); len(got) > 0 {
+		t.Errorf("stray files next to the registry: %v", got)
+	}
+}
