@@ -185,16 +185,16 @@ func TestDatasets(t *testing.T) {
 	if test == nil || test.n < 1000 {
 		t.Fatalf("too few test rows")
 	}
-	if acc := ratio(test.correct, test.n); acc < 0.53 {
-		t.Errorf("test 3-class accuracy %.4f < 0.53", acc)
+	if acc := ratio(test.correct, test.n); acc < 0.56 {
+		t.Errorf("test 3-class accuracy %.4f < 0.56", acc)
 	}
-	if p := ratio(test.tpNeg, test.tpNeg+test.fpNeg); p < 0.72 {
-		t.Errorf("test NEGATIVE precision %.4f < 0.72", p)
+	if p := ratio(test.tpNeg, test.tpNeg+test.fpNeg); p < 0.70 {
+		t.Errorf("test NEGATIVE precision %.4f < 0.70", p)
 	}
-	if r := ratio(test.tpNeg, test.tpNeg+test.fn); r < 0.35 {
-		t.Errorf("test NEGATIVE recall %.4f < 0.35", r)
+	if r := ratio(test.tpNeg, test.tpNeg+test.fn); r < 0.42 {
+		t.Errorf("test NEGATIVE recall %.4f < 0.42", r)
 	}
-	if p := ratio(test.flagTP, test.flagTP+test.flagFP); p < 0.75 {
-		t.Errorf("test scanner-flag precision %.4f < 0.75", p)
+	if p := ratio(test.flagTP, test.flagTP+test.flagFP); p < 0.77 {
+		t.Errorf("test scanner-flag precision %.4f < 0.77", p)
 	}
 }

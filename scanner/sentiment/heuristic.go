@@ -37,9 +37,10 @@ const (
 	afterContrast  = 1.5
 	// window of tokens before a word in which boosters and negations act.
 	modWindow = 3
-	// labelPositive / labelNegative: compound thresholds for the labels.
-	labelPositive = 0.2
-	labelNegative = -0.2
+	// labelPositive / labelNegative: compound thresholds for the labels
+	// (best 3-class accuracy on the train split).
+	labelPositive = 0.05
+	labelNegative = -0.05
 	// maxFindings caps the findings of one analysis.
 	maxFindings = 8
 )
@@ -212,7 +213,8 @@ func inflect(w string) []string {
 func isVowel(c byte) bool { return strings.IndexByte("aeiou", c) >= 0 }
 
 type tok struct {
-	s, e  int32 // byte range in the normalised text
+	w     string // the token's normalised text
+	s, e  int32  // byte range in the original text
 	info  *wordInfo
 	sent  int32 // sentence number
 	caps  bool  // ALL CAPS in the original text
@@ -234,10 +236,7 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	if strings.TrimSpace(text) == "" {
 		return a
 	}
-	norm := normalize.Normalize(text, normalize.Options{})
-	seg := &norm.Segments[0]
-	t := seg.Text
-	toks := h.tokenize(t)
+	toks := h.tokenizeText(text)
 	// ALL CAPS counts as emphasis only when some, not all, words are caps.
 	words, capsWords := 0, 0
 	for i := range toks {
@@ -245,7 +244,7 @@ func (h *Heuristic) Analyze(text string) Analysis {
 			continue
 		}
 		words++
-		lo, hi := seg.Span(int(toks[i].s), int(toks[i].e))
+		lo, hi := int(toks[i].s), int(toks[i].e)
 		if allCaps(text[lo:hi]) {
 			toks[i].caps = true
 			capsWords++
@@ -287,7 +286,7 @@ func (h *Heuristic) Analyze(text string) Analysis {
 		}
 		// idioms
 		for _, id := range ti.idioms {
-			if matchIdiom(t, toks, i+1, id.words) {
+			if matchIdiom(toks, i+1, id.words) {
 				v, to = id.val, i+1+len(id.words)
 				skipUntil = to
 				break
@@ -297,7 +296,7 @@ func (h *Heuristic) Analyze(text string) Analysis {
 			continue
 		}
 		if ti.dimFirst && to == i+1 && i+1 < len(toks) {
-			if _, ok := diminisherPairs[[2]string{tokText(t, toks[i]), tokText(t, toks[i+1])}]; ok {
+			if _, ok := diminisherPairs[[2]string{toks[i].w, toks[i+1].w}]; ok {
 				continue // "kind of": a diminisher here
 			}
 		}
@@ -328,14 +327,14 @@ func (h *Heuristic) Analyze(text string) Analysis {
 			}
 			if j > 0 {
 				if pp := toks[j-1].info; pp != nil && pp.dimFirst {
-					if b, ok := diminisherPairs[[2]string{tokText(t, toks[j-1]), tokText(t, toks[j])}]; ok && d == 1 {
+					if b, ok := diminisherPairs[[2]string{toks[j-1].w, toks[j].w}]; ok && d == 1 {
 						v += sign * b
 						from = min(from, j-1)
 					}
 				}
 			}
-			if pj.neg || isNT(tokText(t, toks[j])) {
-				if j+1 < len(toks) && (tokText(t, toks[j+1]) == "only" || tokText(t, toks[j+1]) == "just") {
+			if pj.neg || isNT(toks[j].w) || toks[j].w == "least" && (j == 0 || toks[j-1].w != "at") {
+				if j+1 < len(toks) && (toks[j+1].w == "only" || toks[j+1].w == "just") {
 					continue // "not only good but ..."
 				}
 				negated = true
@@ -353,7 +352,7 @@ func (h *Heuristic) Analyze(text string) Analysis {
 			}
 		}
 		sum += v
-		contribs = append(contribs, contribution{v: v, from: from, to: to, negated: negated, emoticon: toks[i].emoji || ti.val != 0 && !isWordStart(t[toks[i].s])})
+		contribs = append(contribs, contribution{v: v, from: from, to: to, negated: negated, emoticon: toks[i].emoji || ti.val != 0 && !isWordStart(toks[i].w[0])})
 	}
 	if sum != 0 {
 		bangs := min(strings.Count(text, "!"), maxBangs)
@@ -384,7 +383,7 @@ func (h *Heuristic) Analyze(text string) Analysis {
 		neg = neg[:maxFindings]
 	}
 	for _, ct := range neg {
-		lo, hi := seg.Span(int(toks[ct.from].s), int(toks[ct.to-1].e))
+		lo, hi := int(toks[ct.from].s), int(toks[ct.to-1].e)
 		how := "lexicon"
 		switch {
 		case ct.emoticon:
@@ -404,20 +403,36 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	return a
 }
 
-func isWordStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80 }
+// asciiLower returns s with ASCII letters lower-cased (same length).
+func asciiLower(s string) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
 
-func tokText(t string, tk tok) string { return t[tk.s:tk.e] }
+func isWordStart(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 0x80 }
 
 func isNT(w string) bool {
 	return strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n\u2019t")
 }
 
-func matchIdiom(t string, toks []tok, i int, words []string) bool {
+func matchIdiom(toks []tok, i int, words []string) bool {
 	if i+len(words) > len(toks) {
 		return false
 	}
 	for k, w := range words {
-		if tokText(t, toks[i+k]) != w {
+		if toks[i+k].w != w {
 			return false
 		}
 	}
@@ -448,19 +463,65 @@ var emoticonByte = func() (t [256]bool) {
 	return t
 }()
 
-// tokenize splits normalised text into word tokens (letters and digits,
-// with an apostrophe inside a word), ASCII emoticons and emoji, and
-// numbers the sentences.
-func (h *Heuristic) tokenize(t string) []tok {
-	toks := make([]tok, 0, len(t)/6+1)
+// tokenizeText splits text into tokens line by line. A line of printable
+// ASCII only needs lower-casing, which keeps byte offsets; other lines are
+// normalised (look-alike letters, fullwidth forms, accents, invisible
+// characters) with a map back to the original offsets.
+func (h *Heuristic) tokenizeText(text string) []tok {
+	toks := make([]tok, 0, len(text)/6+1)
+	lower := asciiLower(text)
 	var sent int32
+	for start := 0; start < len(text); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += start + 1
+		}
+		line := text[start:end]
+		if isPlainASCII(line) {
+			off := start
+			toks, sent = h.tokenize(lower[start:end], func(s, e int) (int, int) { return off + s, off + e }, toks, sent)
+		} else {
+			seg := &normalize.Normalize(line, normalize.Options{}).Segments[0]
+			off := start
+			toks, sent = h.tokenize(seg.Text, func(s, e int) (int, int) {
+				a, b := seg.Span(s, e)
+				return off + a, off + b
+			}, toks, sent)
+		}
+		start = end
+	}
+	return toks
+}
+
+// isPlainASCII reports whether s is printable ASCII (tab and line breaks
+// allowed).
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// tokenize appends the tokens of normalised text t: words (letters and
+// digits, with an apostrophe inside a word), ASCII emoticons and emoji.
+// span maps offsets of t to the original text. Sentences are numbered
+// from sent on.
+func (h *Heuristic) tokenize(t string, span func(s, e int) (int, int), toks []tok, sent int32) ([]tok, int32) {
+	add := func(s, e int, wi *wordInfo, emoji bool) {
+		a, b := span(s, e)
+		toks = append(toks, tok{w: t[s:e], s: int32(a), e: int32(b), info: wi, sent: sent, emoji: emoji})
+	}
 	for i := 0; i < len(t); {
 		c := t[i]
 		if c < utf8.RuneSelf && !isWordASCII(c) {
 			// emoticon: a run of non-space bytes starting here
-			if c != ' ' && c != '\n' && emoticonByte[c] {
+			if emoticonByte[c] {
 				j := i
-				for j < len(t) && j-i < 4 && t[j] != ' ' && t[j] != '\n' && t[j] < utf8.RuneSelf {
+				for j < len(t) && j-i < 4 && t[j] > ' ' && t[j] < utf8.RuneSelf {
 					j++
 				}
 				for k := j; k >= i+2; k-- {
@@ -468,7 +529,7 @@ func (h *Heuristic) tokenize(t string) []tok {
 						continue // "http://x" is no ":/"
 					}
 					if wi := h.dict[t[i:k]]; wi != nil && wi.val != 0 {
-						toks = append(toks, tok{s: int32(i), e: int32(k), info: wi, sent: sent, emoji: true})
+						add(i, k, wi, true)
 						i = k
 						goto next
 					}
@@ -485,7 +546,7 @@ func (h *Heuristic) tokenize(t string) []tok {
 			r, size := utf8.DecodeRuneInString(t[i:])
 			if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
 				if wi := h.dict[t[i:i+size]]; wi != nil && wi.val != 0 {
-					toks = append(toks, tok{s: int32(i), e: int32(i + size), info: wi, sent: sent, emoji: true})
+					add(i, i+size, wi, true)
 				}
 				i += size
 				continue
@@ -531,11 +592,11 @@ func (h *Heuristic) tokenize(t string) []tok {
 					wi = h.dict[squeeze(w, 1)]
 				}
 			}
-			toks = append(toks, tok{s: int32(start), e: int32(i), info: wi, sent: sent})
+			add(start, i, wi, false)
 		}
 	next:
 	}
-	return toks
+	return toks, sent + 1
 }
 
 func hasRun3(w string) bool {

@@ -70,14 +70,14 @@ func TestRules(t *testing.T) {
 			t.Errorf("want compound(%q)=%.4f < compound(%q)=%.4f", a, c(a), b, c(b))
 		}
 	}
-	less("The movie was good.", "The movie was very good.")          // booster
-	less("The movie was slightly good.", "The movie was good.")       // diminisher
-	less("The movie was kind of good.", "The movie was good.")        // two-word diminisher
-	less("The movie was good.", "The movie was GOOD.")                // caps emphasis
-	less("The movie was good.", "The movie was good!!!")              // exclamation
-	less("The movie was bad!!!", "The movie was bad.")                // exclamation strengthens negative
-	less("The movie was not good.", "The movie was good.")            // negation
-	less("The movie was bad.", "The movie was not bad.")              // negated negative
+	less("The movie was good.", "The movie was very good.")            // booster
+	less("The movie was slightly good.", "The movie was good.")        // diminisher
+	less("The movie was kind of good.", "The movie was good.")         // two-word diminisher
+	less("The movie was good.", "The movie was GOOD.")                 // caps emphasis
+	less("The movie was good.", "The movie was good!!!")               // exclamation
+	less("The movie was bad!!!", "The movie was bad.")                 // exclamation strengthens negative
+	less("The movie was not good.", "The movie was good.")             // negation
+	less("The movie was bad.", "The movie was not bad.")               // negated negative
 	less("Great cast, but a bad film.", "Bad cast, but a great film.") // contrast
 	// All caps text has no caps emphasis.
 	if c("THE MOVIE WAS GOOD") != c("the movie was good") {
