@@ -76,6 +76,34 @@ func TestDatasets(t *testing.T) {
 	t.Logf("%-40s injection %4d recall %6.2f%%   safe %4d FPR %5.2f%%", "TOTAL", totInj, pct(totTP, totInj), totSafe, pct(totFP, totSafe))
 }
 
+// datasetTexts returns up to n texts from each dataset file (nil when the
+// data directory is absent).
+func datasetTexts(t *testing.T, n int) []string {
+	dir := os.Getenv("LLMSHIELD_INJECTION_DATA")
+	if dir == "" {
+		dir = "/work/shared/datasets/injection"
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	sort.Strings(files)
+	var out []string
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(make([]byte, 1<<20), 16<<20)
+		for k := 0; k < n && sc.Scan(); k++ {
+			var row struct{ Text string }
+			if json.Unmarshal(sc.Bytes(), &row) == nil {
+				out = append(out, row.Text)
+			}
+		}
+		fh.Close()
+	}
+	return out
+}
+
 func pct(a, b int) float64 {
 	if b == 0 {
 		return 0

@@ -50,6 +50,83 @@ type compiledRule struct {
 	// backtracker only for programs of at most 500 instructions.
 	re    []*regexp.Regexp
 	reWin []*regexp.Regexp
+	// leads are literals one of which every match starts with (derived
+	// from the pattern; nil when no such set exists). A window is searched
+	// only when it contains a lead.
+	leads []string
+}
+
+// leadSet returns the literals that every match of re starts with, or
+// ok=false when the pattern can start otherwise (a broad class, an
+// optional first element, an anchor alternative).
+func leadSet(re *syntax.Regexp) (leads []string, ok bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil, false
+		}
+		return []string{string(re.Rune)}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return leadSet(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false
+		}
+		return leadSet(re.Sub[0])
+	case syntax.OpCharClass:
+		// A few single characters, e.g. quote marks.
+		if len(re.Rune) > 8 {
+			return nil, false
+		}
+		for i := 0; i < len(re.Rune); i += 2 {
+			if re.Rune[i] != re.Rune[i+1] {
+				return nil, false
+			}
+			leads = append(leads, string(re.Rune[i]))
+		}
+		return leads, true
+	case syntax.OpConcat:
+		for i, sub := range re.Sub {
+			switch sub.Op {
+			case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+				continue
+			}
+			first, ok := leadSet(sub)
+			if !ok || i+1 == len(re.Sub) {
+				return first, ok
+			}
+			// Short leads ("n" of "no|not|never") filter little: extend
+			// them with what must follow, while the set stays small.
+			short := false
+			for _, l := range first {
+				short = short || len(l) < 3
+			}
+			if !short || !fixedLiteral(sub) {
+				return first, true
+			}
+			rest, ok := leadSet(&syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[i+1:]})
+			if !ok || len(first)*len(rest) > 64 {
+				return first, true
+			}
+			for _, a := range first {
+				for _, b := range rest {
+					leads = append(leads, a+b)
+				}
+			}
+			return leads, true
+		}
+		return nil, false
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			l, ok := leadSet(sub)
+			if !ok {
+				return nil, false
+			}
+			leads = append(leads, l...)
+		}
+		return leads, true
+	}
+	return nil, false
 }
 
 // maxProg is the program size above which a pattern is split.
@@ -117,6 +194,7 @@ type Heuristic struct {
 	keywords []string
 	rot13kw  int // keywords with index >= rot13kw are rot13 forms of strong keywords
 	normOpts normalize.Options
+	noLeads  bool // tests: disable the lead prefilter to check it changes nothing
 }
 
 const (
@@ -190,7 +268,14 @@ func NewHeuristic() (*Heuristic, error) {
 				return nil, fmt.Errorf("rule %q: %w", d.ID, err)
 			}
 		}
-		h.rules = append(h.rules, compiledRule{ruleDef: d, family: fam, re: re, reWin: reWin})
+		cr := compiledRule{ruleDef: d, family: fam, re: re, reWin: reWin}
+		if tree, err := syntax.Parse(expand(d.Pattern), syntax.Perl); err == nil && !d.Anchored {
+			if l, ok := leadSet(tree); ok {
+				slices.Sort(l)
+				cr.leads = slices.Compact(l)
+			}
+		}
+		h.rules = append(h.rules, cr)
 		for _, k := range d.Keywords {
 			bounded := d.Bounded
 			if strings.HasPrefix(k, `\b`) && strings.HasSuffix(k, `\b`) {
@@ -426,6 +511,9 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				after = r.After
 			}
 			lo, hi := windowAround(t, m.Start, m.End, before, after)
+			if r.leads != nil && !h.noLeads && !hasLead(t[lo:hi], r.leads) {
+				continue
+			}
 			ws := wins[ri]
 			if n := len(ws); n > 0 && lo <= ws[n-1].hi {
 				ws[n-1].hi = max(ws[n-1].hi, hi)
@@ -463,6 +551,42 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 		}
 	}
 	return rot13
+}
+
+// fixedLiteral reports whether every match of re is exactly one of its
+// lead literals (so that what follows can be appended to them).
+func fixedLiteral(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return true
+	case syntax.OpCapture:
+		return fixedLiteral(re.Sub[0])
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if !fixedLiteral(sub) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpCharClass:
+		for i := 0; i < len(re.Rune); i += 2 {
+			if re.Rune[i] != re.Rune[i+1] {
+				return false
+			}
+		}
+		return len(re.Rune) <= 8
+	}
+	return false
+}
+
+// hasLead reports whether any of leads occurs in t.
+func hasLead(t string, leads []string) bool {
+	for _, l := range leads {
+		if strings.Contains(t, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // firstAnchored returns the longest match of any of res (all anchored at

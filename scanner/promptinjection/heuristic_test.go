@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/google/go-cmp/cmp"
 	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
@@ -169,4 +170,35 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLeadPrefilterIsExact checks that skipping windows without a lead
+// literal never changes a verdict or a finding.
+func TestLeadPrefilterIsExact(t *testing.T) {
+	h, err := NewHeuristic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := *h
+	plain.noLeads = true
+	n := 0
+	for _, r := range h.rules {
+		if r.leads != nil {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no rule has a lead set")
+	}
+	texts := []string{}
+	for _, c := range loadGolden(t) {
+		texts = append(texts, c.Text)
+	}
+	texts = append(texts, datasetTexts(t, 3000)...)
+	for _, text := range texts {
+		a, b := h.Analyze(text), plain.Analyze(text)
+		if d := cmp.Diff(b, a); d != "" {
+			t.Fatalf("%.80q: prefilter changed the analysis (-without +with):\n%s", text, d)
+		}
+	}
 }
