@@ -98,15 +98,15 @@ func (s *Server) scanError(ctx context.Context, w http.ResponseWriter, r *http.R
 		w.Header().Set("Retry-After", "1")
 		writeError(w, http.StatusServiceUnavailable, "server is shutting down")
 	default:
-		s.log.Error("scan failed", "request_id", requestIDOf(r), "error", err)
+		s.log.Error("scan failed", "request_id", requestIDOf(w), "error", err)
 		writeError(w, http.StatusInternalServerError, "scan failed")
 	}
 }
 
 var errClosed = errors.New("server is closed")
 
-func requestIDOf(r *http.Request) string {
-	if e := exchangeOf(r); e != nil {
+func requestIDOf(w http.ResponseWriter) string {
+	if e := exchangeOf(w); e != nil {
 		return e.id
 	}
 	return ""
@@ -131,11 +131,11 @@ func timedOut(ctx context.Context) bool { return errors.Is(ctx.Err(), context.De
 
 // payload records prompt and output for the access log (only used when
 // server.log_payloads is on).
-func (s *Server) payload(r *http.Request, prompt string, output *string) {
+func (s *Server) payload(w http.ResponseWriter, prompt string, output *string) {
 	if !s.cfg.LogPayloads {
 		return
 	}
-	if e := exchangeOf(r); e != nil {
+	if e := exchangeOf(w); e != nil {
 		e.payload = append(e.payload, "prompt", prompt)
 		if output != nil {
 			e.payload = append(e.payload, "output", *output)
@@ -268,7 +268,7 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 			return
 		}
 		defer g.release()
-		s.payload(r, *req.Prompt, req.Output)
+		s.payload(w, *req.Prompt, req.Output)
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		opts := []llmshield.ScanOption{compatSuppress(req.ScannersSuppress)}
@@ -280,7 +280,7 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 			s.scanError(ctx, w, r, timeout, err)
 			return
 		}
-		setVerdict(r, rep.Valid)
+		setVerdict(w, rep.Valid)
 		risks := compatRisks(rep)
 		switch {
 		case !sanitize:
@@ -428,7 +428,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 		s.scanError(r.Context(), w, r, timeout, err)
 		return
 	}
-	s.payload(r, *req.Prompt, req.Output)
+	s.payload(w, *req.Prompt, req.Output)
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 	rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, req.options())
@@ -436,7 +436,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 		s.scanError(ctx, w, r, timeout, err)
 		return
 	}
-	setVerdict(r, rep.Valid)
+	setVerdict(w, rep.Valid)
 	writeJSON(w, http.StatusOK, NewScanResponse(rep))
 }
 
@@ -512,7 +512,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	for _, res := range results {
 		valid = valid && res.Valid
 	}
-	setVerdict(r, valid)
+	setVerdict(w, valid)
 	writeJSON(w, http.StatusOK, BatchResponse{Results: results, Valid: valid})
 }
 

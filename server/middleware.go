@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -54,16 +53,16 @@ func (e *exchange) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection.
 func (e *exchange) Unwrap() http.ResponseWriter { return e.ResponseWriter }
 
-type exchangeKey struct{}
-
-func exchangeOf(r *http.Request) *exchange {
-	e, _ := r.Context().Value(exchangeKey{}).(*exchange)
+// exchangeOf returns the exchange instrument passed down as the
+// ResponseWriter (nil for a writer that did not come through instrument).
+func exchangeOf(w http.ResponseWriter) *exchange {
+	e, _ := w.(*exchange)
 	return e
 }
 
 // setVerdict records the scan verdict for the access log.
-func setVerdict(r *http.Request, valid bool) {
-	if e := exchangeOf(r); e != nil {
+func setVerdict(w http.ResponseWriter, valid bool) {
+	if e := exchangeOf(w); e != nil {
 		e.verdict = "invalid"
 		if valid {
 			e.verdict = "valid"
@@ -99,7 +98,6 @@ func (s *Server) instrument(route string, h http.Handler) http.Handler {
 		s.metrics.inFlight.Inc()
 		e := &exchange{ResponseWriter: w, id: requestID(r), route: route}
 		w.Header().Set("X-Request-Id", e.id)
-		r = r.WithContext(context.WithValue(r.Context(), exchangeKey{}, e))
 		defer func() {
 			s.metrics.inFlight.Dec()
 			d := time.Since(start)
@@ -145,7 +143,7 @@ func (s *Server) authenticate(h http.Handler) http.Handler {
 			writeError(w, http.StatusUnauthorized, msg)
 			return
 		}
-		if e := exchangeOf(r); e != nil {
+		if e := exchangeOf(w); e != nil {
 			sum := sha256.Sum256([]byte(tok))
 			e.client = "token:" + hex.EncodeToString(sum[:8])
 		}
@@ -178,7 +176,7 @@ func (s *Server) limit(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.limiter != nil {
 			key := ""
-			if e := exchangeOf(r); e != nil {
+			if e := exchangeOf(w); e != nil {
 				key = e.client
 			}
 			if key == "" {
