@@ -73,6 +73,29 @@ func BenchmarkHeuristicBenign(b *testing.B) {
 	reportCPU(b, c0, len(text))
 }
 
+// BenchmarkHeuristicBenignRows analyses the GPTeacher SAFE rows one prompt
+// at a time, as a service would see them.
+func BenchmarkHeuristicBenignRows(b *testing.B) {
+	h, err := NewHeuristic()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rows := strings.Split(benignCorpus(b), "\n\n")
+	n := 0
+	for _, r := range rows {
+		n += len(r)
+	}
+	b.SetBytes(int64(n))
+	b.ResetTimer()
+	c0 := cpuTime()
+	for b.Loop() {
+		for _, r := range rows {
+			h.Analyze(r)
+		}
+	}
+	reportCPU(b, c0, n)
+}
+
 func BenchmarkHeuristicBenignProse(b *testing.B) {
 	h, err := NewHeuristic()
 	if err != nil {
