@@ -9,6 +9,14 @@
 // attention mask 0 (a padded row keeps its first mask entry at 1 so that
 // mean-pooling models do not divide by zero) and are dropped from the output.
 //
+// GoMLX v0.26's simplego runs independent graph ops in parallel by default;
+// that scheduler deadlocks (op tasks hold every worker while a nested
+// DotGeneral waits for a free one) and has data races, both reproduced by
+// this package's tests under -race. Sessions therefore use the
+// "ops_sequential" mode (each op still uses the worker pool internally),
+// each session owns its own simplego backend, and a session runs one pass at
+// a time. Use micro-batching for throughput; separate models run in parallel.
+//
 // Which ONNX ops convert is decided by onnx-gomlx; see the inference package
 // documentation for the operator set the built-in models are limited to.
 package purego
@@ -36,7 +44,7 @@ const maxCompiledShapes = 256
 
 // Runtime is the pure-Go backend. It is safe for concurrent use.
 type Runtime struct {
-	be backends.Backend
+	desc string
 
 	mu     sync.Mutex
 	closed bool
@@ -45,20 +53,33 @@ type Runtime struct {
 
 var _ backend.Backend = (*Runtime)(nil)
 
-// New creates the simplego backend.
+// New checks that the simplego backend starts.
 func New() (*Runtime, error) {
-	be, err := simplego.New("")
+	be, err := newBackend()
+	if err != nil {
+		return nil, err
+	}
+	desc := be.Description()
+	be.Finalize()
+	return &Runtime{desc: desc}, nil
+}
+
+func newBackend() (backends.Backend, error) {
+	// ops_sequential: v0.26's parallel op scheduler deadlocks (nested
+	// DotGeneral tasks wait for workers that the scheduled ops hold) and
+	// races; see the package doc.
+	be, err := simplego.New("ops_sequential")
 	if err != nil {
 		return nil, fmt.Errorf("%w: gomlx simplego: %w", backend.ErrUnavailable, err)
 	}
-	return &Runtime{be: be}, nil
+	return be, nil
 }
 
 // Name returns "purego".
 func (*Runtime) Name() string { return "purego" }
 
 // Version describes the GoMLX backend.
-func (r *Runtime) Version() string { return "gomlx " + r.be.Description() }
+func (r *Runtime) Version() string { return "gomlx " + r.desc }
 
 // OpenFile reads and converts an ONNX model file.
 func (r *Runtime) OpenFile(ctx context.Context, path string, opts backend.Options) (backend.Session, error) {
@@ -103,12 +124,21 @@ func (r *Runtime) OpenBytes(ctx context.Context, model []byte, _ backend.Options
 	if err != nil {
 		return nil, err
 	}
+	be, err := newBackend()
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			be.Finalize()
+		}
+	}()
 	vars := mlctx.New()
 	if err := m.VariablesToContext(vars); err != nil {
 		return nil, fmt.Errorf("load model weights: %w", err)
 	}
 	names := append([]string(nil), inNames...)
-	exec, err := mlctx.NewExec(r.be, vars, func(c *mlctx.Context, inputs []*Node) *Node {
+	exec, err := mlctx.NewExec(be, vars, func(c *mlctx.Context, inputs []*Node) *Node {
 		feed := make(map[string]*Node, len(inputs))
 		for i, n := range names {
 			feed[n] = inputs[i]
@@ -128,7 +158,7 @@ func (r *Runtime) OpenBytes(ctx context.Context, model []byte, _ backend.Options
 		return nil, errors.New("pure-go backend is closed")
 	}
 	r.open++
-	return &session{rt: r, exec: exec, inputs: names, output: outName, hasTypes: hasTypes}, nil
+	return &session{rt: r, be: be, exec: exec, inputs: names, output: outName, hasTypes: hasTypes}, nil
 }
 
 // Close releases the backend. Sessions must be closed first; Close reports
@@ -141,7 +171,6 @@ func (r *Runtime) Close() error {
 	}
 	r.closed = true
 	open := r.open
-	r.be.Finalize()
 	if open > 0 {
 		return fmt.Errorf("pure-go backend closed with %d sessions still open", open)
 	}
@@ -150,12 +179,13 @@ func (r *Runtime) Close() error {
 
 type session struct {
 	rt       *Runtime
+	be       backends.Backend
 	exec     *mlctx.Exec
 	inputs   []string
 	output   string
 	hasTypes bool
 
-	mu     sync.RWMutex
+	mu     sync.Mutex // one pass at a time (see the package doc)
 	closed bool
 }
 
@@ -163,7 +193,7 @@ func (s *session) InputNames() []string { return append([]string(nil), s.inputs.
 func (s *session) OutputName() string   { return s.output }
 
 // Run pads in to a cached shape, executes the graph and returns the logits
-// of the real rows. Concurrent calls share the compiled graphs.
+// of the real rows. Concurrent calls wait for each other.
 func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Output, err error) {
 	if err := in.Validate(); err != nil {
 		return backend.Output{}, err
@@ -171,8 +201,8 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	if err := ctx.Err(); err != nil {
 		return backend.Output{}, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.closed {
 		return backend.Output{}, errors.New("session is closed")
 	}
@@ -266,6 +296,7 @@ func (s *session) Close() error {
 	}
 	s.closed = true
 	s.exec.Finalize()
+	s.be.Finalize()
 	s.rt.mu.Lock()
 	s.rt.open--
 	s.rt.mu.Unlock()
