@@ -115,3 +115,27 @@ func BenchmarkNewHeuristic(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkHeuristicAdversarial measures dense trigger words, which start
+// many phrase rules, directed-insult look-backs and masked-word lookups:
+// the cost must stay linear in the input.
+func BenchmarkHeuristicAdversarial(b *testing.B) {
+	h, err := NewHeuristic()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, text string }{
+		{"you_are_a", strings.Repeat("you are a ", 1000)},
+		{"masked", strings.Repeat("f*c*k*i*n*g ", 1000)},
+		{"first_person", strings.Repeat("i will will will will ", 1000)},
+		{"group", strings.Repeat("jews are all all all ", 1000)},
+		{"insults", strings.Repeat("idiot ", 1000)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.SetBytes(int64(len(c.text)))
+			for b.Loop() {
+				h.Analyze(c.text)
+			}
+		})
+	}
+}

@@ -17,8 +17,9 @@ func datasetDir() string {
 }
 
 type row struct {
-	Text  string `json:"text"`
-	Label string `json:"label"`
+	Text      string `json:"text"`
+	Label     string `json:"label"`
+	FineLabel string `json:"fine_label"`
 }
 
 func readRows(t *testing.T, path string) []row {
@@ -71,8 +72,13 @@ func TestDatasets(t *testing.T) {
 	// Davidson: TOXIC vs SAFE.
 	rows := readRows(t, filepath.Join(datasetDir(), "toxicity", "davidson_hate_offensive.jsonl"))
 	var tp, fp, fn, tn int
+	fine, fineFlagged := map[string]int{}, map[string]int{}
 	for _, r := range rows {
 		f, a := flag(r.Text)
+		fine[r.FineLabel]++
+		if f {
+			fineFlagged[r.FineLabel]++
+		}
 		switch {
 		case r.Label == "TOXIC" && f:
 			tp++
@@ -96,6 +102,10 @@ func TestDatasets(t *testing.T) {
 	fpr := pct(fp, fp+tn)
 	t.Logf("%-34s %6s %9s %7s %7s %7s %9s", "dataset", "rows", "precision", "recall", "F1", "FPR%", "flagged%")
 	t.Logf("%-34s %6d %9.4f %7.4f %7.4f %7.2f %9.2f", "davidson_hate_offensive", len(rows), prec, rec, f1, fpr, pct(tp+fp, len(rows)))
+
+	for _, fl := range []string{"hate_speech", "offensive_language", "neither"} {
+		t.Logf("  davidson %-20s %6d flagged %6.2f%%", fl, fine[fl], pct(fineFlagged[fl], fine[fl]))
+	}
 
 	benign := func(name, path string, keep func(row) bool) float64 {
 		rs := readRows(t, path)

@@ -152,8 +152,11 @@ type phraseDef struct {
 
 var phrases = []phraseDef{
 	// threats in the first person against the addressee or a third person
-	{rule: "threat.first_person_violence", w: 0.9, severe: true, pattern: "@first @modal{0,4} @kill @target|yourself"},
+	{rule: "threat.first_person_violence", w: 0.9, severe: true, pattern: "@firstfut @modal{0,4} @kill @target"},
+	{rule: "threat.first_person_violence", w: 0.9, severe: true, pattern: "@first @modal{1,4} @kill @target"},
 	{rule: "threat.first_person_violence", w: 0.9, severe: true, pattern: "@first @modal{0,4} @kill @your whole|entire|fucking? @family"},
+	// present tense without a modal is often narration ("we shoot them in the game")
+	{rule: "threat.first_person_violence", w: 0.55, pattern: "@first @kill @target", unless: "in at on with during"},
 	{rule: "threat.first_person_violence", w: 0.6, pattern: "@firstfut @modal{0,4} @hurt @target", unless: "at in on to with"},
 	{rule: "threat.first_person_violence", w: 0.6, pattern: "@first @modal{1,4} @hurt @target", unless: "at in on to with"},
 	{rule: "threat.first_person_violence", w: 0.8, pattern: "@first @modal{0,4} break|snap|slit @your neck|legs|throat|face|bones|skull"},
