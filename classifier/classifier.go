@@ -58,7 +58,7 @@ func ParseMatchType(s string) (MatchType, error) {
 	case "head_tail", "truncate_token_head_tail", "truncate_head_tail":
 		return MatchHeadTail, nil
 	}
-	return "", fmt.Errorf("unknown match type %q (want full, truncate, sentence, chunks or head_tail)", s)
+	return "", fmt.Errorf("unknown match_type %q (want full, truncate, sentence, chunks or head_tail)", s)
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.

@@ -11,6 +11,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/mlscan"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
+	"github.com/llmshield/llmshield/scanner/sentiment"
 )
 
 // All returns every built-in scanner factory, in a stable order.
@@ -63,6 +64,29 @@ func All() []Factory {
 					})))
 			},
 		},
+		{
+			Name:        sentiment.Name,
+			Description: "Negative sentiment: a lexicon-and-rules analyser (EN/DE) and the built-in 3-class ML classifier (label NEGATIVE), hybrid by default.",
+			Stages:      scanner.StageBoth,
+			Defaults: func() any {
+				return &sentimentParams{Heuristic: sentiment.DefaultConfig(), ML: mlscan.DefaultConfig()}
+			},
+			Build: func(_ context.Context, p any, d Deps) (scanner.Scanner, error) {
+				pp := p.(*sentimentParams)
+				h, err := sentiment.NewHeuristic()
+				if err != nil {
+					return nil, err
+				}
+				// The heuristic flags compound < threshold; its risk is
+				// max(0, -compound), so the risk threshold is -threshold (a
+				// non-negative threshold flags any negative compound).
+				return mlscan.New(pp.ML, d.mlOptions(sentiment.Name, model.TaskSentiment, scanner.StageBoth, max(-pp.Heuristic.Threshold, 1e-9),
+					mlscan.HeuristicFunc(func(text string) (float64, []scanner.Finding) {
+						a := h.Analyze(text)
+						return a.Risk, a.Findings
+					})))
+			},
+		},
 	}
 }
 
@@ -81,6 +105,17 @@ func (p *promptInjectionParams) Validate() error {
 }
 
 func (p *promptInjectionParams) MLConfig() mlscan.Config { return p.ML }
+
+type sentimentParams struct {
+	Heuristic sentiment.Config `yaml:",inline"`
+	ML        mlscan.Config    `yaml:",inline"`
+}
+
+func (p *sentimentParams) Validate() error {
+	return errors.Join(p.Heuristic.Validate(), p.ML.Validate())
+}
+
+func (p *sentimentParams) MLConfig() mlscan.Config { return p.ML }
 
 func (d Deps) mlOptions(name string, task model.Task, stages scanner.Stage, threshold float64, h mlscan.Heuristic) mlscan.Options {
 	return mlscan.Options{
