@@ -110,6 +110,17 @@ func TestFindings(t *testing.T) {
 	if strings.Join(spans, "|") != "rude|not clean" {
 		t.Errorf("spans %q, want rude and not clean", spans)
 	}
+	// Lines are tokenised separately (ASCII fast path, normalisation for
+	// the rest); spans must still point at the original bytes.
+	text = "Good morning.\nDas Café war schrecklich 😡\nThe WORST day"
+	a = h.Analyze(text)
+	spans = spans[:0]
+	for _, f := range a.Findings {
+		spans = append(spans, text[f.Start:f.End])
+	}
+	if strings.Join(spans, "|") != "schrecklich|😡|WORST" {
+		t.Errorf("mixed lines: spans %q", spans)
+	}
 	// Spans point into the original text even when normalisation changed it.
 	text = "Ｔｈｉｓ is ＴＥＲＲＩＢＬＥ"
 	a = h.Analyze(text)

@@ -105,7 +105,8 @@ func (s *Scanner) Fingerprint() string { return s.fp }
 func (s *Scanner) Heuristic() *Heuristic { return s.h }
 
 // Scan analyses in.Text(): it is flagged (Valid false) when the compound
-// score is below the threshold. Risk is max(0, -compound). Invalid UTF-8 is
+// score is below the threshold. Risk is max(0, -compound); findings (the
+// strongest negative phrases) are reported for flagged text only. Invalid UTF-8 is
 // accepted; the text is never rewritten. It returns ctx.Err() when ctx is
 // done before the scan starts or finishes.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
