@@ -14,12 +14,15 @@ import (
 	"testing"
 	"time"
 
-	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
+	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/internal/cli"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/model/registry"
+	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/mlscan"
 )
 
 // The tiny working classifier of the inference and classifier packages.
@@ -358,5 +361,24 @@ func eventually(t testing.TB, timeout time.Duration, what string, cond func() bo
 			t.Fatalf("timed out after %s waiting for %s", timeout, what)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// detector returns the Shield's prompt_injection detector.
+func detector(t testing.TB, sh *llmshield.Shield) *mlscan.Detector {
+	t.Helper()
+	s, ok := sh.ScannerByName("prompt_injection")
+	if !ok {
+		t.Fatal("no prompt_injection scanner")
+	}
+	for {
+		switch v := s.(type) {
+		case *mlscan.Detector:
+			return v
+		case interface{ Unwrap() scanner.Scanner }:
+			s = v.Unwrap()
+		default:
+			t.Fatalf("prompt_injection is a %T, not an ML detector", s)
+		}
 	}
 }

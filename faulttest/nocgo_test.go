@@ -1,0 +1,5 @@
+//go:build !cgo
+
+package faulttest
+
+const haveCgo = false
