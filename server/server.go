@@ -136,6 +136,9 @@ func New(ctx context.Context, cfg config.Server, load Loader, opts ...Option) (*
 	for _, o := range opts {
 		o(s)
 	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
 	switch {
 	case s.ready != nil:
 	case s.health != nil:
