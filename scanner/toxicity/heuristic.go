@@ -92,8 +92,15 @@ type Heuristic struct {
 	// prefixes are stems that also match as the first part of a compound;
 	// prefix2 marks their first two bytes for a cheap precheck.
 	prefixes []string
-	prefix2  map[uint16]bool
+	prefix2  *[1 << 16]bool
 	dfill    map[string]bool
+	// shape marks the (length, first byte, last byte) combinations of
+	// dictionary keys, so most ordinary words skip the map lookup.
+	shape *[1 << 15]bool
+}
+
+func shapeOf(w string) int {
+	return min(len(w), 31)<<10 | int(w[0]&31)<<5 | int(w[len(w)-1]&31)
 }
 
 var dfillWords = "a an such so total complete absolute real really fucking fuckin damn little big biggest stupid dumb ugly fat worthless useless pathetic dirty filthy lazy disgusting lying sorry piece of look looks sound act like as just ein eine einen einer so voll richtig total verdammter verdammte verdammtes dummer dumme dummes kleiner kleine kleines alter alte blöder blöde hässlicher hässliche nur"
@@ -110,7 +117,7 @@ var negations = map[string]bool{"not": true, "no": true, "never": true, "nicht":
 // NewHeuristic builds the lexicon. It fails only if the built-in tables are
 // malformed, which tests rule out.
 func NewHeuristic() (*Heuristic, error) {
-	h := &Heuristic{dict: map[string]*tokInfo{}, prefix2: map[uint16]bool{}, dfill: map[string]bool{}}
+	h := &Heuristic{dict: map[string]*tokInfo{}, prefix2: new([1 << 16]bool), dfill: map[string]bool{}, shape: new([1 << 15]bool)}
 	get := func(k string) *tokInfo {
 		ti := h.dict[k]
 		if ti == nil {
@@ -230,8 +237,9 @@ func NewHeuristic() (*Heuristic, error) {
 	for k := range h.dfill {
 		get(k).dfill = true
 	}
-	for _, ti := range h.dict {
+	for k, ti := range h.dict {
 		sort.Ints(ti.starts)
+		h.shape[shapeOf(k)] = true
 	}
 	return h, nil
 }
@@ -637,7 +645,9 @@ func (h *Heuristic) tokenize(t string) []tok {
 		}
 		w := t[start:i]
 		tk := tok{s: int32(start), e: int32(i)}
-		tk.info = h.dict[w]
+		if h.shape[shapeOf(w)] {
+			tk.info = h.dict[w]
+		}
 		if tk.info == nil {
 			tk.info, tk.masked = h.resolve(w, mask, apos)
 		}
