@@ -96,6 +96,13 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 		}
 		backend = rb
 	}
+	// One model hub for every Shield of this process, so that a reload does
+	// not load the models again; the models section needs a restart.
+	hub, err := llmshield.NewModelHub(cfg.Models, log)
+	if err != nil {
+		return fmt.Errorf("models: %w", err)
+	}
+	defer hub.Close()
 	first := true
 	load := func(ctx context.Context, reg prometheus.Registerer) (*llmshield.Shield, error) {
 		c := cfg
@@ -108,9 +115,12 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 			if !reflect.DeepEqual(c.Server, cfg.Server) {
 				log.Warn("reload: the server section changed; those changes take effect after a restart")
 			}
+			if !reflect.DeepEqual(c.Models, cfg.Models) {
+				log.Warn("reload: the models section changed; those changes take effect after a restart")
+			}
 		}
 		first = false
-		opts := []llmshield.Option{llmshield.WithLogger(log), llmshield.WithRegisterer(reg)}
+		opts := []llmshield.Option{llmshield.WithLogger(log), llmshield.WithRegisterer(reg), llmshield.WithModelHub(hub)}
 		if backend != nil {
 			opts = append(opts, llmshield.WithCacheBackend(backend))
 		}
