@@ -3,9 +3,9 @@
 // by GoMLX's "simplego" backend. It builds and runs with CGO_ENABLED=0.
 //
 // GoMLX compiles one executable per input shape. To bound the number of
-// compiled graphs, a session pads every batch to a power-of-two batch size
-// and to a sequence length from a fixed ladder (16, 32, 64, 128, 256, 384,
-// 512, then multiples of 256); padded rows and columns carry the pad id and
+// compiled graphs, a session pads every batch to a batch size from a fixed
+// ladder (see RoundBatch) and to a sequence length from another (see
+// RoundSeqLen); padded rows and columns carry the pad id and
 // attention mask 0 (a padded row keeps its first mask entry at 1 so that
 // mean-pooling models do not divide by zero) and are dropped from the output.
 //
@@ -268,13 +268,16 @@ func padTo(in backend.Inputs, b, l int) (ids, mask, types []int64) {
 	return ids, mask, types
 }
 
-// RoundBatch returns the batch size a batch of n rows is padded to.
+// RoundBatch returns the batch size a batch of n rows is padded to: a
+// ladder that wastes at most a third of a pass (1, 2, 4, 8, 12, 16, 24,
+// 32, 48, 64, then multiples of 32).
 func RoundBatch(n int) int {
-	b := 1
-	for b < n {
-		b <<= 1
+	for _, b := range [...]int{1, 2, 4, 8, 12, 16, 24, 32, 48, 64} {
+		if n <= b {
+			return b
+		}
 	}
-	return b
+	return (n + 31) / 32 * 32
 }
 
 // RoundSeqLen returns the sequence length a batch of length n is padded to.
