@@ -24,7 +24,12 @@ func NewModelHub(cfg config.Models, log *slog.Logger) (*classifier.Hub, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng := inference.EngineOptions{IntraOpThreads: cfg.Threads, MicroBatching: true}
+	eng := inference.EngineOptions{
+		IntraOpThreads: cfg.Threads,
+		MicroBatching:  cfg.Batching.Enabled,
+		MaxBatchSize:   cfg.Batching.MaxBatchSize,
+		MaxWait:        cfg.Batching.MaxWait,
+	}
 	return classifier.NewHub(reg, classifier.HubOptions{
 		Runtime: inference.RuntimeOptions{Backend: cfg.Backend, Logger: log},
 		Engine:  eng,

@@ -64,6 +64,18 @@ type Models struct {
 	Threads int `yaml:"threads"`
 	// Preload loads every configured model at start-up instead of on first use.
 	Preload bool `yaml:"preload"`
+	// Batching gathers concurrent requests to one model into shared forward passes.
+	Batching Batching `yaml:"batching"`
+}
+
+// Batching configures dynamic micro-batching of model calls.
+type Batching struct {
+	// Enabled turns micro-batching on (default true).
+	Enabled bool `yaml:"enabled"`
+	// MaxBatchSize bounds the rows of one forward pass (default 32).
+	MaxBatchSize int `yaml:"max_batch_size"`
+	// MaxWait is the longest a request waits for companions (default 2ms).
+	MaxWait time.Duration `yaml:"max_wait"`
 }
 
 // Scanner is one entry of input_scanners or output_scanners.
@@ -176,6 +188,12 @@ func (c *Config) Validate() error {
 	case "", "auto", "ort", "purego":
 	default:
 		errs = append(errs, fmt.Errorf("models.backend: unknown backend %q (want auto, ort or purego)", c.Models.Backend))
+	}
+	if c.Models.Batching.MaxBatchSize < 0 || c.Models.Batching.MaxBatchSize > 1024 {
+		errs = append(errs, fmt.Errorf("models.batching.max_batch_size: must be in [0,1024], got %d", c.Models.Batching.MaxBatchSize))
+	}
+	if c.Models.Batching.MaxWait < 0 || c.Models.Batching.MaxWait > time.Second {
+		errs = append(errs, fmt.Errorf("models.batching.max_wait: must be in [0,1s], got %s", c.Models.Batching.MaxWait))
 	}
 	if c.Models.Threads < 0 {
 		errs = append(errs, fmt.Errorf("models.threads: must not be negative, got %d", c.Models.Threads))

@@ -12,6 +12,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/sentiment"
+	"github.com/llmshield/llmshield/scanner/toxicity"
 )
 
 // All returns every built-in scanner factory, in a stable order.
@@ -65,6 +66,26 @@ func All() []Factory {
 			},
 		},
 		{
+			Name:        toxicity.Name,
+			Description: "Toxicity (insults, profanity, threats, identity attacks, sexual content): obfuscation-aware lexicon rules (EN/DE) and the built-in ML classifier, hybrid by default.",
+			Stages:      scanner.StageBoth,
+			Defaults: func() any {
+				return &toxicityParams{Heuristic: toxicity.DefaultConfig(), ML: mlscan.DefaultConfig()}
+			},
+			Build: func(_ context.Context, p any, d Deps) (scanner.Scanner, error) {
+				pp := p.(*toxicityParams)
+				h, err := toxicity.NewHeuristic()
+				if err != nil {
+					return nil, err
+				}
+				return mlscan.New(pp.ML, d.mlOptions(toxicity.Name, model.TaskToxicity, scanner.StageBoth, pp.Heuristic.Threshold,
+					mlscan.HeuristicFunc(func(text string) (float64, []scanner.Finding) {
+						a := h.Analyze(text)
+						return a.Risk, a.Findings
+					})))
+			},
+		},
+		{
 			Name:        sentiment.Name,
 			Description: "Negative sentiment: a lexicon-and-rules analyser (EN/DE) and the built-in 3-class ML classifier (label NEGATIVE), hybrid by default.",
 			Stages:      scanner.StageBoth,
@@ -105,6 +126,17 @@ func (p *promptInjectionParams) Validate() error {
 }
 
 func (p *promptInjectionParams) MLConfig() mlscan.Config { return p.ML }
+
+type toxicityParams struct {
+	Heuristic toxicity.Config `yaml:",inline"`
+	ML        mlscan.Config   `yaml:",inline"`
+}
+
+func (p *toxicityParams) Validate() error {
+	return errors.Join(p.Heuristic.Validate(), p.ML.Validate())
+}
+
+func (p *toxicityParams) MLConfig() mlscan.Config { return p.ML }
 
 type sentimentParams struct {
 	Heuristic sentiment.Config `yaml:",inline"`
