@@ -27,9 +27,14 @@ type Matcher struct {
 	out    [][]int32 // state -> patterns ending here (incl. via suffix links)
 	// fast is delta with states pre-multiplied by nclass, and acc marks
 	// (by pre-multiplied state) the states with output: the scan loop does
-	// one table load per byte and one flag test.
+	// one table load per byte and one flag test. When the automaton has
+	// fewer than 65536 states, small holds the plain state numbers in half
+	// the memory (keeping more of the table in cache) and accS marks the
+	// states with output; fast and acc are then nil.
 	fast    []int32
 	acc     []bool
+	small   []uint16
+	accS    []bool
 	lens    []int
 	npatter int
 }
@@ -126,6 +131,18 @@ func New(patterns []string) *Matcher {
 	for st, o := range m.out {
 		m.acc[st*n] = len(o) > 0
 	}
+	if len(m.out) < 1<<16 {
+		m.small = make([]uint16, len(m.delta))
+		for i, nx := range m.delta {
+			m.small[i] = uint16(nx)
+		}
+		m.accS = make([]bool, len(m.out))
+		for st, o := range m.out {
+			m.accS[st] = len(o) > 0
+		}
+		m.fast, m.acc = nil, nil
+	}
+	m.delta = nil
 	return m
 }
 
@@ -138,6 +155,10 @@ func (m *Matcher) Each(text string, fn func(Match) bool) {
 	if m == nil || len(m.out) <= 1 {
 		return
 	}
+	if m.small != nil {
+		m.eachSmall(text, fn)
+		return
+	}
 	n := int32(m.nclass)
 	s := int32(0)
 	fast, acc, class, out := m.fast, m.acc, &m.class, m.out
@@ -145,6 +166,22 @@ func (m *Matcher) Each(text string, fn func(Match) bool) {
 		s = fast[s+int32(class[text[i]])]
 		if acc[s] {
 			for _, p := range out[s/n] {
+				if !fn(Match{Pattern: int(p), Start: i + 1 - m.lens[p], End: i + 1}) {
+					return
+				}
+			}
+		}
+	}
+}
+
+func (m *Matcher) eachSmall(text string, fn func(Match) bool) {
+	n := uint32(m.nclass)
+	s := uint32(0)
+	small, acc, class, out := m.small, m.accS, &m.class, m.out
+	for i := 0; i < len(text); i++ {
+		s = uint32(small[s*n+uint32(class[text[i]])])
+		if acc[s] {
+			for _, p := range out[s] {
 				if !fn(Match{Pattern: int(p), Start: i + 1 - m.lens[p], End: i + 1}) {
 					return
 				}
@@ -169,4 +206,13 @@ func (m *Matcher) FindAll(text string, limit int) []Match {
 		return limit <= 0 || len(ms) < limit
 	})
 	return ms
+}
+
+// Stats reports the automaton's size: states, byte classes and the bytes
+// used by its transition table.
+func (m *Matcher) Stats() (states, classes, tableBytes int) {
+	if m.small != nil {
+		return len(m.out), m.nclass, len(m.small) * 2
+	}
+	return len(m.out), m.nclass, len(m.fast) * 4
 }

@@ -97,3 +97,28 @@ func BenchmarkEach(b *testing.B) {
 		m.Each(text, func(Match) bool { return true })
 	}
 }
+
+// TestLargeAutomaton covers the int32 table used past 65535 states.
+func TestLargeAutomaton(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var ps []string
+	for range 6000 {
+		var b strings.Builder
+		for range 14 {
+			b.WriteByte(byte('a' + r.IntN(20)))
+		}
+		ps = append(ps, b.String())
+	}
+	m := New(ps)
+	if states, _, _ := m.Stats(); states < 1<<16 {
+		t.Fatalf("only %d states; the test needs more than 65535", states)
+	}
+	text := "xx" + ps[17] + "y" + ps[4242] + ps[5999][:7] + ps[0]
+	got := map[Match]bool{}
+	for _, x := range m.FindAll(text, 0) {
+		got[x] = true
+	}
+	if d := cmp.Diff(naive(ps, text), got); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
