@@ -91,7 +91,7 @@ func (a *app) rootCommand() *cobra.Command {
 		},
 	}
 	root.AddCommand(a.scanCommand(), a.evalCommand(), a.scannersCommand(), a.versionCommand(), a.serveCommand(), a.loadtestCommand(),
-		a.healthCommand(), a.modelsCommand(), a.tokenizeCommand())
+		a.healthCommand(), a.modelsCommand(), a.tokenizeCommand(), a.benchCommand())
 	return root
 }
 
