@@ -406,19 +406,25 @@ func (d *Detector) predict(ctx context.Context, text string) (prediction, error)
 			}
 		}
 	}
-	var clf Model
-	p, err := resilience.Call(ctx, d.guard, func(ctx context.Context) (classifier.Prediction, error) {
+	// The model travels back with the prediction, not through a captured
+	// variable: an attempt abandoned at its deadline keeps running beside
+	// the retry, and both would write it.
+	type answer struct {
+		p   classifier.Prediction
+		clf Model
+	}
+	a, err := resilience.Call(ctx, d.guard, func(ctx context.Context) (answer, error) {
 		c, err := d.opts.Models.Get(ctx, d.ref)
 		if err != nil {
-			return classifier.Prediction{}, classify(ctx, err)
+			return answer{}, classify(ctx, err)
 		}
-		clf = c
 		p, err := c.Classify(ctx, text, d.cfg.MatchType, d.cfg.PositiveLabels)
 		if err != nil {
-			return classifier.Prediction{}, classify(ctx, err)
+			return answer{}, classify(ctx, err)
 		}
-		return p, nil
+		return answer{p, c}, nil
 	})
+	p, clf := a.p, a.clf
 	if err != nil {
 		if ctx.Err() == nil {
 			msg := err.Error()
