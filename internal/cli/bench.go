@@ -11,6 +11,7 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/internal/bench"
 	"github.com/llmshield/llmshield/model"
+	"github.com/llmshield/llmshield/model/registry"
 	"github.com/llmshield/llmshield/tokenizer"
 )
 
@@ -47,15 +48,12 @@ run with each other; absolute numbers depend on the machine and its load.`,
 				return err
 			}
 			ctx := cmd.Context()
-			files, err := func() (f interface {
-				Model() string
-				Tokenizer() string
-			}, err error) {
-				if modelID != "" {
-					return reg.EnsureID(ctx, modelID)
-				}
-				return reg.Ensure(ctx, model.TaskPromptInjection, model.FP32)
-			}()
+			var files registry.Files
+			if modelID != "" {
+				files, err = reg.EnsureID(ctx, modelID)
+			} else {
+				files, err = reg.Ensure(ctx, model.TaskPromptInjection, model.FP32)
+			}
 			if err != nil {
 				return err
 			}
