@@ -24,6 +24,8 @@ const (
 	maxMatchesPerRule = 4
 	// maxFindings caps the findings of one analysis.
 	maxFindings = 64
+	// maxWindow caps merged windows.
+	maxWindow = 640
 	// maxAnchoredTries caps anchored attempts per rule and segment.
 	maxAnchoredTries = 1024
 )
@@ -515,7 +517,9 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				continue
 			}
 			ws := wins[ri]
-			if n := len(ws); n > 0 && lo <= ws[n-1].hi {
+			// Overlapping windows merge, up to maxWindow bytes: beyond that
+			// Go's regexp leaves its backtracker for the slower NFA.
+			if n := len(ws); n > 0 && lo <= ws[n-1].hi && hi-ws[n-1].lo <= maxWindow {
 				ws[n-1].hi = max(ws[n-1].hi, hi)
 				ws[n-1].lo = min(ws[n-1].lo, lo)
 			} else {
