@@ -29,6 +29,14 @@ func (sh *Shield) Health(ctx context.Context, t health.Thresholds) health.Status
 			rep := health.ModelReport{Failed: map[string]string{}}
 			if sh.hub != nil {
 				rep.Loaded = len(sh.hub.Loaded())
+			} else {
+				// Models supplied by the caller (NewFromScanners): one
+				// counts as loaded once it has answered a call.
+				for _, d := range dets {
+					if d.Guard().Stats().Successes > 0 {
+						rep.Loaded++
+					}
+				}
 			}
 			for _, d := range dets {
 				if msg := d.LastError(); msg != "" {
