@@ -3,6 +3,7 @@ package inference
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 )
@@ -71,6 +72,9 @@ func (b *batcher) signal() {
 // the request joined a pass, ctx.Err() is returned and the pass's result for
 // it is dropped.
 func (b *batcher) submit(ctx context.Context, in Input) ([]float32, error) {
+	// Copy: the caller may reuse its slices once submit returns on ctx.Done,
+	// while a pass may still be reading them.
+	in = Input{InputIDs: slices.Clone(in.InputIDs), AttentionMask: slices.Clone(in.AttentionMask), TokenTypeIDs: slices.Clone(in.TokenTypeIDs)}
 	r := &request{in: in, bucket: b.bucketOf(len(in.InputIDs)), enqueued: time.Now(), res: make(chan response, 1)}
 	b.mu.Lock()
 	if b.closed {

@@ -493,3 +493,31 @@ func TestEngineOptionsValidate(t *testing.T) {
 		t.Errorf("zero options: %v", err)
 	}
 }
+
+func FuzzInfer(f *testing.F) {
+	f.Add([]byte{1, 2, 3}, []byte{1, 1, 0}, uint8(2))
+	f.Add([]byte{}, []byte{}, uint8(0))
+	f.Add([]byte{255, 0}, []byte{2, 1}, uint8(5))
+	f.Fuzz(func(t *testing.T, ids, mask []byte, nLabels uint8) {
+		e := newEngine(newFake(), "fake", EngineOptions{MaxLength: 64}, slog.New(slog.DiscardHandler), nil)
+		defer e.Close()
+		in := Input{InputIDs: make([]int64, len(ids)), AttentionMask: make([]int64, len(mask))}
+		for i, v := range ids {
+			in.InputIDs[i] = int64(int8(v))
+		}
+		for i, v := range mask {
+			in.AttentionMask[i] = int64(v % 3)
+		}
+		labels := make([]string, nLabels%5)
+		for i := range labels {
+			labels[i] = fmt.Sprint(i)
+		}
+		r, err := e.Infer(context.Background(), in.InputIDs, in.AttentionMask, labels, Softmax)
+		if err != nil {
+			return
+		}
+		if len(r.Scores) != 2 || math.IsNaN(r.MaxScore) {
+			t.Fatalf("bad result %+v", r)
+		}
+	})
+}
