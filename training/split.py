@@ -99,7 +99,10 @@ def load(files):
         for r in read_jsonl(os.path.join(DATA, rel)):
             if not r["text"].strip():
                 continue
-            rows.append({"text": r["text"], "label": r["label"], "source": short})
+            row = {"text": r["text"], "label": r["label"], "source": short}
+            if isinstance(r.get("domain"), str):  # vader: tweets / movie / amazon / nyt
+                row["domain"] = r["domain"]
+            rows.append(row)
     return rows
 
 
