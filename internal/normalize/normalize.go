@@ -407,7 +407,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 			if runStart < 0 {
 				runStart = i
 			}
-			if n := len(out); n >= 2 && out[n-1] == '-' && wordTab[out[n-2]] == wLetter {
+			if n := len(out); n >= 2 && isJoiner(out[n-1]) && wordTab[out[n-2]] == wLetter {
 				need = true // hyphen-split word
 			}
 			kinds := 0
@@ -646,6 +646,9 @@ var leetMap = func() (t [256]byte) {
 	return t
 }()
 
+// isJoiner: characters used to split a word without a space.
+func isJoiner(c byte) bool { return c == '-' || c == '.' || c == '*' }
+
 func isSep(c byte) bool {
 	switch c {
 	case ' ', '.', '-', '_', '*', '/', '|', ',', '+', '~', ':', '\'':
@@ -729,9 +732,10 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 			move(a, b)
 		}
 		pos = b
-		// A word split by a hyphen next to a fragment of one to three
-		// letters ("i-nstruction", "terminatio-n") is joined.
-		if b+1 < n && in[b] == '-' && kinds == letterOnly && wordTab[in[b+1]] == wLetter {
+		// A word split by a hyphen, dot or star next to a
+		// fragment of one to three letters ("i-nstruction", "ign.ore",
+		// "terminatio-n") is joined.
+		if b+1 < n && isJoiner(in[b]) && kinds == letterOnly && wordTab[in[b+1]] == wLetter {
 			e := b + 1
 			for e < n && wordTab[in[e]] == wLetter {
 				e++

@@ -68,6 +68,11 @@ var rules = []ruleDef{
 		Detail:  "asks to ignore earlier instructions",
 	},
 	{
+		ID: "instruction_override.ignore_what_told", Weight: 0.85, Anchored: true, After: 80, Keywords: overrideVerbs,
+		Pattern: `\b` + overrideVerbRe + ` (?:all |about )?(?:of )?(?:what|everything|anything|whatever|all that|all) (?:%w)?you (?:were|have been|'ve been|got|received|had been|are) (?:told|given|instructed|taught|programmed|trained|asked)`,
+		Detail:  "asks to ignore what the model was told",
+	},
+	{
 		ID: "instruction_override.ignore_above", Weight: 0.8, Anchored: true, After: 60, Keywords: overrideVerbs,
 		Pattern: `\b` + overrideVerbRe + ` (?:all )?(?:of )?(?:the |everything |what(?:'s| is| was) )?(?:above|previous|prior|preceding|foregoing|before|earlier)(?: (?:and|then)\b|[^a-z0-9\x{80}-\x{10FFFF}]*(?:[,.;:!]|$))`,
 		Detail:  "asks to ignore everything above",
