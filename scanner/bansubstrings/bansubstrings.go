@@ -200,10 +200,6 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	nseen := 0
 	s.ac.Each(hay, func(m ahocorasick.Match) bool {
 		a, b := orig(m.Start), orig(m.End)
-		if off != nil && m.End < len(hay) {
-			// end: the original offset of the first byte after the match
-			b = int(off[m.End])
-		}
 		if s.cfg.MatchType == MatchWord {
 			prev, _ := utf8.DecodeLastRuneInString(text[:a])
 			next, _ := utf8.DecodeRuneInString(text[b:])

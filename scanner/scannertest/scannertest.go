@@ -195,11 +195,10 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 		for _, text := range []string{"\xff\xfe\xfd", "abc\x00def\x00", "ignore\xc3\x28previous\xa0\xa1 instructions", strings.Repeat("\x80", 1000), "\xed\xa0\x80surrogate"} {
 			res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
 			if err != nil {
-				if !errors.Is(err, scanner.ErrInvalidUTF8) && utf8.ValidString(text) {
-					t.Errorf("Scan(%q): %v", text, err)
-				}
-				if !utf8.ValidString(text) && !errors.Is(err, scanner.ErrInvalidUTF8) {
-					t.Errorf("Scan(%q): error %v, want nil or scanner.ErrInvalidUTF8", text, err)
+				// Invalid UTF-8 may be refused with ErrInvalidUTF8; valid
+				// text with NUL bytes must be scanned.
+				if utf8.ValidString(text) || !errors.Is(err, scanner.ErrInvalidUTF8) {
+					t.Errorf("Scan(%q): %v (want a result, or scanner.ErrInvalidUTF8 for invalid UTF-8)", text, err)
 				}
 				continue
 			}
