@@ -439,6 +439,16 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 			}
 			last = out[len(out)-1]
 			i = j
+			// Fast path: one space between two alphanumeric runs.
+			if j+1 < len(s) && s[j] == ' ' && lowerAlnum[s[j+1]] != 0 {
+				if runStart >= 0 {
+					closeRun(j)
+				}
+				out = append(out, ' ')
+				off = append(off, int32(j))
+				last = ' '
+				i = j + 1
+			}
 			continue
 		}
 		if c < utf8.RuneSelf {
