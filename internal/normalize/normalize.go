@@ -279,22 +279,20 @@ func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi 
 // hasRot13Hint reports whether s mentions "rot13", "rot 13" or "rot-13"
 // (any case).
 func hasRot13Hint(s string) bool {
-	if !strings.Contains(s, "13") {
-		return false
-	}
-	for i := 0; i+4 < len(s); i++ {
-		if s[i]|0x20 != 'r' || s[i+1]|0x20 != 'o' || s[i+2]|0x20 != 't' {
-			continue
+	for i := 0; ; {
+		j := strings.Index(s[i:], "13")
+		if j < 0 {
+			return false
 		}
-		k := i + 3
-		if s[k] == ' ' || s[k] == '-' {
-			k++
+		k := i + j // s[k:k+2] == "13"
+		if k >= 1 && (s[k-1] == ' ' || s[k-1] == '-') {
+			k--
 		}
-		if k+1 < len(s) && s[k] == '1' && s[k+1] == '3' {
+		if k >= 3 && s[k-3]|0x20 == 'r' && s[k-2]|0x20 == 'o' && s[k-1]|0x20 == 't' {
 			return true
 		}
+		i += j + 2
 	}
-	return false
 }
 
 func truncUTF8(s string, n int) string {

@@ -213,3 +213,12 @@ func BenchmarkNormalize(b *testing.B) {
 		Normalize(text, DefaultOptions())
 	}
 }
+
+func TestRot13Hint(t *testing.T) {
+	for s, want := range map[string]bool{"use ROT13 here": true, "rot 13": true, "Rot-13.": true, "rot13": true,
+		"13 rot": false, "ro13": false, "in 2013 the rota": false, "": false, "13": false, "xrot-13": true} {
+		if got := hasRot13Hint(s); got != want {
+			t.Errorf("hasRot13Hint(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
