@@ -13,9 +13,10 @@
 // that scheduler deadlocks (op tasks hold every worker while a nested
 // DotGeneral waits for a free one) and has data races, both reproduced by
 // this package's tests under -race. Sessions therefore use the
-// "ops_sequential" mode (each op still uses the worker pool internally),
-// each session owns its own simplego backend, and a session runs one pass at
-// a time. Use micro-batching for throughput; separate models run in parallel.
+// "ops_sequential" mode (each op still spreads its work over the worker
+// pool), and each session owns its own simplego backend. In that mode
+// concurrent Run calls on one session are safe (TestConcurrentRuns, -race)
+// and allowed.
 //
 // Which ONNX ops convert is decided by onnx-gomlx; see the inference package
 // documentation for the operator set the built-in models are limited to.
@@ -185,7 +186,7 @@ type session struct {
 	output   string
 	hasTypes bool
 
-	mu     sync.Mutex // one pass at a time (see the package doc)
+	mu     sync.RWMutex
 	closed bool
 }
 
@@ -193,7 +194,7 @@ func (s *session) InputNames() []string { return append([]string(nil), s.inputs.
 func (s *session) OutputName() string   { return s.output }
 
 // Run pads in to a cached shape, executes the graph and returns the logits
-// of the real rows. Concurrent calls wait for each other.
+// of the real rows. Concurrent calls share the compiled graphs.
 func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Output, err error) {
 	if err := in.Validate(); err != nil {
 		return backend.Output{}, err
@@ -201,8 +202,8 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	if err := ctx.Err(); err != nil {
 		return backend.Output{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if s.closed {
 		return backend.Output{}, errors.New("session is closed")
 	}

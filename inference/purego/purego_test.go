@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/llmshield/llmshield/inference/backend"
@@ -133,4 +134,37 @@ func TestPaddedBatchMatchesReference(t *testing.T) {
 	if _, err := s.Run(context.Background(), in); err == nil {
 		t.Error("Run after Close succeeded")
 	}
+}
+func TestConcurrentRuns(t *testing.T) {
+	rt, _ := New()
+	defer rt.Close()
+	s, err := rt.OpenFile(context.Background(), filepath.Join("..", "testdata", "tiny-binary", "model.onnx"), backend.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	cases := loadRef(t, "tiny-binary")
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 8 {
+				c := cases[(g+i)%len(cases)]
+				in := backend.Inputs{Batch: len(c.InputIDs), SeqLen: len(c.InputIDs[0]), InputIDs: flatten(c.InputIDs), AttentionMask: flatten(c.AttentionMask)}
+				out, err := s.Run(context.Background(), in)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for r := range c.Logits {
+					for j, w := range c.Logits[r] {
+						if d := float64(out.Row(r)[j]) - w; d > 1e-4 || d < -1e-4 {
+							t.Errorf("mismatch %s", c.Name)
+							return
+						}
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
