@@ -30,11 +30,14 @@ TOKENIZER = os.path.join(WORK, "tokenizer.json")
 
 TASKS = {
     "injection": dict(dir="promptinjection", labels=["SAFE", "INJECTION"], positive=["INJECTION"], max_length=256,
-                      version="llmshield-pi-tiny-1.0.0", fpr_cap=0.02, class_weight=True),
+                      version="llmshield-pi-tiny-1.0.0", fpr_cap=0.02, class_weight=True,
+                      defaults=dict(arch="bag", epochs=4, lr=1e-3, loso=True)),
     "toxicity": dict(dir="toxicity", labels=["SAFE", "TOXIC"], positive=["TOXIC"], max_length=128,
-                     version="llmshield-tox-tiny-1.0.0", fpr_cap=None, class_weight=False),
+                     version="llmshield-tox-tiny-1.0.0", fpr_cap=None, class_weight=False,
+                     defaults=dict(arch="bag", epochs=5, lr=1e-3)),
     "sentiment": dict(dir="sentiment", labels=["POSITIVE", "NEGATIVE", "NEUTRAL"], positive=["NEGATIVE"],
-                      max_length=128, version="llmshield-sent-tiny-1.0.0", fpr_cap=None, class_weight=False),
+                      max_length=128, version="llmshield-sent-tiny-1.0.0", fpr_cap=None, class_weight=False,
+                      defaults=dict(arch="bag", epochs=12, lr=5e-3)),
 }
 PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4
 
@@ -363,23 +366,28 @@ def export(model, cfg, a, outdir, log):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--task", required=True, choices=sorted(TASKS))
-    ap.add_argument("--arch", default="transformer", choices=["transformer", "cnn", "bag"])
+    ap.add_argument("--arch", default=None, choices=["transformer", "cnn", "bag"], help="default: per task (TASKS)")
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--heads", type=int, default=4)
     ap.add_argument("--ffn", type=int, default=512)
     ap.add_argument("--dropout", type=float, default=0.1)
-    ap.add_argument("--epochs", type=int, default=4)
-    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--epochs", type=int, default=None, help="default: per task")
+    ap.add_argument("--lr", type=float, default=None, help="default: per task")
     ap.add_argument("--max-tokens", type=int, default=8192, help="padded tokens per batch")
     ap.add_argument("--class-weight", action="store_true")
     ap.add_argument("--mlm-epochs", type=int, default=0, help="MLM pretraining epochs (0 = none)")
     ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--loso", action="store_true", help="also run leave-one-source-out (injection)")
+    ap.add_argument("--threads", type=int, default=1, help="torch threads (results are reproducible for a fixed value)")
+    ap.add_argument("--loso", action="store_true", default=None, help="also run leave-one-source-out (default on for injection)")
+    ap.add_argument("--no-loso", dest="loso", action="store_false")
     ap.add_argument("--loso-epochs", type=int, default=0, help="epochs for LOSO runs (default: --epochs)")
     ap.add_argument("--no-export", action="store_true", help="experiment only: print metrics, write nothing to models/")
     a = ap.parse_args()
+    for k, v in TASKS[a.task]["defaults"].items():
+        if getattr(a, k) is None:
+            setattr(a, k, v)
+    a.loso = bool(a.loso)
     torch.set_num_threads(a.threads)
     torch.use_deterministic_algorithms(True)
     cfg = TASKS[a.task]
@@ -465,10 +473,13 @@ def main():
         "problem_type": "single_label_classification", "num_labels": len(labels),
         "max_length": L, "threshold": thr, "positive_labels": cfg["positive"], "model_version": cfg["version"],
         "architecture": arch, "vocab_size": V, "hidden_size": a.hidden,
-        "num_hidden_layers": a.layers if a.arch == "transformer" else 0, "num_attention_heads": a.heads,
-        "intermediate_size": a.ffn, "pad_token_id": PAD, "onnx_opset": 14, "onnx_inputs": ["input_ids", "attention_mask"],
+        "pad_token_id": PAD, "onnx_opset": 14, "onnx_inputs": ["input_ids", "attention_mask"],
         "onnx_outputs": ["logits"], "do_lower_case": True,
     }
+    if a.arch == "transformer":
+        conf.update(num_hidden_layers=a.layers, num_attention_heads=a.heads, intermediate_size=a.ffn)
+    elif a.arch == "cnn":
+        conf.update(conv_width=3, conv_channels=a.ffn)
     with open(os.path.join(outdir, "config.json"), "w") as f:
         json.dump(conf, f, indent=2); f.write("\n")
     import shutil
