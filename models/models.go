@@ -10,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed registry.json
+//go:embed registry.json */model.onnx */tokenizer.json */config.json */MODEL_CARD.md
 var files embed.FS
 
 // FS returns the built-in models: registry.json at the root, and the

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Rewrite models/registry.json from the model directories under models/.
+
+Each directory holding model.onnx, tokenizer.json and config.json becomes an
+embedded registry entry with the files' SHA-256 hashes and sizes. Run it after
+training a model:  python3 scripts/update-models-registry.py
+"""
+import hashlib
+import json
+import os
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models")
+TASKS = {"promptinjection": "prompt_injection", "toxicity": "toxicity", "sentiment": "sentiment"}
+FILES = ["model.onnx", "tokenizer.json", "config.json"]
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def main():
+    models = []
+    for d, task in TASKS.items():
+        path = os.path.join(ROOT, d)
+        if not all(os.path.exists(os.path.join(path, f)) for f in FILES):
+            continue
+        cfg = json.load(open(os.path.join(path, "config.json")))
+        version = cfg.get("model_version") or ("llmshield-" + d)
+        labels = [cfg["id2label"][str(i)] for i in range(len(cfg["id2label"]))]
+        models.append({
+            "id": version,
+            "name": "llmshield/" + d,
+            "task": task,
+            "variant": "fp32",
+            "embedded": d,
+            "files": [{"name": f, "sha256": sha256(os.path.join(path, f)),
+                       "size_bytes": os.path.getsize(os.path.join(path, f))} for f in FILES],
+            "labels": labels,
+            "threshold": cfg.get("threshold", 0.5),
+            "max_length": cfg.get("max_length", 512),
+            "license": "trained from MIT and Apache-2.0 licensed public data (see MODEL_CARD.md)",
+            "description": "Built-in llmshield model, trained by training/ in this repository; see models/%s/MODEL_CARD.md" % d,
+        })
+    with open(os.path.join(ROOT, "registry.json"), "w") as f:
+        json.dump({"models": models}, f, indent=2)
+        f.write("\n")
+    print("models/registry.json: %d built-in models" % len(models))
+
+
+if __name__ == "__main__":
+    main()
