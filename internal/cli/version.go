@@ -6,20 +6,33 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/llmshield/llmshield/inference"
 )
 
 func (a *app) versionCommand() *cobra.Command {
-	return &cobra.Command{
+	var backend string
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the version, the Go runtime and the inference backend",
+		Short: "Print the version, the Go runtime and the inference backend that would run models",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			version := "(devel)"
 			if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 				version = bi.Main.Version
 			}
-			fmt.Fprintf(a.streams.Out, "llmshield %s\n%s %s/%s\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			w := a.streams.Out
+			fmt.Fprintf(w, "llmshield %s\n%s %s/%s\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+			rt, err := inference.NewRuntime(inference.RuntimeOptions{Backend: backend, Logger: a.log})
+			if err != nil {
+				fmt.Fprintf(w, "inference backend: unavailable: %v\n", err)
+				return nil
+			}
+			defer rt.Close()
+			fmt.Fprintf(w, "inference backend: %s\n", rt.Info())
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&backend, "backend", "", "backend to check: auto, ort or purego (default: $LLMSHIELD_BACKEND, else auto)")
+	return cmd
 }
