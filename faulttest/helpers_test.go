@@ -231,30 +231,12 @@ func anyContains(list []string, subs ...string) bool {
 // the cleanups registered later, which run first), waits up to 10s for every
 // goroutine started since to end, and fails on stray partial files (*.part,
 // *.tmp*) under dirs. Tests using it must not run in parallel.
-//
-// Goroutines started by golang-lru's expirable.NewLRU are not counted: the
-// library (v2.0.7) never stops them, a limitation the cache package
-// documents.
 func noLeaks(t *testing.T, dirs ...string) {
 	t.Helper()
 	base := goroutines()
 	t.Cleanup(func() {
-		deadline := time.Now().Add(10 * time.Second)
-		for {
-			var leaked []string
-			for id, stack := range goroutines() {
-				if _, ok := base[id]; !ok {
-					leaked = append(leaked, stack)
-				}
-			}
-			if len(leaked) == 0 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Errorf("%d goroutine(s) leaked:\n%s", len(leaked), strings.Join(leaked, "\n\n"))
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
+		if leaked := newGoroutines(base, 10*time.Second); len(leaked) > 0 {
+			t.Errorf("%d goroutine(s) leaked:\n%s", len(leaked), strings.Join(leaked, "\n\n"))
 		}
 		for _, d := range dirs {
 			for _, p := range strayFiles(t, d) {
@@ -264,8 +246,26 @@ func noLeaks(t *testing.T, dirs ...string) {
 	})
 }
 
+// newGoroutines waits up to timeout for every goroutine not in base to end
+// and returns the stacks of those still running.
+func newGoroutines(base map[string]string, timeout time.Duration) []string {
+	deadline := time.Now().Add(timeout)
+	for {
+		var leaked []string
+		for id, stack := range goroutines() {
+			if _, ok := base[id]; !ok {
+				leaked = append(leaked, stack)
+			}
+		}
+		if len(leaked) == 0 || time.Now().After(deadline) {
+			return leaked
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // goroutines returns the stacks of the running goroutines by their header
-// line ("goroutine 7"), leaving out the known-immortal ones.
+// line ("goroutine 7").
 func goroutines() map[string]string {
 	buf := make([]byte, 1<<20)
 	for {
@@ -279,7 +279,7 @@ func goroutines() map[string]string {
 	out := map[string]string{}
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		head, _, _ := strings.Cut(g, " [")
-		if !strings.HasPrefix(head, "goroutine ") || strings.Contains(g, "expirable.NewLRU") {
+		if !strings.HasPrefix(head, "goroutine ") {
 			continue
 		}
 		out[head] = g
