@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -33,10 +34,12 @@ type flakyServer struct {
 	*httptest.Server
 	files map[string][]byte
 
-	mu     sync.Mutex
-	drops  map[string]int // responses still to cut, by path
-	always bool           // cut every response
-	seen   []served
+	mu      sync.Mutex
+	drops   map[string]int  // responses still to cut, by path
+	stalls  map[string]int  // responses still to stall after half the body, by path
+	corrupt map[string]bool // serve these paths with one byte flipped
+	always  bool            // cut every response
+	seen    []served
 }
 
 // served is one request the server saw.
@@ -47,7 +50,7 @@ type served struct {
 }
 
 func newFlakyServer(t *testing.T, files map[string][]byte, drops map[string]int) *flakyServer {
-	s := &flakyServer{files: files, drops: drops}
+	s := &flakyServer{files: files, drops: drops, stalls: map[string]int{}, corrupt: map[string]bool{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -74,10 +77,30 @@ func (s *flakyServer) serve(w http.ResponseWriter, r *http.Request) {
 	if drop && !s.always {
 		s.drops[r.URL.Path]--
 	}
-	s.seen = append(s.seen, served{r.URL.Path, offset, drop})
+	stall := !drop && s.stalls[r.URL.Path] > 0
+	if stall {
+		s.stalls[r.URL.Path]--
+	}
+	if s.corrupt[r.URL.Path] {
+		body = bytes.Clone(body)
+		body[len(body)/3] ^= 0xff
+	}
+	s.seen = append(s.seen, served{r.URL.Path, offset, drop || stall})
 	s.mu.Unlock()
 
 	rest := body[offset:]
+	if stall {
+		// Send half, then nothing until the client gives up.
+		w.Header().Set("Content-Length", strconv.Itoa(len(rest)))
+		if offset > 0 {
+			w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", offset, len(body)-1, len(body)))
+			w.WriteHeader(http.StatusPartialContent)
+		}
+		_, _ = w.Write(rest[:max(1, len(rest)/2)])
+		_ = http.NewResponseController(w).Flush()
+		<-r.Context().Done()
+		return
+	}
 	status, extra := "200 OK", ""
 	if offset > 0 {
 		status = "206 Partial Content"
@@ -202,30 +225,8 @@ func TestDownloadAlwaysDropped(t *testing.T) {
 	srv := newFlakyServer(t, files, map[string]int{})
 	srv.setAlways(true)
 	const id = "remote-pi"
-	doc := registry.Document{Models: []registry.Entry{remoteEntry(id, srv.URL, files)}}
-	reg, err := registry.New(doc, registry.WithCacheDir(cache), registry.WithOffline(false), registry.WithRetry(3, 5*time.Millisecond, 20*time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: "purego"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := hub.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	cfg, err := config.Parse([]byte(pipeline{Registry: writeRegistry(t), CacheDir: cache, Model: id, Online: true, Fallback: true, CallTimeout: 30 * time.Second}.yaml()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sh := shieldOn(t, hubFor(t, cache, remoteEntry(id, srv.URL, files)), id, true)
 	ctx := context.Background()
-	sh, err := llmshield.New(ctx, cfg, llmshield.WithModelHub(hub))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sh.Close() })
 
 	rep, err := sh.ScanPrompt(ctx, injectionPrompt)
 	if err != nil {
@@ -271,5 +272,104 @@ func TestDownloadAlwaysDropped(t *testing.T) {
 	}
 	if st := sh.Health(ctx, health.DefaultThresholds()); !st.Healthy || st.Degraded {
 		t.Fatalf("health after recovery: %+v", st)
+	}
+}
+
+// hubFor builds a hub over a registry of the one remote entry, retrying
+// downloads quickly.
+func hubFor(t *testing.T, cache string, e registry.Entry, opts ...registry.Option) *classifier.Hub {
+	t.Helper()
+	opts = append([]registry.Option{registry.WithCacheDir(cache), registry.WithOffline(false), registry.WithRetry(3, 5*time.Millisecond, 20*time.Millisecond)}, opts...)
+	reg, err := registry.New(registry.Document{Models: []registry.Entry{e}}, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: "purego"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := hub.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	return hub
+}
+
+// shieldOn builds a prompt_injection Shield on hub's model id.
+func shieldOn(t *testing.T, hub *classifier.Hub, id string, fallback bool) *llmshield.Shield {
+	t.Helper()
+	cfg, err := config.Parse([]byte(pipeline{Registry: writeRegistry(t), CacheDir: t.TempDir(), Model: id, Online: true, Fallback: fallback, CallTimeout: 30 * time.Second}.yaml()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := llmshield.New(context.Background(), cfg, llmshield.WithModelHub(hub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = sh.Close() })
+	return sh
+}
+
+// TestDownloadChecksumMismatch: the server sends the model with one byte
+// changed. The registry refuses it after one attempt (retrying cannot fix
+// it), leaves neither the file nor a part file, and the scan falls back
+// (or, without fallback, fails naming the checksum mismatch).
+func TestDownloadChecksumMismatch(t *testing.T) {
+	cache := t.TempDir()
+	noLeaks(t, cache)
+	files := remoteModel(t)
+	srv := newFlakyServer(t, files, map[string]int{})
+	srv.corrupt["/"+registry.ModelFile] = true
+	const id = "remote-pi"
+	hub := hubFor(t, cache, remoteEntry(id, srv.URL, files))
+	ctx := context.Background()
+
+	rep, err := shieldOn(t, hub, id, true).ScanPrompt(ctx, injectionPrompt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := rep.Scanners[0].Result; r.Method != scanner.MethodMLFallbackToHeuristic || r.Valid {
+		t.Fatalf("got valid=%v by %s, want flagged by the heuristic fallback", r.Valid, r.Method)
+	}
+	if n := len(srv.requests("/" + registry.ModelFile)); n != 1 {
+		t.Fatalf("%d requests for a file with the wrong hash, want 1 (no retry)", n)
+	}
+	_, err = shieldOn(t, hub, id, false).ScanPrompt(ctx, benignPrompt)
+	if !errors.Is(err, registry.ErrChecksumMismatch) || !errors.Is(err, scanner.ErrModelNotReady) || !containsAll(err.Error(), id, registry.ModelFile) {
+		t.Fatalf("error %v: want ErrModelNotReady and ErrChecksumMismatch naming %s and %s", err, id, registry.ModelFile)
+	}
+	for _, p := range []string{registry.ModelFile, registry.ModelFile + ".part"} {
+		if _, err := os.Stat(filepath.Join(cache, id, p)); !os.IsNotExist(err) {
+			t.Fatalf("%s exists after a checksum mismatch (%v)", p, err)
+		}
+	}
+}
+
+// TestDownloadStalls: the server sends half the model and then nothing.
+// The registry's idle timeout aborts the attempt, the next attempt resumes
+// where the stalled one stopped, and the scan runs the model.
+func TestDownloadStalls(t *testing.T) {
+	cache := t.TempDir()
+	noLeaks(t, cache)
+	files := remoteModel(t)
+	srv := newFlakyServer(t, files, map[string]int{})
+	srv.stalls["/"+registry.ModelFile] = 2
+	const id = "remote-pi"
+	hub := hubFor(t, cache, remoteEntry(id, srv.URL, files), registry.WithIdleTimeout(200*time.Millisecond))
+	start := time.Now()
+	rep, err := shieldOn(t, hub, id, false).ScanPrompt(context.Background(), benignPrompt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 20*time.Second {
+		t.Fatalf("took %s with a 200ms idle timeout", took)
+	}
+	if m := rep.Scanners[0].Result.Method; m != scanner.MethodML {
+		t.Fatalf("method %s, want ml", m)
+	}
+	reqs := srv.requests("/" + registry.ModelFile)
+	if len(reqs) != 3 || reqs[1].offset <= reqs[0].offset || reqs[2].offset <= reqs[1].offset {
+		t.Fatalf("requests %+v: want 3, each resuming further", reqs)
 	}
 }
