@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield/inference/ort"
+	"github.com/llmshield/llmshield/model/registry"
 )
 
 // corruptModels are model.onnx files that cannot be loaded.
@@ -129,5 +130,45 @@ func testCorruptModelCLI(t *testing.T, backend string, onnx []byte) {
 	})
 	if got := strayFiles(t, filepath.Dir(reg)); len(got) > 0 {
 		t.Errorf("stray files next to the registry: %v", got)
+	}
+}
+
+// TestCorruptCompanionFiles: the model is fine but its tokenizer.json or
+// config.json is not. The scan falls back (or fails) with an error that
+// names the model and the bad file.
+func TestCorruptCompanionFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name, file string
+		content    []byte
+		text       string
+	}{
+		{"tokenizer-truncated", registry.TokenizerFile, nil, "tokenizer"},
+		{"tokenizer-not-json", registry.TokenizerFile, []byte("<html>rate limited</html>"), "tokenizer"},
+		{"config-not-json", registry.ConfigFile, []byte("{\"id2label\": "), "config"},
+		{"config-no-labels", registry.ConfigFile, []byte(`{"id2label": {}}`), "id2label"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cache := t.TempDir()
+			noLeaks(t, cache)
+			dir := modelDir(t, readFile(t, tinyModel), readFile(t, tinyConfig))
+			content := tc.content
+			if content == nil {
+				b := readFile(t, filepath.Join(dir, tc.file))
+				content = b[:len(b)/2]
+			}
+			writeFile(t, filepath.Join(dir, tc.file), content)
+			const id = "broken-pi"
+			reg := writeRegistry(t, pathEntry(id, dir))
+			cfg := pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: true}.write(t)
+			r := runCLI(t, "scan", "--config", cfg, "--format", "json", injectionPrompt)
+			if s := parseScan(t, r); r.code != 1 || s.Scanners[0].Method != "ml_fallback_to_heuristic" || !containsAll(r.err, id, tc.text) {
+				t.Fatalf("want exit 1 by ml_fallback_to_heuristic, a warning naming %s and %q\n%s", id, tc.text, r)
+			}
+			cfg = pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: false}.write(t)
+			r = runCLI(t, "scan", "--config", cfg, "--format", "json", benignPrompt)
+			if r.code != 2 || !containsAll(r.err, "model "+id, tc.text) {
+				t.Fatalf("want exit 2 naming %s and %q\n%s", id, tc.text, r)
+			}
+		})
 	}
 }
