@@ -1,14 +1,18 @@
 package faulttest
 
 import (
+	"context"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/inference/ort"
 	"github.com/llmshield/llmshield/model/registry"
+	"github.com/llmshield/llmshield/scanner"
 )
 
 // corruptModels are model.onnx files that cannot be loaded.
@@ -170,5 +174,47 @@ func TestCorruptCompanionFiles(t *testing.T) {
 				t.Fatalf("want exit 2 naming %s and %q\n%s", id, tc.text, r)
 			}
 		})
+	}
+}
+
+// TestPreloadCorruptModel: with models.preload, a corrupt model stops
+// start-up (llmshield.New, `llmshield scan`) with an error naming the
+// scanner and the model when the scanner may not fall back; with fallback
+// the Shield starts and answers with the heuristic.
+func TestPreloadCorruptModel(t *testing.T) {
+	cache := t.TempDir()
+	noLeaks(t, cache)
+	const id = "corrupt-pi"
+	good := readFile(t, tinyModel)
+	reg := writeRegistry(t, pathEntry(id, modelDir(t, good[:len(good)/3], readFile(t, tinyConfig))))
+	ctx := context.Background()
+
+	cfg, err := config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: false, Preload: true}.yaml()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sh, err := llmshield.New(ctx, cfg); err == nil || !containsAll(err.Error(), "prompt_injection", "model "+id) {
+		if sh != nil {
+			_ = sh.Close()
+		}
+		t.Fatalf("New: error %v, want one naming the scanner and model %s", err, id)
+	}
+	path := pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: false, Preload: true}.write(t)
+	if r := runCLI(t, "scan", "--config", path, benignPrompt); r.code != 2 || !strings.Contains(r.err, id) || r.stdout != "" {
+		t.Fatalf("scan: want exit 2 before scanning, naming %s\n%s", id, r)
+	}
+
+	cfg, err = config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: true, Preload: true}.yaml()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := llmshield.New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sh.Close()
+	rep, err := sh.ScanPrompt(ctx, injectionPrompt)
+	if err != nil || rep.Valid || rep.Scanners[0].Result.Method != scanner.MethodMLFallbackToHeuristic {
+		t.Fatalf("scan with fallback: %+v, %v", rep, err)
 	}
 }
