@@ -6,12 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/inference/ort"
 	"github.com/llmshield/llmshield/model/registry"
+	"github.com/llmshield/llmshield/resilience"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -216,5 +218,48 @@ func TestPreloadCorruptModel(t *testing.T) {
 	rep, err := sh.ScanPrompt(ctx, injectionPrompt)
 	if err != nil || rep.Valid || rep.Scanners[0].Result.Method != scanner.MethodMLFallbackToHeuristic {
 		t.Fatalf("scan with fallback: %+v, %v", rep, err)
+	}
+}
+
+// TestCorruptModelLoadAttemptsBounded: with a corrupt model, the default
+// breaker (5 consecutive failures) stops the hub from re-reading and
+// re-parsing the file on every request: 40 concurrent scans make at most 5
+// load attempts plus those already in flight, and all fall back.
+func TestCorruptModelLoadAttemptsBounded(t *testing.T) {
+	cache := t.TempDir()
+	noLeaks(t, cache)
+	const id = "corrupt-pi"
+	reg := writeRegistry(t, pathEntry(id, modelDir(t, []byte("not an onnx model"), readFile(t, tinyConfig))))
+	cfg, err := config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: true}.yaml()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sh, err := llmshield.New(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sh.Close()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				rep, err := sh.ScanPrompt(ctx, injectionPrompt)
+				if err != nil || rep.Valid || rep.Scanners[0].Result.Method != scanner.MethodMLFallbackToHeuristic {
+					t.Errorf("scan: %+v, %v", rep.Scanners, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	st := sh.ModelHub().LoaderStats()
+	if st.Failures == 0 || st.Failures > 5+4 {
+		t.Fatalf("%d failed load attempts for 40 scans, want 1 to 9 (breaker at 5, 4 in flight)", st.Failures)
+	}
+	if g := detector(t, sh).Guard(); g.State() != resilience.StateOpen {
+		t.Fatalf("breaker %s after 40 failures", g.State())
 	}
 }
