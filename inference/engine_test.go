@@ -89,6 +89,16 @@ func fakeLogits(in backend.Inputs, r, numLabels int) []float32 {
 	return out
 }
 
+// gated installs a gate that blocks passes until release; the gate is also
+// released at cleanup so a failing test cannot hang in Engine.Close.
+func (f *fakeSession) gated(t *testing.T) (release func()) {
+	f.gate = make(chan struct{})
+	var once sync.Once
+	release = func() { once.Do(func() { close(f.gate) }) }
+	t.Cleanup(release)
+	return release
+}
+
 func (f *fakeSession) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -156,9 +166,9 @@ func inferAsync(ctx context.Context, e *Engine, in Input) chan inferOut {
 
 func TestMicroBatchGathersByBucket(t *testing.T) {
 	f := newFake()
-	f.gate = make(chan struct{})
 	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour, Buckets: []int{16, 64}})
 
+	release := f.gated(t)
 	first := inferAsync(context.Background(), e, seq(3, 1))
 	waitFor(t, "first pass to start", func() bool { b, _ := f.seen(); return len(b) == 1 })
 
@@ -169,7 +179,7 @@ func TestMicroBatchGathersByBucket(t *testing.T) {
 		outs = append(outs, inferAsync(context.Background(), e, in))
 		waitFor(t, "request queued", func() bool { return e.Stats().QueueDepth == i+1 })
 	}
-	close(f.gate)
+	release()
 
 	if r := <-first; r.err != nil {
 		t.Fatal(r.err)
@@ -204,8 +214,8 @@ func TestMicroBatchGathersByBucket(t *testing.T) {
 
 func TestMicroBatchMaxBatchSizeStartsPass(t *testing.T) {
 	f := newFake()
-	f.gate = make(chan struct{})
 	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 2, MaxWait: time.Hour, MaxConcurrentRuns: 4})
+	release := f.gated(t)
 	first := inferAsync(context.Background(), e, seq(3, 1))
 	waitFor(t, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
 	a := inferAsync(context.Background(), e, seq(4, 1))
@@ -213,7 +223,7 @@ func TestMicroBatchMaxBatchSizeStartsPass(t *testing.T) {
 	// Two queued requests fill a batch: the pass starts without waiting for
 	// MaxWait or for the first pass.
 	waitFor(t, "full batch to start", func() bool { b, _ := f.seen(); return len(b) == 2 })
-	close(f.gate)
+	release()
 	for _, ch := range []chan inferOut{first, a, b} {
 		if r := <-ch; r.err != nil {
 			t.Fatal(r.err)
@@ -226,14 +236,14 @@ func TestMicroBatchMaxBatchSizeStartsPass(t *testing.T) {
 
 func TestMicroBatchMaxWaitStartsPass(t *testing.T) {
 	f := newFake()
-	f.gate = make(chan struct{})
 	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: 5 * time.Millisecond, MaxConcurrentRuns: 4})
+	release := f.gated(t)
 	first := inferAsync(context.Background(), e, seq(3, 1))
 	waitFor(t, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
 	a := inferAsync(context.Background(), e, seq(4, 1))
 	// The first pass is still blocked; MaxWait alone must start the second.
 	waitFor(t, "second pass after max wait", func() bool { b, _ := f.seen(); return len(b) == 2 })
-	close(f.gate)
+	release()
 	for _, ch := range []chan inferOut{first, a} {
 		if r := <-ch; r.err != nil {
 			t.Fatal(r.err)
@@ -243,8 +253,8 @@ func TestMicroBatchMaxWaitStartsPass(t *testing.T) {
 
 func TestCancelWhileQueued(t *testing.T) {
 	f := newFake()
-	f.gate = make(chan struct{})
 	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour})
+	release := f.gated(t)
 	first := inferAsync(context.Background(), e, seq(3, 1))
 	waitFor(t, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
 
@@ -259,7 +269,7 @@ func TestCancelWhileQueued(t *testing.T) {
 	if st := e.Stats(); st.QueueDepth != 0 || st.Cancelled != 1 || st.Errors != 0 {
 		t.Errorf("stats after cancel = %+v", st)
 	}
-	close(f.gate)
+	release()
 	if r := <-first; r.err != nil {
 		t.Fatal(r.err)
 	}
@@ -270,8 +280,8 @@ func TestCancelWhileQueued(t *testing.T) {
 
 func TestCloseFailsQueuedAndWaitsForRunning(t *testing.T) {
 	f := newFake()
-	f.gate = make(chan struct{})
 	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour})
+	release := f.gated(t)
 	first := inferAsync(context.Background(), e, seq(3, 1))
 	waitFor(t, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
 	var queued []chan inferOut
@@ -292,7 +302,7 @@ func TestCloseFailsQueuedAndWaitsForRunning(t *testing.T) {
 		t.Fatal("Close returned while a pass was running")
 	case <-time.After(20 * time.Millisecond):
 	}
-	close(f.gate)
+	release()
 	if err := <-closed; err != nil {
 		t.Fatal(err)
 	}
