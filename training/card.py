@@ -131,7 +131,7 @@ def render(task):
     w(f"- Threshold {C['threshold']}: chosen on the validation split" +
       (" as the max-F1 point with benign false-positive rate ≤ 2%." if task == "injection" else
        " as the max-F1 point for the positive label." if task == "toxicity" else
-       " as the max-F1 point for NEGATIVE-vs-rest (used when the scanner flags negative sentiment); the class metrics below use argmax."))
+       " as the max-accuracy point for NEGATIVE-vs-rest (used when the scanner flags negative sentiment); the class metrics below use argmax."))
     w("\n## Metrics (test split)\n")
     T = M["test"]
     if "per_class" in T:

@@ -36,7 +36,7 @@ TASKS = {
                      version="llmshield-tox-tiny-1.0.0", fpr_cap=None, class_weight=False,
                      defaults=dict(arch="bag", epochs=5, lr=1e-3)),
     "sentiment": dict(dir="sentiment", labels=["POSITIVE", "NEGATIVE", "NEUTRAL"], positive=["NEGATIVE"],
-                      max_length=128, version="llmshield-sent-tiny-1.0.0", fpr_cap=None, class_weight=False,
+                      max_length=128, version="llmshield-sent-tiny-1.0.0", fpr_cap=None, class_weight=False, threshold_metric="accuracy",
                       defaults=dict(arch="bag", epochs=12, lr=5e-3)),
 }
 PAD, UNK, CLS, SEP, MASK = 0, 1, 2, 3, 4
@@ -218,15 +218,15 @@ def multiclass_metrics(y, probs, labels):
     return res
 
 
-def choose_threshold(y, pos_prob, fpr_cap):
-    """Max-F1 threshold on validation, subject to FPR <= fpr_cap if given."""
+def choose_threshold(y, pos_prob, fpr_cap, metric="f1"):
+    """Max-<metric> (f1 or accuracy) threshold on validation, subject to FPR <= fpr_cap if given."""
     best = (-1.0, 0.5)
     for t in np.unique(np.concatenate([np.round(pos_prob, 4), [0.5]])):
         m = binary_metrics(y, pos_prob, t)
         if fpr_cap is not None and m["fpr"] is not None and m["fpr"] > fpr_cap:
             continue
-        if m["f1"] > best[0] or (m["f1"] == best[0] and abs(t - 0.5) < abs(best[1] - 0.5)):
-            best = (m["f1"], float(t))
+        if m[metric] > best[0] or (m[metric] == best[0] and abs(t - 0.5) < abs(best[1] - 0.5)):
+            best = (m[metric], float(t))
     return round(best[1], 4)
 
 
@@ -423,7 +423,7 @@ def main():
     pos = labels.index(cfg["positive"][0])
     vp = predict(model, val)
     vy = np.array([1 if r["label"] == cfg["positive"][0] else 0 for r in val])
-    thr = choose_threshold(vy, vp[:, pos], cfg["fpr_cap"])
+    thr = choose_threshold(vy, vp[:, pos], cfg["fpr_cap"], cfg.get("threshold_metric", "f1"))
     val_m, _ = evaluate(model, val, cfg, thr)
     test_m, test_per = evaluate(model, test, cfg, thr)
     log(f"threshold {thr} (val); val {json.dumps(val_m)}")
