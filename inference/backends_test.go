@@ -1,10 +1,12 @@
 package inference
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -338,5 +340,34 @@ func TestRuntimeAutoPrefersORT(t *testing.T) {
 	defer rt.Close()
 	if info := rt.Info(); info.Name != BackendORT || info.From != "default" || info.LibraryPath == "" || info.Fallback != "" {
 		t.Errorf("auto: %+v", info)
+	}
+}
+
+func TestRuntimeLogsBackendChoice(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&buf, nil))
+	missing := filepath.Join(t.TempDir(), "libonnxruntime.so.1")
+	rt, err := NewRuntime(RuntimeOptions{ORTLibraryPath: missing, Logger: logger, Getenv: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := rt.Open(context.Background(), filepath.Join("testdata", "tiny-binary", "model.onnx"), EngineOptions{Name: "tiny"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := e.Stats(); st.Backend != BackendPureGo || st.Model != "tiny" {
+		t.Errorf("stats = %+v", st)
+	}
+	if err := rt.Close(); err != nil { // closes the engine too
+		t.Fatal(err)
+	}
+	if _, err := e.Infer(context.Background(), []int64{1}, []int64{1}, []string{"a", "b"}, Softmax); !errors.Is(err, ErrClosed) {
+		t.Errorf("engine after runtime Close: %v", err)
+	}
+	logs := buf.String()
+	for _, want := range []string{"onnx runtime unavailable", "inference backend selected", "backend=purego", "model opened", "model=tiny", "model closed"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
+		}
 	}
 }

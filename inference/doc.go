@@ -24,6 +24,12 @@
 // bucket. Scores never come from NaN or infinite logits: such outputs, and
 // outputs of the wrong shape, are errors (ErrNonFinite, ErrOutputShape).
 //
+// The pure-Go backend runs GoMLX's simplego in its sequential-op mode
+// (its parallel op scheduler deadlocks in v0.26; see package purego) and
+// pads batches to a small set of shapes, since GoMLX compiles one graph per
+// input shape. It is roughly 10-20x slower than ONNX Runtime on the test
+// model; it exists so that CGO_ENABLED=0 builds still classify.
+//
 // # Operators that run on both backends
 //
 // onnx-gomlx v0.3.4 converts a subset of ONNX. The test models
