@@ -47,6 +47,8 @@ fi
 
 echo "compare: building llmshield" >&2
 (cd "$REPO" && go build -o "$BIN/llmshield" ./cmd/llmshield)
+# Which prompt_injection models this build sees (with the configs' offline cache).
+"$BIN/llmshield" models list >"$OUT/models.txt" 2>&1 || true
 
 for mode in "${MODES[@]}"; do
   enabled=true
@@ -82,6 +84,8 @@ node "$HERE/table.mjs" --dataset "$DATASET" --dir "$OUT" --positive "$POSITIVE" 
 {
   echo "dataset: $DATASET ($(wc -l <"$DATASET") lines, sha256 $(sha256sum "$DATASET" | cut -c1-16))"
   echo "llmshield: $(cd "$REPO" && git rev-parse --short HEAD)$(cd "$REPO" && git diff --quiet HEAD -- . ':!scripts/compare' || echo ' + uncommitted changes in the working tree'); $(go version | cut -d' ' -f3); node $(node --version)"
+  echo "prompt_injection models (llmshield models list):"
+  awk 'NR == 1 || $2 == "prompt_injection" { print "    " $0 }' "$OUT/models.txt"
   echo "output: $OUT"
   echo
   cat "$OUT/table.md"
