@@ -25,8 +25,8 @@ var faultyOutputs = []struct {
 }{
 	{"nan", inference.ErrNonFinite, "non-finite"},
 	{"wide-logits", inference.ErrOutputShape, "output shape"},
-	// The backend itself refuses a rank-3 output; its error names the shape.
-	{"rank3", nil, "shape"},
+	// The backend itself refuses a rank-3 output.
+	{"rank3", inference.ErrOutputShape, "output shape"},
 }
 
 // TestFaultyOutput: a model whose logits are NaN, or of the wrong shape.

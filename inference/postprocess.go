@@ -3,6 +3,7 @@ package inference
 import (
 	"errors"
 	"fmt"
+	"github.com/llmshield/llmshield/inference/backend"
 	"math"
 )
 
@@ -15,7 +16,7 @@ var (
 	// ErrNonFinite reports NaN or ±Inf logits; no score is produced from them.
 	ErrNonFinite = errors.New("model produced non-finite logits")
 	// ErrOutputShape reports logits whose shape does not fit the request.
-	ErrOutputShape = errors.New("unexpected model output shape")
+	ErrOutputShape = backend.ErrOutputShape
 )
 
 // PostProcessing turns logits into scores.

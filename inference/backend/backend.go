@@ -24,6 +24,10 @@ const (
 // missing, built without cgo, ...). Wrapped errors carry the reason.
 var ErrUnavailable = errors.New("inference backend unavailable")
 
+// ErrOutputShape reports a model output whose shape is not [batch,
+// num_labels]. The inference package re-exports it.
+var ErrOutputShape = errors.New("unexpected model output shape")
+
 // Inputs is one dense batch in row-major order: every slice has Batch*SeqLen
 // elements. TokenTypeIDs may be nil; a session whose model declares
 // token_type_ids then feeds zeros.

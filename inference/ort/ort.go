@@ -338,7 +338,7 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	}
 	dims := t.GetShape()
 	if len(dims) != 2 || dims[0] != int64(in.Batch) || dims[1] <= 0 {
-		return backend.Output{}, fmt.Errorf("output %q has shape %v, want [%d, num_labels]", s.output, []int64(dims), in.Batch)
+		return backend.Output{}, fmt.Errorf("%w: output %q has shape %v, want [%d, num_labels]", backend.ErrOutputShape, s.output, []int64(dims), in.Batch)
 	}
 	data := t.GetData()
 	logits := make([]float32, len(data))

@@ -238,7 +238,7 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	defer func() { err = errors.Join(err, t.FinalizeAll()) }()
 	dims := t.Shape().Dimensions
 	if len(dims) != 2 || dims[0] != b || dims[1] <= 0 {
-		return backend.Output{}, fmt.Errorf("output %q has shape %v, want [%d, num_labels]", s.output, dims, b)
+		return backend.Output{}, fmt.Errorf("%w: output %q has shape %v, want [%d, num_labels]", backend.ErrOutputShape, s.output, dims, b)
 	}
 	flat, err := tensors.CopyFlatData[float32](t)
 	if err != nil {
