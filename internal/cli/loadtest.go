@@ -110,10 +110,30 @@ func promptBody(n int) func() ([]byte, error) {
 	return func() ([]byte, error) { return json.Marshal(map[string]string{"prompt": benignPrompt(n)}) }
 }
 
+// mlConfig runs the built-in prompt-injection model on every request (ML
+// only, no result cache, so that every request reaches the model), with
+// micro-batching on or off.
+func mlConfig(batching bool) func() (*config.Config, error) {
+	return func() (*config.Config, error) {
+		cfg, err := config.Parse([]byte(`models: {offline: true}
+input_scanners:
+  - type: prompt_injection
+    params: {ml: {mode: ml_only, cache: {enabled: false}}}
+`))
+		if err != nil {
+			return nil, err
+		}
+		cfg.Models.Batching.Enabled = batching
+		return cfg, nil
+	}
+}
+
 var scenarios = []scenario{
 	{name: "heuristics-1KB", config: heuristicsConfig, path: "/analyze/prompt", body: promptBody(1024)},
 	{name: "heuristics-1KB", config: heuristicsConfig, path: "/v1/scan", body: promptBody(1024)},
 	{name: "config-1KB", config: nil, path: "/analyze/prompt", body: promptBody(1024)},
+	{name: "ml-pi-batching-512B", config: mlConfig(true), path: "/analyze/prompt", body: promptBody(512)},
+	{name: "ml-pi-nobatching-512B", config: mlConfig(false), path: "/analyze/prompt", body: promptBody(512)},
 }
 
 type loadtestFlags struct {
