@@ -742,8 +742,10 @@ func stage2(in []byte, m []int32, gaps []int, st *Stats) ([]byte, []int32) {
 		pos = b
 		// A word split by a hyphen, dot or star next to a
 		// fragment of one to three letters ("i-nstruction", "ign.ore",
-		// "terminatio-n") is joined.
-		if b+1 < n && isJoiner(in[b]) && kinds == letterOnly && wordTab[in[b+1]] == wLetter {
+		// "terminatio-n") is joined. A star after a single letter is a
+		// mask ("f*ck", "a**hole"), not a split: it is left for the
+		// scanners that resolve masked spellings.
+		if b+1 < n && isJoiner(in[b]) && kinds == letterOnly && wordTab[in[b+1]] == wLetter && !(in[b] == '*' && b-a == 1) {
 			e := b + 1
 			for e < n && wordTab[in[e]] == wLetter {
 				e++
