@@ -57,7 +57,7 @@ run with each other; absolute numbers depend on the machine and its load.`,
 			if err != nil {
 				return err
 			}
-			opts := bench.Options{ModelPath: files.Model(), Duration: duration, Concurrency: concurrency, Threads: threads, Logger: a.log}
+			opts := bench.Options{ModelPath: files.Model(), SeqLens: []int{64, 128, 256}, Duration: duration, Concurrency: concurrency, Threads: threads, Logger: a.log}
 			if backends != "" {
 				opts.Backends = strings.Split(backends, ",")
 			}
