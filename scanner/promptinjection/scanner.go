@@ -12,13 +12,10 @@ package promptinjection
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math"
-	"strconv"
-	"time"
 
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -79,8 +76,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		}
 		s.h = h
 	}
-	sum := sha256.Sum256([]byte(Name + "\x00" + RulesVersion + "\x00" + strconv.FormatFloat(cfg.Threshold, 'g', -1, 64)))
-	s.fp = hex.EncodeToString(sum[:16])
+	s.fp = rulescan.Fingerprint(Name, RulesVersion, cfg.Threshold)
 	return s, nil
 }
 
@@ -101,21 +97,8 @@ func (s *Scanner) Heuristic() *Heuristic { return s.h }
 // read as U+FFFD); the text is never rewritten. It returns ctx.Err() when
 // ctx is done before the scan starts or finishes.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	a := s.h.Analyze(text)
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	return scanner.Result{
-		Valid:     a.Risk < s.cfg.Threshold,
-		Risk:      a.Risk,
-		Sanitized: text,
-		Findings:  a.Findings,
-		Method:    scanner.MethodHeuristic,
-		Duration:  time.Since(start),
-	}, nil
+	return rulescan.Scan(ctx, in, func(text string) rulescan.Verdict {
+		a := s.h.Analyze(text)
+		return rulescan.Verdict{Flagged: a.Risk >= s.cfg.Threshold, Risk: a.Risk, Findings: a.Findings}
+	})
 }

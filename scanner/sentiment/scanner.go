@@ -13,13 +13,10 @@ package sentiment
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math"
-	"strconv"
-	"time"
 
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -87,8 +84,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		}
 		s.h = h
 	}
-	sum := sha256.Sum256([]byte(Name + "\x00" + LexiconVersion + "\x00" + strconv.FormatFloat(cfg.Threshold, 'g', -1, 64)))
-	s.fp = hex.EncodeToString(sum[:16])
+	s.fp = rulescan.Fingerprint(Name, LexiconVersion, cfg.Threshold)
 	return s, nil
 }
 
@@ -110,26 +106,12 @@ func (s *Scanner) Heuristic() *Heuristic { return s.h }
 // accepted; the text is never rewritten. It returns ctx.Err() when ctx is
 // done before the scan starts or finishes.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	a := s.h.Analyze(text)
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	valid := a.Compound >= s.cfg.Threshold
-	findings := a.Findings
-	if valid {
-		findings = []scanner.Finding{}
-	}
-	return scanner.Result{
-		Valid:     valid,
-		Risk:      a.Risk,
-		Sanitized: text,
-		Findings:  findings,
-		Method:    scanner.MethodHeuristic,
-		Duration:  time.Since(start),
-	}, nil
+	return rulescan.Scan(ctx, in, func(text string) rulescan.Verdict {
+		a := s.h.Analyze(text)
+		v := rulescan.Verdict{Flagged: a.Compound < s.cfg.Threshold, Risk: a.Risk}
+		if v.Flagged {
+			v.Findings = a.Findings
+		}
+		return v
+	})
 }
