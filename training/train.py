@@ -32,8 +32,11 @@ TASKS = {
     "injection": dict(dir="promptinjection", labels=["SAFE", "INJECTION"], positive=["INJECTION"], max_length=256,
                       version="llmshield-pi-tiny-1.0.0", fpr_cap=0.02, class_weight=True,
                       defaults=dict(arch="bag", epochs=4, lr=1e-3, loso=True)),
+    # toxicity: Davidson + out-of-domain SAFE rows (toxicity_data.py); threshold = max Davidson F1 on validation
+    # with FPR <= 2% on the out-of-domain validation rows (1.0.0 flagged 55% of benign instructions).
     "toxicity": dict(dir="toxicity", labels=["SAFE", "TOXIC"], positive=["TOXIC"], max_length=128,
-                     version="llmshield-tox-tiny-1.0.0", fpr_cap=None, class_weight=False,
+                     version="llmshield-tox-tiny-1.1.0", fpr_cap=0.02, class_weight=False,
+                     extra="toxicity_data", f1_sources=("davidson",), fpr_sources=("gpteacher", "jackhhao", "vader"),
                      defaults=dict(arch="bag", epochs=5, lr=1e-3)),
     "sentiment": dict(dir="sentiment", labels=["POSITIVE", "NEGATIVE", "NEUTRAL"], positive=["NEGATIVE"],
                       max_length=128, version="llmshield-sent-tiny-1.0.0", fpr_cap=None, class_weight=False, threshold_metric="accuracy",
@@ -230,6 +233,23 @@ def choose_threshold(y, pos_prob, fpr_cap, metric="f1"):
     return round(best[1], 4)
 
 
+def choose_threshold_by_source(rows, pos_prob, positive, f1_sources, fpr_sources, fpr_cap):
+    """Max F1 on rows of f1_sources, subject to FPR <= fpr_cap on rows of fpr_sources (all validation)."""
+    y = np.array([1 if r["label"] == positive else 0 for r in rows])
+    f1_ix = np.array([r["source"] in f1_sources for r in rows])
+    fpr_ix = np.array([r["source"] in fpr_sources for r in rows])
+    if not f1_ix.any() or not fpr_ix.any():
+        raise SystemExit(f"threshold: validation has no rows of {f1_sources} or {fpr_sources}")
+    best = (-1.0, 0.5)
+    for t in np.unique(np.concatenate([np.round(pos_prob, 4), [0.5]])):
+        if binary_metrics(y[fpr_ix], pos_prob[fpr_ix], t)["fpr"] > fpr_cap:
+            continue
+        f1 = binary_metrics(y[f1_ix], pos_prob[f1_ix], t)["f1"]
+        if f1 > best[0] or (f1 == best[0] and abs(t - 0.5) < abs(best[1] - 0.5)):
+            best = (f1, float(t))
+    return round(best[1], 4)
+
+
 # ---------------------------------------------------------------- training
 def set_seed(seed):
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
@@ -401,6 +421,10 @@ def main():
     V = len(vocab)
     L = cfg["max_length"]
     train, val, test = (encoded(f"{a.task}_{s}", L) for s in ("train", "val", "test"))
+    if cfg.get("extra"):  # task-specific extra rows in work/<task>_ood_<split>.jsonl, split by the same bucket rule
+        sys.path.insert(0, HERE)
+        __import__(cfg["extra"]).build()
+        train, val, test = (rows + encoded(f"{a.task}_ood_{s}", L) for rows, s in ((train, "train"), (val, "val"), (test, "test")))
     log(f"{a.task}: train {len(train)} val {len(val)} test {len(test)}; vocab {V}; args {vars(a)}")
 
     mlm_state, mlm_secs = None, 0.0
@@ -423,7 +447,10 @@ def main():
     pos = labels.index(cfg["positive"][0])
     vp = predict(model, val)
     vy = np.array([1 if r["label"] == cfg["positive"][0] else 0 for r in val])
-    thr = choose_threshold(vy, vp[:, pos], cfg["fpr_cap"], cfg.get("threshold_metric", "f1"))
+    if cfg.get("fpr_sources"):
+        thr = choose_threshold_by_source(val, vp[:, pos], cfg["positive"][0], cfg["f1_sources"], cfg["fpr_sources"], cfg["fpr_cap"])
+    else:
+        thr = choose_threshold(vy, vp[:, pos], cfg["fpr_cap"], cfg.get("threshold_metric", "f1"))
     val_m, _ = evaluate(model, val, cfg, thr)
     test_m, test_per = evaluate(model, test, cfg, thr)
     log(f"threshold {thr} (val); val {json.dumps(val_m)}")
