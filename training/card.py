@@ -200,7 +200,7 @@ def render(task):
           f"p90 {lat['latency_ms_128tok_1thread']['p90']} ms (shared, loaded 2-core machine). ONNX Runtime logits equal PyTorch's "
           f"within {max(lat['max_abs_logit_diff_single'], lat['max_abs_logit_diff_padded_batch']):.1e} on 32 test rows, "
           f"alone and as one padded batch; HF tokenizer ids equal the training ids.\n")
-    w("**Go figures:** measure with `llmshield bench --model <model id>` (Go tokenizer + inference engine, per backend) and record them here.\n")
+    w("**Go figures:** measure with `llmshield bench --model <model id>` (tokenizer row and inference engine rows per backend) and record them here.\n")
     w("## Limitations and known biases\n")
     w(LIMITS[task])
     w("")
