@@ -47,8 +47,8 @@ func All() []Factory {
 		},
 		{
 			Name:        promptinjection.Name,
-			Description: "Prompt injection and jailbreaks: normalised-text rules (EN/DE/FR/ES) and the built-in ML classifier, in hybrid mode by default.",
-			Stages:      scanner.StagePrompt,
+			Description: "Prompt injection and jailbreaks: normalised-text rules (EN/DE/FR/ES) and the built-in ML classifier, in hybrid mode by default. On outputs it catches instructions passed on to the next agent step.",
+			Stages:      scanner.StageBoth,
 			Defaults: func() any {
 				return &promptInjectionParams{Heuristic: promptinjection.DefaultConfig(), ML: mlscan.DefaultConfig()}
 			},
@@ -58,7 +58,7 @@ func All() []Factory {
 				if err != nil {
 					return nil, err
 				}
-				return mlscan.New(pp.ML, d.mlOptions(promptinjection.Name, model.TaskPromptInjection, scanner.StagePrompt, pp.Heuristic.Threshold,
+				return mlscan.New(pp.ML, d.mlOptions(promptinjection.Name, model.TaskPromptInjection, scanner.StageBoth, pp.Heuristic.Threshold,
 					mlscan.HeuristicFunc(func(text string) (float64, []scanner.Finding) {
 						a := h.Analyze(text)
 						return a.Risk, a.Findings
