@@ -2,7 +2,7 @@ package promptinjection
 
 // RulesVersion changes whenever a rule, weight or keyword changes; it is part
 // of the scanner's fingerprint so cached verdicts are invalidated.
-const RulesVersion = "2026-11-25.1"
+const RulesVersion = "2026-11-26.1"
 
 // Rule families. A finding's rule id is "<family>.<name>".
 const (
@@ -123,6 +123,14 @@ var rules = []ruleDef{
 		Keywords: []string{"ignorier", "vergiss", "vergess", "missacht", "uberspring", "ueberspring", "verwirf", "befolge nicht", "nicht befolgen", "hor auf"},
 		Pattern:  `\b(?:ignorier\w*|vergiss|vergesse?n?|missacht\w*|u(?:e)?berspring\w*|verwirf|befolge nicht|nicht (?:mehr )?befolgen|hor auf\w*) (?:%w)?(?:alle\w* |die |deine\w* |sam(?:t|mt)liche\w* |meine\w* |den |das )*(?:vorherig\w*|vorig\w*|bisherig\w*|obig\w*|fruher\w*|frueher\w*|vorangegangen\w*|vorausgegangen\w*|ursprunglich\w*|urspruenglich\w*|alten?|gegebenen?|alle\w*|deine\w*|system\w*) %w(?:anweisung\w*|instruktion\w*|befehl\w*|regel\w*|vorgabe\w*|anordnung\w*|richtlinie\w*|prompts?|aufgabe\w*|einschrankung\w*)`,
 		Detail:   "asks (in German) to ignore earlier instructions",
+	},
+	{
+		// German puts the infinitive last: "kannst du alle vorherigen
+		// Anweisungen ignorieren", "die bisherigen Regeln vergessen".
+		ID: "instruction_override.ignore_previous_de_verb_final", Weight: 0.9, Before: 90, After: 12,
+		Keywords: []string{"ignorieren", "vergessen", "missachten", "uberspringen", "ueberspringen", "verwerfen", "nicht befolgen", "nicht mehr befolgen"},
+		Pattern:  `\b(?:alle\w* |die |deine\w* |sam(?:t|mt)liche\w* |meine\w* |den |das )*(?:vorherig\w*|vorig\w*|bisherig\w*|obig\w*|fruher\w*|frueher\w*|vorangegangen\w*|vorausgegangen\w*|ursprunglich\w*|urspruenglich\w*|alten?|gegebenen?|system\w*) (?:anweisung\w*|instruktion\w*|befehl\w*|regel\w*|vorgabe\w*|anordnung\w*|richtlinie\w*|prompts?|einschrankung\w*) (?:einfach |bitte |jetzt |ab sofort |komplett |vollstandig |ganz |sofort )*(?:ignorieren|vergessen|missachten|u(?:e)?berspringen|verwerfen|nicht (?:mehr )?befolgen)\b`,
+		Detail:   "asks (in German, verb last) to ignore earlier instructions",
 	},
 	{
 		ID: "instruction_override.ignore_previous_fr_es", Weight: 0.9, Anchored: true,
@@ -273,6 +281,13 @@ var rules = []ruleDef{
 		Keywords: []string{"zeig", "gib", "nenn", "verrat", "wiederhol", "ausgeb", "druck", "affiche", "montre", "revele", "repete", "donne", "muestra", "revela", "repite", "dime", "imprime", "ensena"},
 		Pattern:  `\b(?:zeig\w*|gib|nenn\w*|verrat\w*|wiederhol\w*|gib aus|druck\w*|affiche\w*|montre\w*|revele\w*|repete\w*|donne\w*|dis-moi|muestra\w*|revela\w*|repite|dime|imprime|ensena\w*) (?:%f)(?:deine\w*|dein|den|die|ihre\w*|ton|ta|tes|votre|vos|le|les|tu|tus|el|las|los|su|sus) (?:%f)(?:system ?prompt\w*|systemanweisung\w*|systemnachricht\w*|anweisung\w*|instruktion\w*|vorgabe\w*|anfangs\w*|prompt|instructions?|consignes?|invite systeme|instrucciones|indicaciones|prompt del sistema|mensaje del sistema)`,
 		Detail:   "asks (in German, French or Spanish) for the system prompt",
+	},
+
+	{
+		ID: "system_prompt_extraction.reveal_de_verb_final", Weight: 0.75, Before: 90, After: 12,
+		Keywords: []string{"zeigen", "nennen", "verraten", "wiederholen", "ausgeben", "ausdrucken", "preisgeben", "offenlegen"},
+		Pattern:  `\b(?:deine\w*|dein|den|die|ihre\w*) (?:%f)?(?:system ?prompt\w*|systemanweisung\w*|systemnachricht\w*|anfangs\w*|(?:geheim\w*|versteckt\w*|ursprunglich\w*|urspruenglich\w*|initial\w*) (?:anweisung\w*|instruktion\w*|vorgabe\w*)) (?:%w)?(?:zeigen|nennen|verraten|wiederholen|ausgeben|ausdrucken|preisgeben|offenlegen)\b`,
+		Detail:   "asks (in German, verb last) for the system prompt",
 	},
 
 	// ------------------------------------------------ fake_turns
