@@ -6,63 +6,38 @@ package promreg
 
 import (
 	"errors"
-	"slices"
-	"strings"
-	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Takeover wraps reg. Register replaces an already registered collector
 // with the same descriptors instead of failing; Unregister only removes a
-// collector that is still the current owner of its descriptors. A nil reg
-// gives nil.
+// collector that is still the one registered under its descriptors. The
+// wrapped registerer itself is the record of who is registered, so any
+// number of Takeover wrappers of one registry agree. A nil reg gives nil.
 func Takeover(reg prometheus.Registerer) prometheus.Registerer {
 	if reg == nil {
 		return nil
 	}
-	if t, ok := reg.(*takeover); ok {
+	if t, ok := reg.(takeover); ok {
 		return t
 	}
-	return &takeover{inner: reg, owner: map[string]prometheus.Collector{}}
+	return takeover{inner: reg}
 }
 
-type takeover struct {
-	inner prometheus.Registerer
-	mu    sync.Mutex
-	owner map[string]prometheus.Collector // descriptor set → current collector
-}
+type takeover struct{ inner prometheus.Registerer }
 
-func descKey(c prometheus.Collector) string {
-	ch := make(chan *prometheus.Desc, 16)
-	go func() {
-		c.Describe(ch)
-		close(ch)
-	}()
-	var ds []string
-	for d := range ch {
-		ds = append(ds, d.String())
-	}
-	slices.Sort(ds)
-	return strings.Join(ds, "\n")
-}
-
-func (t *takeover) Register(c prometheus.Collector) error {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+func (t takeover) Register(c prometheus.Collector) error {
 	err := t.inner.Register(c)
 	var are prometheus.AlreadyRegisteredError
 	if errors.As(err, &are) {
 		t.inner.Unregister(are.ExistingCollector)
 		err = t.inner.Register(c)
 	}
-	if err == nil {
-		t.owner[descKey(c)] = c
-	}
 	return err
 }
 
-func (t *takeover) MustRegister(cs ...prometheus.Collector) {
+func (t takeover) MustRegister(cs ...prometheus.Collector) {
 	for _, c := range cs {
 		if err := t.Register(c); err != nil {
 			panic(err)
@@ -70,13 +45,17 @@ func (t *takeover) MustRegister(cs ...prometheus.Collector) {
 	}
 }
 
-func (t *takeover) Unregister(c prometheus.Collector) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	k := descKey(c)
-	if cur, ok := t.owner[k]; ok && cur != c {
-		return false // a successor owns these metrics now
+// Unregister removes c only when c itself is what is registered under its
+// descriptors: a successor that took them over keeps them.
+func (t takeover) Unregister(c prometheus.Collector) bool {
+	err := t.inner.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	switch {
+	case err == nil:
+		t.inner.Unregister(c) // c was not registered: leave things as they were
+		return false
+	case errors.As(err, &are) && are.ExistingCollector == c:
+		return t.inner.Unregister(c)
 	}
-	delete(t.owner, k)
-	return t.inner.Unregister(c)
+	return false
 }

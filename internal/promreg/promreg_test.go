@@ -42,3 +42,31 @@ func TestTakeover(t *testing.T) {
 		t.Fatal("nil in, nil out")
 	}
 }
+
+// TestSeparateWrappersAgree: detectors wrap the same registry separately;
+// closing the old one must still leave its successor's metric in place.
+func TestSeparateWrappersAgree(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	mk := func() prometheus.Counter {
+		return prometheus.NewCounter(prometheus.CounterOpts{Name: "y_total", Help: "y"})
+	}
+	old, successor := mk(), mk()
+	if err := Takeover(reg).Register(old); err != nil {
+		t.Fatal(err)
+	}
+	if err := Takeover(reg).Register(successor); err != nil {
+		t.Fatal(err)
+	}
+	if Takeover(reg).Unregister(old) {
+		t.Fatal("a separate wrapper removed the successor's metric")
+	}
+	if n, _ := testutil.GatherAndCount(reg, "y_total"); n != 1 {
+		t.Fatalf("series %d, want 1", n)
+	}
+	if !Takeover(reg).Unregister(successor) {
+		t.Fatal("the owner can unregister through any wrapper")
+	}
+	if Takeover(reg).Unregister(successor) {
+		t.Fatal("unregistering twice must report false")
+	}
+}
