@@ -29,6 +29,7 @@ import (
 
 	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/promreg"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -57,11 +58,10 @@ type Shield struct {
 }
 
 type stage struct {
-	name      string
-	s         scanner.Scanner
-	timeout   time.Duration
-	rewriter  bool
-	cacheable bool
+	name     string
+	s        scanner.Scanner
+	timeout  time.Duration
+	rewriter bool
 }
 
 // Entry is one scanner of a pipeline built with NewFromScanners.
@@ -154,8 +154,7 @@ func NewFromScanners(p Pipeline, opts ...Option) (*Shield, error) {
 				t = p.Timeout
 			}
 			rw, _ := e.Scanner.(scanner.Rewriter)
-			_, cacheable := e.Scanner.(interface{ CacheStats() (hits, misses int64) })
-			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites(), cacheable: cacheable})
+			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites()})
 			if c, ok := e.Scanner.(scanner.Closer); ok {
 				sh.closers = append(sh.closers, c.Close)
 			}
@@ -167,6 +166,16 @@ func NewFromScanners(p Pipeline, opts ...Option) (*Shield, error) {
 	if err := errors.Join(errs...); err != nil {
 		_ = sh.Close()
 		return nil, err
+	}
+	if reg := promreg.Takeover(o.reg); reg != nil {
+		// The caches count their own lookups; the newest Shield on a
+		// registry exports them (a reload takes the series over).
+		cc := &cacheCollector{sh: sh}
+		if err := reg.Register(cc); err != nil {
+			_ = sh.Close()
+			return nil, fmt.Errorf("register metrics: %w", err)
+		}
+		sh.closers = append(sh.closers, func() error { reg.Unregister(cc); return nil })
 	}
 	return sh, nil
 }
@@ -485,7 +494,7 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scann
 		}
 		o.r.Findings = slices.Clip(o.r.Findings)
 	}
-	sh.metrics.observe(st.name, o.r, d, o.err, st.cacheable)
+	sh.metrics.observe(st.name, o.r, d, o.err)
 	sh.log.Debug("scanned", "scanner", st.name, "valid", o.r.Valid, "risk", o.r.Risk, "method", o.r.Method.String(), "duration", d)
 	return o.r, o.err
 }

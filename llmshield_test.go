@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -281,4 +282,42 @@ func TestConcurrentScans(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// fpFake is a fake whose results may be cached.
+type fpFake struct{ fake }
+
+func (f *fpFake) Fingerprint() string { return "fp-" + f.name }
+
+func TestCacheMetricsCountRealLookups(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	c, err := cache.New[scanner.Result](scanner.CacheMinimal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrapped := cache.Wrap(&fpFake{fake{name: "c", flagOn: "x"}}, c)
+	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: wrapped}, {Scanner: &fake{name: "plain"}}}}, llmshield.WithRegisterer(reg))
+	ctx := context.Background()
+	for range 2 {
+		if _, err := sh.ScanPrompt(ctx, "x marks the spot"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := `
+# HELP llmshield_cache_requests_total Result-cache lookups by scanner and outcome (hit, miss), as counted by the caches themselves.
+# TYPE llmshield_cache_requests_total counter
+llmshield_cache_requests_total{outcome="hit",scanner="c"} 1
+llmshield_cache_requests_total{outcome="miss",scanner="c"} 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "llmshield_cache_requests_total"); err != nil {
+		t.Fatal(err)
+	}
+	if snap := sh.Metrics().Snapshot(); snap.CacheHits != 1 {
+		t.Fatalf("snapshot cache hits %d, want 1", snap.CacheHits)
+	}
+	// Closing the Shield removes its series.
+	sh.Close()
+	if n, _ := testutil.GatherAndCount(reg, "llmshield_cache_requests_total"); n != 0 {
+		t.Fatalf("%d cache series after Close", n)
+	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -14,11 +15,10 @@ import (
 // the registerer given to New (WithRegisterer); without one they are
 // collected but not exported.
 type Metrics struct {
-	scans    *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	errors   *prometheus.CounterVec
-	cacheHit *prometheus.CounterVec
-	methods  *prometheus.CounterVec
+	scans   *prometheus.CounterVec
+	latency *prometheus.HistogramVec
+	errors  *prometheus.CounterVec
+	methods *prometheus.CounterVec
 
 	// counters for the InferenceMetrics snapshot
 	total, mlCalls, heuristicCalls, cacheHits, shortCircuits, mlErrors, fallbacks atomic.Int64
@@ -41,10 +41,6 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: "llmshield_scan_errors_total",
 			Help: "Scanner failures (errors, timeouts, panics).",
 		}, []string{"scanner"}),
-		cacheHit: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "llmshield_cache_requests_total",
-			Help: "Result-cache lookups by scanner and outcome (hit, miss).",
-		}, []string{"scanner", "outcome"}),
 		methods: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "llmshield_detections_total",
 			Help: "Verdicts by scanner and detection method.",
@@ -61,9 +57,6 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			return nil, err
 		}
 		if m.errors, err = register(reg, m.errors); err != nil {
-			return nil, err
-		}
-		if m.cacheHit, err = register(reg, m.cacheHit); err != nil {
 			return nil, err
 		}
 		if m.methods, err = register(reg, m.methods); err != nil {
@@ -86,7 +79,7 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error)
 	return c, err
 }
 
-func (m *Metrics) observe(name string, r scanner.Result, d time.Duration, err error, cacheable bool) {
+func (m *Metrics) observe(name string, r scanner.Result, d time.Duration, err error) {
 	m.total.Add(1)
 	m.latency.WithLabelValues(name).Observe(d.Seconds())
 	if err != nil {
@@ -100,13 +93,6 @@ func (m *Metrics) observe(name string, r scanner.Result, d time.Duration, err er
 	}
 	m.scans.WithLabelValues(name, verdict).Inc()
 	m.methods.WithLabelValues(name, r.Method.String()).Inc()
-	if cacheable {
-		if r.Cached {
-			m.cacheHit.WithLabelValues(name, "hit").Inc()
-		} else {
-			m.cacheHit.WithLabelValues(name, "miss").Inc()
-		}
-	}
 	if r.Cached {
 		m.cacheHits.Add(1)
 		return
@@ -177,5 +163,33 @@ func (m *Metrics) Snapshot() InferenceMetrics {
 		TotalInferenceTimeMS:   float64(m.mlNanos.Load()) / 1e6,
 		MLErrors:               m.mlErrors.Load(),
 		FallbackCount:          m.fallbacks.Load(),
+	}
+}
+
+// cacheStatser is implemented by scanners that keep a result cache (the
+// cache.Wrap decorator, ML detectors).
+type cacheStatser interface{ CacheStats() cache.Stats }
+
+var cacheRequestsDesc = prometheus.NewDesc("llmshield_cache_requests_total",
+	"Result-cache lookups by scanner and outcome (hit, miss), as counted by the caches themselves.",
+	[]string{"scanner", "outcome"}, nil)
+
+// cacheCollector exports the lookups of every cache in a pipeline, read from
+// the caches' own counters so that only real lookups count.
+type cacheCollector struct{ sh *Shield }
+
+func (c *cacheCollector) Describe(ch chan<- *prometheus.Desc) { ch <- cacheRequestsDesc }
+
+func (c *cacheCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, list := range [][]stage{c.sh.input, c.sh.output} {
+		for _, st := range list {
+			cs, ok := st.s.(cacheStatser)
+			if !ok {
+				continue
+			}
+			s := cs.CacheStats()
+			ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(s.Hits), st.name, "hit")
+			ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(s.Misses), st.name, "miss")
+		}
 	}
 }

@@ -91,6 +91,9 @@ var (
 func (w *cached) Name() string        { return w.inner.Name() }
 func (w *cached) Fingerprint() string { return w.fp.Fingerprint() }
 
+// CacheStats returns the counters of the wrapper's cache.
+func (w *cached) CacheStats() Stats { return w.c.Stats() }
+
 // Unwrap returns the scanner being cached.
 func (w *cached) Unwrap() scanner.Scanner { return w.inner }
 
