@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -492,7 +491,6 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scann
 		if o.r.Duration == 0 || o.r.Cached {
 			o.r.Duration = d
 		}
-		o.r.Findings = slices.Clip(o.r.Findings)
 	}
 	sh.metrics.observe(st.name, o.r, d, o.err)
 	sh.log.Debug("scanned", "scanner", st.name, "valid", o.r.Valid, "risk", o.r.Risk, "method", o.r.Method.String(), "duration", d)

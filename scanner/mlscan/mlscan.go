@@ -388,7 +388,8 @@ func (d *Detector) mlResult(text string, p prediction) scanner.Result {
 	return r
 }
 
-// cacheEntry is what the prediction cache keeps: no text.
+// cacheKey keys a prediction by the detector fingerprint, the model version,
+// the match type and a hash of the text; the cache never holds the text.
 func (d *Detector) cacheKey(version, text string) cache.Key {
 	return cache.MakeKeyParts(d.fp, version, string(d.cfg.MatchType), text)
 }
