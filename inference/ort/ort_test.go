@@ -2,47 +2,15 @@ package ort
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/llmshield/llmshield/inference/backend"
+	"github.com/llmshield/llmshield/inference/backend/backendtest"
 )
-
-type refCase struct {
-	Name          string      `json:"name"`
-	InputIDs      [][]int64   `json:"input_ids"`
-	AttentionMask [][]int64   `json:"attention_mask"`
-	TokenTypeIDs  [][]int64   `json:"token_type_ids"`
-	Logits        [][]float64 `json:"logits"`
-}
-
-func loadRef(t *testing.T, model string) []refCase {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", model, "reference.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ref struct {
-		Cases []refCase `json:"cases"`
-	}
-	if err := json.Unmarshal(data, &ref); err != nil {
-		t.Fatal(err)
-	}
-	return ref.Cases
-}
-
-func flatten(rows [][]int64) []int64 {
-	var out []int64
-	for _, r := range rows {
-		out = append(out, r...)
-	}
-	return out
-}
 
 func TestReferenceLogits(t *testing.T) {
 	rt, err := newTestRuntime(t)
@@ -54,33 +22,7 @@ func TestReferenceLogits(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	for _, model := range []string{"tiny-binary", "tiny-multilabel", "tiny-tokentype"} {
-		t.Run(model, func(t *testing.T) {
-			s, err := rt.OpenFile(context.Background(), filepath.Join("..", "testdata", model, "model.onnx"), backend.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			for _, c := range loadRef(t, model) {
-				in := backend.Inputs{Batch: len(c.InputIDs), SeqLen: len(c.InputIDs[0]),
-					InputIDs: flatten(c.InputIDs), AttentionMask: flatten(c.AttentionMask)}
-				if c.TokenTypeIDs != nil {
-					in.TokenTypeIDs = flatten(c.TokenTypeIDs)
-				}
-				out, err := s.Run(context.Background(), in)
-				if err != nil {
-					t.Fatalf("%s: %v", c.Name, err)
-				}
-				for i, row := range c.Logits {
-					for j, want := range row {
-						if got := float64(out.Row(i)[j]); math.Abs(got-want) > 1e-4 {
-							t.Errorf("%s row %d label %d: got %v want %v", c.Name, i, j, got, want)
-						}
-					}
-				}
-			}
-		})
-	}
+	backendtest.ReferenceLogits(t, filepath.Join("..", "testdata"), rt.OpenFile)
 }
 
 // newTestRuntime loads ONNX Runtime or skips; with CI=true a missing library

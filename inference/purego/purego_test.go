@@ -2,46 +2,13 @@ package purego
 
 import (
 	"context"
-	"encoding/json"
-	"math"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 
 	"github.com/llmshield/llmshield/inference/backend"
+	"github.com/llmshield/llmshield/inference/backend/backendtest"
 )
-
-type refCase struct {
-	Name          string      `json:"name"`
-	InputIDs      [][]int64   `json:"input_ids"`
-	AttentionMask [][]int64   `json:"attention_mask"`
-	TokenTypeIDs  [][]int64   `json:"token_type_ids"`
-	Logits        [][]float64 `json:"logits"`
-}
-
-func loadRef(t *testing.T, model string) []refCase {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", model, "reference.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ref struct {
-		Cases []refCase `json:"cases"`
-	}
-	if err := json.Unmarshal(data, &ref); err != nil {
-		t.Fatal(err)
-	}
-	return ref.Cases
-}
-
-func flatten(rows [][]int64) []int64 {
-	var out []int64
-	for _, r := range rows {
-		out = append(out, r...)
-	}
-	return out
-}
 
 func TestReferenceLogits(t *testing.T) {
 	rt, err := New()
@@ -53,33 +20,7 @@ func TestReferenceLogits(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	for _, model := range []string{"tiny-binary", "tiny-multilabel", "tiny-tokentype"} {
-		t.Run(model, func(t *testing.T) {
-			s, err := rt.OpenFile(context.Background(), filepath.Join("..", "testdata", model, "model.onnx"), backend.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			for _, c := range loadRef(t, model) {
-				in := backend.Inputs{Batch: len(c.InputIDs), SeqLen: len(c.InputIDs[0]),
-					InputIDs: flatten(c.InputIDs), AttentionMask: flatten(c.AttentionMask)}
-				if c.TokenTypeIDs != nil {
-					in.TokenTypeIDs = flatten(c.TokenTypeIDs)
-				}
-				out, err := s.Run(context.Background(), in)
-				if err != nil {
-					t.Fatalf("%s: %v", c.Name, err)
-				}
-				for i, row := range c.Logits {
-					for j, want := range row {
-						if got := float64(out.Row(i)[j]); math.Abs(got-want) > 1e-4 {
-							t.Errorf("%s row %d label %d: got %v want %v", c.Name, i, j, got, want)
-						}
-					}
-				}
-			}
-		})
-	}
+	backendtest.ReferenceLogits(t, filepath.Join("..", "testdata"), rt.OpenFile)
 }
 
 func TestRounding(t *testing.T) {
@@ -107,7 +48,7 @@ func TestPaddedBatchMatchesReference(t *testing.T) {
 	}
 	defer s.Close()
 	// 9 rows (padded to 12) of the 17-token case (padded to 32).
-	c := loadRef(t, "tiny-binary")[4]
+	c := backendtest.Load(t, filepath.Join("..", "testdata"), "tiny-binary")[4]
 	var in backend.Inputs
 	for range 9 {
 		in.InputIDs = append(in.InputIDs, c.InputIDs[0]...)
@@ -122,11 +63,7 @@ func TestPaddedBatchMatchesReference(t *testing.T) {
 		t.Fatalf("output %d rows, %d logits", out.Batch, len(out.Logits))
 	}
 	for r := range 9 {
-		for j, want := range c.Logits[0] {
-			if got := float64(out.Row(r)[j]); math.Abs(got-want) > 1e-4 {
-				t.Errorf("row %d label %d: %v want %v", r, j, got, want)
-			}
-		}
+		backendtest.CheckRow(t, c.Name, out, r, c.Logits[0])
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -143,14 +80,13 @@ func TestConcurrentRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	cases := loadRef(t, "tiny-binary")
+	cases := backendtest.Load(t, filepath.Join("..", "testdata"), "tiny-binary")
 	var wg sync.WaitGroup
 	for g := range 4 {
 		wg.Go(func() {
 			for i := range 8 {
 				c := cases[(g+i)%len(cases)]
-				in := backend.Inputs{Batch: len(c.InputIDs), SeqLen: len(c.InputIDs[0]), InputIDs: flatten(c.InputIDs), AttentionMask: flatten(c.AttentionMask)}
-				out, err := s.Run(context.Background(), in)
+				out, err := s.Run(context.Background(), c.Inputs())
 				if err != nil {
 					t.Error(err)
 					return

@@ -1,0 +1,97 @@
+// Package backendtest is the test suite every inference backend passes:
+// the tiny generated classifiers in inference/testdata must give PyTorch's
+// reference logits (scripts/gen-tiny-classifier.py) to 1e-4.
+package backendtest
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/llmshield/llmshield/inference/backend"
+)
+
+// Models are the generated test models, directories of inference/testdata.
+var Models = []string{"tiny-binary", "tiny-multilabel", "tiny-tokentype"}
+
+// Case is one reference case: a batch of sequences and PyTorch's logits.
+type Case struct {
+	Name          string      `json:"name"`
+	InputIDs      [][]int64   `json:"input_ids"`
+	AttentionMask [][]int64   `json:"attention_mask"`
+	TokenTypeIDs  [][]int64   `json:"token_type_ids"`
+	Logits        [][]float64 `json:"logits"`
+}
+
+// Inputs flattens the case into backend inputs.
+func (c Case) Inputs() backend.Inputs {
+	in := backend.Inputs{Batch: len(c.InputIDs), SeqLen: len(c.InputIDs[0]),
+		InputIDs: flatten(c.InputIDs), AttentionMask: flatten(c.AttentionMask)}
+	if c.TokenTypeIDs != nil {
+		in.TokenTypeIDs = flatten(c.TokenTypeIDs)
+	}
+	return in
+}
+
+func flatten(rows [][]int64) []int64 {
+	var out []int64
+	for _, r := range rows {
+		out = append(out, r...)
+	}
+	return out
+}
+
+// Load reads the reference cases of model from testdata.
+func Load(t testing.TB, testdata, model string) []Case {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(testdata, model, "reference.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref struct {
+		Cases []Case `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &ref); err != nil {
+		t.Fatal(err)
+	}
+	return ref.Cases
+}
+
+// CheckRow reports row of out that differs from want by more than 1e-4.
+func CheckRow(t testing.TB, what string, out backend.Output, row int, want []float64) {
+	t.Helper()
+	for j, w := range want {
+		if got := float64(out.Row(row)[j]); math.Abs(got-w) > 1e-4 {
+			t.Errorf("%s row %d label %d: got %v want %v", what, row, j, got, w)
+		}
+	}
+}
+
+// Opener opens a model file on the backend under test.
+type Opener func(ctx context.Context, path string, opts backend.Options) (backend.Session, error)
+
+// ReferenceLogits opens every test model with open and checks every
+// reference case.
+func ReferenceLogits(t *testing.T, testdata string, open Opener) {
+	for _, model := range Models {
+		t.Run(model, func(t *testing.T) {
+			s, err := open(context.Background(), filepath.Join(testdata, model, "model.onnx"), backend.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			for _, c := range Load(t, testdata, model) {
+				out, err := s.Run(context.Background(), c.Inputs())
+				if err != nil {
+					t.Fatalf("%s: %v", c.Name, err)
+				}
+				for i, row := range c.Logits {
+					CheckRow(t, c.Name, out, i, row)
+				}
+			}
+		})
+	}
+}
