@@ -261,7 +261,7 @@ func (sh *Shield) ScanPrompt(ctx context.Context, prompt string, opts ...ScanOpt
 // ScanOutput scans an LLM response, given the prompt that produced it, with
 // the output scanners.
 func (sh *Shield) ScanOutput(ctx context.Context, prompt, output string, opts ...ScanOption) (Report, error) {
-	return sh.run(ctx, sh.output, scanner.Input{Prompt: prompt, Output: output, IsOutput: true}, opts)
+	return sh.run(ctx, sh.output, scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput}, opts)
 }
 
 // Scanners returns the names of the input and output scanners, in order.
@@ -433,7 +433,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 }
 
 func setText(in *scanner.Input, s string) {
-	if in.IsOutput {
+	if in.IsOutput() {
 		in.Output = s
 	} else {
 		in.Prompt = s

@@ -113,7 +113,7 @@ func (w *cached) Close() error {
 
 func (w *cached) key(in scanner.Input) Key {
 	name, fp := w.inner.Name(), w.fp.Fingerprint()
-	if in.IsOutput {
+	if in.IsOutput() {
 		return MakeKeyParts(fp, name, "output", in.Prompt, in.Output)
 	}
 	return MakeKeyParts(fp, name, "prompt", in.Prompt)

@@ -144,10 +144,10 @@ func TestWrapKeying(t *testing.T) {
 	s := Wrap(f, newResultCache(t))
 	scans := []scanner.Input{
 		{Prompt: "p"},
-		{Prompt: "p", Output: "p", IsOutput: true}, // output stage differs from prompt stage
-		{Prompt: "q", Output: "p", IsOutput: true}, // prompt is part of an output key
-		{Prompt: "p", Output: "p", IsOutput: true}, // repeat: hit
-		{Prompt: "p", UserID: "someone else"},      // user does not change the verdict: hit
+		{Prompt: "p", Output: "p", Stage: scanner.StageOutput}, // output stage differs from prompt stage
+		{Prompt: "q", Output: "p", Stage: scanner.StageOutput}, // prompt is part of an output key
+		{Prompt: "p", Output: "p", Stage: scanner.StageOutput}, // repeat: hit
+		{Prompt: "p", UserID: "someone else"},                  // user does not change the verdict: hit
 	}
 	for _, in := range scans {
 		if _, err := s.Scan(ctx, in); err != nil {

@@ -27,24 +27,29 @@ const (
 
 // Input is what a scanner inspects.
 //
-// For a prompt scan, Output is empty and IsOutput is false: the scanner
-// inspects Prompt. For an output scan, IsOutput is true: the scanner inspects
+// For a prompt scan, Stage is StagePrompt (or zero) and the scanner inspects
+// Prompt. For an output scan, Stage is StageOutput: the scanner inspects
 // Output and may use Prompt as context (e.g. deanonymisation, relevance).
 type Input struct {
-	Prompt   string
-	Output   string
-	IsOutput bool
+	Prompt string
+	Output string
+	// Stage is where in the conversation the scan happens: StagePrompt (the
+	// zero value means the same) or StageOutput.
+	Stage Stage
 	// UserID identifies the end user for sticky rollout and A/B groups. Optional.
 	UserID string
 }
 
 // Text returns the text under scan: Output for output scans, else Prompt.
 func (in Input) Text() string {
-	if in.IsOutput {
+	if in.IsOutput() {
 		return in.Output
 	}
 	return in.Prompt
 }
+
+// IsOutput reports whether the input is a response (an output scan).
+func (in Input) IsOutput() bool { return in.Stage == StageOutput }
 
 // Scanner inspects text. Implementations are safe for concurrent use and
 // return promptly once ctx is done.

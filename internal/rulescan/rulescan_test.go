@@ -14,7 +14,7 @@ func TestScan(t *testing.T) {
 	if err != nil || r.Valid || r.Risk != 0.9 || r.Sanitized != "bad" || r.Findings == nil || r.Method != scanner.MethodHeuristic {
 		t.Fatalf("flagged: %+v %v", r, err)
 	}
-	r, err = Scan(context.Background(), scanner.Input{Prompt: "p", Output: "good", IsOutput: true}, flag)
+	r, err = Scan(context.Background(), scanner.Input{Prompt: "p", Output: "good", Stage: scanner.StageOutput}, flag)
 	if err != nil || !r.Valid || r.Sanitized != "good" {
 		t.Fatalf("output scan must analyse the output: %+v %v", r, err)
 	}

@@ -94,7 +94,7 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 			for _, in := range stageInputs(s, text) {
 				res, err := s.Scan(context.Background(), in)
 				if err != nil {
-					t.Errorf("Scan(%q, output=%v): %v", text, in.IsOutput, err)
+					t.Errorf("Scan(%q, output=%v): %v", text, in.IsOutput(), err)
 					continue
 				}
 				checkResult(t, in, res)
@@ -106,7 +106,7 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 			for _, in := range stageInputs(s, text) {
 				res, err := s.Scan(context.Background(), in)
 				if err != nil {
-					t.Errorf("Scan(%.40q, output=%v): %v", text, in.IsOutput, err)
+					t.Errorf("Scan(%.40q, output=%v): %v", text, in.IsOutput(), err)
 					continue
 				}
 				checkResult(t, in, res)
@@ -132,7 +132,7 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 		want := make([]scanner.Result, len(inputs))
 		wantErr := make([]bool, len(inputs))
 		for i, text := range inputs {
-			r, err := s.Scan(context.Background(), scanner.Input{Prompt: text, Output: text, IsOutput: i%2 == 1 && supportsOutput(s)})
+			r, err := s.Scan(context.Background(), scanner.Input{Prompt: text, Output: text, Stage: stageFor(i%2 == 1 && supportsOutput(s))})
 			want[i], wantErr[i] = r, err != nil
 		}
 		var wg sync.WaitGroup
@@ -148,7 +148,7 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 				}()
 				for k := range inputs {
 					i := (k + g) % len(inputs)
-					r, err := s.Scan(context.Background(), scanner.Input{Prompt: inputs[i], Output: inputs[i], IsOutput: i%2 == 1 && supportsOutput(s)})
+					r, err := s.Scan(context.Background(), scanner.Input{Prompt: inputs[i], Output: inputs[i], Stage: stageFor(i%2 == 1 && supportsOutput(s))})
 					if (err != nil) != wantErr[i] {
 						errs <- fmt.Sprintf("input %d: error %v, sequential error %v", i, err, wantErr[i])
 						continue
@@ -249,7 +249,7 @@ func stageInputs(s scanner.Scanner, text string) []scanner.Input {
 		ins = append(ins, scanner.Input{Prompt: text})
 	}
 	if supportsOutput(s) {
-		ins = append(ins, scanner.Input{Prompt: "Tell me something.", Output: text, IsOutput: true})
+		ins = append(ins, scanner.Input{Prompt: "Tell me something.", Output: text, Stage: scanner.StageOutput})
 	}
 	return ins
 }
@@ -297,4 +297,11 @@ func hugeText(n int) string {
 		b.WriteString(parts[i%len(parts)])
 	}
 	return b.String()
+}
+
+func stageFor(output bool) scanner.Stage {
+	if output {
+		return scanner.StageOutput
+	}
+	return scanner.StagePrompt
 }
