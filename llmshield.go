@@ -56,11 +56,15 @@ type Shield struct {
 	closeErr      error
 }
 
+// stage is one scanner of a compiled pipeline. It holds the scanner itself
+// (never a decorator), so every optional interface the scanner implements
+// is seen here; its result cache, if any, is consulted by runOne.
 type stage struct {
 	name     string
 	s        scanner.Scanner
 	timeout  time.Duration
 	rewriter bool
+	cache    *cache.Results // nil: not cached
 }
 
 // Entry is one scanner of a pipeline built with NewFromScanners.
@@ -83,6 +87,11 @@ type Pipeline struct {
 	FailOpen bool
 	// MaxInputBytes bounds one text (default DefaultMaxInputBytes).
 	MaxInputBytes int
+	// Cache sizes the result cache of each scanner that can be cached
+	// (implements scanner.Fingerprinter) and does not size its own
+	// (cache.Sizer). The zero value caches nothing, unless a shared backend
+	// is given (WithCacheBackend).
+	Cache cache.Settings
 }
 
 // Option configures a Shield.
@@ -91,7 +100,7 @@ type Option func(*options)
 type options struct {
 	log *slog.Logger
 	reg prometheus.Registerer
-	// cacheBackend is set by WithCacheBackend (cache_backend.go).
+	// cacheBackend is set by WithCacheBackend.
 	cacheBackend cache.Backend
 	// hub is set by WithModelHub.
 	hub *classifier.Hub
@@ -102,6 +111,12 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 
 // WithRegisterer registers the Shield's Prometheus metrics with reg.
 func WithRegisterer(reg prometheus.Registerer) Option { return func(o *options) { o.reg = reg } }
+
+// WithCacheBackend shares the scanners' result caches through b (for
+// example a cache/redis Backend), so that replicas answer each other's
+// repeated inputs. The pipeline consults b after a scanner's local cache
+// misses; a backend failure never fails a scan (it counts as a miss).
+func WithCacheBackend(b cache.Backend) Option { return func(o *options) { o.cacheBackend = b } }
 
 func buildOptions(opts []Option) options {
 	o := options{}
@@ -153,7 +168,11 @@ func NewFromScanners(p Pipeline, opts ...Option) (*Shield, error) {
 				t = p.Timeout
 			}
 			rw, _ := e.Scanner.(scanner.Rewriter)
-			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites()})
+			rc, err := cache.ForScanner(name, e.Scanner, p.Cache, o.cacheBackend, o.log)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s[%d]: cache: %w", what, i, err))
+			}
+			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites(), cache: rc})
 			if c, ok := e.Scanner.(scanner.Closer); ok {
 				sh.closers = append(sh.closers, c.Close)
 			}
@@ -450,6 +469,17 @@ type outcome struct {
 // goroutine finishes in the background and is logged).
 func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scanner.Result, error) {
 	start := time.Now()
+	var key cache.Key
+	if st.cache != nil {
+		r, k, hit := st.cache.Lookup(ctx, in)
+		if hit {
+			r.Duration = time.Since(start)
+			sh.metrics.observe(st.name, r, r.Duration, nil)
+			sh.log.Debug("scanned", "scanner", st.name, "valid", r.Valid, "risk", r.Risk, "method", r.Method.String(), "cached", true)
+			return r, nil
+		}
+		key = k
+	}
 	ctx, cancel := context.WithTimeout(ctx, st.timeout)
 	defer cancel()
 	ch := make(chan outcome, 1)
@@ -488,8 +518,11 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scann
 		if o.r.Findings == nil {
 			o.r.Findings = []scanner.Finding{}
 		}
-		if o.r.Duration == 0 || o.r.Cached {
+		if o.r.Duration == 0 {
 			o.r.Duration = d
+		}
+		if st.cache != nil {
+			st.cache.Store(ctx, key, in, o.r)
 		}
 	}
 	sh.metrics.observe(st.name, o.r, d, o.err)

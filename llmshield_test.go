@@ -291,12 +291,7 @@ func (f *fpFake) Fingerprint() string { return "fp-" + f.name }
 
 func TestCacheMetricsCountRealLookups(t *testing.T) {
 	reg := prometheus.NewPedanticRegistry()
-	c, err := cache.New[scanner.Result](scanner.CacheMinimal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wrapped := cache.Wrap(&fpFake{fake{name: "c", flagOn: "x"}}, c)
-	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: wrapped}, {Scanner: &fake{name: "plain"}}}}, llmshield.WithRegisterer(reg))
+	sh := mustShield(t, llmshield.Pipeline{Cache: cache.Minimal, Input: []llmshield.Entry{{Scanner: &fpFake{fake{name: "c", flagOn: "x"}}}, {Scanner: &fake{name: "plain"}}}}, llmshield.WithRegisterer(reg))
 	ctx := context.Background()
 	for range 2 {
 		if _, err := sh.ScanPrompt(ctx, "x marks the spot"); err != nil {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -166,10 +165,6 @@ func (m *Metrics) Snapshot() InferenceMetrics {
 	}
 }
 
-// cacheStatser is implemented by scanners that keep a result cache (the
-// cache.Wrap decorator, ML detectors).
-type cacheStatser interface{ CacheStats() cache.Stats }
-
 var cacheRequestsDesc = prometheus.NewDesc("llmshield_cache_requests_total",
 	"Result-cache lookups by scanner and outcome (hit, miss), as counted by the caches themselves.",
 	[]string{"scanner", "outcome"}, nil)
@@ -183,11 +178,10 @@ func (c *cacheCollector) Describe(ch chan<- *prometheus.Desc) { ch <- cacheReque
 func (c *cacheCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, list := range [][]stage{c.sh.input, c.sh.output} {
 		for _, st := range list {
-			cs, ok := st.s.(cacheStatser)
-			if !ok {
+			if st.cache == nil {
 				continue
 			}
-			s := cs.CacheStats()
+			s := st.cache.Stats()
 			ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(s.Hits), st.name, "hit")
 			ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(s.Misses), st.name, "miss")
 		}
