@@ -65,6 +65,7 @@ type stage struct {
 	timeout  time.Duration
 	rewriter bool
 	cache    *cache.Results // nil: not cached
+	label    string         // the stage in metrics: "prompt" or "output"
 }
 
 // Entry is one scanner of a pipeline built with NewFromScanners.
@@ -172,7 +173,7 @@ func NewFromScanners(p Pipeline, opts ...Option) (*Shield, error) {
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s[%d]: cache: %w", what, i, err))
 			}
-			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites(), cache: rc})
+			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites(), cache: rc, label: stageLabel(st)})
 			if c, ok := e.Scanner.(scanner.Closer); ok {
 				sh.closers = append(sh.closers, c.Close)
 			}
@@ -196,6 +197,13 @@ func NewFromScanners(p Pipeline, opts ...Option) (*Shield, error) {
 		sh.closers = append(sh.closers, func() error { reg.Unregister(cc); return nil })
 	}
 	return sh, nil
+}
+
+func stageLabel(s scanner.Stage) string {
+	if s == scanner.StageOutput {
+		return "output"
+	}
+	return "prompt"
 }
 
 func stageName(s scanner.Stage) string {
@@ -383,7 +391,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 			}
 			done[i] = true
 			if stopped {
-				rep.Scanners[i].Skipped = true
+				skip(&rep.Scanners[i])
 				continue
 			}
 			step := in
@@ -398,8 +406,15 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 			}
 		}
 	}
-	// Phase 2: detectors, concurrently, on the sanitized text.
-	if !stopped {
+	// Phase 2: detectors, concurrently, on the sanitized text. When a
+	// rewriter already stopped the pipeline they never run: skipped.
+	if stopped {
+		for i := range active {
+			if !done[i] {
+				skip(&rep.Scanners[i])
+			}
+		}
+	} else {
 		step := in
 		setText(&step, rep.Sanitized)
 		var wg sync.WaitGroup
@@ -431,8 +446,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	for i := range rep.Scanners {
 		s := &rep.Scanners[i]
 		if failFastHit && s.Err != nil && errors.Is(s.Err, context.Canceled) {
-			s.Err, s.Skipped = nil, true
-			s.Result = scanner.Result{Valid: true, Findings: []scanner.Finding{}}
+			skip(s)
 		}
 		switch {
 		case s.Skipped:
@@ -449,6 +463,12 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	}
 	rep.Duration = time.Since(start)
 	return rep, rep.Err()
+}
+
+// skip marks a scanner that fail-fast stopped before it reached a verdict.
+func skip(s *ScannerReport) {
+	s.Err, s.Skipped = nil, true
+	s.Result = scanner.Result{Valid: true, Findings: []scanner.Finding{}}
 }
 
 func setText(in *scanner.Input, s string) {
@@ -474,7 +494,7 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scann
 		r, k, hit := st.cache.Lookup(ctx, in)
 		if hit {
 			r.Duration = time.Since(start)
-			sh.metrics.observe(st.name, r, r.Duration, nil)
+			sh.metrics.observe(st.name, st.label, r, r.Duration, nil)
 			sh.log.Debug("scanned", "scanner", st.name, "valid", r.Valid, "risk", r.Risk, "method", r.Method.String(), "cached", true)
 			return r, nil
 		}
@@ -525,7 +545,7 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scann
 			st.cache.Store(ctx, key, in, o.r)
 		}
 	}
-	sh.metrics.observe(st.name, o.r, d, o.err)
+	sh.metrics.observe(st.name, st.label, o.r, d, o.err)
 	sh.log.Debug("scanned", "scanner", st.name, "valid", o.r.Valid, "risk", o.r.Risk, "method", o.r.Method.String(), "duration", d)
 	return o.r, o.err
 }

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // benignCorpus returns about 400 KB of benign English instructions (SAFE
@@ -16,10 +18,7 @@ import (
 func benignCorpus(b *testing.B) string {
 	b.Helper()
 	var sb strings.Builder
-	path := "/work/shared/datasets/injection/gpteacher_benign.jsonl"
-	if d := os.Getenv("LLMSHIELD_DATASETS"); d != "" {
-		path = d + "/injection/gpteacher_benign.jsonl"
-	}
+	path := datasets.Dir("injection", "gpteacher_benign.jsonl")
 	if f, err := os.Open(path); err == nil {
 		defer f.Close()
 		sc := bufio.NewScanner(f)
