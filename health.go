@@ -8,8 +8,8 @@ import (
 
 	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/health"
+	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/scanner"
-	"github.com/llmshield/llmshield/scanner/mlscan"
 )
 
 // CanaryPrompt is the text of the readiness canary scan.

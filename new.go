@@ -7,9 +7,9 @@ import (
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/builtin"
-	"github.com/llmshield/llmshield/scanner/mlscan"
 )
 
 // WithModelHub makes the Shield use hub for its ML scanners instead of

@@ -13,9 +13,9 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
-	"github.com/llmshield/llmshield/scanner/mlscan"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 )
 

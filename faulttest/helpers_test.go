@@ -19,10 +19,10 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/internal/cli"
+	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/model/registry"
 	"github.com/llmshield/llmshield/scanner"
-	"github.com/llmshield/llmshield/scanner/mlscan"
 )
 
 // The tiny working classifier of the inference and classifier packages.

@@ -13,8 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/scanner"
-	"github.com/llmshield/llmshield/scanner/mlscan"
 )
 
 // Deps are what factories may need besides their parameters.

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 
+	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
-	"github.com/llmshield/llmshield/scanner/mlscan"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/sentiment"
