@@ -7,8 +7,10 @@ import (
 	"slices"
 
 	"github.com/llmshield/llmshield/cache"
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/health"
 	"github.com/llmshield/llmshield/internal/mlscan"
+	"github.com/llmshield/llmshield/resilience"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -90,28 +92,26 @@ func (sh *Shield) Canary(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// detectors returns the ML detectors of the pipeline, once each.
-func (sh *Shield) detectors() []*mlscan.Detector {
-	var out []*mlscan.Detector
+// mlScanner is what the hybrid ML scanners (promptinjection, toxicity,
+// sentiment: an embedded mlscan.Detector) offer for preload and health.
+type mlScanner interface {
+	scanner.Scanner
+	UsesML() bool
+	Model() classifier.Ref
+	Config() mlscan.Config
+	Guard() *resilience.Guard
+	LastError() string
+}
+
+// detectors returns the ML scanners of the pipeline that use a model, once each.
+func (sh *Shield) detectors() []mlScanner {
+	var out []mlScanner
 	for _, list := range [][]stage{sh.input, sh.output} {
 		for _, st := range list {
-			if d, ok := unwrapDetector(st.s); ok && d.UsesML() && !slices.Contains(out, d) {
+			if d, ok := st.s.(mlScanner); ok && d.UsesML() && !slices.Contains(out, d) {
 				out = append(out, d)
 			}
 		}
 	}
 	return out
-}
-
-func unwrapDetector(s scanner.Scanner) (*mlscan.Detector, bool) {
-	for {
-		switch v := s.(type) {
-		case *mlscan.Detector:
-			return v, true
-		case interface{ Unwrap() scanner.Scanner }:
-			s = v.Unwrap()
-		default:
-			return nil, false
-		}
-	}
 }

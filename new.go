@@ -135,7 +135,7 @@ func usesML(cfg *config.Config) bool {
 func preload(ctx context.Context, hub *classifier.Hub, built []scanner.Scanner, o options) error {
 	var errs []error
 	for _, s := range built {
-		d, ok := s.(*mlscan.Detector)
+		d, ok := s.(mlScanner)
 		if !ok || !d.UsesML() {
 			continue
 		}

@@ -14,8 +14,6 @@ import (
 	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/mlscan"
-	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 )
 
@@ -92,23 +90,13 @@ func mlConfig(timeout time.Duration, retries int) mlscan.Config {
 // extra scanners. Metrics go to the returned registry.
 func fakeShield(t *testing.T, cfg mlscan.Config, m *fakeModel, p llmshield.Pipeline) (*llmshield.Shield, *mlscan.Detector, *prometheus.Registry) {
 	t.Helper()
-	h, err := promptinjection.NewHeuristic()
-	if err != nil {
-		t.Fatal(err)
-	}
 	reg := prometheus.NewRegistry()
-	d, err := mlscan.New(cfg, mlscan.Options{
-		Name: promptinjection.Name, Task: model.TaskPromptInjection, Stages: scanner.StagePrompt,
-		Heuristic: mlscan.HeuristicFunc(func(text string) (float64, []scanner.Finding) {
-			a := h.Analyze(text)
-			return a.Risk, a.Findings
-		}),
-		HeuristicThreshold: 0.5, Models: fakeModels{m}, Registerer: reg,
-	})
+	s, err := promptinjection.New(promptinjection.Config{Threshold: 0.5, Config: cfg}, mlscan.WithEnv("", fakeModels{m}, nil, reg))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.Input = append([]llmshield.Entry{{Scanner: d}}, p.Input...)
+	d := s.Detector
+	p.Input = append([]llmshield.Entry{{Scanner: s}}, p.Input...)
 	sh, err := llmshield.NewFromScanners(p, llmshield.WithRegisterer(reg))
 	if err != nil {
 		_ = d.Close()

@@ -22,7 +22,7 @@ import (
 	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/model/registry"
-	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/promptinjection"
 )
 
 // The tiny working classifier of the inference and classifier packages.
@@ -371,14 +371,9 @@ func detector(t testing.TB, sh *llmshield.Shield) *mlscan.Detector {
 	if !ok {
 		t.Fatal("no prompt_injection scanner")
 	}
-	for {
-		switch v := s.(type) {
-		case *mlscan.Detector:
-			return v
-		case interface{ Unwrap() scanner.Scanner }:
-			s = v.Unwrap()
-		default:
-			t.Fatalf("prompt_injection is a %T, not an ML detector", s)
-		}
+	pi, ok := s.(*promptinjection.Scanner)
+	if !ok {
+		t.Fatalf("prompt_injection is a %T, not the hybrid scanner", s)
 	}
+	return pi.Detector
 }

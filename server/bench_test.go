@@ -18,7 +18,9 @@ import (
 func benchServer(b *testing.B) *Server {
 	b.Helper()
 	load := func(_ context.Context, reg prometheus.Registerer) (*llmshield.Shield, error) {
-		pi, err := promptinjection.New(promptinjection.DefaultConfig())
+		heuristic := promptinjection.DefaultConfig()
+		heuristic.ML.Enabled = false // the rules alone
+		pi, err := promptinjection.New(heuristic)
 		if err != nil {
 			return nil, err
 		}

@@ -42,6 +42,10 @@ type Config struct {
 	Resilience ResilienceConfig `yaml:"resilience" json:"resilience"`
 }
 
+// MLConfig returns c; scanners embedding Config thereby report their ML
+// settings (see scanner/builtin.MLParams).
+func (c Config) MLConfig() Config { return c }
+
 // RolloutConfig is a percentage rollout of ML.
 type RolloutConfig struct {
 	Percent float64 `yaml:"percent" json:"percent"`

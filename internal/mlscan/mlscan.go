@@ -37,11 +37,6 @@ type Heuristic interface {
 	Assess(text string) (risk float64, findings []scanner.Finding)
 }
 
-// HeuristicFunc adapts a function to Heuristic.
-type HeuristicFunc func(text string) (float64, []scanner.Finding)
-
-// Assess calls f.
-func (f HeuristicFunc) Assess(text string) (float64, []scanner.Finding) { return f(text) }
 
 // Model is what a Detector needs of a loaded classifier.
 // *classifier.Classifier implements it.
@@ -96,6 +91,18 @@ type Options struct {
 	Registerer prometheus.Registerer
 }
 
+// Option supplies what a Detector needs from its surroundings (model hub,
+// observability, instance name).
+type Option func(*Options)
+
+// WithEnv sets the instance name (e.g. "input_scanners[1]"), the model
+// source and the injected observability; zero values keep the defaults.
+func WithEnv(instance string, models Models, log *slog.Logger, reg prometheus.Registerer) Option {
+	return func(o *Options) {
+		o.Instance, o.Models, o.Logger, o.Registerer = instance, models, log, reg
+	}
+}
+
 // Detector is a hybrid heuristic + ML scanner. It is safe for concurrent use.
 type Detector struct {
 	cfg      Config
@@ -122,7 +129,10 @@ var _ scanner.Scanner = (*Detector)(nil)
 
 // New builds a Detector. The model is not loaded until the first scan that
 // needs it (or a Preload through the hub).
-func New(cfg Config, opts Options) (*Detector, error) {
+func New(cfg Config, opts Options, more ...Option) (*Detector, error) {
+	for _, o := range more {
+		o(&opts)
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

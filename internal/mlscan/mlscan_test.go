@@ -64,7 +64,12 @@ func (f fakeModels) Get(context.Context, classifier.Ref) (Model, error) {
 }
 
 // rules flag "ignore previous instructions" (0.95) and "maybe" (0.6).
-var rules = HeuristicFunc(func(text string) (float64, []scanner.Finding) {
+// heuristicFunc adapts a function to Heuristic.
+type heuristicFunc func(text string) (float64, []scanner.Finding)
+
+func (f heuristicFunc) Assess(text string) (float64, []scanner.Finding) { return f(text) }
+
+var rules = heuristicFunc(func(text string) (float64, []scanner.Finding) {
 	switch {
 	case strings.Contains(text, "ignore previous instructions"):
 		return 0.95, []scanner.Finding{{Rule: "override", Start: 0, End: 10, Score: 0.95}}

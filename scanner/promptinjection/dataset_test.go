@@ -25,7 +25,7 @@ func TestDatasets(t *testing.T) {
 		t.Skipf("no datasets in %s", dir)
 	}
 	sort.Strings(files)
-	s, err := New(DefaultConfig())
+	s, err := New(heuristicConfig(DefaultConfig().Threshold))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestDatasets(t *testing.T) {
 				t.Fatalf("%s: %v", f, err)
 			}
 			a := s.h.Analyze(row.Text)
-			flagged := a.Risk >= s.cfg.Threshold
+			flagged := a.Risk >= DefaultConfig().Threshold
 			switch row.Label {
 			case "INJECTION":
 				inj++

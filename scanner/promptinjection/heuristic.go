@@ -696,3 +696,13 @@ func obfuscated(orig, norm string) bool {
 	}
 	return singles >= 4
 }
+
+// Assess returns the heuristic risk and findings (the rule side of the
+// hybrid Scanner).
+func (h *Heuristic) Assess(text string) (float64, []scanner.Finding) {
+	a := h.Analyze(text)
+	return a.Risk, a.Findings
+}
+
+// Fingerprint is the rules version; it is part of the Scanner's cache key.
+func (h *Heuristic) Fingerprint() string { return RulesVersion }

@@ -36,7 +36,7 @@ func loadGolden(tb testing.TB) []goldenCase {
 
 func newScanner(tb testing.TB) *Scanner {
 	tb.Helper()
-	s, err := New(DefaultConfig())
+	s, err := New(heuristicConfig(DefaultConfig().Threshold))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -90,12 +90,12 @@ func TestFindingSpanPointsAtOriginal(t *testing.T) {
 
 func TestConfigValidate(t *testing.T) {
 	for _, th := range []float64{0, -1, 1.5} {
-		if _, err := New(Config{Threshold: th}); err == nil || !strings.Contains(err.Error(), "threshold") {
+		if _, err := New(heuristicConfig(th)); err == nil || !strings.Contains(err.Error(), "threshold") {
 			t.Errorf("threshold %v: err = %v, want error naming threshold", th, err)
 		}
 	}
-	a, _ := New(Config{Threshold: 0.5})
-	b, _ := New(Config{Threshold: 0.7})
+	a, _ := New(heuristicConfig(0.5))
+	b, _ := New(heuristicConfig(0.7))
 	if a.Fingerprint() == b.Fingerprint() || a.Fingerprint() == "" {
 		t.Error("fingerprint does not depend on threshold")
 	}
@@ -121,8 +121,8 @@ func TestConfigYAML(t *testing.T) {
 func TestThresholdDecides(t *testing.T) {
 	// "you are now" alone is a weak signal (0.3): it passes at 0.5, fails at 0.2.
 	text := "You are now a travel agent."
-	lo, _ := New(Config{Threshold: 0.2})
-	hi, _ := New(Config{Threshold: 0.5})
+	lo, _ := New(heuristicConfig(0.2))
+	hi, _ := New(heuristicConfig(0.5))
 	rl, _ := lo.Scan(context.Background(), scanner.Input{Prompt: text})
 	rh, _ := hi.Scan(context.Background(), scanner.Input{Prompt: text})
 	if rl.Valid || !rh.Valid || rl.Risk != rh.Risk {

@@ -7,7 +7,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
+	s, err := New(heuristicConfig(DefaultConfig().Threshold))
 	if err != nil {
 		t.Fatal(err)
 	}

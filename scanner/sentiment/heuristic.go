@@ -624,3 +624,13 @@ func squeeze(w string, n int) string {
 	}
 	return string(b)
 }
+
+// Assess returns the heuristic risk and findings (the rule side of the
+// hybrid Scanner).
+func (h *Heuristic) Assess(text string) (float64, []scanner.Finding) {
+	a := h.Analyze(text)
+	return a.Risk, a.Findings
+}
+
+// Fingerprint is the lexicon version; it is part of the Scanner's cache key.
+func (h *Heuristic) Fingerprint() string { return LexiconVersion }

@@ -131,23 +131,23 @@ func TestFindings(t *testing.T) {
 
 func TestScanner(t *testing.T) {
 	for _, thr := range []float64{-1.5, 2} {
-		if _, err := New(Config{Threshold: thr}); err == nil || !strings.Contains(err.Error(), "threshold") {
+		if _, err := New(heuristicConfig(thr)); err == nil || !strings.Contains(err.Error(), "threshold") {
 			t.Errorf("threshold %v: err %v", thr, err)
 		}
 	}
-	s, err := New(DefaultConfig())
+	s, err := New(heuristicConfig(DefaultConfig().Threshold))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.Name() != "sentiment" || s.Stages() != scanner.StageBoth || s.Fingerprint() == "" {
 		t.Error("name/stages/fingerprint")
 	}
-	s2, err := New(Config{Threshold: -0.2}, WithHeuristic(s.Heuristic()))
+	s2, err := New(heuristicConfig(-0.2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s2.Fingerprint() == s.Fingerprint() || s2.Heuristic() != s.Heuristic() {
-		t.Error("threshold must change the fingerprint; WithHeuristic must share")
+	if s2.Fingerprint() == s.Fingerprint() {
+		t.Error("threshold must change the fingerprint")
 	}
 	ctx := context.Background()
 	neg := "This is the worst, most horrible experience. I hate it."

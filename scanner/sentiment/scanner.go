@@ -6,24 +6,27 @@
 // llmshield (hand-assigned word valences for English and basic German,
 // emoticons and emoji; negation, boosters and diminishers, contrast,
 // ALL-CAPS and exclamation emphasis, idioms), with a compound score in
-// [-1,1]. Scanner wraps it as a scanner.Scanner named "sentiment". An ML
-// classifier can be combined with it in hybrid mode; the heuristic is then
-// the fast path for clear cases and the fallback when the model fails.
+// [-1,1]. Scanner is the hybrid scanner named "sentiment" that llmshield
+// runs: the heuristic is the fast path for clear cases and the fallback when
+// the model fails, and the built-in 3-class ML classifier (label NEGATIVE)
+// decides the rest, as Config.ML.Mode says; with ML disabled it is the
+// heuristic alone.
 package sentiment
 
 import (
-	"context"
 	"fmt"
 	"math"
 
-	"github.com/llmshield/llmshield/internal/rulescan"
+	"github.com/llmshield/llmshield/internal/mlscan"
+	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
 )
 
 // Name is the scanner's identifier.
 const Name = "sentiment"
 
-// Config configures Scanner.
+// Config configures Scanner: the heuristic's threshold and, inline, the ML
+// settings (ml, model, match_type, rollout, ...).
 type Config struct {
 	// Threshold: text whose compound score is below Threshold is flagged.
 	// In [-1,1]; default -0.3. LLM Guard's default is -0.1. We flag a
@@ -32,86 +35,60 @@ type Config struct {
 	// negative word ("bad", "disappointing") scores about -0.36. On the
 	// VADER test rows -0.3 flags NEGATIVE text with higher precision than
 	// -0.1 (0.81 against 0.74) at a modest loss of recall (see TestDatasets).
-	Threshold float64 `yaml:"threshold"`
+	Threshold     float64 `yaml:"threshold"`
+	mlscan.Config `yaml:",inline"`
 }
 
-// DefaultConfig returns the default configuration.
-func DefaultConfig() Config { return Config{Threshold: -0.3} }
+// DefaultConfig returns the default configuration: threshold -0.3, hybrid ML.
+func DefaultConfig() Config { return Config{Threshold: -0.3, Config: mlscan.DefaultConfig()} }
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
 	if math.IsNaN(c.Threshold) || c.Threshold < -1 || c.Threshold > 1 {
 		return fmt.Errorf("threshold: must be in [-1,1], got %v", c.Threshold)
 	}
-	return nil
+	return c.Config.Validate()
 }
 
-// Option configures optional parts of a Scanner.
-type Option func(*Scanner)
+// Option supplies the model hub and observability (see scanner/builtin).
+// Without options the scanner has no model: with ML enabled it falls back
+// to the heuristic (if allowed) whenever the model would be consulted.
+type Option = mlscan.Option
 
-// WithHeuristic makes the scanner use h instead of building its own
-// lexicon, so several scanners (or an ML/hybrid scanner) can share one.
-func WithHeuristic(h *Heuristic) Option { return func(s *Scanner) { s.h = h } }
-
-// Scanner is the heuristic sentiment scanner. It is immutable after New and
-// safe for concurrent use.
+// Scanner is the hybrid sentiment scanner. It is safe for
+// concurrent use; Close releases its background work and metrics.
 type Scanner struct {
-	cfg Config
-	h   *Heuristic
-	fp  string
+	*mlscan.Detector
+	h *Heuristic
 }
 
 var (
 	_ scanner.Scanner       = (*Scanner)(nil)
 	_ scanner.Fingerprinter = (*Scanner)(nil)
 	_ scanner.Stager        = (*Scanner)(nil)
+	_ scanner.Closer        = (*Scanner)(nil)
 )
 
-// New validates cfg and builds the lexicon (once per Scanner unless
-// WithHeuristic supplies one).
+// New validates cfg and builds the lexicon (once per Scanner). The model
+// loads on first use.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	s := &Scanner{cfg: cfg}
-	for _, o := range opts {
-		o(s)
+	h, err := NewHeuristic()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	if s.h == nil {
-		h, err := NewHeuristic()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", Name, err)
-		}
-		s.h = h
+	// The heuristic flags compound < threshold; its risk is max(0,
+	// -compound), so the risk threshold is -threshold (a non-negative
+	// threshold flags any negative compound).
+	d, err := mlscan.New(cfg.Config, mlscan.Options{Name: Name, Task: model.TaskSentiment, Stages: scanner.StageBoth,
+		Heuristic: h, HeuristicThreshold: max(-cfg.Threshold, 1e-9)}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	s.fp = rulescan.Fingerprint(Name, LexiconVersion, cfg.Threshold)
-	return s, nil
+	return &Scanner{Detector: d, h: h}, nil
 }
 
-// Name returns "sentiment".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint changes with the lexicon version and the threshold.
-func (s *Scanner) Fingerprint() string { return s.fp }
-
-// Heuristic returns the analyser the scanner uses.
+// Heuristic returns the rule engine the scanner uses.
 func (s *Scanner) Heuristic() *Heuristic { return s.h }
-
-// Scan analyses in.Text(): it is flagged (Valid false) when the compound
-// score is below the threshold. Risk is max(0, -compound); findings (the
-// strongest negative phrases) are reported for flagged text only. Invalid UTF-8 is
-// accepted; the text is never rewritten. It returns ctx.Err() when ctx is
-// done before the scan starts or finishes.
-func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	return rulescan.Scan(ctx, in, func(text string) rulescan.Verdict {
-		a := s.h.Analyze(text)
-		v := rulescan.Verdict{Flagged: a.Compound < s.cfg.Threshold, Risk: a.Risk}
-		if v.Flagged {
-			v.Findings = a.Findings
-		}
-		return v
-	})
-}

@@ -773,3 +773,13 @@ func maskMatch(p, k string) bool {
 	}
 	return k != "" && k[0] == c && maskMatch(p[1:], k[1:])
 }
+
+// Assess returns the heuristic risk and findings (the rule side of the
+// hybrid Scanner).
+func (h *Heuristic) Assess(text string) (float64, []scanner.Finding) {
+	a := h.Analyze(text)
+	return a.Risk, a.Findings
+}
+
+// Fingerprint is the lexicon version; it is part of the Scanner's cache key.
+func (h *Heuristic) Fingerprint() string { return LexiconVersion }

@@ -1,0 +1,11 @@
+package sentiment
+
+// heuristicConfig is the default configuration with the model off and the
+// given threshold: the Scanner is then its heuristic alone, which these
+// tests measure without a model.
+func heuristicConfig(threshold float64) Config {
+	c := DefaultConfig()
+	c.Threshold = threshold
+	c.ML.Enabled = false
+	return c
+}
