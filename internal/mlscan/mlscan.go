@@ -37,7 +37,6 @@ type Heuristic interface {
 	Assess(text string) (risk float64, findings []scanner.Finding)
 }
 
-
 // Model is what a Detector needs of a loaded classifier.
 // *classifier.Classifier implements it.
 type Model interface {
