@@ -76,16 +76,18 @@ type noCache struct{}
 func (noCache) Stats() cache.Stats { return cache.Stats{} }
 
 // Canary scans a harmless prompt (and, when output scanners exist, a
-// harmless response) and returns the first scanner failure.
+// harmless response) and returns the scanner failures.
 func (sh *Shield) Canary(ctx context.Context) error {
 	var errs []error
 	if len(sh.input) > 0 {
-		if _, err := sh.ScanPrompt(ctx, CanaryPrompt); err != nil {
+		rep, err := sh.ScanPrompt(ctx, CanaryPrompt)
+		if err = errors.Join(err, rep.Err()); err != nil {
 			errs = append(errs, fmt.Errorf("prompt canary: %w", err))
 		}
 	}
 	if len(sh.output) > 0 {
-		if _, err := sh.ScanOutput(ctx, CanaryPrompt, "The capital of France is Paris."); err != nil {
+		rep, err := sh.ScanOutput(ctx, CanaryPrompt, "The capital of France is Paris.")
+		if err = errors.Join(err, rep.Err()); err != nil {
 			errs = append(errs, fmt.Errorf("output canary: %w", err))
 		}
 	}

@@ -278,15 +278,17 @@ func WithoutSanitizing() ScanOption { return func(o *scanOptions) { o.noSanitize
 // ForUser passes an end-user id to scanners (sticky rollout, A/B groups).
 func ForUser(id string) ScanOption { return func(o *scanOptions) { o.userID = id } }
 
-// ScanPrompt scans a prompt with the input scanners. The error joins the
-// failures of individual scanners (each a *scanner.Error), or reports input
-// the pipeline refuses; the report is complete either way.
+// ScanPrompt scans a prompt with the input scanners. It returns an error
+// only when the pipeline refuses the input itself (ErrInputTooLarge,
+// ErrInvalidUTF8); a scanner's failure is recorded in its ScannerReport
+// (Report.Err joins them) and, unless the pipeline fails open, makes the
+// report invalid.
 func (sh *Shield) ScanPrompt(ctx context.Context, prompt string, opts ...ScanOption) (Report, error) {
 	return sh.run(ctx, sh.input, scanner.Input{Prompt: prompt}, opts)
 }
 
 // ScanOutput scans an LLM response, given the prompt that produced it, with
-// the output scanners.
+// the output scanners. Errors are as for ScanPrompt.
 func (sh *Shield) ScanOutput(ctx context.Context, prompt, output string, opts ...ScanOption) (Report, error) {
 	return sh.run(ctx, sh.output, scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput}, opts)
 }
@@ -462,7 +464,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 		}
 	}
 	rep.Duration = time.Since(start)
-	return rep, rep.Err()
+	return rep, nil
 }
 
 // skip marks a scanner that fail-fast stopped before it reached a verdict.

@@ -108,8 +108,11 @@ func TestPanicAndErrorAreIsolated(t *testing.T) {
 		{Scanner: &fake{name: "fine"}},
 	}})
 	rep, err := sh.ScanPrompt(context.Background(), "text")
-	if err == nil {
-		t.Fatal("want joined scanner errors")
+	if err != nil {
+		t.Fatalf("scanner failures are not an error of the scan (the input was fine): %v", err)
+	}
+	if err = rep.Err(); err == nil {
+		t.Fatal("want joined scanner errors in the report")
 	}
 	if !errors.Is(err, scanner.ErrPanic) || !strings.Contains(err.Error(), "model exploded") {
 		t.Fatalf("error should carry both failures: %v", err)
@@ -127,7 +130,7 @@ func TestPanicAndErrorAreIsolated(t *testing.T) {
 
 	open := mustShield(t, llmshield.Pipeline{FailOpen: true, Input: []llmshield.Entry{{Scanner: &fake{name: "broken", fail: errors.New("x")}}}})
 	rep, err = open.ScanPrompt(context.Background(), "text")
-	if err == nil || !rep.Valid {
+	if err != nil || rep.Err() == nil || !rep.Valid {
 		t.Fatalf("fail-open: want valid verdict with error, got %v %v", rep.Valid, err)
 	}
 }
@@ -139,8 +142,8 @@ func TestTimeouts(t *testing.T) {
 	}})
 	start := time.Now()
 	rep, err := sh.ScanPrompt(context.Background(), "text")
-	if !errors.Is(err, scanner.ErrTimeout) {
-		t.Fatalf("want ErrTimeout, got %v", err)
+	if err != nil || !errors.Is(rep.Err(), scanner.ErrTimeout) {
+		t.Fatalf("want ErrTimeout in the report, got %v (scan error %v)", rep.Err(), err)
 	}
 	if time.Since(start) > 250*time.Millisecond {
 		t.Fatalf("pipeline waited for a scanner that ignored its deadline (%s)", time.Since(start))

@@ -45,6 +45,7 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 	scan := func(text string, want scanner.DetectionMethod, valid bool) {
 		t.Helper()
 		rep, err := sh.ScanPrompt(ctx, text)
+		err = scanErr(rep, err)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -123,12 +124,13 @@ func TestBreakerReopensOnFailedTrial(t *testing.T) {
 	ctx := context.Background()
 	g := d.Guard()
 	for range 2 {
-		if _, err := sh.ScanPrompt(ctx, benignPrompt); err != nil {
+		if rep, err := sh.ScanPrompt(ctx, benignPrompt); scanErr(rep, err) != nil {
 			t.Fatal(err)
 		}
 	}
 	eventually(t, 5*time.Second, "the breaker to turn half-open", func() bool { return g.State() == resilience.StateHalfOpen })
 	rep, err := sh.ScanPrompt(ctx, benignPrompt)
+	err = scanErr(rep, err)
 	if err != nil || rep.Scanners[0].Result.Method != scanner.MethodMLFallbackToHeuristic {
 		t.Fatalf("failed trial: %+v %v; want a fallback", rep.Scanners[0].Result, err)
 	}
@@ -140,7 +142,7 @@ func TestBreakerReopensOnFailedTrial(t *testing.T) {
 	}
 	// The model has recovered; the next trial closes the breaker.
 	eventually(t, 5*time.Second, "the breaker to turn half-open again", func() bool { return g.State() == resilience.StateHalfOpen })
-	if rep, err := sh.ScanPrompt(ctx, benignPrompt); err != nil || rep.Scanners[0].Result.Method != scanner.MethodML {
+	if rep, err := sh.ScanPrompt(ctx, benignPrompt); scanErr(rep, err) != nil || rep.Scanners[0].Result.Method != scanner.MethodML {
 		t.Fatalf("second trial: %+v %v; want ml", rep.Scanners[0].Result, err)
 	}
 	if g.State() != resilience.StateClosed {

@@ -216,6 +216,7 @@ func TestPreloadCorruptModel(t *testing.T) {
 	}
 	defer sh.Close()
 	rep, err := sh.ScanPrompt(ctx, injectionPrompt)
+	err = scanErr(rep, err)
 	if err != nil || rep.Valid || rep.Scanners[0].Result.Method != scanner.MethodMLFallbackToHeuristic {
 		t.Fatalf("scan with fallback: %+v, %v", rep, err)
 	}
@@ -247,6 +248,7 @@ func TestCorruptModelLoadAttemptsBounded(t *testing.T) {
 			defer wg.Done()
 			for range 10 {
 				rep, err := sh.ScanPrompt(ctx, injectionPrompt)
+				err = scanErr(rep, err)
 				if err != nil || rep.Valid || rep.Scanners[0].Result.Method != scanner.MethodMLFallbackToHeuristic {
 					t.Errorf("scan: %+v, %v", rep.Scanners, err)
 					return

@@ -229,6 +229,8 @@ func TestDownloadAlwaysDropped(t *testing.T) {
 	ctx := context.Background()
 
 	rep, err := sh.ScanPrompt(ctx, injectionPrompt)
+
+	err = scanErr(rep, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,6 +259,7 @@ func TestDownloadAlwaysDropped(t *testing.T) {
 	// The server recovers: the next scan resumes from the part file.
 	srv.setAlways(false)
 	rep, err = sh.ScanPrompt(ctx, injectionPrompt)
+	err = scanErr(rep, err)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +329,7 @@ func TestDownloadChecksumMismatch(t *testing.T) {
 	ctx := context.Background()
 
 	rep, err := shieldOn(t, hub, id, true).ScanPrompt(ctx, injectionPrompt)
-	if err != nil {
+	if err = scanErr(rep, err); err != nil {
 		t.Fatal(err)
 	}
 	if r := rep.Scanners[0].Result; r.Method != scanner.MethodMLFallbackToHeuristic || r.Valid {
@@ -335,7 +338,8 @@ func TestDownloadChecksumMismatch(t *testing.T) {
 	if n := len(srv.requests("/" + registry.ModelFile)); n != 1 {
 		t.Fatalf("%d requests for a file with the wrong hash, want 1 (no retry)", n)
 	}
-	_, err = shieldOn(t, hub, id, false).ScanPrompt(ctx, benignPrompt)
+	rep, err = shieldOn(t, hub, id, false).ScanPrompt(ctx, benignPrompt)
+	err = scanErr(rep, err)
 	if !errors.Is(err, registry.ErrChecksumMismatch) || !errors.Is(err, scanner.ErrModelNotReady) || !containsAll(err.Error(), id, registry.ModelFile) {
 		t.Fatalf("error %v: want ErrModelNotReady and ErrChecksumMismatch naming %s and %s", err, id, registry.ModelFile)
 	}
@@ -359,7 +363,7 @@ func TestDownloadStalls(t *testing.T) {
 	hub := hubFor(t, cache, remoteEntry(id, srv.URL, files), registry.WithIdleTimeout(200*time.Millisecond))
 	start := time.Now()
 	rep, err := shieldOn(t, hub, id, false).ScanPrompt(context.Background(), benignPrompt)
-	if err != nil {
+	if err = scanErr(rep, err); err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(start); took > 20*time.Second {

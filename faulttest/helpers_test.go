@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math"
@@ -377,3 +378,7 @@ func detector(t testing.TB, sh *llmshield.Shield) *mlscan.Detector {
 	}
 	return pi.Detector
 }
+
+// scanErr is what a scan reports as failed: the input refused (err) or
+// scanners that failed (the report's errors).
+func scanErr(rep llmshield.Report, err error) error { return errors.Join(err, rep.Err()) }

@@ -93,6 +93,7 @@ func TestMissingORTLibraryAuto(t *testing.T) {
 	}
 	defer sh.Close()
 	rep, err := sh.ScanPrompt(ctx, benignPrompt)
+	err = scanErr(rep, err)
 	if err != nil {
 		t.Fatal(err)
 	}

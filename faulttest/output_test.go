@@ -77,6 +77,7 @@ func testFaultyOutput(t *testing.T, backend string) {
 					valid bool
 				}{{injectionPrompt, false}, {benignPrompt, true}} {
 					rep, err := sh.ScanPrompt(ctx, tc.text)
+					err = scanErr(rep, err)
 					if err != nil {
 						t.Fatalf("%q: %v", tc.text, err)
 					}
@@ -104,6 +105,7 @@ func testFaultyOutput(t *testing.T, backend string) {
 			t.Run("no-fallback", func(t *testing.T) {
 				sh := build(false)
 				rep, err := sh.ScanPrompt(ctx, benignPrompt)
+				err = scanErr(rep, err)
 				if err == nil {
 					t.Fatalf("no error; report %+v", rep)
 				}

@@ -55,6 +55,7 @@ func TestPanickingScanner(t *testing.T) {
 				for _, text := range []string{injectionPrompt, benignPrompt} {
 					flagged := text == injectionPrompt
 					rep, err := sh.ScanPrompt(ctx, text)
+					err = scanErr(rep, err)
 					if !errors.Is(err, scanner.ErrPanic) {
 						t.Fatalf("%q: error %v, want one wrapping ErrPanic", text, err)
 					}
@@ -111,6 +112,7 @@ func TestPanickingModel(t *testing.T) {
 	m := &fakeModel{panicWith: "tensor index out of range"}
 	sh, d, _ := fakeShield(t, mlConfig(time.Second, 1), m, llmshield.Pipeline{})
 	rep, err := sh.ScanPrompt(context.Background(), injectionPrompt)
+	err = scanErr(rep, err)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func TestRebuiltShieldsLeaveNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sh.ScanPrompt(ctx, benignPrompt); err != nil {
+	if rep, err := sh.ScanPrompt(ctx, benignPrompt); scanErr(rep, err) != nil {
 		t.Fatal(err)
 	}
 	if err := sh.Close(); err != nil {
@@ -47,7 +47,7 @@ func TestRebuiltShieldsLeaveNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, text := range []string{benignPrompt, injectionPrompt, benignPrompt} {
-			if _, err := sh.ScanPrompt(ctx, text); err != nil {
+			if rep, err := sh.ScanPrompt(ctx, text); scanErr(rep, err) != nil {
 				t.Fatal(err)
 			}
 		}

@@ -38,6 +38,7 @@ func TestSlowModelTimeout(t *testing.T) {
 			}{{injectionPrompt, false}, {benignPrompt, true}} {
 				start := time.Now()
 				rep, err := sh.ScanPrompt(ctx, want.text)
+				err = scanErr(rep, err)
 				if took := time.Since(start); took > 2*time.Second {
 					t.Fatalf("%q: took %s with a 30ms call timeout", want.text, took)
 				}
@@ -97,6 +98,7 @@ func TestHungModelUnderLoad(t *testing.T) {
 				}
 				start := time.Now()
 				rep, err := sh.ScanPrompt(ctx, text)
+				err = scanErr(rep, err)
 				switch r := rep.Scanners[0].Result; {
 				case err != nil:
 					errs <- err
@@ -137,6 +139,7 @@ func TestPipelineDeadlineBeforeModelTimeout(t *testing.T) {
 	sh, d, reg := fakeShield(t, mlConfig(5*time.Second, 1), m, llmshield.Pipeline{Timeout: 50 * time.Millisecond})
 	start := time.Now()
 	rep, err := sh.ScanPrompt(context.Background(), benignPrompt)
+	err = scanErr(rep, err)
 	if took := time.Since(start); took > 2*time.Second {
 		t.Fatalf("took %s with a 50ms scanner deadline", took)
 	}

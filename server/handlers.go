@@ -120,12 +120,6 @@ func (s *Server) scanOne(ctx context.Context, g *generation, prompt string, outp
 	return g.sh.ScanPrompt(ctx, prompt, opts...)
 }
 
-// refused reports whether err means the pipeline refused the input itself.
-func refused(rep llmshield.Report, err error) bool {
-	return err != nil && len(rep.Scanners) == 0 &&
-		(errors.Is(err, llmshield.ErrInputTooLarge) || errors.Is(err, llmshield.ErrInvalidUTF8))
-}
-
 // timedOut reports whether the scan ran out of the request's time.
 func timedOut(ctx context.Context) bool { return errors.Is(ctx.Err(), context.DeadlineExceeded) }
 
@@ -276,7 +270,7 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 			opts = append(opts, llmshield.WithoutSanitizing())
 		}
 		rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, opts)
-		if refused(rep, err) || timedOut(ctx) || r.Context().Err() != nil {
+		if err != nil || timedOut(ctx) || r.Context().Err() != nil {
 			s.scanError(ctx, w, r, timeout, err)
 			return
 		}
@@ -318,14 +312,17 @@ type ScanRequest struct {
 	UserID           string   `json:"user_id,omitempty"`
 }
 
-// ScanResponse is one scan's full report (the same shape as
-// `llmshield scan --format json`).
+// ScanResponse is one scan's full report. It is the one JSON encoding of a
+// report: `llmshield scan --format json` writes it too (with Error set on a
+// JSONL line that could not be scanned).
 type ScanResponse struct {
 	Valid      bool             `json:"valid"`
 	Risk       float64          `json:"risk"`
 	Sanitized  string           `json:"sanitized"`
 	Scanners   []ScannerOutcome `json:"scanners"`
 	DurationMS float64          `json:"duration_ms"`
+	// Error says why an input could not be scanned (CLI JSONL lines only).
+	Error string `json:"error,omitempty"`
 }
 
 // ScannerOutcome is one scanner's part of a ScanResponse.
@@ -432,7 +429,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
 	rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, req.options())
-	if refused(rep, err) || timedOut(ctx) || r.Context().Err() != nil {
+	if err != nil || timedOut(ctx) || r.Context().Err() != nil {
 		s.scanError(ctx, w, r, timeout, err)
 		return
 	}
@@ -492,7 +489,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	for i, it := range req.Items {
 		eg.Go(func() error {
 			rep, err := s.scanOne(ctx, g, *it.Prompt, it.Output, it.options())
-			if refused(rep, err) {
+			if err != nil { // the input itself was refused
 				var re error = badRequest("items[%d]: %v", i, err)
 				if errors.Is(err, llmshield.ErrInputTooLarge) {
 					re = &requestError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("items[%d]: %v", i, err)}

@@ -254,6 +254,9 @@ func evalRows(ctx context.Context, sh *llmshield.Shield, rows []evalRow, workers
 				start := time.Now()
 				rep, err := sh.ScanPrompt(ctx, rows[i].Text)
 				durs[i] = time.Since(start)
+				if err == nil {
+					err = rep.Err()
+				}
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {

@@ -16,7 +16,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/llmshield/llmshield"
-	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/server"
 )
 
 type scanFlags struct {
@@ -66,7 +66,7 @@ Exit status: 0 valid, 1 flagged, 2 error.`,
 			} else {
 				rep, err = sh.ScanPrompt(cmd.Context(), text)
 			}
-			if err != nil && len(rep.Scanners) == 0 {
+			if err != nil {
 				return err // the input itself was refused
 			}
 			scanned := text
@@ -76,7 +76,7 @@ Exit status: 0 valid, 1 flagged, 2 error.`,
 			if werr := writeReport(a.streams.Out, f.format, rep, scanned); werr != nil {
 				return werr
 			}
-			if err != nil {
+			if err := rep.Err(); err != nil {
 				return &exitError{code: ExitError, err: err}
 			}
 			if !rep.Valid {
@@ -94,49 +94,11 @@ Exit status: 0 valid, 1 flagged, 2 error.`,
 	return cmd
 }
 
-// jsonReport is the CLI's JSON contract.
-type jsonReport struct {
-	Valid      bool          `json:"valid"`
-	Risk       float64       `json:"risk"`
-	Sanitized  string        `json:"sanitized"`
-	Scanners   []jsonScanner `json:"scanners"`
-	DurationMS float64       `json:"duration_ms"`
-	Error      string        `json:"error,omitempty"`
-}
-
-type jsonScanner struct {
-	Name       string            `json:"name"`
-	Valid      bool              `json:"valid"`
-	Risk       float64           `json:"risk"`
-	Method     string            `json:"method"`
-	Findings   []scanner.Finding `json:"findings"`
-	DurationMS float64           `json:"duration_ms"`
-	Cached     bool              `json:"cached,omitempty"`
-	Skipped    bool              `json:"skipped,omitempty"`
-	Error      string            `json:"error,omitempty"`
-}
-
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func toJSON(rep llmshield.Report) jsonReport {
-	out := jsonReport{Valid: rep.Valid, Risk: rep.Risk, Sanitized: rep.Sanitized, DurationMS: ms(rep.Duration), Scanners: []jsonScanner{}}
-	for _, s := range rep.Scanners {
-		js := jsonScanner{Name: s.Name, Valid: s.Result.Valid, Risk: s.Result.Risk, Method: s.Result.Method.String(), Findings: s.Result.Findings, DurationMS: ms(s.Result.Duration), Cached: s.Result.Cached, Skipped: s.Skipped}
-		if js.Findings == nil {
-			js.Findings = []scanner.Finding{}
-		}
-		if s.Err != nil {
-			js.Error = s.Err.Error()
-			js.Method = ""
-		}
-		out.Scanners = append(out.Scanners, js)
-	}
-	return out
-}
 
 func writeReport(w io.Writer, format string, rep llmshield.Report, original string) error {
 	if format == "json" {
-		b, err := json.Marshal(toJSON(rep))
+		b, err := json.Marshal(server.NewScanResponse(rep))
 		if err != nil {
 			return err
 		}
@@ -238,7 +200,10 @@ func (a *app) scanJSONL(ctx context.Context, sh *llmshield.Shield, f scanFlags) 
 		} else {
 			rep, err = sh.ScanPrompt(ctx, *in.Text)
 		}
-		out := toJSON(rep)
+		if err == nil {
+			err = rep.Err()
+		}
+		out := server.NewScanResponse(rep)
 		if err != nil {
 			out.Error = fmt.Sprintf("line %d: %v", n, err)
 			failed++
