@@ -14,8 +14,8 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 )
 
-// CanaryPrompt is the text of the readiness canary scan.
-const CanaryPrompt = "What is the capital of France?"
+// canaryPrompt is the text of the readiness canary scan.
+const canaryPrompt = "What is the capital of France?"
 
 // Health runs the canary scan through every scanner (which also loads the
 // ML scanners' models) and then checks: the canary succeeded (critical),
@@ -80,13 +80,13 @@ func (noCache) Stats() cache.Stats { return cache.Stats{} }
 func (sh *Shield) Canary(ctx context.Context) error {
 	var errs []error
 	if len(sh.input) > 0 {
-		rep, err := sh.ScanPrompt(ctx, CanaryPrompt)
+		rep, err := sh.ScanPrompt(ctx, canaryPrompt)
 		if err = errors.Join(err, rep.Err()); err != nil {
 			errs = append(errs, fmt.Errorf("prompt canary: %w", err))
 		}
 	}
 	if len(sh.output) > 0 {
-		rep, err := sh.ScanOutput(ctx, CanaryPrompt, "The capital of France is Paris.")
+		rep, err := sh.ScanOutput(ctx, canaryPrompt, "The capital of France is Paris.")
 		if err = errors.Join(err, rep.Err()); err != nil {
 			errs = append(errs, fmt.Errorf("output canary: %w", err))
 		}

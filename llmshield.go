@@ -39,7 +39,6 @@ const DefaultMaxInputBytes = 16 << 20
 var (
 	ErrInvalidUTF8   = scanner.ErrInvalidUTF8
 	ErrInputTooLarge = errors.New("input too large")
-	ErrNoScanners    = errors.New("no scanners configured for this stage")
 )
 
 // Shield is a compiled pipeline of scanners. It is safe for concurrent use.
@@ -49,7 +48,7 @@ type Shield struct {
 	failOpen      bool
 	maxInput      int
 	log           *slog.Logger
-	metrics       *Metrics
+	metrics       *metrics
 	closers       []func() error
 	hub           *classifier.Hub
 	closeOnce     sync.Once
@@ -133,7 +132,7 @@ func buildOptions(opts []Option) options {
 // NewFromScanners builds a Shield from scanners constructed by the caller.
 func NewFromScanners(p Pipeline, opts ...Option) (*Shield, error) {
 	o := buildOptions(opts)
-	m, err := NewMetrics(o.reg)
+	m, err := newMetrics(o.reg)
 	if err != nil {
 		return nil, fmt.Errorf("register metrics: %w", err)
 	}
@@ -306,9 +305,6 @@ func (sh *Shield) Scanners() (input, output []string) {
 
 // ModelHub returns the hub the Shield's ML scanners use (nil when none).
 func (sh *Shield) ModelHub() *classifier.Hub { return sh.hub }
-
-// Metrics returns the Shield's metrics.
-func (sh *Shield) Metrics() *Metrics { return sh.metrics }
 
 // ScannerByName returns a configured scanner (input first, then output).
 func (sh *Shield) ScannerByName(name string) (scanner.Scanner, bool) {

@@ -318,9 +318,6 @@ llmshield_scans_total{scanner="a",stage="prompt",verdict="valid"} 2
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "llmshield_scans_total"); err != nil {
 		t.Fatal(err)
 	}
-	if snap := sh.Metrics().Snapshot(); snap.TotalCalls != 3 || snap.HeuristicCalls != 3 {
-		t.Fatalf("snapshot: %+v", snap)
-	}
 	// A second Shield on the same registry (a reload) continues the series.
 	sh2 := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: &fake{name: "a", flagOn: "x"}}}}, llmshield.WithRegisterer(reg))
 	sh2.ScanPrompt(ctx, "x")
@@ -379,9 +376,6 @@ llmshield_cache_requests_total{outcome="miss",scanner="c",stage="prompt"} 1
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "llmshield_cache_requests_total"); err != nil {
 		t.Fatal(err)
-	}
-	if snap := sh.Metrics().Snapshot(); snap.CacheHits != 1 {
-		t.Fatalf("snapshot cache hits %d, want 1", snap.CacheHits)
 	}
 	// Closing the Shield removes its series.
 	sh.Close()

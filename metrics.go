@@ -2,7 +2,6 @@ package llmshield
 
 import (
 	"errors"
-	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -10,25 +9,21 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 )
 
-// Metrics are the pipeline's Prometheus metrics. They are registered with
+// metrics are the pipeline's Prometheus metrics. They are registered with
 // the registerer given to New (WithRegisterer); without one they are
 // collected but not exported. Series are labelled by scanner and stage
 // ("prompt" or "output"), so one scanner type configured on both stages
 // gives two series, not a duplicate.
-type Metrics struct {
+type metrics struct {
 	scans   *prometheus.CounterVec
 	latency *prometheus.HistogramVec
 	errors  *prometheus.CounterVec
 	methods *prometheus.CounterVec
-
-	// counters for the InferenceMetrics snapshot
-	total, mlCalls, heuristicCalls, cacheHits, shortCircuits, mlErrors, fallbacks atomic.Int64
-	mlNanos                                                                       atomic.Int64
 }
 
-// NewMetrics creates the metrics and registers them with reg (nil: none).
-func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
-	m := &Metrics{
+// newMetrics creates the metrics and registers them with reg (nil: none).
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
 		scans: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "llmshield_scans_total",
 			Help: "Scans by scanner and verdict (valid, invalid, error).",
@@ -80,8 +75,7 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error)
 	return c, err
 }
 
-func (m *Metrics) observe(name, stage string, r scanner.Result, d time.Duration, err error) {
-	m.total.Add(1)
+func (m *metrics) observe(name, stage string, r scanner.Result, d time.Duration, err error) {
 	m.latency.WithLabelValues(name, stage).Observe(d.Seconds())
 	if err != nil {
 		m.errors.WithLabelValues(name, stage).Inc()
@@ -94,77 +88,6 @@ func (m *Metrics) observe(name, stage string, r scanner.Result, d time.Duration,
 	}
 	m.scans.WithLabelValues(name, stage, verdict).Inc()
 	m.methods.WithLabelValues(name, stage, r.Method.String()).Inc()
-	if r.Cached {
-		m.cacheHits.Add(1)
-		return
-	}
-	switch r.Method {
-	case scanner.MethodML, scanner.MethodHybridBoth:
-		m.mlCalls.Add(1)
-		m.mlNanos.Add(int64(r.Duration))
-	case scanner.MethodHeuristicShortCircuit:
-		m.shortCircuits.Add(1)
-		m.heuristicCalls.Add(1)
-	case scanner.MethodMLFallbackToHeuristic:
-		m.fallbacks.Add(1)
-		m.mlErrors.Add(1)
-		m.heuristicCalls.Add(1)
-	default:
-		m.heuristicCalls.Add(1)
-	}
-}
-
-// InferenceMetrics is a snapshot of how verdicts were reached.
-type InferenceMetrics struct {
-	TotalCalls             int64   `json:"total_calls"`
-	MLCalls                int64   `json:"ml_calls"`
-	HeuristicCalls         int64   `json:"heuristic_calls"`
-	CacheHits              int64   `json:"cache_hits"`
-	HeuristicShortCircuits int64   `json:"heuristic_short_circuits"`
-	TotalInferenceTimeMS   float64 `json:"total_inference_time_ms"`
-	MLErrors               int64   `json:"ml_errors"`
-	FallbackCount          int64   `json:"fallback_count"`
-}
-
-// CacheHitRate is cache hits over all calls.
-func (s InferenceMetrics) CacheHitRate() float64 { return ratio(s.CacheHits, s.TotalCalls) }
-
-// HeuristicFilterRate is the share of ML-capable decisions the heuristic
-// settled without the model.
-func (s InferenceMetrics) HeuristicFilterRate() float64 {
-	return ratio(s.HeuristicShortCircuits, s.HeuristicShortCircuits+s.MLCalls)
-}
-
-// AvgInferenceTimeMS is the mean time of calls that ran a model.
-func (s InferenceMetrics) AvgInferenceTimeMS() float64 {
-	if s.MLCalls == 0 {
-		return 0
-	}
-	return s.TotalInferenceTimeMS / float64(s.MLCalls)
-}
-
-// MLErrorRate is failed model calls over attempted model calls.
-func (s InferenceMetrics) MLErrorRate() float64 { return ratio(s.MLErrors, s.MLCalls+s.MLErrors) }
-
-func ratio(a, b int64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
-
-// Snapshot returns the current counters.
-func (m *Metrics) Snapshot() InferenceMetrics {
-	return InferenceMetrics{
-		TotalCalls:             m.total.Load(),
-		MLCalls:                m.mlCalls.Load(),
-		HeuristicCalls:         m.heuristicCalls.Load(),
-		CacheHits:              m.cacheHits.Load(),
-		HeuristicShortCircuits: m.shortCircuits.Load(),
-		TotalInferenceTimeMS:   float64(m.mlNanos.Load()) / 1e6,
-		MLErrors:               m.mlErrors.Load(),
-		FallbackCount:          m.fallbacks.Load(),
-	}
 }
 
 var cacheRequestsDesc = prometheus.NewDesc("llmshield_cache_requests_total",

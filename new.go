@@ -8,12 +8,14 @@ import (
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/mlscan"
+	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/builtin"
 )
 
-// WithModelHub makes the Shield use hub for its ML scanners instead of
-// creating (and owning) one. Share a hub between the Shields of successive
+// WithModelHub makes New build the ML scanners on hub instead of creating
+// (and owning) one. NewFromScanners takes scanners already built, so it has
+// no use for a hub. Share a hub between the Shields of successive
 // reloads so that models are loaded once.
 func WithModelHub(hub *classifier.Hub) Option { return func(o *options) { o.hub = hub } }
 
@@ -36,7 +38,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 	o := buildOptions(opts)
 	hub, ownHub := o.hub, false
 	if hub == nil && usesML(cfg) {
-		h, err := NewModelHub(cfg.Models, o.log)
+		h, err := modelhub.New(cfg.Models, o.log)
 		if err != nil {
 			return nil, fmt.Errorf("models: %w", err)
 		}

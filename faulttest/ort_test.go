@@ -8,6 +8,7 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/inference/ort"
+	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -77,7 +78,7 @@ func TestMissingORTLibraryAuto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub, err := llmshield.NewModelHub(cfg.Models, nil)
+	hub, err := modelhub.New(cfg.Models, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

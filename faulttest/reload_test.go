@@ -8,6 +8,7 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/modelhub"
 )
 
 // TestRebuiltShieldsLeaveNothing: a server rebuilds its Shield on every
@@ -24,7 +25,7 @@ func TestRebuiltShieldsLeaveNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	hub, err := llmshield.NewModelHub(cfg.Models, nil)
+	hub, err := modelhub.New(cfg.Models, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

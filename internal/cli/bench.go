@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/internal/bench"
+	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/model/registry"
 	"github.com/llmshield/llmshield/tokenizer"
@@ -43,7 +43,7 @@ run with each other; absolute numbers depend on the machine and its load.`,
 			if err != nil {
 				return err
 			}
-			reg, err := llmshield.NewModelRegistry(cfg.Models, a.log)
+			reg, err := modelhub.Registry(cfg.Models, a.log)
 			if err != nil {
 				return err
 			}

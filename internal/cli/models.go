@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/model/registry"
 )
 
@@ -25,7 +25,7 @@ func (a *app) modelsCommand() *cobra.Command {
 		if err != nil {
 			return nil, err
 		}
-		return llmshield.NewModelRegistry(cfg.Models, a.log)
+		return modelhub.Registry(cfg.Models, a.log)
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "list",

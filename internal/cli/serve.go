@@ -18,6 +18,7 @@ import (
 	"github.com/llmshield/llmshield/cache"
 	redisbackend "github.com/llmshield/llmshield/cache/redis"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/server"
 )
 
@@ -98,7 +99,7 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 	}
 	// One model hub for every Shield of this process, so that a reload does
 	// not load the models again; the models section needs a restart.
-	hub, err := llmshield.NewModelHub(cfg.Models, log)
+	hub, err := modelhub.New(cfg.Models, log)
 	if err != nil {
 		return fmt.Errorf("models: %w", err)
 	}

@@ -1,4 +1,8 @@
-package llmshield
+// Package modelhub wires the configuration's models section to a model
+// registry (built-in models first, then models.registry's entries, then the
+// well-known Hugging Face models) and a classifier hub. It is plumbing
+// shared by the library, the server and the CLI.
+package modelhub
 
 import (
 	"fmt"
@@ -12,15 +16,14 @@ import (
 	"github.com/llmshield/llmshield/models"
 )
 
-// NewModelHub builds the model registry (the built-in models first, then
-// models.registry's entries, then the well-known Hugging Face models) and a
-// hub that opens classifiers on first use. Share one hub between Shields
-// (WithModelHub) so that a reload does not load models again.
-func NewModelHub(cfg config.Models, log *slog.Logger) (*classifier.Hub, error) {
+// New builds the model registry and a hub that opens classifiers on first
+// use. Share one hub between Shields (llmshield.WithModelHub) so that a
+// reload does not load models again.
+func New(cfg config.Models, log *slog.Logger) (*classifier.Hub, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	reg, err := NewModelRegistry(cfg, log)
+	reg, err := Registry(cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -37,8 +40,8 @@ func NewModelHub(cfg config.Models, log *slog.Logger) (*classifier.Hub, error) {
 	})
 }
 
-// NewModelRegistry builds the model registry described by cfg.
-func NewModelRegistry(cfg config.Models, log *slog.Logger) (*registry.Registry, error) {
+// Registry builds the model registry described by cfg.
+func Registry(cfg config.Models, log *slog.Logger) (*registry.Registry, error) {
 	var docs []registry.Document
 	if cfg.Registry != "" {
 		r, err := registry.Load(cfg.Registry)
