@@ -251,7 +251,7 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req compatRequest
-		body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+		body, err := s.readBody(w, r, timeout)
 		if err == nil {
 			err = decodeJSON(body, &req)
 		}
@@ -409,7 +409,7 @@ func (s *Server) timeoutFor(output bool) time.Duration {
 
 func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 	var req ScanRequest
-	body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	if err == nil {
 		err = decodeJSON(body, &req)
 	}
@@ -453,7 +453,7 @@ type BatchResponse struct {
 
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	var req BatchRequest
-	body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	if err == nil {
 		err = decodeJSON(body, &req)
 	}
