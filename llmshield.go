@@ -39,7 +39,9 @@ const DefaultMaxInputBytes = 16 << 20
 var (
 	ErrInvalidUTF8   = scanner.ErrInvalidUTF8
 	ErrInputTooLarge = errors.New("input too large")
-	ErrNoScanners    = errors.New("no scanners configured for this stage")
+	// ErrNoScanners refuses a scan of a stage that has no scanners: the
+	// text would otherwise pass unscanned.
+	ErrNoScanners = errors.New("no scanners configured for this stage")
 )
 
 // Shield is a compiled pipeline of scanners. It is safe for concurrent use.
@@ -336,6 +338,11 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	}
 	in.UserID = so.userID
 	rep := Report{Valid: true, Sanitized: in.Text(), Scanners: []ScannerReport{}}
+	if len(stages) == 0 {
+		// Nothing would look at the text: refuse it rather than pass it.
+		rep.Valid = false
+		return rep, fmt.Errorf("%s: %w", stageName(in.Stage), ErrNoScanners)
+	}
 	if err := sh.checkInput(in); err != nil {
 		rep.Valid = false
 		rep.Duration = time.Since(start)

@@ -620,23 +620,32 @@ func TestTokens(t *testing.T) {
 	if err := writeFile(file, "# comment\nfile-tok\n\n  spaced  \n"); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Tokens(config.Auth{Tokens: []string{"cfg-tok"}, TokenFile: file}, " env-a , ,env-b")
+	got, err := Tokens(config.Auth{Tokens: []string{"cfg-tok"}, TokenFile: file}, " env-a , ,env-b", true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff([]string{"env-a", "env-b", "file-tok", "spaced", "cfg-tok"}, got); diff != "" {
 		t.Errorf("tokens (-want +got):\n%s", diff)
 	}
-	if _, err := Tokens(config.Auth{TokenFile: dir + "/missing"}, ""); err == nil || !strings.Contains(err.Error(), "server.auth.token_file") {
+	if _, err := Tokens(config.Auth{TokenFile: dir + "/missing"}, "", false); err == nil || !strings.Contains(err.Error(), "server.auth.token_file") {
 		t.Errorf("missing token file: %v", err)
 	}
-	if _, err := Tokens(config.Auth{TokenFile: file + "x"}, ""); err == nil {
+	if _, err := Tokens(config.Auth{TokenFile: file + "x"}, "", false); err == nil {
 		t.Error("want an error")
 	}
 	empty := dir + "/empty"
 	_ = writeFile(empty, "\n# nothing\n")
-	if _, err := Tokens(config.Auth{TokenFile: empty}, ""); err == nil || !strings.Contains(err.Error(), "no token") {
+	if _, err := Tokens(config.Auth{TokenFile: empty}, "", false); err == nil || !strings.Contains(err.Error(), "no token") {
 		t.Errorf("empty token file: %v", err)
+	}
+	// A set but blank variable must not turn authentication off.
+	for _, v := range []string{"", "   ", " , ,"} {
+		if _, err := Tokens(config.Auth{}, v, true); err == nil || !strings.Contains(err.Error(), "LLMSHIELD_AUTH_TOKEN") {
+			t.Errorf("blank LLMSHIELD_AUTH_TOKEN=%q: %v, want a start-up error", v, err)
+		}
+	}
+	if got, err := Tokens(config.Auth{}, "", false); err != nil || len(got) != 0 {
+		t.Errorf("unset variable: %v, %v; want auth off without error", got, err)
 	}
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -77,7 +78,8 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 	if err != nil {
 		return err
 	}
-	tokens, err := server.Tokens(cfg.Server.Auth, a.env("LLMSHIELD_AUTH_TOKEN"))
+	envTok, envSet := a.lookupEnv("LLMSHIELD_AUTH_TOKEN")
+	tokens, err := server.Tokens(cfg.Server.Auth, envTok, envSet)
 	if err != nil {
 		return err
 	}
@@ -124,7 +126,15 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 		if backend != nil {
 			opts = append(opts, llmshield.WithCacheBackend(backend))
 		}
-		return llmshield.New(ctx, c, opts...)
+		sh, err := llmshield.New(ctx, c, opts...)
+		if err != nil {
+			return nil, err
+		}
+		if in, _ := sh.Scanners(); len(in) == 0 {
+			_ = sh.Close()
+			return nil, errors.New("input_scanners: no scanner is enabled, so every prompt would pass unscanned; list at least one (`llmshield scanners` shows them)")
+		}
+		return sh, nil
 	}
 	srv, err := server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens))
 	if err != nil {
