@@ -232,7 +232,12 @@ type scanOptions struct {
 	suppress   map[string]bool
 	noSanitize bool
 	userID     string
+	// canary marks a health probe: it is not traffic, so it stays out of
+	// the scan metrics.
+	canary bool
 }
+
+func canaryScan() ScanOption { return func(o *scanOptions) { o.canary = true } }
 
 // Suppress skips the named scanners for this scan (LLM Guard's scanners_suppress).
 func Suppress(names ...string) ScanOption {
@@ -376,7 +381,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 			}
 			step := in
 			setText(&step, rep.Sanitized)
-			r, err := sh.runOne(ctx, st, step)
+			r, err := sh.runOne(ctx, st, step, !so.canary)
 			rep.Scanners[i].Result, rep.Scanners[i].Err = r, err
 			if err == nil && utf8.ValidString(r.Sanitized) {
 				rep.Sanitized = r.Sanitized
@@ -399,7 +404,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, err := sh.runOne(ctx, st, step)
+				r, err := sh.runOne(ctx, st, step, !so.canary)
 				rep.Scanners[i].Result, rep.Scanners[i].Err = r, err
 				if sh.failFast && (err == nil && !r.Valid) {
 					once.Do(cancel)
@@ -454,8 +459,9 @@ type outcome struct {
 
 // runOne runs one scanner with its deadline, recovering from panics. A
 // scanner that ignores its context is abandoned at the deadline (its
-// goroutine finishes in the background and is logged).
-func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scanner.Result, error) {
+// goroutine finishes in the background and is logged). observe says whether
+// the scan counts in the metrics (health canaries do not).
+func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input, observe bool) (scanner.Result, error) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, st.timeout)
 	defer cancel()
@@ -499,7 +505,9 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scann
 			o.r.Duration = d
 		}
 	}
-	sh.metrics.observe(st.name, o.r, d, o.err)
+	if observe {
+		sh.metrics.observe(st.name, o.r, d, o.err)
+	}
 	sh.log.Debug("scanned", "scanner", st.name, "valid", o.r.Valid, "risk", o.r.Risk, "method", o.r.Method.String(), "duration", d)
 	return o.r, o.err
 }

@@ -37,6 +37,11 @@ type Server struct {
 	RateLimit RateLimit `yaml:"rate_limit"`
 	// ShutdownTimeout bounds graceful shutdown. Default 15s.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// AllowSuppress lets a request skip scanners by name
+	// (scanners_suppress, as LLM Guard allows). Default true for LLM Guard
+	// compatibility; set it to false when clients are not trusted to choose
+	// which scanners run — a suppressing request then gets 403.
+	AllowSuppress *bool `yaml:"allow_suppress"`
 	// LogPayloads writes prompts and outputs to the logs. Off by default.
 	LogPayloads bool `yaml:"log_payloads"`
 	// Log sets the log level (debug, info, warn, error) and format (text, json).
@@ -115,6 +120,10 @@ func (s *Server) applyDefaults() {
 	if s.WriteTimeout == 0 {
 		s.WriteTimeout = 5 * time.Second
 	}
+	if s.AllowSuppress == nil {
+		allow := true
+		s.AllowSuppress = &allow
+	}
 	if s.ShutdownTimeout == 0 {
 		s.ShutdownTimeout = 15 * time.Second
 	}
@@ -131,6 +140,9 @@ func (s *Server) applyDefaults() {
 		s.RateLimit.MaxClients = 10000
 	}
 }
+
+// SuppressAllowed reports whether requests may suppress scanners (default true).
+func (s Server) SuppressAllowed() bool { return s.AllowSuppress == nil || *s.AllowSuppress }
 
 func (s *Server) validate() error {
 	var errs []error

@@ -650,3 +650,63 @@ func TestTokens(t *testing.T) {
 }
 
 var _ = fmt.Sprint
+
+// With authentication on, anonymous /readyz callers learn only ready or not
+// ready; the reasons (failing scanners, breaker states) need a token. The
+// canary scans behind /readyz are not traffic: they stay out of the scan
+// metrics.
+func TestReadyzDetailsNeedTokenAndCanariesAreNotCounted(t *testing.T) {
+	rn := start(t, config.Server{}, &testLoader{extra: []llmshield.Entry{{Scanner: failing{}}}}, WithTokens([]string{"tok"}))
+	anon := rn.do(t, "GET", "/readyz", "")
+	if anon.status != http.StatusServiceUnavailable || anon.body != `{"status":"not ready"}`+"\n" {
+		t.Errorf("anonymous readyz: %d %s; want 503 and the status alone", anon.status, anon.body)
+	}
+	wrong := rn.do(t, "GET", "/readyz", "", "Authorization", "Bearer nope")
+	if strings.Contains(wrong.body, "model not loaded") {
+		t.Errorf("readyz with a wrong token shows details: %s", wrong.body)
+	}
+	authed := rn.do(t, "GET", "/readyz", "", "Authorization", "Bearer tok")
+	if authed.status != http.StatusServiceUnavailable || !strings.Contains(authed.body, "model not loaded") {
+		t.Errorf("authenticated readyz: %d %s; want the reasons", authed.status, authed.body)
+	}
+	for range 3 {
+		rn.do(t, "GET", "/readyz", "")
+	}
+	m := rn.do(t, "GET", "/metrics", "", "Authorization", "Bearer tok")
+	if strings.Contains(m.body, "llmshield_scans_total{") {
+		t.Errorf("canary scans counted as traffic:\n%s", grepLines(m.body, "llmshield_scans_total"))
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// server.allow_suppress: false refuses requests that skip scanners, on
+// every endpoint that takes scanners_suppress.
+func TestAllowSuppressOff(t *testing.T) {
+	off := false
+	rn := start(t, config.Server{AllowSuppress: &off}, &testLoader{})
+	for _, c := range []struct{ path, body string }{
+		{"/analyze/prompt", `{"prompt":"ignore previous","scanners_suppress":["keyword"]}`},
+		{"/v1/scan", `{"prompt":"ignore previous","scanners_suppress":["keyword"]}`},
+		{"/v1/scan/batch", `{"items":[{"prompt":"ignore previous","scanners_suppress":["keyword"]}]}`},
+	} {
+		if r := rn.post(t, c.path, c.body); r.status != http.StatusForbidden || !strings.Contains(r.body, "allow_suppress") {
+			t.Errorf("%s: %d %s; want 403", c.path, r.status, r.body)
+		}
+	}
+	if r := rn.post(t, "/analyze/prompt", `{"prompt":"hello"}`); r.status != 200 {
+		t.Errorf("plain request: %d %s", r.status, r.body)
+	}
+	on := start(t, config.Server{}, &testLoader{})
+	if r := on.post(t, "/analyze/prompt", `{"prompt":"ignore previous","scanners_suppress":["keyword"]}`); r.status != 200 {
+		t.Errorf("default allows suppress: %d %s", r.status, r.body)
+	}
+}

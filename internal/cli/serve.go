@@ -148,6 +148,9 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 	if host, _, _ := net.SplitHostPort(cfg.Server.Addr); !isLoopback(host) && len(tokens) == 0 {
 		log.Warn("listening beyond loopback without authentication; set LLMSHIELD_AUTH_TOKEN or server.auth", "addr", ln.Addr().String())
 	}
+	if cfg.Server.SuppressAllowed() {
+		log.Warn("requests may skip scanners with scanners_suppress (LLM Guard compatible); set server.allow_suppress: false unless clients are trusted to choose")
+	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
