@@ -46,7 +46,25 @@ type Config struct {
 	OutputScanners []Scanner `yaml:"output_scanners"`
 	// Server configures `llmshield serve`.
 	Server Server `yaml:"server"`
+
+	// Format is the file format the configuration was read from.
+	Format Format `yaml:"-"`
+	// Notes are settings that were accepted but have no effect here (LLM
+	// Guard parameters such as use_onnx); callers log them once at start-up.
+	Notes []string `yaml:"-"`
 }
+
+// Format is a configuration file format.
+type Format string
+
+// Formats.
+const (
+	// FormatLLMShield is llmshield's own format.
+	FormatLLMShield Format = "llmshield"
+	// FormatLLMGuard is LLM Guard's API scanners.yml (detected by its top-level
+	// app, rate_limit, auth, tracing or metrics section).
+	FormatLLMGuard Format = "llm_guard"
+)
 
 // Models configures the model registry.
 type Models struct {
@@ -148,7 +166,11 @@ func Parse(b []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Config{}
+	var probe yaml.Node
+	if err := yaml.Unmarshal(b, &probe); err == nil && isLLMGuard(&probe) {
+		return parseLLMGuard(b)
+	}
+	c := &Config{Format: FormatLLMShield}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 )
 
@@ -11,6 +12,9 @@ import (
 type Server struct {
 	// Addr is the listen address. Default 127.0.0.1:8000.
 	Addr string `yaml:"addr"`
+	// AppName is what GET / answers as {"name": ...} (LLM Guard's app.name).
+	// Default "llmshield".
+	AppName string `yaml:"app_name"`
 	// Auth configures bearer-token authentication.
 	Auth Auth `yaml:"auth"`
 	// MaxBodyBytes limits request bodies. Default 1 MiB.
@@ -57,10 +61,20 @@ type Server struct {
 
 // Auth configures bearer tokens. Tokens come from the environment variable
 // LLMSHIELD_AUTH_TOKEN (comma-separated for several), from TokenFile (one
-// token per line) or from Tokens. With no token at all, auth is off.
+// token per line) or from Tokens. With no token at all and no Basic
+// credentials, auth is off.
 type Auth struct {
 	Tokens    []string `yaml:"tokens"`
 	TokenFile string   `yaml:"token_file"`
+	// Basic accepts HTTP basic authentication with these credentials
+	// (LLM Guard's http_basic), beside any bearer token.
+	Basic *BasicAuth `yaml:"basic"`
+}
+
+// BasicAuth is one username and password for HTTP basic authentication.
+type BasicAuth struct {
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
 }
 
 // RateLimit is a token bucket per client: per bearer token when auth is
@@ -154,6 +168,9 @@ func (s *Server) validate() error {
 	}
 	if s.PromptTimeout < 0 || s.OutputTimeout < 0 || s.ShutdownTimeout < 0 || s.BodyTimeout < 0 || s.IdleTimeout < 0 || s.WriteTimeout < 0 {
 		errs = append(errs, errors.New("server: prompt_timeout, output_timeout, shutdown_timeout, body_timeout, write_timeout and idle_timeout must not be negative"))
+	}
+	if b := s.Auth.Basic; b != nil && (strings.TrimSpace(b.Username) == "" || b.Password == "") {
+		errs = append(errs, errors.New("server.auth.basic: username and password must not be empty"))
 	}
 	if s.MaxConnections < 0 {
 		errs = append(errs, fmt.Errorf("server.max_connections: must not be negative, got %d", s.MaxConnections))

@@ -37,6 +37,7 @@ func (s *Server) routeAll() {
 		}
 		route := method + " " + path
 		s.mux.Handle(route, s.instrument(route, hh))
+		path = strings.TrimSuffix(path, "{$}") // "/{$}" is the exact path "/"
 		s.routes = append(s.routes, Route{Method: method, Path: path, Public: public})
 		s.allowed[path] = append(s.allowed[path], method)
 	}
@@ -49,6 +50,9 @@ func (s *Server) routeAll() {
 	add("POST", "/v1/scan", false, true, s.handleScan)
 	add("POST", "/v1/scan/batch", false, true, s.handleBatch)
 	add("GET", "/v1/scanners", false, false, s.handleScanners)
+	add("GET", "/{$}", true, false, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"name": s.cfg.AppName}) // LLM Guard's GET /
+	})
 	add("GET", "/healthz", true, false, s.handleHealthz)
 	add("GET", "/readyz", true, false, s.handleReadyz)
 	add("GET", "/metrics", false, false, s.handleMetrics())
@@ -588,7 +592,7 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	// Reasons and warnings name models, breaker states and error rates:
 	// with authentication on, only a caller with a valid token sees them
 	// (they would tell an attacker when a fallback window is open).
-	if len(s.tokens) > 0 && !s.authorized(r) {
+	if s.authOn() && !s.authorized(r) {
 		reasons, warnings = nil, nil
 	}
 	writeJSON(w, code, statusResponse{Status: status, Reasons: reasons, Warnings: warnings})

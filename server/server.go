@@ -42,6 +42,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -102,6 +103,7 @@ type Server struct {
 	load   Loader
 	log    *slog.Logger
 	tokens [][sha256.Size]byte
+	basic  *basicAuth
 	ready  ReadinessCheck
 	health *health.Checker
 
@@ -139,6 +141,12 @@ func New(ctx context.Context, cfg config.Server, load Loader, opts ...Option) (*
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if b := cfg.Auth.Basic; b != nil {
+		if strings.TrimSpace(b.Username) == "" || b.Password == "" {
+			return nil, errors.New("server.auth.basic: username and password must not be empty")
+		}
+		s.basic = &basicAuth{user: sha256.Sum256([]byte(b.Username)), pass: sha256.Sum256([]byte(b.Password))}
 	}
 	switch {
 	case s.ready != nil:
@@ -187,6 +195,9 @@ func New(ctx context.Context, cfg config.Server, load Loader, opts ...Option) (*
 func applyDefaults(c *config.Server) {
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8000"
+	}
+	if c.AppName == "" {
+		c.AppName = "llmshield"
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 1 << 20

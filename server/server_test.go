@@ -710,3 +710,39 @@ func TestAllowSuppressOff(t *testing.T) {
 		t.Errorf("default allows suppress: %d %s", r.status, r.body)
 	}
 }
+
+// LLM Guard's http_basic auth: the credentials work (beside bearer tokens),
+// wrong ones and none get 401 with both challenges; GET / answers the app
+// name without credentials.
+func TestBasicAuthAndRoot(t *testing.T) {
+	rn := start(t, config.Server{AppName: "LLM Guard API", Auth: config.Auth{Basic: &config.BasicAuth{Username: "guard", Password: "p:ss w"}}}, &testLoader{}, WithTokens([]string{"tok"}))
+	basic := func(u, p string) []string {
+		req, _ := http.NewRequest("GET", "/", nil)
+		req.SetBasicAuth(u, p)
+		return []string{"Authorization", req.Header.Get("Authorization")}
+	}
+	if r := rn.post(t, "/analyze/prompt", `{"prompt":"x"}`, basic("guard", "p:ss w")...); r.status != 200 {
+		t.Errorf("valid basic credentials: %d %s", r.status, r.body)
+	}
+	if r := rn.post(t, "/analyze/prompt", `{"prompt":"x"}`, "Authorization", "Bearer tok"); r.status != 200 {
+		t.Errorf("bearer beside basic: %d %s", r.status, r.body)
+	}
+	for _, h := range [][]string{nil, basic("guard", "wrong"), basic("other", "p:ss w"), {"Authorization", "Bearer nope"}} {
+		r := rn.post(t, "/analyze/prompt", `{"prompt":"x"}`, h...)
+		if r.status != 401 {
+			t.Errorf("%v: status %d", h, r.status)
+		}
+		if ch := r.header.Values("WWW-Authenticate"); len(ch) != 2 {
+			t.Errorf("%v: challenges %q, want Bearer and Basic", h, ch)
+		}
+	}
+	if r := rn.do(t, "GET", "/", ""); r.status != 200 || r.json(t)["name"] != "LLM Guard API" {
+		t.Errorf("GET /: %d %s", r.status, r.body)
+	}
+	if r := rn.do(t, "POST", "/", "{}"); r.status != http.StatusMethodNotAllowed {
+		t.Errorf("POST /: %d, want 405", r.status)
+	}
+	if r := rn.do(t, "GET", "/nope", ""); r.status != http.StatusNotFound {
+		t.Errorf("GET /nope: %d, want 404", r.status)
+	}
+}
