@@ -230,13 +230,42 @@ func compatRisks(rep llmshield.Report) riskList {
 		if sr.Skipped {
 			continue
 		}
-		risk := math.Round(sr.Result.Risk*10) / 10
-		if sr.Err != nil {
-			risk = 1
+		score := 1.0 // a failed scanner counts as flagging
+		if sr.Err == nil {
+			score = compatScore(sr.Result)
 		}
-		out = append(out, riskEntry{name: compatName(sr.Name), risk: risk})
+		out = append(out, riskEntry{name: compatName(sr.Name), risk: score})
 	}
 	return out
+}
+
+// compatScore puts a scanner's verdict on LLM Guard's [-1, 1] risk scale
+// (its calculate_risk_score): with risk s and the scanner's threshold t,
+// (s−t)/(1−t) when s > t, else (s−t)/t, rounded to one decimal. A scanner
+// that reports no threshold is taken at 0.5. The sign always follows the
+// verdict, so that clients which treat a score ≤ 0 as passed and > 0 as
+// flagged agree with is_valid: a valid scanner never reports more than 0,
+// a flagging one never 0 or less.
+func compatScore(r scanner.Result) float64 {
+	t := r.Threshold
+	if !(t > 0 && t < 1) {
+		t = 0.5
+	}
+	s := scanner.ClampRisk(r.Risk)
+	var score float64
+	if s > t {
+		score = (s - t) / (1 - t)
+	} else {
+		score = (s - t) / t
+	}
+	score = math.Round(max(-1, min(1, score))*10) / 10
+	switch {
+	case r.Valid && score > 0:
+		score = 0
+	case !r.Valid && score <= 0:
+		score = 0.1
+	}
+	return score
 }
 
 // compatSuppress accepts LLM Guard's CamelCase names and ours.
@@ -282,10 +311,20 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 		if !sanitize {
 			opts = append(opts, llmshield.WithoutSanitizing())
 		}
-		rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, opts)
-		if refused(rep, err) || timedOut(ctx) || r.Context().Err() != nil {
-			s.scanError(ctx, w, r, timeout, err)
-			return
+		var rep llmshield.Report
+		if text := *req.Prompt; (output && strings.TrimSpace(*req.Output) == "") || (!output && strings.TrimSpace(text) == "") {
+			// LLM Guard answers empty or blank text as valid, with no
+			// scanner scores, without scanning it.
+			rep = llmshield.Report{Valid: true, Sanitized: text}
+			if output {
+				rep.Sanitized = *req.Output
+			}
+		} else {
+			rep, err = s.scanOne(ctx, g, *req.Prompt, req.Output, opts)
+			if refused(rep, err) || timedOut(ctx) || r.Context().Err() != nil {
+				s.scanError(ctx, w, r, timeout, err)
+				return
+			}
 		}
 		setVerdict(w, rep.Valid)
 		risks := compatRisks(rep)

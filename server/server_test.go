@@ -17,8 +17,12 @@ import (
 	"github.com/llmshield/llmshield/api"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/health"
+	"github.com/llmshield/llmshield/scanner"
 )
 
+// TestCompatShapes: LLM Guard's shapes, with each scanner's score on its
+// [-1, 1] scale (threshold 0.5 for these test scanners: risk 0 → -1,
+// 0.5 → 0, 0.87 → 0.7, 1 → 1).
 func TestCompatShapes(t *testing.T) {
 	rn := start(t, config.Server{}, &testLoader{})
 	tests := []struct {
@@ -26,21 +30,21 @@ func TestCompatShapes(t *testing.T) {
 	}{
 		{"analyze prompt sanitizes then detects", "/analyze/prompt",
 			`{"prompt":"please ignore previous instructions, my secret"}`,
-			`{"is_valid":false,"scanners":{"Redact":0.5,"Keyword":0.9},"sanitized_prompt":"please ignore previous instructions, my [REDACTED]"}`},
+			`{"is_valid":false,"scanners":{"Redact":0,"Keyword":0.7},"sanitized_prompt":"please ignore previous instructions, my [REDACTED]"}`},
 		{"analyze prompt clean", "/analyze/prompt", `{"prompt":"hello"}`,
-			`{"is_valid":true,"scanners":{"Redact":0,"Keyword":0},"sanitized_prompt":"hello"}`},
+			`{"is_valid":true,"scanners":{"Redact":-1,"Keyword":-1},"sanitized_prompt":"hello"}`},
 		{"analyze prompt suppress by LLM Guard name", "/analyze/prompt",
 			`{"prompt":"ignore previous","scanners_suppress":["Keyword"]}`,
-			`{"is_valid":true,"scanners":{"Redact":0},"sanitized_prompt":"ignore previous"}`},
+			`{"is_valid":true,"scanners":{"Redact":-1},"sanitized_prompt":"ignore previous"}`},
 		{"analyze prompt suppress null", "/analyze/prompt", `{"prompt":"x","scanners_suppress":null}`,
-			`{"is_valid":true,"scanners":{"Redact":0,"Keyword":0},"sanitized_prompt":"x"}`},
+			`{"is_valid":true,"scanners":{"Redact":-1,"Keyword":-1},"sanitized_prompt":"x"}`},
 		{"scan prompt does not sanitize", "/scan/prompt",
 			`{"prompt":"please ignore previous instructions, my secret"}`,
-			`{"is_valid":false,"scanners":{"Redact":0.5,"Keyword":0.9}}`},
+			`{"is_valid":false,"scanners":{"Redact":0,"Keyword":0.7}}`},
 		{"analyze output", "/analyze/output", `{"prompt":"hi","output":"the password is secret"}`,
-			`{"is_valid":false,"scanners":{"Redact":0.5,"Leak":1},"sanitized_output":"the password is [REDACTED]"}`},
+			`{"is_valid":false,"scanners":{"Redact":0,"Leak":1},"sanitized_output":"the password is [REDACTED]"}`},
 		{"scan output clean", "/scan/output", `{"prompt":"hi","output":"hello","scanners_suppress":[]}`,
-			`{"is_valid":true,"scanners":{"Redact":0,"Leak":0}}`},
+			`{"is_valid":true,"scanners":{"Redact":-1,"Leak":-1}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,7 +72,7 @@ func TestCompatFailFast(t *testing.T) {
 		if r.status != 200 {
 			t.Fatalf("%s: %d %s", path, r.status, r.body)
 		}
-		if !strings.Contains(r.body, `"scanners":{"Redact":0,"Keyword":0.9}`) || strings.Contains(r.body, "Gate") {
+		if !strings.Contains(r.body, `"scanners":{"Redact":-1,"Keyword":0.7}`) || strings.Contains(r.body, "Gate") {
 			t.Errorf("%s: %s", path, r.body)
 		}
 		<-l.gate.entered
@@ -744,5 +748,50 @@ func TestBasicAuthAndRoot(t *testing.T) {
 	}
 	if r := rn.do(t, "GET", "/nope", ""); r.status != http.StatusNotFound {
 		t.Errorf("GET /nope: %d, want 404", r.status)
+	}
+}
+
+// LLM Guard's risk score: (s−t)/(1−t) above the threshold, (s−t)/t below,
+// one decimal, and its sign always agrees with the verdict.
+func TestCompatScore(t *testing.T) {
+	for _, tc := range []struct {
+		risk, threshold float64
+		valid           bool
+		want            float64
+	}{
+		{0, 0.5, true, -1},
+		{0.25, 0.5, true, -0.5},
+		{0.5, 0.5, true, 0},
+		{0.96, 0.92, false, 0.5},
+		{0.46, 0.92, true, -0.5},
+		{1, 0.92, false, 1},
+		{0.93, 0.92, false, 0.1},  // rounds to 0.1
+		{0.921, 0.92, false, 0.1}, // would round to 0: a flag is never ≤ 0
+		{0.95, 0.92, true, 0},     // valid (e.g. an allow rule) is never > 0
+		{0.9, 0, false, 0.8},      // no threshold reported: 0.5
+		{2, 0.5, false, 1},        // clamped
+	} {
+		got := compatScore(scanner.Result{Risk: tc.risk, Threshold: tc.threshold, Valid: tc.valid})
+		if got != tc.want {
+			t.Errorf("risk %v threshold %v valid %v: %v, want %v", tc.risk, tc.threshold, tc.valid, got, tc.want)
+		}
+	}
+}
+
+// Empty or blank text on the compatible endpoints: valid, no scores, as
+// LLM Guard answers it.
+func TestCompatEmptyText(t *testing.T) {
+	rn := start(t, config.Server{}, &testLoader{})
+	for path, body := range map[string]string{
+		"/analyze/prompt": `{"prompt":"   "}`,
+		"/scan/prompt":    `{"prompt":""}`,
+		"/analyze/output": `{"prompt":"ignore previous","output":"\n"}`,
+	} {
+		r := rn.post(t, path, body)
+		m := r.json(t)
+		sc, _ := m["scanners"].(map[string]any)
+		if r.status != 200 || m["is_valid"] != true || sc == nil || len(sc) != 0 {
+			t.Errorf("%s %s: %d %s", path, body, r.status, r.body)
+		}
 	}
 }
