@@ -98,10 +98,10 @@ func checkJSONContentType(ct string) error {
 	return nil
 }
 
-// decodeJSON decodes one JSON object from b into v strictly: unknown
-// fields, wrong types and trailing data are errors that name the field or
-// the byte offset, and so are duplicate keys (checkKeys).
-func decodeJSON(b []byte, v any) error {
+// decodeJSON decodes one JSON object from b into v strictly: wrong types
+// and trailing data are errors that name the field or the byte offset, and
+// so are duplicate keys (checkKeys) and, unless unknownOK, unknown fields.
+func decodeJSON(b []byte, v any, unknownOK bool) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return badRequest("request body is empty: want a JSON object")
 	}
@@ -109,7 +109,9 @@ func decodeJSON(b []byte, v any) error {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
+	if !unknownOK {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(v); err != nil {
 		return badRequest("%s", describeJSONError(err, b))
 	}
@@ -162,8 +164,33 @@ type errorBody struct {
 	Error string `json:"error"`
 }
 
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, errorBody{Error: msg})
+// writeError answers an error in the shape of the API the path belongs to:
+// /v1 answers {"error"}; every other path is LLM Guard's API, which answers
+// {"message", "details"}, and validation failures there are 422 with the
+// failure in details, as LLM Guard (FastAPI) reports them.
+func writeError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		writeJSON(w, status, errorBody{Error: msg})
+		return
+	}
+	if status == http.StatusBadRequest {
+		writeJSON(w, http.StatusUnprocessableEntity, compatError{Message: "Validation failed", Details: []compatErrorDetail{{Loc: []string{"body"}, Msg: msg, Type: "value_error"}}})
+		return
+	}
+	writeJSON(w, status, compatError{Message: msg, Details: nil})
+}
+
+// compatError is LLM Guard's error body.
+type compatError struct {
+	Message string              `json:"message"`
+	Details []compatErrorDetail `json:"details"`
+}
+
+// compatErrorDetail is one validation failure, as FastAPI lists them.
+type compatErrorDetail struct {
+	Loc  []string `json:"loc"`
+	Msg  string   `json:"msg"`
+	Type string   `json:"type"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

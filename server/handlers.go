@@ -68,10 +68,10 @@ func (s *Server) routeAll() {
 func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
 	if methods, ok := s.allowed[r.URL.Path]; ok {
 		w.Header().Set("Allow", strings.Join(methods, ", "))
-		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(methods, ", ")))
+		writeError(w, r, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(methods, ", ")))
 		return
 	}
-	writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path))
+	writeError(w, r, http.StatusNotFound, fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path))
 }
 
 // scanError answers a failed scan: input the pipeline refused (400/413),
@@ -86,24 +86,24 @@ func (s *Server) scanError(ctx context.Context, w http.ResponseWriter, r *http.R
 		} else {
 			s.metrics.rejected.WithLabelValues("bad_request").Inc()
 		}
-		writeError(w, re.status, re.msg)
+		writeError(w, r, re.status, re.msg)
 	case r.Context().Err() != nil:
 		// The client went away: nobody reads the answer.
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		s.metrics.rejected.WithLabelValues("timeout").Inc()
-		writeError(w, http.StatusRequestTimeout, fmt.Sprintf("scan did not finish within %s", timeout))
+		writeError(w, r, http.StatusRequestTimeout, fmt.Sprintf("scan did not finish within %s", timeout))
 	case errors.Is(err, llmshield.ErrInputTooLarge):
 		s.metrics.rejected.WithLabelValues("too_large").Inc()
-		writeError(w, http.StatusRequestEntityTooLarge, err.Error())
+		writeError(w, r, http.StatusRequestEntityTooLarge, err.Error())
 	case errors.Is(err, llmshield.ErrInvalidUTF8):
 		s.metrics.rejected.WithLabelValues("bad_request").Inc()
-		writeError(w, http.StatusBadRequest, err.Error())
+		writeError(w, r, http.StatusBadRequest, err.Error())
 	case errors.Is(err, errClosed):
 		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusServiceUnavailable, "server is shutting down")
+		writeError(w, r, http.StatusServiceUnavailable, "server is shutting down")
 	default:
 		s.log.Error("scan failed", "request_id", requestIDOf(w), "error", err)
-		writeError(w, http.StatusInternalServerError, "scan failed")
+		writeError(w, r, http.StatusInternalServerError, "scan failed")
 	}
 }
 
@@ -286,10 +286,14 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 		var req compatRequest
 		body, err := s.readBody(w, r, timeout)
 		if err == nil {
-			err = decodeJSON(body, &req)
+			// LLM Guard (pydantic) ignores fields it does not know.
+			err = decodeJSON(body, &req, true)
 		}
 		if err == nil {
 			err = checkCompat(req, output)
+		}
+		if !output {
+			req.Output = nil // ignored on the prompt endpoints, as LLM Guard does
 		}
 		if err == nil {
 			err = s.checkSuppress(req.ScannersSuppress, "")
@@ -345,9 +349,6 @@ func checkCompat(req compatRequest, output bool) error {
 	}
 	if output && req.Output == nil {
 		return badRequest(`missing required field "output"`)
-	}
-	if !output && req.Output != nil {
-		return badRequest(`unknown field "output" (scan a response with the /output endpoint)`)
 	}
 	return nil
 }
@@ -473,7 +474,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 	var req ScanRequest
 	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	if err == nil {
-		err = decodeJSON(body, &req)
+		err = decodeJSON(body, &req, false)
 	}
 	timeout := s.timeoutFor(req.Output != nil)
 	if err != nil {
@@ -517,7 +518,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	var req BatchRequest
 	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	if err == nil {
-		err = decodeJSON(body, &req)
+		err = decodeJSON(body, &req, false)
 	}
 	timeout := max(s.cfg.PromptTimeout, s.cfg.OutputTimeout)
 	if err == nil {

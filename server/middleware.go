@@ -154,7 +154,7 @@ func (s *Server) authenticate(h http.Handler) http.Handler {
 			if given {
 				msg = "invalid credentials"
 			}
-			writeError(w, http.StatusUnauthorized, msg)
+			writeError(w, r, http.StatusUnauthorized, msg)
 			return
 		}
 		if e := exchangeOf(w); e != nil {
@@ -234,7 +234,7 @@ func (s *Server) limit(h http.Handler) http.Handler {
 			if wait, ok := s.limiter.allow(key, time.Now()); !ok {
 				s.metrics.rejected.WithLabelValues("rate_limited").Inc()
 				w.Header().Set("Retry-After", retryAfter(wait))
-				writeError(w, http.StatusTooManyRequests, "rate limit exceeded; retry after "+retryAfter(wait)+"s")
+				writeError(w, r, http.StatusTooManyRequests, "rate limit exceeded; retry after "+retryAfter(wait)+"s")
 				return
 			}
 		}
@@ -245,7 +245,7 @@ func (s *Server) limit(h http.Handler) http.Handler {
 			default:
 				s.metrics.rejected.WithLabelValues("overloaded").Inc()
 				w.Header().Set("Retry-After", "1")
-				writeError(w, http.StatusTooManyRequests, fmt.Sprintf("server overloaded: %d requests in flight; retry after 1s", cap(s.sem)))
+				writeError(w, r, http.StatusTooManyRequests, fmt.Sprintf("server overloaded: %d requests in flight; retry after 1s", cap(s.sem)))
 				return
 			}
 		}

@@ -248,8 +248,7 @@ func TestBadRequests(t *testing.T) {
 		{"syntax offset", "POST", "/v1/scan", `{"prompt" "x"}`, 400, "offset 10", nil},
 		{"wrong type", "POST", "/analyze/prompt", `{"prompt":42}`, 400, `field "prompt": want a string, got number`, nil},
 		{"wrong type array", "POST", "/v1/scan", `{"prompt":"x","scanners_suppress":"redact"}`, 400, `field "scanners_suppress": want an array`, nil},
-		{"unknown field", "POST", "/analyze/prompt", `{"prompt":"x","extra":1}`, 400, `unknown field "extra"`, nil},
-		{"output on prompt endpoint", "POST", "/scan/prompt", `{"prompt":"x","output":"y"}`, 400, `"output"`, nil},
+		{"unknown field", "POST", "/v1/scan", `{"prompt":"x","extra":1}`, 400, `unknown field "extra"`, nil},
 		{"missing prompt", "POST", "/analyze/prompt", `{"scanners_suppress":[]}`, 400, `missing required field "prompt"`, nil},
 		{"null prompt", "POST", "/v1/scan", `{"prompt":null}`, 400, `missing required field "prompt"`, nil},
 		{"missing output", "POST", "/analyze/output", `{"prompt":"x"}`, 400, `missing required field "output"`, nil},
@@ -265,10 +264,14 @@ func TestBadRequests(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := rn.do(t, tt.method, tt.path, tt.body, tt.header...)
-			if r.status != tt.status {
-				t.Fatalf("status %d, want %d: %s", r.status, tt.status, r.body)
+			want := tt.status
+			if want == http.StatusBadRequest && !strings.HasPrefix(tt.path, "/v1/") {
+				want = http.StatusUnprocessableEntity // LLM Guard's validation status
 			}
-			msg, _ := r.json(t)["error"].(string)
+			if r.status != want {
+				t.Fatalf("status %d, want %d: %s", r.status, want, r.body)
+			}
+			msg := errorMessage(t, tt.path, r)
 			if !strings.Contains(msg, tt.want) {
 				t.Errorf("error %q does not contain %q", msg, tt.want)
 			}
@@ -793,5 +796,46 @@ func TestCompatEmptyText(t *testing.T) {
 		if r.status != 200 || m["is_valid"] != true || sc == nil || len(sc) != 0 {
 			t.Errorf("%s %s: %d %s", path, body, r.status, r.body)
 		}
+	}
+}
+
+// errorMessage reads an error body in the shape of the path's API: /v1's
+// {"error"}, or LLM Guard's {"message", "details"} (422 details carry the
+// validation failure).
+func errorMessage(t *testing.T, path string, r reply) string {
+	t.Helper()
+	m := r.json(t)
+	if strings.HasPrefix(path, "/v1/") {
+		msg, _ := m["error"].(string)
+		return msg
+	}
+	if _, ok := m["details"]; !ok {
+		t.Errorf("LLM Guard error body without details: %s", r.body)
+	}
+	if d, ok := m["details"].([]any); ok && len(d) > 0 {
+		msg, _ := d[0].(map[string]any)["msg"].(string)
+		return msg
+	}
+	msg, _ := m["message"].(string)
+	return msg
+}
+
+// On LLM Guard's endpoints, unknown fields are ignored (pydantic's default)
+// and "output" on a prompt endpoint is ignored too; duplicate keys are
+// still refused.
+func TestCompatIgnoresUnknownFields(t *testing.T) {
+	rn := start(t, config.Server{}, &testLoader{})
+	if r := rn.post(t, "/analyze/prompt", `{"prompt":"hello","extra":1,"nested":{"a":[1,2]}}`); r.status != 200 || r.json(t)["is_valid"] != true {
+		t.Errorf("unknown fields: %d %s", r.status, r.body)
+	}
+	r := rn.post(t, "/scan/prompt", `{"prompt":"hello","output":"the password"}`)
+	if r.status != 200 || strings.Contains(r.body, "Leak") {
+		t.Errorf("output on a prompt endpoint must be ignored: %d %s", r.status, r.body)
+	}
+	if r := rn.post(t, "/analyze/prompt", `{"prompt":"hello","extra":1,"extra":2}`); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("duplicate unknown key: %d %s", r.status, r.body)
+	}
+	if r := rn.do(t, "GET", "/nope", ""); r.status != 404 || r.json(t)["details"] != nil || r.json(t)["message"] == nil {
+		t.Errorf("LLM Guard 404 shape: %d %s", r.status, r.body)
 	}
 }
