@@ -46,6 +46,12 @@ type Server struct {
 	// compatibility; set it to false when clients are not trusted to choose
 	// which scanners run — a suppressing request then gets 403.
 	AllowSuppress *bool `yaml:"allow_suppress"`
+	// MetricsPublic serves /metrics without authentication (LLM Guard's is
+	// open). Default false: with authentication on, /metrics needs it too.
+	MetricsPublic bool `yaml:"metrics_public"`
+	// CORS lets browser pages on other origins call the API. Default: no
+	// cross-origin access.
+	CORS CORS `yaml:"cors"`
 	// LogPayloads writes prompts and outputs to the logs. Off by default.
 	LogPayloads bool `yaml:"log_payloads"`
 	// Log sets the log level (debug, info, warn, error) and format (text, json).
@@ -69,6 +75,19 @@ type Auth struct {
 	// Basic accepts HTTP basic authentication with these credentials
 	// (LLM Guard's http_basic), beside any bearer token.
 	Basic *BasicAuth `yaml:"basic"`
+}
+
+// CORS configures cross-origin access.
+type CORS struct {
+	// AllowOrigins lists the origins allowed ("https://app.example.com");
+	// "*" allows every origin (LLM Guard's setting; then credentials are
+	// not allowed by browsers).
+	AllowOrigins []string `yaml:"allow_origins"`
+	// AllowHeaders are the request headers a page may send. Default
+	// Authorization, Content-Type, X-Request-Id.
+	AllowHeaders []string `yaml:"allow_headers"`
+	// MaxAge is how long a browser may cache a preflight answer. Default 10m.
+	MaxAge time.Duration `yaml:"max_age"`
 }
 
 // BasicAuth is one username and password for HTTP basic authentication.
@@ -171,6 +190,14 @@ func (s *Server) validate() error {
 	}
 	if b := s.Auth.Basic; b != nil && (strings.TrimSpace(b.Username) == "" || b.Password == "") {
 		errs = append(errs, errors.New("server.auth.basic: username and password must not be empty"))
+	}
+	for i, o := range s.CORS.AllowOrigins {
+		if o != "*" && (!strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") || strings.HasSuffix(o, "/")) {
+			errs = append(errs, fmt.Errorf("server.cors.allow_origins[%d]: %q is not an origin (want scheme://host[:port] without a path, or *)", i, o))
+		}
+	}
+	if s.CORS.MaxAge < 0 {
+		errs = append(errs, fmt.Errorf("server.cors.max_age: must not be negative, got %s", s.CORS.MaxAge))
 	}
 	if s.MaxConnections < 0 {
 		errs = append(errs, fmt.Errorf("server.max_connections: must not be negative, got %d", s.MaxConnections))

@@ -55,7 +55,7 @@ func (s *Server) routeAll() {
 	})
 	add("GET", "/healthz", true, false, s.handleHealthz)
 	add("GET", "/readyz", true, false, s.handleReadyz)
-	add("GET", "/metrics", false, false, s.handleMetrics())
+	add("GET", "/metrics", s.cfg.MetricsPublic, false, s.handleMetrics())
 	doc := api.OpenAPI()
 	add("GET", "/openapi.json", false, false, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
