@@ -80,13 +80,13 @@ func (noCache) Stats() cache.Stats { return cache.Stats{} }
 func (sh *Shield) Canary(ctx context.Context) error {
 	var errs []error
 	if len(sh.input) > 0 {
-		rep, err := sh.ScanPrompt(ctx, canaryPrompt)
+		rep, err := sh.ScanPrompt(ctx, canaryPrompt, canaryScan())
 		if err = errors.Join(err, rep.Err()); err != nil {
 			errs = append(errs, fmt.Errorf("prompt canary: %w", err))
 		}
 	}
 	if len(sh.output) > 0 {
-		rep, err := sh.ScanOutput(ctx, canaryPrompt, "The capital of France is Paris.")
+		rep, err := sh.ScanOutput(ctx, canaryPrompt, "The capital of France is Paris.", canaryScan())
 		if err = errors.Join(err, rep.Err()); err != nil {
 			errs = append(errs, fmt.Errorf("output canary: %w", err))
 		}

@@ -39,6 +39,9 @@ const DefaultMaxInputBytes = 16 << 20
 var (
 	ErrInvalidUTF8   = scanner.ErrInvalidUTF8
 	ErrInputTooLarge = errors.New("input too large")
+	// ErrNoScanners refuses a scan of a stage that has no scanners: the
+	// text would otherwise pass unscanned.
+	ErrNoScanners = errors.New("no scanners configured for this stage")
 )
 
 // Shield is a compiled pipeline of scanners. It is safe for concurrent use.
@@ -256,7 +259,12 @@ type scanOptions struct {
 	suppress   map[string]bool
 	noSanitize bool
 	userID     string
+	// canary marks a health probe: it is not traffic, so it stays out of
+	// the scan metrics.
+	canary bool
 }
+
+func canaryScan() ScanOption { return func(o *scanOptions) { o.canary = true } }
 
 // Suppress skips the named scanners for this scan (LLM Guard's scanners_suppress).
 func Suppress(names ...string) ScanOption {
@@ -361,6 +369,11 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	}
 	in.UserID = so.userID
 	rep := Report{Valid: true, Sanitized: in.Text(), Scanners: []ScannerReport{}}
+	if len(stages) == 0 {
+		// Nothing would look at the text: refuse it rather than pass it.
+		rep.Valid = false
+		return rep, fmt.Errorf("%s: %w", stageName(in.Stage), ErrNoScanners)
+	}
 	if err := sh.checkInput(in); err != nil {
 		rep.Valid = false
 		rep.Duration = time.Since(start)
@@ -394,7 +407,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 			}
 			step := in
 			setText(&step, rep.Sanitized)
-			r, err := sh.runOne(ctx, st, step)
+			r, err := sh.runOne(ctx, st, step, !so.canary)
 			rep.Scanners[i].Result, rep.Scanners[i].Err = r, err
 			if err == nil && utf8.ValidString(r.Sanitized) {
 				rep.Sanitized = r.Sanitized
@@ -424,7 +437,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, err := sh.runOne(ctx, st, step)
+				r, err := sh.runOne(ctx, st, step, !so.canary)
 				rep.Scanners[i].Result, rep.Scanners[i].Err = r, err
 				if sh.failFast && (err == nil && !r.Valid) {
 					once.Do(cancel)
@@ -484,15 +497,18 @@ type outcome struct {
 
 // runOne runs one scanner with its deadline, recovering from panics. A
 // scanner that ignores its context is abandoned at the deadline (its
-// goroutine finishes in the background and is logged).
-func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scanner.Result, error) {
+// goroutine finishes in the background and is logged). observe says whether
+// the scan counts in the metrics (health canaries do not).
+func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input, observe bool) (scanner.Result, error) {
 	start := time.Now()
 	var key cache.Key
 	if st.cache != nil {
 		r, k, hit := st.cache.Lookup(ctx, in)
 		if hit {
 			r.Duration = time.Since(start)
-			sh.metrics.observe(st.name, st.label, r, r.Duration, nil)
+			if observe {
+				sh.metrics.observe(st.name, st.label, r, r.Duration, nil)
+			}
 			sh.log.Debug("scanned", "scanner", st.name, "valid", r.Valid, "risk", r.Risk, "method", r.Method.String(), "cached", true)
 			return r, nil
 		}
@@ -543,7 +559,9 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scann
 			st.cache.Store(ctx, key, in, o.r)
 		}
 	}
-	sh.metrics.observe(st.name, st.label, o.r, d, o.err)
+	if observe {
+		sh.metrics.observe(st.name, st.label, o.r, d, o.err)
+	}
 	sh.log.Debug("scanned", "scanner", st.name, "valid", o.r.Valid, "risk", o.r.Risk, "method", o.r.Method.String(), "duration", d)
 	return o.r, o.err
 }

@@ -1,7 +1,9 @@
-// Package scanner defines what every llmshield scanner shares: the Scanner
-// interface, its Input and Result, the findings it reports, how a verdict was
-// reached (DetectionMethod), and the ML settings (MLConfig, HybridMode,
-// CacheSettings) that ML and hybrid scanners take.
+// Package scanner is the leaf contract every llmshield scanner shares: the
+// Scanner interface, its Input and Result, the findings it reports, how a
+// verdict was reached (DetectionMethod), the errors the pipeline records, and
+// the optional capabilities the pipeline asks a scanner for (Stager,
+// Rewriter, Fingerprinter, BatchScanner, Closer). It imports no other
+// llmshield package.
 //
 // Each scanner lives in its own package below this one and exports a type
 // named Scanner that implements the interface defined here.
@@ -115,6 +117,10 @@ type Result struct {
 	Findings []Finding `json:"findings"`
 	// Method says how the verdict was reached.
 	Method DetectionMethod `json:"method"`
+	// Threshold is the risk at or above which this scanner flags, when it
+	// decides by a threshold (0: none). LLM Guard's API reports risk
+	// relative to it.
+	Threshold float64 `json:"threshold,omitempty"`
 	// Duration is how long the scan took.
 	Duration time.Duration `json:"duration_ns"`
 	// Cached is true when the result came from the result cache.
