@@ -10,7 +10,7 @@ import (
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/health"
 	"github.com/llmshield/llmshield/internal/mlscan"
-	"github.com/llmshield/llmshield/resilience"
+	"github.com/llmshield/llmshield/internal/resilience"
 	"github.com/llmshield/llmshield/scanner"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/health"
-	"github.com/llmshield/llmshield/resilience"
+	"github.com/llmshield/llmshield/internal/resilience"
 	"github.com/llmshield/llmshield/scanner"
 )
 

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/llmshield/llmshield"
-	"github.com/llmshield/llmshield/resilience"
+	"github.com/llmshield/llmshield/internal/resilience"
 	"github.com/llmshield/llmshield/scanner"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/llmshield/llmshield/cache"
-	"github.com/llmshield/llmshield/resilience"
+	"github.com/llmshield/llmshield/internal/resilience"
 )
 
 // Thresholds configure the ready-made rate checks. Zero fields take the

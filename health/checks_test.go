@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/llmshield/llmshield/cache"
-	"github.com/llmshield/llmshield/resilience"
+	"github.com/llmshield/llmshield/internal/resilience"
 	"github.com/llmshield/llmshield/scanner"
 )
 

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/resilience"
+	"github.com/llmshield/llmshield/internal/resilience"
 	"github.com/llmshield/llmshield/rollout"
 )
 

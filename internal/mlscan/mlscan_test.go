@@ -14,8 +14,8 @@ import (
 
 	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/resilience"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/resilience"
 	"github.com/llmshield/llmshield/scanner"
 )
 

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/llmshield/llmshield/resilience"
+	"github.com/llmshield/llmshield/internal/resilience"
 )
 
 // A scanner guards its model and falls back to its heuristic when the model
