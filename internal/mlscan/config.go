@@ -7,7 +7,7 @@ import (
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/resilience"
-	"github.com/llmshield/llmshield/rollout"
+	"github.com/llmshield/llmshield/internal/rollout"
 )
 
 // Config is the ML part of a hybrid scanner's parameters. Scanners embed it

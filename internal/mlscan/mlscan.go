@@ -25,8 +25,8 @@ import (
 	"github.com/llmshield/llmshield/inference"
 	"github.com/llmshield/llmshield/internal/promreg"
 	"github.com/llmshield/llmshield/internal/resilience"
+	"github.com/llmshield/llmshield/internal/rollout"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/rollout"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/tokenizer"
 )

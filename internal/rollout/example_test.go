@@ -3,7 +3,7 @@ package rollout_test
 import (
 	"fmt"
 
-	"github.com/llmshield/llmshield/rollout"
+	"github.com/llmshield/llmshield/internal/rollout"
 )
 
 func ExampleExperiment_Assign() {
