@@ -20,7 +20,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/llmshield/llmshield/inference"
+	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/model/registry"
 	"github.com/llmshield/llmshield/tokenizer"
 )

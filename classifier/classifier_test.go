@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/llmshield/llmshield/inference"
+	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/model/registry"
 )

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/llmshield/llmshield/inference"
+	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/model/loader"
 	"github.com/llmshield/llmshield/model/registry"

@@ -11,7 +11,7 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
-	"github.com/llmshield/llmshield/inference/ort"
+	"github.com/llmshield/llmshield/internal/inference/ort"
 	"github.com/llmshield/llmshield/internal/resilience"
 	"github.com/llmshield/llmshield/model/registry"
 	"github.com/llmshield/llmshield/scanner"

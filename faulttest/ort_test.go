@@ -7,7 +7,7 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
-	"github.com/llmshield/llmshield/inference/ort"
+	"github.com/llmshield/llmshield/internal/inference/ort"
 	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/scanner"
 )

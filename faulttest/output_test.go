@@ -11,8 +11,8 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/health"
-	"github.com/llmshield/llmshield/inference"
-	"github.com/llmshield/llmshield/inference/ort"
+	"github.com/llmshield/llmshield/internal/inference"
+	"github.com/llmshield/llmshield/internal/inference/ort"
 	"github.com/llmshield/llmshield/scanner"
 )
 

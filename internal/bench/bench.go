@@ -18,8 +18,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/llmshield/llmshield/inference"
-	"github.com/llmshield/llmshield/inference/backend"
+	"github.com/llmshield/llmshield/internal/inference"
+	"github.com/llmshield/llmshield/internal/inference/backend"
 )
 
 // Options configure Run.

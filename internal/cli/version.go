@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/llmshield/llmshield/inference"
+	"github.com/llmshield/llmshield/internal/inference"
 )
 
 func (a *app) versionCommand() *cobra.Command {

@@ -22,7 +22,7 @@ import (
 
 	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/inference"
+	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/promreg"
 	"github.com/llmshield/llmshield/internal/resilience"
 	"github.com/llmshield/llmshield/internal/rollout"

@@ -11,7 +11,7 @@ import (
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
-	"github.com/llmshield/llmshield/inference"
+	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/model/registry"
 	"github.com/llmshield/llmshield/models"
 )

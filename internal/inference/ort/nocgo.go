@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/llmshield/llmshield/inference/backend"
+	"github.com/llmshield/llmshield/internal/inference/backend"
 )
 
 // ErrNoCgo is returned by New in builds without cgo.

@@ -12,7 +12,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/llmshield/llmshield/inference/backend"
+	"github.com/llmshield/llmshield/internal/inference/backend"
 )
 
 // Defaults applied by EngineOptions.

@@ -3,8 +3,9 @@ package inference
 import (
 	"errors"
 	"fmt"
-	"github.com/llmshield/llmshield/inference/backend"
 	"math"
+
+	"github.com/llmshield/llmshield/internal/inference/backend"
 )
 
 // Errors callers can match with errors.Is.

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmshield/llmshield/inference/backend"
+	"github.com/llmshield/llmshield/internal/inference/backend"
 )
 
 var testModels = []string{"tiny-binary", "tiny-multilabel", "tiny-tokentype"}

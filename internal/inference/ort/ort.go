@@ -10,7 +10,7 @@ import (
 
 	ortgo "github.com/yalue/onnxruntime_go"
 
-	"github.com/llmshield/llmshield/inference/backend"
+	"github.com/llmshield/llmshield/internal/inference/backend"
 )
 
 // environment guards onnxruntime_go's process-wide state (the loaded shared

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/llmshield/llmshield/inference/backend"
-	"github.com/llmshield/llmshield/inference/ort"
-	"github.com/llmshield/llmshield/inference/purego"
+	"github.com/llmshield/llmshield/internal/inference/backend"
+	"github.com/llmshield/llmshield/internal/inference/ort"
+	"github.com/llmshield/llmshield/internal/inference/purego"
 )
 
 // EnvBackend names the environment variable that overrides backend choice.

@@ -6,8 +6,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/llmshield/llmshield/inference/backend"
-	"github.com/llmshield/llmshield/inference/backend/backendtest"
+	"github.com/llmshield/llmshield/internal/inference/backend"
+	"github.com/llmshield/llmshield/internal/inference/backend/backendtest"
 )
 
 func TestReferenceLogits(t *testing.T) {
