@@ -9,8 +9,8 @@ import (
 	"sync/atomic"
 
 	"github.com/llmshield/llmshield/internal/inference"
+	"github.com/llmshield/llmshield/internal/model/loader"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/loader"
 	"github.com/llmshield/llmshield/model/registry"
 )
 

@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/llmshield/llmshield/internal/model/loader"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/loader"
 	"github.com/llmshield/llmshield/model/registry"
 )
 
