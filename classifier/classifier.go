@@ -21,7 +21,7 @@ import (
 	"strings"
 
 	"github.com/llmshield/llmshield/internal/inference"
-	"github.com/llmshield/llmshield/model/registry"
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/tokenizer"
 )
 

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield/internal/inference"
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/registry"
 )
 
 // tinyModelDir assembles a model directory from the inference package's

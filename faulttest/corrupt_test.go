@@ -12,8 +12,8 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/inference/ort"
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/internal/resilience"
-	"github.com/llmshield/llmshield/model/registry"
 	"github.com/llmshield/llmshield/scanner"
 )
 

@@ -22,8 +22,8 @@ import (
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/health"
 	"github.com/llmshield/llmshield/internal/inference"
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/registry"
 	"github.com/llmshield/llmshield/scanner"
 )
 

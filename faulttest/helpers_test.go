@@ -21,8 +21,8 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/internal/cli"
 	"github.com/llmshield/llmshield/internal/mlscan"
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/registry"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 )
 

@@ -7,8 +7,8 @@ import (
 	"path"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/registry"
 )
 
 // TestRegistryMatchesFiles keeps registry.json honest: every built-in entry's

@@ -9,9 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/llmshield/llmshield/internal/bench"
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/registry"
 	"github.com/llmshield/llmshield/tokenizer"
 )
 

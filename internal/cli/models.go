@@ -10,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/internal/modelhub"
-	"github.com/llmshield/llmshield/model/registry"
 )
 
 func (a *app) modelsCommand() *cobra.Command {

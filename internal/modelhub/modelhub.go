@@ -12,7 +12,7 @@ import (
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/inference"
-	"github.com/llmshield/llmshield/model/registry"
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/models"
 )
 

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 
 	"github.com/llmshield/llmshield/internal/model/loader"
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/registry"
 )
 
 // session stands in for an inference engine's session.

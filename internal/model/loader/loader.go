@@ -24,8 +24,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/registry"
 )
 
 // ErrUnloaded is returned to callers waiting for a load that was unloaded

@@ -12,8 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/registry"
 )
 
 type fakeResolver struct {

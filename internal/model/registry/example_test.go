@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"testing/fstest"
 
+	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/model/registry"
 )
 
 // ExampleNewDefault shows how built-in models (normally an embed.FS holding
