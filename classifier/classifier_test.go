@@ -27,8 +27,8 @@ func tinyModelDir(t testing.TB) string {
 			t.Fatal(err)
 		}
 	}
-	copyFile("../inference/testdata/tiny-binary/model.onnx", "model.onnx")
-	copyFile("../inference/testdata/tiny-binary/config.json", "config.json")
+	copyFile("../internal/inference/testdata/tiny-binary/model.onnx", "model.onnx")
+	copyFile("../internal/inference/testdata/tiny-binary/config.json", "config.json")
 	copyFile("testdata/tiny/tokenizer.json", "tokenizer.json")
 	return dir
 }

@@ -28,8 +28,8 @@ import (
 
 // The tiny working classifier of the inference and classifier packages.
 const (
-	tinyModel     = "../inference/testdata/tiny-binary/model.onnx"
-	tinyConfig    = "../inference/testdata/tiny-binary/config.json"
+	tinyModel     = "../internal/inference/testdata/tiny-binary/model.onnx"
+	tinyConfig    = "../internal/inference/testdata/tiny-binary/config.json"
 	tinyTokenizer = "../classifier/testdata/tiny/tokenizer.json"
 )
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fetch-ort.sh installs the ONNX Runtime shared library used by the
-# inference/ort backend into ${XDG_CACHE_HOME:-~/.cache}/llmshield/onnxruntime/
-# (one of the places the backend searches; see inference/ort/libpath.go), or
+# internal/inference/ort backend into ${XDG_CACHE_HOME:-~/.cache}/llmshield/onnxruntime/
+# (one of the places the backend searches; see internal/inference/ort/libpath.go), or
 # into the directory given as the first argument.
 #
 # The library is taken from the onnxruntime-node npm package (the npm registry

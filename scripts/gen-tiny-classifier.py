@@ -5,7 +5,7 @@ Run with the Debian interpreter (python3-torch 1.13, python3-onnx):
 
     /usr/bin/python3 scripts/gen-tiny-classifier.py [outdir]
 
-outdir defaults to inference/testdata. For each variant it writes
+outdir defaults to internal/inference/testdata. For each variant it writes
 <variant>/model.onnx, <variant>/config.json (Hugging Face style id2label plus
 the llmshield fields) and <variant>/reference.json (logits computed by PyTorch
 for a fixed set of token id sequences, single and padded batches).
@@ -126,7 +126,7 @@ def pad_batch(seqs):
 
 def main():
     outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "inference", "testdata")
+        os.path.dirname(os.path.abspath(__file__)), "..", "internal", "inference", "testdata")
     for idx, (name, labels, problem, with_types, extra) in enumerate(VARIANTS):
         torch.manual_seed(SEED + idx)
         model = TinyClassifier(len(labels), with_types).eval()

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-const tinyModel = "../../inference/testdata/tiny-binary/model.onnx"
+const tinyModel = "../inference/testdata/tiny-binary/model.onnx"
 
 func TestRunPureGoAndTokenizerRow(t *testing.T) {
 	var buf bytes.Buffer
