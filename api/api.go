@@ -1,5 +1,7 @@
 // Package api holds llmshield's HTTP API description: the OpenAPI 3
 // document that `llmshield serve` publishes at /openapi.json.
+//
+// Public on purpose: HTTP clients can embed the API document.
 package api
 
 import (

@@ -24,6 +24,10 @@
 // that never exits (a documented limitation of v2.0.7), which kept every
 // cache of every Shield rebuilt on a configuration reload alive, entries
 // included. A cache now holds no goroutine and is garbage once unreferenced.
+//
+// Public on purpose: Pipeline.Cache takes its Settings and
+// llmshield.WithCacheBackend its Backend, so that users can plug in their
+// own shared store.
 package cache
 
 import (

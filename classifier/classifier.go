@@ -7,6 +7,9 @@
 //
 // Hub opens classifiers lazily through the model registry and loader, once
 // per model, and shares them between scanners.
+//
+// Public on purpose: llmshield.WithModelHub takes a *Hub, so that a
+// program can share one set of loaded models between successive Shields.
 package classifier
 
 import (

@@ -12,6 +12,9 @@
 // No health-check library is in go.mod; the aggregation here is one
 // goroutine per check with a deadline and a recover, about a hundred lines,
 // so it is written out rather than adding a dependency.
+//
+// Public on purpose: Shield.Health returns its Status and takes its
+// Thresholds.
 package health
 
 import (

@@ -1,6 +1,9 @@
 // Package model defines the identifiers shared by the model registry, the
 // loader and the scanners: what a model is for (Task) and how its weights are
 // stored (Variant).
+//
+// Public on purpose: its Variant and Task appear in scanner configurations
+// (ml.variant) and in the registry documents users write.
 package model
 
 import (

@@ -3,6 +3,9 @@
 // MODEL_CARD.md), listed in registry.json with their files' SHA-256 hashes.
 // The model registry materialises them into its cache directory on first
 // use, so they work offline with no download.
+//
+// Public on purpose: a program can list or serve the built-in models
+// (FS) without going through the CLI.
 package models
 
 import (

@@ -44,4 +44,8 @@
 // SentencePiece .model files: Unigram only (BPE .model files are rejected).
 //
 // A Tokenizer is immutable and safe for concurrent use.
+//
+// Public on purpose: it is a general-purpose, pure-Go reader of Hugging
+// Face tokenizer.json files that Go users may want without the rest of
+// llmshield (the CLI's tokenize command is built on it).
 package tokenizer

@@ -7,6 +7,9 @@
 // with the cache's TTL. Every command is bounded by a timeout, and the
 // result cache treats any backend error as a miss, so a slow or absent Redis
 // slows nothing down by more than the timeout and never fails a scan.
+//
+// Public on purpose: it is the ready-made shared Backend for
+// llmshield.WithCacheBackend.
 package redis
 
 import (
