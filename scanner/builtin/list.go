@@ -9,6 +9,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
 	"github.com/llmshield/llmshield/scanner/mlscan"
+	"github.com/llmshield/llmshield/scanner/norefusallight"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/sentiment"
@@ -106,6 +107,15 @@ func All() []Factory {
 						a := h.Analyze(text)
 						return a.Risk, a.Findings
 					})))
+			},
+		},
+		{
+			Name:        norefusallight.Name,
+			Description: "Refusals in the answer, from weighted refusal phrases in 13 languages (normalised, Aho-Corasick).",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := norefusallight.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return norefusallight.New(*p.(*norefusallight.Config))
 			},
 		},
 	}
