@@ -9,6 +9,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
 	"github.com/llmshield/llmshield/scanner/mlscan"
+	"github.com/llmshield/llmshield/scanner/norefusal"
 	"github.com/llmshield/llmshield/scanner/norefusallight"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
@@ -116,6 +117,15 @@ func All() []Factory {
 			Defaults:    func() any { c := norefusallight.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return norefusallight.New(*p.(*norefusallight.Config))
+			},
+		},
+		{
+			Name:        norefusal.Name,
+			Description: "Refusals in the answer: the built-in hashed n-gram logistic-regression classifier (10 languages, pure Go).",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := norefusal.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return norefusal.New(*p.(*norefusal.Config))
 			},
 		},
 	}
