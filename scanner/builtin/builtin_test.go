@@ -17,8 +17,9 @@ var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
 // Params that scanners cannot run without.
 var required = map[string]string{
-	"ban_substrings": "substrings: [forbidden]",
-	"regex":          `patterns: ['\bsecret\b']`,
+	"ban_substrings":  "substrings: [forbidden]",
+	"ban_competitors": "competitors: [Acme, Globex Corporation]",
+	"regex":           `patterns: ['\bsecret\b']`,
 }
 
 func TestListInvariants(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/bancompetitors"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
 	"github.com/llmshield/llmshield/scanner/mlscan"
@@ -126,6 +127,15 @@ func All() []Factory {
 			Defaults:    func() any { c := norefusal.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return norefusal.New(*p.(*norefusal.Config))
+			},
+		},
+		{
+			Name:        bancompetitors.Name,
+			Description: "Competitor names and aliases (gazetteer: normalised, word boundaries, fuzzy for longer names), redacted by default.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := bancompetitors.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return bancompetitors.New(*p.(*bancompetitors.Config))
 			},
 		},
 	}
