@@ -19,6 +19,7 @@ var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 var required = map[string]string{
 	"ban_substrings":  "substrings: [forbidden]",
 	"ban_competitors": "competitors: [Acme, Globex Corporation]",
+	"ban_topics":      "topics: [violence, weapons, drugs]",
 	"regex":           `patterns: ['\bsecret\b']`,
 }
 

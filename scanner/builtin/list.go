@@ -8,6 +8,7 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/bancompetitors"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
+	"github.com/llmshield/llmshield/scanner/bantopics"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
 	"github.com/llmshield/llmshield/scanner/mlscan"
 	"github.com/llmshield/llmshield/scanner/norefusal"
@@ -136,6 +137,15 @@ func All() []Factory {
 			Defaults:    func() any { c := bancompetitors.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return bancompetitors.New(*p.(*bancompetitors.Config))
+			},
+		},
+		{
+			Name:        bantopics.Name,
+			Description: "Banned topics (violence, weapons, drugs, self_harm, sexual, politics, religion, medical, legal, financial) from weighted EN/DE lexicons.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := bantopics.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return bantopics.New(*p.(*bantopics.Config))
 			},
 		},
 	}
