@@ -10,6 +10,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/bantopics"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
+	"github.com/llmshield/llmshield/scanner/maliciousurls"
 	"github.com/llmshield/llmshield/scanner/mlscan"
 	"github.com/llmshield/llmshield/scanner/norefusal"
 	"github.com/llmshield/llmshield/scanner/norefusallight"
@@ -146,6 +147,15 @@ func All() []Factory {
 			Defaults:    func() any { c := bantopics.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return bantopics.New(*p.(*bantopics.Config))
+			},
+		},
+		{
+			Name:        maliciousurls.Name,
+			Description: "Suspicious URLs in the answer (xurls extraction; raw IPs, look-alike and punycode domains, user info, risky TLDs, script/data URLs, shorteners, local blocklist); no network access.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := maliciousurls.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return maliciousurls.New(*p.(*maliciousurls.Config))
 			},
 		},
 	}
