@@ -18,6 +18,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/sentiment"
 	"github.com/llmshield/llmshield/scanner/toxicity"
+	"github.com/llmshield/llmshield/scanner/urlreachability"
 )
 
 // All returns every built-in scanner factory, in a stable order.
@@ -156,6 +157,15 @@ func All() []Factory {
 			Defaults:    func() any { c := maliciousurls.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return maliciousurls.New(*p.(*maliciousurls.Config))
+			},
+		},
+		{
+			Name:        urlreachability.Name,
+			Description: "Links in the answer that do not work (HEAD, then GET; timeouts, a cap on URLs); SSRF-safe: no internal addresses unless allow_private.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := urlreachability.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return urlreachability.New(*p.(*urlreachability.Config))
 			},
 		},
 	}
