@@ -266,7 +266,9 @@ func (s *Scanner) find(text string) [][2]int {
 	return spans
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v' }
+func isSpace(c byte) bool {
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'
+}
 
 // Scan requests every http(s) URL of in.Text() and flags the answer if
 // any is unreachable. It returns ctx.Err() if ctx ends during the checks.
