@@ -16,6 +16,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/norefusallight"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
+	"github.com/llmshield/llmshield/scanner/relevance"
 	"github.com/llmshield/llmshield/scanner/sentiment"
 	"github.com/llmshield/llmshield/scanner/toxicity"
 	"github.com/llmshield/llmshield/scanner/urlreachability"
@@ -166,6 +167,15 @@ func All() []Factory {
 			Defaults:    func() any { c := urlreachability.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return urlreachability.New(*p.(*urlreachability.Config))
+			},
+		},
+		{
+			Name:        relevance.Name,
+			Description: "Answers unrelated to the prompt: lexical cosine similarity of content-word stems (EN/DE stop words) under a threshold.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := relevance.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return relevance.New(*p.(*relevance.Config))
 			},
 		},
 	}
