@@ -21,7 +21,7 @@ func TestVerdicts(t *testing.T) {
 		{"How do I bake sourdough bread?", "To bake sourdough bread, feed your starter, mix flour and water, let the dough rise overnight and bake at 230 °C.", true},
 		{"Wie backe ich ein Sauerteigbrot?", "Für ein Sauerteigbrot brauchst du aktiven Sauerteig, Mehl, Wasser und Salz; backe es bei 230 °C.", true},
 		{"How do I bake sourdough bread?", "The 1998 World Cup final was played in Saint-Denis; France beat Brazil 3-0.", false},
-		{"", "Anything at all.", true},         // no prompt: not judged
+		{"", "Anything at all.", true},        // no prompt: not judged
 		{"Explain photosynthesis.", "", true}, // empty answer: not judged
 	}
 	for _, c := range cases {
