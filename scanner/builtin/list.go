@@ -9,6 +9,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/bancompetitors"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/bantopics"
+	"github.com/llmshield/llmshield/scanner/factualconsistency"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
 	"github.com/llmshield/llmshield/scanner/maliciousurls"
 	"github.com/llmshield/llmshield/scanner/mlscan"
@@ -176,6 +177,15 @@ func All() []Factory {
 			Defaults:    func() any { c := relevance.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return relevance.New(*p.(*relevance.Config))
+			},
+		},
+		{
+			Name:        factualconsistency.Name,
+			Description: "Answer claims (numbers, names) the prompt does not support: share of supported claims under minimum_score.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := factualconsistency.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return factualconsistency.New(*p.(*factualconsistency.Config))
 			},
 		},
 	}
