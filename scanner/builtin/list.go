@@ -7,6 +7,7 @@ import (
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/bancompetitors"
+	"github.com/llmshield/llmshield/scanner/bias"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/bantopics"
 	"github.com/llmshield/llmshield/scanner/factualconsistency"
@@ -186,6 +187,15 @@ func All() []Factory {
 			Defaults:    func() any { c := factualconsistency.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return factualconsistency.New(*p.(*factualconsistency.Config))
+			},
+		},
+		{
+			Name:        bias.Name,
+			Description: "Generalisations about groups of people in the answer: group terms with quantifiers/copulas and stereotyping traits (EN, some DE lexicon baseline).",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := bias.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return bias.New(*p.(*bias.Config))
 			},
 		},
 	}
