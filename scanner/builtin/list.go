@@ -10,6 +10,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/bantopics"
 	"github.com/llmshield/llmshield/scanner/bias"
+	"github.com/llmshield/llmshield/scanner/emotiondetection"
 	"github.com/llmshield/llmshield/scanner/factualconsistency"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
 	"github.com/llmshield/llmshield/scanner/maliciousurls"
@@ -196,6 +197,15 @@ func All() []Factory {
 			Defaults:    func() any { c := bias.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return bias.New(*p.(*bias.Config))
+			},
+		},
+		{
+			Name:        emotiondetection.Name,
+			Description: "Blocked emotions (GoEmotions labels; negative ones by default) from an English cue lexicon with negation and emoji.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := emotiondetection.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return emotiondetection.New(*p.(*emotiondetection.Config))
 			},
 		},
 	}
