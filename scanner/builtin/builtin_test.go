@@ -98,3 +98,12 @@ func TestBuildErrorsNameTheKey(t *testing.T) {
 		}
 	}
 }
+
+func TestLLMGuardNamesOfTheSuite(t *testing.T) {
+	for _, n := range []string{"NoRefusalLight", "NoRefusal", "BanCompetitors", "BanTopics", "MaliciousURLs", "URLReachability",
+		"Relevance", "EmotionDetection", "Bias", "FactualConsistency"} {
+		if _, ok := Lookup(n); !ok {
+			t.Errorf("LLM Guard name %q does not resolve", n)
+		}
+	}
+}
