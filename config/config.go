@@ -221,10 +221,27 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	if c.enabled(c.InputScanners) == 0 && c.enabled(c.OutputScanners) == 0 {
+		errs = append(errs, ErrNoScanners)
+	}
 	if err := c.Server.validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// ErrNoScanners reports a configuration that enables no scanner at all:
+// every text would pass unscanned, so it is refused rather than run.
+var ErrNoScanners = errors.New("input_scanners, output_scanners: no scanner is enabled, so every text would pass unscanned; list at least one (`llmshield scanners` shows them)")
+
+func (c *Config) enabled(list []Scanner) int {
+	n := 0
+	for _, s := range list {
+		if !s.Disabled {
+			n++
+		}
+	}
+	return n
 }
 
 // DisplayName is the name the entry is reported under.

@@ -30,7 +30,9 @@ func FuzzHandler(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		for _, p := range paths {
 			rec := httptest.NewRecorder()
-			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, p, strings.NewReader(body)))
+			req := httptest.NewRequest(http.MethodPost, p, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			srv.ServeHTTP(rec, req)
 			switch rec.Code {
 			case 200, 400, 413:
 			default:

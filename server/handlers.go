@@ -251,12 +251,15 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req compatRequest
-		body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+		body, err := s.readBody(w, r, timeout)
 		if err == nil {
 			err = decodeJSON(body, &req)
 		}
 		if err == nil {
 			err = checkCompat(req, output)
+		}
+		if err == nil {
+			err = s.checkSuppress(req.ScannersSuppress, "")
 		}
 		if err != nil {
 			s.scanError(r.Context(), w, r, timeout, err)
@@ -360,6 +363,22 @@ func NewScanResponse(rep llmshield.Report) ScanResponse {
 	return out
 }
 
+// checkSuppress refuses scanners_suppress when server.allow_suppress is off.
+func (s *Server) checkSuppress(names []string, at string) error {
+	if len(names) == 0 || s.cfg.SuppressAllowed() {
+		return nil
+	}
+	return &requestError{status: http.StatusForbidden, msg: fmt.Sprintf(`field "%sscanners_suppress": this server does not let requests skip scanners (server.allow_suppress is false)`, at)}
+}
+
+// checkRequest validates a /v1 request: the server's policy, then the Shield.
+func (s *Server) checkRequest(req ScanRequest, g *generation, at string) error {
+	if err := s.checkSuppress(req.ScannersSuppress, at); err != nil {
+		return err
+	}
+	return checkScan(req, g, at)
+}
+
 // checkScan validates a request against the Shield; at names the item in
 // error messages ("" for a single scan, "items[3]." in a batch).
 func checkScan(req ScanRequest, g *generation, at string) error {
@@ -409,7 +428,7 @@ func (s *Server) timeoutFor(output bool) time.Duration {
 
 func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 	var req ScanRequest
-	body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	if err == nil {
 		err = decodeJSON(body, &req)
 	}
@@ -424,7 +443,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer g.release()
-	if err := checkScan(req, g, ""); err != nil {
+	if err := s.checkRequest(req, g, ""); err != nil {
 		s.scanError(r.Context(), w, r, timeout, err)
 		return
 	}
@@ -453,7 +472,7 @@ type BatchResponse struct {
 
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	var req BatchRequest
-	body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	if err == nil {
 		err = decodeJSON(body, &req)
 	}
@@ -479,7 +498,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	defer g.release()
 	for i, it := range req.Items {
-		if err := checkScan(it, g, fmt.Sprintf("items[%d].", i)); err != nil {
+		if err := s.checkRequest(it, g, fmt.Sprintf("items[%d].", i)); err != nil {
 			s.scanError(r.Context(), w, r, timeout, err)
 			return
 		}
@@ -561,12 +580,18 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	defer cancel()
 	reasons, warnings := s.ready(ctx, g.sh)
+	status, code := "ready", http.StatusOK
 	if len(reasons) > 0 {
 		w.Header().Set("Retry-After", "1")
-		writeJSON(w, http.StatusServiceUnavailable, statusResponse{Status: "not ready", Reasons: reasons, Warnings: warnings})
-		return
+		status, code = "not ready", http.StatusServiceUnavailable
 	}
-	writeJSON(w, http.StatusOK, statusResponse{Status: "ready", Warnings: warnings})
+	// Reasons and warnings name models, breaker states and error rates:
+	// with authentication on, only a caller with a valid token sees them
+	// (they would tell an attacker when a fallback window is open).
+	if len(s.tokens) > 0 && !s.authorized(r) {
+		reasons, warnings = nil, nil
+	}
+	writeJSON(w, code, statusResponse{Status: status, Reasons: reasons, Warnings: warnings})
 }
 
 func (s *Server) handleMetrics() http.HandlerFunc {

@@ -151,6 +151,12 @@ func (s *Server) authenticate(h http.Handler) http.Handler {
 	})
 }
 
+// authorized reports whether r carries a valid bearer token.
+func (s *Server) authorized(r *http.Request) bool {
+	tok, ok := bearer(r.Header.Get("Authorization"))
+	return ok && s.validToken(tok)
+}
+
 func bearer(h string) (string, bool) {
 	const prefix = "bearer "
 	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -77,7 +78,8 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 	if err != nil {
 		return err
 	}
-	tokens, err := server.Tokens(cfg.Server.Auth, a.env("LLMSHIELD_AUTH_TOKEN"))
+	envTok, envSet := a.lookupEnv("LLMSHIELD_AUTH_TOKEN")
+	tokens, err := server.Tokens(cfg.Server.Auth, envTok, envSet)
 	if err != nil {
 		return err
 	}
@@ -124,7 +126,15 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 		if backend != nil {
 			opts = append(opts, llmshield.WithCacheBackend(backend))
 		}
-		return llmshield.New(ctx, c, opts...)
+		sh, err := llmshield.New(ctx, c, opts...)
+		if err != nil {
+			return nil, err
+		}
+		if in, _ := sh.Scanners(); len(in) == 0 {
+			_ = sh.Close()
+			return nil, errors.New("input_scanners: no scanner is enabled, so every prompt would pass unscanned; list at least one (`llmshield scanners` shows them)")
+		}
+		return sh, nil
 	}
 	srv, err := server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens))
 	if err != nil {
@@ -137,6 +147,9 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 	}
 	if host, _, _ := net.SplitHostPort(cfg.Server.Addr); !isLoopback(host) && len(tokens) == 0 {
 		log.Warn("listening beyond loopback without authentication; set LLMSHIELD_AUTH_TOKEN or server.auth", "addr", ln.Addr().String())
+	}
+	if cfg.Server.SuppressAllowed() {
+		log.Warn("requests may skip scanners with scanners_suppress (LLM Guard compatible); set server.allow_suppress: false unless clients are trusted to choose")
 	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
