@@ -314,7 +314,10 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		opts := []llmshield.ScanOption{compatSuppress(req.ScannersSuppress)}
-		if !sanitize {
+		if sanitize {
+			// LLM Guard's /analyze: one scanner after another, in order.
+			opts = append(opts, llmshield.Sequentially())
+		} else {
 			opts = append(opts, llmshield.WithoutSanitizing())
 		}
 		var rep llmshield.Report
