@@ -45,8 +45,8 @@ func (m *multiModel) BestLabel(p classifier.Prediction, positive []string) strin
 	return best
 }
 func (m *multiModel) PositiveLabels() []string { return m.labels }
-func (m *multiModel) Threshold() float64      { return 0.5 }
-func (m *multiModel) Version() string         { return "multi@1" }
+func (m *multiModel) Threshold() float64       { return 0.5 }
+func (m *multiModel) Version() string          { return "multi@1" }
 
 type oneModel struct{ m Model }
 
