@@ -161,8 +161,10 @@ func capabilities(s scanner.Scanner) map[string]any {
 // optional interfaces and answers, and must honour Rewrites.
 func TestNoLayerHidesACapability(t *testing.T) {
 	required := map[string]string{
-		"ban_substrings": "{substrings: [forbidden], redact: true}",
-		"regex":          `{patterns: ['\bsecret\b'], redact: true}`,
+		"ban_substrings":  "{substrings: [forbidden], redact: true}",
+		"ban_competitors": "{competitors: [Acme]}",
+		"ban_topics":      "{topics: [violence]}",
+		"regex":           `{patterns: ['\bsecret\b'], redact: true}`,
 	}
 	for _, f := range builtin.All() {
 		t.Run(f.Name, func(t *testing.T) {
@@ -170,15 +172,23 @@ func TestNoLayerHidesACapability(t *testing.T) {
 			if _, ok := f.Defaults().(builtin.MLParams); ok {
 				params = "{ml: {enabled: false}, rollout: {percent: 50}}"
 			}
-			yml := "cache: production\ninput_scanners:\n  - type: " + f.Name + "\n"
+			list, other, key := "input_scanners", "output_scanners", "input_scanners[0]"
+			if f.Stages&scanner.StagePrompt == 0 {
+				list, other, key = other, list, "output_scanners[0]"
+			}
+			yml := "cache: production\n" + list + ":\n  - type: " + f.Name + "\n"
 			if params != "" {
 				yml += "    params: " + params + "\n"
 			}
-			cfg, err := config.Parse([]byte(yml + "output_scanners: []\n"))
+			cfg, err := config.Parse([]byte(yml + other + ": []\n"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			direct, err := builtin.Build(context.Background(), "input_scanners[0]", cfg.InputScanners[0], builtin.Deps{Config: cfg})
+			entries := cfg.InputScanners
+			if key != "input_scanners[0]" {
+				entries = cfg.OutputScanners
+			}
+			direct, err := builtin.Build(context.Background(), key, entries[0], builtin.Deps{Config: cfg})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -190,13 +200,17 @@ func TestNoLayerHidesACapability(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer sh.Close()
-			st := sh.input[0]
-			want, got := capabilities(direct), capabilities(st.s)
+			st := sh.input
+			if key != "input_scanners[0]" {
+				st = sh.output
+			}
+			st0 := st[0]
+			want, got := capabilities(direct), capabilities(st0.s)
 			if !reflect.DeepEqual(want, got) {
 				t.Fatalf("the pipeline's scanner differs from the scanner itself:\n got %v\nwant %v", got, want)
 			}
-			if rw, ok := direct.(scanner.Rewriter); ok && rw.Rewrites() != st.rewriter {
-				t.Fatalf("pipeline rewriter flag %v, scanner says %v", st.rewriter, rw.Rewrites())
+			if rw, ok := direct.(scanner.Rewriter); ok && rw.Rewrites() != st0.rewriter {
+				t.Fatalf("pipeline rewriter flag %v, scanner says %v", st0.rewriter, rw.Rewrites())
 			}
 		})
 	}
