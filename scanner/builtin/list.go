@@ -12,6 +12,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/sentiment"
+	"github.com/llmshield/llmshield/scanner/tokenlimit"
 	"github.com/llmshield/llmshield/scanner/toxicity"
 )
 
@@ -43,6 +44,15 @@ func All() []Factory {
 			Defaults:    func() any { c := regex.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return regex.New(*p.(*regex.Config))
+			},
+		},
+		{
+			Name:        tokenlimit.Name,
+			Description: "Prompts longer than a tiktoken limit (cl100k_base or o200k_base, default 4096 tokens); truncates to the first chunk within it.",
+			Stages:      scanner.StagePrompt,
+			Defaults:    func() any { c := tokenlimit.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return tokenlimit.New(*p.(*tokenlimit.Config))
 			},
 		},
 		{
