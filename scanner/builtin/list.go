@@ -8,6 +8,7 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
+	"github.com/llmshield/llmshield/scanner/jsonscan"
 	"github.com/llmshield/llmshield/scanner/mlscan"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
@@ -53,6 +54,15 @@ func All() []Factory {
 			Defaults:    func() any { c := tokenlimit.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return tokenlimit.New(*p.(*tokenlimit.Config))
+			},
+		},
+		{
+			Name:        jsonscan.Name,
+			Description: "JSON in responses (fenced blocks, bare objects and arrays): flags invalid JSON or fewer than required_elements documents; optional repair.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := jsonscan.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return jsonscan.New(*p.(*jsonscan.Config))
 			},
 		},
 		{
