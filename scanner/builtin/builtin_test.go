@@ -19,6 +19,7 @@ var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 var required = map[string]string{
 	"ban_substrings": "substrings: [forbidden]",
 	"regex":          `patterns: ['\bsecret\b']`,
+	"reading_time":   "max_time: 1",
 }
 
 func TestListInvariants(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/jsonscan"
 	"github.com/llmshield/llmshield/scanner/mlscan"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
+	"github.com/llmshield/llmshield/scanner/readingtime"
 	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/sentiment"
 	"github.com/llmshield/llmshield/scanner/tokenlimit"
@@ -63,6 +64,15 @@ func All() []Factory {
 			Defaults:    func() any { c := jsonscan.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return jsonscan.New(*p.(*jsonscan.Config))
+			},
+		},
+		{
+			Name:        readingtime.Name,
+			Description: "Responses that take longer than max_time minutes to read (200 words per minute); optional truncation.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := readingtime.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return readingtime.New(*p.(*readingtime.Config))
 			},
 		},
 		{
