@@ -3,6 +3,7 @@ module github.com/llmshield/llmshield
 go 1.26.0
 
 require (
+	github.com/abadojack/whatlanggo v1.0.1
 	github.com/cespare/xxhash/v2 v2.3.0
 	github.com/gofrs/flock v0.13.2
 	github.com/gomlx/gomlx v0.26.0

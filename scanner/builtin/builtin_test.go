@@ -20,6 +20,7 @@ var required = map[string]string{
 	"ban_substrings": "substrings: [forbidden]",
 	"regex":          `patterns: ['\bsecret\b']`,
 	"reading_time":   "max_time: 1",
+	"language":       "valid_languages: [en]",
 }
 
 func TestListInvariants(t *testing.T) {

@@ -7,8 +7,10 @@ import (
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
+	"github.com/llmshield/llmshield/scanner/gibberish"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
 	"github.com/llmshield/llmshield/scanner/jsonscan"
+	"github.com/llmshield/llmshield/scanner/language"
 	"github.com/llmshield/llmshield/scanner/mlscan"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/readingtime"
@@ -73,6 +75,24 @@ func All() []Factory {
 			Defaults:    func() any { c := readingtime.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return readingtime.New(*p.(*readingtime.Config))
+			},
+		},
+		{
+			Name:        gibberish.Name,
+			Description: "Gibberish (random letters, keyboard mashing, scrambled words, repeated tokens): a character model trained by the project, embedded.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := gibberish.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return gibberish.New(*p.(*gibberish.Config))
+			},
+		},
+		{
+			Name:        language.Name,
+			Description: "Text outside the valid_languages allow-list (ISO 639-1): script check, then whatlanggo; short texts get no verdict.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := language.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return language.New(*p.(*language.Config))
 			},
 		},
 		{
