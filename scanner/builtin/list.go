@@ -11,6 +11,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/invisibletext"
 	"github.com/llmshield/llmshield/scanner/jsonscan"
 	"github.com/llmshield/llmshield/scanner/language"
+	"github.com/llmshield/llmshield/scanner/languagesame"
 	"github.com/llmshield/llmshield/scanner/mlscan"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/readingtime"
@@ -93,6 +94,15 @@ func All() []Factory {
 			Defaults:    func() any { c := language.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return language.New(*p.(*language.Config))
+			},
+		},
+		{
+			Name:        languagesame.Name,
+			Description: "Responses in another language (or script) than their prompt; short or unsure texts get no verdict.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := languagesame.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return languagesame.New(*p.(*languagesame.Config))
 			},
 		},
 		{
