@@ -21,6 +21,7 @@ var required = map[string]string{
 	"regex":          `patterns: ['\bsecret\b']`,
 	"reading_time":   "max_time: 1",
 	"language":       "valid_languages: [en]",
+	"code":           "languages: [python]",
 }
 
 func TestListInvariants(t *testing.T) {

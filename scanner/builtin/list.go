@@ -6,7 +6,9 @@ import (
 
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/bancode"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
+	"github.com/llmshield/llmshield/scanner/code"
 	"github.com/llmshield/llmshield/scanner/gibberish"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
 	"github.com/llmshield/llmshield/scanner/jsonscan"
@@ -103,6 +105,24 @@ func All() []Factory {
 			Defaults:    func() any { c := languagesame.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return languagesame.New(*p.(*languagesame.Config))
+			},
+		},
+		{
+			Name:        code.Name,
+			Description: "Source code in (or, with is_blocked false, outside) the given languages: fences, shebangs, syntax cues, go-enry on narrowed candidates.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := code.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return code.New(*p.(*code.Config))
+			},
+		},
+		{
+			Name:        bancode.Name,
+			Description: "Any source code (fenced blocks, shebangs, code-like lines).",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := bancode.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return bancode.New(*p.(*bancode.Config))
 			},
 		},
 		{
