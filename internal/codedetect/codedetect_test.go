@@ -65,7 +65,7 @@ func FuzzFind(f *testing.F) {
 // sample is one evaluation text: code of a known language, or prose ("").
 type sample struct{ lang, source, text string }
 
-var evalExt = map[string]string{".go": "Go", ".py": "Python", ".js": "JavaScript", ".c": "C", ".sh": "Shell", ".ts": "TypeScript", ".rs": "Rust", ".java": "Java", ".rb": "Ruby"}
+var evalExt = map[string]string{".go": "Go", ".py": "Python", ".js": "JavaScript", ".c": "C", ".h": "C", ".sh": "Shell", ".ts": "TypeScript", ".rs": "Rust", ".java": "Java", ".rb": "Ruby"}
 
 // codeSamples takes 15-line windows from the middle of source files under
 // root, at most per files per language.
@@ -75,7 +75,8 @@ func codeSamples(t *testing.T, root, source string, per int) []sample {
 		if err != nil || d.IsDir() {
 			return nil
 		}
-		if _, ok := evalExt[filepath.Ext(p)]; ok && !strings.Contains(p, "/testdata/") && !strings.HasSuffix(p, ".min.js") {
+		// C++ headers also end in .h; leave them out of the C label.
+		if _, ok := evalExt[filepath.Ext(p)]; ok && !strings.Contains(p, "/testdata/") && !strings.Contains(p, "c++") && !strings.HasSuffix(p, ".min.js") {
 			paths = append(paths, p)
 		}
 		return nil
@@ -135,8 +136,10 @@ func proseSamples(t *testing.T) []sample {
 }
 
 // TestHeldOutTable measures code detection and language naming per
-// language on source from the Go module cache (and npm packages under
-// training/work/node_modules when present) and on prose prompts:
+// language on source from the Go module cache, the system's npm packages
+// (/usr/lib/node_modules), Python packages (/usr/lib/python3/dist-packages)
+// and C headers (/usr/include), where present, and on prose prompts from
+// ../shared/datasets:
 //
 //	LLMSHIELD_EVAL=1 go test ./internal/codedetect -run TestHeldOutTable -v
 func TestHeldOutTable(t *testing.T) {
@@ -148,7 +151,9 @@ func TestHeldOutTable(t *testing.T) {
 		t.Skip(err)
 	}
 	samples := codeSamples(t, strings.TrimSpace(string(out)), "gomodcache", 200)
-	samples = append(samples, codeSamples(t, filepath.Join("..", "..", "training", "work", "node_modules"), "npm", 200)...)
+	for _, dir := range []string{"/usr/lib/node_modules", "/usr/lib/python3/dist-packages", "/usr/include"} {
+		samples = append(samples, codeSamples(t, dir, filepath.Base(dir), 200)...)
+	}
 	samples = append(samples, proseSamples(t)...)
 	type agg struct{ n, detected, tp, predicted int }
 	rows := map[string]*agg{}
@@ -192,7 +197,7 @@ func TestHeldOutTable(t *testing.T) {
 	for _, k := range keys {
 		a := rows[k]
 		if a.n == 0 {
-			fmt.Fprintf(&b, "| %s (never a true class) | 0 | - | 0 predicted | - |\n", k)
+			fmt.Fprintf(&b, "| %s (no samples) | 0 | - | %d predicted, all wrong | - |\n", k, a.predicted)
 			continue
 		}
 		prec, rec := "-", "-"

@@ -111,7 +111,7 @@ func FuzzScan(f *testing.F) {
 }
 
 func BenchmarkScan(b *testing.B) {
-	text := (strings.Repeat(prose+" ", 5) + "\n" + py + "\n" + goSrc + "\n" + strings.Repeat(prose+" ", 5))[:1024]
+	text := (strings.Repeat(prose+" ", 5) + "\n" + py + "\n" + goSrc + "\n" + strings.Repeat(prose+" ", 7))[:1024]
 	s, err := New(Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.5})
 	if err != nil {
 		b.Fatal(err)
