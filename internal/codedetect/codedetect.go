@@ -43,28 +43,47 @@ type Block struct {
 type cue struct {
 	re *regexp.Regexp
 	w  float64
+	// may reports whether the cue can match the trimmed line; nil means
+	// always. It spares prose lines most regular expressions.
+	may func(t string) bool
+}
+
+func has(chars string) func(string) bool {
+	return func(t string) bool { return strings.ContainsAny(t, chars) }
+}
+
+// hasPair reports whether t has two adjacent operator characters, which
+// every alternative of the operator cue needs.
+func hasPair(t string) bool {
+	const ops = ":=>-&|+<$!{("
+	for i := 0; i+1 < len(t); i++ {
+		if strings.IndexByte(ops, t[i]) >= 0 && strings.IndexByte(ops, t[i+1]) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // lineCues mark a line as code; weights add up and are capped at 1.
 var lineCues = []cue{
-	{regexp.MustCompile(`^\s*(def|class)\s+\w+.*:\s*$`), 1},
-	{regexp.MustCompile(`^\s*(from\s+[\w.]+\s+import\s+\S|import\s+[\w.]+(\s+as\s+\w+)?\s*;?\s*$|import\s+["'{]|package\s+[\w.]+;?\s*$)`), 1},
-	{regexp.MustCompile(`^\s*(func|fn|pub fn|fun|function|sub|proc)\s+\w*\s*[(<]`), 1},
-	{regexp.MustCompile(`^\s*#\s*(include|define|ifndef|ifdef|endif|pragma)\b`), 1},
-	{regexp.MustCompile(`^\s*(public|private|protected|static|final|internal)\s+[\w<>\[\], ]+[({;=]`), 1},
-	{regexp.MustCompile(`^\s*(const|let|var|val|auto|int|char|float|double|bool|string|void)\s+[\w*&]+\s*(:\s*\w+\s*)?(=|;|\()`), 0.75},
-	{regexp.MustCompile(`^\s*(if|elif|for|while|switch|catch|foreach|unless)\b.*[:{]\s*$|^\s*(else|try|finally|do)\s*[:{]\s*$`), 0.75},
-	{regexp.MustCompile(`^\s*(return|yield|await|raise|throw|break|continue|pass)\b[^.!?]*;?\s*$`), 0.5},
-	{regexp.MustCompile(`[;{]\s*(//.*|/\*.*|#.*)?$`), 0.5},
-	{regexp.MustCompile(`^\s*[}\])]+[;,)]*\s*$`), 0.75},
-	{regexp.MustCompile(`\b[A-Za-z_][\w.]*(\[[^\]]*\])?\((\)|[^\s)])`), 0.25},
-	{regexp.MustCompile(`:=|=>|->|::|===|!==|==|!=|&&|\|\||\+=|-=|\+\+|<<|>>|\$\(|\$\{|\{\{`), 0.5},
-	{regexp.MustCompile(`^\s*[A-Za-z_][\w.\[\]"']*\s*=\s*[^=\s]`), 0.5},
-	{regexp.MustCompile(`^\s*(\$\s+)?(echo|export|cd|sudo|apt-get|apt|pip3?|npm|npx|yarn|git|curl|wget|chmod|chown|mkdir|rm|ls|cat|grep|docker|kubectl|make|go|python3?|node)\s+-{0,2}[\w./$"'-]`), 0.5},
-	{regexp.MustCompile(`^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE TABLE|ALTER TABLE|DROP TABLE)\b`), 1},
-	{regexp.MustCompile(`^\s*</?[a-zA-Z][\w-]*(\s+[\w-]+(=("[^"]*"|'[^']*'))?)*\s*/?>`), 0.75},
-	{regexp.MustCompile(`^\s*(//|/\*|\*/|# |--\s)`), 0.25},
-	{regexp.MustCompile(`^(\t| {4})`), 0.25},
+	{regexp.MustCompile(`^\s*(def|class)\s+\w+.*:\s*$`), 1, nil},
+	{regexp.MustCompile(`^\s*(from\s+[\w.]+\s+import\s+\S|import\s+[\w.]+(\s+as\s+\w+)?\s*;?\s*$|import\s+["'{]|package\s+[\w.]+;?\s*$)`), 1, nil},
+	{regexp.MustCompile(`^\s*(func|fn|pub fn|fun|function|sub|proc)\s+\w*\s*[(<]`), 1, nil},
+	{regexp.MustCompile(`^\s*#\s*(include|define|ifndef|ifdef|endif|pragma)\b`), 1, nil},
+	{regexp.MustCompile(`^\s*(public|private|protected|static|final|internal)\s+[\w<>\[\], ]+[({;=]`), 1, nil},
+	{regexp.MustCompile(`^\s*(const|let|var|val|auto|int|char|float|double|bool|string|void)\s+[\w*&]+\s*(:\s*\w+\s*)?(=|;|\()`), 0.75, nil},
+	{regexp.MustCompile(`^\s*(if|elif|for|while|switch|catch|foreach|unless)\b.*[:{]\s*$|^\s*(else|try|finally|do)\s*[:{]\s*$`), 0.75, nil},
+	{regexp.MustCompile(`^\s*(return|yield|await|raise|throw|break|continue|pass)\b[^.!?]*;?\s*$`), 0.5, nil},
+	{regexp.MustCompile(`[;{]\s*(//.*|/\*.*|#.*)?$`), 0.5, has(";{")},
+	{regexp.MustCompile(`^\s*[}\])]+[;,)]*\s*$`), 0.75, nil},
+	{regexp.MustCompile(`\b[A-Za-z_][\w.]*(\[[^\]]*\])?\((\)|[^\s)])`), 0.25, has("(")},
+	{regexp.MustCompile(`:=|=>|->|::|===|!==|==|!=|&&|\|\||\+=|-=|\+\+|<<|>>|\$\(|\$\{|\{\{`), 0.5, hasPair},
+	{regexp.MustCompile(`^\s*[A-Za-z_][\w.\[\]"']*\s*=\s*[^=\s]`), 0.5, has("=")},
+	{regexp.MustCompile(`^\s*(\$\s+)?(echo|export|cd|sudo|apt-get|apt|pip3?|npm|npx|yarn|git|curl|wget|chmod|chown|mkdir|rm|ls|cat|grep|docker|kubectl|make|go|python3?|node)\s+-{0,2}[\w./$"'-]`), 0.5, nil},
+	{regexp.MustCompile(`^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE TABLE|ALTER TABLE|DROP TABLE)\b`), 1, nil},
+	{regexp.MustCompile(`^\s*</?[a-zA-Z][\w-]*(\s+[\w-]+(=("[^"]*"|'[^']*'))?)*\s*/?>`), 0.75, nil},
+	{regexp.MustCompile(`^\s*(//|/\*|\*/|# |--\s)`), 0.25, nil},
+	{regexp.MustCompile(`^(\t| {4})`), 0.25, nil},
 }
 
 // proseLine is a line that reads as a sentence: mostly words, ending in
@@ -86,11 +105,11 @@ func LineScore(line string) float64 {
 	}
 	s := 0.0
 	for _, c := range lineCues {
-		if c.re.MatchString(line) {
+		if (c.may == nil || c.may(t)) && c.re.MatchString(line) {
 			s += c.w
 		}
 	}
-	if proseLine.MatchString(line) {
+	if s > 0 && proseLine.MatchString(line) {
 		s -= 0.75
 	}
 	return min(max(s, 0), 1)
