@@ -230,6 +230,7 @@ type scanOptions struct {
 	suppress   map[string]bool
 	noSanitize bool
 	userID     string
+	vault      *scanner.Vault // set by WithVault (vault.go)
 }
 
 // Suppress skips the named scanners for this scan (LLM Guard's scanners_suppress).
@@ -335,6 +336,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 		f(&so)
 	}
 	in.UserID = so.userID
+	in.Vault = so.vault
 	rep := Report{Valid: true, Sanitized: in.Text(), Scanners: []ScannerReport{}}
 	if err := sh.checkInput(in); err != nil {
 		rep.Valid = false
