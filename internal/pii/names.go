@@ -188,6 +188,11 @@ func sentenceStart(text string, i int) bool {
 func gapOK(text string, a, b token) bool {
 	gap := text[a.end:b.start]
 	if a.dot {
+		// Only an initial ("J. Smith") or a title ("Dr. Smith") continues
+		// past its dot; any other dot ends the sentence.
+		if utf8.RuneCountInString(a.text) > 1 && !titles[a.lower] {
+			return false
+		}
 		gap = gap[1:]
 	}
 	return !a.poss && len(gap) >= 1 && len(gap) <= 2 && strings.Trim(gap, " ") == ""
