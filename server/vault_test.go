@@ -1,15 +1,18 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
@@ -143,5 +146,30 @@ func TestVaultExpires(t *testing.T) {
 	r := rn.post(t, "/analyze/output", body(t, map[string]any{"prompt": "", "output": "[REDACTED_EMAIL_ADDRESS_1]", "vault_id": id}))
 	if r.status != http.StatusNotFound {
 		t.Errorf("expired vault: %d %s", r.status, r.body)
+	}
+}
+
+// TestVaultAcrossReplicas anonymises on one server and deanonymises on
+// another that shares the Redis vault store (needs $LLMSHIELD_TEST_REDIS).
+func TestVaultAcrossReplicas(t *testing.T) {
+	addr := os.Getenv("LLMSHIELD_TEST_REDIS")
+	if addr == "" {
+		t.Skip("LLMSHIELD_TEST_REDIS not set")
+	}
+	key := bytes.Repeat([]byte{3}, 32)
+	replica := func() *running {
+		c := goredis.NewClient(&goredis.Options{Addr: addr})
+		t.Cleanup(func() { c.Close() })
+		st, err := vaultstore.NewRedis(c, "llmshield-test:", key, time.Second, vaultstore.Options{TTL: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return startPII(t, WithVaultStore(st))
+	}
+	a, b := replica(), replica()
+	m := a.post(t, "/analyze/prompt", body(t, map[string]any{"prompt": "Card 4111 1111 1111 1111 belongs to John Smith."})).json(t)
+	r := b.post(t, "/analyze/output", body(t, map[string]any{"prompt": "", "output": "[REDACTED_PERSON_1] owns [REDACTED_CREDIT_CARD_1].", "vault_id": m["vault_id"]}))
+	if got := r.json(t)["sanitized_output"]; got != "John Smith owns 4111 1111 1111 1111." {
+		t.Errorf("replica B restored %q (%s)", got, r.body)
 	}
 }

@@ -126,7 +126,12 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 		}
 		return llmshield.New(ctx, c, opts...)
 	}
-	srv, err := server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens))
+	vaults, closeVaults, err := a.vaultStore(cfg.Server, log)
+	if err != nil {
+		return err
+	}
+	defer closeVaults()
+	srv, err := server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens), server.WithVaultStore(vaults))
 	if err != nil {
 		return err
 	}
