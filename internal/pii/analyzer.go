@@ -103,6 +103,11 @@ func New(o Options) (*Analyzer, error) {
 	}
 	a := &Analyzer{types: map[string]bool{}, regions: regionsFor(o.Language), allowed: map[string]bool{}, lang: o.Language}
 	a.patterns = builtinPatterns()
+	for i, p := range a.patterns {
+		if p.needContext && p.pre == nil {
+			a.patterns[i].pre = anyWord(p.context)
+		}
+	}
 	for i, p := range o.Patterns {
 		pt, err := compileSpec(p)
 		if err != nil {
@@ -210,9 +215,10 @@ func (a *Analyzer) Analyze(ctx context.Context, text string, threshold float64) 
 		return nil, nil
 	}
 	lower := lowerASCII(text)
+	st := statsOf(text, lower)
 	var all []Match
 	for _, p := range a.patterns {
-		if !a.types[p.entity] {
+		if !a.types[p.entity] || p.pre != nil && !p.pre(st) {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -220,7 +226,7 @@ func (a *Analyzer) Analyze(ctx context.Context, text string, threshold float64) 
 		}
 		all = a.runPattern(p, text, lower, all)
 	}
-	if a.types[Phone] {
+	if a.types[Phone] && st.digits >= 7 {
 		all = a.findPhones(text, lower, all)
 	}
 	if a.names != nil {

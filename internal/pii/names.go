@@ -20,7 +20,8 @@ var (
 
 type gazetteers struct {
 	first, last map[string]bool // lowercased single tokens
-	loc, org    map[string]bool // lowercased phrases, white space collapsed
+	loc, org    map[string]bool // phrase keys (see phraseKey)
+	prefixes    map[string]bool // every token prefix of a loc or org key
 }
 
 func loadGazetteers() *gazetteers {
@@ -33,9 +34,18 @@ func loadGazetteers() *gazetteers {
 				}
 			}
 		}
+		g.prefixes = map[string]bool{}
 		phrases := func(file string, into map[string]bool) {
 			for _, line := range lines(file) {
-				into[strings.ToLower(strings.Join(strings.Fields(line), " "))] = true
+				toks := tokenize(line)
+				var key []byte
+				for k := range toks {
+					key = appendKey(key, line, toks, k)
+					g.prefixes[string(key)] = true
+				}
+				if len(toks) > 0 {
+					into[string(key)] = true
+				}
 			}
 		}
 		words("gazetteer/first_names.txt", g.first)
@@ -121,10 +131,6 @@ func toSet(s string) map[string]bool {
 	return m
 }
 
-var tokenRe = regexp.MustCompile(`[\p{L}\p{M}][\p{L}\p{M}\d]*(?:['’\-][\p{L}\p{M}]+)*\.?`)
-
-// possessive matches a trailing "'s", which ends a name ("Kevin's").
-var possessive = regexp.MustCompile(`['’]s$`)
 
 type token struct {
 	start, end int
@@ -143,28 +149,71 @@ type nameFinder struct {
 func defaultNameFinder(string) *nameFinder { return &nameFinder{g: loadGazetteers()} }
 
 func tokenize(text string) []token {
-	locs := tokenRe.FindAllStringIndex(text, -1)
-	toks := make([]token, 0, len(locs))
-	for _, l := range locs {
-		s, e := l[0], l[1]
-		t := token{start: s, end: e}
-		if p := possessive.FindStringIndex(text[s:e]); p != nil && p[0] > 0 {
-			e = s + p[0]
-			t.end = e
-			t.poss = true
-		} else if text[e-1] == '.' {
-			t.dot = true
-			e--
-			t.end = e
+	toks := make([]token, 0, len(text)/6)
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !unicode.IsLetter(r) {
+			i += size
+			continue
 		}
-		t.text = text[s:e]
+		s := i
+		i += size
+		for i < len(text) {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			if unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r) {
+				i += size
+				continue
+			}
+			if r == '\'' || r == '’' || r == '-' {
+				if r2, size2 := utf8.DecodeRuneInString(text[i+size:]); i+size < len(text) && unicode.IsLetter(r2) {
+					i += size + size2
+					continue
+				}
+			}
+			break
+		}
+		t := token{start: s, end: i}
+		if e := i; e-s > 2 && (strings.HasSuffix(text[s:e], "'s") || strings.HasSuffix(text[s:e], "’s")) {
+			if strings.HasSuffix(text[s:e], "'s") {
+				t.end = e - 2
+			} else {
+				t.end = e - len("’s")
+			}
+			t.poss = true
+		} else if i < len(text) && text[i] == '.' {
+			t.dot = true
+		}
+		t.text = text[t.start:t.end]
 		t.lower = strings.ToLower(t.text)
-		r, _ := utf8.DecodeRuneInString(t.text)
-		t.cap = unicode.IsUpper(r)
+		r0, _ := utf8.DecodeRuneInString(t.text)
+		t.cap = unicode.IsUpper(r0)
 		t.sentStart = sentenceStart(text, s)
 		toks = append(toks, t)
 	}
 	return toks
+}
+
+// appendKey extends a phrase key with token k: lower-cased tokens joined
+// by their gap, white space collapsed to one space.
+func appendKey(key []byte, text string, toks []token, k int) []byte {
+	if k > 0 && len(key) > 0 {
+		space := false
+		for _, c := range []byte(text[toks[k-1].end:toks[k].start]) {
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+				space = true
+				continue
+			}
+			if space {
+				key = append(key, ' ')
+				space = false
+			}
+			key = append(key, c)
+		}
+		if space {
+			key = append(key, ' ')
+		}
+	}
+	return append(key, toks[k].lower...)
 }
 
 // sentenceStart reports whether the text before i ends a sentence.
@@ -205,20 +254,27 @@ func (f *nameFinder) find(text, lower string, out []Match, types map[string]bool
 	}
 	used := make([]bool, len(toks))
 	// 1. Gazetteer phrases: organisations and places, longest first.
+	var key []byte
+	var keys [6]string
 	for i := 0; i < len(toks); i++ {
-		for n := min(6, len(toks)-i); n >= 1; n-- {
-			j := i + n - 1
-			okGap := true
-			for k := i; k < j; k++ {
-				if g := text[toks[k].end:toks[k+1].start]; len(g) > 3 || strings.ContainsAny(g, "\n\t") {
-					okGap = false
+		key = key[:0]
+		n := 0
+		for j := i; j < len(toks) && j-i < len(keys); j++ {
+			if j > i {
+				if g := text[toks[j-1].end:toks[j].start]; len(g) > 3 || strings.ContainsAny(g, "\n\t") {
 					break
 				}
 			}
-			if !okGap {
-				continue
+			key = appendKey(key, text, toks, j)
+			if !f.g.prefixes[string(key)] {
+				break
 			}
-			key := strings.Join(strings.Fields(strings.ToLower(text[toks[i].start:toks[j].end])), " ")
+			keys[j-i] = string(key)
+			n = j - i + 1
+		}
+		for ; n >= 1; n-- {
+			j := i + n - 1
+			key := keys[n-1]
 			typ, score := "", 0.0
 			switch {
 			case f.g.org[key] && types[Organization]:

@@ -48,11 +48,84 @@ type pattern struct {
 	context  []string
 	// needContext drops candidates with no context word nearby.
 	needContext bool
+	// pre is a cheap test on the whole text; false skips the pattern.
+	pre func(st *textStats) bool
+}
+
+// textStats are facts about a text that let patterns skip it cheaply.
+type textStats struct {
+	lower  string
+	digits int
+	at     bool // has '@'
+	colons int
+	scheme bool // has "://" or "www."
+	dotTLD bool // has a dot between a letter or digit and a letter ("x.com")
+	// digitRun is the most digits in a run where single ' ', '-' or '.'
+	// may separate them; alnumRun the longest run of ASCII letters and digits.
+	digitRun, alnumRun int
+	dashes             int
+}
+
+func statsOf(text, lower string) *textStats {
+	st := &textStats{lower: lower}
+	run, alnum := 0, 0
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if isAlnumByte(c) {
+			alnum++
+			st.alnumRun = max(st.alnumRun, alnum)
+		} else {
+			alnum = 0
+		}
+		switch {
+		case c >= '0' && c <= '9':
+			run++
+			st.digitRun = max(st.digitRun, run)
+		case (c == ' ' || c == '-' || c == '.') && i > 0 && text[i-1] >= '0' && text[i-1] <= '9':
+		default:
+			run = 0
+		}
+		if c == '-' {
+			st.dashes++
+		}
+		switch {
+		case c >= '0' && c <= '9':
+			st.digits++
+		case c == '@':
+			st.at = true
+		case c == ':':
+			st.colons++
+		case c == '.':
+			if i > 0 && i+1 < len(text) && isAlnumByte(text[i-1]) && isAlnumByte(text[i+1]) && !(text[i+1] >= '0' && text[i+1] <= '9') {
+				st.dotTLD = true
+			}
+		}
+	}
+	st.scheme = strings.Contains(lower, "://") || strings.Contains(lower, "www.")
+	return st
+}
+
+func digitRun(n int) func(*textStats) bool { return func(st *textStats) bool { return st.digitRun >= n } }
+func alnumRun(n int) func(*textStats) bool { return func(st *textStats) bool { return st.alnumRun >= n } }
+
+func minDigits(n int) func(*textStats) bool { return func(st *textStats) bool { return st.digits >= n } }
+
+// anyWord reports whether any context word occurs in the text at all.
+func anyWord(words []string) func(*textStats) bool {
+	return func(st *textStats) bool {
+		for _, w := range words {
+			if strings.Contains(st.lower, w) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 var (
 	emailRe = regexp.MustCompile(`[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}`)
-	urlRe   = regexp.MustCompile(`(?i)\b(?:https?://|ftp://|www\.)[^\s<>"'()\[\]{}]+[^\s<>"'()\[\]{}.,;:!?]|\b(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+(?:com|org|net|edu|gov|io|info|biz|co|uk|de|fr|es|it|nl|eu|ru|us|ca|au|ch|at|be|jp|cn|in|br|mx|ar|pl|se|no|dk|fi|pt|cz|gr|tr|il|za|app|dev|ai)\b(?:/[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])?`)
+	urlRe   = regexp.MustCompile(`(?i)\b(?:https?://|ftp://|www\.)[^\s<>"'()\[\]{}]+[^\s<>"'()\[\]{}.,;:!?]`)
+	domRe   = regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+(?:com|org|net|edu|gov|io|info|biz|co|uk|de|fr|es|it|nl|eu|ru|us|ca|au|ch|at|be|jp|cn|in|br|mx|ar|pl|se|no|dk|fi|pt|cz|gr|tr|il|za|app|dev|ai)\b(?:/[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])?`)
 	cardRe  = regexp.MustCompile(`\b(?:\d[ \-]?){11,18}\d\b`)
 	ibanRe  = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{4}){2,7}(?:[ \-]?[A-Z0-9]{1,3})?\b`)
 	ibanLc  = regexp.MustCompile(`(?i)\b[a-z]{2}\d{2}[a-z0-9]{11,30}\b`)
@@ -77,18 +150,15 @@ func ok(score float64) func(string) (float64, bool) {
 // builtinPatterns returns the recognizers for the structured types.
 func builtinPatterns() []pattern {
 	return []pattern{
-		{entity: Email, re: emailRe, score: 1, validate: func(s string) (float64, bool) {
+		{entity: Email, re: emailRe, score: 1, pre: func(st *textStats) bool { return st.at }, validate: func(s string) (float64, bool) {
 			at := strings.LastIndexByte(s, '@')
 			return 1, at > 0 && !strings.Contains(s[at:], "..")
 		}},
-		{entity: URL, re: urlRe, score: 0.6, validate: func(s string) (float64, bool) {
-			l := strings.ToLower(s)
-			if strings.HasPrefix(l, "http") || strings.HasPrefix(l, "www.") || strings.HasPrefix(l, "ftp") {
-				return 0.85, true
-			}
-			return 0.6, true
-		}, context: []string{"url", "website", "site", "link", "domain", "web", "visit", "page"}},
-		{entity: CreditCard, re: cardRe, score: 1, validate: func(s string) (float64, bool) {
+		{entity: URL, re: urlRe, score: 0.85, validate: ok(0.85), pre: func(st *textStats) bool { return st.scheme },
+			context: []string{"url", "website", "site", "link", "domain", "web", "visit", "page"}},
+		{entity: URL, re: domRe, score: 0.6, validate: ok(0.6), pre: func(st *textStats) bool { return st.dotTLD },
+			context: []string{"url", "website", "site", "link", "domain", "web", "visit", "page"}},
+		{entity: CreditCard, re: cardRe, score: 1, pre: digitRun(12), validate: func(s string) (float64, bool) {
 			d := digitsOf(s)
 			if len(d) < 12 || len(d) > 19 || allSame(d) || !luhn(d) {
 				return 0, false
@@ -104,7 +174,7 @@ func builtinPatterns() []pattern {
 			}
 			return 0.6, true
 		}, context: []string{"card", "credit", "visa", "mastercard", "amex", "cc", "karte", "kreditkarte", "carte", "tarjeta", "payment"}},
-		{entity: IBAN, re: ibanRe, score: 1, validate: func(s string) (float64, bool) {
+		{entity: IBAN, re: ibanRe, score: 1, pre: minDigits(4), validate: func(s string) (float64, bool) {
 			c := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
 			if ibanValid(c) {
 				return 1, true
@@ -114,7 +184,7 @@ func builtinPatterns() []pattern {
 			n, known := ibanLengths[c[:2]]
 			return 0.5, known && n == len(c)
 		}, context: []string{"iban", "bank", "account", "konto", "compte", "cuenta", "transfer"}},
-		{entity: IBAN, re: ibanLc, score: 1, validate: func(s string) (float64, bool) {
+		{entity: IBAN, re: ibanLc, score: 1, pre: alnumRun(15), validate: func(s string) (float64, bool) {
 			c := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
 			if ibanValid(c) {
 				return 1, true
@@ -124,7 +194,7 @@ func builtinPatterns() []pattern {
 			n, known := ibanLengths[c[:2]]
 			return 0.5, known && n == len(c)
 		}, context: []string{"iban", "bank", "account", "konto", "compte", "cuenta", "transfer"}},
-		{entity: USSSN, re: ssnRe, score: 0.5, validate: func(s string) (float64, bool) {
+		{entity: USSSN, re: ssnRe, score: 0.5, pre: digitRun(9), validate: func(s string) (float64, bool) {
 			m := ssnRe.FindStringSubmatch(s)
 			if m == nil || m[1] != m[2] { // mixed separators
 				return 0, false
@@ -140,23 +210,23 @@ func builtinPatterns() []pattern {
 			}
 			return 0.5, true
 		}, context: []string{"ssn", "social security", "social", "security number", "ss#", "ssn#", "taxpayer"}},
-		{entity: IPAddress, re: ipv4Re, score: 0.8, validate: func(s string) (float64, bool) {
+		{entity: IPAddress, re: ipv4Re, score: 0.8, pre: digitRun(4), validate: func(s string) (float64, bool) {
 			_, err := netip.ParseAddr(s)
 			return 0.8, err == nil
 		}, context: []string{"ip", "address", "host", "server", "ipv4"}},
-		{entity: IPAddress, re: ipv6Re, score: 0.8, validate: func(s string) (float64, bool) {
+		{entity: IPAddress, re: ipv6Re, score: 0.8, pre: func(st *textStats) bool { return st.colons >= 2 }, validate: func(s string) (float64, bool) {
 			a, err := netip.ParseAddr(s)
 			if err != nil || !a.Is6() || strings.Count(s, ":") < 2 {
 				return 0, false
 			}
 			return 0.8, true
 		}, context: []string{"ip", "address", "host", "ipv6"}},
-		{entity: UUID, re: uuidRe, score: 0.85, validate: ok(0.85), context: []string{"uuid", "guid", "id"}},
-		{entity: Crypto, re: btcRe, score: 1, validate: func(s string) (float64, bool) { return 1, base58CheckValid(s) },
+		{entity: UUID, re: uuidRe, score: 0.85, pre: func(st *textStats) bool { return st.dashes >= 4 }, validate: ok(0.85), context: []string{"uuid", "guid", "id"}},
+		{entity: Crypto, re: btcRe, score: 1, pre: alnumRun(26), validate: func(s string) (float64, bool) { return 1, base58CheckValid(s) },
 			context: []string{"bitcoin", "btc", "wallet", "crypto"}},
-		{entity: Crypto, re: bechRe, score: 1, validate: func(s string) (float64, bool) { return 1, bech32Valid(s) },
+		{entity: Crypto, re: bechRe, score: 1, pre: alnumRun(14), validate: func(s string) (float64, bool) { return 1, bech32Valid(s) },
 			context: []string{"bitcoin", "btc", "wallet", "crypto"}},
-		{entity: Crypto, re: ethRe, score: 0.7, validate: ok(0.7),
+		{entity: Crypto, re: ethRe, score: 0.7, pre: alnumRun(42), validate: ok(0.7),
 			context: []string{"ethereum", "eth", "wallet", "crypto", "address"}},
 		{entity: DateOfBirth, re: dateRe, score: 0.45, validate: ok(0.45), needContext: true,
 			context: []string{"born", "birth", "dob", "d.o.b", "birthday", "geboren", "geburtsdatum", "geburtstag", "né ", "née", "naissance", "nacido", "nacida", "nacimiento", "cumpleaños", "anniversaire"}},

@@ -2,8 +2,10 @@ package anonymize
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/scanner"
@@ -143,6 +145,10 @@ func FuzzScan(f *testing.F) {
 var prompt1K = strings.Repeat("Please summarise the quarterly report and draft a reply to the board about the budget. ", 9) +
 	"Contact Maria Garcia at maria.garcia@example.com or +1 415 555 2671; card 4111 1111 1111 1111."
 
+// BenchmarkScan1K reports, besides ns/op, the median wall time of one scan
+// (p50-ns) and, on Unix, the process CPU time per scan (cpu-ns/op, from
+// getrusage, GC included), which a machine shared with other work
+// inflates less than wall time.
 func BenchmarkScan1K(b *testing.B) {
 	s, err := New(DefaultConfig())
 	if err != nil {
@@ -151,9 +157,18 @@ func BenchmarkScan1K(b *testing.B) {
 	ctx := context.Background()
 	b.SetBytes(int64(len(prompt1K)))
 	b.ReportAllocs()
+	var lat []time.Duration
+	cpu0 := cpuSeconds()
 	for b.Loop() {
+		t0 := time.Now()
 		if _, err := s.Scan(ctx, scanner.Input{Prompt: prompt1K, Vault: scanner.NewVault(0)}); err != nil {
 			b.Fatal(err)
 		}
+		lat = append(lat, time.Since(t0))
 	}
+	if cpu0 >= 0 {
+		b.ReportMetric((cpuSeconds()-cpu0)*1e9/float64(len(lat)), "cpu-ns/op")
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds()), "p50-ns")
 }
