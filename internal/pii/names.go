@@ -131,7 +131,6 @@ func toSet(s string) map[string]bool {
 	return m
 }
 
-
 type token struct {
 	start, end int
 	text       string // without a trailing dot

@@ -105,10 +105,16 @@ func statsOf(text, lower string) *textStats {
 	return st
 }
 
-func digitRun(n int) func(*textStats) bool { return func(st *textStats) bool { return st.digitRun >= n } }
-func alnumRun(n int) func(*textStats) bool { return func(st *textStats) bool { return st.alnumRun >= n } }
+func digitRun(n int) func(*textStats) bool {
+	return func(st *textStats) bool { return st.digitRun >= n }
+}
+func alnumRun(n int) func(*textStats) bool {
+	return func(st *textStats) bool { return st.alnumRun >= n }
+}
 
-func minDigits(n int) func(*textStats) bool { return func(st *textStats) bool { return st.digits >= n } }
+func minDigits(n int) func(*textStats) bool {
+	return func(st *textStats) bool { return st.digits >= n }
+}
 
 // anyWord reports whether any context word occurs in the text at all.
 func anyWord(words []string) func(*textStats) bool {
@@ -123,18 +129,18 @@ func anyWord(words []string) func(*textStats) bool {
 }
 
 var (
-	emailRe = regexp.MustCompile(`[A-Za-z0-9](?:[A-Za-z0-9._%+\-]{0,63})@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}`)
+	emailRe = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]+`)
 	urlRe   = regexp.MustCompile(`(?i)\b(?:https?://|ftp://|www\.)[^\s<>"'()\[\]{}]+[^\s<>"'()\[\]{}.,;:!?]`)
-	domRe   = regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?\.)+(?:com|org|net|edu|gov|io|info|biz|co|uk|de|fr|es|it|nl|eu|ru|us|ca|au|ch|at|be|jp|cn|in|br|mx|ar|pl|se|no|dk|fi|pt|cz|gr|tr|il|za|app|dev|ai)\b(?:/[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])?`)
+	domRe   = regexp.MustCompile(`(?i)\b(?:[a-z0-9][a-z0-9\-]*\.)+(?:com|org|net|edu|gov|io|info|biz|co|uk|de|fr|es|it|nl|eu|ru|us|ca|au|ch|at|be|jp|cn|in|br|mx|ar|pl|se|no|dk|fi|pt|cz|gr|tr|il|za|app|dev|ai)\b(?:/[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])?`)
 	cardRe  = regexp.MustCompile(`\b(?:\d[ \-]?){11,18}\d\b`)
 	ibanRe  = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{4}){2,7}(?:[ \-]?[A-Z0-9]{1,3})?\b`)
-	ibanLc  = regexp.MustCompile(`(?i)\b[a-z]{2}\d{2}[a-z0-9]{11,30}\b`)
+	ibanLc  = regexp.MustCompile(`(?i)\b[a-z]{2}\d{2}[a-z0-9]+\b`)
 	ssnRe   = regexp.MustCompile(`\b\d{3}([- .]?)\d{2}([- .]?)\d{4}\b`)
 	ipv4Re  = regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`)
 	ipv6Re  = regexp.MustCompile(`(?i)(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})`)
 	uuidRe  = regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
-	btcRe   = regexp.MustCompile(`\b[13][a-km-zA-HJ-NP-Z1-9]{25,34}\b`)
-	bechRe  = regexp.MustCompile(`(?i)\bbc1[ac-hj-np-z02-9]{11,71}\b`)
+	btcRe   = regexp.MustCompile(`\b[13][a-km-zA-HJ-NP-Z1-9]+\b`)
+	bechRe  = regexp.MustCompile(`(?i)\bbc1[ac-hj-np-z02-9]+\b`)
 	ethRe   = regexp.MustCompile(`\b0x[0-9a-fA-F]{40}\b`)
 	months  = `(?:jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero|m[aä]r(?:ch|z)?|mars|marzo|apr(?:il)?|avr(?:il)?|abril|may|mai|mayo|jun(?:e|i)?|juin|junio|jul(?:y|i)?|juil(?:let)?|julio|aug(?:ust)?|ao[uû]t|agosto|sep(?:t(?:ember)?)?|septiembre|oct(?:ober)?|okt(?:ober)?|octobre|octubre|nov(?:ember)?|novembre|noviembre|dec(?:ember)?|dez(?:ember)?|d[ée]c(?:embre)?|diciembre)`
 	dateRe  = regexp.MustCompile(`(?i)\b(?:\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)\d{2}|(?:19|20)\d{2}[./\-]\d{1,2}[./\-]\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?` + months + `\.?\s+(?:de\s+)?(?:19|20)\d{2}|` + months + `\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})\b`)
@@ -152,7 +158,11 @@ func builtinPatterns() []pattern {
 	return []pattern{
 		{entity: Email, re: emailRe, score: 1, pre: func(st *textStats) bool { return st.at }, validate: func(s string) (float64, bool) {
 			at := strings.LastIndexByte(s, '@')
-			return 1, at > 0 && !strings.Contains(s[at:], "..")
+			if at <= 0 || at > 64 || len(s)-at > 254 || strings.Contains(s[at:], "..") {
+				return 0, false
+			}
+			tld := s[strings.LastIndexByte(s, '.')+1:]
+			return 1, len(tld) >= 2 && len(tld) <= 24
 		}},
 		{entity: URL, re: urlRe, score: 0.85, validate: ok(0.85), pre: func(st *textStats) bool { return st.scheme },
 			context: []string{"url", "website", "site", "link", "domain", "web", "visit", "page"}},
@@ -222,9 +232,9 @@ func builtinPatterns() []pattern {
 			return 0.8, true
 		}, context: []string{"ip", "address", "host", "ipv6"}},
 		{entity: UUID, re: uuidRe, score: 0.85, pre: func(st *textStats) bool { return st.dashes >= 4 }, validate: ok(0.85), context: []string{"uuid", "guid", "id"}},
-		{entity: Crypto, re: btcRe, score: 1, pre: alnumRun(26), validate: func(s string) (float64, bool) { return 1, base58CheckValid(s) },
+		{entity: Crypto, re: btcRe, score: 1, pre: alnumRun(26), validate: func(s string) (float64, bool) { return 1, len(s) >= 26 && len(s) <= 35 && base58CheckValid(s) },
 			context: []string{"bitcoin", "btc", "wallet", "crypto"}},
-		{entity: Crypto, re: bechRe, score: 1, pre: alnumRun(14), validate: func(s string) (float64, bool) { return 1, bech32Valid(s) },
+		{entity: Crypto, re: bechRe, score: 1, pre: alnumRun(14), validate: func(s string) (float64, bool) { return 1, len(s) >= 14 && len(s) <= 74 && bech32Valid(s) },
 			context: []string{"bitcoin", "btc", "wallet", "crypto"}},
 		{entity: Crypto, re: ethRe, score: 0.7, pre: alnumRun(42), validate: ok(0.7),
 			context: []string{"ethereum", "eth", "wallet", "crypto", "address"}},
