@@ -144,7 +144,7 @@ var (
 	ethRe   = regexp.MustCompile(`\b0x[0-9a-fA-F]{40}\b`)
 	months  = `(?:jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero|m[aä]r(?:ch|z)?|mars|marzo|apr(?:il)?|avr(?:il)?|abril|may|mai|mayo|jun(?:e|i)?|juin|junio|jul(?:y|i)?|juil(?:let)?|julio|aug(?:ust)?|ao[uû]t|agosto|sep(?:t(?:ember)?)?|septiembre|oct(?:ober)?|okt(?:ober)?|octobre|octubre|nov(?:ember)?|novembre|noviembre|dec(?:ember)?|dez(?:ember)?|d[ée]c(?:embre)?|diciembre)`
 	dateRe  = regexp.MustCompile(`(?i)\b(?:\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)\d{2}|(?:19|20)\d{2}[./\-]\d{1,2}[./\-]\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?` + months + `\.?\s+(?:de\s+)?(?:19|20)\d{2}|` + months + `\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})\b`)
-	passRe  = regexp.MustCompile(`\b[A-Z]{0,2}\d{6,9}[A-Z]?\b|\b[A-Z]{1,2}[A-Z0-9]{5,8}\b`)
+	passRe  = regexp.MustCompile(`\b[A-Z0-9]{6,9}\b`)
 	dlRe    = regexp.MustCompile(`\b[A-Z]{1,2}[\- ]?\d{4,14}\b|\b\d{7,12}\b|\b[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d\b|\b[A-Z0-9]{5}\d{6}[A-Z0-9]{5}\b`)
 	taxRe   = regexp.MustCompile(`\b\d{2}-\d{7}\b|\b9\d{2}-[78]\d-\d{4}\b|\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b|\b\d{13}\b|\b[XYZ0-9]\d{7}[A-Z]\b|\b\d{3} ?\d{3} ?\d{3}\b`)
 )

@@ -194,3 +194,64 @@ func runeToByte(s string) []int {
 	}
 	return append(out, len(s))
 }
+
+// TestBenignFlagRate reports, per entity type, the share of benign
+// prompts (GPTeacher and self-instruct from ../shared/datasets/injection,
+// never used for tuning) in which the analyzer finds that type. Names of
+// people and places in such prompts are often real entities, so for them
+// this is a flag rate, not a false-positive rate; for the structured
+// types every hit is checked to be at most 1 %.
+//
+//	go test ./internal/pii -run TestBenignFlagRate -v
+func TestBenignFlagRate(t *testing.T) {
+	var texts []string
+	for _, name := range []string{"gpteacher_benign.jsonl", "self_instruct_benign.jsonl"} {
+		fh, err := os.Open(filepath.Join("..", "..", "..", "shared", "datasets", "injection", name))
+		if err != nil {
+			t.Skip("../shared/datasets/injection not found")
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(make([]byte, 1<<20), 1<<24)
+		for sc.Scan() {
+			var r struct{ Text string }
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				t.Fatal(err)
+			}
+			texts = append(texts, r.Text)
+		}
+		fh.Close()
+	}
+	a, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := map[string]int{}
+	any := 0
+	for _, text := range texts {
+		ms, err := a.Analyze(context.Background(), text, 0.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, m := range ms {
+			seen[m.Type] = true
+		}
+		for k := range seen {
+			hits[k]++
+		}
+		if len(ms) > 0 {
+			any++
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d benign prompts; any entity: %.3f\n", len(texts), ratio(any, len(texts)))
+	for _, typ := range AllTypes {
+		fmt.Fprintf(&b, "%-16s %6.3f\n", typ, ratio(hits[typ], len(texts)))
+	}
+	t.Log("\n" + b.String())
+	for _, typ := range []string{Email, CreditCard, IBAN, USSSN, Crypto, UUID} {
+		if r := ratio(hits[typ], len(texts)); r > 0.01 {
+			t.Errorf("%s flagged in %.3f of benign prompts", typ, r)
+		}
+	}
+}
