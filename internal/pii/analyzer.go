@@ -226,6 +226,9 @@ func (a *Analyzer) Analyze(ctx context.Context, text string, threshold float64) 
 		}
 		all = a.runPattern(p, text, lower, all)
 	}
+	if (a.types[IBAN] || a.types[Crypto]) && st.alnumRun >= 14 {
+		all = a.findTokens(text, lower, all)
+	}
 	if a.types[Phone] && st.digits >= 7 {
 		all = a.findPhones(text, lower, all)
 	}
@@ -252,8 +255,32 @@ func (a *Analyzer) Analyze(ctx context.Context, text string, threshold float64) 
 }
 
 func (a *Analyzer) runPattern(p pattern, text, lower string, out []Match) []Match {
-	for _, loc := range p.re.FindAllStringIndex(text, -1) {
-		s, e := loc[0], loc[1]
+	if p.trigger == 0 {
+		return a.runPatternIn(p, text, lower, 0, len(text), out)
+	}
+	for i := 0; i < len(text); {
+		k := strings.IndexByte(text[i:], p.trigger)
+		if k < 0 {
+			break
+		}
+		s, e := i+k, i+k+1
+		for s > 0 && p.span(text[s-1]) {
+			s--
+		}
+		for e < len(text) && p.span(text[e]) {
+			e++
+		}
+		out = a.runPatternIn(p, text, lower, s, e, out)
+		i = e
+	}
+	return out
+}
+
+// runPatternIn matches p in text[from:to] (a window whose edges are not
+// inside any possible match, so \b there means what it means in text).
+func (a *Analyzer) runPatternIn(p pattern, text, lower string, from, to int, out []Match) []Match {
+	for _, loc := range p.re.FindAllStringIndex(text[from:to], -1) {
+		s, e := from+loc[0], from+loc[1]
 		if e-s > maxMatchLength || e == s {
 			continue
 		}

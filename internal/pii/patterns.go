@@ -50,7 +50,25 @@ type pattern struct {
 	needContext bool
 	// pre is a cheap test on the whole text; false skips the pattern.
 	pre func(st *textStats) bool
+	// trigger, when set, is a byte every match contains: the pattern then
+	// runs only on the windows around its occurrences, each window
+	// stretched over the bytes in span (so that a window edge is never
+	// inside a possible match).
+	trigger byte
+	span    func(c byte) bool
 }
+
+// urlByte may be part of a URL, a domain or an e-mail address.
+func urlByte(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '\f', '\v', '<', '>', '"', '\'', '(', ')', '[', ']', '{', '}':
+		return false
+	}
+	return true
+}
+
+// wordOrDot may be part of an IPv4 address or sit next to one.
+func wordOrDot(c byte) bool { return isAlnumByte(c) || c == '_' || c == '.' }
 
 // textStats are facts about a text that let patterns skip it cheaply.
 type textStats struct {
@@ -134,14 +152,10 @@ var (
 	domRe   = regexp.MustCompile(`(?i)\b(?:[a-z0-9][a-z0-9\-]*\.)+(?:com|org|net|edu|gov|io|info|biz|co|uk|de|fr|es|it|nl|eu|ru|us|ca|au|ch|at|be|jp|cn|in|br|mx|ar|pl|se|no|dk|fi|pt|cz|gr|tr|il|za|app|dev|ai)\b(?:/[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])?`)
 	cardRe  = regexp.MustCompile(`\b(?:\d[ \-]?){11,18}\d\b`)
 	ibanRe  = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{4}){2,7}(?:[ \-]?[A-Z0-9]{1,3})?\b`)
-	ibanLc  = regexp.MustCompile(`(?i)\b[a-z]{2}\d{2}[a-z0-9]+\b`)
 	ssnRe   = regexp.MustCompile(`\b\d{3}([- .]?)\d{2}([- .]?)\d{4}\b`)
 	ipv4Re  = regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`)
 	ipv6Re  = regexp.MustCompile(`(?i)(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})`)
 	uuidRe  = regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
-	btcRe   = regexp.MustCompile(`\b[13][a-km-zA-HJ-NP-Z1-9]+\b`)
-	bechRe  = regexp.MustCompile(`(?i)\bbc1[ac-hj-np-z02-9]+\b`)
-	ethRe   = regexp.MustCompile(`\b0x[0-9a-fA-F]{40}\b`)
 	months  = `(?:jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero|m[aä]r(?:ch|z)?|mars|marzo|apr(?:il)?|avr(?:il)?|abril|may|mai|mayo|jun(?:e|i)?|juin|junio|jul(?:y|i)?|juil(?:let)?|julio|aug(?:ust)?|ao[uû]t|agosto|sep(?:t(?:ember)?)?|septiembre|oct(?:ober)?|okt(?:ober)?|octobre|octubre|nov(?:ember)?|novembre|noviembre|dec(?:ember)?|dez(?:ember)?|d[ée]c(?:embre)?|diciembre)`
 	dateRe  = regexp.MustCompile(`(?i)\b(?:\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)\d{2}|(?:19|20)\d{2}[./\-]\d{1,2}[./\-]\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?` + months + `\.?\s+(?:de\s+)?(?:19|20)\d{2}|` + months + `\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})\b`)
 	passRe  = regexp.MustCompile(`\b[A-Z0-9]{6,9}\b`)
@@ -156,7 +170,7 @@ func ok(score float64) func(string) (float64, bool) {
 // builtinPatterns returns the recognizers for the structured types.
 func builtinPatterns() []pattern {
 	return []pattern{
-		{entity: Email, re: emailRe, score: 1, pre: func(st *textStats) bool { return st.at }, validate: func(s string) (float64, bool) {
+		{entity: Email, re: emailRe, score: 1, pre: func(st *textStats) bool { return st.at }, trigger: '@', span: urlByte, validate: func(s string) (float64, bool) {
 			at := strings.LastIndexByte(s, '@')
 			if at <= 0 || at > 64 || len(s)-at > 254 || strings.Contains(s[at:], "..") {
 				return 0, false
@@ -164,9 +178,9 @@ func builtinPatterns() []pattern {
 			tld := s[strings.LastIndexByte(s, '.')+1:]
 			return 1, len(tld) >= 2 && len(tld) <= 24
 		}},
-		{entity: URL, re: urlRe, score: 0.85, validate: ok(0.85), pre: func(st *textStats) bool { return st.scheme },
+		{entity: URL, re: urlRe, score: 0.85, validate: ok(0.85), pre: func(st *textStats) bool { return st.scheme }, trigger: '.', span: urlByte,
 			context: []string{"url", "website", "site", "link", "domain", "web", "visit", "page"}},
-		{entity: URL, re: domRe, score: 0.6, validate: ok(0.6), pre: func(st *textStats) bool { return st.dotTLD },
+		{entity: URL, re: domRe, score: 0.6, validate: ok(0.6), pre: func(st *textStats) bool { return st.dotTLD }, trigger: '.', span: urlByte,
 			context: []string{"url", "website", "site", "link", "domain", "web", "visit", "page"}},
 		{entity: CreditCard, re: cardRe, score: 1, pre: digitRun(12), validate: func(s string) (float64, bool) {
 			d := digitsOf(s)
@@ -194,16 +208,6 @@ func builtinPatterns() []pattern {
 			n, known := ibanLengths[c[:2]]
 			return 0.5, known && n == len(c)
 		}, context: []string{"iban", "bank", "account", "konto", "compte", "cuenta", "transfer"}},
-		{entity: IBAN, re: ibanLc, score: 1, pre: alnumRun(15), validate: func(s string) (float64, bool) {
-			c := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
-			if ibanValid(c) {
-				return 1, true
-			}
-			// The right length for its country but a wrong check sum: most
-			// likely a mistyped IBAN, still personal data.
-			n, known := ibanLengths[c[:2]]
-			return 0.5, known && n == len(c)
-		}, context: []string{"iban", "bank", "account", "konto", "compte", "cuenta", "transfer"}},
 		{entity: USSSN, re: ssnRe, score: 0.5, pre: digitRun(9), validate: func(s string) (float64, bool) {
 			m := ssnRe.FindStringSubmatch(s)
 			if m == nil || m[1] != m[2] { // mixed separators
@@ -220,7 +224,7 @@ func builtinPatterns() []pattern {
 			}
 			return 0.5, true
 		}, context: []string{"ssn", "social security", "social", "security number", "ss#", "ssn#", "taxpayer"}},
-		{entity: IPAddress, re: ipv4Re, score: 0.8, pre: digitRun(4), validate: func(s string) (float64, bool) {
+		{entity: IPAddress, re: ipv4Re, score: 0.8, pre: digitRun(4), trigger: '.', span: wordOrDot, validate: func(s string) (float64, bool) {
 			_, err := netip.ParseAddr(s)
 			return 0.8, err == nil
 		}, context: []string{"ip", "address", "host", "server", "ipv4"}},
@@ -232,12 +236,6 @@ func builtinPatterns() []pattern {
 			return 0.8, true
 		}, context: []string{"ip", "address", "host", "ipv6"}},
 		{entity: UUID, re: uuidRe, score: 0.85, pre: func(st *textStats) bool { return st.dashes >= 4 }, validate: ok(0.85), context: []string{"uuid", "guid", "id"}},
-		{entity: Crypto, re: btcRe, score: 1, pre: alnumRun(26), validate: func(s string) (float64, bool) { return 1, len(s) >= 26 && len(s) <= 35 && base58CheckValid(s) },
-			context: []string{"bitcoin", "btc", "wallet", "crypto"}},
-		{entity: Crypto, re: bechRe, score: 1, pre: alnumRun(14), validate: func(s string) (float64, bool) { return 1, len(s) >= 14 && len(s) <= 74 && bech32Valid(s) },
-			context: []string{"bitcoin", "btc", "wallet", "crypto"}},
-		{entity: Crypto, re: ethRe, score: 0.7, pre: alnumRun(42), validate: ok(0.7),
-			context: []string{"ethereum", "eth", "wallet", "crypto", "address"}},
 		{entity: DateOfBirth, re: dateRe, score: 0.45, validate: ok(0.45), needContext: true,
 			context: []string{"born", "birth", "dob", "d.o.b", "birthday", "geboren", "geburtsdatum", "geburtstag", "né ", "née", "naissance", "nacido", "nacida", "nacimiento", "cumpleaños", "anniversaire"}},
 		{entity: Passport, re: passRe, score: 0.45, needContext: true, validate: func(s string) (float64, bool) {
@@ -309,4 +307,71 @@ func boundaryOK(text string, start, end int) bool {
 
 func isAlnumByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+var (
+	ibanContext   = []string{"iban", "bank", "account", "konto", "compte", "cuenta", "transfer"}
+	walletContext = []string{"bitcoin", "btc", "ethereum", "eth", "wallet", "crypto", "address"}
+)
+
+// findTokens checks every maximal run of ASCII letters and digits (one
+// pass, instead of a regular expression each) for the types that are a
+// single such run: compact IBANs in any case, Bitcoin Base58Check and
+// bech32 addresses, Ethereum addresses.
+func (a *Analyzer) findTokens(text, lower string, out []Match) []Match {
+	iban, crypto := a.types[IBAN], a.types[Crypto]
+	for i := 0; i < len(text); {
+		if !isAlnumByte(text[i]) {
+			i++
+			continue
+		}
+		s := i
+		for i < len(text) && isAlnumByte(text[i]) {
+			i++
+		}
+		if (s > 0 && text[s-1] == '_') || (i < len(text) && text[i] == '_') {
+			continue // inside an identifier
+		}
+		tok, n := text[s:i], i-s
+		typ, score := "", 0.0
+		switch {
+		case n < 14:
+		case iban && n <= 34 && isLetter(tok[0]) && isLetter(tok[1]) && isDigit(tok[2]) && isDigit(tok[3]):
+			c := strings.ToUpper(tok)
+			if ibanValid(c) {
+				typ, score = IBAN, 1
+			} else if l, known := ibanLengths[c[:2]]; known && l == n {
+				typ, score = IBAN, 0.5
+			}
+		case crypto && n >= 26 && n <= 35 && (tok[0] == '1' || tok[0] == '3') && base58CheckValid(tok):
+			typ, score = Crypto, 1
+		case crypto && n <= 74 && (strings.HasPrefix(lower[s:i], "bc1")) && bech32Valid(tok):
+			typ, score = Crypto, 1
+		case crypto && n == 42 && tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X') && isHex(tok[2:]):
+			typ, score = Crypto, 0.7
+		}
+		if typ == "" {
+			continue
+		}
+		ctx := ibanContext
+		if typ == Crypto {
+			ctx = walletContext
+		}
+		if hasContext(lower, s, i, ctx) {
+			score = min(1, score+contextBoost)
+		}
+		out = append(out, Match{Type: typ, Start: s, End: i, Score: score})
+	}
+	return out
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) && !(s[i] >= 'a' && s[i] <= 'f') && !(s[i] >= 'A' && s[i] <= 'F') {
+			return false
+		}
+	}
+	return true
 }

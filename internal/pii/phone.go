@@ -34,6 +34,7 @@ func regionsFor(lang string) []string {
 
 // findPhones returns phone-number matches in text.
 func (a *Analyzer) findPhones(text, lower string, out []Match) []Match {
+	memo := map[string]float64{} // a number repeated in a text is parsed once
 	for _, loc := range phoneRe.FindAllStringIndex(text, -1) {
 		s, e := loc[0], loc[1]
 		// Trim unbalanced brackets and separators the pattern took in.
@@ -70,7 +71,11 @@ func (a *Analyzer) findPhones(text, lower string, out []Match) []Match {
 		if nd < 7 || nd > 15 || allSame(digitsOf(core)) || dateRe.MatchString(cand) && len(dateRe.FindString(cand)) == len(cand) {
 			continue
 		}
-		score := a.phoneScore(cand)
+		score, seen := memo[cand]
+		if !seen {
+			score = a.phoneScore(cand)
+			memo[cand] = score
+		}
 		if score <= 0 {
 			continue
 		}
