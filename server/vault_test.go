@@ -115,14 +115,18 @@ func TestVaultRoundTrip(t *testing.T) {
 	if s := sv["sanitized"].(string); !strings.Contains(s, "[REDACTED_PERSON_1]") || !strings.Contains(s, "[REDACTED_PERSON_2]") || sv["vault_id"] != id {
 		t.Errorf("v1 continuation: %v", sv)
 	}
-	// Bad and unknown ids.
-	if r := rn.post(t, "/analyze/output", body(t, map[string]any{"prompt": "", "output": "x", "vault_id": "nope"})); r.status != http.StatusBadRequest || !strings.Contains(r.body, "vault_id") {
+	// Bad and unknown ids (the compatible endpoints answer invalid
+	// requests with 422, as LLM Guard's does; /v1 with 400).
+	if r := rn.post(t, "/analyze/output", body(t, map[string]any{"prompt": "", "output": "x", "vault_id": "nope"})); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "vault_id") {
+		t.Errorf("bad id: %d %s", r.status, r.body)
+	}
+	if r := rn.post(t, "/v1/scan", body(t, map[string]any{"prompt": "x", "vault_id": "nope"})); r.status != http.StatusBadRequest || !strings.Contains(r.body, "vault_id") {
 		t.Errorf("bad id: %d %s", r.status, r.body)
 	}
 	if r := rn.post(t, "/analyze/output", body(t, map[string]any{"prompt": "", "output": "x", "vault_id": strings.Repeat("ab", 16)})); r.status != http.StatusNotFound {
 		t.Errorf("unknown id: %d %s", r.status, r.body)
 	}
-	if r := rn.post(t, "/scan/prompt", body(t, map[string]any{"prompt": "x", "vault_id": id})); r.status != http.StatusBadRequest {
+	if r := rn.post(t, "/scan/prompt", body(t, map[string]any{"prompt": "x", "vault_id": id})); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("vault_id on /scan: %d %s", r.status, r.body)
 	}
 	if r := rn.post(t, "/v1/scan/batch", body(t, map[string]any{"items": []any{map[string]any{"prompt": "x", "vault_id": id}}})); r.status != http.StatusBadRequest {
