@@ -11,6 +11,8 @@ import os
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models")
 TASKS = {"promptinjection": "prompt_injection", "toxicity": "toxicity", "sentiment": "sentiment"}
+# Quantised variants live in "<dir>-<variant>" beside the FP32 directory.
+VARIANTS = ["fp32", "int8"]
 FILES = ["model.onnx", "tokenizer.json", "config.json"]
 
 
@@ -24,7 +26,7 @@ def sha256(path):
 
 def main():
     models = []
-    for d, task in TASKS.items():
+    for d, task, variant in [(b if v == "fp32" else b + "-" + v, t, v) for b, t in TASKS.items() for v in VARIANTS]:
         path = os.path.join(ROOT, d)
         if not all(os.path.exists(os.path.join(path, f)) for f in FILES):
             continue
@@ -35,7 +37,7 @@ def main():
             "id": version,
             "name": "llmshield/" + d,
             "task": task,
-            "variant": "fp32",
+            "variant": variant,
             "embedded": d,
             "files": [{"name": f, "sha256": sha256(os.path.join(path, f)),
                        "size_bytes": os.path.getsize(os.path.join(path, f))} for f in FILES],
