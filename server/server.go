@@ -42,6 +42,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,6 +50,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	dto "github.com/prometheus/client_model/go"
+	"golang.org/x/net/netutil"
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
@@ -101,6 +103,7 @@ type Server struct {
 	load   Loader
 	log    *slog.Logger
 	tokens [][sha256.Size]byte
+	basic  *basicAuth
 	ready  ReadinessCheck
 	health *health.Checker
 
@@ -138,6 +141,12 @@ func New(ctx context.Context, cfg config.Server, load Loader, opts ...Option) (*
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if b := cfg.Auth.Basic; b != nil {
+		if strings.TrimSpace(b.Username) == "" || b.Password == "" {
+			return nil, errors.New("server.auth.basic: username and password must not be empty")
+		}
+		s.basic = &basicAuth{user: sha256.Sum256([]byte(b.Username)), pass: sha256.Sum256([]byte(b.Password))}
 	}
 	switch {
 	case s.ready != nil:
@@ -187,6 +196,9 @@ func applyDefaults(c *config.Server) {
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8000"
 	}
+	if c.AppName == "" {
+		c.AppName = "llmshield"
+	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 1 << 20
 	}
@@ -198,6 +210,18 @@ func applyDefaults(c *config.Server) {
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 15 * time.Second
+	}
+	if c.BodyTimeout <= 0 {
+		c.BodyTimeout = 10 * time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 30 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 5 * time.Second
+	}
+	if c.MaxConnections <= 0 {
+		c.MaxConnections = 1024
 	}
 	if c.MaxBatchItems <= 0 {
 		c.MaxBatchItems = 64
@@ -291,16 +315,21 @@ func (s *Server) Close() error {
 // ShutdownTimeout (then drops the rest), and closes the Shield. It returns
 // nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// Scan endpoints set their own read and write deadlines per request
+	// (readBody); these bound everything else and are the backstop.
+	longest := s.cfg.BodyTimeout + max(s.cfg.PromptTimeout, s.cfg.OutputTimeout)
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       max(s.cfg.PromptTimeout, s.cfg.OutputTimeout) + 10*time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadTimeout:       longest + 10*time.Second,
+		WriteTimeout:      longest + s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
+	ln = netutil.LimitListener(ln, s.cfg.MaxConnections)
 	go func() { errc <- hs.Serve(ln) }()
 	var err error
 	select {

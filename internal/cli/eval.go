@@ -269,6 +269,9 @@ missing field as "(none)".`,
 			if split, err = datasplit.Parse(split); err != nil {
 				return fmt.Errorf("--split: %w", err)
 			}
+			if err := checkScannersFlag(cmd, scanners); err != nil {
+				return err
+			}
 			sh, err := a.buildShield(cmd.Context(), cfgPath, scanners)
 			if err != nil {
 				return err
