@@ -11,8 +11,8 @@ import os
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models")
 TASKS = {"promptinjection": "prompt_injection", "toxicity": "toxicity", "sentiment": "sentiment"}
-# Quantised variants live in "<dir>-<variant>" beside the FP32 directory.
-VARIANTS = ["fp32", "int8"]
+# Extra precision variants live in sibling directories named <dir>-<variant>.
+VARIANTS = ["int8", "fp16"]
 FILES = ["model.onnx", "tokenizer.json", "config.json"]
 
 
@@ -26,7 +26,11 @@ def sha256(path):
 
 def main():
     models = []
-    for d, task, variant in [(b if v == "fp32" else b + "-" + v, t, v) for b, t in TASKS.items() for v in VARIANTS]:
+    dirs = []
+    for d, task in TASKS.items():
+        dirs.append((d, task, "fp32"))
+        dirs += [(d + "-" + v, task, v) for v in VARIANTS]
+    for d, task, variant in dirs:
         path = os.path.join(ROOT, d)
         if not all(os.path.exists(os.path.join(path, f)) for f in FILES):
             continue
@@ -44,7 +48,7 @@ def main():
             "labels": labels,
             "threshold": cfg.get("threshold", 0.5),
             "max_length": cfg.get("max_length", 512),
-            "license": "trained from MIT and Apache-2.0 licensed public data (see MODEL_CARD.md)",
+            "license": cfg.get("license", "trained from MIT and Apache-2.0 licensed public data (see MODEL_CARD.md)"),
             "description": "Built-in llmshield model, trained by training/ in this repository; see models/%s/MODEL_CARD.md" % d,
         })
     with open(os.path.join(ROOT, "registry.json"), "w") as f:
