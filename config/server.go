@@ -46,6 +46,18 @@ type Server struct {
 	// compatibility; set it to false when clients are not trusted to choose
 	// which scanners run — a suppressing request then gets 403.
 	AllowSuppress *bool `yaml:"allow_suppress"`
+	// MetricsPublic serves /metrics without authentication (LLM Guard's is
+	// open). Default false: with authentication on, /metrics needs it too.
+	MetricsPublic bool `yaml:"metrics_public"`
+	// Tracing exports a span per request and per scanner (names, verdicts,
+	// risks, durations; never text) with OpenTelemetry. Default off.
+	Tracing Exporter `yaml:"tracing"`
+	// Metrics pushes the service's metrics with OpenTelemetry besides
+	// serving them on /metrics. Default prometheus (/metrics only).
+	Metrics Exporter `yaml:"metrics"`
+	// CORS lets browser pages on other origins call the API. Default: no
+	// cross-origin access.
+	CORS CORS `yaml:"cors"`
 	// LogPayloads writes prompts and outputs to the logs. Off by default.
 	LogPayloads bool `yaml:"log_payloads"`
 	// Log sets the log level (debug, info, warn, error) and format (text, json).
@@ -69,6 +81,29 @@ type Auth struct {
 	// Basic accepts HTTP basic authentication with these credentials
 	// (LLM Guard's http_basic), beside any bearer token.
 	Basic *BasicAuth `yaml:"basic"`
+}
+
+// Exporter says where OpenTelemetry data goes: exporter "" (off; for
+// metrics "prometheus": /metrics only), "console" (standard error) or
+// "otel_http" (OTLP over HTTP to Endpoint, e.g. http://127.0.0.1:4318).
+type Exporter struct {
+	Exporter string `yaml:"exporter"`
+	Endpoint string `yaml:"endpoint"`
+	// Interval is how often metrics are pushed (default 30s; metrics only).
+	Interval time.Duration `yaml:"interval"`
+}
+
+// CORS configures cross-origin access.
+type CORS struct {
+	// AllowOrigins lists the origins allowed ("https://app.example.com");
+	// "*" allows every origin (LLM Guard's setting; then credentials are
+	// not allowed by browsers).
+	AllowOrigins []string `yaml:"allow_origins"`
+	// AllowHeaders are the request headers a page may send. Default
+	// Authorization, Content-Type, X-Request-Id.
+	AllowHeaders []string `yaml:"allow_headers"`
+	// MaxAge is how long a browser may cache a preflight answer. Default 10m.
+	MaxAge time.Duration `yaml:"max_age"`
 }
 
 // BasicAuth is one username and password for HTTP basic authentication.
@@ -171,6 +206,32 @@ func (s *Server) validate() error {
 	}
 	if b := s.Auth.Basic; b != nil && (strings.TrimSpace(b.Username) == "" || b.Password == "") {
 		errs = append(errs, errors.New("server.auth.basic: username and password must not be empty"))
+	}
+	for i, o := range s.CORS.AllowOrigins {
+		if o != "*" && (!strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") || strings.HasSuffix(o, "/")) {
+			errs = append(errs, fmt.Errorf("server.cors.allow_origins[%d]: %q is not an origin (want scheme://host[:port] without a path, or *)", i, o))
+		}
+	}
+	switch s.Tracing.Exporter {
+	case "", "console":
+	case "otel_http":
+		if s.Tracing.Endpoint == "" {
+			errs = append(errs, errors.New("server.tracing.endpoint: otel_http needs the collector's URL"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("server.tracing.exporter: unknown exporter %q (want console or otel_http)", s.Tracing.Exporter))
+	}
+	switch s.Metrics.Exporter {
+	case "", "prometheus", "console":
+	case "otel_http":
+		if s.Metrics.Endpoint == "" {
+			errs = append(errs, errors.New("server.metrics.endpoint: otel_http needs the collector's URL"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("server.metrics.exporter: unknown exporter %q (want prometheus, console or otel_http)", s.Metrics.Exporter))
+	}
+	if s.CORS.MaxAge < 0 {
+		errs = append(errs, fmt.Errorf("server.cors.max_age: must not be negative, got %s", s.CORS.MaxAge))
 	}
 	if s.MaxConnections < 0 {
 		errs = append(errs, fmt.Errorf("server.max_connections: must not be negative, got %d", s.MaxConnections))

@@ -839,3 +839,39 @@ func TestCompatIgnoresUnknownFields(t *testing.T) {
 		t.Errorf("LLM Guard 404 shape: %d %s", r.status, r.body)
 	}
 }
+
+// CORS: only configured origins get the headers; preflights are answered
+// without credentials; no CORS by default.
+func TestCORS(t *testing.T) {
+	rn := start(t, config.Server{CORS: config.CORS{AllowOrigins: []string{"https://app.example.com"}}}, &testLoader{}, WithTokens([]string{"tok"}))
+	pre := func(origin string) reply {
+		return rn.do(t, "OPTIONS", "/analyze/prompt", "", "Origin", origin, "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization, content-type")
+	}
+	r := pre("https://app.example.com")
+	if r.status != http.StatusNoContent || r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" || !strings.Contains(r.header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Errorf("preflight from an allowed origin: %d %v", r.status, r.header)
+	}
+	if r := pre("https://evil.example"); r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight from another origin got CORS headers: %v", r.header)
+	}
+	r = rn.post(t, "/analyze/prompt", `{"prompt":"hi"}`, "Origin", "https://app.example.com", "Authorization", "Bearer tok")
+	if r.status != 200 || r.header.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
+		t.Errorf("request from an allowed origin: %d %v", r.status, r.header)
+	}
+	none := start(t, config.Server{}, &testLoader{})
+	if r := none.post(t, "/analyze/prompt", `{"prompt":"hi"}`, "Origin", "https://app.example.com"); r.header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("CORS headers without configuration: %v", r.header)
+	}
+}
+
+// /metrics needs the token when auth is on, unless metrics_public.
+func TestMetricsPublic(t *testing.T) {
+	closed := start(t, config.Server{}, &testLoader{}, WithTokens([]string{"tok"}))
+	if r := closed.do(t, "GET", "/metrics", ""); r.status != 401 {
+		t.Errorf("protected /metrics: %d", r.status)
+	}
+	open := start(t, config.Server{MetricsPublic: true}, &testLoader{}, WithTokens([]string{"tok"}))
+	if r := open.do(t, "GET", "/metrics", ""); r.status != 200 || !strings.Contains(r.body, "llmshield_http_requests_total") && !strings.Contains(r.body, "go_goroutines") {
+		t.Errorf("public /metrics: %d", r.status)
+	}
+}

@@ -17,8 +17,10 @@ var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
 // Params that scanners cannot run without.
 var required = map[string]string{
-	"ban_substrings": "substrings: [forbidden]",
-	"regex":          `patterns: ['\bsecret\b']`,
+	"ban_substrings":  "substrings: [forbidden]",
+	"ban_competitors": "competitors: [Acme, Globex Corporation]",
+	"ban_topics":      "topics: [violence, weapons, drugs]",
+	"regex":           `patterns: ['\bsecret\b']`,
 }
 
 func TestListInvariants(t *testing.T) {
@@ -112,6 +114,15 @@ func TestSentimentVADER(t *testing.T) {
 		r, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
 		if err != nil || r.Valid == flagged || r.Method != scanner.MethodHeuristic {
 			t.Errorf("%q: %+v, %v; want flagged %v", text, r, err, flagged)
+		}
+	}
+}
+
+func TestLLMGuardNamesOfTheSuite(t *testing.T) {
+	for _, n := range []string{"NoRefusalLight", "NoRefusal", "BanCompetitors", "BanTopics", "MaliciousURLs", "URLReachability",
+		"Relevance", "EmotionDetection", "Bias", "FactualConsistency"} {
+		if _, ok := Lookup(n); !ok {
+			t.Errorf("LLM Guard name %q does not resolve", n)
 		}
 	}
 }
