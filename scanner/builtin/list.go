@@ -207,13 +207,16 @@ func All() []Factory {
 		},
 		{
 			Name:        sentiment.Name,
-			Description: "Negative sentiment: a lexicon-and-rules analyser (EN/DE) and the built-in 3-class ML classifier (label NEGATIVE), hybrid by default.",
+			Description: "Negative sentiment: a lexicon-and-rules analyser (EN/DE) and the built-in ML classifier (label NEGATIVE), hybrid by default; method: vader scores with VADER's compound alone, like LLM Guard.",
 			Stages:      scanner.StageBoth,
 			Defaults: func() any {
 				return &sentimentParams{Heuristic: sentiment.DefaultConfig(), ML: mlscan.DefaultConfig()}
 			},
 			Build: func(_ context.Context, p any, d Deps) (scanner.Scanner, error) {
 				pp := p.(*sentimentParams)
+				if pp.Heuristic.UsesVADER() {
+					return sentiment.New(pp.Heuristic)
+				}
 				h, err := sentiment.NewHeuristic()
 				if err != nil {
 					return nil, err

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -16,7 +17,7 @@ import (
 func benignCorpus(b *testing.B) string {
 	b.Helper()
 	var sb strings.Builder
-	path := "/work/shared/datasets/injection/gpteacher_benign.jsonl"
+	path := filepath.Join("..", "..", "..", "shared", "datasets", "injection", "gpteacher_benign.jsonl") // ../shared from the repository root
 	if d := os.Getenv("LLMSHIELD_DATASETS"); d != "" {
 		path = d + "/injection/gpteacher_benign.jsonl"
 	}

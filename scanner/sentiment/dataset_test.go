@@ -57,7 +57,7 @@ func datasetPath() string {
 	if d := os.Getenv("LLMSHIELD_DATASETS"); d != "" {
 		return filepath.Join(d, "sentiment", "vader_ground_truth.jsonl")
 	}
-	return "/work/shared/datasets/sentiment/vader_ground_truth.jsonl"
+	return filepath.Join("..", "..", "..", "shared", "datasets", "sentiment", "vader_ground_truth.jsonl") // ../shared from the repository root
 }
 
 func readRows(t *testing.T) []row {
