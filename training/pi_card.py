@@ -43,6 +43,31 @@ def render(res, go, int8, sizes):
         s.append("This is the **INT8 variant** (`ml.variant: int8`): the per-bucket weight table is stored as int8 with one "
                  "scale per column and dequantised after the Gather (Gather, Cast, Mul). Its figures below are measured "
                  "through the Go CLI; the training figures are those of the FP32 model (see ../promptinjection/MODEL_CARD.md).\n\n")
+    ev0 = res["eval_only"]
+    lo_f1 = {k: m["f1"] for k, m in res.get("loso", {}).items() if m.get("f1") is not None and m["pos"] > 0}
+    docs = res.get("doc_eval", {})
+    s.append("## Summary: what it does and does not do\n\n")
+    s.append(f"- **Misses the issue-9 prompt bars.** CyberSecEval injections (17 languages, never trained on): recall "
+             f"{_f(ev0['by_source']['cyberseceval_pi']['recall'])} (bar 0.80) at FPR {_f(ev0['by_source']['cyberseceval_sys']['fpr'])} on its benign "
+             f"system prompts and {_f(ev0['by_source']['alpaca_eval']['fpr'])} on alpaca_eval instructions (bar 0.02); AUC {_f(ev0['all']['auc'])} "
+             f"(text length alone {_f(ev0['all'].get('length_auc'))}). It catches explicit overrides (\"ignore / forget the previous "
+             "instructions ...\") but not persuasion, hypothetical or virtualisation framings, indirect references, output-format "
+             "manipulation or most machine-translated non-European injections. The old v1 model flags more of them (recall 0.41) "
+             "only because it flags nearly everything unfamiliar (FPR 0.43 on the same system prompts, about 0.9 on benign CJK/Arabic).\n")
+    if lo_f1:
+        worst = min(lo_f1, key=lo_f1.get)
+        s.append(f"- Leave-one-source-out F1 (sources with injections): " + ", ".join(f"{k} {_f(v)}" for k, v in lo_f1.items())
+                 + f"; the weakest is {worst} (bar 0.80 for every source).\n")
+    if docs:
+        s.append(f"- Documents (held out): FPR {_f(docs['prompt/shipped_threshold']['all']['fpr'])} on benign documents in the "
+                 f"prompt context (bar 0.05); `context: document` (sentence max) reaches AUC {_f(docs['document/shipped_threshold']['all']['auc'])}, "
+                 f"FPR {_f(docs['document/document_threshold']['all']['fpr'])} and recall {_f(docs['document/document_threshold']['all']['recall'])} "
+                 "at its document threshold (bars: FPR 0.02, recall 0.60).\n")
+    s.append("- **Meets:** benign text in zh/ja/ko/ar/ru/hi/de/fr/es/it/pt (held-out gettext packages) FPR <= 0.01 in every "
+             "language (v1: up to 0.96); model size 2.1 MB FP32 / 0.5 MB INT8; microseconds of arithmetic per window.\n")
+    s.append("- Note on the eval-only files: while inspecting the data format the author read the first rows of "
+             "cyberseceval_injections.jsonl and cyberseceval_system_prompts_benign.jsonl; no threshold, weight or setting was "
+             "chosen on them, and the templates avoid their wording.\n\n")
     s.append("## Held-out figures first\n\n")
     s.append("Nothing below was trained on or used to pick the threshold, except where the row says so.\n\n")
     ev = res["eval_only"]
@@ -59,8 +84,7 @@ def render(res, go, int8, sizes):
             s.append(f"| {k} | {m['n']} | {_f(m['recall'])} |\n")
     s.append("\nBy injection type: " + ", ".join(f"{k} recall {_f(m['recall'])} (n={m['n']})" for k, m in ev["injections_by_type"].items() if k != "all") + ".\n\n")
     if go:
-        s.append("### Through the Go CLI (`llmshield eval`, ML only)\n\n")
-        s.append(go.get("markdown", "") + "\n\n")
+        s.append(render_go(go))
     if "loso" in res:
         s.append("### Leave-one-source-out (every training source)\n\n")
         s.append("Train on all other sources, score every row of the left-out source (all windows, max), threshold chosen "
@@ -71,6 +95,19 @@ def render(res, go, int8, sizes):
         lo = res["loso_overall"]
         s.append(f"\nAll LOSO rows together: AUC {_f(lo['auc'])} (text length alone: AUC {_f(lo.get('length_auc'))}), "
                  f"precision {_f(lo['precision'])}, recall {_f(lo['recall'])}, F1 {_f(lo['f1'])}, FPR {_f(lo['fpr'])}.\n\n")
+    if "doc_eval" in res:
+        de = res["doc_eval"]
+        s.append("### Documents: prompt context vs `context: document` (held-out documents, training code)\n\n")
+        s.append("`python3 training/pi_doc_eval.py`: held-out benign documents (Debian docs, npm READMEs, tables, e-mails, chats, "
+                 "web pages, benign imperatives) and the same documents with an inserted instruction. Prompt context = windows "
+                 "over the whole text; document context = every sentence scored alone, maximum. The document threshold "
+                 f"({de['document_threshold']:.4f}) is the 98th percentile of the sentence-max scores of 600 *training* benign documents "
+                 "(never the held-out ones), or the shipped threshold if higher.\n\n")
+        s.append("| context / threshold | benign documents FPR | inserted instructions recall | AUC |\n|---|---|---|---|\n")
+        for k in ("prompt/shipped_threshold", "document/shipped_threshold", "document/document_threshold"):
+            a = de[k]["all"]
+            s.append(f"| {k} | {_f(a['fpr'])} | {_f(a['recall'])} | {_f(a['auc'])} |\n")
+        s.append("\n")
     hd = res["heldout"]
     s.append("### Held-out generated and local sets\n\n")
     s.append("Built by `training/pi_data.py` from other raw sources and the other half of every phrase list than the "
@@ -109,3 +146,41 @@ def render(res, go, int8, sizes):
              "- Languages beyond EN/DE/FR/ES/IT/PT have only a few injection templates; recall there is lower (see the table).\n"
              "- Hash collisions: 2^18 buckets; rare n-grams share weights.\n")
     return "".join(s)
+
+
+def render_go(go):
+    """Tables of training/pi_go_figures.json (training/pi_go_eval.py)."""
+    cols = [k for k in ("v1/fp32", "v2/fp32", "v2/int8", "v2/document") if k in go]
+    names = {"v1/fp32": "v1 (llmshield-pi-tiny-1.0.0, thr 0.6824)", "v2/fp32": "v2 FP32", "v2/int8": "v2 INT8",
+             "v2/document": "v2 FP32, context: document"}
+    s = ["### Through the Go CLI (`llmshield eval`, ML only, ONNX Runtime)\n\n",
+         "`python3 training/pi_go_eval.py` (v1 column: the same script with `--binary <v1 build> --label v1 --configs fp32`); "
+         "config `input_scanners: [{type: prompt_injection, params: {ml: {mode: ml_only, fallback_to_heuristic: false}}}]` "
+         "(+ `variant: int8`, + `context: document`), the model's own threshold.\n\n"]
+    s.append("| set | " + " | ".join(names[c] for c in cols) + " |\n|---|" + "---|" * len(cols) + "\n")
+    def cell(c, sec, name, key):
+        try:
+            return go[c][sec][name][key]
+        except KeyError:
+            return ""
+    ev = [("CyberSecEval injections: recall", "cyberseceval_injections", "recall"),
+          ("CyberSecEval system prompts (benign): FPR", "cyberseceval_system_prompts_benign", "fpr"),
+          ("alpaca_eval instructions (benign): FPR", "alpaca_eval_instructions_benign", "fpr")]
+    for label, name, key in ev:
+        s.append(f"| {label} | " + " | ".join(go[c]["eval_only"]["files"].get(name, {}).get(key, "") for c in cols) + " |\n")
+    s.append("| eval-only all: precision / recall / F1 / FPR | " + " | ".join(
+        "%s / %s / %s / %s" % tuple(go[c]["eval_only"].get(k, "") for k in ("precision", "recall", "f1", "fpr")) for c in cols) + " |\n")
+    s.append("| per-text latency p50 / p99 (ms, shared loaded CPU) | " + " | ".join(
+        "%s / %s" % (go[c]["eval_only"].get("p50_ms", ""), go[c]["eval_only"].get("p99_ms", "")) for c in cols) + " |\n")
+    langs = sorted(next(iter(go.values()))["cyberseceval_by_lang"].keys())
+    s.append("\nCyberSecEval injections, recall per language:\n\n| language | n | " + " | ".join(names[c] for c in cols) + " |\n|---|---|" + "---|" * len(cols) + "\n")
+    for l in langs:
+        n = next(iter(go.values()))["cyberseceval_by_lang"][l]["n"]
+        s.append(f"| {l[5:]} | {n} | " + " | ".join(cell(c, "cyberseceval_by_lang", l, "recall") for c in cols) + " |\n")
+    held = sorted(set().union(*[go[c]["heldout"].keys() for c in cols]))
+    s.append("\nHeld-out sets (benign: FPR; injections: recall):\n\n| set | n | " + " | ".join(names[c] for c in cols) + " |\n|---|---|" + "---|" * len(cols) + "\n")
+    for h in held:
+        key = "recall" if h.endswith("INJECTION") else "fpr"
+        n = next(go[c]["heldout"][h]["n"] for c in cols if h in go[c]["heldout"])
+        s.append(f"| {h[5:]} ({key}) | {n} | " + " | ".join(cell(c, "heldout", h, key) for c in cols) + " |\n")
+    return "".join(s) + "\n"

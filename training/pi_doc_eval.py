@@ -76,15 +76,18 @@ def prob_sentences(table, W, c, texts):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--limit", type=int, default=0, help="only the first N held-out documents (smoke test)")
     args = ap.parse_args()
     wz = np.load(os.path.join(T.WORK, "weights.npz"))
     table, W, c = wz["table"], wz["W"], wz["c"]
     res = json.load(open(os.path.join(T.WORK, "result.json")))
     thr = args.threshold or res["threshold"]
     held = [r for r in T.read_jsonl(os.path.join(T.WORK, "heldout.jsonl")) if r["source"] == "gen_docs"]
+    if args.limit:
+        held = held[: args.limit]
     train_docs = [r for r in T.read_jsonl(os.path.join(T.WORK, "train.jsonl")) if r["source"] == "gen_docs" and r["label"] == "SAFE"]
     rng = np.random.RandomState(1)
-    train_docs = [train_docs[i] for i in rng.choice(len(train_docs), min(600, len(train_docs)), replace=False)]
+    train_docs = [train_docs[i] for i in rng.choice(len(train_docs), min(args.limit or 600, len(train_docs)), replace=False)]
     # document threshold: on TRAINING benign documents only (FPR <= 2 %)
     p_tr = prob_sentences(table, W, c, [r["text"] for r in train_docs])
     doc_thr = float(max(thr, np.quantile(p_tr, 0.98) + 1e-6))
@@ -101,7 +104,7 @@ def main():
                 d[kind] = {"n": m["n"], "fpr": m["fpr"], "recall": m["recall"], "auc": m["auc"]}
             out[f"{ctx}/{name}"] = d
     print(json.dumps(out, indent=1))
-    with open(os.path.join(T.WORK, "doc_eval.json"), "w") as f:
+    with open(os.path.join(T.WORK, "doc_eval.json" if not args.limit else "doc_eval_smoke.json"), "w") as f:
         json.dump(out, f, indent=1)
 
 

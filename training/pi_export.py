@@ -53,6 +53,9 @@ def main():
     wz = np.load(os.path.join(T.WORK, "weights.npz"))
     table, W, c = wz["table"], wz["W"], wz["c"]
     res = json.load(open(os.path.join(T.WORK, "result.json")))
+    de = os.path.join(T.WORK, "doc_eval.json")
+    if os.path.exists(de):
+        res["doc_eval"] = json.load(open(de))
     gof = os.path.join(HERE, "pi_go_figures.json")
     gofig = json.load(open(gof)) if os.path.exists(gof) else {}
     cfg = T.CFG
