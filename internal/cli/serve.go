@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -9,8 +10,10 @@ import (
 	"os/signal"
 	"reflect"
 	"syscall"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
@@ -18,6 +21,7 @@ import (
 	"github.com/llmshield/llmshield/cache"
 	redisbackend "github.com/llmshield/llmshield/cache/redis"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/telemetry"
 	"github.com/llmshield/llmshield/server"
 )
 
@@ -32,11 +36,18 @@ Authentication: when LLMSHIELD_AUTH_TOKEN (comma-separated for several),
 server.auth.tokens or server.auth.token_file give tokens, every endpoint but
 /healthz and /readyz requires "Authorization: Bearer <token>".
 
+The configuration may be LLM Guard's scanners.yml as it is (recognised by its
+app, rate_limit, auth, tracing or metrics section); see the README's
+"Migrating from LLM Guard".
+
 SIGHUP re-reads the configuration file and swaps in the new scanners; a bad
 file is logged and the running configuration keeps serving. Changes to the
 server section need a restart. SIGINT or SIGTERM shut down gracefully.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if configPath == "" {
+				configPath = a.env("CONFIG_FILE") // as LLM Guard's API reads it
+			}
 			cfg, err := loadConfig(configPath)
 			if err != nil {
 				return err
@@ -50,7 +61,7 @@ server section need a restart. SIGINT or SIGTERM shut down gracefully.`,
 			return a.serve(cmd.Context(), configPath, cfg)
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "", "configuration file (default: the embedded default)")
+	cmd.Flags().StringVar(&configPath, "config", "", "configuration file, llmshield's or LLM Guard's scanners.yml (default: $CONFIG_FILE, else the embedded default)")
 	cmd.Flags().StringVar(&addr, "addr", "", "listen address HOST:PORT (default: server.addr)")
 	return cmd
 }
@@ -77,7 +88,8 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 	if err != nil {
 		return err
 	}
-	tokens, err := server.Tokens(cfg.Server.Auth, a.env("LLMSHIELD_AUTH_TOKEN"))
+	envTok, envSet := a.lookupEnv("LLMSHIELD_AUTH_TOKEN")
+	tokens, err := server.Tokens(cfg.Server.Auth, envTok, envSet)
 	if err != nil {
 		return err
 	}
@@ -124,9 +136,34 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 		if backend != nil {
 			opts = append(opts, llmshield.WithCacheBackend(backend))
 		}
-		return llmshield.New(ctx, c, opts...)
+		sh, err := llmshield.New(ctx, c, opts...)
+		if err != nil {
+			return nil, err
+		}
+		if in, _ := sh.Scanners(); len(in) == 0 {
+			_ = sh.Close()
+			return nil, errors.New("input_scanners: no scanner is enabled, so every prompt would pass unscanned; list at least one (`llmshield scanners` shows them)")
+		}
+		return sh, nil
 	}
-	srv, err := server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens))
+	var srv *server.Server
+	tel, err := telemetry.New(ctx, telemetry.Config{
+		ServiceName:   cfg.Server.AppName,
+		TraceExporter: cfg.Server.Tracing.Exporter, TraceEndpoint: cfg.Server.Tracing.Endpoint,
+		MetricExporter: cfg.Server.Metrics.Exporter, MetricEndpoint: cfg.Server.Metrics.Endpoint, MetricInterval: cfg.Server.Metrics.Interval,
+		Console: a.streams.Err,
+	}, prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return srv.Gatherer().Gather() }))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := tel.Shutdown(sctx); err != nil {
+			log.Warn("telemetry: flushing at shutdown failed", "error", err)
+		}
+	}()
+	srv, err = server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens), server.WithTracer(tel.Tracer()))
 	if err != nil {
 		return err
 	}
@@ -135,8 +172,11 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 		_ = srv.Close()
 		return fmt.Errorf("listen: %w", err)
 	}
-	if host, _, _ := net.SplitHostPort(cfg.Server.Addr); !isLoopback(host) && len(tokens) == 0 {
+	if host, _, _ := net.SplitHostPort(cfg.Server.Addr); !isLoopback(host) && len(tokens) == 0 && cfg.Server.Auth.Basic == nil {
 		log.Warn("listening beyond loopback without authentication; set LLMSHIELD_AUTH_TOKEN or server.auth", "addr", ln.Addr().String())
+	}
+	if cfg.Server.SuppressAllowed() {
+		log.Warn("requests may skip scanners with scanners_suppress (LLM Guard compatible); set server.allow_suppress: false unless clients are trusted to choose")
 	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
