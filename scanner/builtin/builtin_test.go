@@ -94,6 +94,7 @@ func TestBuildErrorsNameTheKey(t *testing.T) {
 		{"prompt_injection", "treshold: 0.5", "input_scanners[3].params"},
 		{"sentiment", "match_type: paragraph", `unknown match_type "paragraph"`},
 		{"sentiment", "method: textblob", `input_scanners[3].params: method: want "heuristic" or "vader"`},
+		{"prompt_injection", "context: email", `unknown context "email"`},
 	}
 	for _, tc := range cases {
 		_, err := Build(context.Background(), "input_scanners[3]", entry(t, tc.typ, tc.params), Deps{})

@@ -174,6 +174,7 @@ func All() []Factory {
 			},
 			Build: func(_ context.Context, p any, d Deps) (scanner.Scanner, error) {
 				pp := p.(*promptInjectionParams)
+				pp.ML.MatchType = pp.Context.MatchType(pp.ML.MatchType)
 				h, err := promptinjection.NewHeuristic()
 				if err != nil {
 					return nil, err
@@ -332,6 +333,8 @@ type MLParams interface {
 type promptInjectionParams struct {
 	Heuristic promptinjection.Config `yaml:",inline"`
 	ML        mlscan.Config          `yaml:",inline"`
+	// Context: prompt (default) or document (the model scores sentences).
+	Context promptinjection.Context `yaml:"context"`
 }
 
 func (p *promptInjectionParams) Validate() error {
