@@ -52,6 +52,9 @@ type compiledRule struct {
 	// backtracker only for programs of at most 500 instructions.
 	re    []*regexp.Regexp
 	reWin []*regexp.Regexp
+	// win holds, per element of reWin, what findAll needs to search a
+	// window without running the unanchored regex over all of it.
+	win []winPart
 	// leads are literals one of which every match starts with (derived
 	// from the pattern; nil when no such set exists). A window is searched
 	// only when it contains a lead.
@@ -271,6 +274,9 @@ func NewHeuristic() (*Heuristic, error) {
 			}
 		}
 		cr := compiledRule{ruleDef: d, family: fam, re: re, reWin: reWin}
+		if cr.win, err = compileWinParts(parts, reWin); err != nil {
+			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
+		}
 		if tree, err := syntax.Parse(expand(d.Pattern), syntax.Perl); err == nil && !d.Anchored {
 			if l, ok := leadSet(tree); ok {
 				slices.Sort(l)
@@ -342,6 +348,9 @@ type state struct {
 	extraW   map[string]float64 // synthetic rule id -> weight
 	perRule  map[int]int        // findings per rule (all segments)
 	findings []scanner.Finding
+	// scratch for findAll
+	starts []int
+	locs   [][2]int
 }
 
 func (st *state) addFinding(f scanner.Finding) {
@@ -544,8 +553,9 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 			if left <= 0 {
 				break
 			}
-			for _, loc := range findAll(r.reWin, t[w.lo:w.hi], left) {
-				s, e := w.lo+loc[0], w.lo+loc[1]
+			st.locs = h.findAll(r, t, w.lo, w.hi, left, st)
+			for _, loc := range st.locs {
+				s, e := loc[0], loc[1]
 				if s < lastEnd || e == s {
 					continue
 				}
@@ -605,22 +615,96 @@ func firstAnchored(res []*regexp.Regexp, t string) []int {
 	return best
 }
 
-// findAll returns up to n matches of any of res in t, ordered by start.
-func findAll(res []*regexp.Regexp, t string, n int) [][]int {
-	if len(res) == 1 {
-		return res[0].FindAllStringIndex(t, n)
-	}
-	var all [][]int
-	for _, re := range res {
-		all = append(all, re.FindAllStringIndex(t, n)...)
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i][0] != all[j][0] {
-			return all[i][0] < all[j][0]
+// winPart is one element of a rule's window-mode pattern. When every match
+// of it starts with one of a few literals (leads), a window is searched by
+// finding those literals with an Aho-Corasick automaton and trying the
+// anchored regex only there: Go's unanchored search costs about a
+// microsecond per byte for these programs, while a failed anchored attempt
+// stops after a few instructions. The result is the same as
+// re.FindAllStringIndex on the window (leftmost-first, non-overlapping),
+// which TestFindAllMatchesRegexp checks.
+type winPart struct {
+	re    *regexp.Regexp       // unanchored
+	leads *ahocorasick.Matcher // nil: no lead set, run re on the window
+	at    *regexp.Regexp       // ^(?:part), for a match at the window start
+	atCtx *regexp.Regexp       // ^(?s:.)(?:part), one byte of left context for \b
+}
+
+func compileWinParts(parts []string, res []*regexp.Regexp) ([]winPart, error) {
+	out := make([]winPart, len(parts))
+	for i, p := range parts {
+		out[i].re = res[i]
+		tree, err := syntax.Parse(p, syntax.Perl)
+		if err != nil {
+			return nil, err
 		}
-		return all[i][1] > all[j][1]
-	})
-	return all
+		leads, ok := leadSet(tree)
+		if !ok || len(leads) == 0 || slices.Contains(leads, "") {
+			continue
+		}
+		if out[i].at, err = regexp.Compile(`^(?:` + p + `)`); err != nil {
+			return nil, err
+		}
+		if out[i].atCtx, err = regexp.Compile(`^(?s:.)(?:` + p + `)`); err != nil {
+			return nil, err
+		}
+		out[i].leads = ahocorasick.New(leads)
+	}
+	return out, nil
+}
+
+// findAll returns up to n matches of the rule's window patterns in
+// t[lo:hi] as offsets into t, ordered by start (longer first on ties), as
+// FindAllStringIndex on t[lo:hi] would find them. The result lives in
+// st.locs and is valid until the next call.
+func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state) [][2]int {
+	st.locs = st.locs[:0]
+	w := t[lo:hi]
+	for i := range r.win {
+		p := &r.win[i]
+		if p.leads == nil || h.noLeads {
+			for _, loc := range p.re.FindAllStringIndex(w, n) {
+				st.locs = append(st.locs, [2]int{lo + loc[0], lo + loc[1]})
+			}
+			continue
+		}
+		st.starts = p.leads.AppendStarts(st.starts[:0], w)
+		if len(st.starts) == 0 {
+			continue
+		}
+		slices.Sort(st.starts)
+		found, pos := 0, 0
+		for k, s := range st.starts {
+			if s < pos || k > 0 && s == st.starts[k-1] {
+				continue
+			}
+			var loc []int
+			if s == 0 {
+				loc = p.at.FindStringIndex(w)
+			} else if loc = p.atCtx.FindStringIndex(w[s-1:]); loc != nil {
+				// The context byte never starts a multi-byte rune that
+				// reaches into the lead, so the match proper starts at s.
+				loc[0], loc[1] = s, s-1+loc[1]
+			}
+			if loc == nil || loc[1] == loc[0] {
+				continue
+			}
+			st.locs = append(st.locs, [2]int{lo + loc[0], lo + loc[1]})
+			pos = loc[1]
+			if found++; found == n {
+				break
+			}
+		}
+	}
+	if len(r.win) > 1 {
+		slices.SortStableFunc(st.locs, func(a, b [2]int) int {
+			if a[0] != b[0] {
+				return a[0] - b[0]
+			}
+			return b[1] - a[1]
+		})
+	}
+	return st.locs
 }
 
 // windowAround returns the region of t around [s,e) in which a rule's regex
