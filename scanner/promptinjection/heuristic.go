@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/internal/normalize"
@@ -44,6 +45,16 @@ type Analysis struct {
 type compiledRule struct {
 	ruleDef
 	family string
+	// progs are compiled on first use: building every rule's regular
+	// expressions up front dominated start-up, and most texts reach only a
+	// few rules.
+	progs *ruleProgs
+}
+
+// ruleProgs are a rule's compiled patterns.
+type ruleProgs struct {
+	once sync.Once
+	err  error
 	// re is the pattern as run at a keyword hit (anchored for Anchored
 	// rules); reWin is the unanchored pattern for window mode (anchored
 	// rules fall back to it after maxAnchoredTries attempts in one segment,
@@ -59,6 +70,48 @@ type compiledRule struct {
 	// from the pattern; nil when no such set exists). A window is searched
 	// only when it contains a lead.
 	leads []string
+	// leadAC finds leads: a window without one is skipped.
+	leadAC *ahocorasick.Matcher
+}
+
+// compiled returns the rule's patterns, compiling them on first use, or nil
+// if they do not compile (TestRulesCompile rules that out for the built-in
+// rules).
+func (r *compiledRule) compiled() *ruleProgs {
+	p := r.progs
+	p.once.Do(func() { p.err = p.build(&r.ruleDef) })
+	if p.err != nil {
+		return nil
+	}
+	return p
+}
+
+func (p *ruleProgs) build(d *ruleDef) error {
+	src := expand(d.Pattern)
+	parts, err := splitPattern(src)
+	if err != nil {
+		return fmt.Errorf("rule %q: %w", d.ID, err)
+	}
+	if p.reWin, err = compileAll(parts, func(s string) string { return s }); err != nil {
+		return fmt.Errorf("rule %q: %w", d.ID, err)
+	}
+	p.re = p.reWin
+	if d.Anchored {
+		if p.re, err = compileAll(parts, func(s string) string { return `^[^\pL\pN]{0,2}(?:` + s + `)` }); err != nil {
+			return fmt.Errorf("rule %q: %w", d.ID, err)
+		}
+	}
+	if p.win, err = compileWinParts(parts, p.reWin); err != nil {
+		return fmt.Errorf("rule %q: %w", d.ID, err)
+	}
+	if tree, err := syntax.Parse(src, syntax.Perl); err == nil && !d.Anchored {
+		if l, ok := leadSet(tree); ok {
+			slices.Sort(l)
+			p.leads = slices.Compact(l)
+			p.leadAC = ahocorasick.New(p.leads)
+		}
+	}
+	return nil
 }
 
 // leadSet returns the literals that every match of re starts with, or
@@ -259,31 +312,7 @@ func NewHeuristic() (*Heuristic, error) {
 		if !ok || d.Weight <= 0 || d.Weight > 1 || len(d.Keywords) == 0 {
 			return nil, fmt.Errorf("rule %q: malformed (id family.name, weight in (0,1], keywords)", d.ID)
 		}
-		parts, err := splitPattern(expand(d.Pattern))
-		if err != nil {
-			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
-		}
-		reWin, err := compileAll(parts, func(s string) string { return s })
-		if err != nil {
-			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
-		}
-		re := reWin
-		if d.Anchored {
-			if re, err = compileAll(parts, func(s string) string { return `^[^\pL\pN]{0,2}(?:` + s + `)` }); err != nil {
-				return nil, fmt.Errorf("rule %q: %w", d.ID, err)
-			}
-		}
-		cr := compiledRule{ruleDef: d, family: fam, re: re, reWin: reWin}
-		if cr.win, err = compileWinParts(parts, reWin); err != nil {
-			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
-		}
-		if tree, err := syntax.Parse(expand(d.Pattern), syntax.Perl); err == nil && !d.Anchored {
-			if l, ok := leadSet(tree); ok {
-				slices.Sort(l)
-				cr.leads = slices.Compact(l)
-			}
-		}
-		h.rules = append(h.rules, cr)
+		h.rules = append(h.rules, compiledRule{ruleDef: d, family: fam, progs: &ruleProgs{}})
 		for _, k := range d.Keywords {
 			bounded := d.Bounded
 			if strings.HasPrefix(k, `\b`) && strings.HasSuffix(k, `\b`) {
@@ -479,6 +508,10 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				continue
 			}
 			r := &h.rules[ri]
+			rp := r.compiled()
+			if rp == nil {
+				continue
+			}
 			if r.Follow != "" && strings.IndexAny(t[m.End:min(len(t), m.End+r.FollowWithin)], r.Follow) < 0 {
 				continue
 			}
@@ -498,7 +531,7 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				for hi < len(t) && !utf8.RuneStart(t[hi]) {
 					hi++
 				}
-				if loc := firstAnchored(r.re, t[lo:hi]); loc != nil {
+				if loc := firstAnchored(rp.re, t[lo:hi]); loc != nil {
 					s, e := lo+loc[0], lo+loc[1]
 					for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
 						s++
@@ -522,7 +555,7 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				after = r.After
 			}
 			lo, hi := windowAround(t, m.Start, m.End, before, after)
-			if r.leads != nil && !h.noLeads && !hasLead(t[lo:hi], r.leads) {
+			if rp.leads != nil && !h.noLeads && !rp.leadAC.Contains(t[lo:hi]) {
 				continue
 			}
 			ws := wins[ri]
@@ -593,16 +626,6 @@ func fixedLiteral(re *syntax.Regexp) bool {
 	return false
 }
 
-// hasLead reports whether any of leads occurs in t.
-func hasLead(t string, leads []string) bool {
-	for _, l := range leads {
-		if strings.Contains(t, l) {
-			return true
-		}
-	}
-	return false
-}
-
 // firstAnchored returns the longest match of any of res (all anchored at
 // the start of t), or nil.
 func firstAnchored(res []*regexp.Regexp, t string) []int {
@@ -660,8 +683,9 @@ func compileWinParts(parts []string, res []*regexp.Regexp) ([]winPart, error) {
 func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state) [][2]int {
 	st.locs = st.locs[:0]
 	w := t[lo:hi]
-	for i := range r.win {
-		p := &r.win[i]
+	rp := r.compiled() // compiled when the window was added
+	for i := range rp.win {
+		p := &rp.win[i]
 		if p.leads == nil || h.noLeads {
 			for _, loc := range p.re.FindAllStringIndex(w, n) {
 				st.locs = append(st.locs, [2]int{lo + loc[0], lo + loc[1]})
@@ -696,7 +720,7 @@ func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state)
 			}
 		}
 	}
-	if len(r.win) > 1 {
+	if len(rp.win) > 1 {
 		slices.SortStableFunc(st.locs, func(a, b [2]int) int {
 			if a[0] != b[0] {
 				return a[0] - b[0]

@@ -109,3 +109,18 @@ func BenchmarkNewHeuristic(b *testing.B) {
 		}
 	}
 }
+
+// TestRulesCompile compiles every rule's patterns (NewHeuristic leaves
+// that to first use): a rule that does not compile would never match.
+func TestRulesCompile(t *testing.T) {
+	h, err := NewHeuristic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range h.rules {
+		r := &h.rules[i]
+		if r.compiled() == nil {
+			t.Errorf("rule %s: %v", r.ID, r.progs.err)
+		}
+	}
+}

@@ -66,9 +66,14 @@ func New(patterns []string) *Matcher {
 		}
 	}
 	m.nclass = n
-	// Trie with goto function stored densely.
-	m.delta = make([]int32, n) // state 0 row
-	m.out = [][]int32{nil}
+	// Trie with goto function stored densely; a pattern adds at most one
+	// state per byte, so the table is allocated once.
+	total := 1
+	for _, p := range patterns {
+		total += len(p)
+	}
+	m.delta = make([]int32, n, total*n) // state 0 row
+	m.out = make([][]int32, 1, total)
 	for i := range m.delta {
 		m.delta[i] = -1
 	}
@@ -84,11 +89,11 @@ func New(patterns []string) *Matcher {
 			if nx < 0 {
 				nx = int32(len(m.out))
 				m.out = append(m.out, nil)
-				row := make([]int32, n)
-				for j := range row {
-					row[j] = -1
+				base := len(m.delta)
+				m.delta = m.delta[:base+n]
+				for j := base; j < base+n; j++ {
+					m.delta[j] = -1
 				}
-				m.delta = append(m.delta, row...)
 				m.delta[int(s)*n+c] = nx
 			}
 			s = nx
@@ -217,9 +222,24 @@ func (m *Matcher) AppendStarts(dst []int, text string) []int {
 
 // Contains reports whether any pattern occurs in text.
 func (m *Matcher) Contains(text string) bool {
-	found := false
-	m.Each(text, func(Match) bool { found = true; return false })
-	return found
+	if m == nil || len(m.out) <= 1 {
+		return false
+	}
+	if m.small == nil {
+		found := false
+		m.Each(text, func(Match) bool { found = true; return false })
+		return found
+	}
+	n := uint32(m.nclass)
+	s := uint32(0)
+	small, acc, class := m.small, m.accS, &m.class
+	for i := 0; i < len(text); i++ {
+		s = uint32(small[s*n+uint32(class[text[i]])])
+		if acc[s] {
+			return true
+		}
+	}
+	return false
 }
 
 // FindAll returns every match, overlapping ones included, ordered by end
