@@ -375,11 +375,30 @@ type kwRule struct {
 type state struct {
 	ruleW    map[int]float64    // rule index -> weight reached
 	extraW   map[string]float64 // synthetic rule id -> weight
-	perRule  map[int]int        // findings per rule (all segments)
+	perRule  []int              // findings per rule (all segments)
 	findings []scanner.Finding
 	// scratch for findAll
 	starts []int
 	locs   [][2]int
+	// per-segment scratch for scanSegment, indexed by rule (allocated at
+	// the first keyword hit, reset for every segment)
+	wins         [][]window
+	lastAnchored []int
+	tries        []int
+	touched      []int // rules with windows, in order of first window
+}
+
+// resetSegment prepares the per-segment scratch for n rules.
+func (st *state) resetSegment(n int) {
+	if st.wins == nil {
+		st.wins, st.lastAnchored, st.tries = make([][]window, n), make([]int, n), make([]int, n)
+	}
+	for _, ri := range st.touched {
+		st.wins[ri] = st.wins[ri][:0]
+	}
+	st.touched = st.touched[:0]
+	clear(st.lastAnchored)
+	clear(st.tries)
 }
 
 func (st *state) addFinding(f scanner.Finding) {
@@ -401,7 +420,7 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	if strings.TrimSpace(text) == "" {
 		return a
 	}
-	st := &state{ruleW: map[int]float64{}, extraW: map[string]float64{}, perRule: map[int]int{}}
+	st := &state{ruleW: map[int]float64{}, extraW: map[string]float64{}, perRule: make([]int, len(h.rules))}
 	norm := normalize.Normalize(text, h.normOpts)
 	defer norm.Release() // findings hold offsets only, never segment text
 	rot13 := false
@@ -487,16 +506,15 @@ func isWordByte(c byte) bool {
 // forms of strong keywords occurred.
 func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) (rot13 bool) {
 	t := seg.Text
-	var wins map[int][]window
-	var lastAnchored map[int]int
-	var tries map[int]int
+	started := false
 	h.ac.Each(t, func(m ahocorasick.Match) bool {
 		if m.Pattern >= h.rot13kw {
 			rot13 = true
 			return true
 		}
-		if wins == nil {
-			wins, lastAnchored, tries = map[int][]window{}, map[int]int{}, map[int]int{}
+		if !started {
+			started = true
+			st.resetSegment(len(h.rules))
 		}
 		bounded := (m.Start == 0 || !isWordByte(t[m.Start-1])) && (m.End == len(t) || !isWordByte(t[m.End]))
 		for _, kr := range h.kwRules[m.Pattern] {
@@ -515,8 +533,8 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 			if r.Follow != "" && strings.IndexAny(t[m.End:min(len(t), m.End+r.FollowWithin)], r.Follow) < 0 {
 				continue
 			}
-			if r.Anchored && tries[ri] < maxAnchoredTries {
-				tries[ri]++
+			if r.Anchored && st.tries[ri] < maxAnchoredTries {
+				st.tries[ri]++
 				// Try the anchored regex right at the hit (and at most two
 				// separator bytes before it, for "[dan]" and similar).
 				lo := max(0, m.Start-2)
@@ -536,8 +554,8 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 					for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
 						s++
 					}
-					if e > s && s >= lastAnchored[ri] {
-						lastAnchored[ri] = e
+					if e > s && s >= st.lastAnchored[ri] {
+						st.lastAnchored[ri] = e
 						h.record(seg, orig, ri, s, e, st)
 					}
 				}
@@ -558,30 +576,29 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 			if rp.leads != nil && !h.noLeads && !rp.leadAC.Contains(t[lo:hi]) {
 				continue
 			}
-			ws := wins[ri]
+			ws := st.wins[ri]
 			// Overlapping windows merge, up to maxWindow bytes: beyond that
 			// Go's regexp leaves its backtracker for the slower NFA.
 			if n := len(ws); n > 0 && lo <= ws[n-1].hi && hi-ws[n-1].lo <= maxWindow {
 				ws[n-1].hi = max(ws[n-1].hi, hi)
 				ws[n-1].lo = min(ws[n-1].lo, lo)
 			} else {
-				wins[ri] = append(ws, window{lo, hi})
+				if n == 0 {
+					st.touched = append(st.touched, ri)
+				}
+				st.wins[ri] = append(ws, window{lo, hi})
 			}
 		}
 		return true
 	})
-	if len(wins) == 0 {
+	if !started || len(st.touched) == 0 { // touched may be the last segment's
 		return rot13
 	}
-	ids := make([]int, 0, len(wins))
-	for ri := range wins {
-		ids = append(ids, ri)
-	}
-	slices.Sort(ids)
-	for _, ri := range ids {
+	slices.Sort(st.touched)
+	for _, ri := range st.touched {
 		r := &h.rules[ri]
 		lastEnd := -1
-		for _, w := range wins[ri] {
+		for _, w := range st.wins[ri] {
 			left := maxMatchesPerRule - st.perRule[ri]
 			if left <= 0 {
 				break
