@@ -668,6 +668,72 @@ type winPart struct {
 	leads *ahocorasick.Matcher // nil: no lead set, run re on the window
 	at    *regexp.Regexp       // ^(?:part), for a match at the window start
 	atCtx *regexp.Regexp       // ^(?s:.)(?:part), one byte of left context for \b
+	// req finds literals one of which every match contains after its lead
+	// (nil when the pattern has no such set): an attempt at a lead after
+	// the last of them cannot match.
+	req *ahocorasick.Matcher
+}
+
+// reqSet returns literals one of which occurs in every match of re, or
+// ok=false. skipFirst leaves out the first element of a concatenation
+// (the lead, which is known to be present).
+func reqSet(re *syntax.Regexp, skipFirst bool) (lits []string, ok bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || skipFirst {
+			return nil, false
+		}
+		return []string{string(re.Rune)}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return reqSet(re.Sub[0], skipFirst)
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false
+		}
+		return reqSet(re.Sub[0], skipFirst)
+	case syntax.OpCharClass:
+		if skipFirst {
+			return nil, false
+		}
+		l, ok := leadSet(re)
+		return l, ok
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			l, ok := reqSet(sub, skipFirst)
+			if !ok {
+				return nil, false
+			}
+			lits = append(lits, l...)
+		}
+		return lits, len(lits) <= 64
+	case syntax.OpConcat:
+		first := true
+		best, bestScore := []string(nil), 0
+		for _, sub := range re.Sub {
+			switch sub.Op {
+			case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+				continue
+			}
+			if first && skipFirst {
+				first = false
+				continue
+			}
+			first = false
+			l, ok := reqSet(sub, false)
+			if !ok || len(l) == 0 || len(l) > 64 {
+				continue
+			}
+			shortest := len(l[0])
+			for _, x := range l {
+				shortest = min(shortest, len(x))
+			}
+			if score := shortest*100 - len(l); best == nil || score > bestScore {
+				best, bestScore = l, score
+			}
+		}
+		return best, best != nil
+	}
+	return nil, false
 }
 
 func compileWinParts(parts []string, res []*regexp.Regexp) ([]winPart, error) {
@@ -689,6 +755,9 @@ func compileWinParts(parts []string, res []*regexp.Regexp) ([]winPart, error) {
 			return nil, err
 		}
 		out[i].leads = ahocorasick.New(leads)
+		if req, ok := reqSet(tree, true); ok && len(req) > 0 && !slices.Contains(req, "") {
+			out[i].req = ahocorasick.New(req)
+		}
 	}
 	return out, nil
 }
@@ -714,8 +783,17 @@ func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state)
 			continue
 		}
 		slices.Sort(st.starts)
+		last := len(w) // no attempt after the last required literal
+		if p.req != nil {
+			if last = p.req.LastStart(w); last < 0 {
+				continue
+			}
+		}
 		found, pos := 0, 0
 		for k, s := range st.starts {
+			if s > last {
+				break
+			}
 			if s < pos || k > 0 && s == st.starts[k-1] {
 				continue
 			}

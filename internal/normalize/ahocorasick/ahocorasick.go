@@ -220,6 +220,30 @@ func (m *Matcher) AppendStarts(dst []int, text string) []int {
 	return dst
 }
 
+// LastStart returns the largest start offset of any match in text, or -1.
+func (m *Matcher) LastStart(text string) int {
+	last := -1
+	if m == nil || len(m.out) <= 1 {
+		return last
+	}
+	if m.small == nil {
+		m.Each(text, func(x Match) bool { last = max(last, x.Start); return true })
+		return last
+	}
+	n := uint32(m.nclass)
+	s := uint32(0)
+	small, acc, class, out, lens := m.small, m.accS, &m.class, m.out, m.lens
+	for i := 0; i < len(text); i++ {
+		s = uint32(small[s*n+uint32(class[text[i]])])
+		if acc[s] {
+			for _, p := range out[s] {
+				last = max(last, i+1-lens[p])
+			}
+		}
+	}
+	return last
+}
+
 // Contains reports whether any pattern occurs in text.
 func (m *Matcher) Contains(text string) bool {
 	if m == nil || len(m.out) <= 1 {
