@@ -225,8 +225,11 @@ func compileAll(srcs []string, wrap func(string) string) ([]*regexp.Regexp, erro
 
 // Heuristic is the rule-based prompt-injection detector: text is normalised
 // (internal/normalize), an Aho-Corasick automaton finds rule keywords, and
-// each rule's precompiled RE2 pattern runs only on windows around its
-// keyword hits, so text without trigger words never reaches a regex.
+// each rule's RE2 pattern runs only on windows around its keyword hits, so
+// text without trigger words never reaches a regex. Inside a window the
+// pattern is tried anchored at the literals its matches start with (and
+// not after the last literal every match must contain) rather than
+// searched byte by byte: the same matches, at a fraction of the cost.
 //
 // Scoring: every rule has a weight in (0,1]; the score of a family is the
 // noisy-OR of the weights of its rules that matched (each rule counts once),
@@ -243,7 +246,9 @@ func compileAll(srcs []string, wrap func(string) string) ([]*regexp.Regexp, erro
 // normalize.Options, and RE2 never backtracks exponentially. Text that
 // floods one rule's keywords costs roughly 1 µs per byte in the worst case.
 //
-// A Heuristic is immutable after NewHeuristic and safe for concurrent use.
+// A Heuristic is safe for concurrent use. NewHeuristic builds the keyword
+// automaton; each rule's patterns are compiled once, on first use
+// (sync.Once), which keeps start-up short.
 type Heuristic struct {
 	rules    []compiledRule
 	ac       *ahocorasick.Matcher
@@ -300,8 +305,9 @@ func expand(p string) string {
 	return b.String()
 }
 
-// NewHeuristic compiles the built-in rules. It fails only if a rule is
-// malformed, which tests rule out.
+// NewHeuristic checks the built-in rules and builds the keyword automaton;
+// rule patterns are compiled on first use. It fails only if a rule is
+// malformed, which tests (TestRulesCompile among them) rule out.
 func NewHeuristic() (*Heuristic, error) {
 	h := &Heuristic{normOpts: normalize.DefaultOptions()}
 	kwIndex := map[string]int{}
