@@ -258,6 +258,8 @@ type Heuristic struct {
 	rot13kw  int // keywords with index >= rot13kw are rot13 forms of strong keywords
 	normOpts normalize.Options
 	noLeads  bool // tests: disable the lead prefilter to check it changes nothing
+	// states recycles the per-analysis scratch (*state).
+	states *sync.Pool
 }
 
 const (
@@ -309,7 +311,7 @@ func expand(p string) string {
 // rule patterns are compiled on first use. It fails only if a rule is
 // malformed, which tests (TestRulesCompile among them) rule out.
 func NewHeuristic() (*Heuristic, error) {
-	h := &Heuristic{normOpts: normalize.DefaultOptions()}
+	h := &Heuristic{normOpts: normalize.DefaultOptions(), states: &sync.Pool{}}
 	kwIndex := map[string]int{}
 	var kws []string
 	var rotKW []string
@@ -394,6 +396,22 @@ type state struct {
 	touched      []int // rules with windows, in order of first window
 }
 
+func (h *Heuristic) getState() *state {
+	if st, ok := h.states.Get().(*state); ok {
+		return st
+	}
+	return &state{ruleW: map[int]float64{}, extraW: map[string]float64{}, perRule: make([]int, len(h.rules))}
+}
+
+// putState clears st (findings are copied out by Analyze) and recycles it.
+func (h *Heuristic) putState(st *state) {
+	clear(st.ruleW)
+	clear(st.extraW)
+	clear(st.perRule)
+	st.findings = st.findings[:0]
+	h.states.Put(st)
+}
+
 // resetSegment prepares the per-segment scratch for n rules.
 func (st *state) resetSegment(n int) {
 	if st.wins == nil {
@@ -426,7 +444,8 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	if strings.TrimSpace(text) == "" {
 		return a
 	}
-	st := &state{ruleW: map[int]float64{}, extraW: map[string]float64{}, perRule: make([]int, len(h.rules))}
+	st := h.getState()
+	defer h.putState(st)
 	norm := normalize.Normalize(text, h.normOpts)
 	defer norm.Release() // findings hold offsets only, never segment text
 	rot13 := false
