@@ -231,7 +231,9 @@ type ScanOption func(*scanOptions)
 type scanOptions struct {
 	suppress   map[string]bool
 	noSanitize bool
+	sequential bool
 	userID     string
+	vault      *scanner.Vault // set by WithVault (vault.go)
 	// canary marks a health probe: it is not traffic, so it stays out of
 	// the scan metrics.
 	canary bool
@@ -254,6 +256,13 @@ func Suppress(names ...string) ScanOption {
 // WithoutSanitizing runs every scanner concurrently on the original text
 // (no rewriting chain); Report.Sanitized is then the original text.
 func WithoutSanitizing() ScanOption { return func(o *scanOptions) { o.noSanitize = true } }
+
+// Sequentially runs every scanner one after another in configuration
+// order, each on the text the previous ones sanitized, as LLM Guard's
+// /analyze endpoints do; with fail-fast the first invalid verdict skips
+// the rest. Slower than the default (detectors run concurrently on the
+// sanitized text), same sanitized text.
+func Sequentially() ScanOption { return func(o *scanOptions) { o.sequential = true } }
 
 // ForUser passes an end-user id to scanners (sticky rollout, A/B groups).
 func ForUser(id string) ScanOption { return func(o *scanOptions) { o.userID = id } }
@@ -342,6 +351,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 		f(&so)
 	}
 	in.UserID = so.userID
+	in.Vault = so.vault
 	rep := Report{Valid: true, Sanitized: in.Text(), Scanners: []ScannerReport{}}
 	if len(stages) == 0 {
 		// Nothing would look at the text: refuse it rather than pass it.
@@ -371,7 +381,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	stopped := false
 	if !so.noSanitize {
 		for i, st := range active {
-			if !st.rewriter {
+			if !st.rewriter && !so.sequential {
 				continue
 			}
 			done[i] = true

@@ -6,10 +6,12 @@ import (
 
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/anonymize"
 	"github.com/llmshield/llmshield/scanner/bancompetitors"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/bantopics"
 	"github.com/llmshield/llmshield/scanner/bias"
+	"github.com/llmshield/llmshield/scanner/deanonymize"
 	"github.com/llmshield/llmshield/scanner/emotiondetection"
 	"github.com/llmshield/llmshield/scanner/factualconsistency"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
@@ -20,6 +22,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/relevance"
+	"github.com/llmshield/llmshield/scanner/sensitive"
 	"github.com/llmshield/llmshield/scanner/sentiment"
 	"github.com/llmshield/llmshield/scanner/toxicity"
 	"github.com/llmshield/llmshield/scanner/urlreachability"
@@ -53,6 +56,33 @@ func All() []Factory {
 			Defaults:    func() any { c := regex.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return regex.New(*p.(*regex.Config))
+			},
+		},
+		{
+			Name:        anonymize.Name,
+			Description: "Personal data (e-mail, phone, cards, IBAN, SSN, IPs, names, ...) replaced by [REDACTED_<TYPE>_<n>] placeholders kept in the conversation's vault.",
+			Stages:      scanner.StagePrompt,
+			Defaults:    func() any { c := anonymize.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return anonymize.New(*p.(*anonymize.Config))
+			},
+		},
+		{
+			Name:        deanonymize.Name,
+			Description: "Restores the values anonymize replaced, from the conversation's vault (exact, case_insensitive, fuzzy or combined_exact_fuzzy matching).",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := deanonymize.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return deanonymize.New(*p.(*deanonymize.Config))
+			},
+		},
+		{
+			Name:        sensitive.Name,
+			Description: "Personal data in responses (the anonymize recognizers), optionally redacted.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := sensitive.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return sensitive.New(*p.(*sensitive.Config))
 			},
 		},
 		{
