@@ -14,7 +14,7 @@ import (
 // immutable and safe for concurrent use.
 type engine struct {
 	rules      []*compiledRule
-	always     []int   // rules without keywords
+	always     []int // rules without keywords
 	ac         *ahocorasick.Matcher
 	kwRules    [][]int // keyword index -> rules it gates
 	allowlists []compiledAllowlist

@@ -230,4 +230,3 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
-
