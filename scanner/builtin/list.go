@@ -11,6 +11,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/mlscan"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
+	"github.com/llmshield/llmshield/scanner/secrets"
 	"github.com/llmshield/llmshield/scanner/sentiment"
 	"github.com/llmshield/llmshield/scanner/toxicity"
 )
@@ -43,6 +44,15 @@ func All() []Factory {
 			Defaults:    func() any { c := regex.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return regex.New(*p.(*regex.Config))
+			},
+		},
+		{
+			Name:        secrets.Name,
+			Description: "Credentials (API keys, tokens, private keys, passwords, password hashes): gitleaks' rules plus llmshield's, keyword-prefiltered; redacts them (all, partial or hash).",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := secrets.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return secrets.New(*p.(*secrets.Config))
 			},
 		},
 		{

@@ -232,3 +232,76 @@ func TestEvalDatasets(t *testing.T) {
 		}
 	}
 }
+
+// TestRuleAdditions measures what each llmshield rule adds on top of
+// gitleaks' rules: starting from gitleaks' rules alone, it adds the rules
+// of extra.toml one at a time, in file order, and logs recall on the
+// noseyparker examples, the share of their negatives flagged and the share
+// of benign prompts flagged after each. A text counts as flagged by a rule
+// set when one of its rules has a raw hit (before generic findings yield to
+// specific ones, which never changes whether a text is flagged).
+func TestRuleAdditions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("dataset evaluation skipped in -short mode")
+	}
+	dir := sharedDatasets(t)
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	type text struct {
+		label string // SECRET, SAFE (noseyparker negative) or BENIGN
+		rules map[string]bool
+	}
+	var texts []text
+	add := func(label, body string) {
+		hits, err := s.eng.detect(context.Background(), body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]bool{}
+		for _, h := range hits {
+			m[s.eng.rules[h.rule].id] = true
+		}
+		texts = append(texts, text{label, m})
+	}
+	for _, r := range readJSONL(t, filepath.Join(dir, "secrets", "noseyparker_rule_examples.jsonl")) {
+		add(r.Label, r.Text)
+	}
+	for _, name := range benignFiles {
+		for _, r := range readJSONL(t, filepath.Join(dir, "injection", name)) {
+			add("BENIGN", r.Text)
+		}
+	}
+	set, err := builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	active := map[string]bool{}
+	for _, r := range set.rules[:set.gitleaksN] {
+		active[r.id] = true
+	}
+	measure := func() (recall, negFlag, fpr float64) {
+		var n, k [3]int
+		for _, x := range texts {
+			i := map[string]int{"SECRET": 0, "SAFE": 1, "BENIGN": 2}[x.label]
+			n[i]++
+			for id := range x.rules {
+				if active[id] {
+					k[i]++
+					break
+				}
+			}
+		}
+		return float64(k[0]) / float64(n[0]), float64(k[1]) / float64(n[1]), float64(k[2]) / float64(n[2])
+	}
+	r0, s0, f0 := measure()
+	t.Logf("%-34s %7s %8s %7s %9s %9s", "rule added", "recall", "Δrecall", "np-neg", "benignFPR", "ΔFPR")
+	t.Logf("%-34s %7.3f %8s %7.3f %9.4f %9s", "(gitleaks rules only)", r0, "", s0, f0, "")
+	for _, r := range set.rules[set.gitleaksN:] {
+		active[r.id] = true
+		r1, s1, f1 := measure()
+		t.Logf("%-34s %7.3f %+8.3f %7.3f %9.4f %+9.4f", r.id, r1, r1-r0, s1, f1, f1-f0)
+		r0, f0 = r1, f1
+	}
+}
