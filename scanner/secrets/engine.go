@@ -2,8 +2,10 @@ package secrets
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
 )
@@ -17,11 +19,16 @@ type engine struct {
 	always     []int // rules without keywords
 	ac         *ahocorasick.Matcher
 	kwRules    [][]int // keyword index -> rules it gates
+	ruleKws    [][]int // rule index -> its keyword indices
+	kwLen      []int   // keyword index -> length in bytes
 	allowlists []compiledAllowlist
+	// windows is true when every keyword is ASCII, so that lower-casing
+	// keeps byte offsets and keyword positions can bound the regex runs.
+	windows bool
 }
 
 func newEngine(rules []*compiledRule, global []compiledAllowlist) *engine {
-	e := &engine{rules: rules, allowlists: global}
+	e := &engine{rules: rules, allowlists: global, ruleKws: make([][]int, len(rules)), windows: true}
 	kwIndex := map[string]int{}
 	var kws []string
 	for ri, r := range rules {
@@ -36,6 +43,13 @@ func newEngine(rules []*compiledRule, global []compiledAllowlist) *engine {
 				kwIndex[k] = ki
 				kws = append(kws, k)
 				e.kwRules = append(e.kwRules, nil)
+				e.kwLen = append(e.kwLen, len(k))
+				if !isASCII(k) {
+					e.windows = false
+				}
+			}
+			if !slices.Contains(e.ruleKws[ri], ki) {
+				e.ruleKws[ri] = append(e.ruleKws[ri], ki)
 			}
 			if n := len(e.kwRules[ki]); n == 0 || e.kwRules[ki][n-1] != ri {
 				e.kwRules[ki] = append(e.kwRules[ki], ri)
@@ -99,14 +113,24 @@ func (e *engine) detectSegment(ctx context.Context, text string, lo, hi, own int
 	for _, ri := range e.always {
 		enabled[ri] = true
 	}
+	var kwAt [][]int // keyword index -> start offsets in seg
 	if e.ac.Len() > 0 {
-		e.ac.Each(strings.ToLower(seg), func(m ahocorasick.Match) bool {
+		low := strings.ToLower(seg)
+		if e.windows {
+			low = lowerASCII(seg)
+			kwAt = make([][]int, len(e.kwRules))
+		}
+		e.ac.Each(low, func(m ahocorasick.Match) bool {
 			for _, ri := range e.kwRules[m.Pattern] {
 				enabled[ri] = true
+			}
+			if kwAt != nil {
+				kwAt[m.Pattern] = append(kwAt[m.Pattern], m.Start)
 			}
 			return true
 		})
 	}
+	var windows [][2]int
 	for ri, on := range enabled {
 		if !on {
 			continue
@@ -115,16 +139,79 @@ func (e *engine) detectSegment(ctx context.Context, text string, lo, hi, own int
 			return nil, err
 		}
 		r := e.rules[ri]
-		for _, loc := range r.re.FindAllStringSubmatchIndex(seg, -1) {
-			if lo+loc[0] >= own && hi < len(text) {
-				continue // the next segment owns it
+		keep := func(loc []int, off int) {
+			if lo+off+loc[0] >= own && hi < len(text) {
+				return // the next segment owns it
 			}
-			if h, ok := e.check(r, ri, seg, loc); ok {
-				h.start += lo
-				h.end += lo
-				h.mstart += lo
-				h.mend += lo
+			if h, ok := e.check(r, ri, seg[off:], loc); ok {
+				h.start += lo + off
+				h.end += lo + off
+				h.mstart += lo + off
+				h.mend += lo + off
 				hits = append(hits, h)
+			}
+		}
+		if kwAt != nil && r.assign && !e.assignmentNear(ri, kwAt, seg) {
+			continue
+		}
+		if kwAt == nil || r.window == 0 && !r.assign {
+			for _, loc := range r.re.FindAllStringSubmatchIndex(seg, -1) {
+				keep(loc, 0)
+			}
+			continue
+		}
+		// Every match contains a keyword and is at most r.window bytes
+		// long (or, for an assignment-template rule, starts at most
+		// assignStartMax bytes before its keyword and ends in the first
+		// white space assignTail bytes after it): run the expression only
+		// around the keyword occurrences.
+		windows = windows[:0]
+		for _, ki := range e.ruleKws[ri] {
+			for _, ks := range kwAt[ki] {
+				ke := ks + e.kwLen[ki]
+				if r.stripped == nil {
+					windows = append(windows, [2]int{max(0, ke-r.window-windowMargin), min(len(seg), ks+r.window+windowMargin)})
+					continue
+				}
+				if !assignmentAfter(seg, ke) {
+					continue
+				}
+				// The stripped expression starts at the keyword group, at
+				// most assignGroupMax bytes before the keyword.
+				end := assignWindowEnd(seg, ke)
+				if r.window > 0 {
+					end = min(len(seg), ks+r.window+windowMargin)
+				}
+				windows = append(windows, [2]int{max(0, ks-assignGroupMax-windowMargin), end})
+			}
+		}
+		slices.SortFunc(windows, func(a, b [2]int) int { return a[0] - b[0] })
+		for i := 0; i < len(windows); {
+			a, b := windows[i][0], windows[i][1]
+			j := i + 1
+			for ; j < len(windows) && windows[j][0] <= b; j++ {
+				b = max(b, windows[j][1])
+			}
+			i = j
+			re := r.re
+			if r.stripped != nil {
+				re = r.stripped
+			}
+			for _, loc := range re.FindAllStringSubmatchIndex(seg[a:b], -1) {
+				for k := range loc {
+					if loc[k] >= 0 {
+						loc[k] += a
+					}
+				}
+				if !e.containsKeyword(ri, kwAt, loc[0], loc[1]) {
+					continue
+				}
+				if r.stripped != nil {
+					// Give the match the identifier prefix the full
+					// expression matches (allowlists on the match see it).
+					loc[0] = extendIdent(seg, loc[0])
+				}
+				keep(loc, 0)
 			}
 		}
 	}
@@ -138,6 +225,53 @@ func (e *engine) detectSegment(ctx context.Context, text string, lo, hi, own int
 		return hits[i].rule < hits[j].rule
 	})
 	return hits, nil
+}
+
+// containsKeyword reports whether seg[a:b] contains an occurrence of one of
+// rule ri's keywords. A match in a window that contains none is an artefact
+// of the window's edges (the rule cannot match without one).
+func (e *engine) containsKeyword(ri int, kwAt [][]int, a, b int) bool {
+	for _, ki := range e.ruleKws[ri] {
+		for _, ks := range kwAt[ki] {
+			if ks >= a && ks+e.kwLen[ki] <= b {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// assignmentNear reports whether an occurrence of one of rule ri's
+// keywords is followed by an assignment (see assignmentAfter).
+func (e *engine) assignmentNear(ri int, kwAt [][]int, seg string) bool {
+	for _, ki := range e.ruleKws[ri] {
+		for _, ks := range kwAt[ki] {
+			if assignmentAfter(seg, ks+e.kwLen[ki]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII lower-cases ASCII letters only, keeping every byte offset.
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // check turns one regex match into a hit, applying the secret group, the

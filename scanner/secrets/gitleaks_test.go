@@ -122,6 +122,13 @@ func TestMatchesGitleaks(t *testing.T) {
 		for _, r := range readJSONL(t, dir+"/secrets/noseyparker_rule_examples.jsonl") {
 			texts = append(texts, r.Text)
 		}
+		if !testing.Short() {
+			for _, name := range benignFiles {
+				for _, r := range readJSONL(t, dir+"/injection/"+name) {
+					texts = append(texts, r.Text)
+				}
+			}
+		}
 	}
 	ours := scannerDetect(t, gitleaksOnly(t))
 	theirs := gitleaksDetect(t)

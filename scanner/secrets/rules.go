@@ -213,6 +213,17 @@ type compiledRule struct {
 	allowlists      []compiledAllowlist
 	generic         bool // a catch-all rule that yields to specific ones
 	origin          string
+	// window is the longest match in bytes when every match contains a
+	// keyword (see windowable); 0 when the rule must see the whole text.
+	window int
+	// assign is set for rules of gitleaks' assignment template (see
+	// assignmentRule): they only run when a keyword is followed by an
+	// assignment operator.
+	assign bool
+	// stripped is an assignment-template rule's expression without its
+	// leading identifier prefix, run from the keyword; the engine extends
+	// each match back over the prefix itself.
+	stripped *regexp.Regexp
 }
 
 // Rule origins.
@@ -253,6 +264,17 @@ func compileRule(r Rule, field, origin string) (*compiledRule, error) {
 			return nil, fmt.Errorf("%s.keywords[%d]: not valid UTF-8 (rule %q)", field, i, r.ID)
 		}
 		c.keywords = append(c.keywords, strings.ToLower(k))
+	}
+	if n, ok := windowable(r.Regex, c.keywords); ok && n > 0 {
+		c.window = n
+	}
+	if c.assign = assignmentRule(r.Regex, c.keywords); c.assign {
+		src := "(?i)" + r.Regex[len(assignIdentPrefix):]
+		if st, err := regexp.Compile(src); err == nil && st.NumSubexp() == re.NumSubexp() {
+			c.stripped = st
+		} else {
+			c.assign = false
+		}
 	}
 	for i, a := range r.Allowlists {
 		ca, err := compileAllowlist(a, fmt.Sprintf("%s.allowlists[%d]", field, i), user)
