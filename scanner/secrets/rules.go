@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
 )
 
 // gitleaksTOML is gitleaks' default rule set (v8.30.1, config/gitleaks.toml,
@@ -113,8 +115,8 @@ const (
 // compiledAllowlist is an Allowlist ready to run.
 type compiledAllowlist struct {
 	target    string
-	re        *regexp.Regexp // the regexes joined with |; nil when none
-	stopwords []string       // lower-cased
+	re        *regexp.Regexp       // the regexes joined with |; nil when none
+	stopwords *ahocorasick.Matcher // lower-cased; nil when none
 	and       bool
 	hasOther  bool // paths or commits: checks that can never pass here
 }
@@ -129,23 +131,14 @@ func (a *compiledAllowlist) allowed(secret, match, line string) bool {
 		target = line
 	}
 	reOK := a.re != nil && target != "" && a.re.MatchString(target)
-	stopOK := false
-	if len(a.stopwords) > 0 && secret != "" {
-		low := strings.ToLower(secret)
-		for _, w := range a.stopwords {
-			if strings.Contains(low, w) {
-				stopOK = true
-				break
-			}
-		}
-	}
+	stopOK := a.stopwords != nil && secret != "" && a.stopwords.Contains(strings.ToLower(secret))
 	if !a.and {
 		return reOK || stopOK
 	}
 	if a.hasOther {
 		return false
 	}
-	return (a.re == nil || reOK) && (len(a.stopwords) == 0 || stopOK)
+	return (a.re == nil || reOK) && (a.stopwords == nil || stopOK)
 }
 
 // compileAllowlist validates and compiles a. field names it in errors.
@@ -191,6 +184,7 @@ func compileAllowlist(a Allowlist, field string, user bool) (compiledAllowlist, 
 	if len(parts) > 0 {
 		c.re = regexp.MustCompile(strings.Join(parts, "|")) // each part compiled above
 	}
+	var stop []string
 	for i, w := range a.Stopwords {
 		if w == "" {
 			if user {
@@ -198,7 +192,10 @@ func compileAllowlist(a Allowlist, field string, user bool) (compiledAllowlist, 
 			}
 			continue
 		}
-		c.stopwords = append(c.stopwords, strings.ToLower(w))
+		stop = append(stop, strings.ToLower(w))
+	}
+	if len(stop) > 0 {
+		c.stopwords = ahocorasick.New(stop)
 	}
 	return c, nil
 }

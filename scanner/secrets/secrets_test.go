@@ -443,6 +443,30 @@ func TestRepeatedSecretRedacted(t *testing.T) {
 	}
 }
 
+// TestManyRepeatedSecrets exercises the automaton path of repeats (more
+// than fewSecrets distinct secrets).
+func TestManyRepeatedSecrets(t *testing.T) {
+	s := mustNew(t, DefaultConfig())
+	var sb, again strings.Builder
+	var pws []string
+	for i := range fewSecrets + 2 {
+		pw := fmt.Sprintf("Wq8#zL2!p%d", i)
+		pws = append(pws, pw)
+		fmt.Fprintf(&sb, "db_password_%d = \"%s\"\n", i, pw)
+		fmt.Fprintf(&again, "typed %s again; ", pw)
+	}
+	text := sb.String() + again.String()
+	res := scan(t, s, text)
+	if len(res.Findings) != 2*len(pws) {
+		t.Errorf("%d findings, want %d", len(res.Findings), 2*len(pws))
+	}
+	for _, pw := range pws {
+		if strings.Contains(res.Sanitized, pw) {
+			t.Errorf("%s left in %q", pw, res.Sanitized)
+		}
+	}
+}
+
 func TestGenericYieldsToSpecific(t *testing.T) {
 	s := mustNew(t, DefaultConfig())
 	res := scan(t, s, "api_key = \""+fakeStripe+"\"\n")
