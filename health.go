@@ -65,12 +65,12 @@ func (c detectorCache) Stats() cache.Stats { return c.d.CacheStats() }
 func (sh *Shield) Canary(ctx context.Context) error {
 	var errs []error
 	if len(sh.input) > 0 {
-		if _, err := sh.ScanPrompt(ctx, CanaryPrompt); err != nil {
+		if _, err := sh.ScanPrompt(ctx, CanaryPrompt, canaryScan()); err != nil {
 			errs = append(errs, fmt.Errorf("prompt canary: %w", err))
 		}
 	}
 	if len(sh.output) > 0 {
-		if _, err := sh.ScanOutput(ctx, CanaryPrompt, "The capital of France is Paris."); err != nil {
+		if _, err := sh.ScanOutput(ctx, CanaryPrompt, "The capital of France is Paris.", canaryScan()); err != nil {
 			errs = append(errs, fmt.Errorf("output canary: %w", err))
 		}
 	}

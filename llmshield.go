@@ -39,7 +39,9 @@ const DefaultMaxInputBytes = 16 << 20
 var (
 	ErrInvalidUTF8   = scanner.ErrInvalidUTF8
 	ErrInputTooLarge = errors.New("input too large")
-	ErrNoScanners    = errors.New("no scanners configured for this stage")
+	// ErrNoScanners refuses a scan of a stage that has no scanners: the
+	// text would otherwise pass unscanned.
+	ErrNoScanners = errors.New("no scanners configured for this stage")
 )
 
 // Shield is a compiled pipeline of scanners. It is safe for concurrent use.
@@ -230,7 +232,12 @@ type scanOptions struct {
 	suppress   map[string]bool
 	noSanitize bool
 	userID     string
+	// canary marks a health probe: it is not traffic, so it stays out of
+	// the scan metrics.
+	canary bool
 }
+
+func canaryScan() ScanOption { return func(o *scanOptions) { o.canary = true } }
 
 // Suppress skips the named scanners for this scan (LLM Guard's scanners_suppress).
 func Suppress(names ...string) ScanOption {
@@ -336,6 +343,11 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	}
 	in.UserID = so.userID
 	rep := Report{Valid: true, Sanitized: in.Text(), Scanners: []ScannerReport{}}
+	if len(stages) == 0 {
+		// Nothing would look at the text: refuse it rather than pass it.
+		rep.Valid = false
+		return rep, fmt.Errorf("%s: %w", stageName(in.Stage), ErrNoScanners)
+	}
 	if err := sh.checkInput(in); err != nil {
 		rep.Valid = false
 		rep.Duration = time.Since(start)
@@ -369,7 +381,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 			}
 			step := in
 			setText(&step, rep.Sanitized)
-			r, err := sh.runOne(ctx, st, step)
+			r, err := sh.runOne(ctx, st, step, !so.canary)
 			rep.Scanners[i].Result, rep.Scanners[i].Err = r, err
 			if err == nil && utf8.ValidString(r.Sanitized) {
 				rep.Sanitized = r.Sanitized
@@ -392,7 +404,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, err := sh.runOne(ctx, st, step)
+				r, err := sh.runOne(ctx, st, step, !so.canary)
 				rep.Scanners[i].Result, rep.Scanners[i].Err = r, err
 				if sh.failFast && (err == nil && !r.Valid) {
 					once.Do(cancel)
@@ -447,8 +459,9 @@ type outcome struct {
 
 // runOne runs one scanner with its deadline, recovering from panics. A
 // scanner that ignores its context is abandoned at the deadline (its
-// goroutine finishes in the background and is logged).
-func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scanner.Result, error) {
+// goroutine finishes in the background and is logged). observe says whether
+// the scan counts in the metrics (health canaries do not).
+func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input, observe bool) (scanner.Result, error) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, st.timeout)
 	defer cancel()
@@ -492,7 +505,9 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input) (scann
 			o.r.Duration = d
 		}
 	}
-	sh.metrics.observe(st.name, o.r, d, o.err)
+	if observe {
+		sh.metrics.observe(st.name, o.r, d, o.err)
+	}
 	sh.log.Debug("scanned", "scanner", st.name, "valid", o.r.Valid, "risk", o.r.Risk, "method", o.r.Method.String(), "duration", d)
 	return o.r, o.err
 }

@@ -35,6 +35,9 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		return nil, err
 	}
 	o := buildOptions(opts)
+	for _, n := range cfg.Notes {
+		o.log.Info("configuration: setting accepted without effect", "note", n)
+	}
 	hub, ownHub := o.hub, false
 	if hub == nil && usesML(cfg) {
 		h, err := NewModelHub(cfg.Models, o.log)

@@ -46,7 +46,25 @@ type Config struct {
 	OutputScanners []Scanner `yaml:"output_scanners"`
 	// Server configures `llmshield serve`.
 	Server Server `yaml:"server"`
+
+	// Format is the file format the configuration was read from.
+	Format Format `yaml:"-"`
+	// Notes are settings that were accepted but have no effect here (LLM
+	// Guard parameters such as use_onnx); callers log them once at start-up.
+	Notes []string `yaml:"-"`
 }
+
+// Format is a configuration file format.
+type Format string
+
+// Formats.
+const (
+	// FormatLLMShield is llmshield's own format.
+	FormatLLMShield Format = "llmshield"
+	// FormatLLMGuard is LLM Guard's API scanners.yml (detected by its top-level
+	// app, rate_limit, auth, tracing or metrics section).
+	FormatLLMGuard Format = "llm_guard"
+)
 
 // Models configures the model registry.
 type Models struct {
@@ -148,7 +166,11 @@ func Parse(b []byte) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Config{}
+	var probe yaml.Node
+	if err := yaml.Unmarshal(b, &probe); err == nil && isLLMGuard(&probe) {
+		return parseLLMGuard(b)
+	}
+	c := &Config{Format: FormatLLMShield}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(c); err != nil {
@@ -221,10 +243,27 @@ func (c *Config) Validate() error {
 			}
 		}
 	}
+	if c.enabled(c.InputScanners) == 0 && c.enabled(c.OutputScanners) == 0 {
+		errs = append(errs, ErrNoScanners)
+	}
 	if err := c.Server.validate(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// ErrNoScanners reports a configuration that enables no scanner at all:
+// every text would pass unscanned, so it is refused rather than run.
+var ErrNoScanners = errors.New("input_scanners, output_scanners: no scanner is enabled, so every text would pass unscanned; list at least one (`llmshield scanners` shows them)")
+
+func (c *Config) enabled(list []Scanner) int {
+	n := 0
+	for _, s := range list {
+		if !s.Disabled {
+			n++
+		}
+	}
+	return n
 }
 
 // DisplayName is the name the entry is reported under.

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -44,9 +45,21 @@ func TestInvalidConfigsNameTheKey(t *testing.T) {
 	}
 }
 
+// oneScanner makes a configuration valid: one with no scanner is refused.
+const oneScanner = "input_scanners:\n  - type: invisible_text\n"
+
+// A configuration that enables no scanner would pass everything: refused.
+func TestNoScannerIsAnError(t *testing.T) {
+	for _, y := range []string{"fail_fast: true\n", "input_scanners: []\noutput_scanners: []\n", "input_scanners:\n  - {type: regex, disabled: true}\n"} {
+		if _, err := Parse([]byte(y)); !errors.Is(err, ErrNoScanners) {
+			t.Errorf("%q: err = %v, want ErrNoScanners", y, err)
+		}
+	}
+}
+
 func TestEnvInterpolation(t *testing.T) {
 	t.Setenv("LLMSHIELD_TEST_ADDR", "127.0.0.1:9999")
-	c, err := Parse([]byte("server:\n  addr: ${LLMSHIELD_TEST_ADDR}\n  log: {level: '${LLMSHIELD_TEST_UNSET_LEVEL:debug}'}\n"))
+	c, err := Parse([]byte(oneScanner + "server:\n  addr: ${LLMSHIELD_TEST_ADDR}\n  log: {level: '${LLMSHIELD_TEST_UNSET_LEVEL:debug}'}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,11 +92,11 @@ func TestScannerParams(t *testing.T) {
 }
 
 func TestCachePresetAndMapping(t *testing.T) {
-	c, err := Parse([]byte("cache: aggressive\n"))
+	c, err := Parse([]byte(oneScanner + "cache: aggressive\n"))
 	if err != nil || c.Cache.MaxSize != 10_000 || c.Cache.TTL != 2*time.Hour || c.Cache.Preset != "aggressive" {
 		t.Fatalf("%v %+v", err, c.Cache)
 	}
-	c, err = Parse([]byte("cache: {enabled: true, max_size: 5, ttl: 30s}\n"))
+	c, err = Parse([]byte(oneScanner + "cache: {enabled: true, max_size: 5, ttl: 30s}\n"))
 	if err != nil || c.Cache.MaxSize != 5 || c.Cache.TTL != 30*time.Second {
 		t.Fatalf("%v %+v", err, c.Cache)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 )
 
@@ -11,6 +12,9 @@ import (
 type Server struct {
 	// Addr is the listen address. Default 127.0.0.1:8000.
 	Addr string `yaml:"addr"`
+	// AppName is what GET / answers as {"name": ...} (LLM Guard's app.name).
+	// Default "llmshield".
+	AppName string `yaml:"app_name"`
 	// Auth configures bearer-token authentication.
 	Auth Auth `yaml:"auth"`
 	// MaxBodyBytes limits request bodies. Default 1 MiB.
@@ -20,10 +24,34 @@ type Server struct {
 	OutputTimeout time.Duration `yaml:"output_timeout"`
 	// MaxConcurrent limits requests in flight; more get 429. Default 256.
 	MaxConcurrent int `yaml:"max_concurrent"`
+	// MaxConnections caps open client connections; further ones wait in the
+	// listen backlog until one closes. Default 1024.
+	MaxConnections int `yaml:"max_connections"`
+	// BodyTimeout bounds reading one request body; a slower body gets 408.
+	// Default 10s.
+	BodyTimeout time.Duration `yaml:"body_timeout"`
+	// WriteTimeout is how long a client has to take its answer, beyond
+	// the body and scan timeouts; a client that does not read in time loses
+	// the connection (and the concurrency slot it held). Default 5s.
+	WriteTimeout time.Duration `yaml:"write_timeout"`
+	// IdleTimeout closes a keep-alive connection with no request for this
+	// long. Default 30s.
+	IdleTimeout time.Duration `yaml:"idle_timeout"`
 	// RateLimit limits requests per second per client token (0: off).
 	RateLimit RateLimit `yaml:"rate_limit"`
 	// ShutdownTimeout bounds graceful shutdown. Default 15s.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	// AllowSuppress lets a request skip scanners by name
+	// (scanners_suppress, as LLM Guard allows). Default true for LLM Guard
+	// compatibility; set it to false when clients are not trusted to choose
+	// which scanners run — a suppressing request then gets 403.
+	AllowSuppress *bool `yaml:"allow_suppress"`
+	// MetricsPublic serves /metrics without authentication (LLM Guard's is
+	// open). Default false: with authentication on, /metrics needs it too.
+	MetricsPublic bool `yaml:"metrics_public"`
+	// CORS lets browser pages on other origins call the API. Default: no
+	// cross-origin access.
+	CORS CORS `yaml:"cors"`
 	// LogPayloads writes prompts and outputs to the logs. Off by default.
 	LogPayloads bool `yaml:"log_payloads"`
 	// Log sets the log level (debug, info, warn, error) and format (text, json).
@@ -39,10 +67,33 @@ type Server struct {
 
 // Auth configures bearer tokens. Tokens come from the environment variable
 // LLMSHIELD_AUTH_TOKEN (comma-separated for several), from TokenFile (one
-// token per line) or from Tokens. With no token at all, auth is off.
+// token per line) or from Tokens. With no token at all and no Basic
+// credentials, auth is off.
 type Auth struct {
 	Tokens    []string `yaml:"tokens"`
 	TokenFile string   `yaml:"token_file"`
+	// Basic accepts HTTP basic authentication with these credentials
+	// (LLM Guard's http_basic), beside any bearer token.
+	Basic *BasicAuth `yaml:"basic"`
+}
+
+// CORS configures cross-origin access.
+type CORS struct {
+	// AllowOrigins lists the origins allowed ("https://app.example.com");
+	// "*" allows every origin (LLM Guard's setting; then credentials are
+	// not allowed by browsers).
+	AllowOrigins []string `yaml:"allow_origins"`
+	// AllowHeaders are the request headers a page may send. Default
+	// Authorization, Content-Type, X-Request-Id.
+	AllowHeaders []string `yaml:"allow_headers"`
+	// MaxAge is how long a browser may cache a preflight answer. Default 10m.
+	MaxAge time.Duration `yaml:"max_age"`
+}
+
+// BasicAuth is one username and password for HTTP basic authentication.
+type BasicAuth struct {
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
 }
 
 // RateLimit is a token bucket per client: per bearer token when auth is
@@ -90,6 +141,22 @@ func (s *Server) applyDefaults() {
 	if s.MaxConcurrent == 0 {
 		s.MaxConcurrent = 256
 	}
+	if s.MaxConnections == 0 {
+		s.MaxConnections = 1024
+	}
+	if s.BodyTimeout == 0 {
+		s.BodyTimeout = 10 * time.Second
+	}
+	if s.IdleTimeout == 0 {
+		s.IdleTimeout = 30 * time.Second
+	}
+	if s.WriteTimeout == 0 {
+		s.WriteTimeout = 5 * time.Second
+	}
+	if s.AllowSuppress == nil {
+		allow := true
+		s.AllowSuppress = &allow
+	}
 	if s.ShutdownTimeout == 0 {
 		s.ShutdownTimeout = 15 * time.Second
 	}
@@ -107,6 +174,9 @@ func (s *Server) applyDefaults() {
 	}
 }
 
+// SuppressAllowed reports whether requests may suppress scanners (default true).
+func (s Server) SuppressAllowed() bool { return s.AllowSuppress == nil || *s.AllowSuppress }
+
 func (s *Server) validate() error {
 	var errs []error
 	if _, _, err := net.SplitHostPort(s.Addr); err != nil {
@@ -115,8 +185,22 @@ func (s *Server) validate() error {
 	if s.MaxBodyBytes < 0 {
 		errs = append(errs, fmt.Errorf("server.max_body_bytes: must be positive, got %d", s.MaxBodyBytes))
 	}
-	if s.PromptTimeout < 0 || s.OutputTimeout < 0 || s.ShutdownTimeout < 0 {
-		errs = append(errs, errors.New("server: prompt_timeout, output_timeout and shutdown_timeout must not be negative"))
+	if s.PromptTimeout < 0 || s.OutputTimeout < 0 || s.ShutdownTimeout < 0 || s.BodyTimeout < 0 || s.IdleTimeout < 0 || s.WriteTimeout < 0 {
+		errs = append(errs, errors.New("server: prompt_timeout, output_timeout, shutdown_timeout, body_timeout, write_timeout and idle_timeout must not be negative"))
+	}
+	if b := s.Auth.Basic; b != nil && (strings.TrimSpace(b.Username) == "" || b.Password == "") {
+		errs = append(errs, errors.New("server.auth.basic: username and password must not be empty"))
+	}
+	for i, o := range s.CORS.AllowOrigins {
+		if o != "*" && (!strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") || strings.HasSuffix(o, "/")) {
+			errs = append(errs, fmt.Errorf("server.cors.allow_origins[%d]: %q is not an origin (want scheme://host[:port] without a path, or *)", i, o))
+		}
+	}
+	if s.CORS.MaxAge < 0 {
+		errs = append(errs, fmt.Errorf("server.cors.max_age: must not be negative, got %s", s.CORS.MaxAge))
+	}
+	if s.MaxConnections < 0 {
+		errs = append(errs, fmt.Errorf("server.max_connections: must not be negative, got %d", s.MaxConnections))
 	}
 	if s.MaxConcurrent < 0 {
 		errs = append(errs, fmt.Errorf("server.max_concurrent: must not be negative, got %d", s.MaxConcurrent))

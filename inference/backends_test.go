@@ -318,15 +318,27 @@ func TestRuntimeSelection(t *testing.T) {
 	if _, err := NewRuntime(RuntimeOptions{Backend: BackendORT, ORTLibraryPath: missing}); !errors.Is(err, backend.ErrUnavailable) {
 		t.Errorf("explicit ort with missing library: %v", err)
 	}
-	// Auto with a missing library falls back to pure Go and says why; the
-	// option wins over the environment.
-	rt, err = NewRuntime(RuntimeOptions{Backend: BackendAuto, ORTLibraryPath: missing, Getenv: env("ort")})
+	// Auto with a missing library falls back to pure Go and says why.
+	rt, err = NewRuntime(RuntimeOptions{Backend: BackendAuto, ORTLibraryPath: missing, Getenv: env("")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rt.Close()
-	if info := rt.Info(); info.Name != BackendPureGo || info.Fallback == "" || info.From != "option" {
+	if info := rt.Info(); info.Name != BackendPureGo || info.Fallback == "" || info.From != "default" {
 		t.Errorf("auto fallback: %+v", info)
+	}
+	// "auto" (the embedded default configuration's value) leaves the choice
+	// to $LLMSHIELD_BACKEND; only an explicit backend overrides it.
+	rt2, err := NewRuntime(RuntimeOptions{Backend: BackendAuto, Getenv: env(BackendPureGo)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt2.Close()
+	if info := rt2.Info(); info.Name != BackendPureGo || info.From != "env" {
+		t.Errorf("auto with LLMSHIELD_BACKEND=purego: %+v", info)
+	}
+	if _, err := NewRuntime(RuntimeOptions{Backend: BackendORT, ORTLibraryPath: missing, Getenv: env(BackendPureGo)}); !errors.Is(err, backend.ErrUnavailable) {
+		t.Errorf("explicit ort must win over the environment: %v", err)
 	}
 }
 

@@ -26,7 +26,7 @@ const (
 
 // RuntimeOptions configure NewRuntime.
 type RuntimeOptions struct {
-	// Backend is "ort", "purego", "auto" or "" (use $LLMSHIELD_BACKEND, else
+	// Backend is "ort", "purego", or "auto"/"" (use $LLMSHIELD_BACKEND, else
 	// auto). Auto picks ONNX Runtime when its library loads, else pure Go.
 	Backend string
 	// ORTLibraryPath overrides the ONNX Runtime library search
@@ -94,7 +94,10 @@ func NewRuntime(opts RuntimeOptions) (*Runtime, error) {
 		getenv = os.Getenv
 	}
 	req, from := strings.ToLower(strings.TrimSpace(opts.Backend)), "option"
-	if req == "" {
+	// "auto" (what the embedded default configuration says) leaves the
+	// choice to the environment, as an empty option does: only an explicit
+	// ort or purego overrides $LLMSHIELD_BACKEND.
+	if req == "" || req == BackendAuto {
 		req, from = strings.ToLower(strings.TrimSpace(getenv(EnvBackend))), "env"
 	}
 	if req == "" {

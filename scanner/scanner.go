@@ -115,6 +115,10 @@ type Result struct {
 	Findings []Finding `json:"findings"`
 	// Method says how the verdict was reached.
 	Method DetectionMethod `json:"method"`
+	// Threshold is the risk at or above which this scanner flags, when it
+	// decides by a threshold (0: none). LLM Guard's API reports risk
+	// relative to it.
+	Threshold float64 `json:"threshold,omitempty"`
 	// Duration is how long the scan took.
 	Duration time.Duration `json:"duration_ns"`
 	// Cached is true when the result came from the result cache.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # fetch-ort.sh installs the ONNX Runtime shared library used by the
-# inference/ort backend into third_party/onnxruntime/libonnxruntime.so.1.
+# inference/ort backend into ${XDG_CACHE_HOME:-~/.cache}/llmshield/onnxruntime/
+# (one of the places the backend searches; see inference/ort/libpath.go), or
+# into the directory given as the first argument.
 #
 # The library is taken from the onnxruntime-node npm package (the npm registry
 # is the only package source the project builds from), its SHA-256 is checked
@@ -24,8 +26,12 @@ for tool in npm tar sha256sum mktemp; do
   command -v "$tool" >/dev/null 2>&1 || die "required tool not found: $tool"
 done
 
-repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dest_dir="${repo_root}/third_party/onnxruntime"
+cache_home="${XDG_CACHE_HOME:-}"
+if [[ -z "$cache_home" ]]; then
+  [[ -n "${HOME:-}" ]] || die "neither XDG_CACHE_HOME nor HOME is set; pass the target directory as an argument"
+  cache_home="${HOME}/.cache"
+fi
+dest_dir="${1:-${cache_home}/llmshield/onnxruntime}"
 dest="${dest_dir}/libonnxruntime.so.1"
 
 verify() {
@@ -64,6 +70,7 @@ if ! verify "$extracted"; then
 fi
 
 mkdir -p "$dest_dir"
+chmod go-w "$dest_dir"  # the backend refuses a library others could replace
 tmp_dest="$(mktemp "${dest_dir}/.libonnxruntime.so.1.XXXXXX")"
 cp "$extracted" "$tmp_dest"
 chmod 0644 "$tmp_dest"

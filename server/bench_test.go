@@ -50,6 +50,7 @@ func BenchmarkHandler(b *testing.B) {
 				for pb.Next() {
 					rec := httptest.NewRecorder()
 					req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(string(body)))
+					req.Header.Set("Content-Type", "application/json")
 					srv.ServeHTTP(rec, req)
 					if rec.Code != 200 {
 						b.Fatalf("status %d: %s", rec.Code, rec.Body.String())

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -24,12 +27,28 @@ func badRequest(format string, args ...any) error {
 	return &requestError{status: http.StatusBadRequest, msg: fmt.Sprintf(format, args...)}
 }
 
-// readBody reads the whole body, bounded by limit (413 beyond it), and
-// checks that it is valid UTF-8 (400 naming the offset).
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+// readBody checks a scan request's framing and reads its body: the
+// Content-Type must be application/json (415), an announced Content-Length
+// above the limit is refused at once (413, without reading the body), the
+// body must arrive within the body timeout (408 otherwise) and stay within
+// the limit (413), and it must be valid UTF-8 (400 naming the offset). It
+// also sets the request's write deadline, so that a client that never reads
+// its answers cannot hold a connection (and a concurrency slot) for long.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, scanTimeout time.Duration) ([]byte, error) {
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.BodyTimeout + scanTimeout + s.cfg.WriteTimeout))
+	if err := checkJSONContentType(r.Header.Get("Content-Type")); err != nil {
+		return nil, err
+	}
+	limit := s.cfg.MaxBodyBytes
+	if r.ContentLength > limit {
+		w.Header().Set("Connection", "close") // the unread body makes the connection unusable
+		return nil, &requestError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("request body is %d bytes, more than the limit of %d bytes", r.ContentLength, limit)}
+	}
+	_ = rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
 	body := http.MaxBytesReader(w, r.Body, limit)
 	var buf bytes.Buffer
-	if cl := r.ContentLength; cl > 0 && cl <= limit {
+	if cl := r.ContentLength; cl > 0 {
 		buf.Grow(int(cl) + bytes.MinRead) // one allocation when the length is announced
 	}
 	_, err := buf.ReadFrom(body)
@@ -39,8 +58,14 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		if errors.As(err, &mbe) {
 			return nil, &requestError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("request body is larger than the limit of %d bytes", mbe.Limit)}
 		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			w.Header().Set("Connection", "close")
+			return nil, &requestError{status: http.StatusRequestTimeout, msg: fmt.Sprintf("request body did not arrive within %s", s.cfg.BodyTimeout)}
+		}
 		return nil, badRequest("read request body: %v", err)
 	}
+	// The body is in: the scan itself is bounded by its own timeout.
+	_ = rc.SetReadDeadline(time.Time{})
 	if !utf8.Valid(b) {
 		off := 0
 		for off < len(b) {
@@ -55,15 +80,38 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	return b, nil
 }
 
-// decodeJSON decodes one JSON object from b into v strictly: unknown
-// fields, wrong types and trailing data are errors that name the field or
-// the byte offset.
-func decodeJSON(b []byte, v any) error {
+// checkJSONContentType accepts application/json with optional parameters
+// (charset=utf-8). Anything else is 415: scan endpoints take JSON only,
+// which also keeps a web page from posting to them cross-origin with a
+// "simple" (form or text/plain) request.
+func checkJSONContentType(ct string) error {
+	if ct == "" {
+		return &requestError{status: http.StatusUnsupportedMediaType, msg: "Content-Type is missing: send application/json"}
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return &requestError{status: http.StatusUnsupportedMediaType, msg: fmt.Sprintf("Content-Type %q is not supported: send application/json", ct)}
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
+		return &requestError{status: http.StatusUnsupportedMediaType, msg: fmt.Sprintf("charset %q is not supported: send UTF-8", cs)}
+	}
+	return nil
+}
+
+// decodeJSON decodes one JSON object from b into v strictly: wrong types
+// and trailing data are errors that name the field or the byte offset, and
+// so are duplicate keys (checkKeys) and, unless unknownOK, unknown fields.
+func decodeJSON(b []byte, v any, unknownOK bool) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return badRequest("request body is empty: want a JSON object")
 	}
+	if err := checkKeys(b); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
+	if !unknownOK {
+		dec.DisallowUnknownFields()
+	}
 	if err := dec.Decode(v); err != nil {
 		return badRequest("%s", describeJSONError(err, b))
 	}
@@ -116,8 +164,33 @@ type errorBody struct {
 	Error string `json:"error"`
 }
 
-func writeError(w http.ResponseWriter, status int, msg string) {
-	writeJSON(w, status, errorBody{Error: msg})
+// writeError answers an error in the shape of the API the path belongs to:
+// /v1 answers {"error"}; every other path is LLM Guard's API, which answers
+// {"message", "details"}, and validation failures there are 422 with the
+// failure in details, as LLM Guard (FastAPI) reports them.
+func writeError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/v1/") {
+		writeJSON(w, status, errorBody{Error: msg})
+		return
+	}
+	if status == http.StatusBadRequest {
+		writeJSON(w, http.StatusUnprocessableEntity, compatError{Message: "Validation failed", Details: []compatErrorDetail{{Loc: []string{"body"}, Msg: msg, Type: "value_error"}}})
+		return
+	}
+	writeJSON(w, status, compatError{Message: msg, Details: nil})
+}
+
+// compatError is LLM Guard's error body.
+type compatError struct {
+	Message string              `json:"message"`
+	Details []compatErrorDetail `json:"details"`
+}
+
+// compatErrorDetail is one validation failure, as FastAPI lists them.
+type compatErrorDetail struct {
+	Loc  []string `json:"loc"`
+	Msg  string   `json:"msg"`
+	Type string   `json:"type"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

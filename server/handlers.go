@@ -37,6 +37,7 @@ func (s *Server) routeAll() {
 		}
 		route := method + " " + path
 		s.mux.Handle(route, s.instrument(route, hh))
+		path = strings.TrimSuffix(path, "{$}") // "/{$}" is the exact path "/"
 		s.routes = append(s.routes, Route{Method: method, Path: path, Public: public})
 		s.allowed[path] = append(s.allowed[path], method)
 	}
@@ -49,9 +50,12 @@ func (s *Server) routeAll() {
 	add("POST", "/v1/scan", false, true, s.handleScan)
 	add("POST", "/v1/scan/batch", false, true, s.handleBatch)
 	add("GET", "/v1/scanners", false, false, s.handleScanners)
+	add("GET", "/{$}", true, false, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"name": s.cfg.AppName}) // LLM Guard's GET /
+	})
 	add("GET", "/healthz", true, false, s.handleHealthz)
 	add("GET", "/readyz", true, false, s.handleReadyz)
-	add("GET", "/metrics", false, false, s.handleMetrics())
+	add("GET", "/metrics", s.cfg.MetricsPublic, false, s.handleMetrics())
 	doc := api.OpenAPI()
 	add("GET", "/openapi.json", false, false, func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -64,10 +68,10 @@ func (s *Server) routeAll() {
 func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
 	if methods, ok := s.allowed[r.URL.Path]; ok {
 		w.Header().Set("Allow", strings.Join(methods, ", "))
-		writeError(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(methods, ", ")))
+		writeError(w, r, http.StatusMethodNotAllowed, fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(methods, ", ")))
 		return
 	}
-	writeError(w, http.StatusNotFound, fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path))
+	writeError(w, r, http.StatusNotFound, fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path))
 }
 
 // scanError answers a failed scan: input the pipeline refused (400/413),
@@ -82,24 +86,24 @@ func (s *Server) scanError(ctx context.Context, w http.ResponseWriter, r *http.R
 		} else {
 			s.metrics.rejected.WithLabelValues("bad_request").Inc()
 		}
-		writeError(w, re.status, re.msg)
+		writeError(w, r, re.status, re.msg)
 	case r.Context().Err() != nil:
 		// The client went away: nobody reads the answer.
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		s.metrics.rejected.WithLabelValues("timeout").Inc()
-		writeError(w, http.StatusRequestTimeout, fmt.Sprintf("scan did not finish within %s", timeout))
+		writeError(w, r, http.StatusRequestTimeout, fmt.Sprintf("scan did not finish within %s", timeout))
 	case errors.Is(err, llmshield.ErrInputTooLarge):
 		s.metrics.rejected.WithLabelValues("too_large").Inc()
-		writeError(w, http.StatusRequestEntityTooLarge, err.Error())
+		writeError(w, r, http.StatusRequestEntityTooLarge, err.Error())
 	case errors.Is(err, llmshield.ErrInvalidUTF8):
 		s.metrics.rejected.WithLabelValues("bad_request").Inc()
-		writeError(w, http.StatusBadRequest, err.Error())
+		writeError(w, r, http.StatusBadRequest, err.Error())
 	case errors.Is(err, errClosed):
 		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusServiceUnavailable, "server is shutting down")
+		writeError(w, r, http.StatusServiceUnavailable, "server is shutting down")
 	default:
 		s.log.Error("scan failed", "request_id", requestIDOf(w), "error", err)
-		writeError(w, http.StatusInternalServerError, "scan failed")
+		writeError(w, r, http.StatusInternalServerError, "scan failed")
 	}
 }
 
@@ -226,13 +230,42 @@ func compatRisks(rep llmshield.Report) riskList {
 		if sr.Skipped {
 			continue
 		}
-		risk := math.Round(sr.Result.Risk*10) / 10
-		if sr.Err != nil {
-			risk = 1
+		score := 1.0 // a failed scanner counts as flagging
+		if sr.Err == nil {
+			score = compatScore(sr.Result)
 		}
-		out = append(out, riskEntry{name: compatName(sr.Name), risk: risk})
+		out = append(out, riskEntry{name: compatName(sr.Name), risk: score})
 	}
 	return out
+}
+
+// compatScore puts a scanner's verdict on LLM Guard's [-1, 1] risk scale
+// (its calculate_risk_score): with risk s and the scanner's threshold t,
+// (s−t)/(1−t) when s > t, else (s−t)/t, rounded to one decimal. A scanner
+// that reports no threshold is taken at 0.5. The sign always follows the
+// verdict, so that clients which treat a score ≤ 0 as passed and > 0 as
+// flagged agree with is_valid: a valid scanner never reports more than 0,
+// a flagging one never 0 or less.
+func compatScore(r scanner.Result) float64 {
+	t := r.Threshold
+	if !(t > 0 && t < 1) {
+		t = 0.5
+	}
+	s := scanner.ClampRisk(r.Risk)
+	var score float64
+	if s > t {
+		score = (s - t) / (1 - t)
+	} else {
+		score = (s - t) / t
+	}
+	score = math.Round(max(-1, min(1, score))*10) / 10
+	switch {
+	case r.Valid && score > 0:
+		score = 0
+	case !r.Valid && score <= 0:
+		score = 0.1
+	}
+	return score
 }
 
 // compatSuppress accepts LLM Guard's CamelCase names and ours.
@@ -251,12 +284,19 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req compatRequest
-		body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+		body, err := s.readBody(w, r, timeout)
 		if err == nil {
-			err = decodeJSON(body, &req)
+			// LLM Guard (pydantic) ignores fields it does not know.
+			err = decodeJSON(body, &req, true)
 		}
 		if err == nil {
 			err = checkCompat(req, output)
+		}
+		if !output {
+			req.Output = nil // ignored on the prompt endpoints, as LLM Guard does
+		}
+		if err == nil {
+			err = s.checkSuppress(req.ScannersSuppress, "")
 		}
 		if err != nil {
 			s.scanError(r.Context(), w, r, timeout, err)
@@ -275,10 +315,20 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 		if !sanitize {
 			opts = append(opts, llmshield.WithoutSanitizing())
 		}
-		rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, opts)
-		if refused(rep, err) || timedOut(ctx) || r.Context().Err() != nil {
-			s.scanError(ctx, w, r, timeout, err)
-			return
+		var rep llmshield.Report
+		if text := *req.Prompt; (output && strings.TrimSpace(*req.Output) == "") || (!output && strings.TrimSpace(text) == "") {
+			// LLM Guard answers empty or blank text as valid, with no
+			// scanner scores, without scanning it.
+			rep = llmshield.Report{Valid: true, Sanitized: text}
+			if output {
+				rep.Sanitized = *req.Output
+			}
+		} else {
+			rep, err = s.scanOne(ctx, g, *req.Prompt, req.Output, opts)
+			if refused(rep, err) || timedOut(ctx) || r.Context().Err() != nil {
+				s.scanError(ctx, w, r, timeout, err)
+				return
+			}
 		}
 		setVerdict(w, rep.Valid)
 		risks := compatRisks(rep)
@@ -299,9 +349,6 @@ func checkCompat(req compatRequest, output bool) error {
 	}
 	if output && req.Output == nil {
 		return badRequest(`missing required field "output"`)
-	}
-	if !output && req.Output != nil {
-		return badRequest(`unknown field "output" (scan a response with the /output endpoint)`)
 	}
 	return nil
 }
@@ -360,6 +407,22 @@ func NewScanResponse(rep llmshield.Report) ScanResponse {
 	return out
 }
 
+// checkSuppress refuses scanners_suppress when server.allow_suppress is off.
+func (s *Server) checkSuppress(names []string, at string) error {
+	if len(names) == 0 || s.cfg.SuppressAllowed() {
+		return nil
+	}
+	return &requestError{status: http.StatusForbidden, msg: fmt.Sprintf(`field "%sscanners_suppress": this server does not let requests skip scanners (server.allow_suppress is false)`, at)}
+}
+
+// checkRequest validates a /v1 request: the server's policy, then the Shield.
+func (s *Server) checkRequest(req ScanRequest, g *generation, at string) error {
+	if err := s.checkSuppress(req.ScannersSuppress, at); err != nil {
+		return err
+	}
+	return checkScan(req, g, at)
+}
+
 // checkScan validates a request against the Shield; at names the item in
 // error messages ("" for a single scan, "items[3]." in a batch).
 func checkScan(req ScanRequest, g *generation, at string) error {
@@ -409,9 +472,9 @@ func (s *Server) timeoutFor(output bool) time.Duration {
 
 func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 	var req ScanRequest
-	body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	if err == nil {
-		err = decodeJSON(body, &req)
+		err = decodeJSON(body, &req, false)
 	}
 	timeout := s.timeoutFor(req.Output != nil)
 	if err != nil {
@@ -424,7 +487,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer g.release()
-	if err := checkScan(req, g, ""); err != nil {
+	if err := s.checkRequest(req, g, ""); err != nil {
 		s.scanError(r.Context(), w, r, timeout, err)
 		return
 	}
@@ -453,9 +516,9 @@ type BatchResponse struct {
 
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	var req BatchRequest
-	body, err := readBody(w, r, s.cfg.MaxBodyBytes)
+	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	if err == nil {
-		err = decodeJSON(body, &req)
+		err = decodeJSON(body, &req, false)
 	}
 	timeout := max(s.cfg.PromptTimeout, s.cfg.OutputTimeout)
 	if err == nil {
@@ -479,7 +542,7 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	defer g.release()
 	for i, it := range req.Items {
-		if err := checkScan(it, g, fmt.Sprintf("items[%d].", i)); err != nil {
+		if err := s.checkRequest(it, g, fmt.Sprintf("items[%d].", i)); err != nil {
 			s.scanError(r.Context(), w, r, timeout, err)
 			return
 		}
@@ -561,12 +624,18 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
 	defer cancel()
 	reasons, warnings := s.ready(ctx, g.sh)
+	status, code := "ready", http.StatusOK
 	if len(reasons) > 0 {
 		w.Header().Set("Retry-After", "1")
-		writeJSON(w, http.StatusServiceUnavailable, statusResponse{Status: "not ready", Reasons: reasons, Warnings: warnings})
-		return
+		status, code = "not ready", http.StatusServiceUnavailable
 	}
-	writeJSON(w, http.StatusOK, statusResponse{Status: "ready", Warnings: warnings})
+	// Reasons and warnings name models, breaker states and error rates:
+	// with authentication on, only a caller with a valid token sees them
+	// (they would tell an attacker when a fallback window is open).
+	if s.authOn() && !s.authorized(r) {
+		reasons, warnings = nil, nil
+	}
+	writeJSON(w, code, statusResponse{Status: status, Reasons: reasons, Warnings: warnings})
 }
 
 func (s *Server) handleMetrics() http.HandlerFunc {

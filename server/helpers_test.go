@@ -209,6 +209,9 @@ func (rn *running) do(t *testing.T, method, path, body string, header ...string)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -234,7 +237,9 @@ func writeFile(path, content string) error { return os.WriteFile(path, []byte(co
 // serveDirect calls the handler without a network and returns the status.
 func serveDirect(h http.Handler, method, path, body string) int {
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(method, path, strings.NewReader(body)))
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(rec, req)
 	return rec.Code
 }
 

@@ -126,29 +126,78 @@ func (s *Server) instrument(route string, h http.Handler) http.Handler {
 	})
 }
 
-// authenticate requires a valid bearer token when tokens are configured.
+// authOn reports whether any credential is configured.
+func (s *Server) authOn() bool { return len(s.tokens) > 0 || s.basic != nil }
+
+// authenticate requires a valid bearer token, or the HTTP basic
+// credentials, when either is configured.
 func (s *Server) authenticate(h http.Handler) http.Handler {
-	if len(s.tokens) == 0 {
+	if !s.authOn() {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, ok := bearer(r.Header.Get("Authorization"))
-		if !ok || !s.validToken(tok) {
+		client, given := s.credential(r)
+		if client == "" {
 			s.metrics.rejected.WithLabelValues("unauthorized").Inc()
-			w.Header().Set("WWW-Authenticate", `Bearer realm="llmshield"`)
-			msg := "missing bearer token: send Authorization: Bearer <token>"
-			if ok {
-				msg = "invalid bearer token"
+			var challenges []string
+			if len(s.tokens) > 0 {
+				challenges = append(challenges, `Bearer realm="llmshield"`)
 			}
-			writeError(w, http.StatusUnauthorized, msg)
+			if s.basic != nil {
+				challenges = append(challenges, `Basic realm="llmshield", charset="UTF-8"`)
+			}
+			w.Header()["Www-Authenticate"] = challenges
+			msg := "missing credentials: send Authorization: Bearer <token>"
+			if s.basic != nil && len(s.tokens) == 0 {
+				msg = "missing credentials: send HTTP basic authentication"
+			}
+			if given {
+				msg = "invalid credentials"
+			}
+			writeError(w, r, http.StatusUnauthorized, msg)
 			return
 		}
 		if e := exchangeOf(w); e != nil {
-			sum := sha256.Sum256([]byte(tok))
-			e.client = "token:" + hex.EncodeToString(sum[:8])
+			e.client = client
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// authorized reports whether r carries valid credentials.
+func (s *Server) authorized(r *http.Request) bool {
+	client, _ := s.credential(r)
+	return client != ""
+}
+
+// credential checks r's Authorization header: client names the caller
+// (a digest, for rate limiting) when the credentials are valid; given says
+// whether any were sent.
+func (s *Server) credential(r *http.Request) (client string, given bool) {
+	if tok, ok := bearer(r.Header.Get("Authorization")); ok {
+		if s.validToken(tok) {
+			sum := sha256.Sum256([]byte(tok))
+			return "token:" + hex.EncodeToString(sum[:8]), true
+		}
+		return "", true
+	}
+	if user, pass, ok := r.BasicAuth(); ok {
+		if s.basic != nil && s.basic.valid(user, pass) {
+			sum := sha256.Sum256([]byte(user))
+			return "basic:" + hex.EncodeToString(sum[:8]), true
+		}
+		return "", true
+	}
+	return "", r.Header.Get("Authorization") != ""
+}
+
+// basicAuth holds the digests of the HTTP basic credentials.
+type basicAuth struct{ user, pass [sha256.Size]byte }
+
+// valid compares both digests in constant time (both always compared).
+func (b *basicAuth) valid(user, pass string) bool {
+	u, p := sha256.Sum256([]byte(user)), sha256.Sum256([]byte(pass))
+	return subtle.ConstantTimeCompare(u[:], b.user[:])&subtle.ConstantTimeCompare(p[:], b.pass[:]) == 1
 }
 
 func bearer(h string) (string, bool) {
@@ -185,7 +234,7 @@ func (s *Server) limit(h http.Handler) http.Handler {
 			if wait, ok := s.limiter.allow(key, time.Now()); !ok {
 				s.metrics.rejected.WithLabelValues("rate_limited").Inc()
 				w.Header().Set("Retry-After", retryAfter(wait))
-				writeError(w, http.StatusTooManyRequests, "rate limit exceeded; retry after "+retryAfter(wait)+"s")
+				writeError(w, r, http.StatusTooManyRequests, "rate limit exceeded; retry after "+retryAfter(wait)+"s")
 				return
 			}
 		}
@@ -196,7 +245,7 @@ func (s *Server) limit(h http.Handler) http.Handler {
 			default:
 				s.metrics.rejected.WithLabelValues("overloaded").Inc()
 				w.Header().Set("Retry-After", "1")
-				writeError(w, http.StatusTooManyRequests, fmt.Sprintf("server overloaded: %d requests in flight; retry after 1s", cap(s.sem)))
+				writeError(w, r, http.StatusTooManyRequests, fmt.Sprintf("server overloaded: %d requests in flight; retry after 1s", cap(s.sem)))
 				return
 			}
 		}

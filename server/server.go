@@ -42,6 +42,8 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,6 +51,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	dto "github.com/prometheus/client_model/go"
+	"golang.org/x/net/netutil"
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
@@ -101,6 +104,7 @@ type Server struct {
 	load   Loader
 	log    *slog.Logger
 	tokens [][sha256.Size]byte
+	basic  *basicAuth
 	ready  ReadinessCheck
 	health *health.Checker
 
@@ -138,6 +142,12 @@ func New(ctx context.Context, cfg config.Server, load Loader, opts ...Option) (*
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if b := cfg.Auth.Basic; b != nil {
+		if strings.TrimSpace(b.Username) == "" || b.Password == "" {
+			return nil, errors.New("server.auth.basic: username and password must not be empty")
+		}
+		s.basic = &basicAuth{user: sha256.Sum256([]byte(b.Username)), pass: sha256.Sum256([]byte(b.Password))}
 	}
 	switch {
 	case s.ready != nil:
@@ -187,6 +197,15 @@ func applyDefaults(c *config.Server) {
 	if c.Addr == "" {
 		c.Addr = "127.0.0.1:8000"
 	}
+	if c.AppName == "" {
+		c.AppName = "llmshield"
+	}
+	if len(c.CORS.AllowHeaders) == 0 {
+		c.CORS.AllowHeaders = []string{"Authorization", "Content-Type", "X-Request-Id"}
+	}
+	if c.CORS.MaxAge <= 0 {
+		c.CORS.MaxAge = 10 * time.Minute
+	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 1 << 20
 	}
@@ -198,6 +217,18 @@ func applyDefaults(c *config.Server) {
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 15 * time.Second
+	}
+	if c.BodyTimeout <= 0 {
+		c.BodyTimeout = 10 * time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 30 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 5 * time.Second
+	}
+	if c.MaxConnections <= 0 {
+		c.MaxConnections = 1024
 	}
 	if c.MaxBatchItems <= 0 {
 		c.MaxBatchItems = 64
@@ -235,7 +266,47 @@ func (s *Server) Scanners() (input, output []string) {
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.cors(w, r) {
+		return // a preflight, answered
+	}
+	s.mux.ServeHTTP(w, r)
+}
+
+// cors adds the CORS headers for an allowed Origin and answers preflight
+// requests (before authentication: browsers send preflights without
+// credentials). It reports whether it answered the request.
+func (s *Server) cors(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" || len(s.cfg.CORS.AllowOrigins) == 0 {
+		return false
+	}
+	h := w.Header()
+	h.Add("Vary", "Origin")
+	allowed := ""
+	for _, o := range s.cfg.CORS.AllowOrigins {
+		if o == "*" {
+			allowed = "*"
+			break
+		}
+		if strings.EqualFold(o, origin) {
+			allowed = origin
+		}
+	}
+	if allowed == "" {
+		return false // no CORS headers: the browser blocks the page
+	}
+	h.Set("Access-Control-Allow-Origin", allowed)
+	h.Set("Access-Control-Expose-Headers", "X-Request-Id, Retry-After")
+	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
+		return false
+	}
+	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", strings.Join(s.cfg.CORS.AllowHeaders, ", "))
+	h.Set("Access-Control-Max-Age", strconv.Itoa(int(s.cfg.CORS.MaxAge.Seconds())))
+	w.WriteHeader(http.StatusNoContent)
+	return true
+}
 
 // build makes a new generation: a Shield with its own metrics registry.
 func (s *Server) build(ctx context.Context) (*generation, error) {
@@ -291,16 +362,21 @@ func (s *Server) Close() error {
 // ShutdownTimeout (then drops the rest), and closes the Shield. It returns
 // nil after a clean shutdown.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// Scan endpoints set their own read and write deadlines per request
+	// (readBody); these bound everything else and are the backstop.
+	longest := s.cfg.BodyTimeout + max(s.cfg.PromptTimeout, s.cfg.OutputTimeout)
 	hs := &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       max(s.cfg.PromptTimeout, s.cfg.OutputTimeout) + 10*time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadTimeout:       longest + 10*time.Second,
+		WriteTimeout:      longest + s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	errc := make(chan error, 1)
+	ln = netutil.LimitListener(ln, s.cfg.MaxConnections)
 	go func() { errc <- hs.Serve(ln) }()
 	var err error
 	select {

@@ -33,70 +33,106 @@ var ErrLibraryNotFound = errors.New("onnx runtime shared library not found")
 // LookupEnv abstracts os.LookupEnv and friends so FindLibrary is testable.
 type LookupEnv func(key string) (string, bool)
 
-// FindLibrary returns the ONNX Runtime shared library to load, in this order:
-//  1. $LLMSHIELD_ORT_LIB (it must exist; no fallback when set),
-//  2. <dir>/third_party/onnxruntime/libonnxruntime.so.1 for dir walking up
-//     from the executable's directory and from the working directory,
+// FindLibrary returns the ONNX Runtime shared library to load. It looks only
+// in places an operator controls, in this order:
+//  1. $LLMSHIELD_ORT_LIB (it must exist and be safe; no fallback when set),
+//  2. the executable's own directory: <dir>/libonnxruntime.so.1 and
+//     <dir>/third_party/onnxruntime/libonnxruntime.so.1 (no walking up: a
+//     parent directory such as /tmp is not the operator's),
 //  3. $XDG_CACHE_HOME/llmshield/onnxruntime/ (else ~/.cache/llmshield/onnxruntime/),
-//  4. /usr/lib, /usr/local/lib (also libonnxruntime.so there).
+//     where scripts/fetch-ort.sh installs it,
+//  4. the system library directories (/usr/lib, /usr/lib/x86_64-linux-gnu,
+//     /usr/local/lib; also libonnxruntime.so there).
 //
-// The error lists every place tried.
+// The working directory is never searched. A file that is writable by
+// others, or lies in a directory writable by others, is refused: anyone
+// could replace it with code that then runs inside llmshield. The error
+// lists every place tried and every file refused.
 func FindLibrary() (string, error) {
 	exe, _ := os.Executable()
-	wd, _ := os.Getwd()
 	home, _ := os.UserHomeDir()
-	return findLibrary(os.LookupEnv, exe, wd, home)
+	return findLibrary(os.LookupEnv, exe, home)
 }
 
-func findLibrary(env LookupEnv, exe, wd, home string) (string, error) {
+func findLibrary(env LookupEnv, exe, home string) (string, error) {
 	if p, ok := env(EnvLibraryPath); ok && p != "" {
 		if err := isFile(p); err != nil {
 			return "", fmt.Errorf("%s=%q: %w", EnvLibraryPath, p, err)
 		}
+		if err := checkSafe(p); err != nil {
+			return "", fmt.Errorf("%s=%q: %w", EnvLibraryPath, p, err)
+		}
 		return p, nil
 	}
-	var tried []string
+	var tried, refused []string
 	try := func(p string) bool {
 		tried = append(tried, p)
-		return isFile(p) == nil
+		if isFile(p) != nil {
+			return false
+		}
+		if err := checkSafe(p); err != nil {
+			refused = append(refused, err.Error())
+			return false
+		}
+		return true
 	}
-	var starts []string
+	var candidates []string
 	if exe != "" {
 		if r, err := filepath.EvalSymlinks(exe); err == nil {
 			exe = r
 		}
-		starts = append(starts, filepath.Dir(exe))
-	}
-	if wd != "" {
-		starts = append(starts, wd)
-	}
-	for _, start := range starts {
-		for dir := filepath.Clean(start); ; dir = filepath.Dir(dir) {
-			if p := filepath.Join(dir, "third_party", "onnxruntime", LibraryName); try(p) {
-				return p, nil
-			}
-			if parent := filepath.Dir(dir); parent == dir {
-				break
-			}
-		}
+		dir := filepath.Dir(exe)
+		candidates = append(candidates, filepath.Join(dir, LibraryName), filepath.Join(dir, "third_party", "onnxruntime", LibraryName))
 	}
 	cache, ok := env("XDG_CACHE_HOME")
 	if (!ok || cache == "") && home != "" {
 		cache = filepath.Join(home, ".cache")
 	}
 	if cache != "" {
-		if p := filepath.Join(cache, "llmshield", "onnxruntime", LibraryName); try(p) {
+		candidates = append(candidates, filepath.Join(cache, "llmshield", "onnxruntime", LibraryName))
+	}
+	for _, dir := range []string{"/usr/lib", "/usr/lib/x86_64-linux-gnu", "/usr/local/lib"} {
+		for _, name := range []string{LibraryName, "libonnxruntime.so"} {
+			candidates = append(candidates, filepath.Join(dir, name))
+		}
+	}
+	for _, p := range candidates {
+		if try(p) {
 			return p, nil
 		}
 	}
-	for _, dir := range []string{"/usr/lib", "/usr/local/lib"} {
-		for _, name := range []string{LibraryName, "libonnxruntime.so"} {
-			if p := filepath.Join(dir, name); try(p) {
-				return p, nil
-			}
+	msg := fmt.Sprintf("set %s or run scripts/fetch-ort.sh; tried %q", EnvLibraryPath, tried)
+	if len(refused) > 0 {
+		msg += fmt.Sprintf("; refused %q", refused)
+	}
+	return "", fmt.Errorf("%w (%s)", ErrLibraryNotFound, msg)
+}
+
+// ErrUnsafeLibrary reports a library file, or its directory, that users
+// other than its owner can write.
+var ErrUnsafeLibrary = errors.New("onnx runtime library is writable by others")
+
+// checkSafe refuses a library that others can replace: the file itself or
+// the directory holding it writable by others (world-writable /tmp
+// included, sticky bit or not).
+func checkSafe(p string) error {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return err
+	}
+	if r, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = r
+	}
+	for _, q := range []string{abs, filepath.Dir(abs)} {
+		fi, err := os.Stat(q)
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o002 != 0 {
+			return fmt.Errorf("%s (mode %s): %w", q, fi.Mode().Perm(), ErrUnsafeLibrary)
 		}
 	}
-	return "", fmt.Errorf("%w (set %s or run scripts/fetch-ort.sh); tried %q", ErrLibraryNotFound, EnvLibraryPath, tried)
+	return nil
 }
 
 func isFile(p string) error {

@@ -281,14 +281,21 @@ func RoundBatch(n int) int {
 	return (n + 31) / 32 * 32
 }
 
-// RoundSeqLen returns the sequence length a batch of length n is padded to.
+// RoundSeqLen returns the sequence length a batch of length n is padded to:
+// powers of two up to 128, then steps of 32 up to 512 (a 129–160-token
+// prompt runs at 160, not 256: at most a fifth of the pass is padding above
+// 128 tokens), then multiples of 128. Each length costs one compiled graph,
+// compiled on first use.
 func RoundSeqLen(n int) int {
-	for _, l := range [...]int{16, 32, 64, 128, 256, 384, 512} {
+	for _, l := range [...]int{16, 32, 64, 128} {
 		if n <= l {
 			return l
 		}
 	}
-	return (n + 255) / 256 * 256
+	if n <= 512 {
+		return (n + 31) / 32 * 32
+	}
+	return (n + 127) / 128 * 128
 }
 
 // Close releases the session's compiled graphs. It is idempotent.

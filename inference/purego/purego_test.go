@@ -29,7 +29,7 @@ func TestRounding(t *testing.T) {
 			t.Errorf("RoundBatch(%d) = %d, want %d", n, got, want)
 		}
 	}
-	for n, want := range map[int]int{1: 16, 16: 16, 17: 32, 200: 256, 300: 384, 512: 512, 513: 768} {
+	for n, want := range map[int]int{1: 16, 16: 16, 17: 32, 128: 128, 129: 160, 144: 160, 161: 192, 200: 224, 300: 320, 512: 512, 513: 640, 700: 768} {
 		if got := RoundSeqLen(n); got != want {
 			t.Errorf("RoundSeqLen(%d) = %d, want %d", n, got, want)
 		}

@@ -48,7 +48,7 @@ func exitCode(code int) error { return &exitError{code: code} }
 // Main runs the CLI with args (without the program name) and returns the
 // process exit code.
 func Main(ctx context.Context, args []string, s Streams) int {
-	app := &app{streams: s, env: os.Getenv}
+	app := &app{streams: s, env: os.Getenv, lookupEnv: os.LookupEnv}
 	root := app.rootCommand()
 	root.SetArgs(args)
 	root.SetIn(s.In)
@@ -72,7 +72,9 @@ func Main(ctx context.Context, args []string, s Streams) int {
 type app struct {
 	streams Streams
 	env     func(string) string
-	log     *slog.Logger
+	// lookupEnv tells a variable set to "" from an unset one.
+	lookupEnv func(string) (string, bool)
+	log       *slog.Logger
 }
 
 func (a *app) rootCommand() *cobra.Command {

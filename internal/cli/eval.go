@@ -116,6 +116,9 @@ format also breaks the counts down by dataset file and by "source".`,
 			if split, err = datasplit.Parse(split); err != nil {
 				return fmt.Errorf("--split: %w", err)
 			}
+			if err := checkScannersFlag(cmd, scanners); err != nil {
+				return err
+			}
 			sh, err := a.buildShield(cmd.Context(), cfgPath, scanners)
 			if err != nil {
 				return err

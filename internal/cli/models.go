@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -75,6 +76,12 @@ func (a *app) modelsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// The built-in models ship inside the binary: put them in the
+			// cache first (offline, hash-checked), so that a fresh machine
+			// verifies what it will actually load.
+			if err := materializeEmbedded(cmd.Context(), r); err != nil {
+				return err
+			}
 			results, err := r.Verify(cmd.Context())
 			if err != nil {
 				return err
@@ -97,6 +104,11 @@ func (a *app) modelsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if e, err := r.Lookup(args[0]); err == nil && e.Source() == registry.SourceEmbedded {
+				if _, err := r.EnsureID(cmd.Context(), e.ID); err != nil {
+					return err
+				}
+			}
 			p, err := r.Path(args[0])
 			if err != nil {
 				return err
@@ -106,4 +118,18 @@ func (a *app) modelsCommand() *cobra.Command {
 		},
 	})
 	return cmd
+}
+
+// materializeEmbedded copies every built-in model into the cache (a no-op
+// when already there and intact).
+func materializeEmbedded(ctx context.Context, r *registry.Registry) error {
+	for _, e := range r.List() {
+		if e.Source() != registry.SourceEmbedded {
+			continue
+		}
+		if _, err := r.EnsureID(ctx, e.ID); err != nil {
+			return fmt.Errorf("built-in model %s: %w", e.ID, err)
+		}
+	}
+	return nil
 }

@@ -38,6 +38,9 @@ Exit status: 0 valid, 1 flagged, 2 error.`,
 			if f.format != "text" && f.format != "json" {
 				return fmt.Errorf("--format: want text or json, got %q", f.format)
 			}
+			if err := checkScannersFlag(cmd, f.scanners); err != nil {
+				return err
+			}
 			sh, err := a.buildShield(cmd.Context(), f.config, f.scanners)
 			if err != nil {
 				return err

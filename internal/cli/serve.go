@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -32,11 +33,18 @@ Authentication: when LLMSHIELD_AUTH_TOKEN (comma-separated for several),
 server.auth.tokens or server.auth.token_file give tokens, every endpoint but
 /healthz and /readyz requires "Authorization: Bearer <token>".
 
+The configuration may be LLM Guard's scanners.yml as it is (recognised by its
+app, rate_limit, auth, tracing or metrics section); see the README's
+"Migrating from LLM Guard".
+
 SIGHUP re-reads the configuration file and swaps in the new scanners; a bad
 file is logged and the running configuration keeps serving. Changes to the
 server section need a restart. SIGINT or SIGTERM shut down gracefully.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if configPath == "" {
+				configPath = a.env("CONFIG_FILE") // as LLM Guard's API reads it
+			}
 			cfg, err := loadConfig(configPath)
 			if err != nil {
 				return err
@@ -50,7 +58,7 @@ server section need a restart. SIGINT or SIGTERM shut down gracefully.`,
 			return a.serve(cmd.Context(), configPath, cfg)
 		},
 	}
-	cmd.Flags().StringVar(&configPath, "config", "", "configuration file (default: the embedded default)")
+	cmd.Flags().StringVar(&configPath, "config", "", "configuration file, llmshield's or LLM Guard's scanners.yml (default: $CONFIG_FILE, else the embedded default)")
 	cmd.Flags().StringVar(&addr, "addr", "", "listen address HOST:PORT (default: server.addr)")
 	return cmd
 }
@@ -77,7 +85,8 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 	if err != nil {
 		return err
 	}
-	tokens, err := server.Tokens(cfg.Server.Auth, a.env("LLMSHIELD_AUTH_TOKEN"))
+	envTok, envSet := a.lookupEnv("LLMSHIELD_AUTH_TOKEN")
+	tokens, err := server.Tokens(cfg.Server.Auth, envTok, envSet)
 	if err != nil {
 		return err
 	}
@@ -124,7 +133,15 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 		if backend != nil {
 			opts = append(opts, llmshield.WithCacheBackend(backend))
 		}
-		return llmshield.New(ctx, c, opts...)
+		sh, err := llmshield.New(ctx, c, opts...)
+		if err != nil {
+			return nil, err
+		}
+		if in, _ := sh.Scanners(); len(in) == 0 {
+			_ = sh.Close()
+			return nil, errors.New("input_scanners: no scanner is enabled, so every prompt would pass unscanned; list at least one (`llmshield scanners` shows them)")
+		}
+		return sh, nil
 	}
 	srv, err := server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens))
 	if err != nil {
@@ -135,8 +152,11 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 		_ = srv.Close()
 		return fmt.Errorf("listen: %w", err)
 	}
-	if host, _, _ := net.SplitHostPort(cfg.Server.Addr); !isLoopback(host) && len(tokens) == 0 {
+	if host, _, _ := net.SplitHostPort(cfg.Server.Addr); !isLoopback(host) && len(tokens) == 0 && cfg.Server.Auth.Basic == nil {
 		log.Warn("listening beyond loopback without authentication; set LLMSHIELD_AUTH_TOKEN or server.auth", "addr", ln.Addr().String())
+	}
+	if cfg.Server.SuppressAllowed() {
+		log.Warn("requests may skip scanners with scanners_suppress (LLM Guard compatible); set server.allow_suppress: false unless clients are trusted to choose")
 	}
 
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/scanner"
@@ -56,8 +58,20 @@ func selectScanners(cfg *config.Config, names string) error {
 			out = append(out, e)
 		}
 	}
+	if len(in) == 0 && len(out) == 0 {
+		return fmt.Errorf("--scanners %q names no scanner: give at least one (known: %s)", names, strings.Join(builtin.Names(), ", "))
+	}
 	cfg.InputScanners, cfg.OutputScanners = in, out
 	return cfg.Validate()
+}
+
+// checkScannersFlag refuses an explicitly empty --scanners: running no
+// scanner would pass everything.
+func checkScannersFlag(cmd *cobra.Command, value string) error {
+	if cmd.Flags().Changed("scanners") && strings.TrimSpace(strings.ReplaceAll(value, ",", "")) == "" {
+		return fmt.Errorf("--scanners %q names no scanner: give at least one (known: %s)", value, strings.Join(builtin.Names(), ", "))
+	}
+	return nil
 }
 
 func (a *app) buildShield(ctx context.Context, configPath, scanners string) (*llmshield.Shield, error) {

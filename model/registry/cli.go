@@ -31,10 +31,15 @@ func WriteVerify(w io.Writer, results []VerifyResult) (bool, error) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tFILE\tSTATUS\tDETAIL")
 	for _, v := range results {
-		if v.Status != VerifyOK {
+		// A file that is not there has nothing to verify: only what is
+		// present and wrong fails.
+		if v.Status != VerifyOK && v.Status != VerifyMissing {
 			allOK = false
 		}
 		detail := v.Err
+		if v.Status == VerifyMissing {
+			detail = "not downloaded (llmshield models pull " + v.ID + ")"
+		}
 		if detail == "" && v.Status == VerifyOK {
 			detail = "sha256 " + v.Got
 		}

@@ -193,9 +193,14 @@ func TestWriteListAndVerify(t *testing.T) {
 		}
 	}
 	b.Reset()
+	// A missing file is reported but is not a failure: nothing to verify.
 	ok, err := WriteVerify(&b, []VerifyResult{{ID: "a", File: "model.onnx", Status: VerifyOK, Got: "abc"}, {ID: "b", File: "model.onnx", Status: VerifyMissing}})
-	if err != nil || ok {
-		t.Fatalf("ok = %v, err = %v", ok, err)
+	if err != nil || !ok {
+		t.Fatalf("ok = %v, err = %v; a missing file alone must not fail", ok, err)
+	}
+	var mb bytes.Buffer
+	if ok, _ := WriteVerify(&mb, []VerifyResult{{ID: "a", File: "model.onnx", Status: VerifyMismatch}, {ID: "b", File: "model.onnx", Status: VerifyMissing}}); ok {
+		t.Fatal("a mismatch must fail")
 	}
 	if !strings.Contains(b.String(), "missing") || !strings.Contains(b.String(), "sha256 abc") {
 		t.Errorf("verify output:\n%s", b.String())

@@ -366,7 +366,7 @@ func (d *Detector) heuristicResult(text string, risk float64, f []scanner.Findin
 	if f == nil {
 		f = []scanner.Finding{}
 	}
-	return scanner.Result{Valid: risk < d.opts.HeuristicThreshold, Risk: risk, Sanitized: text, Findings: f, Method: m}
+	return scanner.Result{Valid: risk < d.opts.HeuristicThreshold, Risk: risk, Sanitized: text, Findings: f, Method: m, Threshold: d.opts.HeuristicThreshold}
 }
 
 // prediction is a model verdict with the threshold it is judged against.
@@ -378,7 +378,7 @@ type prediction struct {
 }
 
 func (d *Detector) mlResult(text string, p prediction) scanner.Result {
-	r := scanner.Result{Valid: p.Score < p.threshold, Risk: p.Score, Sanitized: text, Method: scanner.MethodML, Cached: p.cached, Findings: []scanner.Finding{}}
+	r := scanner.Result{Valid: p.Score < p.threshold, Risk: p.Score, Sanitized: text, Method: scanner.MethodML, Cached: p.cached, Findings: []scanner.Finding{}, Threshold: p.threshold}
 	if p.Score >= p.threshold {
 		r.Findings = append(r.Findings, scanner.Finding{
 			Rule: "ml." + p.label, Start: p.Best.Start, End: p.Best.End, Score: p.Score,
