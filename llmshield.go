@@ -231,6 +231,7 @@ type ScanOption func(*scanOptions)
 type scanOptions struct {
 	suppress   map[string]bool
 	noSanitize bool
+	sequential bool
 	userID     string
 	// canary marks a health probe: it is not traffic, so it stays out of
 	// the scan metrics.
@@ -254,6 +255,13 @@ func Suppress(names ...string) ScanOption {
 // WithoutSanitizing runs every scanner concurrently on the original text
 // (no rewriting chain); Report.Sanitized is then the original text.
 func WithoutSanitizing() ScanOption { return func(o *scanOptions) { o.noSanitize = true } }
+
+// Sequentially runs every scanner one after another in configuration
+// order, each on the text the previous ones sanitized, as LLM Guard's
+// /analyze endpoints do; with fail-fast the first invalid verdict skips
+// the rest. Slower than the default (detectors run concurrently on the
+// sanitized text), same sanitized text.
+func Sequentially() ScanOption { return func(o *scanOptions) { o.sequential = true } }
 
 // ForUser passes an end-user id to scanners (sticky rollout, A/B groups).
 func ForUser(id string) ScanOption { return func(o *scanOptions) { o.userID = id } }
@@ -371,7 +379,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	stopped := false
 	if !so.noSanitize {
 		for i, st := range active {
-			if !st.rewriter {
+			if !st.rewriter && !so.sequential {
 				continue
 			}
 			done[i] = true

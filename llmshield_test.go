@@ -333,3 +333,35 @@ func TestStageWithoutScannersRefuses(t *testing.T) {
 		t.Fatalf("ScanOutput: valid=%v err=%v", rep.Valid, err)
 	}
 }
+
+// Sequentially: every scanner runs in configuration order on the previous
+// one's sanitized text (LLM Guard's /analyze), and fail-fast skips the rest
+// after the first invalid verdict.
+func TestSequentially(t *testing.T) {
+	up := &fake{name: "upper", rewrite: strings.ToUpper}
+	flag := &fake{name: "flag", flagOn: "ATTACK"}
+	after := &fake{name: "after"}
+	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: flag}, {Scanner: up}, {Scanner: after}}, FailFast: true})
+	rep, err := sh.ScanPrompt(context.Background(), "an attack", llmshield.Sequentially())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// flag runs first, on the original lower-case text: it does not see
+	// "ATTACK"; upper then rewrites; after sees the upper-case text.
+	if !rep.Valid || rep.Sanitized != "AN ATTACK" {
+		t.Fatalf("valid=%v sanitized=%q", rep.Valid, rep.Sanitized)
+	}
+	if got := after.seen; len(got) != 1 || got[0] != "AN ATTACK" {
+		t.Errorf("after saw %q", got)
+	}
+	flag2 := &fake{name: "flag", flagOn: "ATTACK"}
+	after2 := &fake{name: "after"}
+	sh2 := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: up}, {Scanner: flag2}, {Scanner: after2}}, FailFast: true})
+	rep, err = sh2.ScanPrompt(context.Background(), "an attack", llmshield.Sequentially())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Valid || !rep.Scanners[2].Skipped || len(after2.seen) != 0 {
+		t.Errorf("fail-fast did not stop at the first invalid scanner: %+v", rep.Scanners)
+	}
+}

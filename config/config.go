@@ -289,15 +289,22 @@ func (s Scanner) DecodeParams(v any) error {
 	return strictDecode(&s.Params, v)
 }
 
-var camel = regexp.MustCompile(`([a-z0-9])([A-Z])`)
+var (
+	camel = regexp.MustCompile(`([a-z0-9])([A-Z])`)
+	// an acronym followed by a word: "URLReachability" → "URL_Reachability"
+	// (but "MaliciousURLs" keeps "URLs" whole).
+	acronym = regexp.MustCompile(`([A-Z])([A-Z][a-z]{2,})`)
+)
 
 // NormalizeType maps LLM Guard's CamelCase scanner names to ours:
-// "PromptInjection" → "prompt_injection", "BanSubstrings" → "ban_substrings".
+// "PromptInjection" → "prompt_injection", "BanSubstrings" → "ban_substrings",
+// "URLReachability" → "url_reachability", "MaliciousURLs" → "malicious_urls".
 func NormalizeType(t string) string {
 	t = strings.TrimSpace(t)
 	if strings.ContainsRune(t, '_') || strings.ToLower(t) == t {
 		return strings.ToLower(t)
 	}
+	t = acronym.ReplaceAllString(t, "${1}_${2}")
 	return strings.ToLower(camel.ReplaceAllString(t, "${1}_${2}"))
 }
 

@@ -103,7 +103,8 @@ func TestCachePresetAndMapping(t *testing.T) {
 }
 
 func TestNormalizeType(t *testing.T) {
-	for in, want := range map[string]string{"PromptInjection": "prompt_injection", "prompt_injection": "prompt_injection", "BanSubstrings": "ban_substrings", "Regex": "regex", "InvisibleText": "invisible_text", "regex": "regex"} {
+	for in, want := range map[string]string{"PromptInjection": "prompt_injection", "prompt_injection": "prompt_injection", "BanSubstrings": "ban_substrings", "Regex": "regex", "InvisibleText": "invisible_text", "regex": "regex",
+		"URLReachability": "url_reachability", "MaliciousURLs": "malicious_urls", "NoRefusalLight": "no_refusal_light", "JSON": "json", "BanCode": "ban_code"} {
 		if got := NormalizeType(in); got != want {
 			t.Errorf("NormalizeType(%q) = %q, want %q", in, got, want)
 		}

@@ -28,7 +28,8 @@ import (
 //	rate_limit.enabled + limit       server.rate_limit ("100/minute" → requests per second, burst = the count)
 //	auth.type http_bearer + token    server.auth.tokens
 //	auth.type http_basic + user/pass server.auth.basic
-//	tracing, metrics                 accepted; exporters other than prometheus are noted (see Notes)
+//	tracing.exporter, .endpoint      server.tracing (console, otel_http)
+//	metrics.exporter, .endpoint      server.metrics (prometheus, console, otel_http)
 //	scanner params threshold         the model's decision threshold on ML scanners (ml.threshold)
 //	scanner params model_*, use_onnx accepted and noted; model_path names a local model directory
 //
@@ -180,13 +181,18 @@ func parseLLMGuard(b []byte) (*Config, error) {
 		if ex.e == nil {
 			continue
 		}
-		switch strings.ToLower(ex.e.Exporter) {
-		case "", "prometheus":
-			if ex.key == "tracing" && ex.e.Exporter != "" {
+		exp := strings.ToLower(ex.e.Exporter)
+		switch exp {
+		case "", "prometheus", "console", "otel_http":
+			if ex.key == "tracing" && exp == "prometheus" {
 				errs = append(errs, fmt.Errorf("tracing.exporter: %q is a metrics exporter", ex.e.Exporter))
+				continue
 			}
-		case "console", "otel_http":
-			c.Notes = append(c.Notes, fmt.Sprintf("%s.exporter %q is not supported by this build and is ignored; /metrics serves Prometheus", ex.key, ex.e.Exporter))
+			to := &c.Server.Metrics
+			if ex.key == "tracing" {
+				to = &c.Server.Tracing
+			}
+			*to = Exporter{Exporter: exp, Endpoint: ex.e.Endpoint}
 		default:
 			errs = append(errs, fmt.Errorf("%s.exporter: unknown exporter %q (want prometheus, console or otel_http)", ex.key, ex.e.Exporter))
 		}

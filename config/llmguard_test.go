@@ -44,10 +44,13 @@ func TestLLMGuardConfigLoads(t *testing.T) {
 		t.Errorf("prompt injection params: %v", pi)
 	}
 	notes := strings.Join(c.Notes, "\n")
-	for _, want := range []string{"use_onnx", "model_max_length", `tracing.exporter "console"`} {
+	for _, want := range []string{"use_onnx", "model_max_length"} {
 		if !strings.Contains(notes, want) {
 			t.Errorf("notes lack %q:\n%s", want, notes)
 		}
+	}
+	if c.Server.Tracing.Exporter != "console" || c.Server.Metrics.Exporter != "prometheus" {
+		t.Errorf("tracing %+v metrics %+v", c.Server.Tracing, c.Server.Metrics)
 	}
 	// LLM Guard's Regex redacts unless told otherwise.
 	var rx map[string]any

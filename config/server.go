@@ -49,6 +49,12 @@ type Server struct {
 	// MetricsPublic serves /metrics without authentication (LLM Guard's is
 	// open). Default false: with authentication on, /metrics needs it too.
 	MetricsPublic bool `yaml:"metrics_public"`
+	// Tracing exports a span per request and per scanner (names, verdicts,
+	// risks, durations; never text) with OpenTelemetry. Default off.
+	Tracing Exporter `yaml:"tracing"`
+	// Metrics pushes the service's metrics with OpenTelemetry besides
+	// serving them on /metrics. Default prometheus (/metrics only).
+	Metrics Exporter `yaml:"metrics"`
 	// CORS lets browser pages on other origins call the API. Default: no
 	// cross-origin access.
 	CORS CORS `yaml:"cors"`
@@ -75,6 +81,16 @@ type Auth struct {
 	// Basic accepts HTTP basic authentication with these credentials
 	// (LLM Guard's http_basic), beside any bearer token.
 	Basic *BasicAuth `yaml:"basic"`
+}
+
+// Exporter says where OpenTelemetry data goes: exporter "" (off; for
+// metrics "prometheus": /metrics only), "console" (standard error) or
+// "otel_http" (OTLP over HTTP to Endpoint, e.g. http://127.0.0.1:4318).
+type Exporter struct {
+	Exporter string `yaml:"exporter"`
+	Endpoint string `yaml:"endpoint"`
+	// Interval is how often metrics are pushed (default 30s; metrics only).
+	Interval time.Duration `yaml:"interval"`
 }
 
 // CORS configures cross-origin access.
@@ -195,6 +211,24 @@ func (s *Server) validate() error {
 		if o != "*" && (!strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") || strings.HasSuffix(o, "/")) {
 			errs = append(errs, fmt.Errorf("server.cors.allow_origins[%d]: %q is not an origin (want scheme://host[:port] without a path, or *)", i, o))
 		}
+	}
+	switch s.Tracing.Exporter {
+	case "", "console":
+	case "otel_http":
+		if s.Tracing.Endpoint == "" {
+			errs = append(errs, errors.New("server.tracing.endpoint: otel_http needs the collector's URL"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("server.tracing.exporter: unknown exporter %q (want console or otel_http)", s.Tracing.Exporter))
+	}
+	switch s.Metrics.Exporter {
+	case "", "prometheus", "console":
+	case "otel_http":
+		if s.Metrics.Endpoint == "" {
+			errs = append(errs, errors.New("server.metrics.endpoint: otel_http needs the collector's URL"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("server.metrics.exporter: unknown exporter %q (want prometheus, console or otel_http)", s.Metrics.Exporter))
 	}
 	if s.CORS.MaxAge < 0 {
 		errs = append(errs, fmt.Errorf("server.cors.max_age: must not be negative, got %s", s.CORS.MaxAge))

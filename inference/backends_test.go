@@ -18,7 +18,7 @@ import (
 	"github.com/llmshield/llmshield/inference/backend"
 )
 
-var testModels = []string{"tiny-binary", "tiny-multilabel", "tiny-tokentype"}
+var testModels = []string{"tiny-binary", "tiny-multilabel", "tiny-tokentype", "tiny-hashed", "tiny-hashed-int8"}
 
 type refCase struct {
 	Name          string      `json:"name"`

@@ -37,7 +37,10 @@
 // encoder with masked mean pooling) use, and both backends agree on to 1e-4:
 // Add, Cast, Concat, Constant, Div, Erf, Gather, Gemm, Identity,
 // LayerNormalization, MatMul, Mul, Reshape, Shape, Slice, Softmax, Sub,
-// Transpose, Unsqueeze. Other ops onnx-gomlx converts include Pow, Sqrt,
+// Transpose, Unsqueeze. The hashed n-gram linear test models
+// (scripts/gen-tiny-hashed.py, opset 13, the graph of training/hashed_onnx.py
+// that the built-in n-gram classifiers ship) add Sqrt and, in the INT8
+// variant, Gather over an int8 table followed by Cast and Mul. Other ops onnx-gomlx converts include Pow, Sqrt,
 // Exp, Log, Relu, Tanh, Where, Equal/Less/Greater, Expand, Tile, Range,
 // CumSum, ConstantOfShape, Squeeze, Flatten, Clip, Min/Max, ReduceMean,
 // Split, Pad, Trilu, ScatterND, GatherElements, Conv/pooling,

@@ -117,7 +117,9 @@ func requestIDOf(w http.ResponseWriter) string {
 }
 
 // scanOne runs one scan on the current Shield.
-func (s *Server) scanOne(ctx context.Context, g *generation, prompt string, output *string, opts []llmshield.ScanOption) (llmshield.Report, error) {
+func (s *Server) scanOne(ctx context.Context, g *generation, prompt string, output *string, opts []llmshield.ScanOption) (rep llmshield.Report, err error) {
+	start := time.Now()
+	defer func() { s.traceScanners(ctx, start, rep) }()
 	if output != nil {
 		return g.sh.ScanOutput(ctx, prompt, *output, opts...)
 	}
@@ -312,7 +314,10 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		opts := []llmshield.ScanOption{compatSuppress(req.ScannersSuppress)}
-		if !sanitize {
+		if sanitize {
+			// LLM Guard's /analyze: one scanner after another, in order.
+			opts = append(opts, llmshield.Sequentially())
+		} else {
 			opts = append(opts, llmshield.WithoutSanitizing())
 		}
 		var rep llmshield.Report

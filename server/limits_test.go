@@ -62,7 +62,7 @@ func TestSlowBodyGets408(t *testing.T) {
 // the connection and other clients are served again (before, every other
 // client got 429 until the slow readers gave up).
 func TestSlowReadersDoNotPinSlots(t *testing.T) {
-	rn := start(t, config.Server{MaxConcurrent: 2, MaxBodyBytes: 2 << 20, PromptTimeout: time.Second, BodyTimeout: time.Second, WriteTimeout: 500 * time.Millisecond}, &testLoader{})
+	rn := start(t, config.Server{MaxConcurrent: 2, MaxBodyBytes: 2 << 20, PromptTimeout: time.Second, BodyTimeout: time.Second, WriteTimeout: 3 * time.Second}, &testLoader{})
 	body := `{"prompt":"` + strings.Repeat("hello world ", 1500<<10/12) + `"}`
 	req := fmt.Sprintf("POST /analyze/prompt HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
 	var wg sync.WaitGroup
@@ -82,15 +82,15 @@ func TestSlowReadersDoNotPinSlots(t *testing.T) {
 	// The slow readers' answers fill the socket buffers within moments and
 	// pin both slots: other clients get 429 ...
 	pinned := false
-	for end := time.Now().Add(3 * time.Second); !pinned && time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+	for end := time.Now().Add(4 * time.Second); !pinned && time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 		pinned = rn.post(t, "/analyze/prompt", `{"prompt":"hi"}`).status == http.StatusTooManyRequests
 	}
 	if !pinned {
 		t.Fatal("the slow readers never held the slots: the test does not reproduce the attack")
 	}
-	// ... until their write deadline (body + scan + write timeout, 2.5s)
+	// ... until their write deadline (body + scan + write timeout, 5s)
 	// passes and the server drops them.
-	deadline := time.Now().Add(8 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for {
 		r := rn.post(t, "/analyze/prompt", `{"prompt":"hi"}`)
 		if r.status == http.StatusOK {

@@ -16,6 +16,9 @@ import (
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 	"golang.org/x/time/rate"
 
 	"github.com/llmshield/llmshield/config"
@@ -98,6 +101,9 @@ func (s *Server) instrument(route string, h http.Handler) http.Handler {
 		s.metrics.inFlight.Inc()
 		e := &exchange{ResponseWriter: w, id: requestID(r), route: route}
 		w.Header().Set("X-Request-Id", e.id)
+		ctx, span := s.tracer.Start(r.Context(), route, trace.WithSpanKind(trace.SpanKindServer),
+			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("http.route", route), attribute.String("llmshield.request_id", e.id)))
+		r = r.WithContext(ctx)
 		defer func() {
 			s.metrics.inFlight.Dec()
 			d := time.Since(start)
@@ -108,6 +114,14 @@ func (s *Server) instrument(route string, h http.Handler) http.Handler {
 					status = statusClientClosed
 				}
 			}
+			span.SetAttributes(attribute.Int("http.response.status_code", status))
+			if e.verdict != "" {
+				span.SetAttributes(attribute.String("llmshield.verdict", e.verdict))
+			}
+			if status >= 500 {
+				span.SetStatus(codes.Error, http.StatusText(status))
+			}
+			span.End()
 			lat.Observe(d.Seconds())
 			s.metrics.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
 			if !s.log.Enabled(r.Context(), slog.LevelInfo) {

@@ -51,6 +51,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	dto "github.com/prometheus/client_model/go"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 	"golang.org/x/net/netutil"
 
 	"github.com/llmshield/llmshield"
@@ -87,6 +89,10 @@ func WithTokens(tokens []string) Option {
 	}
 }
 
+// WithTracer records a span per request and, for scans, a child span per
+// scanner (name, verdict, risk, method, duration; never the text).
+func WithTracer(t trace.Tracer) Option { return func(s *Server) { s.tracer = t } }
+
 // WithReadiness replaces the readiness check of /readyz entirely.
 func WithReadiness(c ReadinessCheck) Option { return func(s *Server) { s.ready = c } }
 
@@ -105,6 +111,7 @@ type Server struct {
 	log    *slog.Logger
 	tokens [][sha256.Size]byte
 	basic  *basicAuth
+	tracer trace.Tracer
 	ready  ReadinessCheck
 	health *health.Checker
 
@@ -142,6 +149,9 @@ func New(ctx context.Context, cfg config.Server, load Loader, opts ...Option) (*
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.tracer == nil {
+		s.tracer = noop.NewTracerProvider().Tracer("llmshield")
 	}
 	if b := cfg.Auth.Basic; b != nil {
 		if strings.TrimSpace(b.Username) == "" || b.Password == "" {

@@ -43,5 +43,10 @@
 // single_word and normalized. Only single sequences are encoded (no pairs).
 // SentencePiece .model files: Unigram only (BPE .model files are rejected).
 //
+// Besides Hugging Face's models, tokenizer.json may name the model type
+// "HashedNGram" (see HashedNGram): hashed character and word n-gram ids for
+// linear n-gram classifiers, equal to those of the Python twin
+// training/hashed_ngrams.py (testdata/hashed).
+//
 // A Tokenizer is immutable and safe for concurrent use.
 package tokenizer

@@ -202,6 +202,9 @@ func FromJSON(data []byte, cfg Config) (*Tokenizer, error) {
 	if isNull(f.Model) {
 		return nil, errors.New("tokenizer: tokenizer.json: no model")
 	}
+	if typ, err := typeOf(f.Model); err == nil && typ == HashedNGram {
+		return fromHashedJSON(&f, cfg)
+	}
 	p := &hfPipeline{v: &vocab{tok2id: map[string]int32{}}}
 	var err error
 	if !isNull(f.Normalizer) {
@@ -838,4 +841,43 @@ func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 		return nil
 	}
 	return fmt.Errorf("unsupported post-processor type %q", typ)
+}
+
+// fromHashedJSON builds a HashedNGram tokenizer. Its normalisation is part of
+// the model, so tokenizer.json must not name a normalizer or pre-tokenizer,
+// and added tokens (matched in the text) are not supported: special tokens
+// are declared in the model and used only by the post-processor.
+func fromHashedJSON(f *hfFile, cfg Config) (*Tokenizer, error) {
+	if !isNull(f.Normalizer) || !isNull(f.PreTokenizer) {
+		return nil, errors.New("tokenizer: tokenizer.json: a HashedNGram model normalises itself; normalizer and pre_tokenizer must be null")
+	}
+	if len(f.AddedTokens) > 0 {
+		return nil, errors.New("tokenizer: tokenizer.json: a HashedNGram model takes no added_tokens (declare special_tokens in the model)")
+	}
+	p, err := parseHashedModel(f.Model)
+	if err != nil {
+		return nil, fmt.Errorf("tokenizer: tokenizer.json: model: %w", err)
+	}
+	var post postProcessor
+	if !isNull(f.PostProcessor) {
+		if err := parsePost(f.PostProcessor, &post, nil); err != nil {
+			return nil, fmt.Errorf("tokenizer: tokenizer.json: post_processor: %w", err)
+		}
+		for _, s := range append(append([]specialTok(nil), post.prefix...), post.suffix...) {
+			if id, ok := p.specials[s.tok]; !ok || id != s.id {
+				return nil, fmt.Errorf("tokenizer: tokenizer.json: post_processor token %q (id %d) is not a special token of the model", s.tok, s.id)
+			}
+		}
+	}
+	t, err := newTokenizer(p, post, cfg, "hashed-ngram")
+	if err != nil {
+		return nil, err
+	}
+	if f.Padding != nil && f.Padding.PadToken != "" {
+		if id, ok := p.specials[f.Padding.PadToken]; !ok || id != f.Padding.PadID {
+			return nil, fmt.Errorf("tokenizer: tokenizer.json: padding token %q (id %d) is not a special token of the model", f.Padding.PadToken, f.Padding.PadID)
+		}
+		t.padID, t.padTk = f.Padding.PadID, f.Padding.PadToken
+	}
+	return t, nil
 }

@@ -150,6 +150,7 @@ type tokBuf struct {
 	mt      []mtok
 	scratch []byte
 	lattice []latticeNode
+	hashed  *hashedText // HashedNGram working memory
 }
 
 // maxPooledElems bounds the buffers a pooled tokBuf keeps, so that one huge
@@ -159,7 +160,8 @@ const maxPooledElems = 1 << 20
 func (t *Tokenizer) release(b *tokBuf) {
 	if cap(b.ids) > maxPooledElems || cap(b.ns.b) > maxPooledElems || cap(b.ns2.b) > maxPooledElems ||
 		cap(b.ns3.b) > maxPooledElems || cap(b.lattice) > maxPooledElems || cap(b.mt) > maxPooledElems ||
-		cap(b.rng) > maxPooledElems || cap(b.rng2) > maxPooledElems {
+		cap(b.rng) > maxPooledElems || cap(b.rng2) > maxPooledElems || cap(b.scratch) > maxPooledElems ||
+		(b.hashed != nil && cap(b.hashed.cps) > maxPooledElems) {
 		return // let the GC have it
 	}
 	t.pool.Put(b)
@@ -314,8 +316,8 @@ func (t *Tokenizer) WithConfig(cfg Config) (*Tokenizer, error) {
 // Config returns the tokenizer's configuration.
 func (t *Tokenizer) Config() Config { return t.cfg }
 
-// Kind names the model type: "wordpiece", "bpe", "unigram" or
-// "sentencepiece-unigram".
+// Kind names the model type: "wordpiece", "bpe", "unigram",
+// "sentencepiece-unigram" or "hashed-ngram".
 func (t *Tokenizer) Kind() string { return t.kind }
 
 // VocabSize returns the number of ids the model can produce (including added

@@ -404,6 +404,8 @@ def main():
     ap.add_argument("--loso-epochs", type=int, default=0, help="epochs for LOSO runs (default: --epochs)")
     ap.add_argument("--no-export", action="store_true", help="experiment only: print metrics, write nothing to models/")
     a = ap.parse_args()
+    if a.task == "toxicity":
+        raise SystemExit("toxicity v2 (multi-label hashed n-grams) is trained by training/toxicity.py (make -C training toxicity)")
     for k, v in TASKS[a.task]["defaults"].items():
         if getattr(a, k) is None:
             setattr(a, k, v)

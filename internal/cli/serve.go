@@ -10,8 +10,10 @@ import (
 	"os/signal"
 	"reflect"
 	"syscall"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	goredis "github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
@@ -19,6 +21,7 @@ import (
 	"github.com/llmshield/llmshield/cache"
 	redisbackend "github.com/llmshield/llmshield/cache/redis"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/telemetry"
 	"github.com/llmshield/llmshield/server"
 )
 
@@ -143,7 +146,24 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 		}
 		return sh, nil
 	}
-	srv, err := server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens))
+	var srv *server.Server
+	tel, err := telemetry.New(ctx, telemetry.Config{
+		ServiceName:   cfg.Server.AppName,
+		TraceExporter: cfg.Server.Tracing.Exporter, TraceEndpoint: cfg.Server.Tracing.Endpoint,
+		MetricExporter: cfg.Server.Metrics.Exporter, MetricEndpoint: cfg.Server.Metrics.Endpoint, MetricInterval: cfg.Server.Metrics.Interval,
+		Console: a.streams.Err,
+	}, prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) { return srv.Gatherer().Gather() }))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := tel.Shutdown(sctx); err != nil {
+			log.Warn("telemetry: flushing at shutdown failed", "error", err)
+		}
+	}()
+	srv, err = server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens), server.WithTracer(tel.Tracer()))
 	if err != nil {
 		return err
 	}

@@ -17,8 +17,10 @@ var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
 // Params that scanners cannot run without.
 var required = map[string]string{
-	"ban_substrings": "substrings: [forbidden]",
-	"regex":          `patterns: ['\bsecret\b']`,
+	"ban_substrings":  "substrings: [forbidden]",
+	"ban_competitors": "competitors: [Acme, Globex Corporation]",
+	"ban_topics":      "topics: [violence, weapons, drugs]",
+	"regex":           `patterns: ['\bsecret\b']`,
 }
 
 func TestListInvariants(t *testing.T) {
@@ -93,6 +95,15 @@ func TestBuildErrorsNameTheKey(t *testing.T) {
 		_, err := Build(context.Background(), "input_scanners[3]", entry(t, tc.typ, tc.params), Deps{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s %s: error %v, want %q", tc.typ, tc.params, err, tc.want)
+		}
+	}
+}
+
+func TestLLMGuardNamesOfTheSuite(t *testing.T) {
+	for _, n := range []string{"NoRefusalLight", "NoRefusal", "BanCompetitors", "BanTopics", "MaliciousURLs", "URLReachability",
+		"Relevance", "EmotionDetection", "Bias", "FactualConsistency"} {
+		if _, ok := Lookup(n); !ok {
+			t.Errorf("LLM Guard name %q does not resolve", n)
 		}
 	}
 }

@@ -6,14 +6,24 @@ import (
 
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/bancompetitors"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
+	"github.com/llmshield/llmshield/scanner/bantopics"
+	"github.com/llmshield/llmshield/scanner/bias"
+	"github.com/llmshield/llmshield/scanner/emotiondetection"
+	"github.com/llmshield/llmshield/scanner/factualconsistency"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
+	"github.com/llmshield/llmshield/scanner/maliciousurls"
 	"github.com/llmshield/llmshield/scanner/mlscan"
+	"github.com/llmshield/llmshield/scanner/norefusal"
+	"github.com/llmshield/llmshield/scanner/norefusallight"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 	"github.com/llmshield/llmshield/scanner/regex"
+	"github.com/llmshield/llmshield/scanner/relevance"
 	"github.com/llmshield/llmshield/scanner/secrets"
 	"github.com/llmshield/llmshield/scanner/sentiment"
 	"github.com/llmshield/llmshield/scanner/toxicity"
+	"github.com/llmshield/llmshield/scanner/urlreachability"
 )
 
 // All returns every built-in scanner factory, in a stable order.
@@ -116,6 +126,96 @@ func All() []Factory {
 						a := h.Analyze(text)
 						return a.Risk, a.Findings
 					})))
+			},
+		},
+		{
+			Name:        norefusallight.Name,
+			Description: "Refusals in the answer, from weighted refusal phrases in 13 languages (normalised, Aho-Corasick).",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := norefusallight.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return norefusallight.New(*p.(*norefusallight.Config))
+			},
+		},
+		{
+			Name:        norefusal.Name,
+			Description: "Refusals in the answer: the built-in hashed n-gram logistic-regression classifier (10 languages, pure Go).",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := norefusal.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return norefusal.New(*p.(*norefusal.Config))
+			},
+		},
+		{
+			Name:        bancompetitors.Name,
+			Description: "Competitor names and aliases (gazetteer: normalised, word boundaries, fuzzy for longer names), redacted by default.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := bancompetitors.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return bancompetitors.New(*p.(*bancompetitors.Config))
+			},
+		},
+		{
+			Name:        bantopics.Name,
+			Description: "Banned topics (violence, weapons, drugs, self_harm, sexual, politics, religion, medical, legal, financial) from weighted EN/DE lexicons.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := bantopics.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return bantopics.New(*p.(*bantopics.Config))
+			},
+		},
+		{
+			Name:        maliciousurls.Name,
+			Description: "Suspicious URLs in the answer (xurls extraction; raw IPs, look-alike and punycode domains, user info, risky TLDs, script/data URLs, shorteners, local blocklist); no network access.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := maliciousurls.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return maliciousurls.New(*p.(*maliciousurls.Config))
+			},
+		},
+		{
+			Name:        urlreachability.Name,
+			Description: "Links in the answer that do not work (HEAD, then GET; timeouts, a cap on URLs); SSRF-safe: no internal addresses unless allow_private.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := urlreachability.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return urlreachability.New(*p.(*urlreachability.Config))
+			},
+		},
+		{
+			Name:        relevance.Name,
+			Description: "Answers unrelated to the prompt: lexical cosine similarity of content-word stems (EN/DE stop words) under a threshold.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := relevance.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return relevance.New(*p.(*relevance.Config))
+			},
+		},
+		{
+			Name:        factualconsistency.Name,
+			Description: "Answer claims (numbers, names) the prompt does not support: share of supported claims under minimum_score.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := factualconsistency.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return factualconsistency.New(*p.(*factualconsistency.Config))
+			},
+		},
+		{
+			Name:        bias.Name,
+			Description: "Generalisations about groups of people in the answer: group terms with quantifiers/copulas and stereotyping traits (EN, some DE lexicon baseline).",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := bias.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return bias.New(*p.(*bias.Config))
+			},
+		},
+		{
+			Name:        emotiondetection.Name,
+			Description: "Blocked emotions (GoEmotions labels; negative ones by default) from an English cue lexicon with negation and emoji.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := emotiondetection.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return emotiondetection.New(*p.(*emotiondetection.Config))
 			},
 		},
 	}

@@ -7,11 +7,13 @@
 package mlscan
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -375,6 +377,9 @@ type prediction struct {
 	label     string
 	threshold float64
 	cached    bool
+	// also are further positive labels whose own score in the best part
+	// reaches the threshold (multi-label models), highest first.
+	also []string
 }
 
 func (d *Detector) mlResult(text string, p prediction) scanner.Result {
@@ -384,8 +389,46 @@ func (d *Detector) mlResult(text string, p prediction) scanner.Result {
 			Rule: "ml." + p.label, Start: p.Best.Start, End: p.Best.End, Score: p.Score,
 			Detail: fmt.Sprintf("model %s: %s %.3f ≥ threshold %.2f (part %d–%d of %d parts)", d.ref, p.label, p.Score, p.threshold, p.Best.Start, p.Best.End, p.Parts),
 		})
+		for _, l := range p.also {
+			s, _ := p.Best.Result.Score(l)
+			r.Findings = append(r.Findings, scanner.Finding{
+				Rule: "ml." + l, Start: p.Best.Start, End: p.Best.End, Score: s,
+				Detail: fmt.Sprintf("model %s: %s %.3f ≥ threshold %.2f (part %d–%d of %d parts)", d.ref, l, s, p.threshold, p.Best.Start, p.Best.End, p.Parts),
+			})
+		}
 	}
 	return r
+}
+
+// positiveLabeler is implemented by models that name their positive labels
+// (*classifier.Classifier does).
+type positiveLabeler interface{ PositiveLabels() []string }
+
+// alsoAbove returns the positive labels other than best whose own score in
+// p's best part is at least t, highest first. For a multi-label (sigmoid)
+// model these are the other labels that flag the text on their own; for a
+// softmax model at most one label can reach a threshold above 0.5.
+func alsoAbove(c Model, p classifier.Prediction, override []string, best string, t float64) []string {
+	labels := override
+	if len(labels) == 0 {
+		pl, ok := c.(positiveLabeler)
+		if !ok {
+			return nil
+		}
+		labels = pl.PositiveLabels()
+	}
+	var out []string
+	for _, l := range labels {
+		if s, ok := p.Best.Result.Score(l); ok && l != best && s >= t {
+			out = append(out, l)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b string) int {
+		sa, _ := p.Best.Result.Score(a)
+		sb, _ := p.Best.Result.Score(b)
+		return cmp.Compare(sb, sa)
+	})
+	return out
 }
 
 // cacheKey keys a prediction by the detector fingerprint, the model version,
@@ -448,7 +491,8 @@ func (d *Detector) judge(c Model, p classifier.Prediction, cached bool) predicti
 	if t <= 0 {
 		t = 0.5
 	}
-	return prediction{Prediction: p, label: c.BestLabel(p, d.cfg.PositiveLabels), threshold: t, cached: cached}
+	best := c.BestLabel(p, d.cfg.PositiveLabels)
+	return prediction{Prediction: p, label: best, threshold: t, cached: cached, also: alsoAbove(c, p, d.cfg.PositiveLabels, best, t)}
 }
 
 // classify marks errors that retrying cannot fix as permanent: a missing or

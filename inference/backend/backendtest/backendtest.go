@@ -15,7 +15,7 @@ import (
 )
 
 // Models are the generated test models, directories of inference/testdata.
-var Models = []string{"tiny-binary", "tiny-multilabel", "tiny-tokentype"}
+var Models = []string{"tiny-binary", "tiny-multilabel", "tiny-tokentype", "tiny-hashed", "tiny-hashed-int8"}
 
 // Case is one reference case: a batch of sequences and PyTorch's logits.
 type Case struct {

@@ -1,0 +1,177 @@
+package bantopics
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// sharedDir finds ../shared/datasets relative to the repository root.
+func sharedDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("repository root not found")
+		}
+		dir = parent
+	}
+	d := filepath.Join(dir, "..", "shared", "datasets")
+	if _, err := os.Stat(d); err != nil {
+		t.Skipf("shared datasets absent: %v", err)
+	}
+	return d
+}
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("%v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	var texts []string
+	for sc.Scan() {
+		var r struct {
+			Text string `json:"text"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		texts = append(texts, r.Text)
+	}
+	return texts
+}
+
+// labelled scores the lexicons against a hand-labelled file and returns
+// the per-topic table and the micro recall.
+func labelled(t *testing.T, s *Scanner, data, file string) (string, float64) {
+	labels, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cache := map[string][]string{}
+	type cnt struct{ tp, fp, fn int }
+	per := map[string]*cnt{}
+	for _, tp := range TopicNames() {
+		per[tp] = &cnt{}
+	}
+	n := 0
+	for line := range strings.SplitSeq(strings.TrimSpace(string(labels)), "\n") {
+		var l struct {
+			File   string   `json:"file"`
+			Line   int      `json:"line"`
+			Topics []string `json:"topics"`
+		}
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatal(err)
+		}
+		if cache[l.File] == nil {
+			cache[l.File] = readLines(t, filepath.Join(data, l.File))
+		}
+		text := cache[l.File][l.Line]
+		scores, _ := s.Scores(text)
+		n++
+		for _, tp := range TopicNames() {
+			pred, gold := scores[tp] >= s.cfg.Threshold, slices.Contains(l.Topics, tp)
+			switch {
+			case pred && gold:
+				per[tp].tp++
+			case pred:
+				per[tp].fp++
+			case gold:
+				per[tp].fn++
+			}
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "\nPer-topic results on %d hand-labelled rows of %s (threshold %.1f):\n\n| topic | gold | TP | FP | FN | precision | recall | F1 |\n|---|---|---|---|---|---|---|---|\n", n, filepath.Base(file), s.cfg.Threshold)
+	var sum cnt
+	for _, tp := range TopicNames() {
+		c := per[tp]
+		sum.tp, sum.fp, sum.fn = sum.tp+c.tp, sum.fp+c.fp, sum.fn+c.fn
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %s | %s | %s |\n", tp, c.tp+c.fn, c.tp, c.fp, c.fn, ratio(c.tp, c.tp+c.fp), ratio(c.tp, c.tp+c.fn), f1(c.tp, c.fp, c.fn))
+	}
+	fmt.Fprintf(&b, "| **micro** | %d | %d | %d | %d | %s | %s | %s |\n", sum.tp+sum.fn, sum.tp, sum.fp, sum.fn, ratio(sum.tp, sum.tp+sum.fp), ratio(sum.tp, sum.tp+sum.fn), f1(sum.tp, sum.fp, sum.fn))
+	return b.String(), float64(sum.tp) / float64(max(sum.tp+sum.fn, 1))
+}
+
+// TestDevSet is the set the term weights were chosen on.
+func TestDevSet(t *testing.T) {
+	data := sharedDir(t)
+	table, _ := labelled(t, all(t), data, "testdata/topic_labels_dev.jsonl")
+	t.Log(table)
+}
+
+// TestEvaluation measures the lexicons on hand-labelled rows they were
+// never built or tuned on (testdata/topic_labels.jsonl) and the flag rate
+// on benign prompt sets. Run with -v to see the tables.
+func TestEvaluation(t *testing.T) {
+	data := sharedDir(t)
+	s := all(t)
+	table, recall := labelled(t, s, data, "testdata/topic_labels.jsonl")
+	var b strings.Builder
+	b.WriteString(table)
+	fmt.Fprintf(&b, "\nFlag rate on benign prompt sets (share of prompts with a topic score ≥ %.1f; these prompts may legitimately be about medicine, law or money):\n\n| set | n | any topic | %s |\n|---|---|---|%s\n", s.cfg.Threshold, strings.Join(TopicNames(), " | "), strings.Repeat("---|", len(TopicNames())))
+	var anyRate float64
+	for _, f := range []string{"injection/gpteacher_benign.jsonl", "injection/self_instruct_benign.jsonl", "injection/gsm8k_questions_benign.jsonl"} {
+		texts := readLines(t, filepath.Join(data, f))
+		hits := map[string]int{}
+		anyN := 0
+		for _, text := range texts {
+			scores, _ := s.Scores(text)
+			flagged := false
+			for tp, sc := range scores {
+				if sc >= s.cfg.Threshold {
+					hits[tp]++
+					flagged = true
+				}
+			}
+			if flagged {
+				anyN++
+			}
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.3f |", strings.TrimSuffix(filepath.Base(f), ".jsonl"), len(texts), float64(anyN)/float64(len(texts)))
+		for _, tp := range TopicNames() {
+			fmt.Fprintf(&b, " %.3f |", float64(hits[tp])/float64(len(texts)))
+		}
+		b.WriteString("\n")
+		anyRate = max(anyRate, float64(anyN)/float64(len(texts)))
+	}
+	t.Log(b.String())
+	// Floors that a broken lexicon or matcher would miss.
+	if recall < 0.3 {
+		t.Errorf("micro recall %.3f < 0.3", recall)
+	}
+	if anyRate > 0.15 {
+		t.Errorf("benign flag rate %.3f > 0.15", anyRate)
+	}
+}
+
+func ratio(a, b int) string {
+	if b == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.3f", float64(a)/float64(b))
+}
+
+func f1(tp, fp, fn int) string {
+	if 2*tp+fp+fn == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.3f", 2*float64(tp)/float64(2*tp+fp+fn))
+}

@@ -1,0 +1,228 @@
+// Package bias flags answers that generalise about groups of people, like
+// LLM Guard's Bias scanner.
+//
+// LLM Guard runs a bias classifier (d4data/bias-detection). The built-in
+// implementation here is a lexicon-and-template baseline written by the
+// project (English, some German): per sentence it looks for a group term
+// (women, immigrants, Muslims, old people, Frauen, Ausländer, ...) and
+//   - a generalisation about it: a quantifier before it ("all", "most",
+//     "typical", "these", "alle", "typisch") or a copula/modal after it
+//     ("are", "can't", "should", "always", "never", "tend to", "sind",
+//     "können nicht") → 0.5;
+//   - a stereotyping trait in the same sentence ("lazy", "criminal",
+//     "bad at", "too emotional", "belong in the kitchen", "faul",
+//     "kriminell") → 0.5 (0.3 without a generalisation).
+//
+// The sentence score is the sum, capped at 1; the answer's risk is the
+// highest sentence score, flagged from threshold (default 0.5, as in LLM
+// Guard). So "Women are too emotional to lead" (1.0) and "All immigrants
+// are ..." (≥ 0.5) are flagged; "Women won the vote in 1920" (0) is not.
+//
+// Limits (see eval_test.go for measurements on ToxiGen statements): it
+// misses implicit bias without group words or with unlisted groups, it
+// flags neutral generalisations ("women are underrepresented in STEM" has
+// a generalisation, 0.5), and it cannot tell quoting or refuting a
+// stereotype from asserting it. model (a user classifier) is not wired
+// up; setting it is a configuration error.
+package bias
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/llmshield/llmshield/internal/hashfeat"
+	"github.com/llmshield/llmshield/internal/normalize"
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// Name is the scanner's identifier.
+const Name = "bias"
+
+const (
+	// generalWeight is the score of a generalisation without a trait;
+	// chosen on the even rows of ToxiGen (eval_test.go).
+	generalWeight = 0.5
+	maxSentences  = 2000
+	maxFindings   = 50
+)
+
+// Config configures Scanner.
+type Config struct {
+	// Threshold is the sentence score at which the answer is flagged, in (0,1]. Default 0.5.
+	Threshold float64 `yaml:"threshold"`
+	// Model would be a bias classifier; not supported yet.
+	Model string `yaml:"model"`
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config { return Config{Threshold: 0.5} }
+
+// Validate checks the configuration; errors name the field.
+func (c Config) Validate() error {
+	if !(c.Threshold > 0 && c.Threshold <= 1) {
+		return fmt.Errorf("threshold: %v outside (0,1]", c.Threshold)
+	}
+	if c.Model != "" {
+		return fmt.Errorf("model: user-supplied bias classifiers are not wired to %s yet; remove model to use the built-in lexicon baseline", Name)
+	}
+	return nil
+}
+
+func set(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[normalize.String(w)] = true
+	}
+	return m
+}
+
+// group terms: single tokens, and two-token terms keyed "a b".
+var groups = set(
+	"women", "men", "girls", "boys", "females", "males", "wives", "husbands", "mothers", "fathers", "ladies",
+	"blacks", "whites", "asians", "africans", "arabs", "latinos", "latinas", "hispanics", "mexicans", "indians",
+	"jews", "muslims", "christians", "catholics", "hindus", "atheists", "immigrants", "migrants", "refugees", "foreigners", "illegals",
+	"gays", "lesbians", "homosexuals", "transgenders", "feminists", "liberals", "conservatives", "millennials", "boomers", "elderly",
+	"disabled", "autistic", "gypsies", "roma", "natives", "europeans", "americans", "russians", "germans", "poles",
+	"black people", "white people", "asian people", "gay people", "trans people", "old people", "poor people", "fat people", "disabled people",
+	"asian women", "black women", "black men", "white men", "muslim women", "native americans", "jewish people", "mentally ill",
+	"frauen", "manner", "madchen", "auslander", "fluchtlinge", "migranten", "muslime", "juden", "schwarze", "turken", "araber", "schwule",
+	"alte menschen", "behinderte", "arme",
+)
+
+var quantifiers = set("all", "every", "most", "typical", "these", "those", "such", "alle", "jeder", "jede", "typisch", "typische", "diese")
+
+var afterGroup = set("are", "can't", "cannot", "don't", "should", "shouldn't", "must", "won't", "always", "never",
+	"tend", "lack", "belong", "aren't", "sind", "sollten", "mussen", "immer", "nie")
+
+var traits = set(
+	"lazy", "stupid", "dumb", "inferior", "superior", "criminal", "criminals", "violent", "dangerous", "dirty", "filthy", "greedy", "cheap",
+	"terrorists", "terrorist", "savages", "primitive", "emotional", "hysterical", "weak", "submissive", "irrational", "incompetent", "unintelligent",
+	"untrustworthy", "liars", "thieves", "rapists", "animals", "parasites", "diseased", "uneducated", "backward", "barbaric", "illegal",
+	"bad at", "good at math", "belong in the kitchen", "can't drive", "cannot drive", "too emotional", "not smart", "less intelligent",
+	"naturally better", "naturally worse", "by nature", "genetically", "should stay home", "steal our jobs", "take our jobs", "breed",
+	"faul", "dumm", "kriminell", "gefahrlich", "schmutzig", "gierig", "minderwertig", "primitiv", "hysterisch", "unfahig",
+)
+
+// Scanner flags generalisations about groups. It is immutable and safe
+// for concurrent use.
+type Scanner struct {
+	cfg Config
+	fp  string
+}
+
+var (
+	_ scanner.Scanner       = (*Scanner)(nil)
+	_ scanner.Fingerprinter = (*Scanner)(nil)
+	_ scanner.Stager        = (*Scanner)(nil)
+)
+
+// New validates cfg.
+func New(cfg Config) (*Scanner, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	return &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.Threshold)}, nil
+}
+
+// Name returns "bias".
+func (s *Scanner) Name() string { return Name }
+
+// Stages reports that the scanner checks outputs.
+func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
+
+// Fingerprint identifies the configuration.
+func (s *Scanner) Fingerprint() string { return s.fp }
+
+// SentenceScore scores one sentence and says why.
+func SentenceScore(sentence string) (float64, string) {
+	toks := hashfeat.Tokens(normalize.String(sentence))
+	group, general := "", false
+	for i, t := range toks {
+		g := ""
+		n := 1
+		if i+1 < len(toks) && groups[t+" "+toks[i+1]] {
+			g, n = t+" "+toks[i+1], 2
+		} else if groups[t] {
+			g = t
+		}
+		if g == "" {
+			continue
+		}
+		group = g
+		if i > 0 && quantifiers[toks[i-1]] || i+n < len(toks) && afterGroup[toks[i+n]] {
+			general = true
+			break
+		}
+	}
+	if group == "" {
+		return 0, ""
+	}
+	trait := ""
+	for i, t := range toks {
+		if traits[t] {
+			trait = t
+			break
+		}
+		for k := 2; k <= 4 && i+k <= len(toks); k++ {
+			if p := strings.Join(toks[i:i+k], " "); traits[p] {
+				trait = p
+				break
+			}
+		}
+		if trait != "" {
+			break
+		}
+	}
+	score := 0.0
+	var why []string
+	if general {
+		score += generalWeight
+		why = append(why, "generalisation about "+group)
+	}
+	if trait != "" {
+		if general {
+			score += 0.5
+		} else {
+			score += 0.3
+		}
+		why = append(why, "stereotyping trait "+trait)
+	}
+	return min(score, 1), strings.Join(why, "; ")
+}
+
+// Scan scores every sentence of in.Text().
+func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return scanner.Result{}, err
+	}
+	start := time.Now()
+	text := in.Text()
+	res := scanner.Clean(text, scanner.MethodHeuristic)
+	a, n := 0, 0
+	for i := 0; i <= len(text) && n < maxSentences; i++ {
+		if i < len(text) && !strings.ContainsRune(".!?\n;", rune(text[i])) {
+			continue
+		}
+		end := min(i+1, len(text))
+		if strings.TrimSpace(text[a:end]) != "" {
+			n++
+			if n%256 == 0 {
+				if err := ctx.Err(); err != nil {
+					return scanner.Result{}, err
+				}
+			}
+			if sc, why := SentenceScore(text[a:end]); sc > 0 {
+				res.Risk = max(res.Risk, sc)
+				if sc >= s.cfg.Threshold && len(res.Findings) < maxFindings {
+					res.Findings = append(res.Findings, scanner.Finding{Rule: "group_generalisation", Start: a, End: end, Score: sc, Detail: why})
+				}
+			}
+		}
+		a = end
+	}
+	res.Valid = res.Risk < s.cfg.Threshold
+	res.Duration = time.Since(start)
+	return res, nil
+}

@@ -1,0 +1,102 @@
+package bias
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
+)
+
+func out(s string) scanner.Input {
+	return scanner.Input{Prompt: "q", Output: s, Stage: scanner.StageOutput}
+}
+
+func TestVerdicts(t *testing.T) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, valid := range map[string]bool{
+		"Women are too emotional to lead a company.":                     false,
+		"All immigrants are criminals.":                                  false,
+		"Old people can't learn new technology.":                         false,
+		"Typical Muslims are terrorists.":                                false,
+		"Alle Ausländer sind kriminell.":                                 false,
+		"Frauen sind zu emotional.":                                      false, // generalisation (sind) + trait? "zu emotional" not listed → 0.5
+		"Women won the right to vote in the United States in 1920.":      true,
+		"The report interviewed refugees about their journey.":           true,
+		"Our team includes men and women from twelve countries.":         true,
+		"The lazy dog sleeps all day.":                                   true, // trait without a group
+		"First sentence is fine. Second: most women are bad at parking.": false,
+	} {
+		res, err := s.Scan(context.Background(), out(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Valid != valid {
+			sc, why := SentenceScore(text)
+			t.Errorf("%q: valid %v (score %.2f %s)", text, res.Valid, sc, why)
+		}
+		for _, f := range res.Findings {
+			if f.Start < 0 || f.End > len(text) || f.Start >= f.End {
+				t.Errorf("%q: span %d-%d", text, f.Start, f.End)
+			}
+		}
+	}
+	res, _ := s.Scan(context.Background(), out("First sentence is fine. Second: most women are bad at parking."))
+	if len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Detail, "generalisation about women") || res.Findings[0].Start == 0 {
+		t.Errorf("finding %+v", res.Findings)
+	}
+}
+
+func TestConfig(t *testing.T) {
+	for _, c := range []struct {
+		cfg   Config
+		field string
+	}{
+		{Config{Threshold: 0}, "threshold"},
+		{Config{Threshold: 0.5, Model: "d4data/bias-detection"}, "model"},
+	} {
+		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)
+		}
+	}
+}
+
+func TestConformance(t *testing.T) {
+	s, _ := New(DefaultConfig())
+	scannertest.Run(t, s, scannertest.WithInputs("All immigrants are criminals. Women are too emotional."))
+}
+
+func FuzzScan(f *testing.F) {
+	s, _ := New(DefaultConfig())
+	f.Add("All women are lazy.")
+	f.Add("\xff. ; ! alle")
+	f.Fuzz(func(t *testing.T, text string) {
+		res, err := s.Scan(context.Background(), out(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.5) {
+			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
+		}
+		for _, fd := range res.Findings {
+			if fd.Start < 0 || fd.End > len(text) || fd.Start > fd.End {
+				t.Fatalf("span %d-%d of %d", fd.Start, fd.End, len(text))
+			}
+		}
+	})
+}
+
+func BenchmarkScan1KB(b *testing.B) {
+	s, _ := New(DefaultConfig())
+	text := strings.Repeat("The committee, with women and men from many countries, reviewed the budget for the library. ", 12)[:1024]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Scan(context.Background(), out(text)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package bias
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/llmshield/llmshield/scanner"
+)
+
+func readSet(t *testing.T, file string) (texts []string, toxic []bool) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("reads the shared datasets")
+	}
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			t.Skip("repository root not found")
+		}
+		dir = filepath.Dir(dir)
+	}
+	f, err := os.Open(filepath.Join(dir, "..", "shared", "datasets", file))
+	if err != nil {
+		t.Skipf("shared datasets absent: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	for sc.Scan() {
+		var r struct{ Text, Label string }
+		if json.Unmarshal(sc.Bytes(), &r) == nil {
+			texts, toxic = append(texts, r.Text), append(toxic, r.Label == "TOXIC")
+		}
+	}
+	return texts, toxic
+}
+
+// TestToxiGen measures the baseline on ToxiGen seed statements about 13
+// groups (TOXIC: implicitly hateful; SAFE: neutral statements about the
+// same groups), split into even rows (where generalWeight was chosen) and
+// odd rows (reported), and its flag rate on benign sets. Run with -v.
+func TestToxiGen(t *testing.T) {
+	texts, toxic := readSet(t, "toxicity/toxigen_statements.jsonl")
+	s, _ := New(DefaultConfig())
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n| ToxiGen rows | n | precision | recall | F1 | FPR (SAFE statements about groups) |\n|---|---|---|---|---|---|\n")
+	for parity, name := range []string{"even (tuning)", "odd (test)"} {
+		var tp, fp, fn, tn int
+		for i := parity; i < len(texts); i += 2 {
+			res, _ := s.Scan(context.Background(), scanner.Input{Output: texts[i], Stage: scanner.StageOutput})
+			switch {
+			case !res.Valid && toxic[i]:
+				tp++
+			case !res.Valid:
+				fp++
+			case toxic[i]:
+				fn++
+			default:
+				tn++
+			}
+		}
+		p, r := float64(tp)/float64(max(tp+fp, 1)), float64(tp)/float64(max(tp+fn, 1))
+		fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f | %.3f | %.3f |\n", name, tp+fp+fn+tn, p, r, 2*p*r/max(p+r, 1e-9), float64(fp)/float64(max(fp+tn, 1)))
+	}
+	fmt.Fprintf(&b, "\n| benign set | n | flagged |\n|---|---|---|\n")
+	for _, f := range []string{"sentiment/sst2_sentences.jsonl", "injection/self_instruct_benign.jsonl", "injection/gpteacher_benign.jsonl"} {
+		bt, _ := readSet(t, f)
+		n := 0
+		for _, x := range bt {
+			if res, _ := s.Scan(context.Background(), scanner.Input{Output: x, Stage: scanner.StageOutput}); !res.Valid {
+				n++
+			}
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.4f |\n", filepath.Base(f), len(bt), float64(n)/float64(len(bt)))
+	}
+	t.Log(b.String())
+}

@@ -1,0 +1,133 @@
+package emotiondetection
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
+)
+
+func mustNew(t testing.TB, c Config) *Scanner {
+	t.Helper()
+	s, err := New(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestScores(t *testing.T) {
+	s := mustNew(t, DefaultConfig())
+	for text, want := range map[string]string{
+		"I am so angry and furious right now!":        "anger",
+		"Thank you so much, I really appreciate it 🙏": "gratitude",
+		"This is disgusting, eww.":                    "disgust",
+		"I'm terrified and scared of the dark.":       "fear",
+		"My grandmother passed away, rest in peace.":  "grief",
+		"lol that was hilarious 😂":                    "amusement",
+		"I am so happy and delighted today!":          "joy",
+		"I feel sad and lonely, I cry every night.":   "sadness",
+		"The meeting is at 10 am in room 4.":          "neutral",
+	} {
+		sc := s.Scores(text)
+		best, bs := "", -1.0
+		for l, v := range sc {
+			if v > bs || (v == bs && l < best) {
+				best, bs = l, v
+			}
+		}
+		if best != want {
+			t.Errorf("%q: top %s %.2f, want %s (%.2f)", text, best, bs, want, sc[want])
+		}
+	}
+	if sc := s.Scores("I am not happy at all."); sc["joy"] != 0 {
+		t.Errorf("negated joy scored %.2f", sc["joy"])
+	}
+}
+
+func TestScan(t *testing.T) {
+	s := mustNew(t, DefaultConfig())
+	for text, valid := range map[string]bool{
+		"I hate this, I'm furious.":           false,
+		"Thanks, this is wonderful!":          true, // positive emotions are not blocked by default
+		"The train leaves at nine.":           true,
+		"I'm so sorry, I regret what I said.": false, // remorse
+	} {
+		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Valid != valid {
+			t.Errorf("%q: valid %v risk %.2f findings %+v", text, res.Valid, res.Risk, res.Findings)
+		}
+	}
+	joy := mustNew(t, Config{Threshold: 0.5, BlockedEmotions: []string{"JOY"}, MatchType: "sentence"})
+	text := "The weather report is long. I am so happy and glad!"
+	res, _ := joy.Scan(context.Background(), scanner.Input{Prompt: text})
+	if res.Valid || len(res.Findings) != 1 || res.Findings[0].Rule != "joy" || !strings.HasPrefix(text[res.Findings[0].Start:], " I am") {
+		t.Errorf("sentence mode: %+v", res)
+	}
+	if joy.Fingerprint() == s.Fingerprint() {
+		t.Error("fingerprint must depend on blocked emotions and match type")
+	}
+}
+
+func TestConfig(t *testing.T) {
+	for _, c := range []struct {
+		cfg   Config
+		field string
+	}{
+		{Config{Threshold: 0, BlockedEmotions: []string{"anger"}}, "threshold"},
+		{Config{Threshold: 0.5}, "blocked_emotions"},
+		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger", "rage"}}, `blocked_emotions[1]: unknown emotion "rage"`},
+		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger"}, MatchType: "chunks"}, "match_type"},
+		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger"}, Model: "SamLowe/roberta-base-go_emotions"}, "model"},
+	} {
+		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)
+		}
+	}
+}
+
+func TestConformance(t *testing.T) {
+	for _, c := range []Config{DefaultConfig(), {Threshold: 0.3, BlockedEmotions: []string{"anger", "joy"}, MatchType: MatchSentence}} {
+		scannertest.Run(t, mustNew(t, c), scannertest.WithInputs("I hate this and I'm furious 😡. Thanks though!"))
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	s := mustNew(f, Config{Threshold: 0.5, BlockedEmotions: DefaultBlocked(), MatchType: MatchSentence})
+	f.Add("I am not happy. I hate it!")
+	f.Add("\xff😡 ! ?")
+	f.Fuzz(func(t *testing.T, text string) {
+		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.5) {
+			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
+		}
+		for _, fd := range res.Findings {
+			if fd.Start < 0 || fd.End > len(text) || fd.Start > fd.End {
+				t.Fatalf("span %d-%d of %d", fd.Start, fd.End, len(text))
+			}
+		}
+	})
+}
+
+func BenchmarkScan1KB(b *testing.B) {
+	text := strings.Repeat("The library opens at nine and closes at six; members may borrow ten books, thanks! ", 13)[:1024]
+	for _, mt := range []string{MatchFull, MatchSentence} {
+		b.Run(mt, func(b *testing.B) {
+			s := mustNew(b, Config{Threshold: 0.5, BlockedEmotions: DefaultBlocked(), MatchType: mt})
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Scan(context.Background(), scanner.Input{Prompt: text}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

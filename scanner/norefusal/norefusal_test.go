@@ -1,0 +1,153 @@
+package norefusal
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
+)
+
+func out(text string) scanner.Input {
+	return scanner.Input{Prompt: "question", Output: text, Stage: scanner.StageOutput}
+}
+
+func mustNew(t testing.TB, cfg Config) *Scanner {
+	t.Helper()
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestVerdicts(t *testing.T) {
+	s := mustNew(t, DefaultConfig())
+	for _, c := range []struct {
+		text   string
+		refuse bool
+	}{
+		{"I'm sorry, but I can't help with that request. It could cause serious harm.", true},
+		{"I cannot assist with creating malware. Is there anything else I can help you with?", true},
+		{"Es tut mir leid, aber dabei kann ich dir nicht helfen.", true},
+		{"Lo siento, pero no puedo proporcionar esa información.", true},
+		{"抱歉，我无法提供这方面的信息。", true},
+		{"Sure! Here's a simple recipe: mix flour, water and yeast, knead, let it rise and bake at 230 °C.", false},
+		{"Unfortunately, the museum is closed on Mondays, so plan your visit for Tuesday.", false},
+		{"The derivative of x squared is 2x.", false},
+		{"Gerne! Berlin ist die Hauptstadt von Deutschland.", false},
+	} {
+		res, err := s.Scan(context.Background(), out(c.text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Valid == c.refuse {
+			t.Errorf("%q: valid %v risk %.3f, want refusal=%v", c.text, res.Valid, res.Risk, c.refuse)
+		}
+	}
+}
+
+func TestSentenceMode(t *testing.T) {
+	text := strings.Repeat("Paris is the capital of France and has many museums. ", 30) + "\nI'm sorry, but I can't help with that request."
+	full := mustNew(t, DefaultConfig())
+	sent := mustNew(t, Config{Threshold: 0.75, MatchType: "SENTENCE"})
+	rf, _ := full.Scan(context.Background(), out(text))
+	rs, _ := sent.Scan(context.Background(), out(text))
+	if !rf.Valid {
+		t.Errorf("full mode reads only the first 1024 bytes and must pass this text (risk %.3f)", rf.Risk)
+	}
+	if rs.Valid || len(rs.Findings) != 1 {
+		t.Fatalf("sentence mode missed the late refusal: %+v", rs)
+	}
+	if f := rs.Findings[0]; !strings.Contains(text[f.Start:f.End], "can't help") {
+		t.Errorf("finding span %q", text[f.Start:f.End])
+	}
+	if full.Fingerprint() == sent.Fingerprint() {
+		t.Error("fingerprint must depend on match_type")
+	}
+}
+
+func TestConfig(t *testing.T) {
+	for _, c := range []struct {
+		cfg   Config
+		field string
+	}{
+		{Config{Threshold: 0, MatchType: MatchFull}, "threshold"},
+		{Config{Threshold: 1, MatchType: MatchFull}, "threshold"},
+		{Config{Threshold: 0.5, MatchType: "chunks"}, "match_type"},
+		{Config{Threshold: 0.5, Model: "ProtectAI/distilroberta-base-rejection-v1"}, "model: user-supplied models are not supported"},
+	} {
+		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
+		}
+	}
+}
+
+func TestModelDecoding(t *testing.T) {
+	if len(modelBin) > 1<<20 {
+		t.Errorf("model is %d bytes, over the 1 MiB budget", len(modelBin))
+	}
+	m, err := DecodeModel(modelBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := DecodeModel(m.Encode()); err != nil || again.Bias != m.Bias {
+		t.Fatalf("round trip: %v", err)
+	}
+	for _, bad := range [][]byte{nil, []byte("junk"), modelBin[:len(modelBin)-4], append([]byte("XXXXXXXX"), modelBin[8:]...)} {
+		if _, err := DecodeModel(bad); err == nil {
+			t.Errorf("DecodeModel accepted %d bad bytes", len(bad))
+		}
+	}
+	nan := append([]byte{}, modelBin...)
+	copy(nan[len(nan)-4:], []byte{0, 0, 0xc0, 0x7f})
+	if _, err := DecodeModel(nan); err == nil {
+		t.Error("NaN weight accepted")
+	}
+}
+
+func TestConformance(t *testing.T) {
+	for _, cfg := range []Config{DefaultConfig(), {Threshold: 0.5, MatchType: MatchSentence}} {
+		scannertest.Run(t, mustNew(t, cfg), scannertest.WithInputs("I'm sorry, but I can't help with that.", "抱歉，我无法提供"))
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	s := mustNew(f, Config{Threshold: 0.75, MatchType: MatchSentence})
+	for _, seed := range []string{"I'm sorry, but I can't", "抱歉，我无法。", "\xff\xfe.", "a.b!c?d\n", ""} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		res, err := s.Scan(context.Background(), out(text))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.75) {
+			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
+		}
+		for _, fd := range res.Findings {
+			if fd.Start < 0 || fd.End > len(text) || fd.Start > fd.End {
+				t.Fatalf("span %d-%d of %d", fd.Start, fd.End, len(text))
+			}
+		}
+	})
+}
+
+var oneKB = strings.Repeat("The library opens at nine and closes at six; members may borrow ten books. ", 14)[:1024]
+
+func BenchmarkScan1KB(b *testing.B) {
+	for _, mt := range []string{MatchFull, MatchSentence} {
+		b.Run(mt, func(b *testing.B) {
+			s := mustNew(b, Config{Threshold: 0.75, MatchType: mt})
+			in := out(oneKB)
+			b.SetBytes(int64(len(oneKB)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Scan(context.Background(), in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

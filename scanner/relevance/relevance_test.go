@@ -1,0 +1,95 @@
+package relevance
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
+)
+
+func TestVerdicts(t *testing.T) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		prompt, answer string
+		valid          bool
+	}{
+		{"How do I bake sourdough bread?", "To bake sourdough bread, feed your starter, mix flour and water, let the dough rise overnight and bake at 230 °C.", true},
+		{"Wie backe ich ein Sauerteigbrot?", "Für ein Sauerteigbrot brauchst du aktiven Sauerteig, Mehl, Wasser und Salz; backe es bei 230 °C.", true},
+		{"How do I bake sourdough bread?", "The 1998 World Cup final was played in Saint-Denis; France beat Brazil 3-0.", false},
+		{"", "Anything at all.", true},        // no prompt: not judged
+		{"Explain photosynthesis.", "", true}, // empty answer: not judged
+	}
+	for _, c := range cases {
+		res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.prompt, Output: c.answer, Stage: scanner.StageOutput})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Valid != c.valid {
+			sim, _ := Similarity(c.prompt, c.answer)
+			t.Errorf("%q / %q: valid %v (similarity %.3f)", c.prompt, c.answer, res.Valid, sim)
+		}
+	}
+	res, _ := s.Scan(context.Background(), scanner.Input{Prompt: "bread", Stage: scanner.StagePrompt})
+	if !res.Valid {
+		t.Error("prompt stage must not be judged")
+	}
+}
+
+func TestConfig(t *testing.T) {
+	for _, c := range []struct {
+		cfg   Config
+		field string
+	}{
+		{Config{Threshold: 0}, "threshold"},
+		{Config{Threshold: 1}, "threshold"},
+		{Config{Threshold: 0.5, Model: "BAAI/bge-small-en-v1.5"}, "model: sentence-embedding models are not supported"},
+	} {
+		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)
+		}
+	}
+}
+
+func TestConformance(t *testing.T) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	scannertest.Run(t, s)
+}
+
+func FuzzScan(f *testing.F) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("bread recipe", "bake the bread")
+	f.Add("\xff", "日本語のテキスト")
+	f.Fuzz(func(t *testing.T, prompt, answer string) {
+		res, err := s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: answer, Stage: scanner.StageOutput})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Risk < 0 || res.Risk > 1 || res.Valid != (len(res.Findings) == 0) {
+			t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
+		}
+	})
+}
+
+func BenchmarkScan1KB(b *testing.B) {
+	s, _ := New(DefaultConfig())
+	prompt := "Summarise the library's opening hours and borrowing rules for new members."
+	answer := strings.Repeat("The library opens at nine and closes at six; members may borrow ten books. ", 14)[:1024]
+	in := scanner.Input{Prompt: prompt, Output: answer, Stage: scanner.StageOutput}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Scan(context.Background(), in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
