@@ -29,6 +29,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/readingtime"
 	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/relevance"
+	"github.com/llmshield/llmshield/scanner/secrets"
 	"github.com/llmshield/llmshield/scanner/sensitive"
 	"github.com/llmshield/llmshield/scanner/sentiment"
 	"github.com/llmshield/llmshield/scanner/tokenlimit"
@@ -163,6 +164,15 @@ func All() []Factory {
 			Defaults:    func() any { c := bancode.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
 				return bancode.New(*p.(*bancode.Config))
+			},
+		},
+		{
+			Name:        secrets.Name,
+			Description: "Credentials (API keys, tokens, private keys, passwords, password hashes): gitleaks' rules plus llmshield's, keyword-prefiltered; redacts them (all, partial or hash).",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := secrets.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return secrets.New(*p.(*secrets.Config))
 			},
 		},
 		{
