@@ -49,16 +49,29 @@ func (sh *Shield) Health(ctx context.Context, t health.Thresholds) health.Status
 		for _, d := range dets {
 			guards = append(guards, d.Guard())
 			_ = c.Register("ml_calls "+d.Guard().Name(), health.GuardCheck(d.Guard(), t))
-			_ = c.Register("cache "+d.Guard().Name(), health.CacheCheck(detectorCache{d}, t))
+			_ = c.Register("cache "+d.Guard().Name(), health.CacheCheck(sh.cacheOf(d), t))
 		}
 		_ = c.Register("breakers", health.BreakersCheck(guards...))
 	}
 	return c.Run(ctx)
 }
 
-type detectorCache struct{ d *mlscan.Detector }
+// cacheOf returns the result cache of the stage that runs s; a scanner
+// without one reports no lookups.
+func (sh *Shield) cacheOf(s scanner.Scanner) health.CacheStatser {
+	for _, list := range [][]stage{sh.input, sh.output} {
+		for _, st := range list {
+			if st.s == s && st.cache != nil {
+				return st.cache
+			}
+		}
+	}
+	return noCache{}
+}
 
-func (c detectorCache) Stats() cache.Stats { return c.d.CacheStats() }
+type noCache struct{}
+
+func (noCache) Stats() cache.Stats { return cache.Stats{} }
 
 // Canary scans a harmless prompt (and, when output scanners exist, a
 // harmless response) and returns the first scanner failure.

@@ -58,11 +58,16 @@ type Shield struct {
 	closeErr      error
 }
 
+// stage is one scanner of a compiled pipeline. It holds the scanner itself
+// (never a decorator), so every optional interface the scanner implements
+// is seen here; its result cache, if any, is consulted by runOne.
 type stage struct {
 	name     string
 	s        scanner.Scanner
 	timeout  time.Duration
 	rewriter bool
+	cache    *cache.Results // nil: not cached
+	label    string         // the stage in metrics: "prompt" or "output"
 }
 
 // Entry is one scanner of a pipeline built with NewFromScanners.
@@ -85,6 +90,11 @@ type Pipeline struct {
 	FailOpen bool
 	// MaxInputBytes bounds one text (default DefaultMaxInputBytes).
 	MaxInputBytes int
+	// Cache sizes the result cache of each scanner that can be cached
+	// (implements scanner.Fingerprinter) and does not size its own
+	// (cache.Sizer). The zero value caches nothing, unless a shared backend
+	// is given (WithCacheBackend).
+	Cache cache.Settings
 }
 
 // Option configures a Shield.
@@ -93,7 +103,7 @@ type Option func(*options)
 type options struct {
 	log *slog.Logger
 	reg prometheus.Registerer
-	// cacheBackend is set by WithCacheBackend (cache_backend.go).
+	// cacheBackend is set by WithCacheBackend.
 	cacheBackend cache.Backend
 	// hub is set by WithModelHub.
 	hub *classifier.Hub
@@ -104,6 +114,12 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
 
 // WithRegisterer registers the Shield's Prometheus metrics with reg.
 func WithRegisterer(reg prometheus.Registerer) Option { return func(o *options) { o.reg = reg } }
+
+// WithCacheBackend shares the scanners' result caches through b (for
+// example a cache/redis Backend), so that replicas answer each other's
+// repeated inputs. The pipeline consults b after a scanner's local cache
+// misses; a backend failure never fails a scan (it counts as a miss).
+func WithCacheBackend(b cache.Backend) Option { return func(o *options) { o.cacheBackend = b } }
 
 func buildOptions(opts []Option) options {
 	o := options{}
@@ -155,7 +171,11 @@ func NewFromScanners(p Pipeline, opts ...Option) (*Shield, error) {
 				t = p.Timeout
 			}
 			rw, _ := e.Scanner.(scanner.Rewriter)
-			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites()})
+			rc, err := cache.ForScanner(name, e.Scanner, p.Cache, o.cacheBackend, o.log)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s[%d]: cache: %w", what, i, err))
+			}
+			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites(), cache: rc, label: stageLabel(st)})
 			if c, ok := e.Scanner.(scanner.Closer); ok {
 				sh.closers = append(sh.closers, c.Close)
 			}
@@ -179,6 +199,13 @@ func NewFromScanners(p Pipeline, opts ...Option) (*Shield, error) {
 		sh.closers = append(sh.closers, func() error { reg.Unregister(cc); return nil })
 	}
 	return sh, nil
+}
+
+func stageLabel(s scanner.Stage) string {
+	if s == scanner.StageOutput {
+		return "output"
+	}
+	return "prompt"
 }
 
 func stageName(s scanner.Stage) string {
@@ -386,7 +413,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 			}
 			done[i] = true
 			if stopped {
-				rep.Scanners[i].Skipped = true
+				skip(&rep.Scanners[i])
 				continue
 			}
 			step := in
@@ -401,8 +428,15 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 			}
 		}
 	}
-	// Phase 2: detectors, concurrently, on the sanitized text.
-	if !stopped {
+	// Phase 2: detectors, concurrently, on the sanitized text. When a
+	// rewriter already stopped the pipeline they never run: skipped.
+	if stopped {
+		for i := range active {
+			if !done[i] {
+				skip(&rep.Scanners[i])
+			}
+		}
+	} else {
 		step := in
 		setText(&step, rep.Sanitized)
 		var wg sync.WaitGroup
@@ -434,8 +468,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	for i := range rep.Scanners {
 		s := &rep.Scanners[i]
 		if failFastHit && s.Err != nil && errors.Is(s.Err, context.Canceled) {
-			s.Err, s.Skipped = nil, true
-			s.Result = scanner.Result{Valid: true, Findings: []scanner.Finding{}}
+			skip(s)
 		}
 		switch {
 		case s.Skipped:
@@ -452,6 +485,12 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	}
 	rep.Duration = time.Since(start)
 	return rep, rep.Err()
+}
+
+// skip marks a scanner that fail-fast stopped before it reached a verdict.
+func skip(s *ScannerReport) {
+	s.Err, s.Skipped = nil, true
+	s.Result = scanner.Result{Valid: true, Findings: []scanner.Finding{}}
 }
 
 func setText(in *scanner.Input, s string) {
@@ -473,6 +512,17 @@ type outcome struct {
 // the scan counts in the metrics (health canaries do not).
 func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input, observe bool) (scanner.Result, error) {
 	start := time.Now()
+	var key cache.Key
+	if st.cache != nil {
+		r, k, hit := st.cache.Lookup(ctx, in)
+		if hit {
+			r.Duration = time.Since(start)
+			sh.metrics.observe(st.name, st.label, r, r.Duration, nil)
+			sh.log.Debug("scanned", "scanner", st.name, "valid", r.Valid, "risk", r.Risk, "method", r.Method.String(), "cached", true)
+			return r, nil
+		}
+		key = k
+	}
 	ctx, cancel := context.WithTimeout(ctx, st.timeout)
 	defer cancel()
 	ch := make(chan outcome, 1)
@@ -511,12 +561,15 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input, observ
 		if o.r.Findings == nil {
 			o.r.Findings = []scanner.Finding{}
 		}
-		if o.r.Duration == 0 || o.r.Cached {
+		if o.r.Duration == 0 {
 			o.r.Duration = d
+		}
+		if st.cache != nil {
+			st.cache.Store(ctx, key, in, o.r)
 		}
 	}
 	if observe {
-		sh.metrics.observe(st.name, o.r, d, o.err)
+		sh.metrics.observe(st.name, st.label, o.r, d, o.err)
 	}
 	sh.log.Debug("scanned", "scanner", st.name, "valid", o.r.Valid, "risk", o.r.Risk, "method", o.r.Method.String(), "duration", d)
 	return o.r, o.err

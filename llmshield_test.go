@@ -166,6 +166,76 @@ func TestFailFastSkipsTheRest(t *testing.T) {
 	}
 }
 
+// TestFailFastRewriterFlagsFirst is the regression for detectors reported
+// as failed with risk 0 when a redacting scanner flagged first under
+// fail_fast: they never ran, so they are skipped.
+func TestFailFastRewriterFlagsFirst(t *testing.T) {
+	det1, det2 := &fake{name: "det1", flagOn: "zzz"}, &fake{name: "det2"}
+	sh := mustShield(t, llmshield.Pipeline{FailFast: true, Input: []llmshield.Entry{
+		{Scanner: det1},
+		{Scanner: &fake{name: "redact", flagOn: "secret", rewrite: func(s string) string { return strings.ReplaceAll(s, "secret", "[REDACTED]") }}},
+		{Scanner: det2},
+		{Scanner: &fake{name: "redact2", rewrite: strings.ToUpper}},
+	}})
+	rep, err := sh.ScanPrompt(context.Background(), "the secret")
+	if err != nil || rep.Err() != nil {
+		t.Fatalf("skipped scanners are not failures: %v %v", err, rep.Err())
+	}
+	if rep.Valid || rep.Risk != 0.9 || rep.Sanitized != "the [REDACTED]" {
+		t.Fatalf("verdict: valid %v risk %v sanitized %q", rep.Valid, rep.Risk, rep.Sanitized)
+	}
+	for _, i := range []int{0, 2, 3} {
+		s := rep.Scanners[i]
+		if !s.Skipped || s.Err != nil || !s.Result.Valid || s.Result.Findings == nil {
+			t.Errorf("%s: want skipped with a clean result, got %+v", s.Name, s)
+		}
+	}
+	if rep.Scanners[1].Skipped || rep.Scanners[1].Result.Valid {
+		t.Errorf("the flagging rewriter: %+v", rep.Scanners[1])
+	}
+	if len(det1.seen)+len(det2.seen) != 0 {
+		t.Error("detectors ran after fail-fast stopped the pipeline")
+	}
+}
+
+// TestSameScannerOnBothStages is the regression for duplicate series on
+// /metrics (and merged cache counters) when one scanner name is configured
+// for prompts and for outputs: every series carries the stage.
+func TestSameScannerOnBothStages(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	sh := mustShield(t, llmshield.Pipeline{Cache: cache.Minimal,
+		Input:  []llmshield.Entry{{Scanner: &fpFake{fake{name: "tox", flagOn: "x"}}}},
+		Output: []llmshield.Entry{{Scanner: &fpFake{fake{name: "tox", flagOn: "x"}}}},
+	}, llmshield.WithRegisterer(reg))
+	ctx := context.Background()
+	for range 2 {
+		if _, err := sh.ScanPrompt(ctx, "a"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sh.ScanOutput(ctx, "a", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reg.Gather(); err != nil {
+		t.Fatalf("gather: %v", err)
+	}
+	want := `
+# HELP llmshield_cache_requests_total Result-cache lookups by scanner, stage and outcome (hit, miss), as counted by the caches themselves.
+# TYPE llmshield_cache_requests_total counter
+llmshield_cache_requests_total{outcome="hit",scanner="tox",stage="output"} 0
+llmshield_cache_requests_total{outcome="hit",scanner="tox",stage="prompt"} 1
+llmshield_cache_requests_total{outcome="miss",scanner="tox",stage="output"} 1
+llmshield_cache_requests_total{outcome="miss",scanner="tox",stage="prompt"} 1
+# HELP llmshield_scans_total Scans by scanner and verdict (valid, invalid, error).
+# TYPE llmshield_scans_total counter
+llmshield_scans_total{scanner="tox",stage="output",verdict="valid"} 1
+llmshield_scans_total{scanner="tox",stage="prompt",verdict="valid"} 2
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "llmshield_cache_requests_total", "llmshield_scans_total"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestRewritersChainBeforeDetectors(t *testing.T) {
 	upper := &fake{name: "upper", rewrite: strings.ToUpper}
 	strip := &fake{name: "strip", rewrite: func(s string) string { return strings.ReplaceAll(s, "X", "") }}
@@ -239,8 +309,8 @@ func TestMetrics(t *testing.T) {
 	want := `
 # HELP llmshield_scans_total Scans by scanner and verdict (valid, invalid, error).
 # TYPE llmshield_scans_total counter
-llmshield_scans_total{scanner="a",verdict="invalid"} 1
-llmshield_scans_total{scanner="a",verdict="valid"} 2
+llmshield_scans_total{scanner="a",stage="prompt",verdict="invalid"} 1
+llmshield_scans_total{scanner="a",stage="prompt",verdict="valid"} 2
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "llmshield_scans_total"); err != nil {
 		t.Fatal(err)
@@ -291,12 +361,7 @@ func (f *fpFake) Fingerprint() string { return "fp-" + f.name }
 
 func TestCacheMetricsCountRealLookups(t *testing.T) {
 	reg := prometheus.NewPedanticRegistry()
-	c, err := cache.New[scanner.Result](scanner.CacheMinimal)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wrapped := cache.Wrap(&fpFake{fake{name: "c", flagOn: "x"}}, c)
-	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: wrapped}, {Scanner: &fake{name: "plain"}}}}, llmshield.WithRegisterer(reg))
+	sh := mustShield(t, llmshield.Pipeline{Cache: cache.Minimal, Input: []llmshield.Entry{{Scanner: &fpFake{fake{name: "c", flagOn: "x"}}}, {Scanner: &fake{name: "plain"}}}}, llmshield.WithRegisterer(reg))
 	ctx := context.Background()
 	for range 2 {
 		if _, err := sh.ScanPrompt(ctx, "x marks the spot"); err != nil {
@@ -304,10 +369,10 @@ func TestCacheMetricsCountRealLookups(t *testing.T) {
 		}
 	}
 	want := `
-# HELP llmshield_cache_requests_total Result-cache lookups by scanner and outcome (hit, miss), as counted by the caches themselves.
+# HELP llmshield_cache_requests_total Result-cache lookups by scanner, stage and outcome (hit, miss), as counted by the caches themselves.
 # TYPE llmshield_cache_requests_total counter
-llmshield_cache_requests_total{outcome="hit",scanner="c"} 1
-llmshield_cache_requests_total{outcome="miss",scanner="c"} 1
+llmshield_cache_requests_total{outcome="hit",scanner="c",stage="prompt"} 1
+llmshield_cache_requests_total{outcome="miss",scanner="c",stage="prompt"} 1
 `
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "llmshield_cache_requests_total"); err != nil {
 		t.Fatal(err)

@@ -7,13 +7,14 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/scanner"
 )
 
 // Metrics are the pipeline's Prometheus metrics. They are registered with
 // the registerer given to New (WithRegisterer); without one they are
-// collected but not exported.
+// collected but not exported. Series are labelled by scanner and stage
+// ("prompt" or "output"), so one scanner type configured on both stages
+// gives two series, not a duplicate.
 type Metrics struct {
 	scans   *prometheus.CounterVec
 	latency *prometheus.HistogramVec
@@ -31,20 +32,20 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		scans: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "llmshield_scans_total",
 			Help: "Scans by scanner and verdict (valid, invalid, error).",
-		}, []string{"scanner", "verdict"}),
+		}, []string{"scanner", "stage", "verdict"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "llmshield_scan_duration_seconds",
 			Help:    "Time one scanner took on one input.",
 			Buckets: []float64{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
-		}, []string{"scanner"}),
+		}, []string{"scanner", "stage"}),
 		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "llmshield_scan_errors_total",
 			Help: "Scanner failures (errors, timeouts, panics).",
-		}, []string{"scanner"}),
+		}, []string{"scanner", "stage"}),
 		methods: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "llmshield_detections_total",
 			Help: "Verdicts by scanner and detection method.",
-		}, []string{"scanner", "method"}),
+		}, []string{"scanner", "stage", "method"}),
 	}
 	if reg != nil {
 		// A Shield rebuilt on reload registers the same metrics again: it
@@ -79,20 +80,20 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error)
 	return c, err
 }
 
-func (m *Metrics) observe(name string, r scanner.Result, d time.Duration, err error) {
+func (m *Metrics) observe(name, stage string, r scanner.Result, d time.Duration, err error) {
 	m.total.Add(1)
-	m.latency.WithLabelValues(name).Observe(d.Seconds())
+	m.latency.WithLabelValues(name, stage).Observe(d.Seconds())
 	if err != nil {
-		m.errors.WithLabelValues(name).Inc()
-		m.scans.WithLabelValues(name, "error").Inc()
+		m.errors.WithLabelValues(name, stage).Inc()
+		m.scans.WithLabelValues(name, stage, "error").Inc()
 		return
 	}
 	verdict := "valid"
 	if !r.Valid {
 		verdict = "invalid"
 	}
-	m.scans.WithLabelValues(name, verdict).Inc()
-	m.methods.WithLabelValues(name, r.Method.String()).Inc()
+	m.scans.WithLabelValues(name, stage, verdict).Inc()
+	m.methods.WithLabelValues(name, stage, r.Method.String()).Inc()
 	if r.Cached {
 		m.cacheHits.Add(1)
 		return
@@ -166,13 +167,9 @@ func (m *Metrics) Snapshot() InferenceMetrics {
 	}
 }
 
-// cacheStatser is implemented by scanners that keep a result cache (the
-// cache.Wrap decorator, ML detectors).
-type cacheStatser interface{ CacheStats() cache.Stats }
-
 var cacheRequestsDesc = prometheus.NewDesc("llmshield_cache_requests_total",
-	"Result-cache lookups by scanner and outcome (hit, miss), as counted by the caches themselves.",
-	[]string{"scanner", "outcome"}, nil)
+	"Result-cache lookups by scanner, stage and outcome (hit, miss), as counted by the caches themselves.",
+	[]string{"scanner", "stage", "outcome"}, nil)
 
 // cacheCollector exports the lookups of every cache in a pipeline, read from
 // the caches' own counters so that only real lookups count.
@@ -183,13 +180,12 @@ func (c *cacheCollector) Describe(ch chan<- *prometheus.Desc) { ch <- cacheReque
 func (c *cacheCollector) Collect(ch chan<- prometheus.Metric) {
 	for _, list := range [][]stage{c.sh.input, c.sh.output} {
 		for _, st := range list {
-			cs, ok := st.s.(cacheStatser)
-			if !ok {
+			if st.cache == nil {
 				continue
 			}
-			s := cs.CacheStats()
-			ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(s.Hits), st.name, "hit")
-			ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(s.Misses), st.name, "miss")
+			s := st.cache.Stats()
+			ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(s.Hits), st.name, st.label, "hit")
+			ch <- prometheus.MustNewConstMetric(cacheRequestsDesc, prometheus.CounterValue, float64(s.Misses), st.name, st.label, "miss")
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/scanner"
@@ -46,7 +45,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		}
 		hub, ownHub = h, true
 	}
-	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg, CacheBackend: o.cacheBackend}
+	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg}
 	if hub != nil {
 		deps.Models = mlscan.FromHub(hub)
 	}
@@ -74,10 +73,6 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 				continue
 			}
 			built = append(built, s)
-			if s, err = wrapCache(s, cfg.Cache.CacheSettings, o); err != nil {
-				errs = append(errs, fmt.Errorf("cache: %w", err))
-				continue
-			}
 			out = append(out, Entry{Name: e.DisplayName(), Scanner: s, Timeout: e.Timeout})
 		}
 		return out
@@ -88,6 +83,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		Timeout:  cfg.ScannerTimeout,
 		FailFast: cfg.FailFast,
 		FailOpen: cfg.FailOpen,
+		Cache:    cfg.Cache.Settings,
 	}
 	if err := errors.Join(errs...); err != nil {
 		closeAll()
@@ -135,26 +131,6 @@ func usesML(cfg *config.Config) bool {
 		}
 	}
 	return false
-}
-
-// wrapCache puts a result cache in front of a cacheable scanner when the
-// pipeline-level cache is enabled or a shared backend is configured.
-func wrapCache(s scanner.Scanner, settings scanner.CacheSettings, o options) (scanner.Scanner, error) {
-	if _, ok := s.(scanner.Fingerprinter); !ok || (!settings.Enabled && o.cacheBackend == nil) {
-		return s, nil
-	}
-	if !settings.Enabled {
-		settings = scanner.CacheMinimal // a small local tier in front of the shared one
-	}
-	c, err := cache.New[scanner.Result](settings)
-	if err != nil {
-		return nil, err
-	}
-	var wopts []cache.WrapOption
-	if o.cacheBackend != nil {
-		wopts = append(wopts, cache.WithBackend(o.cacheBackend))
-	}
-	return cache.Wrap(s, c, append(wopts, cache.WithLogger(o.log))...), nil
 }
 
 // preload opens the models of the ML scanners now. Failures are logged;

@@ -5,8 +5,8 @@
 // Cache is a size-bounded LRU whose entries expire after a TTL, built on
 // github.com/hashicorp/golang-lru/v2/simplelru. It is keyed by Key, a
 // BLAKE2b-256 digest of a scanner fingerprint and the scanned text: the raw
-// text is never a key, and Wrap never stores it (see Wrap). Cache is safe for
-// concurrent use.
+// text is never a key, and Results never stores it (see Results). Cache is
+// safe for concurrent use.
 //
 // Why this library: it is well kept, strictly LRU (the semantics the design
 // asks for, with a per-entry TTL added here), and fast enough that it is
@@ -37,8 +37,6 @@ import (
 
 	"github.com/hashicorp/golang-lru/v2/simplelru"
 	"golang.org/x/crypto/blake2b"
-
-	"github.com/llmshield/llmshield/scanner"
 )
 
 // Key identifies a cached value: a BLAKE2b-256 digest. Build it with MakeKey
@@ -56,8 +54,8 @@ func MakeKey(fingerprint, text string) Key {
 }
 
 // MakeKeyParts hashes fingerprint and any number of parts, each
-// length-prefixed, into a Key. Wrap uses it to key on scanner, stage, prompt
-// and output together. It does not allocate.
+// length-prefixed, into a Key. Results uses it to key on scanner, stage,
+// prompt and output together. It does not allocate.
 func MakeKeyParts(fingerprint string, parts ...string) Key {
 	h := hashers.Get().(*hasher)
 	h.d.Reset()
@@ -109,14 +107,14 @@ type Stats struct {
 // and counts every Get as a miss. Cache is safe for concurrent use.
 type Cache[V any] struct {
 	lru      *ttlLRU[V] // nil when disabled
-	settings scanner.CacheSettings
+	settings Settings
 	hits     atomic.Uint64
 	misses   atomic.Uint64
 }
 
 // New returns a cache sized by s. Disabled settings give a no-op cache;
 // invalid enabled settings (non-positive size or TTL) are an error.
-func New[V any](s scanner.CacheSettings) (*Cache[V], error) {
+func New[V any](s Settings) (*Cache[V], error) {
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("cache settings: %w", err)
 	}
@@ -128,7 +126,7 @@ func New[V any](s scanner.CacheSettings) (*Cache[V], error) {
 }
 
 // Settings returns the settings the cache was built with.
-func (c *Cache[V]) Settings() scanner.CacheSettings { return c.settings }
+func (c *Cache[V]) Settings() Settings { return c.settings }
 
 // Enabled reports whether the cache stores anything.
 func (c *Cache[V]) Enabled() bool { return c.lru != nil }
@@ -208,7 +206,7 @@ type ttlEntry[V any] struct {
 	expires time.Time
 }
 
-// newTTLLRU needs size > 0 and ttl > 0 (CacheSettings.Validate checks both).
+// newTTLLRU needs size > 0 and ttl > 0 (Settings.Validate checks both).
 func newTTLLRU[V any](size int, ttl time.Duration) *ttlLRU[V] {
 	l, err := simplelru.NewLRU[Key, ttlEntry[V]](size, nil)
 	if err != nil {

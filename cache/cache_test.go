@@ -9,7 +9,7 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 )
 
-func mustNew[V any](t testing.TB, s scanner.CacheSettings) *Cache[V] {
+func mustNew[V any](t testing.TB, s Settings) *Cache[V] {
 	t.Helper()
 	c, err := New[V](s)
 	if err != nil {
@@ -46,7 +46,7 @@ func TestKeyIndependence(t *testing.T) {
 }
 
 func TestNewRejectsInvalidSettings(t *testing.T) {
-	for _, s := range []scanner.CacheSettings{
+	for _, s := range []Settings{
 		{Enabled: true, MaxSize: 0, TTL: time.Minute},
 		{Enabled: true, MaxSize: 10, TTL: 0},
 	} {
@@ -57,7 +57,7 @@ func TestNewRejectsInvalidSettings(t *testing.T) {
 }
 
 func TestGetInsertStats(t *testing.T) {
-	c := mustNew[string](t, scanner.CacheProduction)
+	c := mustNew[string](t, Production)
 	k1, k2 := MakeKey("f", "a"), MakeKey("f", "b")
 	if _, ok := c.Get(k1); ok {
 		t.Fatal("empty cache hit")
@@ -98,7 +98,7 @@ func TestGetInsertStats(t *testing.T) {
 }
 
 func TestLRUEviction(t *testing.T) {
-	c := mustNew[int](t, scanner.CacheSettings{Enabled: true, MaxSize: 3, TTL: time.Hour})
+	c := mustNew[int](t, Settings{Enabled: true, MaxSize: 3, TTL: time.Hour})
 	k := func(i int) Key { return MakeKey("f", strconv.Itoa(i)) }
 	for i := range 3 {
 		c.Insert(k(i), i)
@@ -123,7 +123,7 @@ func TestLRUEviction(t *testing.T) {
 
 func TestTTLExpiryCountsAsMiss(t *testing.T) {
 	const ttl = 30 * time.Millisecond
-	c := mustNew[int](t, scanner.CacheSettings{Enabled: true, MaxSize: 10, TTL: ttl})
+	c := mustNew[int](t, Settings{Enabled: true, MaxSize: 10, TTL: ttl})
 	k := MakeKey("f", "x")
 	c.Insert(k, 1)
 	inserted := time.Now()
@@ -165,7 +165,7 @@ func TestTTLExpiryCountsAsMiss(t *testing.T) {
 }
 
 func TestDisabledCountsMisses(t *testing.T) {
-	c := mustNew[int](t, scanner.CacheDisabled)
+	c := mustNew[int](t, Disabled)
 	if c.Enabled() {
 		t.Fatal("disabled cache reports enabled")
 	}
@@ -186,9 +186,9 @@ func TestDisabledCountsMisses(t *testing.T) {
 	}
 }
 
-func TestPresets(t *testing.T) {
+func TestPresetsBoundTheCache(t *testing.T) {
 	for _, name := range []string{"aggressive", "production", "edge", "minimal", "disabled"} {
-		s, err := scanner.CachePreset(name)
+		s, err := Preset(name)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -207,7 +207,7 @@ func TestPresets(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	c := mustNew[int](t, scanner.CacheSettings{Enabled: true, MaxSize: 64, TTL: time.Hour})
+	c := mustNew[int](t, Settings{Enabled: true, MaxSize: 64, TTL: time.Hour})
 	done := make(chan struct{})
 	for g := range 8 {
 		go func() {
@@ -245,7 +245,7 @@ func BenchmarkMakeKey(b *testing.B) {
 // space twice the cache size, so misses and evictions happen.
 func BenchmarkParallelGetInsert(b *testing.B) {
 	const size = 1000
-	c, err := New[scanner.Result](scanner.CacheSettings{Enabled: true, MaxSize: size, TTL: time.Hour})
+	c, err := New[scanner.Result](Settings{Enabled: true, MaxSize: size, TTL: time.Hour})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -21,14 +21,20 @@ func (s lengthScanner) Scan(_ context.Context, in scanner.Input) (scanner.Result
 	return r, nil
 }
 
-func ExampleWrap() {
-	c, err := cache.New[scanner.Result](scanner.CacheProduction)
+func ExampleResults() {
+	s := lengthScanner{max: 5}
+	c, err := cache.ForScanner(s.Name(), s, cache.Production, nil, nil)
 	if err != nil {
 		panic(err)
 	}
-	s := cache.Wrap(lengthScanner{max: 5}, c)
+	ctx := context.Background()
 	for _, p := range []string{"hello world", "hello world", "hi"} {
-		r, _ := s.Scan(context.Background(), scanner.Input{Prompt: p})
+		in := scanner.Input{Prompt: p}
+		r, k, hit := c.Lookup(ctx, in)
+		if !hit {
+			r, _ = s.Scan(ctx, in)
+			c.Store(ctx, k, in, r)
+		}
 		fmt.Printf("valid=%v cached=%v\n", r.Valid, r.Cached)
 	}
 	fmt.Printf("%+v\n", c.Stats())

@@ -4,8 +4,6 @@ import (
 	"runtime"
 	"testing"
 	"time"
-
-	"github.com/llmshield/llmshield/scanner"
 )
 
 // Caches hold no goroutine: a Shield rebuilt on every reload must not leak
@@ -14,7 +12,7 @@ func TestCachesStartNoGoroutine(t *testing.T) {
 	before := runtime.NumGoroutine()
 	caches := make([]*Cache[int], 50)
 	for i := range caches {
-		caches[i] = mustNew[int](t, scanner.CacheSettings{Enabled: true, MaxSize: 10, TTL: time.Hour})
+		caches[i] = mustNew[int](t, Settings{Enabled: true, MaxSize: 10, TTL: time.Hour})
 		caches[i].Insert(MakeKey("f", "x"), i)
 	}
 	if after := runtime.NumGoroutine(); after > before {
@@ -26,7 +24,7 @@ func TestCachesStartNoGoroutine(t *testing.T) {
 // they do not sit in memory until the cache fills up.
 func TestAddDropsExpiredTail(t *testing.T) {
 	const ttl = 20 * time.Millisecond
-	c := mustNew[int](t, scanner.CacheSettings{Enabled: true, MaxSize: 10, TTL: ttl})
+	c := mustNew[int](t, Settings{Enabled: true, MaxSize: 10, TTL: ttl})
 	for i := range 3 {
 		c.Insert(MakeKey("f", string(rune('a'+i))), i)
 	}

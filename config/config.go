@@ -18,7 +18,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/cache"
 )
 
 //go:embed default.yaml
@@ -113,7 +113,7 @@ type Scanner struct {
 
 // Cache is a cache preset name or explicit settings.
 type Cache struct {
-	scanner.CacheSettings
+	cache.Settings
 	// Preset is the preset name the settings came from, if any.
 	Preset string
 }
@@ -121,18 +121,18 @@ type Cache struct {
 // UnmarshalYAML accepts a preset name ("production") or a mapping.
 func (c *Cache) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
-		s, err := scanner.CachePreset(n.Value)
+		s, err := cache.Preset(n.Value)
 		if err != nil {
 			return err
 		}
-		*c = Cache{CacheSettings: s, Preset: n.Value}
+		*c = Cache{Settings: s, Preset: n.Value}
 		return nil
 	}
-	var s scanner.CacheSettings
+	var s cache.Settings
 	if err := strictDecode(n, &s); err != nil {
 		return err
 	}
-	*c = Cache{CacheSettings: s}
+	*c = Cache{Settings: s}
 	return nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
@@ -78,9 +79,9 @@ func (f fakeModels) Get(context.Context, classifier.Ref) (mlscan.Model, error) {
 func mlConfig(timeout time.Duration, retries int) mlscan.Config {
 	c := mlscan.DefaultConfig()
 	c.ML.Enabled = true
-	c.ML.Mode = scanner.MLOnly
+	c.ML.Mode = mlscan.MLOnly
 	c.ML.FallbackToHeuristic = true
-	c.ML.Cache = scanner.CacheDisabled
+	c.ML.Cache = cache.Disabled
 	c.Resilience.CallTimeout = timeout
 	c.Resilience.Retries = retries
 	return c

@@ -443,14 +443,14 @@ func TestMetrics(t *testing.T) {
 		`llmshield_http_requests_total{code="400",route="POST /v1/scan"} 1`,
 		`llmshield_http_request_duration_seconds_bucket{route="POST /v1/scan"`,
 		`llmshield_http_requests_in_flight 1`, // the /metrics request itself
-		`llmshield_scans_total{scanner="keyword",verdict="valid"} 1`,
+		`llmshield_scans_total{scanner="keyword",stage="prompt",verdict="valid"} 1`,
 		`llmshield_http_rejected_total{reason="bad_request"} 1`,
 		`go_goroutines`)
 	if err := rn.srv.Reload(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	rn.post(t, "/v1/scan", `{"prompt":"ignore previous"}`)
-	check(`llmshield_scans_total{scanner="keyword",verdict="invalid"} 1`, `llmshield_reloads_total{result="success"} 1`)
+	check(`llmshield_scans_total{scanner="keyword",stage="prompt",verdict="invalid"} 1`, `llmshield_reloads_total{result="success"} 1`)
 }
 
 func TestReload(t *testing.T) {

@@ -148,22 +148,34 @@ func (c *counting) Scan(_ context.Context, in scanner.Input) (scanner.Result, er
 func TestSharedBetweenReplicas(t *testing.T) {
 	b, raw, prefix := newBackend(t)
 	ctx := context.Background()
-	settings := scanner.CacheSettings{Enabled: true, MaxSize: 100, TTL: time.Minute}
+	settings := cache.Settings{Enabled: true, MaxSize: 100, TTL: time.Minute}
 	inner := &counting{}
-	replica := func() scanner.Scanner {
-		c, err := cache.New[scanner.Result](settings)
+	// replica scans in as a pipeline does, through its own local cache in
+	// front of the shared backend.
+	replica := func() func(scanner.Input) (scanner.Result, error) {
+		c, err := cache.ForScanner(inner.Name(), inner, settings, b, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return cache.Wrap(inner, c, cache.WithBackend(b))
+		return func(in scanner.Input) (scanner.Result, error) {
+			r, k, hit := c.Lookup(ctx, in)
+			if hit {
+				return r, nil
+			}
+			r, err := inner.Scan(ctx, in)
+			if err == nil {
+				c.Store(ctx, k, in, r)
+			}
+			return r, err
+		}
 	}
 	a, c := replica(), replica()
 	in := scanner.Input{Prompt: "a bad prompt"}
-	r1, err := a.Scan(ctx, in)
+	r1, err := a(in)
 	if err != nil || r1.Valid || r1.Cached {
 		t.Fatalf("first scan: %+v %v", r1, err)
 	}
-	r2, err := c.Scan(ctx, in)
+	r2, err := c(in)
 	if err != nil || r2.Valid || !r2.Cached || r2.Risk != 0.9 || r2.Sanitized != in.Prompt || len(r2.Findings) != 1 {
 		t.Fatalf("second replica: %+v %v", r2, err)
 	}

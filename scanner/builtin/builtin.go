@@ -12,7 +12,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/mlscan"
@@ -24,10 +23,6 @@ type Deps struct {
 	Registerer prometheus.Registerer
 	// Config is the whole configuration, for scanners that read global settings.
 	Config *config.Config
-	// CacheBackend, when not nil, is a shared second-level result cache
-	// (e.g. Redis) that cacheable scanners pass to cache.Wrap with
-	// cache.WithBackend. Set through llmshield.WithCacheBackend.
-	CacheBackend cache.Backend
 	// Models gives ML scanners their classifiers; nil when no model hub is
 	// available (ML scanners then fall back to their heuristic, if allowed).
 	Models mlscan.Models

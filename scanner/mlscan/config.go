@@ -8,7 +8,6 @@ import (
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/resilience"
 	"github.com/llmshield/llmshield/rollout"
-	"github.com/llmshield/llmshield/scanner"
 )
 
 // Config is the ML part of a hybrid scanner's parameters. Scanners embed it
@@ -17,7 +16,7 @@ type Config struct {
 	// ML says whether and how the model is used (mode, threshold, variant,
 	// fallback, result cache). A zero threshold means the model's own
 	// default (config.json), else 0.5.
-	ML scanner.MLConfig `yaml:"ml" json:"ml"`
+	ML MLConfig `yaml:"ml" json:"ml"`
 	// Model is a registry id or name ("protectai/deberta-v3-base-prompt-injection-v2");
 	// empty means the registry's first model for the task and variant (the
 	// built-in one unless a registry says otherwise).
@@ -58,9 +57,9 @@ type ExperimentConfig struct {
 
 // GroupConfig is one A/B group.
 type GroupConfig struct {
-	Name   string             `yaml:"name" json:"name"`
-	Weight float64            `yaml:"weight" json:"weight"`
-	Mode   scanner.HybridMode `yaml:"mode" json:"mode"`
+	Name   string     `yaml:"name" json:"name"`
+	Weight float64    `yaml:"weight" json:"weight"`
+	Mode   HybridMode `yaml:"mode" json:"mode"`
 }
 
 // ResilienceConfig configures the guard around model calls.
@@ -77,7 +76,7 @@ type ResilienceConfig struct {
 // DefaultConfig is hybrid ML with the production preset, full-text
 // windows, a 0.9 short-circuit, 100% sticky rollout, no shadow.
 func DefaultConfig() Config {
-	ml := scanner.DefaultMLConfig()
+	ml := DefaultMLConfig()
 	ml.Threshold = 0
 	return Config{
 		ML:                ml,

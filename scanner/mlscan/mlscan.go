@@ -1,9 +1,10 @@
 // Package mlscan is the hybrid ML layer shared by the prompt-injection,
 // toxicity and sentiment scanners: a Detector combines a fast heuristic with
 // a classifier from the model hub, as its HybridMode says, and adds what a
-// production ML call needs: a result cache, a per-call timeout, retries and a
-// circuit breaker, fallback to the heuristic, percentage rollout, A/B groups
-// and shadow mode. Every result says which method reached it.
+// production ML call needs: a per-call timeout, retries and a circuit
+// breaker, fallback to the heuristic, percentage rollout, A/B groups and
+// shadow mode. Every result says which method reached it. Results are cached
+// by the pipeline (see cache.Results), sized by the scanner's ml.cache.
 package mlscan
 
 import (
@@ -104,10 +105,9 @@ type Detector struct {
 	ref      classifier.Ref
 	log      *slog.Logger
 	guard    *resilience.Guard
-	cache    *cache.Cache[classifier.Prediction]
 	rollout  rollout.Rollout
 	exp      *rollout.Experiment
-	modes    map[string]scanner.HybridMode
+	modes    map[string]HybridMode
 	shadow   *rollout.Shadow
 	groups   *prometheus.CounterVec
 	reg      prometheus.Registerer
@@ -166,19 +166,11 @@ func New(cfg Config, opts Options) (*Detector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resilience: %w", err)
 	}
-	cs := cfg.ML.Cache
-	if !cfg.ML.UsesML() {
-		cs = scanner.CacheDisabled
-	}
-	if d.cache, err = cache.New[classifier.Prediction](cs); err != nil {
-		d.guard.Close()
-		return nil, fmt.Errorf("ml.cache: %w", err)
-	}
 	d.rollout = rollout.Rollout{Name: opts.Instance, Percent: cfg.Rollout.Percent, Sticky: cfg.Rollout.Sticky}
 	if cfg.Experiment != nil {
 		x := cfg.Experiment.experiment()
 		d.exp = &x
-		d.modes = map[string]scanner.HybridMode{}
+		d.modes = map[string]HybridMode{}
 		for _, g := range cfg.Experiment.Groups {
 			d.modes[g.Name] = g.Mode
 		}
@@ -242,8 +234,20 @@ func (d *Detector) Config() Config { return d.cfg }
 // Guard exposes the resilience guard (stats, breaker state) for health checks.
 func (d *Detector) Guard() *resilience.Guard { return d.guard }
 
-// CacheStats returns the prediction cache's counters.
-func (d *Detector) CacheStats() cache.Stats { return d.cache.Stats() }
+// CacheSettings implements cache.Sizer: the pipeline caches the detector's
+// results as ml.cache says. A detector that never consults its model leaves
+// the choice to the pipeline; one whose verdicts depend on more than the
+// text (a rollout below 100%, an experiment, shadow mode, which must record
+// every scan) is not cached.
+func (d *Detector) CacheSettings() (cache.Settings, bool) {
+	switch {
+	case d.cfg.Shadow || d.exp != nil || d.cfg.Rollout.Percent < 100:
+		return cache.Disabled, true
+	case !d.cfg.ML.UsesML():
+		return cache.Settings{}, false
+	}
+	return d.cfg.ML.Cache, true
+}
 
 // Shadow returns the shadow-mode record (nil when shadow mode is off).
 func (d *Detector) Shadow() *rollout.Shadow { return d.shadow }
@@ -280,10 +284,10 @@ func (d *Detector) Close() error {
 }
 
 // modeFor decides the hybrid mode and group for one input.
-func (d *Detector) modeFor(in scanner.Input, text string) (scanner.HybridMode, string) {
+func (d *Detector) modeFor(in scanner.Input, text string) (HybridMode, string) {
 	mode := d.cfg.ML.Mode
 	if !d.cfg.ML.Enabled {
-		mode = scanner.HeuristicOnly
+		mode = HeuristicOnly
 	}
 	group := ""
 	if d.exp != nil {
@@ -295,13 +299,13 @@ func (d *Detector) modeFor(in scanner.Input, text string) (scanner.HybridMode, s
 		group = g.Name
 		mode = d.modes[g.Name]
 		if !d.cfg.ML.Enabled {
-			mode = scanner.HeuristicOnly
+			mode = HeuristicOnly
 		}
 	} else if d.cfg.Rollout.Percent < 100 && mode.UsesML() {
 		if d.rollout.Decide(in.UserID, text) {
 			group = "ml"
 		} else {
-			group, mode = "heuristic", scanner.HeuristicOnly
+			group, mode = "heuristic", HeuristicOnly
 		}
 	}
 	if d.groups != nil && group != "" {
@@ -323,12 +327,12 @@ func (d *Detector) Scan(ctx context.Context, in scanner.Input) (scanner.Result, 
 
 	var r scanner.Result
 	switch {
-	case mode == scanner.HeuristicOnly:
+	case mode == HeuristicOnly:
 		r = d.heuristicResult(text, hRisk, hFind, scanner.MethodHeuristic)
 		if d.shadow != nil && d.cfg.ML.Enabled {
 			d.shadowML(ctx, text, r)
 		}
-	case mode == scanner.Hybrid && hRisk >= d.cfg.ShortCircuitAbove:
+	case mode == Hybrid && hRisk >= d.cfg.ShortCircuitAbove:
 		r = d.heuristicResult(text, hRisk, hFind, scanner.MethodHeuristicShortCircuit)
 		if d.shadow != nil {
 			d.shadowML(ctx, text, r)
@@ -349,13 +353,13 @@ func (d *Detector) Scan(ctx context.Context, in scanner.Input) (scanner.Result, 
 		}
 		r = d.mlResult(text, p)
 		heuristicFlag := hRisk >= d.opts.HeuristicThreshold
-		if mode == scanner.Both {
+		if mode == Both {
 			r.Method = scanner.MethodHybridBoth
 			r.Risk = max(r.Risk, hRisk)
 			r.Valid = r.Valid && !heuristicFlag
 		}
 		r.Findings = append(r.Findings, hFind...)
-		if d.shadow != nil && mode != scanner.Both {
+		if d.shadow != nil && mode != Both {
 			d.shadow.Record(text, rollout.VerdictOf(r), rollout.Verdict{Flagged: heuristicFlag, Risk: hRisk})
 		}
 	}
@@ -376,14 +380,13 @@ type prediction struct {
 	classifier.Prediction
 	label     string
 	threshold float64
-	cached    bool
 	// also are further positive labels whose own score in the best part
 	// reaches the threshold (multi-label models), highest first.
 	also []string
 }
 
 func (d *Detector) mlResult(text string, p prediction) scanner.Result {
-	r := scanner.Result{Valid: p.Score < p.threshold, Risk: p.Score, Sanitized: text, Method: scanner.MethodML, Cached: p.cached, Findings: []scanner.Finding{}, Threshold: p.threshold}
+	r := scanner.Result{Valid: p.Score < p.threshold, Risk: p.Score, Sanitized: text, Method: scanner.MethodML, Findings: []scanner.Finding{}, Threshold: p.threshold}
 	if p.Score >= p.threshold {
 		r.Findings = append(r.Findings, scanner.Finding{
 			Rule: "ml." + p.label, Start: p.Best.Start, End: p.Best.End, Score: p.Score,
@@ -431,24 +434,10 @@ func alsoAbove(c Model, p classifier.Prediction, override []string, best string,
 	return out
 }
 
-// cacheKey keys a prediction by the detector fingerprint, the model version,
-// the match type and a hash of the text; the cache never holds the text.
-func (d *Detector) cacheKey(version, text string) cache.Key {
-	return cache.MakeKeyParts(d.fp, version, string(d.cfg.MatchType), text)
-}
-
-// predict runs the model through the cache and the guard.
+// predict runs the model through the guard.
 func (d *Detector) predict(ctx context.Context, text string) (prediction, error) {
 	if d.opts.Models == nil {
 		return prediction{}, fmt.Errorf("%w: no model hub configured", scanner.ErrModelNotReady)
-	}
-	if v := d.version.Load(); v != nil && d.cache.Enabled() {
-		if p, ok := d.cache.Get(d.cacheKey(*v, text)); ok {
-			c, err := d.opts.Models.Get(ctx, d.ref)
-			if err == nil {
-				return d.judge(c, p, true), nil
-			}
-		}
 	}
 	// The model travels back with the prediction, not through a captured
 	// variable: an attempt abandoned at its deadline keeps running beside
@@ -479,11 +468,10 @@ func (d *Detector) predict(ctx context.Context, text string) (prediction, error)
 	d.lastErr.Store(nil)
 	v := clf.Version()
 	d.version.Store(&v)
-	d.cache.Insert(d.cacheKey(v, text), p)
-	return d.judge(clf, p, false), nil
+	return d.judge(clf, p), nil
 }
 
-func (d *Detector) judge(c Model, p classifier.Prediction, cached bool) prediction {
+func (d *Detector) judge(c Model, p classifier.Prediction) prediction {
 	t := d.cfg.ML.Threshold
 	if t <= 0 {
 		t = c.Threshold()
@@ -492,7 +480,7 @@ func (d *Detector) judge(c Model, p classifier.Prediction, cached bool) predicti
 		t = 0.5
 	}
 	best := c.BestLabel(p, d.cfg.PositiveLabels)
-	return prediction{Prediction: p, label: best, threshold: t, cached: cached, also: alsoAbove(c, p, d.cfg.PositiveLabels, best, t)}
+	return prediction{Prediction: p, label: best, threshold: t, also: alsoAbove(c, p, d.cfg.PositiveLabels, best, t)}
 }
 
 // classify marks errors that retrying cannot fix as permanent: a missing or

@@ -6,7 +6,6 @@ import (
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/inference"
-	"github.com/llmshield/llmshield/scanner"
 )
 
 // multiModel is a multi-label (sigmoid) model with fixed scores per label
@@ -72,7 +71,7 @@ func TestMultiLabelFindings(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := DefaultConfig()
-			cfg.ML.Mode = scanner.MLOnly
+			cfg.ML.Mode = MLOnly
 			cfg.PositiveLabels = tc.positive
 			d, err := New(cfg, Options{Name: "toxicity", Heuristic: rules, Models: oneModel{&multiModel{labels, tc.logits}}})
 			if err != nil {

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // benignCorpus returns a few hundred KB of benign English: SAFE rows of the
@@ -15,7 +17,7 @@ import (
 func benignCorpus(b *testing.B) string {
 	b.Helper()
 	var sb strings.Builder
-	if f, err := os.Open("/work/shared/datasets/injection/gpteacher_benign.jsonl"); err == nil {
+	if f, err := os.Open(datasets.Dir("injection", "gpteacher_benign.jsonl")); err == nil {
 		defer f.Close()
 		sc := bufio.NewScanner(f)
 		sc.Buffer(make([]byte, 1<<20), 1<<20)

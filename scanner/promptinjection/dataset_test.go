@@ -7,19 +7,19 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // TestDatasets measures recall on INJECTION rows and the false-positive
 // rate on SAFE rows of every JSONL file in the injection data directory
-// ($LLMSHIELD_INJECTION_DATA, default /work/shared/datasets/injection). It
+// ($LLMSHIELD_INJECTION_DATA, default ../shared/datasets/injection from the
+// repository root). It
 // is skipped when the directory is absent. Run with -v to see the table:
 //
 //	go test ./scanner/promptinjection -run TestDatasets -v
 func TestDatasets(t *testing.T) {
-	dir := os.Getenv("LLMSHIELD_INJECTION_DATA")
-	if dir == "" {
-		dir = "/work/shared/datasets/injection"
-	}
+	dir := injectionDir()
 	files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 	if len(files) == 0 {
 		t.Skipf("no datasets in %s", dir)
@@ -79,11 +79,7 @@ func TestDatasets(t *testing.T) {
 // datasetTexts returns up to n texts from each dataset file (nil when the
 // data directory is absent).
 func datasetTexts(t *testing.T, n int) []string {
-	dir := os.Getenv("LLMSHIELD_INJECTION_DATA")
-	if dir == "" {
-		dir = "/work/shared/datasets/injection"
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
+	files, _ := filepath.Glob(filepath.Join(injectionDir(), "*.jsonl"))
 	sort.Strings(files)
 	var out []string
 	for _, f := range files {
@@ -117,4 +113,13 @@ func rulesOf(a Analysis) []string {
 		out = append(out, f.Rule)
 	}
 	return out
+}
+
+// injectionDir is $LLMSHIELD_INJECTION_DATA, else the shared injection
+// datasets (see internal/datasets).
+func injectionDir() string {
+	if dir := os.Getenv("LLMSHIELD_INJECTION_DATA"); dir != "" {
+		return dir
+	}
+	return datasets.Dir("injection")
 }

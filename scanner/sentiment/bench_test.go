@@ -4,11 +4,12 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // benignCorpus returns about 400 KB of benign English instructions (SAFE
@@ -17,10 +18,7 @@ import (
 func benignCorpus(b *testing.B) string {
 	b.Helper()
 	var sb strings.Builder
-	path := filepath.Join("..", "..", "..", "shared", "datasets", "injection", "gpteacher_benign.jsonl") // ../shared from the repository root
-	if d := os.Getenv("LLMSHIELD_DATASETS"); d != "" {
-		path = d + "/injection/gpteacher_benign.jsonl"
-	}
+	path := datasets.Dir("injection", "gpteacher_benign.jsonl")
 	if f, err := os.Open(path); err == nil {
 		defer f.Close()
 		sc := bufio.NewScanner(f)

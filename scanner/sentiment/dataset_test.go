@@ -6,10 +6,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // splitOf returns the project's dataset split of a text: "train", "val" or
@@ -53,12 +54,7 @@ type row struct {
 	Mean   float64 `json:"mean_rating"`
 }
 
-func datasetPath() string {
-	if d := os.Getenv("LLMSHIELD_DATASETS"); d != "" {
-		return filepath.Join(d, "sentiment", "vader_ground_truth.jsonl")
-	}
-	return filepath.Join("..", "..", "..", "shared", "datasets", "sentiment", "vader_ground_truth.jsonl") // ../shared from the repository root
-}
+func datasetPath() string { return datasets.Dir("sentiment", "vader_ground_truth.jsonl") }
 
 func readRows(t *testing.T) []row {
 	t.Helper()

@@ -6,15 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
-// datasetDir is $LLMSHIELD_DATASETS or /work/shared/datasets.
-func datasetDir() string {
-	if d := os.Getenv("LLMSHIELD_DATASETS"); d != "" {
-		return d
-	}
-	return "/work/shared/datasets"
-}
+// datasetDir is $LLMSHIELD_DATASETS or ../shared/datasets from the
+// repository root.
+func datasetDir() string { return datasets.Dir() }
 
 type row struct {
 	Text      string `json:"text"`

@@ -19,17 +19,14 @@ import (
 type fakeScanner struct {
 	fp       string
 	calls    atomic.Int64
-	batches  atomic.Int64
 	fail     atomic.Bool
 	rewrite  bool
 	fallback bool
-	closed   atomic.Bool
 }
 
 func (f *fakeScanner) Name() string          { return "fake" }
 func (f *fakeScanner) Fingerprint() string   { return f.fp }
 func (f *fakeScanner) Stages() scanner.Stage { return scanner.StagePrompt }
-func (f *fakeScanner) Close() error          { f.closed.Store(true); return nil }
 
 func (f *fakeScanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
 	f.calls.Add(1)
@@ -53,20 +50,12 @@ func (f *fakeScanner) Scan(ctx context.Context, in scanner.Input) (scanner.Resul
 	return r, nil
 }
 
-type fakeBatch struct{ *fakeScanner }
-
-func (f fakeBatch) ScanBatch(ctx context.Context, in []scanner.Input) ([]scanner.Result, error) {
-	f.batches.Add(1)
-	out := make([]scanner.Result, len(in))
-	for i, x := range in {
-		r, err := f.Scan(ctx, x)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = r
-	}
-	return out, nil
+type sizedScanner struct {
+	*fakeScanner
+	s Settings
 }
+
+func (s sizedScanner) CacheSettings() (Settings, bool) { return s.s, true }
 
 type noFingerprint struct{}
 
@@ -75,17 +64,40 @@ func (noFingerprint) Scan(_ context.Context, in scanner.Input) (scanner.Result, 
 	return scanner.Clean(in.Text(), scanner.MethodHeuristic), nil
 }
 
-func newResultCache(t *testing.T) *Cache[scanner.Result] {
-	return mustNew[scanner.Result](t, scanner.CacheProduction)
+// cached is what the pipeline does around a scanner with a result cache.
+type cached struct {
+	s scanner.Scanner
+	r *Results
+}
+
+func (c cached) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
+	if res, _, hit := c.r.Lookup(ctx, in); hit {
+		return res, nil
+	}
+	k := c.r.Key(in)
+	res, err := c.s.Scan(ctx, in)
+	if err == nil {
+		c.r.Store(ctx, k, in, res)
+	}
+	return res, err
+}
+
+func wrap(t testing.TB, s scanner.Scanner, backend Backend) cached {
+	t.Helper()
+	r, err := ForScanner(s.Name(), s, Production, backend, nil)
+	if err != nil || r == nil {
+		t.Fatalf("ForScanner: %v %v", r, err)
+	}
+	return cached{s, r}
 }
 
 var ignoreDuration = cmpopts.IgnoreFields(scanner.Result{}, "Duration")
 
-func TestWrapHitMarksCached(t *testing.T) {
+func TestResultsHitMarksCached(t *testing.T) {
 	ctx := context.Background()
 	f := &fakeScanner{fp: "v1"}
-	c := newResultCache(t)
-	s := Wrap(f, c)
+	s := wrap(t, f, nil)
+	c := s.r.c
 	in := scanner.Input{Prompt: "a bad prompt"}
 	first, err := s.Scan(ctx, in)
 	if err != nil {
@@ -118,10 +130,10 @@ func TestWrapHitMarksCached(t *testing.T) {
 	}
 }
 
-func TestWrapNeverStoresText(t *testing.T) {
+func TestResultsNeverStoresText(t *testing.T) {
 	f := &fakeScanner{fp: "v1"}
-	c := newResultCache(t)
-	s := Wrap(f, c)
+	s := wrap(t, f, nil)
+	c := s.r.c
 	const secret = "bad words and a secret sentence"
 	if _, err := s.Scan(context.Background(), scanner.Input{Prompt: secret}); err != nil {
 		t.Fatal(err)
@@ -138,10 +150,10 @@ func TestWrapNeverStoresText(t *testing.T) {
 	}
 }
 
-func TestWrapKeying(t *testing.T) {
+func TestResultsKeying(t *testing.T) {
 	ctx := context.Background()
 	f := &fakeScanner{fp: "v1"}
-	s := Wrap(f, newResultCache(t))
+	s := wrap(t, f, nil)
 	scans := []scanner.Input{
 		{Prompt: "p"},
 		{Prompt: "p", Output: "p", Stage: scanner.StageOutput}, // output stage differs from prompt stage
@@ -164,13 +176,13 @@ func TestWrapKeying(t *testing.T) {
 	}
 }
 
-func TestWrapDoesNotCache(t *testing.T) {
+func TestResultsDoesNotCache(t *testing.T) {
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "bad"}
 	t.Run("errors", func(t *testing.T) {
 		f := &fakeScanner{fp: "v1"}
 		f.fail.Store(true)
-		s := Wrap(f, newResultCache(t))
+		s := wrap(t, f, nil)
 		for range 2 {
 			if _, err := s.Scan(ctx, in); err == nil {
 				t.Fatal("want error")
@@ -186,7 +198,7 @@ func TestWrapDoesNotCache(t *testing.T) {
 	})
 	t.Run("rewritten text", func(t *testing.T) {
 		f := &fakeScanner{fp: "v1", rewrite: true}
-		s := Wrap(f, newResultCache(t))
+		s := wrap(t, f, nil)
 		for range 2 {
 			r, err := s.Scan(ctx, in)
 			if err != nil || r.Cached || r.Sanitized != "[REDACTED]" {
@@ -196,76 +208,33 @@ func TestWrapDoesNotCache(t *testing.T) {
 	})
 	t.Run("fallback verdicts", func(t *testing.T) {
 		f := &fakeScanner{fp: "v1", fallback: true}
-		s := Wrap(f, newResultCache(t))
+		s := wrap(t, f, nil)
 		s.Scan(ctx, in)
 		s.Scan(ctx, in)
 		if f.calls.Load() != 2 {
 			t.Fatalf("calls %d, want 2", f.calls.Load())
 		}
 	})
-	t.Run("no fingerprint or disabled cache returns scanner unchanged", func(t *testing.T) {
-		var nf scanner.Scanner = noFingerprint{}
-		if Wrap(nf, newResultCache(t)) != nf {
-			t.Error("scanner without fingerprint was wrapped")
+	t.Run("no fingerprint or disabled cache: no cache", func(t *testing.T) {
+		if r, err := ForScanner("nofp", noFingerprint{}, Production, nil, nil); r != nil || err != nil {
+			t.Errorf("scanner without fingerprint got a cache: %v %v", r, err)
 		}
 		f := &fakeScanner{fp: "v1"}
-		if Wrap(f, mustNew[scanner.Result](t, scanner.CacheDisabled)) != scanner.Scanner(f) {
-			t.Error("disabled cache wrapped the scanner")
+		if r, err := ForScanner("fake", f, Disabled, nil, nil); r != nil || err != nil {
+			t.Errorf("disabled settings gave a cache: %v %v", r, err)
 		}
-		if Wrap(f, nil) != scanner.Scanner(f) {
-			t.Error("nil cache wrapped the scanner")
+		if r, _ := ForScanner("fake", f, Disabled, &mapBackend{}, nil); r == nil || r.Settings() != Minimal {
+			t.Errorf("a backend must get a minimal local tier in front of it: %v", r)
+		}
+		own := sizedScanner{f, Disabled}
+		if r, _ := ForScanner("fake", own, Production, &mapBackend{}, nil); r != nil {
+			t.Error("a scanner that disables its own cache was cached")
+		}
+		own.s = Edge
+		if r, _ := ForScanner("fake", own, Production, nil, nil); r == nil || r.Settings() != Edge {
+			t.Errorf("a scanner's own settings must win: %v", r)
 		}
 	})
-}
-
-func TestWrapForwardsInterfaces(t *testing.T) {
-	f := &fakeScanner{fp: "v1"}
-	s := Wrap(f, newResultCache(t))
-	if s.(scanner.Stager).Stages() != scanner.StagePrompt {
-		t.Error("Stages not forwarded")
-	}
-	if s.(scanner.Fingerprinter).Fingerprint() != "v1" || s.Name() != "fake" {
-		t.Error("Fingerprint/Name not forwarded")
-	}
-	if err := s.(scanner.Closer).Close(); err != nil || !f.closed.Load() {
-		t.Error("Close not forwarded")
-	}
-	if _, ok := s.(scanner.BatchScanner); ok {
-		t.Error("non-batch scanner became a BatchScanner")
-	}
-	if _, ok := Wrap(fakeBatch{f}, newResultCache(t)).(scanner.BatchScanner); !ok {
-		t.Error("BatchScanner lost")
-	}
-}
-
-func TestWrapBatchSendsOnlyMisses(t *testing.T) {
-	ctx := context.Background()
-	f := &fakeScanner{fp: "v1"}
-	s := Wrap(fakeBatch{f}, newResultCache(t)).(scanner.BatchScanner)
-	if _, err := s.Scan(ctx, scanner.Input{Prompt: "a"}); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.ScanBatch(ctx, []scanner.Input{{Prompt: "a"}, {Prompt: "bad"}, {Prompt: "c"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.calls.Load() != 3 || f.batches.Load() != 1 {
-		t.Fatalf("calls %d batches %d, want 3 and 1", f.calls.Load(), f.batches.Load())
-	}
-	cached := []bool{got[0].Cached, got[1].Cached, got[2].Cached}
-	if d := cmp.Diff([]bool{true, false, false}, cached); d != "" {
-		t.Errorf("Cached flags (-want +got):\n%s", d)
-	}
-	if got[1].Valid || got[1].Sanitized != "bad" {
-		t.Errorf("result out of order: %+v", got[1])
-	}
-	// All hits: no batch call.
-	if _, err := s.ScanBatch(ctx, []scanner.Input{{Prompt: "bad"}, {Prompt: "c"}}); err != nil {
-		t.Fatal(err)
-	}
-	if f.batches.Load() != 1 {
-		t.Fatal("all-hit batch reached the scanner")
-	}
 }
 
 // mapBackend is an in-memory Backend.
@@ -297,12 +266,12 @@ func (b *mapBackend) Set(_ context.Context, k string, v []byte, ttl time.Duratio
 	return nil
 }
 
-func TestWrapBackendShared(t *testing.T) {
+func TestResultsBackendShared(t *testing.T) {
 	ctx := context.Background()
 	be := &mapBackend{m: map[string][]byte{}}
 	f1, f2 := &fakeScanner{fp: "v1"}, &fakeScanner{fp: "v1"}
-	s1 := Wrap(f1, newResultCache(t), WithBackend(be))
-	s2 := Wrap(f2, newResultCache(t), WithBackend(be)) // another process
+	s1 := wrap(t, f1, be)
+	s2 := wrap(t, f2, be) // another process
 	in := scanner.Input{Prompt: "bad text"}
 	r1, err := s1.Scan(ctx, in)
 	if err != nil {
@@ -313,7 +282,7 @@ func TestWrapBackendShared(t *testing.T) {
 			t.Fatalf("backend entry %q=%s leaks text or lacks prefix", k, v)
 		}
 	}
-	if len(be.ttls) != 1 || be.ttls[0] != scanner.CacheProduction.TTL {
+	if len(be.ttls) != 1 || be.ttls[0] != Production.TTL {
 		t.Fatalf("backend TTLs %v", be.ttls)
 	}
 	r2, err := s2.Scan(ctx, in)
@@ -329,10 +298,10 @@ func TestWrapBackendShared(t *testing.T) {
 	}
 }
 
-func TestWrapBackendFailureDoesNotFailScan(t *testing.T) {
+func TestResultsBackendFailureDoesNotFailScan(t *testing.T) {
 	be := &mapBackend{m: map[string][]byte{}, err: errors.New("connection refused")}
 	f := &fakeScanner{fp: "v1"}
-	s := Wrap(f, newResultCache(t), WithBackend(be))
+	s := wrap(t, f, be)
 	for range 2 {
 		if _, err := s.Scan(context.Background(), scanner.Input{Prompt: "x"}); err != nil {
 			t.Fatal(err)
@@ -345,17 +314,16 @@ func TestWrapBackendFailureDoesNotFailScan(t *testing.T) {
 	// A corrupt backend value is a miss.
 	be2 := &mapBackend{m: map[string][]byte{}}
 	f2 := &fakeScanner{fp: "v1"}
-	s2 := Wrap(f2, newResultCache(t), WithBackend(be2))
-	k := (&cached{inner: f2, fp: f2}).key(scanner.Input{Prompt: "x"})
+	s2 := wrap(t, f2, be2)
+	k := s2.r.Key(scanner.Input{Prompt: "x"})
 	be2.m[BackendKeyPrefix+k.String()] = []byte("{not json")
 	if r, err := s2.Scan(context.Background(), scanner.Input{Prompt: "x"}); err != nil || r.Cached {
 		t.Fatalf("%+v %v", r, err)
 	}
 }
 
-func BenchmarkWrapHit(b *testing.B) {
-	c, _ := New[scanner.Result](scanner.CacheProduction)
-	s := Wrap(&fakeScanner{fp: "v1"}, c)
+func BenchmarkResultsHit(b *testing.B) {
+	s := wrap(b, &fakeScanner{fp: "v1"}, nil)
 	in := scanner.Input{Prompt: strings.Repeat("a", 384)}
 	ctx := context.Background()
 	s.Scan(ctx, in)
