@@ -165,6 +165,9 @@ func TestNoLayerHidesACapability(t *testing.T) {
 		"ban_competitors": "{competitors: [Acme]}",
 		"ban_topics":      "{topics: [violence]}",
 		"regex":           `{patterns: ['\bsecret\b'], redact: true}`,
+		"reading_time":    "{max_time: 1}",
+		"language":        "{valid_languages: [en]}",
+		"code":            "{languages: [python]}",
 	}
 	for _, f := range builtin.All() {
 		t.Run(f.Name, func(t *testing.T) {

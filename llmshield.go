@@ -260,6 +260,7 @@ type scanOptions struct {
 	noSanitize bool
 	sequential bool
 	userID     string
+	vault      *scanner.Vault // set by WithVault (vault.go)
 	// canary marks a health probe: it is not traffic, so it stays out of
 	// the scan metrics.
 	canary bool
@@ -376,6 +377,7 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 		f(&so)
 	}
 	in.UserID = so.userID
+	in.Vault = so.vault
 	rep := Report{Valid: true, Sanitized: in.Text(), Scanners: []ScannerReport{}}
 	if len(stages) == 0 {
 		// Nothing would look at the text: refuse it rather than pass it.

@@ -40,6 +40,10 @@ type Input struct {
 	Stage Stage
 	// UserID identifies the end user for sticky rollout and A/B groups. Optional.
 	UserID string
+	// Vault holds the conversation's anonymised values: anonymize stores
+	// into it, deanonymize restores from it. Nil: no conversation (anonymize
+	// uses a vault of its own for the one call; deanonymize restores nothing).
+	Vault *Vault
 }
 
 // Text returns the text under scan: Output for output scans, else Prompt.

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 scripts/gen-tiny-hashed.py [outdir]
 
-outdir defaults to inference/testdata. Writes tiny-hashed (float32 table) and
+outdir defaults to internal/inference/testdata. Writes tiny-hashed (float32 table) and
 tiny-hashed-int8 (int8 table + per-column scales), each with model.onnx,
 config.json and reference.json (logits computed in float64 numpy from the same
 weights, independently of ONNX). The graph is training/hashed_onnx.py's, the one
@@ -38,7 +38,7 @@ def pad_batch(seqs):
 
 
 def main():
-    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "inference", "testdata")
+    outdir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "internal", "inference", "testdata")
     rng = np.random.RandomState(SEED)
     table = np.zeros((VOCAB, 2), np.float32)
     table[2:, 0] = rng.normal(0, 1.0, VOCAB - 2)

@@ -11,6 +11,8 @@ import os
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models")
 TASKS = {"promptinjection": "prompt_injection", "toxicity": "toxicity", "sentiment": "sentiment"}
+# Extra precision variants live in sibling directories named <dir>-<variant>.
+VARIANTS = ["int8", "fp16"]
 FILES = ["model.onnx", "tokenizer.json", "config.json"]
 
 
@@ -24,7 +26,11 @@ def sha256(path):
 
 def main():
     models = []
+    dirs = []
     for d, task in TASKS.items():
+        dirs.append((d, task, "fp32"))
+        dirs += [(d + "-" + v, task, v) for v in VARIANTS]
+    for d, task, variant in dirs:
         path = os.path.join(ROOT, d)
         if not all(os.path.exists(os.path.join(path, f)) for f in FILES):
             continue
@@ -35,14 +41,14 @@ def main():
             "id": version,
             "name": "llmshield/" + d,
             "task": task,
-            "variant": "fp32",
+            "variant": variant,
             "embedded": d,
             "files": [{"name": f, "sha256": sha256(os.path.join(path, f)),
                        "size_bytes": os.path.getsize(os.path.join(path, f))} for f in FILES],
             "labels": labels,
             "threshold": cfg.get("threshold", 0.5),
             "max_length": cfg.get("max_length", 512),
-            "license": "trained from MIT and Apache-2.0 licensed public data (see MODEL_CARD.md)",
+            "license": cfg.get("license", "trained from MIT and Apache-2.0 licensed public data (see MODEL_CARD.md)"),
             "description": "Built-in llmshield model, trained by training/ in this repository; see models/%s/MODEL_CARD.md" % d,
         })
     with open(os.path.join(ROOT, "registry.json"), "w") as f:

@@ -149,18 +149,22 @@ type compatRequest struct {
 	Prompt           *string  `json:"prompt"`
 	Output           *string  `json:"output"`
 	ScannersSuppress []string `json:"scanners_suppress"`
+	// VaultID names the conversation (vault.go); /analyze/* only.
+	VaultID *string `json:"vault_id"`
 }
 
 type analyzePromptResponse struct {
 	IsValid         bool     `json:"is_valid"`
 	Scanners        riskList `json:"scanners"`
 	SanitizedPrompt string   `json:"sanitized_prompt"`
+	VaultID         string   `json:"vault_id,omitempty"`
 }
 
 type analyzeOutputResponse struct {
 	IsValid         bool     `json:"is_valid"`
 	Scanners        riskList `json:"scanners"`
 	SanitizedOutput string   `json:"sanitized_output"`
+	VaultID         string   `json:"vault_id,omitempty"`
 }
 
 type scanResponseCompat struct {
@@ -294,6 +298,13 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 		if err == nil {
 			err = s.checkSuppress(req.ScannersSuppress, "")
 		}
+		if err == nil && !sanitize && req.VaultID != nil {
+			err = badRequest(`unknown field "vault_id" (conversations use the /analyze endpoints)`)
+		}
+		var cv convo
+		if err == nil && sanitize {
+			cv, err = s.openVault(r.Context(), req.VaultID, output, "")
+		}
 		if err != nil {
 			s.scanError(r.Context(), w, r, timeout, err)
 			return
@@ -307,7 +318,7 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 		s.payload(w, *req.Prompt, req.Output)
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
-		opts := []llmshield.ScanOption{compatSuppress(req.ScannersSuppress)}
+		opts := append([]llmshield.ScanOption{compatSuppress(req.ScannersSuppress)}, cv.option()...)
 		if sanitize {
 			// LLM Guard's /analyze: one scanner after another, in order.
 			opts = append(opts, llmshield.Sequentially())
@@ -329,15 +340,20 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 				return
 			}
 		}
+		vaultID, err := s.keepVault(ctx, cv, output)
+		if err != nil {
+			s.scanError(ctx, w, r, timeout, err)
+			return
+		}
 		setVerdict(w, rep.Valid)
 		risks := compatRisks(rep)
 		switch {
 		case !sanitize:
 			writeJSON(w, http.StatusOK, scanResponseCompat{IsValid: rep.Valid, Scanners: risks})
 		case output:
-			writeJSON(w, http.StatusOK, analyzeOutputResponse{IsValid: rep.Valid, Scanners: risks, SanitizedOutput: rep.Sanitized})
+			writeJSON(w, http.StatusOK, analyzeOutputResponse{IsValid: rep.Valid, Scanners: risks, SanitizedOutput: rep.Sanitized, VaultID: vaultID})
 		default:
-			writeJSON(w, http.StatusOK, analyzePromptResponse{IsValid: rep.Valid, Scanners: risks, SanitizedPrompt: rep.Sanitized})
+			writeJSON(w, http.StatusOK, analyzePromptResponse{IsValid: rep.Valid, Scanners: risks, SanitizedPrompt: rep.Sanitized, VaultID: vaultID})
 		}
 	}
 }
@@ -362,6 +378,8 @@ type ScanRequest struct {
 	Output           *string  `json:"output,omitempty"`
 	ScannersSuppress []string `json:"scanners_suppress,omitempty"`
 	UserID           string   `json:"user_id,omitempty"`
+	// VaultID names the conversation (vault.go).
+	VaultID *string `json:"vault_id,omitempty"`
 }
 
 // ScanResponse is one scan's full report. It is the one JSON encoding of a
@@ -373,6 +391,8 @@ type ScanResponse struct {
 	Sanitized  string           `json:"sanitized"`
 	Scanners   []ScannerOutcome `json:"scanners"`
 	DurationMS float64          `json:"duration_ms"`
+	// VaultID names the conversation whose vault the scan used.
+	VaultID string `json:"vault_id,omitempty"`
 	// Error says why an input could not be scanned (CLI JSONL lines only).
 	Error string `json:"error,omitempty"`
 }
@@ -493,16 +513,28 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 		s.scanError(r.Context(), w, r, timeout, err)
 		return
 	}
+	cv, err := s.openVault(r.Context(), req.VaultID, req.Output != nil, "")
+	if err != nil {
+		s.scanError(r.Context(), w, r, timeout, err)
+		return
+	}
 	s.payload(w, *req.Prompt, req.Output)
 	ctx, cancel := context.WithTimeout(r.Context(), timeout)
 	defer cancel()
-	rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, req.options())
+	rep, err := s.scanOne(ctx, g, *req.Prompt, req.Output, append(req.options(), cv.option()...))
 	if err != nil || timedOut(ctx) || r.Context().Err() != nil {
 		s.scanError(ctx, w, r, timeout, err)
 		return
 	}
+	vaultID, err := s.keepVault(ctx, cv, req.Output != nil)
+	if err != nil {
+		s.scanError(ctx, w, r, timeout, err)
+		return
+	}
 	setVerdict(w, rep.Valid)
-	writeJSON(w, http.StatusOK, NewScanResponse(rep))
+	resp := NewScanResponse(rep)
+	resp.VaultID = vaultID
+	writeJSON(w, http.StatusOK, resp)
 }
 
 // BatchRequest is the body of POST /v1/scan/batch.
@@ -544,6 +576,10 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	defer g.release()
 	for i, it := range req.Items {
+		if it.VaultID != nil {
+			s.scanError(r.Context(), w, r, timeout, badRequest(`field "items[%d].vault_id": conversations are not supported in batches (use /v1/scan)`, i))
+			return
+		}
 		if err := s.checkRequest(it, g, fmt.Sprintf("items[%d].", i)); err != nil {
 			s.scanError(r.Context(), w, r, timeout, err)
 			return

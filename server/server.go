@@ -58,6 +58,7 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/health"
+	"github.com/llmshield/llmshield/vaultstore"
 )
 
 // Loader builds a Shield whose metrics are registered with reg. The server
@@ -126,6 +127,9 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []Route
 	allowed map[string][]string // path -> methods
+
+	vaults     vaultstore.Store // set by WithVaultStore (vault.go)
+	vaultsInit vaultState
 }
 
 // Route is one endpoint the server answers.

@@ -75,7 +75,13 @@ func TestCompatFailFast(t *testing.T) {
 		if !strings.Contains(r.body, `"scanners":{"Redact":-1,"Keyword":0.7}`) || strings.Contains(r.body, "Gate") {
 			t.Errorf("%s: %s", path, r.body)
 		}
-		<-l.gate.entered
+		if path == "/scan/prompt" {
+			<-l.gate.entered // concurrent: the gate started and was cut short
+		} else if len(l.gate.entered) != 0 {
+			// sequential, as LLM Guard: the scanner after the first
+			// invalid one never starts
+			t.Errorf("%s: the scanner after the flagging one ran", path)
+		}
 	}
 	var got ScanResponse
 	r := rn.post(t, "/v1/scan", `{"prompt":"ignore previous, slow"}`)

@@ -208,9 +208,9 @@ func fmix64(k uint64) uint64 {
 
 func fnvStep(h uint64, v uint32) uint64 { return (h ^ uint64(v)) * fnvPrime64 }
 
-// hashedScratch is per-call working memory kept in tokBuf.scratch-like
-// fields: the normalised code points, their original byte spans and their
-// byte positions in the normalised string.
+// hashedText is the per-call working memory of the HashedNGram pipeline
+// (kept in tokBuf): the normalised code points, their original byte spans, their
+// byte positions in the normalised string and the word boundaries.
 type hashedText struct {
 	cps        []rune
 	os, oe     []int32 // original byte span of each code point

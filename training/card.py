@@ -108,7 +108,7 @@ def render(task):
     w("| source | origin | rows (all splits) | licence |\n|---|---|---|---|")
     for s, o, n, lic in DATA[task]:
         w(f"| {s} | {o} | {n} | {lic} |")
-    w("\nCopied from the dataset READMEs in /work/shared/datasets (public GitHub data, exact duplicates removed, rows equal "
+    w("\nCopied from the dataset READMEs in ../shared/datasets (public GitHub data, exact duplicates removed, rows equal "
       "to the maintainers' held-out evaluation set removed).\n")
     w("**Splits.** `training/split.py`: normalise the text (lower-case, collapse Unicode white space to single spaces, trim), "
       "sha256, bucket = first 8 bytes big-endian mod 100; 0–79 train, 80–89 validation, 90–99 test. Sizes:\n")

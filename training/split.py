@@ -29,7 +29,7 @@ import unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORK = os.path.join(HERE, "work")
-DATA = os.environ.get("LLMSHIELD_DATASETS", "/work/shared/datasets")
+DATA = os.environ.get("LLMSHIELD_DATASETS", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "datasets"))  # ../shared beside the repository
 
 # Short source names used in metrics / LOSO, keyed by dataset file.
 INJECTION_FILES = {

@@ -147,6 +147,11 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 		}
 		return sh, nil
 	}
+	vaults, closeVaults, err := a.vaultStore(cfg.Server, log)
+	if err != nil {
+		return err
+	}
+	defer closeVaults()
 	var srv *server.Server
 	tel, err := telemetry.New(ctx, telemetry.Config{
 		ServiceName:   cfg.Server.AppName,
@@ -164,7 +169,7 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 			log.Warn("telemetry: flushing at shutdown failed", "error", err)
 		}
 	}()
-	srv, err = server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens), server.WithTracer(tel.Tracer()))
+	srv, err = server.New(ctx, cfg.Server, load, server.WithLogger(log), server.WithTokens(tokens), server.WithTracer(tel.Tracer()), server.WithVaultStore(vaults))
 	if err != nil {
 		return err
 	}

@@ -171,8 +171,11 @@ type Result struct {
 // buffers are the per-segment working arrays; Release returns them to a
 // pool so that repeated normalisation does not allocate them again.
 type buffers struct {
-	out []byte
-	off []int32
+	out   []byte
+	off   []int32
+	tags  []byte
+	gaps  []int
+	cands [][2]int
 }
 
 // maxPooled bounds the size of pooled buffers so that one huge input does
@@ -190,6 +193,7 @@ func getBuffers(n int) *buffers {
 		b.off = make([]int32, 0, n+9)
 	}
 	b.out, b.off = b.out[:0], b.off[:0]
+	b.tags, b.gaps, b.cands = b.tags[:0], b.gaps[:0], b.cands[:0]
 	return b
 }
 
@@ -226,6 +230,7 @@ func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi 
 	t1, m1, tags, gaps, cands, need := stage1(s, bufs, &r.Stats)
 	// stage 2 works in place and stage 1 may have grown the arrays.
 	bufs.out, bufs.off = t1[:0], m1[:0]
+	bufs.tags, bufs.gaps, bufs.cands = tags[:0], gaps[:0], cands[:0]
 	r.bufs = append(r.bufs, bufs)
 	rot := hasRot13Hint(s)
 	t2, m2 := t1, m1
@@ -378,6 +383,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 		runStart = -1
 	}
 	out, off = bufs.out, bufs.off
+	tags, gaps, cands = bufs.tags, bufs.gaps, bufs.cands
 	var last byte // last emitted byte (0 at start)
 	emitSpace := func(c byte, at int) {
 		switch {

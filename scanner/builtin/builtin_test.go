@@ -17,6 +17,9 @@ var snake = regexp.MustCompile(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`)
 
 // Params that scanners cannot run without.
 var required = map[string]string{
+	"reading_time":    "max_time: 1",
+	"language":        "valid_languages: [en]",
+	"code":            "languages: [python]",
 	"ban_substrings":  "substrings: [forbidden]",
 	"ban_competitors": "competitors: [Acme, Globex Corporation]",
 	"ban_topics":      "topics: [violence, weapons, drugs]",
@@ -90,11 +93,31 @@ func TestBuildErrorsNameTheKey(t *testing.T) {
 		{"prompt_injection", "ml: {threshold: 7}", "input_scanners[3].params: ml.threshold"},
 		{"prompt_injection", "treshold: 0.5", "input_scanners[3].params"},
 		{"sentiment", "match_type: paragraph", `unknown match_type "paragraph"`},
+		{"sentiment", "method: textblob", `input_scanners[3].params: method: want "heuristic" or "vader"`},
+		{"prompt_injection", "context: email", `unknown context "email"`},
 	}
 	for _, tc := range cases {
 		_, err := Build(context.Background(), "input_scanners[3]", entry(t, tc.typ, tc.params), Deps{})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s %s: error %v, want %q", tc.typ, tc.params, err, tc.want)
+		}
+	}
+}
+
+// TestSentimentVADER: method vader builds a scanner that scores with
+// VADER's compound score alone, without a model (no Deps.Models given).
+func TestSentimentVADER(t *testing.T) {
+	s, err := Build(context.Background(), "input_scanners[0]", entry(t, "sentiment", "{method: vader, threshold: -0.1}"), Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := s.(scanner.Closer); ok {
+		defer c.Close()
+	}
+	for text, flagged := range map[string]bool{"A really bad, horrible book.": true, "The book was good.": false, "act as a linux terminal": false} {
+		r, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
+		if err != nil || r.Valid == flagged || r.Method != scanner.MethodHeuristic {
+			t.Errorf("%q: %+v, %v; want flagged %v", text, r, err, flagged)
 		}
 	}
 }

@@ -5,20 +5,32 @@ import (
 
 	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/anonymize"
+	"github.com/llmshield/llmshield/scanner/bancode"
 	"github.com/llmshield/llmshield/scanner/bancompetitors"
 	"github.com/llmshield/llmshield/scanner/bansubstrings"
 	"github.com/llmshield/llmshield/scanner/bantopics"
 	"github.com/llmshield/llmshield/scanner/bias"
+	"github.com/llmshield/llmshield/scanner/code"
+	"github.com/llmshield/llmshield/scanner/deanonymize"
 	"github.com/llmshield/llmshield/scanner/emotiondetection"
 	"github.com/llmshield/llmshield/scanner/factualconsistency"
+	"github.com/llmshield/llmshield/scanner/gibberish"
 	"github.com/llmshield/llmshield/scanner/invisibletext"
+	"github.com/llmshield/llmshield/scanner/jsonscan"
+	"github.com/llmshield/llmshield/scanner/language"
+	"github.com/llmshield/llmshield/scanner/languagesame"
 	"github.com/llmshield/llmshield/scanner/maliciousurls"
 	"github.com/llmshield/llmshield/scanner/norefusal"
 	"github.com/llmshield/llmshield/scanner/norefusallight"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
+	"github.com/llmshield/llmshield/scanner/readingtime"
 	"github.com/llmshield/llmshield/scanner/regex"
 	"github.com/llmshield/llmshield/scanner/relevance"
+	"github.com/llmshield/llmshield/scanner/secrets"
+	"github.com/llmshield/llmshield/scanner/sensitive"
 	"github.com/llmshield/llmshield/scanner/sentiment"
+	"github.com/llmshield/llmshield/scanner/tokenlimit"
 	"github.com/llmshield/llmshield/scanner/toxicity"
 	"github.com/llmshield/llmshield/scanner/urlreachability"
 )
@@ -54,6 +66,114 @@ func All() []Factory {
 			},
 		},
 		{
+			Name:        anonymize.Name,
+			Description: "Personal data (e-mail, phone, cards, IBAN, SSN, IPs, names, ...) replaced by [REDACTED_<TYPE>_<n>] placeholders kept in the conversation's vault.",
+			Stages:      scanner.StagePrompt,
+			Defaults:    func() any { c := anonymize.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return anonymize.New(*p.(*anonymize.Config))
+			},
+		},
+		{
+			Name:        deanonymize.Name,
+			Description: "Restores the values anonymize replaced, from the conversation's vault (exact, case_insensitive, fuzzy or combined_exact_fuzzy matching).",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := deanonymize.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return deanonymize.New(*p.(*deanonymize.Config))
+			},
+		},
+		{
+			Name:        sensitive.Name,
+			Description: "Personal data in responses (the anonymize recognizers), optionally redacted.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := sensitive.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return sensitive.New(*p.(*sensitive.Config))
+			},
+		},
+		{
+			Name:        tokenlimit.Name,
+			Description: "Prompts longer than a tiktoken limit (cl100k_base or o200k_base, default 4096 tokens); truncates to the first chunk within it.",
+			Stages:      scanner.StagePrompt,
+			Defaults:    func() any { c := tokenlimit.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return tokenlimit.New(*p.(*tokenlimit.Config))
+			},
+		},
+		{
+			Name:        jsonscan.Name,
+			Description: "JSON in responses (fenced blocks, bare objects and arrays): flags invalid JSON or fewer than required_elements documents; optional repair.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := jsonscan.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return jsonscan.New(*p.(*jsonscan.Config))
+			},
+		},
+		{
+			Name:        readingtime.Name,
+			Description: "Responses that take longer than max_time minutes to read (200 words per minute); optional truncation.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := readingtime.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return readingtime.New(*p.(*readingtime.Config))
+			},
+		},
+		{
+			Name:        gibberish.Name,
+			Description: "Gibberish (random letters, keyboard mashing, scrambled words, repeated tokens): a character model trained by the project, embedded.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := gibberish.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return gibberish.New(*p.(*gibberish.Config))
+			},
+		},
+		{
+			Name:        language.Name,
+			Description: "Text outside the valid_languages allow-list (ISO 639-1): script check, then whatlanggo; short texts get no verdict.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := language.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return language.New(*p.(*language.Config))
+			},
+		},
+		{
+			Name:        languagesame.Name,
+			Description: "Responses in another language (or script) than their prompt; short or unsure texts get no verdict.",
+			Stages:      scanner.StageOutput,
+			Defaults:    func() any { c := languagesame.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return languagesame.New(*p.(*languagesame.Config))
+			},
+		},
+		{
+			Name:        code.Name,
+			Description: "Source code in (or, with is_blocked false, outside) the given languages: fences, shebangs, syntax cues, go-enry on narrowed candidates.",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := code.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return code.New(*p.(*code.Config))
+			},
+		},
+		{
+			Name:        bancode.Name,
+			Description: "Any source code (fenced blocks, shebangs, code-like lines).",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := bancode.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return bancode.New(*p.(*bancode.Config))
+			},
+		},
+		{
+			Name:        secrets.Name,
+			Description: "Credentials (API keys, tokens, private keys, passwords, password hashes): gitleaks' rules plus llmshield's, keyword-prefiltered; redacts them (all, partial or hash).",
+			Stages:      scanner.StageBoth,
+			Defaults:    func() any { c := secrets.DefaultConfig(); return &c },
+			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
+				return secrets.New(*p.(*secrets.Config))
+			},
+		},
+		{
 			Name:        promptinjection.Name,
 			Description: "Prompt injection and jailbreaks: normalised-text rules (EN/DE/FR/ES) and the built-in ML classifier, in hybrid mode by default. On outputs it catches instructions passed on to the next agent step.",
 			Stages:      scanner.StageBoth,
@@ -73,7 +193,7 @@ func All() []Factory {
 		},
 		{
 			Name:        sentiment.Name,
-			Description: "Negative sentiment: a lexicon-and-rules analyser (EN/DE) and the built-in 3-class ML classifier (label NEGATIVE), hybrid by default.",
+			Description: "Negative sentiment: a lexicon-and-rules analyser (EN/DE) and the built-in ML classifier (label NEGATIVE), hybrid by default; method: vader scores with VADER's compound alone, like LLM Guard.",
 			Stages:      scanner.StageBoth,
 			Defaults:    func() any { c := sentiment.DefaultConfig(); return &c },
 			Build: func(_ context.Context, p any, d Deps) (scanner.Scanner, error) {

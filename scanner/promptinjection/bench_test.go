@@ -59,10 +59,7 @@ func reportCPU(b *testing.B, start time.Duration, bytes int) {
 }
 
 func BenchmarkHeuristicBenign(b *testing.B) {
-	h, err := NewHeuristic()
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := warmHeuristic(b)
 	text := benignCorpus(b)
 	b.SetBytes(int64(len(text)))
 	b.ResetTimer()
@@ -78,10 +75,7 @@ func BenchmarkHeuristicBenign(b *testing.B) {
 // BenchmarkHeuristicBenignRows analyses the GPTeacher SAFE rows one prompt
 // at a time, as a service would see them.
 func BenchmarkHeuristicBenignRows(b *testing.B) {
-	h, err := NewHeuristic()
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := warmHeuristic(b)
 	rows := strings.Split(benignCorpus(b), "\n\n")
 	n := 0
 	for _, r := range rows {
@@ -99,10 +93,7 @@ func BenchmarkHeuristicBenignRows(b *testing.B) {
 }
 
 func BenchmarkHeuristicBenignProse(b *testing.B) {
-	h, err := NewHeuristic()
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := warmHeuristic(b)
 	p, err := os.ReadFile("testdata/benign_prose.txt")
 	if err != nil {
 		b.Fatal(err)
@@ -120,10 +111,7 @@ func BenchmarkHeuristicBenignProse(b *testing.B) {
 // BenchmarkHeuristicShortPrompt measures the per-call overhead on a typical
 // short prompt.
 func BenchmarkHeuristicShortPrompt(b *testing.B) {
-	h, err := NewHeuristic()
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := warmHeuristic(b)
 	text := "Can you summarise the attached meeting notes and list the action items for each team member?"
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
@@ -132,10 +120,7 @@ func BenchmarkHeuristicShortPrompt(b *testing.B) {
 }
 
 func BenchmarkHeuristicInjection(b *testing.B) {
-	h, err := NewHeuristic()
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := warmHeuristic(b)
 	var sb strings.Builder
 	for _, c := range loadGolden(b) {
 		if c.Want == "flag" {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/internal/normalize"
@@ -44,6 +45,16 @@ type Analysis struct {
 type compiledRule struct {
 	ruleDef
 	family string
+	// progs are compiled on first use: building every rule's regular
+	// expressions up front dominated start-up, and most texts reach only a
+	// few rules.
+	progs *ruleProgs
+}
+
+// ruleProgs are a rule's compiled patterns.
+type ruleProgs struct {
+	once sync.Once
+	err  error
 	// re is the pattern as run at a keyword hit (anchored for Anchored
 	// rules); reWin is the unanchored pattern for window mode (anchored
 	// rules fall back to it after maxAnchoredTries attempts in one segment,
@@ -52,10 +63,55 @@ type compiledRule struct {
 	// backtracker only for programs of at most 500 instructions.
 	re    []*regexp.Regexp
 	reWin []*regexp.Regexp
+	// win holds, per element of reWin, what findAll needs to search a
+	// window without running the unanchored regex over all of it.
+	win []winPart
 	// leads are literals one of which every match starts with (derived
 	// from the pattern; nil when no such set exists). A window is searched
 	// only when it contains a lead.
 	leads []string
+	// leadAC finds leads: a window without one is skipped.
+	leadAC *ahocorasick.Matcher
+}
+
+// compiled returns the rule's patterns, compiling them on first use, or nil
+// if they do not compile (TestRulesCompile rules that out for the built-in
+// rules).
+func (r *compiledRule) compiled() *ruleProgs {
+	p := r.progs
+	p.once.Do(func() { p.err = p.build(&r.ruleDef) })
+	if p.err != nil {
+		return nil
+	}
+	return p
+}
+
+func (p *ruleProgs) build(d *ruleDef) error {
+	src := expand(d.Pattern)
+	parts, err := splitPattern(src)
+	if err != nil {
+		return fmt.Errorf("rule %q: %w", d.ID, err)
+	}
+	if p.reWin, err = compileAll(parts, func(s string) string { return s }); err != nil {
+		return fmt.Errorf("rule %q: %w", d.ID, err)
+	}
+	p.re = p.reWin
+	if d.Anchored {
+		if p.re, err = compileAll(parts, func(s string) string { return `^[^\pL\pN]{0,2}(?:` + s + `)` }); err != nil {
+			return fmt.Errorf("rule %q: %w", d.ID, err)
+		}
+	}
+	if p.win, err = compileWinParts(parts, p.reWin); err != nil {
+		return fmt.Errorf("rule %q: %w", d.ID, err)
+	}
+	if tree, err := syntax.Parse(src, syntax.Perl); err == nil && !d.Anchored {
+		if l, ok := leadSet(tree); ok {
+			slices.Sort(l)
+			p.leads = slices.Compact(l)
+			p.leadAC = ahocorasick.New(p.leads)
+		}
+	}
+	return nil
 }
 
 // leadSet returns the literals that every match of re starts with, or
@@ -169,8 +225,11 @@ func compileAll(srcs []string, wrap func(string) string) ([]*regexp.Regexp, erro
 
 // Heuristic is the rule-based prompt-injection detector: text is normalised
 // (internal/normalize), an Aho-Corasick automaton finds rule keywords, and
-// each rule's precompiled RE2 pattern runs only on windows around its
-// keyword hits, so text without trigger words never reaches a regex.
+// each rule's RE2 pattern runs only on windows around its keyword hits, so
+// text without trigger words never reaches a regex. Inside a window the
+// pattern is tried anchored at the literals its matches start with (and
+// not after the last literal every match must contain) rather than
+// searched byte by byte: the same matches, at a fraction of the cost.
 //
 // Scoring: every rule has a weight in (0,1]; the score of a family is the
 // noisy-OR of the weights of its rules that matched (each rule counts once),
@@ -187,7 +246,9 @@ func compileAll(srcs []string, wrap func(string) string) ([]*regexp.Regexp, erro
 // normalize.Options, and RE2 never backtracks exponentially. Text that
 // floods one rule's keywords costs roughly 1 µs per byte in the worst case.
 //
-// A Heuristic is immutable after NewHeuristic and safe for concurrent use.
+// A Heuristic is safe for concurrent use. NewHeuristic builds the keyword
+// automaton; each rule's patterns are compiled once, on first use
+// (sync.Once), which keeps start-up short.
 type Heuristic struct {
 	rules    []compiledRule
 	ac       *ahocorasick.Matcher
@@ -197,6 +258,8 @@ type Heuristic struct {
 	rot13kw  int // keywords with index >= rot13kw are rot13 forms of strong keywords
 	normOpts normalize.Options
 	noLeads  bool // tests: disable the lead prefilter to check it changes nothing
+	// states recycles the per-analysis scratch (*state).
+	states *sync.Pool
 }
 
 const (
@@ -244,10 +307,11 @@ func expand(p string) string {
 	return b.String()
 }
 
-// NewHeuristic compiles the built-in rules. It fails only if a rule is
-// malformed, which tests rule out.
+// NewHeuristic checks the built-in rules and builds the keyword automaton;
+// rule patterns are compiled on first use. It fails only if a rule is
+// malformed, which tests (TestRulesCompile among them) rule out.
 func NewHeuristic() (*Heuristic, error) {
-	h := &Heuristic{normOpts: normalize.DefaultOptions()}
+	h := &Heuristic{normOpts: normalize.DefaultOptions(), states: &sync.Pool{}}
 	kwIndex := map[string]int{}
 	var kws []string
 	var rotKW []string
@@ -256,28 +320,7 @@ func NewHeuristic() (*Heuristic, error) {
 		if !ok || d.Weight <= 0 || d.Weight > 1 || len(d.Keywords) == 0 {
 			return nil, fmt.Errorf("rule %q: malformed (id family.name, weight in (0,1], keywords)", d.ID)
 		}
-		parts, err := splitPattern(expand(d.Pattern))
-		if err != nil {
-			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
-		}
-		reWin, err := compileAll(parts, func(s string) string { return s })
-		if err != nil {
-			return nil, fmt.Errorf("rule %q: %w", d.ID, err)
-		}
-		re := reWin
-		if d.Anchored {
-			if re, err = compileAll(parts, func(s string) string { return `^[^\pL\pN]{0,2}(?:` + s + `)` }); err != nil {
-				return nil, fmt.Errorf("rule %q: %w", d.ID, err)
-			}
-		}
-		cr := compiledRule{ruleDef: d, family: fam, re: re, reWin: reWin}
-		if tree, err := syntax.Parse(expand(d.Pattern), syntax.Perl); err == nil && !d.Anchored {
-			if l, ok := leadSet(tree); ok {
-				slices.Sort(l)
-				cr.leads = slices.Compact(l)
-			}
-		}
-		h.rules = append(h.rules, cr)
+		h.rules = append(h.rules, compiledRule{ruleDef: d, family: fam, progs: &ruleProgs{}})
 		for _, k := range d.Keywords {
 			bounded := d.Bounded
 			if strings.HasPrefix(k, `\b`) && strings.HasSuffix(k, `\b`) {
@@ -340,8 +383,46 @@ type kwRule struct {
 type state struct {
 	ruleW    map[int]float64    // rule index -> weight reached
 	extraW   map[string]float64 // synthetic rule id -> weight
-	perRule  map[int]int        // findings per rule (all segments)
+	perRule  []int              // findings per rule (all segments)
 	findings []scanner.Finding
+	// scratch for findAll
+	starts []int
+	locs   [][2]int
+	// per-segment scratch for scanSegment, indexed by rule (allocated at
+	// the first keyword hit, reset for every segment)
+	wins         [][]window
+	lastAnchored []int
+	tries        []int
+	touched      []int // rules with windows, in order of first window
+}
+
+func (h *Heuristic) getState() *state {
+	if st, ok := h.states.Get().(*state); ok {
+		return st
+	}
+	return &state{ruleW: map[int]float64{}, extraW: map[string]float64{}, perRule: make([]int, len(h.rules))}
+}
+
+// putState clears st (findings are copied out by Analyze) and recycles it.
+func (h *Heuristic) putState(st *state) {
+	clear(st.ruleW)
+	clear(st.extraW)
+	clear(st.perRule)
+	st.findings = st.findings[:0]
+	h.states.Put(st)
+}
+
+// resetSegment prepares the per-segment scratch for n rules.
+func (st *state) resetSegment(n int) {
+	if st.wins == nil {
+		st.wins, st.lastAnchored, st.tries = make([][]window, n), make([]int, n), make([]int, n)
+	}
+	for _, ri := range st.touched {
+		st.wins[ri] = st.wins[ri][:0]
+	}
+	st.touched = st.touched[:0]
+	clear(st.lastAnchored)
+	clear(st.tries)
 }
 
 func (st *state) addFinding(f scanner.Finding) {
@@ -363,7 +444,8 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	if strings.TrimSpace(text) == "" {
 		return a
 	}
-	st := &state{ruleW: map[int]float64{}, extraW: map[string]float64{}, perRule: map[int]int{}}
+	st := h.getState()
+	defer h.putState(st)
 	norm := normalize.Normalize(text, h.normOpts)
 	defer norm.Release() // findings hold offsets only, never segment text
 	rot13 := false
@@ -449,16 +531,15 @@ func isWordByte(c byte) bool {
 // forms of strong keywords occurred.
 func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) (rot13 bool) {
 	t := seg.Text
-	var wins map[int][]window
-	var lastAnchored map[int]int
-	var tries map[int]int
+	started := false
 	h.ac.Each(t, func(m ahocorasick.Match) bool {
 		if m.Pattern >= h.rot13kw {
 			rot13 = true
 			return true
 		}
-		if wins == nil {
-			wins, lastAnchored, tries = map[int][]window{}, map[int]int{}, map[int]int{}
+		if !started {
+			started = true
+			st.resetSegment(len(h.rules))
 		}
 		bounded := (m.Start == 0 || !isWordByte(t[m.Start-1])) && (m.End == len(t) || !isWordByte(t[m.End]))
 		for _, kr := range h.kwRules[m.Pattern] {
@@ -470,11 +551,15 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				continue
 			}
 			r := &h.rules[ri]
+			rp := r.compiled()
+			if rp == nil {
+				continue
+			}
 			if r.Follow != "" && strings.IndexAny(t[m.End:min(len(t), m.End+r.FollowWithin)], r.Follow) < 0 {
 				continue
 			}
-			if r.Anchored && tries[ri] < maxAnchoredTries {
-				tries[ri]++
+			if r.Anchored && st.tries[ri] < maxAnchoredTries {
+				st.tries[ri]++
 				// Try the anchored regex right at the hit (and at most two
 				// separator bytes before it, for "[dan]" and similar).
 				lo := max(0, m.Start-2)
@@ -489,13 +574,13 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				for hi < len(t) && !utf8.RuneStart(t[hi]) {
 					hi++
 				}
-				if loc := firstAnchored(r.re, t[lo:hi]); loc != nil {
+				if loc := firstAnchored(rp.re, t[lo:hi]); loc != nil {
 					s, e := lo+loc[0], lo+loc[1]
 					for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
 						s++
 					}
-					if e > s && s >= lastAnchored[ri] {
-						lastAnchored[ri] = e
+					if e > s && s >= st.lastAnchored[ri] {
+						st.lastAnchored[ri] = e
 						h.record(seg, orig, ri, s, e, st)
 					}
 				}
@@ -513,39 +598,39 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				after = r.After
 			}
 			lo, hi := windowAround(t, m.Start, m.End, before, after)
-			if r.leads != nil && !h.noLeads && !hasLead(t[lo:hi], r.leads) {
+			if rp.leads != nil && !h.noLeads && !rp.leadAC.Contains(t[lo:hi]) {
 				continue
 			}
-			ws := wins[ri]
+			ws := st.wins[ri]
 			// Overlapping windows merge, up to maxWindow bytes: beyond that
 			// Go's regexp leaves its backtracker for the slower NFA.
 			if n := len(ws); n > 0 && lo <= ws[n-1].hi && hi-ws[n-1].lo <= maxWindow {
 				ws[n-1].hi = max(ws[n-1].hi, hi)
 				ws[n-1].lo = min(ws[n-1].lo, lo)
 			} else {
-				wins[ri] = append(ws, window{lo, hi})
+				if n == 0 {
+					st.touched = append(st.touched, ri)
+				}
+				st.wins[ri] = append(ws, window{lo, hi})
 			}
 		}
 		return true
 	})
-	if len(wins) == 0 {
+	if !started || len(st.touched) == 0 { // touched may be the last segment's
 		return rot13
 	}
-	ids := make([]int, 0, len(wins))
-	for ri := range wins {
-		ids = append(ids, ri)
-	}
-	slices.Sort(ids)
-	for _, ri := range ids {
+	slices.Sort(st.touched)
+	for _, ri := range st.touched {
 		r := &h.rules[ri]
 		lastEnd := -1
-		for _, w := range wins[ri] {
+		for _, w := range st.wins[ri] {
 			left := maxMatchesPerRule - st.perRule[ri]
 			if left <= 0 {
 				break
 			}
-			for _, loc := range findAll(r.reWin, t[w.lo:w.hi], left) {
-				s, e := w.lo+loc[0], w.lo+loc[1]
+			st.locs = h.findAll(r, t, w.lo, w.hi, left, st)
+			for _, loc := range st.locs {
+				s, e := loc[0], loc[1]
 				if s < lastEnd || e == s {
 					continue
 				}
@@ -583,16 +668,6 @@ func fixedLiteral(re *syntax.Regexp) bool {
 	return false
 }
 
-// hasLead reports whether any of leads occurs in t.
-func hasLead(t string, leads []string) bool {
-	for _, l := range leads {
-		if strings.Contains(t, l) {
-			return true
-		}
-	}
-	return false
-}
-
 // firstAnchored returns the longest match of any of res (all anchored at
 // the start of t), or nil.
 func firstAnchored(res []*regexp.Regexp, t string) []int {
@@ -605,22 +680,175 @@ func firstAnchored(res []*regexp.Regexp, t string) []int {
 	return best
 }
 
-// findAll returns up to n matches of any of res in t, ordered by start.
-func findAll(res []*regexp.Regexp, t string, n int) [][]int {
-	if len(res) == 1 {
-		return res[0].FindAllStringIndex(t, n)
-	}
-	var all [][]int
-	for _, re := range res {
-		all = append(all, re.FindAllStringIndex(t, n)...)
-	}
-	sort.Slice(all, func(i, j int) bool {
-		if all[i][0] != all[j][0] {
-			return all[i][0] < all[j][0]
+// winPart is one element of a rule's window-mode pattern. When every match
+// of it starts with one of a few literals (leads), a window is searched by
+// finding those literals with an Aho-Corasick automaton and trying the
+// anchored regex only there: Go's unanchored search costs about a
+// microsecond per byte for these programs, while a failed anchored attempt
+// stops after a few instructions. The result is the same as
+// re.FindAllStringIndex on the window (leftmost-first, non-overlapping),
+// which TestFindAllMatchesRegexp checks.
+type winPart struct {
+	re    *regexp.Regexp       // unanchored
+	leads *ahocorasick.Matcher // nil: no lead set, run re on the window
+	at    *regexp.Regexp       // ^(?:part), for a match at the window start
+	atCtx *regexp.Regexp       // ^(?s:.)(?:part), one byte of left context for \b
+	// req finds literals one of which every match contains after its lead
+	// (nil when the pattern has no such set): an attempt at a lead after
+	// the last of them cannot match.
+	req *ahocorasick.Matcher
+}
+
+// reqSet returns literals one of which occurs in every match of re, or
+// ok=false. skipFirst leaves out the first element of a concatenation
+// (the lead, which is known to be present).
+func reqSet(re *syntax.Regexp, skipFirst bool) (lits []string, ok bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || skipFirst {
+			return nil, false
 		}
-		return all[i][1] > all[j][1]
-	})
-	return all
+		return []string{string(re.Rune)}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return reqSet(re.Sub[0], skipFirst)
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil, false
+		}
+		return reqSet(re.Sub[0], skipFirst)
+	case syntax.OpCharClass:
+		if skipFirst {
+			return nil, false
+		}
+		l, ok := leadSet(re)
+		return l, ok
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			l, ok := reqSet(sub, skipFirst)
+			if !ok {
+				return nil, false
+			}
+			lits = append(lits, l...)
+		}
+		return lits, len(lits) <= 64
+	case syntax.OpConcat:
+		first := true
+		best, bestScore := []string(nil), 0
+		for _, sub := range re.Sub {
+			switch sub.Op {
+			case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpEmptyMatch:
+				continue
+			}
+			if first && skipFirst {
+				first = false
+				continue
+			}
+			first = false
+			l, ok := reqSet(sub, false)
+			if !ok || len(l) == 0 || len(l) > 64 {
+				continue
+			}
+			shortest := len(l[0])
+			for _, x := range l {
+				shortest = min(shortest, len(x))
+			}
+			if score := shortest*100 - len(l); best == nil || score > bestScore {
+				best, bestScore = l, score
+			}
+		}
+		return best, best != nil
+	}
+	return nil, false
+}
+
+func compileWinParts(parts []string, res []*regexp.Regexp) ([]winPart, error) {
+	out := make([]winPart, len(parts))
+	for i, p := range parts {
+		out[i].re = res[i]
+		tree, err := syntax.Parse(p, syntax.Perl)
+		if err != nil {
+			return nil, err
+		}
+		leads, ok := leadSet(tree)
+		if !ok || len(leads) == 0 || slices.Contains(leads, "") {
+			continue
+		}
+		if out[i].at, err = regexp.Compile(`^(?:` + p + `)`); err != nil {
+			return nil, err
+		}
+		if out[i].atCtx, err = regexp.Compile(`^(?s:.)(?:` + p + `)`); err != nil {
+			return nil, err
+		}
+		out[i].leads = ahocorasick.New(leads)
+		if req, ok := reqSet(tree, true); ok && len(req) > 0 && !slices.Contains(req, "") {
+			out[i].req = ahocorasick.New(req)
+		}
+	}
+	return out, nil
+}
+
+// findAll returns up to n matches of the rule's window patterns in
+// t[lo:hi] as offsets into t, ordered by start (longer first on ties), as
+// FindAllStringIndex on t[lo:hi] would find them. The result lives in
+// st.locs and is valid until the next call.
+func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state) [][2]int {
+	st.locs = st.locs[:0]
+	w := t[lo:hi]
+	rp := r.compiled() // compiled when the window was added
+	for i := range rp.win {
+		p := &rp.win[i]
+		if p.leads == nil || h.noLeads {
+			for _, loc := range p.re.FindAllStringIndex(w, n) {
+				st.locs = append(st.locs, [2]int{lo + loc[0], lo + loc[1]})
+			}
+			continue
+		}
+		st.starts = p.leads.AppendStarts(st.starts[:0], w)
+		if len(st.starts) == 0 {
+			continue
+		}
+		slices.Sort(st.starts)
+		last := len(w) // no attempt after the last required literal
+		if p.req != nil {
+			if last = p.req.LastStart(w); last < 0 {
+				continue
+			}
+		}
+		found, pos := 0, 0
+		for k, s := range st.starts {
+			if s > last {
+				break
+			}
+			if s < pos || k > 0 && s == st.starts[k-1] {
+				continue
+			}
+			var loc []int
+			if s == 0 {
+				loc = p.at.FindStringIndex(w)
+			} else if loc = p.atCtx.FindStringIndex(w[s-1:]); loc != nil {
+				// The context byte never starts a multi-byte rune that
+				// reaches into the lead, so the match proper starts at s.
+				loc[0], loc[1] = s, s-1+loc[1]
+			}
+			if loc == nil || loc[1] == loc[0] {
+				continue
+			}
+			st.locs = append(st.locs, [2]int{lo + loc[0], lo + loc[1]})
+			pos = loc[1]
+			if found++; found == n {
+				break
+			}
+		}
+	}
+	if len(rp.win) > 1 {
+		slices.SortStableFunc(st.locs, func(a, b [2]int) int {
+			if a[0] != b[0] {
+				return a[0] - b[0]
+			}
+			return b[1] - a[1]
+		})
+	}
+	return st.locs
 }
 
 // windowAround returns the region of t around [s,e) in which a rule's regex

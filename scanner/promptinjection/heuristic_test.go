@@ -183,7 +183,7 @@ func TestLeadPrefilterIsExact(t *testing.T) {
 	plain.noLeads = true
 	n := 0
 	for _, r := range h.rules {
-		if r.leads != nil {
+		if r.compiled().leads != nil {
 			n++
 		}
 	}

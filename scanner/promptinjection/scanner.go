@@ -27,7 +27,11 @@ const Name = "prompt_injection"
 // settings (ml, model, match_type, rollout, ...).
 type Config struct {
 	// Threshold: a heuristic risk >= Threshold flags the text. In (0,1]; default 0.5.
-	Threshold     float64 `yaml:"threshold"`
+	Threshold float64 `yaml:"threshold"`
+	// Context is prompt (default: the model scores the whole text) or
+	// document (the model scores every sentence and the text its most
+	// suspicious one; for retrieved text, tool output, e-mails).
+	Context       Context `yaml:"context"`
 	mlscan.Config `yaml:",inline"`
 }
 
@@ -71,6 +75,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
+	cfg.Config.MatchType = cfg.Context.MatchType(cfg.Config.MatchType)
 	// Outputs may carry injected instructions on to the next agent step.
 	d, err := mlscan.New(cfg.Config, mlscan.Options{Name: Name, Task: model.TaskPromptInjection, Stages: scanner.StageBoth,
 		Heuristic: h, HeuristicThreshold: cfg.Threshold}, opts...)

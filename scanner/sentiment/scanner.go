@@ -11,6 +11,11 @@
 // the model fails, and the built-in 3-class ML classifier (label NEGATIVE)
 // decides the rest, as Config.ML.Mode says; with ML disabled it is the
 // heuristic alone.
+//
+// With Method "vader" the scanner scores text with VADER's compound score
+// alone (the library github.com/jonreiter/govader, a Go port of
+// vaderSentiment), which is what LLM Guard's Sentiment scanner does; set
+// threshold -0.1 for LLM Guard's default. The ML settings are then unused.
 package sentiment
 
 import (
@@ -35,20 +40,34 @@ type Config struct {
 	// negative word ("bad", "disappointing") scores about -0.36. On the
 	// VADER test rows -0.3 flags NEGATIVE text with higher precision than
 	// -0.1 (0.81 against 0.74) at a modest loss of recall (see TestDatasets).
-	Threshold     float64 `yaml:"threshold"`
+	Threshold float64 `yaml:"threshold"`
+	// Method is "heuristic" (default: llmshield's analyser, with the ML
+	// classifier as the ml settings say) or "vader" (VADER's compound score
+	// alone, for parity with LLM Guard, whose default threshold is -0.1;
+	// the ml settings are then not used).
+	Method        string `yaml:"method"`
 	mlscan.Config `yaml:",inline"`
 }
 
-// DefaultConfig returns the default configuration: threshold -0.3, hybrid ML.
-func DefaultConfig() Config { return Config{Threshold: -0.3, Config: mlscan.DefaultConfig()} }
+// DefaultConfig returns the default configuration: threshold -0.3, the
+// heuristic method, hybrid ML.
+func DefaultConfig() Config {
+	return Config{Threshold: -0.3, Method: MethodHeuristic, Config: mlscan.DefaultConfig()}
+}
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
 	if math.IsNaN(c.Threshold) || c.Threshold < -1 || c.Threshold > 1 {
 		return fmt.Errorf("threshold: must be in [-1,1], got %v", c.Threshold)
 	}
+	if c.Method != "" && c.Method != MethodHeuristic && c.Method != MethodVADER {
+		return fmt.Errorf("method: want %q or %q, got %q", MethodHeuristic, MethodVADER, c.Method)
+	}
 	return c.Config.Validate()
 }
+
+// UsesVADER reports whether the configuration selects VADER scoring.
+func (c Config) UsesVADER() bool { return c.Method == MethodVADER }
 
 // Option supplies the model hub and observability (see scanner/builtin).
 // Without options the scanner has no model: with ML enabled it falls back
@@ -75,20 +94,29 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	h, err := NewHeuristic()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	var h *Heuristic
+	var rules mlscan.Heuristic
+	if cfg.UsesVADER() {
+		// VADER alone: the model is never loaded.
+		rules = NewVADER()
+		cfg.Config.ML.Mode = mlscan.HeuristicOnly
+	} else {
+		var err error
+		if h, err = NewHeuristic(); err != nil {
+			return nil, fmt.Errorf("%s: %w", Name, err)
+		}
+		rules = h
 	}
 	// The heuristic flags compound < threshold; its risk is max(0,
 	// -compound), so the risk threshold is -threshold (a non-negative
 	// threshold flags any negative compound).
 	d, err := mlscan.New(cfg.Config, mlscan.Options{Name: Name, Task: model.TaskSentiment, Stages: scanner.StageBoth,
-		Heuristic: h, HeuristicThreshold: max(-cfg.Threshold, 1e-9)}, opts...)
+		Heuristic: rules, HeuristicThreshold: max(-cfg.Threshold, 1e-9)}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	return &Scanner{Detector: d, h: h}, nil
 }
 
-// Heuristic returns the rule engine the scanner uses.
+// Heuristic returns the analyser the scanner uses (nil with method vader).
 func (s *Scanner) Heuristic() *Heuristic { return s.h }

@@ -66,9 +66,14 @@ func New(patterns []string) *Matcher {
 		}
 	}
 	m.nclass = n
-	// Trie with goto function stored densely.
-	m.delta = make([]int32, n) // state 0 row
-	m.out = [][]int32{nil}
+	// Trie with goto function stored densely; a pattern adds at most one
+	// state per byte, so the table is allocated once.
+	total := 1
+	for _, p := range patterns {
+		total += len(p)
+	}
+	m.delta = make([]int32, n, total*n) // state 0 row
+	m.out = make([][]int32, 1, total)
 	for i := range m.delta {
 		m.delta[i] = -1
 	}
@@ -84,11 +89,11 @@ func New(patterns []string) *Matcher {
 			if nx < 0 {
 				nx = int32(len(m.out))
 				m.out = append(m.out, nil)
-				row := make([]int32, n)
-				for j := range row {
-					row[j] = -1
+				base := len(m.delta)
+				m.delta = m.delta[:base+n]
+				for j := base; j < base+n; j++ {
+					m.delta[j] = -1
 				}
-				m.delta = append(m.delta, row...)
 				m.delta[int(s)*n+c] = nx
 			}
 			s = nx
@@ -190,11 +195,75 @@ func (m *Matcher) eachSmall(text string, fn func(Match) bool) {
 	}
 }
 
+// AppendStarts appends the start offset of every match in text to dst, in
+// order of end position (so not necessarily sorted), and returns it. It
+// calls no function per match, which keeps hot loops free of closures.
+func (m *Matcher) AppendStarts(dst []int, text string) []int {
+	if m == nil || len(m.out) <= 1 {
+		return dst
+	}
+	if m.small == nil {
+		m.Each(text, func(x Match) bool { dst = append(dst, x.Start); return true })
+		return dst
+	}
+	n := uint32(m.nclass)
+	s := uint32(0)
+	small, acc, class, out, lens := m.small, m.accS, &m.class, m.out, m.lens
+	for i := 0; i < len(text); i++ {
+		s = uint32(small[s*n+uint32(class[text[i]])])
+		if acc[s] {
+			for _, p := range out[s] {
+				dst = append(dst, i+1-lens[p])
+			}
+		}
+	}
+	return dst
+}
+
+// LastStart returns the largest start offset of any match in text, or -1.
+func (m *Matcher) LastStart(text string) int {
+	last := -1
+	if m == nil || len(m.out) <= 1 {
+		return last
+	}
+	if m.small == nil {
+		m.Each(text, func(x Match) bool { last = max(last, x.Start); return true })
+		return last
+	}
+	n := uint32(m.nclass)
+	s := uint32(0)
+	small, acc, class, out, lens := m.small, m.accS, &m.class, m.out, m.lens
+	for i := 0; i < len(text); i++ {
+		s = uint32(small[s*n+uint32(class[text[i]])])
+		if acc[s] {
+			for _, p := range out[s] {
+				last = max(last, i+1-lens[p])
+			}
+		}
+	}
+	return last
+}
+
 // Contains reports whether any pattern occurs in text.
 func (m *Matcher) Contains(text string) bool {
-	found := false
-	m.Each(text, func(Match) bool { found = true; return false })
-	return found
+	if m == nil || len(m.out) <= 1 {
+		return false
+	}
+	if m.small == nil {
+		found := false
+		m.Each(text, func(Match) bool { found = true; return false })
+		return found
+	}
+	n := uint32(m.nclass)
+	s := uint32(0)
+	small, acc, class := m.small, m.accS, &m.class
+	for i := 0; i < len(text); i++ {
+		s = uint32(small[s*n+uint32(class[text[i]])])
+		if acc[s] {
+			return true
+		}
+	}
+	return false
 }
 
 // FindAll returns every match, overlapping ones included, ordered by end

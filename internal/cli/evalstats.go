@@ -1,0 +1,218 @@
+package cli
+
+import (
+	"cmp"
+	"slices"
+)
+
+// oracleNote labels the best-F1 threshold of a sweep. It is measured on the
+// evaluation rows themselves, so it overstates what any fixed threshold
+// achieves on new text.
+const oracleNote = "oracle, for information; never use it to pick a shipped threshold"
+
+// scoredRow is one evaluated row reduced to what the statistics need.
+type scoredRow struct {
+	pos    bool    // the row's label is a positive label
+	pred   bool    // the pipeline flagged the row
+	score  float64 // the pipeline's risk in [0,1]
+	length float64 // the text's length in runes
+}
+
+// AUC is the area under the ROC curve of scores against labels: the
+// probability that a random positive scores above a random negative, with
+// ties counted as one half (the Mann-Whitney U statistic over midranks).
+// ok is false when either class is empty: the AUC is then undefined.
+func AUC(scores []float64, pos []bool) (auc float64, ok bool) {
+	if len(scores) != len(pos) {
+		return 0, false
+	}
+	var np, nn int
+	for _, p := range pos {
+		if p {
+			np++
+		} else {
+			nn++
+		}
+	}
+	if np == 0 || nn == 0 {
+		return 0, false
+	}
+	idx := make([]int, len(scores))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(scores[a], scores[b]) })
+	// Sum of the positives' ranks (1-based); a run of tied scores shares
+	// the mean of its ranks.
+	var rankSum float64
+	for i := 0; i < len(idx); {
+		j := i
+		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
+			j++
+		}
+		mid := float64(i+1+j) / 2 // mean of ranks i+1 … j
+		for k := i; k < j; k++ {
+			if pos[idx[k]] {
+				rankSum += mid
+			}
+		}
+		i = j
+	}
+	u := rankSum - float64(np)*float64(np+1)/2
+	return u / (float64(np) * float64(nn)), true
+}
+
+// SweepPoint is the outcome of flagging every row whose risk is at or
+// above Threshold. Rates that are undefined (no positives, no negatives,
+// nothing flagged) are null.
+type SweepPoint struct {
+	Threshold float64  `json:"threshold"`
+	Flagged   int      `json:"flagged"`
+	TP        int      `json:"tp"`
+	FP        int      `json:"fp"`
+	TN        int      `json:"tn"`
+	FN        int      `json:"fn"`
+	Precision *float64 `json:"precision"`
+	Recall    *float64 `json:"recall"`
+	F1        *float64 `json:"f1"`
+	FPR       *float64 `json:"fpr"`
+	// Note is set on the oracle point only.
+	Note string `json:"note,omitempty"`
+}
+
+func optRatio(a, b int) *float64 {
+	if b == 0 {
+		return nil
+	}
+	v := float64(a) / float64(b)
+	return &v
+}
+
+func optF1(tp, fp, fn int) *float64 {
+	if 2*tp+fp+fn == 0 {
+		return nil
+	}
+	v := 2 * float64(tp) / float64(2*tp+fp+fn)
+	return &v
+}
+
+func pointFromCounts(thr float64, tp, fp, tn, fn int) SweepPoint {
+	return SweepPoint{
+		Threshold: thr, Flagged: tp + fp, TP: tp, FP: fp, TN: tn, FN: fn,
+		Precision: optRatio(tp, tp+fp), Recall: optRatio(tp, tp+fn),
+		F1: optF1(tp, fp, fn), FPR: optRatio(fp, fp+tn),
+	}
+}
+
+// Sweep flags rows with score >= t for each threshold t.
+func Sweep(rows []scoredRow, thresholds []float64) []SweepPoint {
+	out := make([]SweepPoint, 0, len(thresholds))
+	for _, t := range thresholds {
+		var tp, fp, tn, fn int
+		for _, r := range rows {
+			switch flag := r.score >= t; {
+			case flag && r.pos:
+				tp++
+			case flag:
+				fp++
+			case r.pos:
+				fn++
+			default:
+				tn++
+			}
+		}
+		out = append(out, pointFromCounts(t, tp, fp, tn, fn))
+	}
+	return out
+}
+
+// OracleF1 is the threshold among the observed scores that maximises F1
+// (flag score >= threshold); on equal F1 the higher threshold wins. ok is
+// false when there is no positive row (F1 is then 0 or undefined at every
+// threshold).
+func OracleF1(rows []scoredRow) (SweepPoint, bool) {
+	var np int
+	for _, r := range rows {
+		if r.pos {
+			np++
+		}
+	}
+	if np == 0 {
+		return SweepPoint{}, false
+	}
+	s := slices.Clone(rows)
+	slices.SortFunc(s, func(a, b scoredRow) int { return cmp.Compare(b.score, a.score) })
+	best, bestF1 := SweepPoint{}, -1.0
+	tp, fp := 0, 0
+	for i := 0; i < len(s); {
+		j := i
+		for j < len(s) && s[j].score == s[i].score {
+			if s[j].pos {
+				tp++
+			} else {
+				fp++
+			}
+			j++
+		}
+		fn, tn := np-tp, len(s)-np-fp
+		if f := 2 * float64(tp) / float64(2*tp+fp+fn); f > bestF1 {
+			best, bestF1 = pointFromCounts(s[i].score, tp, fp, tn, fn), f
+		}
+		i = j
+	}
+	best.Note = oracleNote
+	return best, true
+}
+
+// GroupMetrics are the figures of one breakdown group. The flag columns
+// (tp … f1) are the pipeline's verdicts; auc ranks rows by risk and
+// length_auc by text length alone. Undefined values are null.
+type GroupMetrics struct {
+	N         int      `json:"n"`
+	Positives int      `json:"positives"`
+	Negatives int      `json:"negatives"`
+	TP        int      `json:"tp"`
+	FP        int      `json:"fp"`
+	TN        int      `json:"tn"`
+	FN        int      `json:"fn"`
+	Precision *float64 `json:"precision"`
+	Recall    *float64 `json:"recall"`
+	F1        *float64 `json:"f1"`
+	FPR       *float64 `json:"fpr"`
+	Accuracy  *float64 `json:"accuracy"`
+	AUC       *float64 `json:"auc"`
+	LengthAUC *float64 `json:"length_auc"`
+}
+
+// aucs returns the AUC of the risk scores and of the text lengths.
+func aucs(rows []scoredRow) (model, length *float64) {
+	scores := make([]float64, len(rows))
+	lengths := make([]float64, len(rows))
+	pos := make([]bool, len(rows))
+	for i, r := range rows {
+		scores[i], lengths[i], pos[i] = r.score, r.length, r.pos
+	}
+	if a, ok := AUC(scores, pos); ok {
+		model = &a
+	}
+	if a, ok := AUC(lengths, pos); ok {
+		length = &a
+	}
+	return model, length
+}
+
+func groupMetrics(rows []scoredRow) GroupMetrics {
+	var c Confusion
+	for _, r := range rows {
+		c.Add(r.pos, r.pred)
+	}
+	g := GroupMetrics{
+		N: len(rows), Positives: c.TP + c.FN, Negatives: c.TN + c.FP,
+		TP: c.TP, FP: c.FP, TN: c.TN, FN: c.FN,
+		Precision: optRatio(c.TP, c.TP+c.FP), Recall: optRatio(c.TP, c.TP+c.FN),
+		F1: optF1(c.TP, c.FP, c.FN), FPR: optRatio(c.FP, c.FP+c.TN),
+		Accuracy: optRatio(c.TP+c.TN, len(rows)),
+	}
+	g.AUC, g.LengthAUC = aucs(rows)
+	return g
+}

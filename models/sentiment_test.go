@@ -1,0 +1,123 @@
+package models_test
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/inference"
+	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/model"
+	"github.com/llmshield/llmshield/models"
+)
+
+// referenceCase is one row of <model dir>/reference.json: logits the
+// training script computed in float64 numpy from the same weights.
+type referenceCase struct {
+	Text   string    `json:"text"`
+	Logits []float64 `json:"logits"`
+}
+
+func softmax(l []float64) []float64 {
+	m := math.Inf(-1)
+	for _, v := range l {
+		m = max(m, v)
+	}
+	out := make([]float64, len(l))
+	var s float64
+	for i, v := range l {
+		out[i] = math.Exp(v - m)
+		s += out[i]
+	}
+	for i := range out {
+		out[i] /= s
+	}
+	return out
+}
+
+func sentimentClassifier(t *testing.T, backend string, variant model.Variant) *classifier.Classifier {
+	t.Helper()
+	reg, err := registry.NewDefault(models.FS(), registry.WithOffline(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = h.Close() })
+	c, err := h.Get(context.Background(), classifier.Ref{Task: model.TaskSentiment, Variant: variant})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestSentimentModel runs the built-in sentiment model (and its INT8
+// variant) through the registry, the HashedNGram tokenizer and the pure-Go
+// engine (and ONNX Runtime when LLMSHIELD_ORT_LIB is set), compares the
+// probabilities with the training script's reference logits (computed in
+// numpy from the same weights, dequantised for INT8), and checks
+// the behaviour the model was built for: negation flips polarity and
+// neutral instructions are not flagged.
+func TestSentimentModel(t *testing.T) {
+	backends := []string{inference.BackendPureGo}
+	if os.Getenv("LLMSHIELD_ORT_LIB") != "" {
+		backends = append(backends, inference.BackendORT)
+	}
+	ctx := context.Background()
+	for _, backend := range backends {
+		for _, v := range []struct {
+			variant model.Variant
+			dir     string
+			tol     float64
+		}{{model.FP32, "sentiment", 1e-4}, {model.INT8, "sentiment-int8", 1e-4}} {
+			t.Run(backend+"/"+string(v.variant), func(t *testing.T) {
+				b, err := os.ReadFile(v.dir + "/reference.json")
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ref []referenceCase
+				if err := json.Unmarshal(b, &ref); err != nil {
+					t.Fatal(err)
+				}
+				c := sentimentClassifier(t, backend, v.variant)
+				for _, rc := range ref {
+					p, err := c.Classify(ctx, rc.Text, classifier.MatchTruncate, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := softmax(rc.Logits)
+					got := p.Best.Result.Scores
+					if len(got) != len(want) {
+						t.Fatalf("%q: %d scores, want %d", rc.Text, len(got), len(want))
+					}
+					for i := range want {
+						if math.Abs(got[i]-want[i]) > v.tol {
+							t.Errorf("%q: P(%s) = %.6f, reference %.6f", rc.Text, p.Best.Result.Labels[i], got[i], want[i])
+						}
+					}
+				}
+				thr := c.Threshold()
+				for text, flagged := range map[string]bool{
+					"The movie was not good.":      true,
+					"This is terrible, I hate it.": true,
+					"I love it, wonderful.":        false,
+					"act as a linux terminal":      false,
+					"You are a helpful assistant.": false,
+				} {
+					p, err := c.Classify(ctx, text, classifier.MatchFull, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if (p.Score >= thr) != flagged {
+						t.Errorf("%q: P(NEGATIVE) %.4f, threshold %.4f; want flagged %v", text, p.Score, thr, flagged)
+					}
+				}
+			})
+		}
+	}
+}

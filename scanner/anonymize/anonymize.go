@@ -1,0 +1,191 @@
+// Package anonymize replaces personal data in prompts with placeholders
+// before they reach the LLM, like LLM Guard's Anonymize scanner: each
+// entity becomes "[REDACTED_<TYPE>_<n>]" (or, with UseFaker, a realistic
+// fake value) and the original is kept in the conversation's vault
+// (scanner.Input.Vault), so that the deanonymize scanner can put it back
+// into the model's answer. The same value always gets the same
+// placeholder within a conversation.
+//
+// Without a vault in the Input (no conversation), a vault of the call's
+// own is used and thrown away: nothing is shared between calls.
+//
+// Detection is package internal/pii (validated patterns, phone numbers via
+// github.com/nyaruka/phonenumbers, gazetteer-and-context names); see its
+// documentation for how each type is found and how well.
+//
+// A text with personal data is reported invalid with the highest
+// confidence as its risk, as LLM Guard's Anonymize does; the sanitized
+// text is what should be sent on. The scanner is deliberately not a
+// scanner.Fingerprinter: its output depends on the vault, so the
+// pipeline's result cache must not answer for it.
+package anonymize
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/llmshield/llmshield/internal/pii"
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// Name is the scanner's identifier.
+const Name = "anonymize"
+
+// maxFindings bounds the findings reported (all entities are replaced).
+const maxFindings = 1000
+
+// Pattern is a user-defined recognizer (LLM Guard's regex_patterns entry).
+type Pattern struct {
+	// Name is the entity type, upper snake case ("EMPLOYEE_ID").
+	Name string `yaml:"name" json:"name"`
+	// Expressions are RE2 regular expressions; at least one.
+	Expressions []string `yaml:"expressions" json:"expressions"`
+	// Context words near a match raise its score by 0.35.
+	Context []string `yaml:"context" json:"context"`
+	// Score is the base confidence in (0,1] (default 0.75).
+	Score float64 `yaml:"score" json:"score"`
+	// Examples must each be matched by an expression (checked at start-up).
+	Examples []string `yaml:"examples" json:"examples"`
+	// Languages limits the pattern to these languages (empty: all).
+	Languages []string `yaml:"languages" json:"languages"`
+}
+
+// Config configures Scanner.
+type Config struct {
+	// EntityTypes limits what is anonymised (default: every built-in type:
+	// EMAIL_ADDRESS, PHONE_NUMBER, CREDIT_CARD, IBAN_CODE, US_SSN,
+	// IP_ADDRESS, URL, UUID, CRYPTO, DATE_OF_BIRTH, PASSPORT,
+	// DRIVER_LICENSE, TAX_ID, PERSON, ORGANIZATION, LOCATION).
+	EntityTypes []string `yaml:"entity_types"`
+	// Threshold is the minimum confidence of an entity (default 0.5).
+	Threshold float64 `yaml:"threshold"`
+	// AllowedNames are values never anonymised (case-insensitive).
+	AllowedNames []string `yaml:"allowed_names"`
+	// HiddenNames are values always anonymised, as CUSTOM.
+	HiddenNames []string `yaml:"hidden_names"`
+	// RegexPatterns are extra recognizers.
+	RegexPatterns []Pattern `yaml:"regex_patterns"`
+	// Preamble is put before a sanitized prompt that had anything replaced.
+	Preamble string `yaml:"preamble"`
+	// UseFaker replaces entities with realistic fake values (from a
+	// generator seeded by FakerSeed and the value) instead of placeholders,
+	// for the types it has fakes for; the rest get placeholders.
+	UseFaker bool `yaml:"use_faker"`
+	// FakerSeed seeds the fake generator.
+	FakerSeed int64 `yaml:"faker_seed"`
+	// Language is en (default), de, fr, es or it.
+	Language string `yaml:"language"`
+}
+
+// DefaultConfig returns LLM Guard's defaults.
+func DefaultConfig() Config { return Config{Threshold: 0.5, Language: "en"} }
+
+// Validate checks the configuration; errors name the field.
+func (c Config) Validate() error {
+	_, err := c.Analyzer()
+	return err
+}
+
+// Analyzer builds the recognizer engine the configuration describes.
+func (c Config) Analyzer() (*pii.Analyzer, error) {
+	if c.Threshold < 0 || c.Threshold > 1 || c.Threshold != c.Threshold {
+		return nil, fmt.Errorf("threshold: %v is outside [0,1]", c.Threshold)
+	}
+	if c.Threshold == 0 {
+		return nil, fmt.Errorf("threshold: 0 would report every candidate, set a value in (0,1] (default 0.5)")
+	}
+	return NewAnalyzer(c.EntityTypes, c.Language, c.RegexPatterns, c.AllowedNames, c.HiddenNames)
+}
+
+// NewAnalyzer builds a recognizer engine; errors name the field
+// (entity_types, language, regex_patterns, allowed_names, hidden_names).
+// The sensitive scanner shares it.
+func NewAnalyzer(types []string, lang string, patterns []Pattern, allowed, hidden []string) (*pii.Analyzer, error) {
+	specs := make([]pii.PatternSpec, len(patterns))
+	for i, p := range patterns {
+		specs[i] = pii.PatternSpec(p)
+	}
+	return pii.New(pii.Options{EntityTypes: types, Language: lang, Patterns: specs, AllowedNames: allowed, HiddenNames: hidden})
+}
+
+// Scanner anonymises prompts. It is immutable after New and safe for
+// concurrent use; the vault it writes to is the caller's.
+type Scanner struct {
+	cfg Config
+	a   *pii.Analyzer
+}
+
+var (
+	_ scanner.Scanner  = (*Scanner)(nil)
+	_ scanner.Stager   = (*Scanner)(nil)
+	_ scanner.Rewriter = (*Scanner)(nil)
+)
+
+// New validates cfg and builds the scanner.
+func New(cfg Config) (*Scanner, error) {
+	if cfg.Language == "" {
+		cfg.Language = "en"
+	}
+	a, err := cfg.Analyzer()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	return &Scanner{cfg: cfg, a: a}, nil
+}
+
+// Name returns "anonymize".
+func (s *Scanner) Name() string { return Name }
+
+// Stages reports that the scanner runs on prompts.
+func (s *Scanner) Stages() scanner.Stage { return scanner.StagePrompt }
+
+// Rewrites reports that the scanner replaces text.
+func (s *Scanner) Rewrites() bool { return true }
+
+// Scan replaces the personal data in in.Text() and records the originals
+// in in.Vault (or a vault of its own when in.Vault is nil).
+func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
+	start := time.Now()
+	text := in.Text()
+	ms, err := s.a.Analyze(ctx, text, s.cfg.Threshold)
+	if err != nil {
+		return scanner.Result{}, err
+	}
+	res := scanner.Clean(text, scanner.MethodHeuristic)
+	if len(ms) == 0 {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	v := in.Vault
+	if v == nil {
+		v = scanner.NewVault(0)
+	}
+	var b strings.Builder
+	b.Grow(len(s.cfg.Preamble) + len(text) + 16*len(ms))
+	b.WriteString(s.cfg.Preamble)
+	last := 0
+	for _, m := range ms {
+		orig := text[m.Start:m.End]
+		var p string
+		if s.cfg.UseFaker {
+			p = v.PlaceholderFunc(m.Type, orig, func(entity string, n int) string { return fake(s.cfg.FakerSeed, entity, orig, n) })
+		} else {
+			p = v.Placeholder(m.Type, orig)
+		}
+		b.WriteString(text[last:m.Start])
+		b.WriteString(p)
+		last = m.End
+		res.Risk = max(res.Risk, m.Score)
+		if len(res.Findings) < maxFindings {
+			res.Findings = append(res.Findings, scanner.Finding{Rule: m.Type, Start: m.Start, End: m.End, Score: m.Score, Detail: "replaced by a placeholder"})
+		}
+	}
+	b.WriteString(text[last:])
+	res.Sanitized = b.String()
+	res.Valid = false
+	res.Risk = scanner.ClampRisk(res.Risk)
+	res.Duration = time.Since(start)
+	return res, nil
+}

@@ -1,0 +1,258 @@
+package gibberish
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
+
+	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
+)
+
+func mustNew(t testing.TB, cfg Config) *Scanner {
+	t.Helper()
+	s, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestParity checks that the Go features and probability equal the
+// training script's on texts it wrote (testdata/parity.jsonl).
+func TestParity(t *testing.T) {
+	f, err := os.Open("testdata/parity.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s := mustNew(t, DefaultConfig())
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	n := 0
+	for sc.Scan() {
+		var row struct {
+			Text     string    `json:"text"`
+			Features []float64 `json:"features"`
+			P        float64   `json:"p"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			t.Fatal(err)
+		}
+		var fz featurizer
+		fz.reset(s.m)
+		fz.add(row.Text)
+		got := fz.features()
+		for i := range got {
+			if math.Abs(got[i]-row.Features[i]) > 1e-6 {
+				t.Errorf("%.40q feature %d: go %v, python %v", row.Text, i, got[i], row.Features[i])
+			}
+		}
+		if p := s.m.prob(got); math.Abs(p-row.P) > 1e-4 {
+			t.Errorf("%.40q: go p %v, python %v", row.Text, p, row.P)
+		}
+		n++
+	}
+	if n < 50 {
+		t.Fatalf("only %d parity rows", n)
+	}
+}
+
+func TestScan(t *testing.T) {
+	s := mustNew(t, DefaultConfig())
+	cases := []struct {
+		text  string
+		valid bool
+	}{
+		{"What's the weather like in Paris today? I need to pack for a trip.", true},
+		{"Wie wird das Wetter morgen in Berlin? Ich möchte wandern gehen.", true},
+		{"Quel temps fera-t-il demain à Lyon ? Je voudrais faire du vélo.", true},
+		{"Напиши, пожалуйста, короткое письмо коллеге о переносе встречи.", true},
+		{"func main() {\n\tfmt.Println(\"hello, world\")\n}", true},
+		{"ok", true},
+		{"今天天气怎么样？我想去公园散步。", true},
+		{"asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu zxcvmnb lkjasdf", false},
+		{"dfhsdkjfhskdjfh sdkfjhsdkfjhsdf kjhsdfkjhsdf kjhsdkfjhsd", false},
+		{"lol lol lol lol lol lol lol lol lol lol lol lol lol lol", false},
+		{"gjqx vbnz rtkp wqzx cvbn mlkj hgfd sapo iuyt rewq", false},
+	}
+	for _, c := range cases {
+		res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Valid != c.valid {
+			t.Errorf("%q: valid %v (risk %.2f), want %v", c.text, res.Valid, res.Risk, c.valid)
+		}
+	}
+	// Sentence mode finds one gibberish sentence among real ones that the
+	// full text's average hides.
+	text := "Please summarise the attached report for the board. Keep it short and factual. Mention the budget. xkqz vbnw qpzx lkjq wxcv."
+	full, _ := mustNew(t, DefaultConfig()).Scan(context.Background(), scanner.Input{Prompt: text})
+	sent, _ := mustNew(t, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}).Scan(context.Background(), scanner.Input{Prompt: text})
+	if sent.Valid || len(sent.Findings) != 1 || strings.TrimSpace(text[sent.Findings[0].Start:sent.Findings[0].End]) != "xkqz vbnw qpzx lkjq wxcv." {
+		t.Errorf("sentence mode: valid %v findings %+v", sent.Valid, sent.Findings)
+	}
+	if full.Risk >= sent.Risk {
+		t.Errorf("full risk %.2f should be below the worst sentence's %.2f", full.Risk, sent.Risk)
+	}
+}
+
+func TestConfig(t *testing.T) {
+	for _, c := range []struct {
+		cfg   Config
+		field string
+	}{
+		{Config{MatchType: MatchFull, MinLetters: 1}, "threshold"},
+		{Config{Threshold: 1.5, MatchType: MatchFull, MinLetters: 1}, "threshold"},
+		{Config{Threshold: 0.5, MatchType: "chunks", MinLetters: 1}, "match_type"},
+		{Config{Threshold: 0.5, MatchType: MatchFull}, "min_letters"},
+	} {
+		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
+		}
+	}
+	c := DefaultConfig()
+	dec := yaml.NewDecoder(bytes.NewReader([]byte("threshold: 0.8\nmatch_type: sentence\n")))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(Config{Threshold: 0.8, MatchType: MatchSentence, MinLetters: 10}, c); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	fps := map[string]bool{}
+	for _, c := range []Config{DefaultConfig(), {Threshold: 0.6, MatchType: MatchFull, MinLetters: 10}, {Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}, {Threshold: 0.5, MatchType: MatchFull, MinLetters: 5}} {
+		fps[mustNew(t, c).Fingerprint()] = true
+	}
+	if len(fps) != 4 {
+		t.Error("fingerprint must change with every setting")
+	}
+	if _, err := parseModel(modelBin[:len(modelBin)-1]); err == nil {
+		t.Error("truncated model accepted")
+	}
+}
+
+func TestConformance(t *testing.T) {
+	scannertest.Run(t, mustNew(t, DefaultConfig()), scannertest.WithInputs("asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu"))
+	scannertest.Run(t, mustNew(t, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}), scannertest.WithInputs("Fine. asdkfj qwpoeiru zxmcnvb aslkdjf."))
+}
+
+// TestHeldOutTable prints the accuracy table on the held-out texts that
+// training/gibberish/train.py writes to training/work (skipped when absent):
+//
+//	LLMSHIELD_EVAL=1 go test ./scanner/gibberish -run TestHeldOutTable -v -timeout 30m
+func TestHeldOutTable(t *testing.T) {
+	if os.Getenv("LLMSHIELD_EVAL") == "" {
+		t.Skip("set LLMSHIELD_EVAL=1 to print the held-out table")
+	}
+	path := filepath.Join("..", "..", "training", "work", "gibberish_eval.jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("%s absent (run make -C training gibberish)", path)
+	}
+	defer f.Close()
+	s := mustNew(t, DefaultConfig())
+	type agg struct{ n, flagged, noVerdict int }
+	rows := map[string]*agg{}
+	var tp, fp, fn, tn int
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<22)
+	for sc.Scan() {
+		var r struct {
+			Source, Lang, Text string
+			Label              int
+		}
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatal(err)
+		}
+		key := fmt.Sprintf("real | %s | %s", r.Source, r.Lang)
+		if r.Label == 1 {
+			key = "gibberish | " + r.Source + " | all"
+		}
+		a := rows[key]
+		if a == nil {
+			a = &agg{}
+			rows[key] = a
+		}
+		a.n++
+		res, err := s.Scan(context.Background(), scanner.Input{Prompt: r.Text})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := s.Score(r.Text); !ok {
+			a.noVerdict++
+		}
+		if !res.Valid {
+			a.flagged++
+		}
+		switch {
+		case r.Label == 1 && !res.Valid:
+			tp++
+		case r.Label == 1:
+			fn++
+		case !res.Valid:
+			fp++
+		default:
+			tn++
+		}
+	}
+	keys := make([]string, 0, len(rows))
+	for k := range rows {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString("\n| class | source | lang | n | flagged | no verdict |\n|---|---|---|---|---|---|\n")
+	for _, k := range keys {
+		a := rows[k]
+		fmt.Fprintf(&b, "| %s | %d | %d (%.1f%%) | %d |\n", k, a.n, a.flagged, 100*float64(a.flagged)/float64(a.n), a.noVerdict)
+	}
+	prec, rec := float64(tp)/float64(max(tp+fp, 1)), float64(tp)/float64(max(tp+fn, 1))
+	fmt.Fprintf(&b, "\nprecision %.3f recall %.3f F1 %.3f FPR %.4f (threshold %.2f)\n", prec, rec, 2*prec*rec/max(prec+rec, 1e-9), float64(fp)/float64(max(fp+tn, 1)), s.cfg.Threshold)
+	t.Log(b.String())
+}
+
+func FuzzScan(f *testing.F) {
+	for _, s := range []string{"hello world, how are you", "asdkfj qwpoeiru", "\xff\xfe abc", "。。。", "a.b.c.d!e?f"} {
+		f.Add(s)
+	}
+	full := mustNew(f, DefaultConfig())
+	sent := mustNew(f, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 3})
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, s := range []*Scanner{full, sent} {
+			res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Risk < 0 || res.Risk > 1 || res.Valid != (len(res.Findings) == 0) {
+				t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
+			}
+		}
+	})
+}
+
+func BenchmarkScan(b *testing.B) {
+	text := strings.Repeat("The committee reviewed the budget and approved new library hours. Wie wird das Wetter morgen? ", 12)[:1024]
+	for _, mt := range []string{MatchFull, MatchSentence} {
+		s := mustNew(b, Config{Threshold: 0.5, MatchType: mt, MinLetters: 10})
+		b.Run(mt+"/1KB", func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				s.Scan(context.Background(), scanner.Input{Prompt: text})
+			}
+		})
+	}
+}

@@ -1,0 +1,338 @@
+// Package jsonscan checks the JSON in a model's answer, like LLM Guard's
+// JSON output scanner: it finds the JSON documents in the answer (fenced
+// code blocks and bare objects or arrays in the text), validates each,
+// optionally repairs the broken ones with github.com/kaptinlin/jsonrepair
+// (the sanitized answer then carries the repaired JSON), and flags the
+// answer when it has fewer valid documents than RequiredElements. The
+// package is named jsonscan so that it does not shadow encoding/json; the
+// scanner's type is "json".
+//
+// # Finding JSON
+//
+//   - A fenced block (``` or ~~~) tagged json, json5 or jsonc, or untagged
+//     with content starting with { or [, is one candidate: its content.
+//   - Outside fences, a bare candidate starts at { followed (after
+//     optional white space) by a quote, or at [ followed by {, [ or a
+//     quote; so prose such as "{name}", "[1]" or a task list's "[ ]" is
+//     not taken for JSON (nor are empty {} and []). It ends at the matching bracket (brackets inside strings do not
+//     count) or, when the document is cut off, at the end of the answer.
+//     Candidates do not nest: the inner objects of a document are part of it.
+//
+// # Differences from LLM Guard
+//
+//   - LLM Guard finds candidates with a recursive regular expression for
+//     objects only and, without repair, only counts the valid ones. Here a
+//     candidate that is not valid JSON (and is not repaired) also flags the
+//     answer: broken JSON is what a caller of this scanner needs to hear
+//     about. Set RequiredElements to 0 and leave Repair off to only count.
+//     Arrays and fenced blocks are found too.
+//   - A repair that fails (or yields invalid JSON) flags the answer and
+//     leaves that candidate unchanged.
+package jsonscan
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kaptinlin/jsonrepair"
+
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// Name is the scanner's identifier.
+const Name = "json"
+
+// Rule names in findings.
+const (
+	RuleInvalid  = "invalid_json"
+	RuleRequired = "required_elements"
+)
+
+const maxFindings = 100
+
+// Config configures Scanner.
+type Config struct {
+	// RequiredElements is the smallest number of valid JSON documents the
+	// answer must contain. Default 0.
+	RequiredElements int `yaml:"required_elements"`
+	// Repair rewrites invalid JSON documents with jsonrepair; repaired
+	// documents count as valid. Default false.
+	Repair bool `yaml:"repair"`
+	// MaxRepairBytes caps the bytes of broken JSON one answer may have
+	// repaired (not in LLM Guard; see the package doc). Default 8192.
+	MaxRepairBytes int `yaml:"max_repair_bytes"`
+}
+
+// DefaultConfig returns LLM Guard's defaults and a repair budget of 8 KB.
+func DefaultConfig() Config { return Config{MaxRepairBytes: 8192} }
+
+// Validate checks the configuration; errors name the field.
+func (c Config) Validate() error {
+	if c.RequiredElements < 0 {
+		return fmt.Errorf("required_elements: must not be negative, got %d", c.RequiredElements)
+	}
+	if c.Repair && c.MaxRepairBytes <= 0 {
+		return fmt.Errorf("max_repair_bytes: must be positive when repair is on, got %d", c.MaxRepairBytes)
+	}
+	return nil
+}
+
+// Scanner checks JSON in answers. It is immutable after New and safe for
+// concurrent use.
+type Scanner struct {
+	cfg Config
+	fp  string
+}
+
+var (
+	_ scanner.Scanner       = (*Scanner)(nil)
+	_ scanner.Fingerprinter = (*Scanner)(nil)
+	_ scanner.Stager        = (*Scanner)(nil)
+	_ scanner.Rewriter      = (*Scanner)(nil)
+)
+
+// New validates cfg.
+func New(cfg Config) (*Scanner, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	b, _ := json.Marshal(struct {
+		Name, Version string
+		Cfg           Config
+	}{Name, "1", cfg})
+	sum := sha256.Sum256(b)
+	return &Scanner{cfg: cfg, fp: hex.EncodeToString(sum[:16])}, nil
+}
+
+// Name returns "json".
+func (s *Scanner) Name() string { return Name }
+
+// Stages reports that the scanner runs on outputs, as in LLM Guard.
+func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
+
+// Fingerprint identifies the configuration.
+func (s *Scanner) Fingerprint() string { return s.fp }
+
+// Rewrites reports whether the scanner may change the text (repair).
+func (s *Scanner) Rewrites() bool { return s.cfg.Repair }
+
+// Candidate is one JSON document found in a text: text[Start:End].
+type Candidate struct {
+	Start, End int
+	// Fenced is true for the content of a fenced code block.
+	Fenced bool
+}
+
+// fence returns, for a line starting at i, the fence marker (``` or ~~~,
+// possibly longer) and its info string, or "" when the line is no fence.
+func fence(text string, i int) (marker, info string, lineEnd int) {
+	lineEnd = strings.IndexByte(text[i:], '\n')
+	if lineEnd < 0 {
+		lineEnd = len(text)
+	} else {
+		lineEnd += i
+	}
+	line := strings.TrimLeft(text[i:lineEnd], " ")
+	if len(text[i:lineEnd])-len(line) > 3 || len(line) < 3 {
+		return "", "", lineEnd
+	}
+	c := line[0]
+	if c != '`' && c != '~' {
+		return "", "", lineEnd
+	}
+	n := 0
+	for n < len(line) && line[n] == c {
+		n++
+	}
+	if n < 3 {
+		return "", "", lineEnd
+	}
+	return line[:n], strings.TrimSpace(line[n:]), lineEnd
+}
+
+func isJSONTag(info string) bool {
+	tag, _, _ := strings.Cut(strings.ToLower(info), " ")
+	switch tag {
+	case "json", "json5", "jsonc", "jsonl", "ndjson":
+		return true
+	}
+	return false
+}
+
+// bareStart reports whether text[i] ({ or [) opens something that looks
+// like JSON.
+func bareStart(text string, i int) bool {
+	j := i + 1
+	for j < len(text) && (text[j] == ' ' || text[j] == '\n' || text[j] == '\t' || text[j] == '\r') {
+		j++
+	}
+	if j == len(text) {
+		return false
+	}
+	c := text[j]
+	if text[i] == '{' {
+		return c == '"' || c == '\''
+	}
+	return c == '{' || c == '[' || c == '"'
+}
+
+// matchEnd returns the end of the bracketed document starting at i: just
+// after its matching bracket, at a mismatched closing bracket, or len(text).
+func matchEnd(text string, i int) int {
+	var stack []byte
+	inStr, esc := false, false
+	for j := i; j < len(text); j++ {
+		c := text[j]
+		if inStr {
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				inStr = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inStr = true
+		case '{':
+			stack = append(stack, '}')
+		case '[':
+			stack = append(stack, ']')
+		case '}', ']':
+			if len(stack) == 0 || stack[len(stack)-1] != c {
+				return j
+			}
+			stack = stack[:len(stack)-1]
+			if len(stack) == 0 {
+				return j + 1
+			}
+		}
+	}
+	return len(text)
+}
+
+// Find returns the JSON candidates in text, in order.
+func Find(text string) []Candidate {
+	var out []Candidate
+	lineStart := true
+	for i := 0; i < len(text); {
+		if lineStart {
+			if marker, info, lineEnd := fence(text, i); marker != "" {
+				// Find the closing fence: a line of at least as many of the
+				// same characters and nothing else.
+				body := min(lineEnd+1, len(text))
+				end, next := len(text), len(text)
+				for k := body; k < len(text); {
+					m, rest, le := fence(text, k)
+					if m != "" && m[0] == marker[0] && len(m) >= len(marker) && rest == "" {
+						end, next = k, min(le+1, len(text))
+						break
+					}
+					k = le + 1
+				}
+				content := strings.TrimSpace(text[body:end])
+				if content != "" && (isJSONTag(info) || info == "" && (content[0] == '{' || content[0] == '[')) {
+					a := body + strings.Index(text[body:end], content)
+					out = append(out, Candidate{Start: a, End: a + len(content), Fenced: true})
+				}
+				i, lineStart = next, true
+				continue
+			}
+		}
+		c := text[i]
+		if (c == '{' || c == '[') && bareStart(text, i) {
+			end := matchEnd(text, i)
+			if end > i+1 {
+				out = append(out, Candidate{Start: i, End: end})
+				lineStart = text[end-1] == '\n'
+				i = end
+				continue
+			}
+		}
+		lineStart = c == '\n'
+		i++
+	}
+	return out
+}
+
+// repair runs jsonrepair, turning a panic in it into an error.
+func repair(doc string) (out string, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("jsonrepair panicked: %v", p)
+		}
+	}()
+	out, err = jsonrepair.JSONRepair(doc)
+	if err == nil && !json.Valid([]byte(out)) {
+		err = fmt.Errorf("jsonrepair returned invalid JSON")
+	}
+	return out, err
+}
+
+// Scan checks the JSON in in.Text(). It returns ctx.Err() once ctx is done.
+func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return scanner.Result{}, err
+	}
+	start := time.Now()
+	text := in.Text()
+	res := scanner.Clean(text, scanner.MethodHeuristic)
+	cands := Find(text)
+	valid, invalid, budget := 0, 0, s.cfg.MaxRepairBytes
+	var sb strings.Builder
+	last := 0
+	for _, c := range cands {
+		if err := ctx.Err(); err != nil {
+			return scanner.Result{}, err
+		}
+		doc := text[c.Start:c.End]
+		if json.Valid([]byte(doc)) {
+			valid++
+			continue
+		}
+		tooBig := len(doc) > budget
+		if s.cfg.Repair && !tooBig {
+			budget -= len(doc)
+			fixed, err := repair(doc)
+			if err == nil {
+				valid++
+				sb.WriteString(text[last:c.Start])
+				sb.WriteString(fixed)
+				last = c.End
+				continue
+			}
+		}
+		invalid++
+		if len(res.Findings) < maxFindings {
+			detail := "not valid JSON"
+			switch {
+			case s.cfg.Repair && tooBig:
+				detail = fmt.Sprintf("not valid JSON; over the repair budget of %d bytes", s.cfg.MaxRepairBytes)
+			case s.cfg.Repair:
+				detail = "not valid JSON and could not be repaired"
+			}
+			res.Findings = append(res.Findings, scanner.Finding{Rule: RuleInvalid, Start: c.Start, End: c.End, Score: 1, Detail: detail})
+		}
+	}
+	if last > 0 {
+		sb.WriteString(text[last:])
+		res.Sanitized = sb.String()
+	}
+	if valid < s.cfg.RequiredElements {
+		res.Findings = append(res.Findings, scanner.Finding{Rule: RuleRequired, Score: 1,
+			Detail: fmt.Sprintf("%d valid JSON documents, %d required", valid, s.cfg.RequiredElements)})
+	}
+	if invalid > 0 || valid < s.cfg.RequiredElements {
+		res.Valid, res.Risk = false, 1
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}

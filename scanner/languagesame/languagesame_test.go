@@ -1,0 +1,119 @@
+package languagesame
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"gopkg.in/yaml.v3"
+
+	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
+)
+
+func TestScan(t *testing.T) {
+	en := "Could you please summarise this quarterly report for the board meeting tomorrow?"
+	de := "Hier ist die Zusammenfassung des Quartalsberichts für die Vorstandssitzung morgen."
+	ru := "Вот краткое изложение квартального отчёта для завтрашнего заседания совета."
+	zh := "这是明天董事会会议的季度报告摘要。"
+	cases := []struct {
+		name, prompt, output string
+		valid                bool
+	}{
+		{"same_en", en, "Here is the summary of the quarterly report for tomorrow's board meeting.", true},
+		{"en_de", en, de, false},
+		{"en_ru_script", en, ru, false},
+		{"en_zh_script", en, zh, false},
+		{"short_answer_no_verdict", en, "Gern!", true},
+		{"short_answer_other_script", en, "Да", false},
+		{"no_letters", en, "42 🙂", true},
+		{"same_ru", "Пожалуйста, кратко изложите квартальный отчёт для совета директоров.", ru, true},
+	}
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.prompt, Output: c.output, Stage: scanner.StageOutput})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Valid != c.valid || res.Valid != (res.Risk == 0) {
+				t.Errorf("valid %v risk %v findings %+v, want valid %v", res.Valid, res.Risk, res.Findings, c.valid)
+			}
+		})
+	}
+	if res, _ := s.Scan(context.Background(), scanner.Input{Prompt: ru}); !res.Valid {
+		t.Error("a prompt scan must not be flagged")
+	}
+}
+
+func TestConfig(t *testing.T) {
+	for _, c := range []struct {
+		cfg   Config
+		field string
+	}{
+		{Config{MinLetters: 5}, "threshold"},
+		{Config{Threshold: 0.5}, "min_letters"},
+	} {
+		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
+			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
+		}
+	}
+	c := DefaultConfig()
+	dec := yaml.NewDecoder(bytes.NewReader([]byte("threshold: 0.3\n")))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(Config{Threshold: 0.3, MinLetters: 20}, c); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+	a, _ := New(DefaultConfig())
+	b, _ := New(Config{Threshold: 0.3, MinLetters: 20})
+	if a.Fingerprint() == b.Fingerprint() {
+		t.Error("fingerprint must change with threshold")
+	}
+}
+
+func TestConformance(t *testing.T) {
+	s, err := New(DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	scannertest.Run(t, s, scannertest.WithInputs("Привет, как дела? Всё хорошо, спасибо."))
+}
+
+func FuzzScan(f *testing.F) {
+	f.Add("hello there, how are you today my friend", "Привет")
+	f.Add("\xff", "東京")
+	s, err := New(DefaultConfig())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, prompt, output string) {
+		res, err := s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Risk < 0 || res.Risk > 1 || res.Valid != (len(res.Findings) == 0) {
+			t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
+		}
+	})
+}
+
+func BenchmarkScan(b *testing.B) {
+	prompt := strings.Repeat("Please summarise the quarterly report for the board. ", 20)[:1024]
+	output := strings.Repeat("Hier ist die Zusammenfassung des Quartalsberichts für den Vorstand. ", 16)[:1024]
+	s, err := New(DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
+	}
+}

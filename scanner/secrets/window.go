@@ -1,0 +1,396 @@
+package secrets
+
+import (
+	"regexp/syntax"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Keyword windows. Most rules can only match text that contains one of
+// their keywords (the keyword is the token prefix, or the variable name
+// the rule looks for) and have a bounded match length L. For such a rule,
+// every match lies within L bytes of a keyword occurrence, so the engine
+// runs its regular expression only on windows around the occurrences the
+// prefilter found, instead of on the whole text. Both properties are
+// derived from the parsed expression (see windowable), never assumed.
+
+// maxWindowLen caps the match length for which windows pay off.
+const maxWindowLen = 2048
+
+// windowMargin extends windows so that assertions at a match's edges (\b,
+// ^, $) see the real neighbouring rune.
+const windowMargin = utf8.UTFMax
+
+// windowable reports whether every match of re contains one of keywords
+// (lower-cased) and, if so, the longest match in bytes.
+func windowable(expr string, keywords []string) (maxLen int, ok bool) {
+	if len(keywords) == 0 {
+		return 0, false
+	}
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return 0, false
+	}
+	re = re.Simplify()
+	n := maxMatchLen(re)
+	if n < 0 || n > maxWindowLen {
+		return 0, false
+	}
+	if !mustContain(re, keywords) {
+		return 0, false
+	}
+	return n, true
+}
+
+// maxMatchLen returns the longest match of re in bytes, or -1 if unbounded.
+func maxMatchLen(re *syntax.Regexp) int {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			n += runeMaxLen(r, re.Flags&syntax.FoldCase != 0)
+		}
+		return n
+	case syntax.OpCharClass:
+		if len(re.Rune) == 0 {
+			return 0
+		}
+		// The widest rune is the highest; an invalid byte, read as U+FFFD,
+		// is one byte wide.
+		return utf8.RuneLen(min(re.Rune[len(re.Rune)-1], unicode.MaxRune))
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return utf8.UTFMax
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxMatchLen(re.Sub[0])
+	case syntax.OpStar, syntax.OpPlus:
+		return -1
+	case syntax.OpRepeat:
+		if re.Max < 0 {
+			return -1
+		}
+		n := maxMatchLen(re.Sub[0])
+		if n < 0 {
+			return -1
+		}
+		return n * re.Max
+	case syntax.OpConcat:
+		total := 0
+		for _, s := range re.Sub {
+			n := maxMatchLen(s)
+			if n < 0 {
+				return -1
+			}
+			total += n
+		}
+		return total
+	case syntax.OpAlternate:
+		best := 0
+		for _, s := range re.Sub {
+			n := maxMatchLen(s)
+			if n < 0 {
+				return -1
+			}
+			best = max(best, n)
+		}
+		return best
+	}
+	return -1 // unknown: be safe
+}
+
+func runeMaxLen(r rune, fold bool) int {
+	n := utf8.RuneLen(r)
+	if n < 0 {
+		n = 3
+	}
+	if fold {
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			n = max(n, utf8.RuneLen(f))
+		}
+	}
+	return n
+}
+
+// maxVariants bounds the finite languages mustContain expands.
+const maxVariants = 64
+
+// mustContain reports whether every string matched by re contains one of
+// keywords, case-insensitively.
+func mustContain(re *syntax.Regexp, keywords []string) bool {
+	switch re.Op {
+	case syntax.OpCapture:
+		return mustContain(re.Sub[0], keywords)
+	case syntax.OpAlternate:
+		for _, s := range re.Sub {
+			if !mustContain(s, keywords) {
+				return false
+			}
+		}
+		return true
+	case syntax.OpRepeat, syntax.OpPlus:
+		if re.Op == syntax.OpPlus || re.Min >= 1 {
+			return mustContain(re.Sub[0], keywords)
+		}
+		return false
+	case syntax.OpConcat:
+		for _, s := range re.Sub {
+			if mustContain(s, keywords) {
+				return true
+			}
+		}
+		// A keyword may span several consecutive finite parts
+		// ("(?:sk|rk)_" is an alternation then a literal): expand each run
+		// of finite parts and check every string of it.
+		for i := range re.Sub {
+			vs := []string{""}
+			for j := i; j < len(re.Sub); j++ {
+				next, ok := finite(re.Sub[j])
+				if !ok {
+					break
+				}
+				vs = cross(vs, next)
+				if vs == nil {
+					break
+				}
+				if allContain(vs, keywords) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	vs, ok := finite(re)
+	return ok && allContain(vs, keywords)
+}
+
+// finite returns every string re matches (lower-cased), when there are at
+// most maxVariants of them. Assertions match the empty string.
+func finite(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return []string{""}, true
+	case syntax.OpLiteral:
+		return []string{strings.ToLower(string(re.Rune))}, true
+	case syntax.OpCharClass:
+		var out []string
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] > maxVariants {
+				return nil, false
+			}
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				s := strings.ToLower(string(r))
+				if !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
+				if len(out) > maxVariants {
+					return nil, false
+				}
+			}
+		}
+		return out, true
+	case syntax.OpCapture:
+		return finite(re.Sub[0])
+	case syntax.OpQuest:
+		vs, ok := finite(re.Sub[0])
+		if !ok {
+			return nil, false
+		}
+		return append([]string{""}, vs...), true
+	case syntax.OpConcat:
+		vs := []string{""}
+		for _, s := range re.Sub {
+			next, ok := finite(s)
+			if !ok {
+				return nil, false
+			}
+			if vs = cross(vs, next); vs == nil {
+				return nil, false
+			}
+		}
+		return vs, true
+	case syntax.OpAlternate:
+		var out []string
+		for _, s := range re.Sub {
+			vs, ok := finite(s)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, vs...)
+			if len(out) > maxVariants {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// cross concatenates every a with every b; nil when that exceeds maxVariants.
+func cross(a, b []string) []string {
+	if len(a)*len(b) > maxVariants {
+		return nil
+	}
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out
+}
+
+func allContain(vs, keywords []string) bool {
+	for _, v := range vs {
+		found := false
+		for _, k := range keywords {
+			if strings.Contains(v, k) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// Assignment precheck. About a hundred gitleaks rules share one template:
+// an optional identifier prefix, a keyword group G, then up to 20
+// identifier characters, up to 3 quotes or spaces and an assignment
+// operator before the secret. Such a rule can only match where an
+// occurrence of one of its keywords (inside G) is followed, within the
+// rest of G and those 20 characters, by that operator. Checking this at
+// each keyword occurrence costs a few byte comparisons and skips the
+// expression on prose that merely mentions "key" or "token".
+const (
+	// assignIdentPrefix is the identifier prefix (at most assignIdentMax
+	// bytes of [\w.-]) before the keyword group.
+	assignIdentPrefix = `(?i)[\w.-]{0,50}?`
+	assignIdentMax    = 50
+	assignPrefix      = assignIdentPrefix + `(?:`
+	assignTemplate    = `(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)`
+	// assignGroupMax bounds what G may add after a keyword.
+	assignGroupMax = 64
+)
+
+// assignmentRule reports whether expr follows the template with a keyword
+// group whose matches consist of identifier characters only, are at most
+// assignGroupMax bytes long and contain one of keywords.
+func assignmentRule(expr string, keywords []string) bool {
+	if len(keywords) == 0 || !strings.HasPrefix(expr, assignPrefix) {
+		return false
+	}
+	depth, end := 0, -1
+	start := len(assignPrefix) - len("(?:")
+	for i := start; i < len(expr) && end < 0; i++ {
+		switch expr[i] {
+		case '\\':
+			i++
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				end = i + 1
+			}
+		}
+	}
+	if end < 0 || !strings.HasPrefix(expr[end:], assignTemplate) {
+		return false
+	}
+	// The template must be the whole expression, not one alternative.
+	if whole, err := syntax.Parse(expr, syntax.Perl); err != nil || whole.Op != syntax.OpConcat {
+		return false
+	}
+	g, err := syntax.Parse("(?i)"+expr[start:end], syntax.Perl)
+	if err != nil {
+		return false
+	}
+	g = g.Simplify()
+	vs, ok := finite(g)
+	if !ok || maxMatchLen(g) > assignGroupMax || !allContain(vs, keywords) {
+		return false
+	}
+	for _, v := range vs {
+		for i := 0; i < len(v); i++ {
+			if !isIdentByte(v[i]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '.' || c == '-' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// assignmentAfter reports whether text[at:] starts with what the template
+// requires before a secret: identifier characters (the rest of the keyword
+// group and up to 20 more), up to 3 quotes or white space, and the first
+// byte of an assignment operator.
+func assignmentAfter(text string, at int) bool {
+	run := 0
+	for at+run < len(text) && run < 20+assignGroupMax {
+		c := text[at+run]
+		if !isIdentByte(c) && c != ' ' && c != '\t' {
+			break
+		}
+		run++
+	}
+	for p := at; p <= at+run; p++ {
+		for j := 0; j <= 3 && p+j < len(text); j++ {
+			switch text[p+j] {
+			case '=', '>', ':', '|', '?', ',':
+				return true
+			}
+			if c := text[p+j]; c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\'' && c != '"' {
+				break
+			}
+		}
+	}
+	return false
+}
+
+// Windows for assignment-template rules whose secret pattern is unbounded
+// (generic-api-key): the match starts at most assignStartMax bytes before
+// the keyword (the identifier prefix and the keyword group), and is taken
+// to end by the first white space found assignTail bytes after the
+// keyword; a secret that runs on without white space for longer than
+// assignRunMax makes the window the rest of the text.
+const (
+	assignStartMax = assignIdentMax + assignGroupMax
+	assignTail     = 256
+	assignRunMax   = 4096
+)
+
+func assignWindowEnd(seg string, ke int) int {
+	b := ke + assignTail
+	if b >= len(seg) {
+		return len(seg)
+	}
+	limit := min(len(seg), b+assignRunMax)
+	for ; b < limit; b++ {
+		switch seg[b] {
+		case ' ', '\t', '\n', '\r', '\f', '\v':
+			return min(len(seg), b+windowMargin)
+		}
+	}
+	return len(seg)
+}
+
+// extendIdent moves a stripped match's start back over the identifier
+// prefix the full expression would have matched: up to assignIdentMax
+// bytes of [\w.-].
+func extendIdent(seg string, ms int) int {
+	for n := 0; n < assignIdentMax && ms > 0 && isIdentByte(seg[ms-1]); n++ {
+		ms--
+	}
+	return ms
+}

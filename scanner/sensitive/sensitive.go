@@ -1,0 +1,134 @@
+// Package sensitive flags personal data in the LLM's answer, like LLM
+// Guard's Sensitive scanner, and optionally redacts it ("[REDACTED_<TYPE>]").
+// It uses the same recognizers as the anonymize scanner (package
+// internal/pii) and, unlike anonymize, keeps no vault: its verdict depends
+// on the text and the configuration only, so it may be cached.
+package sensitive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/llmshield/llmshield/internal/pii"
+	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/anonymize"
+)
+
+// Name is the scanner's identifier.
+const Name = "sensitive"
+
+const maxFindings = 1000
+
+// Config configures Scanner.
+type Config struct {
+	// EntityTypes limits what is flagged (default: every built-in type).
+	EntityTypes []string `yaml:"entity_types"`
+	// RegexPatterns are extra recognizers.
+	RegexPatterns []anonymize.Pattern `yaml:"regex_patterns"`
+	// Redact replaces each entity with "[REDACTED_<TYPE>]".
+	Redact bool `yaml:"redact"`
+	// Threshold is the minimum confidence of an entity (default 0.5).
+	Threshold float64 `yaml:"threshold"`
+	// AllowedNames are values never flagged (case-insensitive).
+	AllowedNames []string `yaml:"allowed_names"`
+	// Language is en (default), de, fr, es or it.
+	Language string `yaml:"language"`
+}
+
+// DefaultConfig returns LLM Guard's defaults.
+func DefaultConfig() Config { return Config{Threshold: 0.5, Language: "en"} }
+
+// Validate checks the configuration; errors name the field.
+func (c Config) Validate() error {
+	_, err := c.analyzer()
+	return err
+}
+
+func (c Config) analyzer() (*pii.Analyzer, error) {
+	if c.Threshold <= 0 || c.Threshold > 1 || c.Threshold != c.Threshold {
+		return nil, fmt.Errorf("threshold: %v is outside (0,1] (default 0.5)", c.Threshold)
+	}
+	return anonymize.NewAnalyzer(c.EntityTypes, c.Language, c.RegexPatterns, c.AllowedNames, nil)
+}
+
+// Scanner flags personal data. It is immutable and safe for concurrent use.
+type Scanner struct {
+	cfg Config
+	a   *pii.Analyzer
+	fp  string
+}
+
+var (
+	_ scanner.Scanner       = (*Scanner)(nil)
+	_ scanner.Stager        = (*Scanner)(nil)
+	_ scanner.Fingerprinter = (*Scanner)(nil)
+	_ scanner.Rewriter      = (*Scanner)(nil)
+)
+
+// New validates cfg and builds the scanner.
+func New(cfg Config) (*Scanner, error) {
+	if cfg.Language == "" {
+		cfg.Language = "en"
+	}
+	a, err := cfg.analyzer()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	b, _ := json.Marshal(struct {
+		Name, Version string
+		Cfg           Config
+	}{Name, "1", cfg})
+	sum := sha256.Sum256(b)
+	return &Scanner{cfg: cfg, a: a, fp: hex.EncodeToString(sum[:16])}, nil
+}
+
+// Name returns "sensitive".
+func (s *Scanner) Name() string { return Name }
+
+// Stages reports that the scanner runs on outputs.
+func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
+
+// Fingerprint identifies the configuration.
+func (s *Scanner) Fingerprint() string { return s.fp }
+
+// Rewrites reports whether the scanner redacts.
+func (s *Scanner) Rewrites() bool { return s.cfg.Redact }
+
+// Scan flags the personal data in in.Text().
+func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
+	start := time.Now()
+	text := in.Text()
+	ms, err := s.a.Analyze(ctx, text, s.cfg.Threshold)
+	if err != nil {
+		return scanner.Result{}, err
+	}
+	res := scanner.Clean(text, scanner.MethodHeuristic)
+	if len(ms) > 0 {
+		res.Valid = false
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		res.Risk = max(res.Risk, m.Score)
+		if len(res.Findings) < maxFindings {
+			res.Findings = append(res.Findings, scanner.Finding{Rule: m.Type, Start: m.Start, End: m.End, Score: m.Score, Detail: "personal data"})
+		}
+		if s.cfg.Redact {
+			b.WriteString(text[last:m.Start])
+			b.WriteString("[REDACTED_" + m.Type + "]")
+			last = m.End
+		}
+	}
+	if s.cfg.Redact && len(ms) > 0 {
+		b.WriteString(text[last:])
+		res.Sanitized = b.String()
+	}
+	res.Risk = scanner.ClampRisk(res.Risk)
+	res.Duration = time.Since(start)
+	return res, nil
+}
