@@ -7,7 +7,6 @@ import (
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
-	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/builtin"
@@ -40,17 +39,14 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		o.log.Info("configuration: setting accepted without effect", "note", n)
 	}
 	hub, ownHub := o.hub, false
-	if hub == nil && usesML(cfg) {
+	if hub == nil && builtin.UsesModels(cfg) {
 		h, err := modelhub.New(cfg.Models, o.log)
 		if err != nil {
 			return nil, fmt.Errorf("models: %w", err)
 		}
 		hub, ownHub = h, true
 	}
-	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg}
-	if hub != nil {
-		deps.Models = mlscan.FromHub(hub)
-	}
+	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg, Models: hub}
 	var built []scanner.Scanner
 	var errs []error
 	closeAll := func() {
@@ -92,7 +88,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		return nil, err
 	}
 	if cfg.Models.Preload && hub != nil {
-		if err := preload(ctx, hub, built, o); err != nil {
+		if err := preload(ctx, built); err != nil {
 			closeAll()
 			return nil, err
 		}
@@ -109,47 +105,15 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 	return sh, nil
 }
 
-// usesML reports whether any enabled scanner of cfg may consult a model.
-func usesML(cfg *config.Config) bool {
-	for _, list := range [][]config.Scanner{cfg.InputScanners, cfg.OutputScanners} {
-		for _, e := range list {
-			if e.Disabled {
-				continue
-			}
-			f, ok := builtin.Lookup(e.Type)
-			if !ok {
-				continue
-			}
-			p := f.Defaults()
-			if e.DecodeParams(p) != nil {
-				continue // New reports the error
-			}
-			if m, ok := p.(builtin.MLParams); ok {
-				c := m.MLConfig()
-				if c.ML.Enabled && (c.ML.Mode.UsesML() || c.Shadow || c.Experiment != nil) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// preload opens the models of the ML scanners now. Failures are logged;
-// they are errors only for scanners that may not fall back.
-func preload(ctx context.Context, hub *classifier.Hub, built []scanner.Scanner, o options) error {
+// preload opens the models of the scanners that load one (Preloader).
+// A scanner allowed to fall back logs the failure and reports none.
+func preload(ctx context.Context, built []scanner.Scanner) error {
 	var errs []error
 	for _, s := range built {
-		d, ok := s.(mlScanner)
-		if !ok || !d.UsesML() {
-			continue
-		}
-		if err := hub.Preload(ctx, d.Model()); err != nil {
-			if d.Config().ML.FallbackToHeuristic {
-				o.log.Warn("model failed to load; the scanner falls back to its heuristic", "scanner", d.Name(), "model", d.Model().String(), "error", err)
-				continue
+		if p, ok := s.(scanner.Preloader); ok {
+			if err := p.Preload(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("scanner %s: %w", s.Name(), err))
 			}
-			errs = append(errs, fmt.Errorf("scanner %s: model %s: %w", d.Name(), d.Model(), err))
 		}
 	}
 	return errors.Join(errs...)

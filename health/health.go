@@ -5,9 +5,10 @@
 // deadline and panic isolation. A check reports OK, Warn or Fail; a failing
 // critical check makes the status unhealthy, any other problem makes it
 // degraded. Ready-made checks (ModelsCheck, BreakersCheck, CacheCheck,
-// GuardCheck, RateCheck, CanaryCheck) take small interfaces so that the
-// model loader, the result cache and the resilience guards plug in
-// directly or through a one-line adapter.
+// CallsCheck, RateCheck, CanaryCheck) take small interfaces or functions:
+// the scanners plug in through scanner.HealthReporter, the model loader and
+// the result cache through a one-line adapter. The package imports no
+// llmshield package but the scanner contract.
 //
 // No health-check library is in go.mod; the aggregation here is one
 // goroutine per check with a deadline and a recover, about a hundred lines,

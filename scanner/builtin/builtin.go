@@ -12,8 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
-	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -25,7 +25,7 @@ type Deps struct {
 	Config *config.Config
 	// Models gives ML scanners their classifiers; nil when no model hub is
 	// available (ML scanners then fall back to their heuristic, if allowed).
-	Models mlscan.Models
+	Models *classifier.Hub
 	// Instance identifies the configuration entry ("input_scanners[1]"); set by Build.
 	Instance string
 	// Stage is where the entry runs; set by Build.
@@ -95,4 +95,32 @@ func Build(ctx context.Context, key string, e config.Scanner, deps Deps) (scanne
 		return nil, fmt.Errorf("%s (%s): %w", key, f.Name, err)
 	}
 	return s, nil
+}
+
+// UsesModels reports whether any enabled scanner of cfg may consult a
+// model, so that the caller knows whether to open a model hub. Entries
+// that do not decode are skipped (Build reports them).
+func UsesModels(cfg *config.Config) bool {
+	for _, list := range [][]config.Scanner{cfg.InputScanners, cfg.OutputScanners} {
+		for _, e := range list {
+			if e.Disabled {
+				continue
+			}
+			f, ok := Lookup(e.Type)
+			if !ok {
+				continue
+			}
+			p := f.Defaults()
+			if e.DecodeParams(p) != nil {
+				continue
+			}
+			if m, ok := p.(MLParams); ok {
+				c := m.MLConfig()
+				if c.ML.Enabled && (c.ML.Mode.UsesML() || c.Shadow || c.Experiment != nil) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -300,5 +300,9 @@ type MLParams interface {
 
 // ml gives an ML scanner its model hub, observability and instance name.
 func (d Deps) ml() mlscan.Option {
-	return mlscan.WithEnv(d.Instance, d.Models, d.Logger, d.Registerer)
+	var models mlscan.Models
+	if d.Models != nil {
+		models = mlscan.FromHub(d.Models)
+	}
+	return mlscan.WithEnv(d.Instance, models, d.Logger, d.Registerer)
 }
