@@ -26,6 +26,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -254,7 +255,7 @@ func stageInputs(s scanner.Scanner, text string) []scanner.Input {
 	return ins
 }
 
-func checkResult(t *testing.T, in scanner.Input, res scanner.Result) {
+func checkResult(t testing.TB, in scanner.Input, res scanner.Result) {
 	t.Helper()
 	text := in.Text()
 	if res.Risk < 0 || res.Risk > 1 || res.Risk != res.Risk {
@@ -276,6 +277,32 @@ func checkResult(t *testing.T, in scanner.Input, res scanner.Result) {
 	}
 	if res.Method.String() == "" {
 		t.Errorf("%.40q: empty method", text)
+	}
+}
+
+// Check scans in with s, as a fuzz target or a table test does, and
+// returns the result after failing t on an error and reporting the
+// properties Run checks of every result: risk and finding scores in
+// [0,1], finding spans inside the text, a rule on every finding, valid
+// sanitised text for valid input and a method.
+func Check(t testing.TB, s scanner.Scanner, in scanner.Input) scanner.Result {
+	t.Helper()
+	res, err := s.Scan(context.Background(), in)
+	if err != nil {
+		t.Fatalf("%.40q: %v", in.Text(), err)
+	}
+	checkResult(t, in, res)
+	return res
+}
+
+// DecodeYAML decodes doc into cfg as the configuration loader does: a key
+// that cfg does not have is an error, which fails t.
+func DecodeYAML(t testing.TB, doc string, cfg any) {
+	t.Helper()
+	dec := yaml.NewDecoder(strings.NewReader(doc))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		t.Fatalf("decode %q: %v", doc, err)
 	}
 }
 
