@@ -31,23 +31,20 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 )
 
+// The huge-input check scans hugeSize bytes and reports a hang after
+// hugeWait (generous for -race builds).
+const (
+	hugeSize = 10 << 20
+	hugeWait = 3 * time.Minute
+)
+
 type config struct {
-	hugeSize   int
-	hugeWait   time.Duration
 	inputs     []string
 	goroutines int
 }
 
 // Option adjusts Run.
 type Option func(*config)
-
-// WithHugeSize sets the size of the huge-input check (default 10 MB; 0
-// skips it, which only scanners with a documented input limit should do).
-func WithHugeSize(n int) Option { return func(c *config) { c.hugeSize = n } }
-
-// WithHugeTimeout sets how long the huge-input scan may take before the
-// suite reports a hang (default 3 minutes, generous for -race builds).
-func WithHugeTimeout(d time.Duration) Option { return func(c *config) { c.hugeWait = d } }
 
 // WithInputs adds texts that every check also runs on, typically texts the
 // scanner flags, so that findings and sanitising are exercised.
@@ -70,7 +67,7 @@ var basic = []string{
 // Run runs the conformance suite against s.
 func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 	t.Helper()
-	c := config{hugeSize: 10 << 20, hugeWait: 3 * time.Minute, goroutines: 64}
+	c := config{goroutines: 64}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -207,10 +204,7 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 		}
 	})
 	t.Run("Huge", func(t *testing.T) {
-		if c.hugeSize <= 0 {
-			t.Skip("huge-input check disabled")
-		}
-		text := hugeText(c.hugeSize)
+		text := hugeText(hugeSize)
 		done := make(chan struct{})
 		var res scanner.Result
 		var err error
@@ -220,8 +214,8 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 		}()
 		select {
 		case <-done:
-		case <-time.After(c.hugeWait):
-			t.Fatalf("Scan of %d bytes did not finish within %v", len(text), c.hugeWait)
+		case <-time.After(hugeWait):
+			t.Fatalf("Scan of %d bytes did not finish within %v", len(text), hugeWait)
 		}
 		if err != nil {
 			t.Fatalf("Scan of %d bytes: %v", len(text), err)

@@ -109,11 +109,6 @@ func WithOffline(off bool) Option { return func(o *options) { o.offline = &off }
 // WithEmbedded supplies the fs.FS that "embedded" entries refer to.
 func WithEmbedded(fsys fs.FS) Option { return func(o *options) { o.embedded = fsys } }
 
-// WithHTTPClient sets the client used for downloads. Its Timeout, if any,
-// bounds a whole file; leave it zero for large models and rely on the
-// registry's idle timeout and the caller's context.
-func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.client = c } }
-
 // WithProgress sets a download progress callback.
 func WithProgress(p ProgressFunc) Option { return func(o *options) { o.progress = p } }
 
