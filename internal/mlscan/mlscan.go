@@ -354,8 +354,8 @@ func (d *Detector) Scan(ctx context.Context, in scanner.Input) (scanner.Result, 
 			if ctx.Err() != nil {
 				return scanner.Result{}, ctx.Err()
 			}
-			policy := d.cfg.ML.Policy()
-			r, err = Unavailable(policy, d.ref.String(), text, err, func() scanner.Result {
+			policy, cause := d.cfg.ML.Policy(), err
+			r, err = Unavailable(policy, d.ref.String(), text, cause, func() scanner.Result {
 				return d.heuristicResult(text, hRisk, hFind, scanner.MethodMLFallbackToHeuristic)
 			})
 			if err != nil {
@@ -365,7 +365,11 @@ func (d *Detector) Scan(ctx context.Context, in scanner.Input) (scanner.Result, 
 				d.guard.RecordFallback()
 			}
 			d.guard.RecordDegraded()
-			d.log.Warn("model unavailable", "model", d.ref.String(), "runs", policy.Runs(), "error", firstLine(err))
+			msg := "model unavailable, falling back to the heuristic"
+			if policy == UnavailableBlock {
+				msg = "model unavailable, refusing the text (on_unavailable: block)"
+			}
+			d.log.Warn(msg, "model", d.ref.String(), "error", cause)
 			break
 		}
 		r = d.mlResult(text, p)
