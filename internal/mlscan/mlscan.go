@@ -568,7 +568,7 @@ func (d *Detector) shadowML(ctx context.Context, text string, enforced scanner.R
 	go func() {
 		defer d.wg.Done()
 		defer func() { <-d.shadowCh }()
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.Resilience.CallTimeout+time.Second)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.Resilience.timeout(d.cfg.ML.Windows())+time.Second)
 		defer cancel()
 		p, err := d.predict(sctx, text)
 		if err != nil {
