@@ -27,7 +27,9 @@ type Config struct {
 	// PositiveLabels override the model's labels that mean "flag".
 	PositiveLabels []string `yaml:"positive_labels" json:"positive_labels,omitempty"`
 	// ShortCircuitAbove: in hybrid mode, a heuristic risk at or above this
-	// settles the verdict without the model. Default 0.9.
+	// settles the verdict without the model. Default 0.9. A risk at or
+	// above the heuristic threshold always does (a rule hit flags on its
+	// own), so only a value below that threshold changes anything.
 	ShortCircuitAbove float64 `yaml:"short_circuit_above" json:"short_circuit_above"`
 	// Rollout sends a percentage of traffic through the model; the rest is
 	// scanned by the heuristic alone. Default 100%, sticky per user.

@@ -3,7 +3,12 @@
 // a classifier from the model hub, as its HybridMode says, and adds what a
 // production ML call needs: a per-call timeout, retries and a circuit
 // breaker, fallback to the heuristic, percentage rollout, A/B groups and
-// shadow mode. Every result says which method reached it. Results are cached
+// shadow mode. The model's work per text is bounded up front
+// (ml.max_windows; a longer text is sampled and the result marked Partial),
+// its call timeout grows with that work, and overruns of large inputs never
+// count against the breaker. When the model cannot answer,
+// ml.on_unavailable decides (see Unavailable) and the result is marked
+// Degraded. Every result says which method reached it. Results are cached
 // by the pipeline (see cache.Results), sized by the scanner's ml.cache.
 package mlscan
 
