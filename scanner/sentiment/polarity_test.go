@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/inference"
@@ -148,7 +149,8 @@ func TestBuiltinModelPolar(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.ML.Mode = mlscan.MLOnly
 	cfg.ML.FallbackToHeuristic = false
-	cfg.Model = ""
+	// Loading the model under -race on a busy machine can take seconds.
+	cfg.Resilience.CallTimeout = time.Minute
 	s, err := New(cfg, mlscan.WithEnv("", mlscan.FromHub(h), nil, nil))
 	if err != nil {
 		t.Fatal(err)
