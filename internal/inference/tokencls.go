@@ -429,4 +429,3 @@ func splitIOB(label string) (string, string) {
 	}
 	return "I", label
 }
-
