@@ -153,11 +153,16 @@ func (t *Tagger) Entities(ctx context.Context, text string) ([]inference.Entity,
 		words = inference.WordsByGap(text, enc.Offsets)
 	}
 	// word w covers tokens [first[w], first[w+1])
-	var first []int
+	var first, last []int // first and last token of each word
 	for i, w := range words {
-		if w >= 0 && (i == 0 || words[i-1] != w) {
-			first = append(first, i)
+		if w < 0 {
+			continue
 		}
+		if i == 0 || words[i-1] != w {
+			first = append(first, i)
+			last = append(last, i)
+		}
+		last[len(last)-1] = i
 	}
 	nw := len(first)
 	if nw == 0 {
@@ -192,25 +197,22 @@ func (t *Tagger) Entities(ctx context.Context, text string) ([]inference.Entity,
 	if err != nil {
 		return nil, fmt.Errorf("ner: %w", err)
 	}
-	logits := make([][]float32, len(ids))
+	// Aggregation "first": a word's prediction is its first token's, so
+	// only those rows are scored.
+	logits := make([][]float32, nw)
+	spans := make([][2]int, nw)
 	for i, wn := range wins {
 		base := first[wn.lo]
 		for w := wn.keepLo; w < wn.keepHi; w++ {
-			for k := first[w]; k < first[w+1]; k++ {
-				logits[k] = rows[i][k-base]
-			}
-		}
-	}
-	for k := range logits {
-		if logits[k] == nil { // special tokens outside every word
-			logits[k] = make([]float32, len(t.labels))
+			logits[w] = rows[i][first[w]-base]
+			spans[w] = [2]int{enc.Offsets[first[w]][0], enc.Offsets[last[w]][1]}
 		}
 	}
 	scores, err := inference.TokenScores(logits, t.labels)
 	if err != nil {
 		return nil, fmt.Errorf("ner: %w", err)
 	}
-	ents, err := inference.Aggregate(text, scores, enc.Offsets, words, t.labels, inference.AggregateFirst, 0)
+	ents, err := inference.Aggregate(text, scores, spans, nil, t.labels, inference.AggregateSimple, 0)
 	if err != nil {
 		return nil, fmt.Errorf("ner: %w", err)
 	}
