@@ -5,7 +5,10 @@
   val / test by training/split.py's hash rule (internal/datasplit in Go); only the
   train split is trained on, val picks the epoch, test is only reported.
 * Generated sentences: templates in EN/DE/FR/ES with person, organisation and
-  location slots, and negatives (capitalised words that are not entities). Names,
+  location slots, instruction-style prompts (mostly without entities), and negatives
+  (capitalised words that are not entities).
+* Negatives from the VADER ground truth (../shared/datasets/sentiment, MIT; train split
+  only): sentences with no capitalised word after the first and no gazetteer name. Names,
   organisations and places come from pools that are split 80/20 by a hash of the
   value; the held-out set uses the held-out 20 % of the pools and a family of
   templates (HELDOUT_TEMPLATES) never used in training.
@@ -195,6 +198,69 @@ NEGATIVES = [
 ]
 
 
+# Instruction-style prompts (the bulk of real LLM traffic): lower-case nouns, verbs and
+# adjectives in every position and capitalised imperative verbs at the start, mostly
+# without entities. Our own word lists.
+VERBS = """Write Explain Describe Provide Summarize Summarise List Create Generate Translate Compare Find Give Suggest Draft Outline Classify
+Rewrite Calculate Identify Tell Imagine Design Analyze Evaluate Propose Name Convert Edit Correct Predict Discuss Define Recommend Brainstorm""".split()
+NOUNS = """story poem essay letter report plan recipe song speech dialogue summary list table email review question answer argument
+dragon robot garden city river forest ocean mountain village castle kingdom planet spaceship computer phone car train bicycle house
+teacher student doctor farmer soldier detective wizard knight king queen child friend neighbour customer manager scientist artist
+climate energy water food health education technology economy history science music art sport travel weather money time love war
+gun knife murder crime evidence victim witness suspect body room door window street bridge market school hospital office factory
+algorithm function database network server variable loop error bug code program language model data file password system""".split()
+ADJS = """short long funny sad happy dark mysterious ancient modern simple complex famous unknown small large quick slow bright quiet loud
+strange beautiful dangerous safe wealthy poor young old brave clever lazy angry friendly medieval futuristic fictional realistic""".split()
+INSTRUCTIONS = ["{V} a {A} {N} about a {N}.", "{V} the difference between a {N} and a {N}.", "{V} three ways to improve the {N}.",
+                "{V} how the {N} affects the {N}.", "{V} a {N} in which a {A} {N} finds a {N}.", "{V} why the {N} is {A}.",
+                "Can you {v} a {A} {N} for my {N}?", "I need a {A} {N} about {N} and {N}.", "What is the best {N} for a {A} {N}?",
+                "{V} the following {N}: the {N} was {A} and the {N} was {A}.", "You are a {A} {N}. {V} your {N} to the {N}.",
+                "A {A} {N} was found near the {N}. {V} what happened.", "{V} a {N} from the perspective of a {A} {N}.",
+                "How do I {v} a {N} with a {N}?", "{V} the {N} below and {v} a {A} {N}.", "In the {A} {N}, the {N} meets a {N}. {V} the scene."]
+INSTR_WITH_ENTITIES = ["{V} a {A} {N} to {PER} about the {N}.", "{V} a {N} about the history of {LOC}.", "{V} a {N} for {ORG} about their {N}.",
+                       "{PER} asked me to {v} a {N}. {V} it.", "{V} the {N} that {PER} sent from {LOC}."]
+
+
+def instruction(rng, P, k):
+    t = rng.choice(INSTR_WITH_ENTITIES if rng.random() < 0.2 else INSTRUCTIONS)
+    out = ""
+    i = 0
+    while i < len(t):
+        if t.startswith("{V}", i):
+            out += rng.choice(VERBS); i += 3
+        elif t.startswith("{v}", i):
+            out += rng.choice(VERBS).lower(); i += 3
+        elif t.startswith("{N}", i):
+            out += rng.choice(NOUNS); i += 3
+        elif t.startswith("{A}", i):
+            out += rng.choice(ADJS); i += 3
+        else:
+            out += t[i]; i += 1
+    return fill(rng, out, P, k)
+
+
+def vader_negatives(n, seed):
+    """Sentences of the VADER ground truth (MIT; train split only) with no capitalised word
+    after the first and no word of the name gazetteers: O everywhere."""
+    path = os.path.join(SHARED, "..", "sentiment", "vader_ground_truth.jsonl")
+    if not os.path.exists(path):
+        return []
+    P = pools()
+    names = {w.lower() for w in P["first"][0] + P["first"][1] + P["last"][0] + P["last"][1]}
+    rows = []
+    for line in open(path, encoding="utf-8"):
+        t = json.loads(line)["text"]
+        if split_of(t) != "train" or len(t) > 300:
+            continue
+        toks = F.tokens(t)
+        words = [t[s:e] for s, e in toks]
+        if any(w[:1].isupper() for w in words[1:]) or any(w.lower() in names for w in words):
+            continue
+        rows.append({"text": t, "toks": toks, "tags": ["O"] * len(toks), "source": "vader-negative"})
+    random.Random(seed).shuffle(rows)
+    return rows[:n]
+
+
 def fill(rng, tmpl, P, k):
     text, spans = "", []
     i = 0
@@ -223,7 +289,9 @@ def generated(n, seed, heldout=False):
     rows = []
     flat = [(lang, t) for lang, ts in TRAIN_TEMPLATES.items() for t in ts]
     for _ in range(n):
-        if not heldout and rng.random() < 0.12:
+        if not heldout and rng.random() < 0.25:
+            text, spans = instruction(rng, P, k)
+        elif not heldout and rng.random() < 0.12:
             text, spans = rng.choice(NEGATIVES), []
             if rng.random() < 0.5:
                 # a negative sentence followed by a normal one

@@ -264,10 +264,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--buckets", type=int, default=1 << 15)
     ap.add_argument("--dim", type=int, default=32)
-    ap.add_argument("--hidden", type=int, default=128)
+    ap.add_argument("--hidden", type=int, default=64)
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--generated", type=int, default=9000)
     ap.add_argument("--seed", type=int, default=20261130)
+    ap.add_argument("--negatives", type=int, default=3000, help="VADER sentences without names (all O)")
     ap.add_argument("--tiny", action="store_true", help="only write the tiny test model")
     a = ap.parse_args()
     if a.tiny:
@@ -278,7 +279,7 @@ def main():
     rng = random.Random(a.seed)
     first_id = 1
     t0 = time.time()
-    train = ner_data.presidio("train") + ner_data.generated(a.generated, a.seed)
+    train = ner_data.presidio("train") + ner_data.generated(a.generated, a.seed) + ner_data.vader_negatives(a.negatives, a.seed)
     val = ner_data.presidio("val")
     test = ner_data.presidio("test")
     held = ner_data.generated(1500, a.seed + 1, heldout=True)
@@ -317,7 +318,7 @@ def main():
     np.savez(os.path.join(HERE, "work", "ner_weights.npz"), **net.weights())  # for re-export without retraining
     arch = f"hashed word features (8 per word, {a.buckets} buckets, dim {a.dim}) -> dense {a.hidden} -> 2 x dense over a 5-word window -> 7 IOB2 labels"
     metrics = {"model_version": VERSION, "epochs_run": a.epochs, "best_epoch": best_ep, "train_seconds_cpu": round(train_s, 1),
-               "torch_threads": 1, "rows": {"train": len(train), "val": len(val), "test": len(test), "heldout": len(held)},
+               "torch_threads": 1, "rows": {"train": len(train), "vader_negatives": sum(r["source"] == "vader-negative" for r in train), "val": len(val), "test": len(test), "heldout": len(held)},
                "val": score(predict(net, val)), "test": score(predict(net, test)), "heldout": score(predict(net, held))}
     print(json.dumps({k: metrics[k] for k in ("best_epoch", "train_seconds_cpu", "val", "test", "heldout")}, indent=1))
     for dirname, int8 in (("ner", False), ("ner-int8", True)):

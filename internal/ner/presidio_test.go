@@ -209,3 +209,70 @@ func runeToByte(s string) []int {
 	}
 	return append(out, len(s))
 }
+
+// TestBenignFlagRateWithNER reports, per name type, the share of benign
+// prompts (GPTeacher and self-instruct from ../shared/datasets/injection,
+// never trained or tuned on) in which the analyzer finds that type,
+// without and with the NER model. Benign prompts do name real people and
+// places, so this is a flag rate, an upper bound of the false-positive
+// rate. Run:
+//
+//	go test ./internal/ner -run TestBenignFlagRateWithNER -v
+func TestBenignFlagRateWithNER(t *testing.T) {
+	var texts []string
+	for _, name := range []string{"gpteacher_benign.jsonl", "self_instruct_benign.jsonl"} {
+		fh, err := os.Open(filepath.Join("..", "..", "..", "shared", "datasets", "injection", name))
+		if err != nil {
+			t.Skip("../shared/datasets/injection not found")
+		}
+		sc := bufio.NewScanner(fh)
+		sc.Buffer(make([]byte, 1<<20), 1<<24)
+		for sc.Scan() {
+			var r struct{ Text string }
+			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+				t.Fatal(err)
+			}
+			texts = append(texts, r.Text)
+		}
+		fh.Close()
+	}
+	src := source(t, *evalBackend, *evalVariant, Options{})
+	base, err := pii.New(pii.Options{EntityTypes: []string{pii.Person, pii.Organization, pii.Location}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withNER, err := pii.New(pii.Options{EntityTypes: []string{pii.Person, pii.Organization, pii.Location}, NER: src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d benign prompts, threshold 0.5\n%-16s %10s %10s\n", len(texts), "type", "gazetteers", "+NER")
+	rates := map[string][2]float64{}
+	for k, an := range []*pii.Analyzer{base, withNER} {
+		hits := map[string]int{}
+		for _, text := range texts {
+			ms, err := an.Analyze(context.Background(), text, 0.5)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen := map[string]bool{"any": len(ms) > 0}
+			for _, m := range ms {
+				seen[m.Type] = true
+			}
+			for typ, ok := range seen {
+				if ok {
+					hits[typ]++
+				}
+			}
+		}
+		for _, typ := range []string{pii.Person, pii.Organization, pii.Location, "any"} {
+			r := rates[typ]
+			r[k] = ratio(hits[typ], len(texts))
+			rates[typ] = r
+		}
+	}
+	for _, typ := range []string{pii.Person, pii.Organization, pii.Location, "any"} {
+		fmt.Fprintf(&b, "%-16s %10.3f %10.3f\n", typ, rates[typ][0], rates[typ][1])
+	}
+	t.Log("\n" + b.String())
+}
