@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func loadHashedWord(t testing.TB, cfg Config) *Tokenizer {
@@ -134,4 +135,49 @@ func BenchmarkHashedWord1KB(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// FuzzHashedWord: any valid UTF-8 text gives whole groups of K ids, all
+// in the vocabulary, whose offsets are rune-aligned spans of non-separator
+// text in order; invalid UTF-8 is an error.
+func FuzzHashedWord(f *testing.F) {
+	tk := loadHashedWord(f, Config{MaxLength: 1 << 20})
+	for _, s := range []string{"", "Dr. Jean-Pierre Müller", "İ\u0307x\u200b\u00a0y", "東京 ١٢٣ 😀!!", "\xff\xfe"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		enc, err := tk.Encode(s)
+		if !utf8.ValidString(s) {
+			if err == nil {
+				t.Fatal("invalid UTF-8 accepted")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(enc.IDs)%HashedWordFeaturesK != 0 {
+			t.Fatalf("%d ids", len(enc.IDs))
+		}
+		prevEnd := 0
+		for i, id := range enc.IDs {
+			if id < 1 || id >= tk.VocabSize() {
+				t.Fatalf("id %d out of range", id)
+			}
+			o := enc.Offsets[i]
+			if i%HashedWordFeaturesK != 0 {
+				if o != enc.Offsets[i-1] {
+					t.Fatalf("ids of one token with different offsets")
+				}
+				continue
+			}
+			if o[0] < prevEnd || o[1] <= o[0] || o[1] > len(s) || !utf8.RuneStart(s[o[0]]) || (o[1] < len(s) && !utf8.RuneStart(s[o[1]])) {
+				t.Fatalf("token %d offsets %v in %q", i/HashedWordFeaturesK, o, s)
+			}
+			if enc.Tokens[i] != s[o[0]:o[1]] {
+				t.Fatalf("token %q at %v", enc.Tokens[i], o)
+			}
+			prevEnd = o[1]
+		}
+	})
 }

@@ -265,7 +265,7 @@ def main():
     ap.add_argument("--buckets", type=int, default=1 << 15)
     ap.add_argument("--dim", type=int, default=32)
     ap.add_argument("--hidden", type=int, default=64)
-    ap.add_argument("--epochs", type=int, default=12)
+    ap.add_argument("--epochs", type=int, default=8)
     ap.add_argument("--generated", type=int, default=9000)
     ap.add_argument("--seed", type=int, default=20261130)
     ap.add_argument("--negatives", type=int, default=3000, help="VADER sentences without names (all O)")

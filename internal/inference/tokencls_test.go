@@ -277,3 +277,38 @@ func TestAggregateStrategies(t *testing.T) {
 		t.Error("short row accepted")
 	}
 }
+
+// FuzzAggregate: arbitrary labels, scores, offsets and word ids never
+// panic; entities lie inside the text, in order, scored in [0,1].
+func FuzzAggregate(f *testing.F) {
+	f.Add("Ann Lee in Rome", []byte{1, 2, 0, 3, 4, 5, 9, 200, 3})
+	f.Fuzz(func(t *testing.T, text string, data []byte) {
+		labels := []string{"O", "B-PER", "I-PER", "B-LOC", "I-LOC", "MISC"}
+		n := len(data) / 3
+		scores := make([]TokenScore, n)
+		offsets := make([][2]int, n)
+		words := make([]int, n)
+		for i := 0; i < n; i++ {
+			a, b, c := int(data[3*i]), int(data[3*i+1]), int(data[3*i+2])
+			l := a % len(labels)
+			probs := make([]float64, len(labels))
+			probs[l] = float64(b) / 255
+			scores[i] = TokenScore{Label: labels[l], Score: probs[l], Probs: probs}
+			offsets[i] = [2]int{b % (len(text) + 1), (b + c) % (len(text) + 1)}
+			words[i] = c%4 - 1
+		}
+		for _, st := range []Aggregation{AggregateNone, AggregateSimple, AggregateFirst, AggregateAverage, AggregateMax} {
+			for _, w := range [][]int{nil, words} {
+				ents, err := Aggregate(text, scores, offsets, w, labels, st, 0)
+				if err != nil {
+					continue
+				}
+				for _, e := range ents {
+					if e.Start < 0 || e.End > len(text) || e.End <= e.Start || e.Score < 0 || e.Score > 1 || e.Text != text[e.Start:e.End] {
+						t.Fatalf("%s: bad entity %+v", st, e)
+					}
+				}
+			}
+		}
+	})
+}
