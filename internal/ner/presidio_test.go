@@ -219,6 +219,9 @@ func runeToByte(s string) []int {
 //
 //	go test ./internal/ner -run TestBenignFlagRateWithNER -v
 func TestBenignFlagRateWithNER(t *testing.T) {
+	if testing.Short() {
+		t.Skip("6,885 prompts: a report, not run with -short")
+	}
 	var texts []string
 	for _, name := range []string{"gpteacher_benign.jsonl", "self_instruct_benign.jsonl"} {
 		fh, err := os.Open(filepath.Join("..", "..", "..", "shared", "datasets", "injection", name))
