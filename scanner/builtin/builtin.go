@@ -14,6 +14,7 @@ import (
 
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/mlscan"
+	"github.com/llmshield/llmshield/internal/pii"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -26,6 +27,9 @@ type Deps struct {
 	// Models gives ML scanners their classifiers; nil when no model hub is
 	// available (ML scanners then fall back to their heuristic, if allowed).
 	Models mlscan.Models
+	// NER gives anonymize and sensitive the built-in NER model (their
+	// option ner: true); nil when no model hub is available.
+	NER pii.NER
 	// Instance identifies the configuration entry ("input_scanners[1]"); set by Build.
 	Instance string
 	// Stage is where the entry runs; set by Build.
