@@ -8,6 +8,7 @@ import (
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/modelhub"
+	"github.com/llmshield/llmshield/internal/ner"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/builtin"
 )
@@ -24,7 +25,8 @@ func WithModelHub(hub *classifier.Hub) Option { return func(o *options) { o.hub 
 // ML scanners get their models from a hub (WithModelHub, else one built
 // from cfg.Models and closed with the Shield). Models load on first use,
 // or at once when cfg.Models.Preload is set; a model that fails to preload
-// stops New only when a scanner using it may not fall back to its heuristic.
+// stops New only when its scanner's ml.on_unavailable is error. A model:
+// id the registry does not know always stops New.
 func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, error) {
 	if cfg == nil {
 		var err error
@@ -47,6 +49,17 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		hub, ownHub = h, true
 	}
 	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg, Models: hub}
+	var nerSrc *ner.Source
+	if hub != nil {
+		src, err := ner.NewSource(hub.Registry(), hub.Runtime, ner.SourceOptions{Logger: o.log})
+		if err != nil {
+			if ownHub {
+				_ = hub.Close()
+			}
+			return nil, fmt.Errorf("models: %w", err)
+		}
+		nerSrc, deps.NER = src, src
+	}
 	var built []scanner.Scanner
 	var errs []error
 	closeAll := func() {
@@ -54,6 +67,9 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 			if c, ok := s.(scanner.Closer); ok {
 				_ = c.Close()
 			}
+		}
+		if nerSrc != nil {
+			_ = nerSrc.Close()
 		}
 		if ownHub {
 			_ = hub.Close()
@@ -99,14 +115,18 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		return nil, err
 	}
 	sh.hub = hub
+	if nerSrc != nil {
+		sh.closers = append(sh.closers, nerSrc.Close)
+	}
 	if ownHub {
 		sh.closers = append(sh.closers, hub.Close)
 	}
 	return sh, nil
 }
 
-// preload opens the models of the scanners that load one (Preloader).
-// A scanner allowed to fall back logs the failure and reports none.
+// preload opens the models of the scanners that load one (Preloader). A
+// model that is not present or fails to load follows the scanner's
+// ml.on_unavailable: logged by the scanner, or an error here.
 func preload(ctx context.Context, built []scanner.Scanner) error {
 	var errs []error
 	for _, s := range built {

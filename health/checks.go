@@ -159,8 +159,9 @@ func CacheCheck(counts func() (hits, lookups uint64), t Thresholds) CheckFunc {
 	return RateCheck("cache hit rate", counts, t.MinCacheRequests, t.MinCacheHitRate, math.Inf(1))
 }
 
-// CallsCheck warns when a scanner's model calls fail or fall back more
-// often than the thresholds allow, after at least t.MinCalls calls.
+// CallsCheck warns when a scanner's model calls fail or fall back, or its
+// verdicts are degraded, more often than the thresholds allow, after at
+// least t.MinCalls calls; its message always gives the degraded count.
 func CallsCheck(s scanner.HealthReporter, t Thresholds) CheckFunc {
 	t = t.withDefaults()
 	return func(ctx context.Context) CheckResult {
@@ -169,16 +170,21 @@ func CallsCheck(s scanner.HealthReporter, t Thresholds) CheckFunc {
 			t.MinCalls, 0, t.MaxErrorRate)(ctx)
 		fb := RateCheck(h.Name+" fallback rate", func() (uint64, uint64) { return h.Fallbacks, h.Calls },
 			t.MinCalls, 0, t.MaxFallbackRate)(ctx)
-		if errs.Status == LevelOK && fb.Status == LevelOK {
-			return errs
-		}
+		// Degraded verdicts (heuristic fallback or refusal, see
+		// ml.on_unavailable) are judged like fallbacks, and always shown.
+		dg := RateCheck(h.Name+" degraded verdicts", func() (uint64, uint64) { return h.Degraded, h.Calls },
+			t.MinCalls, 0, t.MaxFallbackRate)(ctx)
+		all := []CheckResult{errs, fb, dg}
 		var msgs []string
-		for _, r := range []CheckResult{errs, fb} {
+		for _, r := range all {
 			if r.Status != LevelOK {
 				msgs = append(msgs, r.Message)
 			}
 		}
-		return Warn("%s", strings.Join(msgs, "; "))
+		if len(msgs) > 0 {
+			return Warn("%s", strings.Join(msgs, "; "))
+		}
+		return OK(errs.Message + "; " + dg.Message)
 	}
 }
 

@@ -404,7 +404,7 @@ func (e *Engine) forward(ctx context.Context, ins []Input) ([][]float32, error) 
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", e.name, err)
 	}
-	if out.Batch != len(ins) || out.NumLabels <= 0 || len(out.Logits) != out.Batch*out.NumLabels {
+	if out.Batch != len(ins) || out.NumLabels <= 0 || out.SeqLen != 0 || len(out.Logits) != out.Batch*out.NumLabels {
 		return nil, fmt.Errorf("model %s: %w: got %d logits as [%d, %d] for a batch of %d",
 			e.name, ErrOutputShape, len(out.Logits), out.Batch, out.NumLabels, len(ins))
 	}

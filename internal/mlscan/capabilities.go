@@ -2,7 +2,6 @@ package mlscan
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/llmshield/llmshield/internal/rollout"
 	"github.com/llmshield/llmshield/scanner"
@@ -14,21 +13,24 @@ var (
 )
 
 // Preload implements scanner.Preloader: it loads the model now when the
-// detector ever consults it. A failure is an error only when the detector
-// may not fall back to its heuristic; otherwise it is logged.
+// detector ever consults it. A model that is not present or fails to load
+// follows ml.on_unavailable (see Unavailable): logged, with what runs
+// instead, or an error.
 func (d *Detector) Preload(ctx context.Context) error {
 	if !d.UsesML() || d.opts.Models == nil {
 		return nil
 	}
 	_, err := d.opts.Models.Get(ctx, d.ref)
-	switch {
-	case err == nil:
-		return nil
-	case d.cfg.ML.FallbackToHeuristic:
-		d.log.Warn("model failed to load; the scanner falls back to its heuristic", "model", d.ref.String(), "error", err)
+	if err == nil {
+		d.log.Info("model loaded", "model", d.ref.String())
 		return nil
 	}
-	return fmt.Errorf("model %s: %w", d.ref, err)
+	policy := d.cfg.ML.Policy()
+	if _, perr := Unavailable(policy, d.ref.String(), "", err, nil); perr != nil {
+		return perr
+	}
+	d.log.Warn("model not available at start-up", "model", d.ref.String(), "runs", policy.Runs(), "error", err)
+	return nil
 }
 
 // Health implements scanner.HealthReporter from the resilience guard in
@@ -47,6 +49,7 @@ func (d *Detector) Health() (scanner.Health, bool) {
 		Successes: s.Successes,
 		Failures:  s.Failures,
 		Fallbacks: s.Fallbacks,
+		Degraded:  s.Degraded,
 	}, true
 }
 

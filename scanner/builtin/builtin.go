@@ -14,6 +14,8 @@ import (
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/mlscan"
+	"github.com/llmshield/llmshield/internal/pii"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -26,6 +28,9 @@ type Deps struct {
 	// Models gives ML scanners their classifiers; nil when no model hub is
 	// available (ML scanners then fall back to their heuristic, if allowed).
 	Models *classifier.Hub
+	// NER gives anonymize and sensitive the built-in NER model (their
+	// option ner: true); nil when no model hub is available.
+	NER pii.NER
 	// Instance identifies the configuration entry ("input_scanners[1]"); set by Build.
 	Instance string
 	// Stage is where the entry runs; set by Build.
@@ -90,6 +95,13 @@ func Build(ctx context.Context, key string, e config.Scanner, deps Deps) (scanne
 			return nil, fmt.Errorf("%s.params: %w", key, err)
 		}
 	}
+	// A model: id the registry does not know is a misconfiguration, never
+	// a silent fallback to the heuristic.
+	if m, ok := params.(MLParams); ok && deps.Models != nil {
+		if err := mlscan.CheckModel(deps.Models.Registry(), m.MLConfig().Model); err != nil {
+			return nil, fmt.Errorf("%s (%s): params.model: %w", key, e.Type, err)
+		}
+	}
 	s, err := f.Build(ctx, params, deps)
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", key, f.Name, err)
@@ -113,6 +125,9 @@ func UsesModels(cfg *config.Config) bool {
 			p := f.Defaults()
 			if e.DecodeParams(p) != nil {
 				continue
+			}
+			if n, ok := p.(NERParams); ok && n.UsesNER() {
+				return true
 			}
 			if m, ok := p.(MLParams); ok {
 				c := m.MLConfig()

@@ -58,16 +58,22 @@ func (in Inputs) Validate() error {
 	return nil
 }
 
-// Output holds logits [Batch, NumLabels] in row-major order.
+// Output holds logits [Batch, NumLabels] in row-major order, or, for a
+// token classifier (SeqLen > 0), per-token logits [Batch, SeqLen, NumLabels].
 type Output struct {
 	Logits    []float32
 	Batch     int
 	NumLabels int
+	// SeqLen is 0 for per-sequence logits; for per-token logits it is the
+	// sequence length of the Inputs (padding added by the session removed).
+	SeqLen int
 }
 
-// Row returns the logits of sample i (a view, not a copy).
+// Row returns the logits of sample i (a view, not a copy): NumLabels
+// values, or SeqLen*NumLabels for per-token logits.
 func (o Output) Row(i int) []float32 {
-	return o.Logits[i*o.NumLabels : (i+1)*o.NumLabels]
+	n := o.NumLabels * max(o.SeqLen, 1)
+	return o.Logits[i*n : (i+1)*n]
 }
 
 // Options configure a session.

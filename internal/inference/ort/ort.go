@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	ortgo "github.com/yalue/onnxruntime_go"
@@ -337,13 +338,15 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 		return backend.Output{}, fmt.Errorf("output %q is %T, want a float32 tensor", s.output, outputs[0])
 	}
 	dims := t.GetShape()
-	if len(dims) != 2 || dims[0] != int64(in.Batch) || dims[1] <= 0 {
-		return backend.Output{}, fmt.Errorf("%w: output %q has shape %v, want [%d, num_labels]", backend.ErrOutputShape, s.output, []int64(dims), in.Batch)
-	}
 	data := t.GetData()
-	logits := make([]float32, len(data))
-	copy(logits, data)
-	return backend.Output{Logits: logits, Batch: in.Batch, NumLabels: int(dims[1])}, nil
+	switch {
+	case len(dims) == 2 && dims[0] == int64(in.Batch) && dims[1] > 0:
+		return backend.Output{Logits: slices.Clone(data), Batch: in.Batch, NumLabels: int(dims[1])}, nil
+	case len(dims) == 3 && dims[0] == int64(in.Batch) && dims[1] == int64(in.SeqLen) && dims[2] > 0:
+		return backend.Output{Logits: slices.Clone(data), Batch: in.Batch, NumLabels: int(dims[2]), SeqLen: in.SeqLen}, nil
+	}
+	return backend.Output{}, fmt.Errorf("%w: output %q has shape %v, want [%d, num_labels] or [%d, %d, num_labels]",
+		backend.ErrOutputShape, s.output, []int64(dims), in.Batch, in.Batch, in.SeqLen)
 }
 
 // Close destroys the session after running passes finish. It is idempotent.

@@ -237,12 +237,22 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	t := res[0]
 	defer func() { err = errors.Join(err, t.FinalizeAll()) }()
 	dims := t.Shape().Dimensions
-	if len(dims) != 2 || dims[0] != b || dims[1] <= 0 {
-		return backend.Output{}, fmt.Errorf("%w: output %q has shape %v, want [%d, num_labels]", backend.ErrOutputShape, s.output, dims, b)
+	perToken := len(dims) == 3 && dims[0] == b && dims[1] == l && dims[2] > 0
+	if !perToken && (len(dims) != 2 || dims[0] != b || dims[1] <= 0) {
+		return backend.Output{}, fmt.Errorf("%w: output %q has shape %v, want [%d, num_labels] or [%d, %d, num_labels]", backend.ErrOutputShape, s.output, dims, b, b, l)
 	}
 	flat, err := tensors.CopyFlatData[float32](t)
 	if err != nil {
 		return backend.Output{}, fmt.Errorf("read output: %w", err)
+	}
+	if perToken {
+		// Drop the padded rows and positions: [b, l, n] -> [Batch, SeqLen, n].
+		n := dims[2]
+		out := make([]float32, in.Batch*in.SeqLen*n)
+		for r := 0; r < in.Batch; r++ {
+			copy(out[r*in.SeqLen*n:(r+1)*in.SeqLen*n], flat[r*l*n:])
+		}
+		return backend.Output{Logits: out, Batch: in.Batch, NumLabels: n, SeqLen: in.SeqLen}, nil
 	}
 	n := dims[1]
 	return backend.Output{Logits: flat[: in.Batch*n : in.Batch*n], Batch: in.Batch, NumLabels: n}, nil
