@@ -194,16 +194,16 @@ func oddTokenOnly(enc Encoding, r pairRef) bool {
 
 func TestLongestFirst(t *testing.T) {
 	for _, c := range []struct{ na, nb, room, wa, wb int }{
-		{3, 4, 10, 3, 4},   // fits
-		{2, 20, 10, 2, 8},  // only the longer is cut
-		{20, 2, 10, 8, 2},  // same, other order
-		{9, 9, 10, 5, 5},   // both cut to half
-		{9, 12, 11, 5, 6},  // odd room: the longer gets the odd token
-		{12, 9, 11, 6, 5},  // swapped
-		{30, 30, 0, 0, 0},  // no room
-		{5, 0, 3, 3, 0},    // empty second text
-		{40, 1, 7, 6, 1},   // short text kept whole
-		{11, 11, 1, 0, 1},  // one token of room
+		{3, 4, 10, 3, 4},  // fits
+		{2, 20, 10, 2, 8}, // only the longer is cut
+		{20, 2, 10, 8, 2}, // same, other order
+		{9, 9, 10, 5, 5},  // both cut to half
+		{9, 12, 11, 5, 6}, // odd room: the longer gets the odd token
+		{12, 9, 11, 6, 5}, // swapped
+		{30, 30, 0, 0, 0}, // no room
+		{5, 0, 3, 3, 0},   // empty second text
+		{40, 1, 7, 6, 1},  // short text kept whole
+		{11, 11, 1, 0, 1}, // one token of room
 		{100, 60, 64, 32, 32},
 	} {
 		a, b := longestFirst(c.na, c.nb, c.room)
