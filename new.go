@@ -50,6 +50,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg}
 	if hub != nil {
 		deps.Models = mlscan.FromHub(hub)
+		deps.Hub = hub
 	}
 	var built []scanner.Scanner
 	var errs []error
@@ -109,7 +110,8 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 	return sh, nil
 }
 
-// usesML reports whether any enabled scanner of cfg may consult a model.
+// usesML reports whether any enabled scanner of cfg may consult a model
+// (an ML scanner, or a scanner whose model parameter names a user model).
 func usesML(cfg *config.Config) bool {
 	for _, list := range [][]config.Scanner{cfg.InputScanners, cfg.OutputScanners} {
 		for _, e := range list {
@@ -123,6 +125,9 @@ func usesML(cfg *config.Config) bool {
 			p := f.Defaults()
 			if e.DecodeParams(p) != nil {
 				continue // New reports the error
+			}
+			if m, ok := p.(builtin.ModelParams); ok && m.ConfiguredModel() != "" {
+				return true // a user model (ban_topics, relevance, ...)
 			}
 			if m, ok := p.(builtin.MLParams); ok {
 				c := m.MLConfig()
