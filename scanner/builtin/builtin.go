@@ -4,8 +4,8 @@
 package builtin
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
