@@ -315,3 +315,20 @@ func TestEncodePairSentencePiece(t *testing.T) {
 		t.Fatalf("pair %v (tokens %q) is not wrapped like the singles %v / %v", p.IDs, p.Tokens, a.IDs, b.IDs)
 	}
 }
+
+// BenchmarkEncodePair: a ~1 KB premise with a short hypothesis, truncated
+// longest first to 128 tokens, on the self-contained DeBERTa-style fixture.
+func BenchmarkEncodePair(b *testing.B) {
+	tok, err := Load(filepath.Join("testdata", "fixtures", "deberta-style"), Config{AddSpecialTokens: true, Truncate: true, MaxLength: 128})
+	if err != nil {
+		b.Fatal(err)
+	}
+	premise := strings.Repeat("The meeting was moved to Friday because the manager is travelling. ", 15)
+	b.SetBytes(int64(len(premise)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tok.EncodePair(premise, "This example is about travel."); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
