@@ -19,6 +19,9 @@ type metrics struct {
 	latency *prometheus.HistogramVec
 	errors  *prometheus.CounterVec
 	methods *prometheus.CounterVec
+	// degraded counts verdicts reached without the scanner's model (see
+	// scanner.Result.Degraded and ml.on_unavailable).
+	degraded *prometheus.CounterVec
 }
 
 // newMetrics creates the metrics and registers them with reg (nil: none).
@@ -41,6 +44,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "llmshield_detections_total",
 			Help: "Verdicts by scanner and detection method.",
 		}, []string{"scanner", "stage", "method"}),
+		degraded: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "llmshield_degraded_total",
+			Help: "Verdicts reached without the scanner's model (it failed, timed out, was missing or its breaker was open): by the heuristic alone or by refusing the text, as ml.on_unavailable says.",
+		}, []string{"scanner", "stage"}),
 	}
 	if reg != nil {
 		// A Shield rebuilt on reload registers the same metrics again: it
@@ -56,6 +63,9 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			return nil, err
 		}
 		if m.methods, err = register(reg, m.methods); err != nil {
+			return nil, err
+		}
+		if m.degraded, err = register(reg, m.degraded); err != nil {
 			return nil, err
 		}
 	}
@@ -88,6 +98,9 @@ func (m *metrics) observe(name, stage string, r scanner.Result, d time.Duration,
 	}
 	m.scans.WithLabelValues(name, stage, verdict).Inc()
 	m.methods.WithLabelValues(name, stage, r.Method.String()).Inc()
+	if r.Degraded {
+		m.degraded.WithLabelValues(name, stage).Inc()
+	}
 }
 
 var cacheRequestsDesc = prometheus.NewDesc("llmshield_cache_requests_total",

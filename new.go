@@ -25,7 +25,8 @@ func WithModelHub(hub *classifier.Hub) Option { return func(o *options) { o.hub 
 // ML scanners get their models from a hub (WithModelHub, else one built
 // from cfg.Models and closed with the Shield). Models load on first use,
 // or at once when cfg.Models.Preload is set; a model that fails to preload
-// stops New only when a scanner using it may not fall back to its heuristic.
+// stops New only when its scanner's ml.on_unavailable is error. A model:
+// id the registry does not know always stops New.
 func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, error) {
 	if cfg == nil {
 		var err error
@@ -76,6 +77,13 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 				continue
 			}
 			built = append(built, s)
+			// A model: id the registry does not know is a misconfiguration,
+			// never a silent fallback to the heuristic.
+			if d, ok := s.(mlScanner); ok && hub != nil {
+				if err := mlscan.CheckModel(hub.Registry(), d.Config().Model); err != nil {
+					errs = append(errs, fmt.Errorf("%s[%d] (%s): params.model: %w", key, i, e.Type, err))
+				}
+			}
 			out = append(out, Entry{Name: e.DisplayName(), Scanner: s, Timeout: e.Timeout})
 		}
 		return out
@@ -140,8 +148,9 @@ func usesML(cfg *config.Config) bool {
 	return false
 }
 
-// preload opens the models of the ML scanners now. Failures are logged;
-// they are errors only for scanners that may not fall back.
+// preload opens the models of the ML scanners now. A model that is not
+// present or fails to load follows the scanner's ml.on_unavailable (see
+// mlscan.Unavailable): logged, with what runs instead, or an error.
 func preload(ctx context.Context, hub *classifier.Hub, built []scanner.Scanner, o options) error {
 	var errs []error
 	for _, s := range built {
@@ -149,13 +158,17 @@ func preload(ctx context.Context, hub *classifier.Hub, built []scanner.Scanner, 
 		if !ok || !d.UsesML() {
 			continue
 		}
-		if err := hub.Preload(ctx, d.Model()); err != nil {
-			if d.Config().ML.FallbackToHeuristic {
-				o.log.Warn("model failed to load; the scanner falls back to its heuristic", "scanner", d.Name(), "model", d.Model().String(), "error", err)
-				continue
-			}
-			errs = append(errs, fmt.Errorf("scanner %s: model %s: %w", d.Name(), d.Model(), err))
+		err := hub.Preload(ctx, d.Model())
+		if err == nil {
+			o.log.Info("model loaded", "scanner", d.Name(), "model", d.Model().String())
+			continue
 		}
+		policy := d.Config().ML.Policy()
+		if _, perr := mlscan.Unavailable(policy, d.Model().String(), "", err, nil); perr != nil {
+			errs = append(errs, fmt.Errorf("scanner %s: %w", d.Name(), perr))
+			continue
+		}
+		o.log.Warn("model not available at start-up", "scanner", d.Name(), "model", d.Model().String(), "runs", policy.Runs(), "error", err)
 	}
 	return errors.Join(errs...)
 }

@@ -148,7 +148,7 @@ func (r *Results) backendGet(ctx context.Context, k Key) (scanner.Result, bool) 
 
 // Store caches res, the scanner's result on in, under k if it is cacheable.
 func (r *Results) Store(ctx context.Context, k Key, in scanner.Input, res scanner.Result) {
-	if res.Sanitized != in.Text() || res.Method == scanner.MethodMLFallbackToHeuristic {
+	if res.Sanitized != in.Text() || res.Degraded || res.Method == scanner.MethodMLFallbackToHeuristic {
 		return
 	}
 	res.Sanitized = ""

@@ -177,3 +177,27 @@ func absDiff(a, b float64) float64 {
 	}
 	return b - a
 }
+
+func TestMicroBatchingOverride(t *testing.T) {
+	e := registry.Entry{ID: "m-1.0", Name: "org/m"}
+	for _, tc := range []struct {
+		def  bool
+		over map[string]bool
+		want bool
+	}{
+		{true, nil, true},
+		{false, nil, false},
+		{true, map[string]bool{"m-1.0": false}, false},
+		{false, map[string]bool{"org/m": true}, true},
+		{true, map[string]bool{"org/m": true, "m-1.0": false}, false}, // the id wins
+		{true, map[string]bool{"other": false}, true},
+		{true, map[string]bool{"": false}, true}, // an empty key names nothing
+	} {
+		if got := microBatching(tc.def, tc.over, e); got != tc.want {
+			t.Errorf("default %v overrides %v: %v, want %v", tc.def, tc.over, got, tc.want)
+		}
+	}
+	if got := microBatching(true, map[string]bool{"": false}, registry.Entry{}); !got {
+		t.Error("an entry without id or name matched the empty key")
+	}
+}

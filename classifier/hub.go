@@ -37,6 +37,9 @@ type HubOptions struct {
 	Runtime inference.RuntimeOptions
 	// Engine configures every model's engine (threads, micro-batching).
 	Engine inference.EngineOptions
+	// MicroBatching overrides Engine.MicroBatching for single models, keyed
+	// by registry id or name (the id wins when both are present).
+	MicroBatching map[string]bool
 	// Logger receives load events; nil discards.
 	Logger *slog.Logger
 }
@@ -154,6 +157,7 @@ func (h *Hub) open(ctx context.Context, files registry.Files, cfg loader.LoadCon
 
 func (h *Hub) engineOptions(cfg loader.LoadConfig) inference.EngineOptions {
 	eo := h.opts.Engine
+	eo.MicroBatching = microBatching(eo.MicroBatching, h.opts.MicroBatching, files.Entry)
 	if cfg.Threads > 0 {
 		eo.IntraOpThreads = cfg.Threads
 	}
@@ -161,6 +165,18 @@ func (h *Hub) engineOptions(cfg loader.LoadConfig) inference.EngineOptions {
 		eo.Optimization = optimization(cfg.OptimizationLevel)
 	}
 	return eo
+}
+
+// microBatching is def unless overrides names the entry (its id first,
+// then its name).
+func microBatching(def bool, overrides map[string]bool, e registry.Entry) bool {
+	if on, ok := overrides[e.ID]; ok && e.ID != "" {
+		return on
+	}
+	if on, ok := overrides[e.Name]; ok && e.Name != "" {
+		return on
+	}
+	return def
 }
 
 func optimization(level int) inference.OptimizationLevel {

@@ -27,6 +27,8 @@ func TestInvalidConfigsNameTheKey(t *testing.T) {
 		{"bad cache preset", "cache: huge\n", `unknown cache preset "huge"`},
 		{"bad cache settings", "cache: {enabled: true, max_size: 0, ttl: 1m}\n", "cache.max_size"},
 		{"bad backend", "models: {backend: gpu}\n", "models.backend"},
+		{"negative inter-op threads", "models: {inter_op_threads: -1}\n", "models.inter_op_threads"},
+		{"empty batching model", "models: {batching: {models: {\"\": false}}}\n", "models.batching.models"},
 		{"duplicate names", "input_scanners:\n  - type: regex\n  - type: regex\n", "input_scanners[1].name"},
 		{"bad addr", "server: {addr: nonsense}\n", "server.addr"},
 		{"bad log level", "server: {log: {level: loud}}\n", "server.log.level"},
@@ -118,4 +120,15 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		_, _ = Parse([]byte(s)) // must never panic
 	})
+}
+
+func TestModelsThreadsAndBatchingParse(t *testing.T) {
+	c, err := Parse([]byte(oneScanner + "models: {threads: 2, inter_op_threads: 1, batching: {enabled: true, models: {llmshield-pi-ngram-2.0.0: false, big/model: true}}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := c.Models
+	if m.Threads != 2 || m.InterOpThreads != 1 || !m.Batching.Enabled || m.Batching.Models["llmshield-pi-ngram-2.0.0"] || !m.Batching.Models["big/model"] || len(m.Batching.Models) != 2 {
+		t.Errorf("models %+v", m)
+	}
 }

@@ -168,8 +168,9 @@ func CacheCheck(c CacheStatser, t Thresholds) CheckFunc {
 // GuardStatser is implemented by *resilience.Guard.
 type GuardStatser interface{ Stats() resilience.GuardStats }
 
-// GuardCheck warns when a model's error rate or fallback rate exceeds the
-// thresholds after at least t.MinCalls calls.
+// GuardCheck warns when a model's error rate, fallback rate or rate of
+// degraded verdicts exceeds the thresholds after at least t.MinCalls
+// calls; its message always gives the degraded count.
 func GuardCheck(g GuardStatser, t Thresholds) CheckFunc {
 	t = t.withDefaults()
 	return func(ctx context.Context) CheckResult {
@@ -178,16 +179,21 @@ func GuardCheck(g GuardStatser, t Thresholds) CheckFunc {
 			t.MinCalls, 0, t.MaxErrorRate)(ctx)
 		fb := RateCheck(s.Name+" fallback rate", func() (uint64, uint64) { return s.Fallbacks, s.Calls },
 			t.MinCalls, 0, t.MaxFallbackRate)(ctx)
-		if errs.Status == LevelOK && fb.Status == LevelOK {
-			return errs
-		}
+		// Degraded verdicts (heuristic fallback or refusal, see
+		// ml.on_unavailable) are judged like fallbacks, and always shown.
+		dg := RateCheck(s.Name+" degraded verdicts", func() (uint64, uint64) { return s.Degraded, s.Calls },
+			t.MinCalls, 0, t.MaxFallbackRate)(ctx)
+		all := []CheckResult{errs, fb, dg}
 		var msgs []string
-		for _, r := range []CheckResult{errs, fb} {
+		for _, r := range all {
 			if r.Status != LevelOK {
 				msgs = append(msgs, r.Message)
 			}
 		}
-		return Warn("%s", strings.Join(msgs, "; "))
+		if len(msgs) > 0 {
+			return Warn("%s", strings.Join(msgs, "; "))
+		}
+		return OK(errs.Message + "; " + dg.Message)
 	}
 }
 

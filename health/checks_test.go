@@ -113,6 +113,10 @@ func TestGuardCheck(t *testing.T) {
 		{resilience.GuardStats{Name: "pi", Calls: 200, Failures: 0, Fallbacks: 30}, LevelWarn, "pi fallback rate 15.0% is above 10.0% (30 of 200)"},
 		{resilience.GuardStats{Name: "pi", Calls: 100, Failures: 50, Fallbacks: 50}, LevelWarn,
 			"pi error rate 50.0% is above 10.0% (50 of 100); pi fallback rate 50.0% is above 10.0% (50 of 100)"},
+		// Refusals (on_unavailable: block) are no fallbacks but degrade the
+		// service all the same; the count shows even when it is fine.
+		{resilience.GuardStats{Name: "pi", Calls: 200, Failures: 0, Degraded: 30}, LevelWarn, "pi degraded verdicts 15.0% is above 10.0% (30 of 200)"},
+		{resilience.GuardStats{Name: "pi", Calls: 200, Degraded: 3}, LevelOK, "pi error rate 0.0% (0 of 200); pi degraded verdicts 1.5% (3 of 200)"},
 	} {
 		r := GuardCheck(fakeGuard(tc.s), DefaultThresholds())(context.Background())
 		if r.Status != tc.want || (tc.msg != "" && r.Message != tc.msg) {

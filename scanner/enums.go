@@ -22,9 +22,12 @@ const (
 	MethodMLFallbackToHeuristic
 	// MethodHybridBoth: rules and model both ran and were combined.
 	MethodHybridBoth
+	// MethodMLUnavailable: the model could not answer and the scanner
+	// refused the text (ml.on_unavailable: block).
+	MethodMLUnavailable
 )
 
-var methodNames = [...]string{"heuristic", "ml", "heuristic_short_circuit", "ml_fallback_to_heuristic", "hybrid_both"}
+var methodNames = [...]string{"heuristic", "ml", "heuristic_short_circuit", "ml_fallback_to_heuristic", "hybrid_both", "ml_unavailable"}
 
 func (m DetectionMethod) String() string {
 	if int(m) < len(methodNames) {

@@ -131,6 +131,14 @@ type Result struct {
 	Cached bool `json:"cached,omitempty"`
 	// Group is the rollout or A/B group the request fell into, if any.
 	Group string `json:"group,omitempty"`
+	// Degraded is true when the scanner could not use the model it is
+	// configured to use (it failed, timed out, was not present or its
+	// circuit breaker was open) and the verdict came from its fallback:
+	// the heuristic alone, or a refusal (ml.on_unavailable).
+	Degraded bool `json:"degraded,omitempty"`
+	// Partial is true when the model saw only part of the text (the text
+	// exceeded ml.max_windows); the heuristic always reads all of it.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Clean returns a valid, zero-risk result for text.

@@ -9,7 +9,7 @@ import (
 )
 
 func TestEnumsRoundTrip(t *testing.T) {
-	for m := MethodHeuristic; m <= MethodHybridBoth; m++ {
+	for m := MethodHeuristic; m <= MethodMLUnavailable; m++ {
 		b, err := json.Marshal(m)
 		if err != nil {
 			t.Fatal(err)

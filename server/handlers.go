@@ -407,6 +407,8 @@ type ScannerOutcome struct {
 	DurationMS float64           `json:"duration_ms"`
 	Cached     bool              `json:"cached,omitempty"`
 	Skipped    bool              `json:"skipped,omitempty"`
+	Degraded   bool              `json:"degraded,omitempty"`
+	Partial    bool              `json:"partial,omitempty"`
 	Error      string            `json:"error,omitempty"`
 }
 
@@ -417,7 +419,8 @@ func NewScanResponse(rep llmshield.Report) ScanResponse {
 	out := ScanResponse{Valid: rep.Valid, Risk: rep.Risk, Sanitized: rep.Sanitized, DurationMS: ms(rep.Duration), Scanners: make([]ScannerOutcome, 0, len(rep.Scanners))}
 	for _, sr := range rep.Scanners {
 		o := ScannerOutcome{Name: sr.Name, Valid: sr.Result.Valid, Risk: sr.Result.Risk, Method: sr.Result.Method.String(), Findings: sr.Result.Findings,
-			DurationMS: ms(sr.Result.Duration), Cached: sr.Result.Cached, Skipped: sr.Skipped}
+			DurationMS: ms(sr.Result.Duration), Cached: sr.Result.Cached, Skipped: sr.Skipped,
+			Degraded: sr.Result.Degraded, Partial: sr.Result.Partial}
 		if o.Findings == nil {
 			o.Findings = []scanner.Finding{}
 		}

@@ -2,7 +2,7 @@
 """Data for the hashed n-gram prompt-injection model (v2): shared training files,
 our own generators, and local benign text. Writes training/work/pi/*.jsonl.
 
-    /usr/bin/python3 training/pi_data.py
+    /usr/bin/python3 training/pi_data.py [--extra-docs]
 
 Rows: {"text", "label" (INJECTION|SAFE), "source", "lang"?, "kind"?, "split"}.
 split is "train" (may be trained on) or "heldout" (generated / local evaluation
@@ -724,6 +724,180 @@ def doc_rows(rng, held, raw, passages):
     return rows
 
 
+# ------------------------------------------------------------------ more training documents (v2.1)
+# Real files of other origins than the held-out documents (Debian's /usr/share/doc,
+# the npm READMEs of /tmp/pi_npm): npm's own documentation, Python's standard library,
+# Go's standard library and English manual pages. Training rows only.
+
+def npm_docs(rng, n):
+    """npm's bundled documentation (Artistic-2.0) and its dependencies' READMEs,
+    except packages that are among the held-out npm READMEs."""
+    held = {os.path.basename(d) for d in glob.glob("/tmp/pi_npm/*")} | set(NPM_HELD)
+    root = "/usr/lib/node_modules/npm"
+    files = sorted(glob.glob(os.path.join(root, "docs", "content", "*", "*.md")))
+    files += sorted(f for f in glob.glob(os.path.join(root, "node_modules", "*", "README*"))
+                    if os.path.basename(os.path.dirname(f)) not in held)
+    rng.shuffle(files)
+    out = []
+    for f in files[:n]:
+        t = read_text(f)
+        if t and len(t) > 300:
+            out.append((f, t))
+    return out
+
+
+def python_sources(rng, n):
+    files = sorted(f for f in glob.glob("/usr/lib/python3*/*.py") if not os.path.basename(f).startswith("test"))
+    rng.shuffle(files)
+    out = []
+    for f in files[:n]:
+        t = read_text(f)
+        if t and "\n#" in t:
+            out.append((f, t))
+    return out
+
+
+def go_std_sources(rng, n):
+    root = subprocess.run(["go", "env", "GOROOT"], capture_output=True, text=True).stdout.strip()
+    files = sorted(f for f in glob.glob(os.path.join(root, "src", "*", "*.go")) + glob.glob(os.path.join(root, "src", "*", "*", "*.go"))
+                   if not f.endswith("_test.go"))
+    rng.shuffle(files)
+    out = []
+    for f in files[: n * 2]:
+        t = read_text(f)
+        if t and "\n//" in t:
+            out.append((f, t))
+        if len(out) >= n:
+            break
+    return out
+
+
+def man_pages_en(rng, n):
+    """English manual pages rendered to plain paragraphs (troff requests dropped)."""
+    files = sorted(glob.glob("/usr/share/man/man[1578]/*.gz"))
+    rng.shuffle(files)
+    out = []
+    for f in files[: n * 3]:
+        lines = man_text(f)
+        if len(lines) >= 6:
+            out.append((f, "\n".join(lines[:60])))
+        if len(out) >= n:
+            break
+    return out
+
+
+NPM_HELD = ["express", "lodash", "axios", "chalk", "commander", "react", "vue", "moment", "dayjs", "uuid", "yargs", "debug",
+            "minimist", "glob", "rimraf", "semver", "dotenv", "jest", "eslint", "prettier", "webpack", "typescript", "marked", "cheerio"]
+
+# Table schemas for training tables (the held-out tables use HEAD / table_rows).
+TABLE_SCHEMAS = [
+    (["Ticket", "Summary", "Assignee", "Priority", "Status"],
+     lambda rng: [f"#{rng.randint(100, 9999)}", rng.choice(TICKET_SUMMARIES), rng.choice(FIRST), rng.choice(["low", "medium", "high", "urgent"]),
+                  rng.choice(["open", "in progress", "done", "blocked"])]),
+    (["Date", "Task", "Owner", "Notes"],
+     lambda rng: [f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", rng.choice(TASKS), rng.choice(FIRST), rng.choice(TASK_NOTES)]),
+    (["Step", "Action", "Expected result"],
+     lambda rng: [str(rng.randint(1, 20)), rng.choice(STEP_ACTIONS), rng.choice(STEP_RESULTS)]),
+    (["Metric", "Q1", "Q2", "Q3", "Change"],
+     lambda rng: [rng.choice(METRICS), *(f"{rng.uniform(0, 5000):.1f}" for _ in range(3)), f"{rng.uniform(-30, 30):+.1f}%"]),
+    (["Name", "Role", "Team", "E-mail"],
+     lambda rng: [f"{rng.choice(FIRST)} {rng.choice(LAST)}", rng.choice(["Engineer", "Designer", "Manager", "Analyst", "Support"]),
+                  rng.choice(["Platform", "Mobile", "Billing", "Growth"]), f"{rng.choice(FIRST).lower()}@example.org"]),
+    (["Option", "Type", "Default", "Description"],
+     lambda rng: [f"--{rng.choice(['verbose', 'output', 'config', 'timeout', 'retries', 'format', 'quiet', 'workers'])}",
+                  rng.choice(["bool", "string", "int", "duration"]), rng.choice(["false", "\"\"", "0", "30s", "4"]), rng.choice(OPTION_DOCS)]),
+]
+TICKET_SUMMARIES = ["Login page times out on slow networks", "Update the onboarding guide", "Export to CSV drops the last row",
+                    "Please add dark mode to settings", "Fix typo in the pricing page", "Ignore duplicate webhook events",
+                    "Users cannot reset their password", "Remove the deprecated API endpoint", "Add retry to the payment call",
+                    "Translate the help center into German", "Do not send reminder e-mails on weekends", "Crash when uploading large files"]
+TASKS = ["Review the contract draft", "Send the invoice to the client", "Prepare slides for the board", "Call the supplier",
+         "Book travel for the conference", "Back up the database", "Renew the SSL certificate", "Update the team wiki"]
+TASK_NOTES = ["Use the new template", "Ask Dana for the figures first", "Skip if already done", "Reply to the thread when finished",
+              "Follow the checklist in the wiki", "Do not share outside the team", "Remember to cc finance", "-"]
+STEP_ACTIONS = ["Open the settings page", "Click Save", "Enter your user name", "Restart the service", "Run the install script",
+                "Select all rows and press Delete", "Log out and log in again", "Upload the signed form"]
+STEP_RESULTS = ["The page reloads", "A confirmation appears", "The service status is green", "You receive an e-mail",
+                "The list is empty", "An error message is shown", "The form is accepted"]
+METRICS = ["Revenue (kEUR)", "Active users", "Churn rate", "Tickets closed", "Avg. response time (h)", "Orders", "Refunds"]
+OPTION_DOCS = ["Print more details while running.", "Write the result to this file instead of stdout.", "Read settings from this file.",
+               "Give up after this long.", "How often to retry a failed request.", "Output format: text or json.",
+               "Suppress all output except errors.", "Number of parallel workers."]
+
+# Reader-directed imperatives built from parts (training only): they teach that an
+# instruction to the *reader* of a document is not an instruction to the assistant.
+IMP_VERBS = ["Please review", "Make sure to check", "Remember to update", "Don't forget to sign", "Kindly return", "Please read",
+             "Be sure to back up", "Feel free to share", "Please confirm", "Do not delete", "Always lock", "Never share",
+             "Please fill in", "Take a moment to rate", "Check", "Install", "Download", "Print", "Bring", "Ignore"]
+IMP_OBJECTS = ["the attached report", "your timesheet", "the meeting notes", "your password", "this form", "the release notes",
+               "your files", "the updated schedule", "the invoice", "your screen", "the safety instructions", "your order",
+               "the previous version of this document", "the draft", "the latest drivers", "your badge", "the warnings above"]
+IMP_TAILS = ["", " by Friday", " before the meeting", " before you upgrade", " when you leave your desk", " with your manager",
+             " at your earliest convenience", " and let us know", " if you have any questions", " before continuing", " today"]
+
+
+def reader_imperatives(rng, n):
+    out = set()
+    while len(out) < n:
+        t = f"{rng.choice(IMP_VERBS)} {rng.choice(IMP_OBJECTS)}{rng.choice(IMP_TAILS)}."
+        out.add(t)
+    return sorted(out)
+
+
+def extra_doc_rows(rng, passages, n_tables=900):
+    """Training rows only: real files of other origins, varied tables, reader
+    imperatives, and document sentences alone (the document context scores
+    sentences). Every benign document also appears with an inserted instruction."""
+    rows = []
+    src = "file_docs"
+    imps = reader_imperatives(rng, 400)
+
+    def pair(kind, benign, txt, where, source):
+        rows.append({"text": benign, "label": "SAFE", "source": source, "kind": kind})
+        rows.append({"text": txt, "label": "INJECTION", "source": source, "kind": kind, "where": where})
+
+    raw = ([("code_py", t) for _, t in python_sources(rng, 170)] + [("code_go_std", t) for _, t in go_std_sources(rng, 300)]
+           + [("npm_doc", t) for _, t in npm_docs(rng, 200)] + [("manpage_en", t) for _, t in man_pages_en(rng, 500)])
+    doc_sents = []
+    for kind, t in raw:
+        c = chunk(rng, t)
+        inj = make_injection(rng, False)
+        if kind.startswith("code"):
+            lines = c.split("\n")
+            k = rng.randint(0, len(lines))
+            mark = "# " if kind == "code_py" else "// "
+            pair(kind, c, "\n".join(lines[:k] + [mark + inj] + lines[k:]), "code_comment", src)
+        else:
+            w = rng.choice(["start", "middle", "end"])
+            pair(kind, c, insert_at(rng, c, inj, w), w, src)
+        doc_sents += [s for s in sentences_of(c) if not s.startswith(("//", "#"))][:4]
+    for _ in range(n_tables):
+        head, mk = rng.choice(TABLE_SCHEMAS)
+        tr = [mk(rng) for _ in range(rng.randint(2, 14))]
+        fmt = rng.choice(["md", "csv", "tsv"])
+        def render(rows_):
+            if fmt == "md":
+                return "| " + " | ".join(head) + " |\n|" + "---|" * len(head) + "\n" + "".join("| " + " | ".join(r) + " |\n" for r in rows_)
+            sep = "," if fmt == "csv" else "\t"
+            return sep.join(head) + "\n" + "".join(sep.join('"%s"' % c if sep in c else c for c in r) + "\n" for r in rows_)
+        benign = render(tr)
+        tr2 = [list(r) for r in tr]
+        i = rng.randrange(len(tr2))
+        j = rng.randrange(len(head))
+        tr2[i][j] = make_injection(rng, False).replace("|", "/").replace(",", ";").replace("\t", " ")
+        pair(fmt + "_table", benign, render(tr2), "table_cell", "gen_tables")
+    for imp in imps:
+        rows.append({"text": imp if rng.random() < 0.5 else f"{rng.choice(passages)[:300]} {imp}", "label": "SAFE", "source": "gen_tables", "kind": "imperative"})
+    # the document context scores sentences: benign document sentences alone (SAFE)
+    # and inserted instructions alone (INJECTION)
+    rng.shuffle(doc_sents)
+    for s_ in doc_sents[:3000]:
+        rows.append({"text": s_, "label": "SAFE", "source": src, "kind": "doc_sentence"})
+    for _ in range(1500):
+        rows.append({"text": make_injection(rng, False), "label": "INJECTION", "source": src, "kind": "inserted_instruction"})
+    return rows
+
+
 # ------------------------------------------------------------------ multilingual benign text
 
 LOCALE_LANGS = {"zh_CN": "zh", "ja": "ja", "ko": "ko", "ar": "ar", "ru": "ru", "hi": "hi", "de": "de", "fr": "fr", "es": "es", "it": "it", "pt": "pt"}
@@ -843,8 +1017,13 @@ def main():
         for r in rows:
             r["split"] = "heldout" if held else "train"
         gen += rows
+    # --extra-docs (experiment, not in the shipped model; see the model card):
+    # more training documents of other origins, varied tables, reader imperatives.
+    extra = extra_doc_rows(random.Random(SEED + 1), train_pass) if "--extra-docs" in sys.argv[1:] else []
+    for r in extra:
+        r["split"] = "train"
     loc = locale_rows(rng)
-    allrows = shared + gen + loc
+    allrows = shared + gen + extra + loc
     seen = set()
     n_out = {"train": 0, "heldout": 0}
     with open(os.path.join(OUT, "train.jsonl"), "w", encoding="utf-8") as ft, open(os.path.join(OUT, "heldout.jsonl"), "w", encoding="utf-8") as fh:

@@ -2,7 +2,7 @@
 """Document context: score held-out documents sentence by sentence (max), as the Go
 classifier's MatchSentence does, with the exported weights (work/pi/weights.npz).
 
-    /usr/bin/python3 training/pi_doc_eval.py [--threshold T]
+    /usr/bin/python3 training/pi_doc_eval.py [--threshold T] [--tag SUFFIX]
 
 Prints FPR on the benign held-out documents and recall on the same documents with an
 inserted instruction, per kind, for the prompt context (whole-text windows) and the
@@ -76,11 +76,12 @@ def prob_sentences(table, W, c, texts):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--tag", default="", help="suffix of work/pi/{weights,result,doc_eval}*.json (pi_train.py --tag)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N held-out documents (smoke test)")
     args = ap.parse_args()
-    wz = np.load(os.path.join(T.WORK, "weights.npz"))
+    wz = np.load(os.path.join(T.WORK, "weights%s.npz" % args.tag))
     table, W, c = wz["table"], wz["W"], wz["c"]
-    res = json.load(open(os.path.join(T.WORK, "result.json")))
+    res = json.load(open(os.path.join(T.WORK, "result%s.json" % args.tag)))
     thr = args.threshold or res["threshold"]
     held = [r for r in T.read_jsonl(os.path.join(T.WORK, "heldout.jsonl")) if r["source"] == "gen_docs"]
     if args.limit:
@@ -104,7 +105,7 @@ def main():
                 d[kind] = {"n": m["n"], "fpr": m["fpr"], "recall": m["recall"], "auc": m["auc"]}
             out[f"{ctx}/{name}"] = d
     print(json.dumps(out, indent=1))
-    with open(os.path.join(T.WORK, "doc_eval.json" if not args.limit else "doc_eval_smoke.json"), "w") as f:
+    with open(os.path.join(T.WORK, ("doc_eval%s.json" % args.tag) if not args.limit else "doc_eval_smoke.json"), "w") as f:
         json.dump(out, f, indent=1)
 
 

@@ -124,14 +124,24 @@ def metrics(y, s, thr):
             "recall": r(rec), "f1": r(f1), "fpr": r(fpr), "auc": r(auc)}
 
 
-def pick_threshold(y, p, cap=FPR_CAP):
-    """Max-F1 threshold on probabilities p among those with FPR <= cap."""
+# With --doc-fpr-cap C (experiment), benign documents may be flagged up to C and other
+# benign text up to FPR_CAP: the threshold rule checks the two groups of held-out-source
+# negatives separately. Sources of documents:
+DOC_SOURCES = ("gen_docs", "file_docs", "gen_tables")
+
+
+def pick_threshold(y, p, cap=FPR_CAP, doc=None, doc_cap=0.05):
+    """Max-F1 threshold on probabilities p among those with FPR <= cap on the
+    negatives outside doc (a bool mask of document rows; None: all negatives
+    together) and <= doc_cap on the document negatives."""
     y = np.asarray(y, bool)
+    doc = np.zeros(len(y), bool) if doc is None else np.asarray(doc, bool)
+    nd, dd = ~y & ~doc, ~y & doc
     best, best_t = -1.0, 0.5
     for t in np.unique(np.round(p, 4)):
         pr = p >= t
         fp = (pr & ~y).sum()
-        if fp > cap * max(1, (~y).sum()):
+        if (pr & nd).sum() > cap * max(1, nd.sum()) or (dd.any() and (pr & dd).sum() > doc_cap * dd.sum()):
             continue
         tp = (pr & y).sum()
         fn = (~pr & y).sum()
@@ -180,6 +190,9 @@ def main():
     ap.add_argument("--norm", default="l2", choices=["l2", "count"])
     ap.add_argument("--no-loso", action="store_true")
     ap.add_argument("--no-export", action="store_true")
+    ap.add_argument("--doc-fpr-cap", type=float, default=0.0,
+                    help="experiment: separate FPR cap for benign documents in the threshold rule (0: one pooled 2 %% cap)")
+    ap.add_argument("--loso-from", help="work/pi/loso*.npz of an earlier run on the same rows: skip the folds")
     ap.add_argument("--tag", default="", help="suffix of work/pi/result*.json and weights*.npz (experiments)")
     args = ap.parse_args()
     t0 = time.time()
@@ -203,9 +216,14 @@ def main():
 
     # ---------------- leave-one-source-out
     oos = np.full(len(train), np.nan)
+    if args.loso_from:
+        # resume: out-of-source scores of an earlier run on the same rows
+        z = np.load(args.loso_from, allow_pickle=False)
+        assert len(z["oos"]) == len(train) and (z["src"] == src_arr).all(), "--loso-from: other rows"
+        oos = z["oos"]
     if not args.no_loso:
         tl = time.time()
-        for s in sources:
+        for s in ([] if args.loso_from else sources):
             tr_w = src_arr[owner] != s
             idf = idf_of(C[tr_w])
             clf = fit(transform(C[tr_w], idf, args.norm), yw[tr_w], args.alpha)
@@ -220,13 +238,21 @@ def main():
         A, B = platt(oos, y.astype(int), w)
         p_oos = sigmoid(A * oos + B)
         # threshold on all held-out-source scores (each source scored by a model that never saw it)
-        thr = pick_threshold(y, p_oos)
-        res["calibration"] = {"A": A, "B": B, "threshold": thr, "rule": "max F1 with FPR <= 2% on leave-one-source-out probabilities"}
+        np.savez_compressed(os.path.join(WORK, f"loso{args.tag}.npz"), oos=oos, y=y, src=src_arr)
+        if args.doc_fpr_cap:
+            isdoc = np.isin(src_arr, DOC_SOURCES)
+            rule = "max F1 on leave-one-source-out probabilities with FPR <= 2 %% on benign prompts and text, <= %g %% on benign documents (sources %s)" % (
+                100 * args.doc_fpr_cap, ", ".join(DOC_SOURCES))
+        else:
+            isdoc = None
+            rule = "max F1 with FPR <= 2% on leave-one-source-out probabilities"
+        thr = pick_threshold(y, p_oos, doc=isdoc, doc_cap=args.doc_fpr_cap)
+        res["calibration"] = {"A": A, "B": B, "threshold": thr, "rule": rule}
         loso = {}
         for s in sources:
             m = src_arr == s
             others = ~m
-            thr_s = pick_threshold(y[others], p_oos[others])  # threshold without s
+            thr_s = pick_threshold(y[others], p_oos[others], doc=None if isdoc is None else isdoc[others], doc_cap=args.doc_fpr_cap)  # threshold without s
             d = metrics(y[m], p_oos[m], thr_s)
             d["threshold"] = thr_s
             d["length_auc"] = None

@@ -53,10 +53,13 @@ import hashed_ngrams as hn  # noqa: E402
 
 LABELS = ["POSITIVE", "NEGATIVE", "NEUTRAL"]
 MAX_LENGTH = 1024
-VERSION = "llmshield-sent-ngram-2.0.0"
+VERSION = "llmshield-sent-ngram-2.1.0"
 SEED = 20261129
 PROMPT_FILES = ["gpteacher_benign.jsonl", "self_instruct_benign.jsonl", "gsm8k_questions_benign.jsonl"]
 PROMPTS_PER_FILE = 3000
+# The scanner's score is P(NEG)/(P(NEG)+P(POS)); its threshold maximises pooled LOSO
+# balanced accuracy with at most this share of held-out benign prompts flagged (VADER
+# at LLM Guard's -0.1 flags about 10 % of benign prompts; a 5 % cap measured in the card).
 MAX_PROMPT_FPR = 0.02
 # LOSO mean sign accuracy of earlier runs (same data, hard labels): C 0.5 0.757,
 # C 2 0.799, C 8 0.818; --C-grid re-runs such a comparison.
@@ -68,6 +71,7 @@ NEUTRAL_WEIGHT = 1.0
 # <= 2 % of held-out prompts): binary accuracy 0.594 on POSITIVE/NEGATIVE rows,
 # because held-out prompts' scores spread over the NEGATIVE range.
 NEUTRAL_MODE = "rest"
+HEAD = "polar"
 NEGATORS = ["not", "not very", "never", "isn't", "wasn't", "not at all"]
 
 
@@ -100,7 +104,7 @@ def govader_lexicon():
     return p
 
 
-def load():
+def load(per_file=None):
     d = data_dir()
     rows = []
     for r in read_jsonl(os.path.join(d, "sentiment", "sst2_sentences.jsonl")):
@@ -111,7 +115,7 @@ def load():
     for name in PROMPT_FILES:
         rs = [r for r in read_jsonl(os.path.join(d, "injection", name)) if r["label"] == "SAFE"]
         rs.sort(key=lambda r: stable_frac(r["text"]))
-        for r in rs[:PROMPTS_PER_FILE]:
+        for r in rs[:per_file or PROMPTS_PER_FILE]:
             prompts.append({"text": r["text"], "label": "NEUTRAL", "source": "prompts:" + name.replace("_benign.jsonl", "")})
     aux = []
     lex_path = govader_lexicon()
@@ -214,11 +218,32 @@ def fit_head(z, labels):
     return W, c
 
 
+def fit_polar_head(z, labels):
+    """The multinomial head with its NEGATIVE-vs-POSITIVE part replaced by a binary
+    logistic regression on the POSITIVE/NEGATIVE rows (classes weighted equally), so
+    that P(NEG)/(P(NEG)+P(POS)) = sigmoid(a z + b) is calibrated on polar text and
+    0.5 is the balanced decision point (what the scanner flags on)."""
+    W, c = fit_head(z, labels)
+    m = np.array([l in ("POSITIVE", "NEGATIVE") for l in labels])
+    yb = np.array([l == "NEGATIVE" for l in labels])[m].astype(int)
+    lr = LogisticRegression(C=100.0, max_iter=5000, class_weight="balanced")
+    lr.fit(z[m].reshape(-1, 1), yb)
+    W[0, 1] = W[0, 0] + lr.coef_[0, 0]
+    c[0, 1] = c[0, 0] + lr.intercept_[0]
+    return W, c
+
+
 def probs(z, W, c):
     lg = z.reshape(-1, 1) * W + c
     lg -= lg.max(axis=1, keepdims=True)
     e = np.exp(lg)
     return e / e.sum(axis=1, keepdims=True)
+
+
+def polar(P):
+    """The scanner's score: P(NEGATIVE) / (P(NEGATIVE) + P(POSITIVE))."""
+    d = P[:, 1] + P[:, 0]
+    return np.where(d > 0, P[:, 1] / np.where(d > 0, d, 1.0), 0.0)
 
 
 def binary_report(pneg, ppos, labels, thr, lengths=None):
@@ -267,17 +292,21 @@ def main():
     ap.add_argument("--C-grid", default=",".join(str(c) for c in C_GRID),
                     help="comma-separated C values compared by mean LOSO binary accuracy")
     ap.add_argument("--neutral", choices=["rest", "none"], default=NEUTRAL_MODE)
+    ap.add_argument("--neutral-weight", type=float, default=NEUTRAL_WEIGHT, help="weight of each NEUTRAL row in the polarity fit")
+    ap.add_argument("--prompts-per-file", type=int, default=PROMPTS_PER_FILE, help="benign prompts (NEUTRAL) per prompt file")
+    ap.add_argument("--head", choices=["multinomial", "polar"], default=HEAD,
+                    help="three-class head on z; polar: its NEGATIVE-vs-POSITIVE part is a balanced binary fit")
     ap.add_argument("--card-only", action="store_true", help="re-render MODEL_CARD.md from metrics.json")
     args = ap.parse_args()
     if args.card_only:
         with open(os.path.join(args.out, "metrics.json")) as f:
             report = json.load(f)
-        rows, prompts, aux, _ = load()
+        rows, prompts, aux, _ = load(args.prompts_per_file)
         write_card(args.out, report, report["threshold"], len(rows) + len(prompts), len(prompts), len(aux))
         return
     t0 = time.process_time()
     w0 = time.time()
-    rows, prompts, aux, lex_path = load()
+    rows, prompts, aux, lex_path = load(args.prompts_per_file)
     feat = Featurizer()
     npr = len(prompts)
     rows = rows + prompts  # prompts: NEUTRAL rows and LOSO sources of their own
@@ -301,14 +330,14 @@ def main():
             n = np.zeros_like(n)
         X = sp.vstack([Xc[b], Xc[n], Ac]).tocsr()
         y = np.concatenate([yb[b], np.zeros(n.sum(), int), ya])
-        wt = np.concatenate([np.ones(b.sum()), np.full(n.sum(), NEUTRAL_WEIGHT), np.ones(len(aux))])
+        wt = np.concatenate([np.ones(b.sum()), np.full(n.sum(), args.neutral_weight), np.ones(len(aux))])
         return fit_polarity(X, y, wt, C)
 
     # LOSO: out-of-source z for every row, per C.
     loso = {}
     Cs = [float(v) for v in args.C_grid.split(",")]
     for C in Cs:
-        key = hashlib.sha256(json.dumps([texts, labels, [r["text"] for r in aux], C, NEUTRAL_WEIGHT, args.neutral, "fit-v3"]).encode()).hexdigest()[:16]
+        key = hashlib.sha256(json.dumps([texts, labels, [r["text"] for r in aux], C, args.neutral_weight, args.neutral, "fit-v3"]).encode()).hexdigest()[:16]
         zpath = os.path.join(args.work, "sentiment_v2_loso_%s.npy" % key)
         if os.path.exists(zpath):
             z = np.load(zpath)
@@ -333,32 +362,34 @@ def main():
     z, _ = loso[C]
     isprompt = np.array([s.startswith("prompts:") for s in sources])
     # Head and threshold on pooled out-of-source z.
-    W, c = fit_head(z, labels)
+    head = fit_polar_head if args.head == "polar" else fit_head
+    W, c = head(z, labels)
     P = probs(z, W, c)
     PP = P[isprompt]
-    thr = pick_threshold(P[:, 1], labels, PP[:, 1])
-    report = {"C": C, "neutral": args.neutral, "threshold": thr, "loso": {}, "prompts": {}}
+    thr = pick_threshold(polar(P), labels, polar(PP))
+    report = {"C": C, "neutral": args.neutral, "neutral_weight": args.neutral_weight, "head": args.head, "max_prompt_fpr": MAX_PROMPT_FPR, "threshold": thr, "loso": {}, "prompts": {}}
     for s in src_list:
         held = sources == s
         # nested: head + threshold chosen without source s
         o = ~held
         lab_o = [l for l, k in zip(labels, o) if k]
-        Wn, cn = fit_head(z[o], lab_o)
+        Wn, cn = head(z[o], lab_o)
         Pn = probs(z[o], Wn, cn)
-        tn_ = pick_threshold(Pn[:, 1], lab_o, Pn[isprompt[o], 1])
+        tn_ = pick_threshold(polar(Pn), lab_o, polar(Pn[isprompt[o]]))
         Ph = probs(z[held], Wn, cn)
         lab_h = [l for l, k in zip(labels, held) if k]
-        r = binary_report(Ph[:, 1], Ph[:, 0], lab_h, tn_, lengths[held])
+        r = binary_report(polar(Ph), 1 - polar(Ph), lab_h, tn_, lengths[held])
         r["threshold_chosen_without_source"] = tn_
         neu = np.array([l == "NEUTRAL" for l in lab_h])
         if neu.any():
             r["neutral_rows"] = int(neu.sum())
-            r["neutral_flagged"] = float((Ph[neu, 1] >= tn_).mean())
+            r["neutral_flagged"] = float((polar(Ph[neu]) >= tn_).mean())
         report["loso"][s] = r
         print("LOSO %-30s %s" % (s, json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()})), flush=True)
     for s in sorted(set(p["source"] for p in prompts)):
         m = sources == s
-        report["prompts"][s] = {"n": int(m.sum()), "flagged_at_shipped_threshold": float((P[m, 1] >= thr).mean()),
+        report["prompts"][s] = {"n": int(m.sum()), "flagged_at_shipped_threshold": float((polar(P[m]) >= thr).mean()),
+                                "flagged_by_argmax_neg_vs_pos": float((P[m, 1] > P[m, 0]).mean()),
                                 "mean_p_negative": float(P[m, 1].mean())}
     print("prompts flagged at %.4f: %s" % (thr, report["prompts"]), flush=True)
     # Final model on everything.
@@ -368,10 +399,11 @@ def main():
     report["train_cpu_seconds"] = round(time.process_time() - t0, 1)
     report["train_wall_seconds"] = round(time.time() - w0, 1)
     report["W"], report["c"] = W.tolist(), c.tolist()
-    probe = ["act as a linux terminal", "You are a helpful assistant.", "not good at all", "good", "not bad",
+    probe = ["act as a linux terminal", "You are a helpful assistant.", "not good at all", "good", "not bad", "not bad at all",
              "The movie was not good.", "I love it", "I hate it", "Translate this to French.", "This is terrible."]
     zp = z_of(feat.counts(probe), w, idf)
-    report["probes"] = {t: dict(zip(LABELS, map(lambda v: round(float(v), 4), p))) for t, p in zip(probe, probs(zp, W, c))}
+    Pp = probs(zp, W, c)
+    report["probes"] = {t: dict(zip(LABELS + ["score"], map(lambda v: round(float(v), 4), list(p) + [sc]))) for t, p, sc in zip(probe, Pp, polar(Pp))}
     for t, p in report["probes"].items():
         print("probe %-35r %s" % (t, p))
     os.makedirs(args.work, exist_ok=True)
@@ -380,9 +412,9 @@ def main():
         zt = z_of(feat.counts([r["text"] for r in te]), w, idf)
         Pt = probs(zt, W, c)
         lt = [r["label"] for r in te]
-        r = binary_report(Pt[:, 1], Pt[:, 0], lt, thr, [len(r["text"]) for r in te])
+        r = binary_report(polar(Pt), 1 - polar(Pt), lt, thr, [len(r["text"]) for r in te])
         neu = np.array([l == "NEUTRAL" for l in lt])
-        r["neutral_rows"], r["neutral_flagged"] = int(neu.sum()), float((Pt[neu, 1] >= thr).mean())
+        r["neutral_rows"], r["neutral_flagged"] = int(neu.sum()), float((polar(Pt[neu]) >= thr).mean())
         report["eval_only_tweeteval"] = r
         print("EVAL-ONLY tweeteval (reported, never used for a choice): %s" % json.dumps({k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items()}))
     with open(os.path.join(args.work, "sentiment_v2_report.json"), "w") as f:
@@ -454,7 +486,10 @@ def write_card(out, report, thr, nrows, nprompts, naux):
     L = []
     L.append("# Sentiment classifier — `%s`\n" % VERSION)
     L.append("Built-in llmshield model, trained by `training/train_sentiment.py` (`make -C training sentiment`) from public data; no pretrained weights. "
-             "Labels POSITIVE, NEGATIVE, NEUTRAL; the scanner flags NEGATIVE when P(NEGATIVE) >= **%.4f** (chosen on held-out sources, see below).\n" % thr)
+             "Labels POSITIVE, NEGATIVE, NEUTRAL. The sentiment scanner's score is P(NEGATIVE) / (P(NEGATIVE) + P(POSITIVE)) "
+             "(0.5 = the model finds negative and positive equally likely; `scanner/sentiment/polarity.go`); it flags text whose score is >= **%.4f**, "
+             "this model's `threshold` in config.json, which is defined on that score and chosen on held-out sources (see below). "
+             "`ml.threshold: 0.5` flags every text the model finds more negative than positive.\n" % thr)
     te = report.get("eval_only_tweeteval")
     L.append("## Held-out figures first\n")
     if te:
@@ -474,15 +509,16 @@ def write_card(out, report, thr, nrows, nprompts, naux):
             fmt(r["threshold_chosen_without_source"]),
             ("%s of %d" % (fmt(r["neutral_flagged"]), r["neutral_rows"])) if "neutral_rows" in r else "-"))
     L.append("\nBenign prompts (NEUTRAL; out-of-source scores) flagged at the shipped threshold: " +
-             ", ".join("%s %.2f %% (n %d)" % (k, 100 * v["flagged_at_shipped_threshold"], v["n"]) for k, v in report["prompts"].items()) + ".\n")
-    L.append("Probes (P(NEGATIVE) of the shipped model): " + "; ".join("%r %.3f" % (t, p["NEGATIVE"]) for t, p in report["probes"].items()) + ".\n")
+             ", ".join("%s %.2f %% (n %d)" % (k, 100 * v["flagged_at_shipped_threshold"], v["n"]) for k, v in report["prompts"].items()) +
+             "; at 0.5 (P(NEG) > P(POS)): " + ", ".join("%s %.2f %%" % (k, 100 * v["flagged_by_argmax_neg_vs_pos"]) for k, v in report["prompts"].items()) + ".\n")
+    L.append("Probes (the scanner's score P(NEG)/(P(NEG)+P(POS)) of the shipped model): " + "; ".join("%r %.3f" % (t, p["score"]) for t, p in report["probes"].items()) + ".\n")
     extra = os.path.join(HERE, "sentiment_card_extra.md")
     if os.path.exists(extra):
         L.append(open(extra, encoding="utf-8").read())
     L.append("## Model\n")
     L.append("- Tokenizer: `HashedNGram` (tokenizer.json): NFKC, lower-case, character 2-5-grams and word 1-2-grams hashed (FNV-1a 64 + fmix64) into 2^18 buckets; Python twin `training/hashed_ngrams.py`. Word bigrams carry word order (\"not good\").")
     L.append("- Graph (`training/hashed_onnx.py`, opset 13): z = sum_s T[id_s,0] / sqrt(sum_s T[id_s,1]) with T[:,0] = weight x idf and T[:,1] = idf^2 (TF-IDF, L2-normalised, as trained); logits = z*W + c for POSITIVE, NEGATIVE, NEUTRAL. Gather, Cast, Unsqueeze, MatMul, Reshape, Slice, Sqrt, Div, Add (INT8: Gather on int8 + Cast + Mul).")
-    L.append("- Training: L2 logistic regression (liblinear, C = %g chosen by mean LOSO binary accuracy) NEGATIVE vs the rest: POSITIVE rows and the NEUTRAL rows (VADER's neutral band and benign prompts, weight %.1f) are the negatives of the fit (with `--neutral none`, NEGATIVE vs POSITIVE only, the pooled LOSO binary accuracy at the <= 2 %% prompt constraint was 0.594, because held-out prompts then spread over the NEGATIVE range); VADER's lexicon words (|valence| >= 1), \"not <positive word>\" phrases and emoji with a clear lexicon valence are extra rows. The three-class head is a multinomial logistic regression on z fitted on out-of-source z values. Threshold: max pooled LOSO balanced accuracy on POSITIVE/NEGATIVE rows with <= %d %% of the benign prompts flagged." % (report["C"], NEUTRAL_WEIGHT, int(100 * MAX_PROMPT_FPR)))
+    L.append("- Training: L2 logistic regression (liblinear, C = %g chosen by mean LOSO binary accuracy) NEGATIVE vs the rest: POSITIVE rows and the NEUTRAL rows (VADER's neutral band and benign prompts, weight %.1f) are the negatives of the fit (with `--neutral none`, NEGATIVE vs POSITIVE only, the pooled LOSO binary accuracy at a <= 2 %% prompt constraint was 0.594 in v2.0, because held-out prompts then spread over the NEGATIVE range; in v2.1 weight 3 with twice the prompts lowered the mean LOSO sign accuracy from 0.791 to 0.769); VADER's lexicon words (|valence| >= 1), \"not <positive word>\" phrases and emoji with a clear lexicon valence are extra rows. The three-class head (%s) is a multinomial logistic regression on z fitted on out-of-source z values, whose NEGATIVE-vs-POSITIVE part is then replaced by a class-balanced binary logistic regression on the POSITIVE/NEGATIVE rows' out-of-source z, so that the scanner's score P(NEG)/(P(NEG)+P(POS)) is calibrated on polar text. Threshold on that score: max pooled LOSO balanced accuracy on POSITIVE/NEGATIVE rows with <= %d %% of the held-out benign prompts flagged (v2.0: P(NEGATIVE) with <= 2 %%; VADER at LLM Guard's -0.1 flags about 10 %% of benign prompts)." % (report["C"], report.get("neutral_weight", NEUTRAL_WEIGHT), report.get("head", "multinomial"), int(100 * report.get("max_prompt_fpr", MAX_PROMPT_FPR))))
     L.append("- Rows: %d labelled (sst2 + VADER ground truth), %d benign prompts, %d lexicon rows. CPU time of the shipped run (LOSO over 8 sources, head, threshold, final fit, TweetEval report; n-gram features were cached in training/work by an earlier run, featurising from scratch adds about 0.5 ms per text, ~30 s): %.0f s (wall %.0f s on the shared, heavily loaded 2-core machine)." % (nrows - nprompts, nprompts, naux, report["train_cpu_seconds"], report["train_wall_seconds"]))
     f = report["files"]
     L.append("- Files: FP32 `model.onnx` %d bytes, INT8 `model.onnx` %d bytes; `tokenizer.json` %d bytes.\n" % (f["fp32"]["model.onnx"], f["int8"]["model.onnx"], f["fp32"]["tokenizer.json"]))

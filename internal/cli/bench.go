@@ -26,8 +26,10 @@ const benchText = `Please summarise the following customer email and draft a pol
 func (a *app) benchCommand() *cobra.Command {
 	var (
 		cfgPath, modelID, backends string
+		prompts, scanners, format  string
 		duration                   time.Duration
 		concurrency, threads       int
+		rounds                     int
 	)
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -36,9 +38,34 @@ func (a *app) benchCommand() *cobra.Command {
 throughput, per-sample latency at 64 and 256 tokens, batch-32 throughput, and throughput
 under concurrent load with and without micro-batching, for each inference backend that
 starts here (ONNX Runtime when its library is found, and pure Go). Compare rows of one
-run with each other; absolute numbers depend on the machine and its load.`,
+run with each other; absolute numbers depend on the machine and its load.
+
+With --prompts F.jsonl it measures the configured prompt pipeline instead (the
+embedded default: invisible_text, secrets, prompt_injection with its model, on
+the backend $LLMSHIELD_BACKEND selects): every {"text"} row once untimed, then
+--rounds timed passes, one prompt after another; it prints the per-prompt p50
+and p99. scripts/compare/speed.sh runs it beside rule-only peers on the same
+file and prints the ratios.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if prompts != "" {
+				if format != "text" && format != "json" {
+					return fmt.Errorf("--format: want text or json, got %q", format)
+				}
+				if err := checkScannersFlag(cmd, scanners); err != nil {
+					return err
+				}
+				sh, err := a.buildShield(cmd.Context(), cfgPath, scanners)
+				if err != nil {
+					return err
+				}
+				defer sh.Close()
+				res, err := benchPrompts(cmd.Context(), sh, prompts, rounds)
+				if err != nil {
+					return err
+				}
+				return writePromptBench(a.streams.Out, format, res)
+			}
 			cfg, err := loadConfig(cfgPath)
 			if err != nil {
 				return err
@@ -83,5 +110,9 @@ run with each other; absolute numbers depend on the machine and its load.`,
 	fl.DurationVar(&duration, "duration", time.Second, "measuring time per row")
 	fl.IntVar(&concurrency, "concurrency", 16, "goroutines in the concurrent rows")
 	fl.IntVar(&threads, "threads", 0, "ONNX Runtime intra-op threads (0: backend default)")
+	fl.StringVar(&prompts, "prompts", "", "JSONL file of {\"text\"} rows: measure the prompt pipeline per prompt instead")
+	fl.StringVar(&scanners, "scanners", "", "with --prompts: only these scanner types (comma-separated)")
+	fl.IntVar(&rounds, "rounds", 3, "with --prompts: timed passes over the file")
+	fl.StringVar(&format, "format", "text", "with --prompts: text or json")
 	return cmd
 }

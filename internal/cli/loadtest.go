@@ -21,6 +21,7 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/loadtest"
+	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/builtin"
 	"github.com/llmshield/llmshield/server"
@@ -242,6 +243,7 @@ func (a *app) runScenario(ctx context.Context, sc scenario, f loadtestFlags) (re
 		if err != nil {
 			return res, nil, 0, 0, err
 		}
+		cfg.Models = modelhub.ForServing(cfg.Models) // as `serve` runs them
 		srv, err := server.New(ctx, cfg.Server, func(ctx context.Context, reg prometheus.Registerer) (*llmshield.Shield, error) {
 			return llmshield.New(ctx, cfg, llmshield.WithRegisterer(reg))
 		}, server.WithLogger(slog.New(slog.DiscardHandler)))

@@ -111,7 +111,7 @@ func (a *app) serve(ctx context.Context, configPath string, cfg *config.Config) 
 	}
 	// One model hub for every Shield of this process, so that a reload does
 	// not load the models again; the models section needs a restart.
-	hub, err := modelhub.New(cfg.Models, log)
+	hub, err := modelhub.New(modelhub.ForServing(cfg.Models), log)
 	if err != nil {
 		return fmt.Errorf("models: %w", err)
 	}

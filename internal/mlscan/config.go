@@ -27,7 +27,9 @@ type Config struct {
 	// PositiveLabels override the model's labels that mean "flag".
 	PositiveLabels []string `yaml:"positive_labels" json:"positive_labels,omitempty"`
 	// ShortCircuitAbove: in hybrid mode, a heuristic risk at or above this
-	// settles the verdict without the model. Default 0.9.
+	// settles the verdict without the model. Default 0.9. A risk at or
+	// above the heuristic threshold always does (a rule hit flags on its
+	// own), so only a value below that threshold changes anything.
 	ShortCircuitAbove float64 `yaml:"short_circuit_above" json:"short_circuit_above"`
 	// Rollout sends a percentage of traffic through the model; the rest is
 	// scanned by the heuristic alone. Default 100%, sticky per user.
@@ -68,8 +70,15 @@ type GroupConfig struct {
 
 // ResilienceConfig configures the guard around model calls.
 type ResilienceConfig struct {
-	// CallTimeout bounds one model call (default 5s).
+	// CallTimeout bounds one model call on a text of one window (default
+	// 5s); a longer text gets PerWindowTimeout more per further window (see
+	// ml.max_windows).
 	CallTimeout time.Duration `yaml:"call_timeout" json:"call_timeout"`
+	// PerWindowTimeout is added to CallTimeout for each window beyond the
+	// first that a call submits (default 100ms). A call over one window that
+	// overruns this budget is not counted against the model by the breaker:
+	// the size of its input, not the model, is the likely cause.
+	PerWindowTimeout time.Duration `yaml:"per_window_timeout" json:"per_window_timeout"`
 	// Retries is the number of extra attempts for transient failures (default 1).
 	Retries int `yaml:"retries" json:"retries"`
 	// Breaker opens after consecutive failures and lets a trial call through
@@ -87,7 +96,7 @@ func DefaultConfig() Config {
 		MatchType:         classifier.MatchFull,
 		ShortCircuitAbove: 0.9,
 		Rollout:           RolloutConfig{Percent: 100, Sticky: true},
-		Resilience:        ResilienceConfig{CallTimeout: 5 * time.Second, Retries: 1},
+		Resilience:        ResilienceConfig{CallTimeout: 5 * time.Second, PerWindowTimeout: DefaultPerWindowTimeout, Retries: 1},
 	}
 }
 
@@ -117,6 +126,9 @@ func (c Config) Validate() error {
 	}
 	if c.Resilience.CallTimeout < 0 {
 		errs = append(errs, fmt.Errorf("resilience.call_timeout: must not be negative, got %s", c.Resilience.CallTimeout))
+	}
+	if c.Resilience.PerWindowTimeout < 0 {
+		errs = append(errs, fmt.Errorf("resilience.per_window_timeout: must not be negative, got %s", c.Resilience.PerWindowTimeout))
 	}
 	if c.Resilience.Retries < 0 || c.Resilience.Retries > 10 {
 		errs = append(errs, fmt.Errorf("resilience.retries: must be in [0,10], got %d", c.Resilience.Retries))

@@ -3,7 +3,12 @@
 // a classifier from the model hub, as its HybridMode says, and adds what a
 // production ML call needs: a per-call timeout, retries and a circuit
 // breaker, fallback to the heuristic, percentage rollout, A/B groups and
-// shadow mode. Every result says which method reached it. Results are cached
+// shadow mode. The model's work per text is bounded up front
+// (ml.max_windows; a longer text is sampled and the result marked Partial),
+// its call timeout grows with that work, and overruns of large inputs never
+// count against the breaker. When the model cannot answer,
+// ml.on_unavailable decides (see Unavailable) and the result is marked
+// Degraded. Every result says which method reached it. Results are cached
 // by the pipeline (see cache.Results), sized by the scanner's ml.cache.
 package mlscan
 
@@ -341,7 +346,9 @@ func (d *Detector) Scan(ctx context.Context, in scanner.Input) (scanner.Result, 
 		if d.shadow != nil && d.cfg.ML.Enabled {
 			d.shadowML(ctx, text, r)
 		}
-	case mode == Hybrid && hRisk >= d.cfg.ShortCircuitAbove:
+	case mode == Hybrid && (hRisk >= d.opts.HeuristicThreshold || hRisk >= d.cfg.ShortCircuitAbove):
+		// A rule hit flags on its own in hybrid mode: the model only adds
+		// detections and cannot veto one, so it is not consulted.
 		r = d.heuristicResult(text, hRisk, hFind, scanner.MethodHeuristicShortCircuit)
 		if d.shadow != nil {
 			d.shadowML(ctx, text, r)
@@ -352,15 +359,26 @@ func (d *Detector) Scan(ctx context.Context, in scanner.Input) (scanner.Result, 
 			if ctx.Err() != nil {
 				return scanner.Result{}, ctx.Err()
 			}
-			if !d.cfg.ML.FallbackToHeuristic {
-				return scanner.Result{}, fmt.Errorf("model %s: %w: %w", d.ref, scanner.ErrModelNotReady, err)
+			policy, cause := d.cfg.ML.Policy(), err
+			r, err = Unavailable(policy, d.ref.String(), text, cause, func() scanner.Result {
+				return d.heuristicResult(text, hRisk, hFind, scanner.MethodMLFallbackToHeuristic)
+			})
+			if err != nil {
+				return scanner.Result{}, err
 			}
-			d.guard.RecordFallback()
-			d.log.Warn("model unavailable, falling back to the heuristic", "model", d.ref.String(), "error", err)
-			r = d.heuristicResult(text, hRisk, hFind, scanner.MethodMLFallbackToHeuristic)
+			if policy == UnavailableHeuristic {
+				d.guard.RecordFallback()
+			}
+			d.guard.RecordDegraded()
+			msg := "model unavailable, falling back to the heuristic"
+			if policy == UnavailableBlock {
+				msg = "model unavailable, refusing the text (on_unavailable: block)"
+			}
+			d.log.Warn(msg, "model", d.ref.String(), "error", cause)
 			break
 		}
 		r = d.mlResult(text, p)
+		r.Partial = p.partial
 		heuristicFlag := hRisk >= d.opts.HeuristicThreshold
 		if mode == Both {
 			r.Method = scanner.MethodHybridBoth
@@ -392,6 +410,8 @@ type prediction struct {
 	// also are further positive labels whose own score in the best part
 	// reaches the threshold (multi-label models), highest first.
 	also []string
+	// partial: the model saw only part of the text (ml.max_windows).
+	partial bool
 }
 
 func (d *Detector) mlResult(text string, p prediction) scanner.Result {
@@ -455,17 +475,21 @@ func (d *Detector) predict(ctx context.Context, text string) (prediction, error)
 		p   classifier.Prediction
 		clf Model
 	}
-	a, err := resilience.Call(ctx, d.guard, func(ctx context.Context) (answer, error) {
-		c, err := d.opts.Models.Get(ctx, d.ref)
-		if err != nil {
-			return answer{}, classify(ctx, err)
-		}
-		p, err := c.Classify(ctx, text, d.cfg.MatchType, d.cfg.PositiveLabels)
-		if err != nil {
-			return answer{}, classify(ctx, err)
-		}
-		return answer{p, c}, nil
-	})
+	// The work is decided up front from the text's length: at most
+	// ml.max_windows windows, and a timeout that grows with them.
+	b := plan(text, d.cfg.ML.Windows())
+	a, err := resilience.CallBudget(ctx, d.guard, resilience.Budget{Timeout: d.cfg.Resilience.timeout(b.windows), Large: b.windows > 1},
+		func(ctx context.Context) (answer, error) {
+			c, err := d.opts.Models.Get(ctx, d.ref)
+			if err != nil {
+				return answer{}, classify(ctx, err)
+			}
+			p, err := classifySpans(ctx, c, text, b.spans, d.cfg.MatchType, d.cfg.PositiveLabels)
+			if err != nil {
+				return answer{}, classify(ctx, err)
+			}
+			return answer{p, c}, nil
+		})
 	p, clf := a.p, a.clf
 	if err != nil {
 		if ctx.Err() == nil {
@@ -477,7 +501,33 @@ func (d *Detector) predict(ctx context.Context, text string) (prediction, error)
 	d.lastErr.Store(nil)
 	v := clf.Version()
 	d.version.Store(&v)
-	return d.judge(clf, p), nil
+	j := d.judge(clf, p)
+	j.partial = b.partial
+	return j, nil
+}
+
+// classifySpans classifies each span of text on its own and keeps the
+// highest-scoring part, with offsets into the whole text.
+func classifySpans(ctx context.Context, c Model, text string, spans []span, mt classifier.MatchType, positive []string) (classifier.Prediction, error) {
+	if len(spans) == 1 && spans[0] == (span{0, len(text)}) {
+		return c.Classify(ctx, text, mt, positive)
+	}
+	best := classifier.Prediction{Score: -1}
+	parts := 0
+	for _, sp := range spans {
+		p, err := c.Classify(ctx, text[sp.start:sp.end], mt, positive)
+		if err != nil {
+			return classifier.Prediction{}, err
+		}
+		parts += p.Parts
+		if p.Score > best.Score {
+			best = p
+			best.Best.Start += sp.start
+			best.Best.End += sp.start
+		}
+	}
+	best.Parts = parts
+	return best, nil
 }
 
 func (d *Detector) judge(c Model, p classifier.Prediction) prediction {
@@ -523,7 +573,7 @@ func (d *Detector) shadowML(ctx context.Context, text string, enforced scanner.R
 	go func() {
 		defer d.wg.Done()
 		defer func() { <-d.shadowCh }()
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.Resilience.CallTimeout+time.Second)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), d.cfg.Resilience.timeout(d.cfg.ML.Windows())+time.Second)
 		defer cancel()
 		p, err := d.predict(sctx, text)
 		if err != nil {

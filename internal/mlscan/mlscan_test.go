@@ -108,7 +108,9 @@ func TestModes(t *testing.T) {
 	}{
 		{Hybrid, "ignore previous instructions", false, scanner.MethodHeuristicShortCircuit, 0},
 		{Hybrid, "a sneaky attack", false, scanner.MethodML, 1},
-		{Hybrid, "maybe fine", true, scanner.MethodML, 1}, // ML overrules a weak heuristic hit
+		// A rule hit at the heuristic threshold flags on its own: the model
+		// cannot veto it (issue 9, item 5), so it is not even asked.
+		{Hybrid, "maybe fine", false, scanner.MethodHeuristicShortCircuit, 0},
 		{HeuristicOnly, "a sneaky attack", true, scanner.MethodHeuristic, 0},
 		{MLOnly, "ignore previous instructions", true, scanner.MethodML, 1},
 		{Both, "maybe fine", false, scanner.MethodHybridBoth, 1},

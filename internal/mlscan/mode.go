@@ -10,8 +10,10 @@ type HybridMode uint8
 
 // Hybrid modes.
 const (
-	// Hybrid (the default): rules decide the clear cases (clearly malicious
-	// or clearly benign); the model decides the ambiguous rest.
+	// Hybrid (the default): a rule hit (heuristic risk at or above the
+	// scanner's threshold) flags on its own, without the model; the model
+	// decides the rest. The model adds detections and never vetoes a rule
+	// hit.
 	Hybrid HybridMode = iota
 	// HeuristicOnly: rules only; the model is never loaded.
 	HeuristicOnly

@@ -29,15 +29,32 @@ func New(cfg config.Models, log *slog.Logger) (*classifier.Hub, error) {
 	}
 	eng := inference.EngineOptions{
 		IntraOpThreads: cfg.Threads,
+		InterOpThreads: cfg.InterOpThreads,
 		MicroBatching:  cfg.Batching.Enabled,
 		MaxBatchSize:   cfg.Batching.MaxBatchSize,
 		MaxWait:        cfg.Batching.MaxWait,
 	}
 	return classifier.NewHub(reg, classifier.HubOptions{
-		Runtime: inference.RuntimeOptions{Backend: cfg.Backend, Logger: log},
-		Engine:  eng,
-		Logger:  log,
+		Runtime:       inference.RuntimeOptions{Backend: cfg.Backend, Logger: log},
+		Engine:        eng,
+		MicroBatching: cfg.Batching.Models,
+		Logger:        log,
 	})
+}
+
+// ForServing fills the thread counts left at 0 (auto) for a server: one
+// intra-op and one inter-op thread per forward pass, since concurrent
+// requests each run their own pass and ORT's default pool of every core per
+// pass makes them fight (issue 15: 5,601 against 3,777 req/s and p99 1.08
+// against 3.56 ms at concurrency 8). Explicit values are kept.
+func ForServing(cfg config.Models) config.Models {
+	if cfg.Threads == 0 {
+		cfg.Threads = 1
+	}
+	if cfg.InterOpThreads == 0 {
+		cfg.InterOpThreads = 1
+	}
+	return cfg
 }
 
 // Registry builds the model registry described by cfg.

@@ -227,7 +227,7 @@ func String(s string) string {
 
 func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi int, budget *int) {
 	bufs := getBuffers(len(s))
-	t1, m1, tags, gaps, cands, need := stage1(s, bufs, &r.Stats)
+	t1, m1, tags, gaps, cands, need, from := stage1(s, bufs, &r.Stats)
 	// stage 2 works in place and stage 1 may have grown the arrays.
 	bufs.out, bufs.off = t1[:0], m1[:0]
 	bufs.tags, bufs.gaps, bufs.cands = tags[:0], gaps[:0], cands[:0]
@@ -235,7 +235,7 @@ func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi 
 	rot := hasRot13Hint(s)
 	t2, m2 := t1, m1
 	if need {
-		t2, m2 = stage2(t1, m1, gaps, &r.Stats)
+		t2, m2 = stage2From(t1, m1, gaps, from, &r.Stats)
 	}
 	// t2 is never written again, so the string can share its memory.
 	seg := Segment{Text: unsafe.String(unsafe.SliceData(t2), len(t2)), Kind: kind, src: s, off: m2, lo: lo, hi: hi}
@@ -372,7 +372,15 @@ var asciiTab = func() (t [128]uint8) {
 // stage1 also undoes leetspeak inside runs of ASCII letters and digits,
 // and reports whether stage2 has work left (joining spaced or hyphenated
 // letters, leetspeak with @ and $ or next to non-ASCII letters).
-func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags []byte, gaps []int, cands [][2]int, need bool) {
+func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags []byte, gaps []int, cands [][2]int, need bool, from int) {
+	// from: the output index of the first stage-2 trigger or of the first
+	// non-ASCII output byte, whichever comes first (see stage2From).
+	from = -1
+	mark := func(at int) {
+		if from < 0 {
+			from = at
+		}
+	}
 	// Candidate encoded runs (see findEncoded) are collected here too, so
 	// that decoding needs no extra pass over the text.
 	runStart := -1
@@ -413,6 +421,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 			}
 			if n := len(out); n >= 2 && isJoiner(out[n-1]) && wordTab[out[n-2]] == wLetter {
 				need = true // hyphen-split word
+				mark(n)
 			}
 			kinds := 0
 			j := i
@@ -440,6 +449,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 			if n := len(out); j-i == 1 && kinds == 1<<wLetter && n >= 3 && isSep(out[n-2]) && wordTab[out[n-3]] == wLetter &&
 				(n == 3 || wordTab[out[n-4]] == wNone) {
 				need = true // single letters separated by single separators
+				mark(n - 3)
 			}
 			last = out[len(out)-1]
 			i = j
@@ -468,6 +478,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 				// Only '@' and '$' get here (letters and digits take the
 				// fast path): possible leetspeak.
 				need = true
+				mark(len(out))
 				out = append(out, c)
 				off = append(off, int32(i))
 				last = c
@@ -482,6 +493,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 				emitSpace('\n', i)
 			case acDrop:
 				st.Invisible++
+				mark(len(out)) // a dropped byte may join two words into one
 			case acPunct:
 				if last != c {
 					out = append(out, c)
@@ -499,6 +511,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 		at := int32(i)
 		i += size
 		if r == utf8.RuneError && size == 1 {
+			mark(len(out))
 			out = append(out, "\uFFFD"...)
 			off = append(off, at, at, at)
 			last = 0
@@ -506,6 +519,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 		}
 		if r >= 0xE0000 && r <= 0xE007F {
 			st.Invisible++
+			mark(len(out))
 			if r >= 0xE0020 && r <= 0xE007E {
 				tags = append(tags, byte(r-0xE0000))
 			}
@@ -513,6 +527,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 		}
 		if isInvisible(r) {
 			st.Invisible++
+			mark(len(out))
 			continue
 		}
 		if unicode.IsSpace(r) {
@@ -525,6 +540,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 		if l, ok := confusable(r); ok {
 			st.Confusables++
 			need = true
+			mark(len(out))
 			out = append(out, l)
 			off = append(off, at)
 			last = l
@@ -544,6 +560,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 			}
 			if r2 < utf8.RuneSelf {
 				need = true
+				mark(len(out))
 				b := byte(r2)
 				switch asciiTab[b] {
 				case acUpper:
@@ -574,6 +591,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 			}
 			r2 = unicode.ToLower(r2)
 			n := len(out)
+			mark(n)
 			out = utf8.AppendRune(out, r2)
 			for range len(out) - n {
 				off = append(off, at)
@@ -590,7 +608,7 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 		off = off[:len(off)-1]
 	}
 	off = append(off, int32(len(s)))
-	return out, off, tags, gaps, cands, need
+	return out, off, tags, gaps, cands, need, from
 }
 
 func isInvisible(r rune) bool {
@@ -669,6 +687,36 @@ func isSep(c byte) bool {
 		return true
 	}
 	return false
+}
+
+// stage2From is stage2 started at the last word boundary at least four
+// bytes before from, with the same result: stage 2 changes only words
+// that stage 1 marked (leetspeak with @ or $, a word split by a joiner,
+// single letters between separators, confusables and decompositions),
+// words that hold non-ASCII bytes and words joined by a dropped invisible
+// character, so every word before the first such place passes through
+// unchanged, and a run of spaced letters starts at most
+// two bytes before its mark. On plain text with one hyphenated word late
+// in it, the pass covers the tail only.
+func stage2From(in []byte, m []int32, gaps []int, from int, st *Stats) ([]byte, []int32) {
+	p := 0
+	if from > 4 {
+		p = min(from-4, len(in))
+		for p > 0 && wordTab[in[p-1]] != wNone {
+			p--
+		}
+	}
+	if p == 0 {
+		return stage2(in, m, gaps, st)
+	}
+	g := gaps[:0]
+	for _, x := range gaps {
+		if x >= p {
+			g = append(g, x-p)
+		}
+	}
+	t, mm := stage2(in[p:], m[p:], g, st)
+	return in[:p+len(t)], m[:p+len(mm)]
 }
 
 // stage2 applies leetspeak and joins spaced-out letters. It works on the

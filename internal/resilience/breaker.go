@@ -69,7 +69,8 @@ type BreakerConfig struct {
 
 	// IsExcluded, if set, names errors that count neither as success nor as
 	// failure (for example an input the model rejects as too long). The
-	// caller's own cancellation is always excluded.
+	// caller's own cancellation and errors marked NotModelFault are always
+	// excluded.
 	IsExcluded func(error) bool `json:"-" yaml:"-"`
 }
 
@@ -204,7 +205,7 @@ func NewBreaker(name string, cfg BreakerConfig, opts ...Option) (*Breaker, error
 		ReadyToTrip:  cfg.readyToTrip,
 		IsExcluded: func(err error) bool {
 			var cg callerGone
-			return errors.As(err, &cg) || (extraExcluded != nil && extraExcluded(err))
+			return errors.As(err, &cg) || IsNotModelFault(err) || (extraExcluded != nil && extraExcluded(err))
 		},
 		// Called with gobreaker's lock held: must not call back into cb.
 		OnStateChange: func(_ string, from, to gobreaker.State) { b.onStateChange(fromGobreaker(from), fromGobreaker(to)) },

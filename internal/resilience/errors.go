@@ -53,6 +53,28 @@ func Permanent(err error) error {
 	return permanentError{err}
 }
 
+type notModelFault struct{ err error }
+
+func (e notModelFault) Error() string { return e.err.Error() }
+func (e notModelFault) Unwrap() error { return e.err }
+
+// NotModelFault marks err as a failure that says nothing about the health
+// of what a Breaker protects (an input too large for its budget, a request
+// the caller shaped badly): the breaker counts it neither as a failure nor
+// as a success. It returns nil for a nil err; the chain is unchanged.
+func NotModelFault(err error) error {
+	if err == nil {
+		return nil
+	}
+	return notModelFault{err}
+}
+
+// IsNotModelFault reports whether err's chain holds a NotModelFault mark.
+func IsNotModelFault(err error) bool {
+	var n notModelFault
+	return errors.As(err, &n)
+}
+
 // IsTransient reports whether err's chain holds a Transient mark.
 func IsTransient(err error) bool {
 	var t transientError

@@ -57,7 +57,7 @@ type Guard struct {
 	breaker *Breaker
 	log     *slog.Logger
 
-	calls, successes, failures, rejected, timeouts, retries, fallbacks, canceled atomic.Uint64
+	calls, successes, failures, rejected, timeouts, overruns, retries, fallbacks, degraded, canceled atomic.Uint64
 }
 
 // NewGuard returns a guard for the model name with its own breaker (see
@@ -113,20 +113,54 @@ func (g *Guard) Do(ctx context.Context, fn func(ctx context.Context) error) erro
 // failed call (CallWithFallback counts its own).
 func (g *Guard) RecordFallback() { g.fallbacks.Add(1) }
 
+// RecordDegraded counts a verdict reached without the model (a fallback
+// to the heuristic or a refusal because the model could not answer).
+func (g *Guard) RecordDegraded() { g.degraded.Add(1) }
+
 // Call runs fn under g: each attempt with g's per-call timeout, through g's
 // breaker, retried by g's policy. It returns fn's value on success. On
 // failure the error wraps the last attempt's error: ErrOpen when the breaker
 // refused, ErrTimeout when the per-call deadline hit, ctx.Err() when the
 // caller gave up.
 func Call[T any](ctx context.Context, g *Guard, fn func(ctx context.Context) (T, error)) (T, error) {
+	return CallBudget(ctx, g, Budget{}, fn)
+}
+
+// Budget fits one call to the work it submits.
+type Budget struct {
+	// Timeout replaces the guard's per-attempt timeout for this call
+	// (0: the guard's). Scale it with the work, e.g. a base plus a share
+	// per window of text.
+	Timeout time.Duration
+	// Large marks a call that submits more than the smallest unit of work
+	// (more than one window of text). Its attempts that overrun their
+	// deadline are put down to the size of the input, not to the model:
+	// the breaker counts them neither as failures nor as successes, and
+	// they are not retried (the same input would overrun again). A model
+	// that is really stuck still opens the breaker through the small calls,
+	// which keep counting.
+	Large bool
+}
+
+// CallBudget is Call with the per-attempt timeout and the fault accounting
+// of b.
+func CallBudget[T any](ctx context.Context, g *Guard, b Budget, fn func(ctx context.Context) (T, error)) (T, error) {
 	g.calls.Add(1)
+	timeout := g.timeout
+	if b.Timeout > 0 {
+		timeout = b.Timeout
+	}
 	var out T
 	err := Retry(ctx, g.policy, func(ctx context.Context) error {
 		return g.breaker.Execute(ctx, func(ctx context.Context) error {
-			v, err := timeoutCall(ctx, g.timeout, fn)
+			v, err := timeoutCall(ctx, timeout, fn)
 			if err != nil {
 				if errors.Is(err, ErrTimeout) {
 					g.timeouts.Add(1)
+					if b.Large {
+						g.overruns.Add(1)
+						return NotModelFault(Permanent(err))
+					}
 				}
 				return err
 			}
@@ -174,8 +208,10 @@ type GuardStats struct {
 	Rejected  uint64 `json:"rejected"`  // calls refused by the breaker (ErrOpen)
 	Canceled  uint64 `json:"canceled"`  // calls whose caller's ctx ended
 	Timeouts  uint64 `json:"timeouts"`  // attempts cut by the per-call deadline
+	Overruns  uint64 `json:"overruns"`  // of those, attempts of large calls, not counted by the breaker (see Budget)
 	Retries   uint64 `json:"retries"`   // attempts after the first
 	Fallbacks uint64 `json:"fallbacks"` // fallbacks taken
+	Degraded  uint64 `json:"degraded"`  // verdicts reached without the model (RecordDegraded)
 }
 
 // ErrorRate is Failures/Calls, or 0 with no calls.
@@ -203,7 +239,9 @@ func (g *Guard) Stats() GuardStats {
 		Rejected:  g.rejected.Load(),
 		Canceled:  g.canceled.Load(),
 		Timeouts:  g.timeouts.Load(),
+		Overruns:  g.overruns.Load(),
 		Retries:   g.retries.Load(),
 		Fallbacks: g.fallbacks.Load(),
+		Degraded:  g.degraded.Load(),
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
 )
@@ -25,6 +27,42 @@ type engine struct {
 	// windows is true when every keyword is ASCII, so that lower-casing
 	// keeps byte offsets and keyword positions can bound the regex runs.
 	windows bool
+	// scratch recycles the per-segment working memory (*scratch): the
+	// keyword offset table alone is one slice header per keyword, some
+	// 8 KB per scan that a short prompt would otherwise allocate.
+	scratch sync.Pool
+}
+
+// scratch is detectSegment's working memory. kwAt[k] is non-empty only for
+// the keywords listed in used, which is how it is cleared.
+type scratch struct {
+	enabled []bool
+	kwAt    [][]int
+	used    []int
+	low     []byte
+}
+
+func (e *engine) getScratch() *scratch {
+	sc, _ := e.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{enabled: make([]bool, len(e.rules)), kwAt: make([][]int, len(e.kwRules))}
+	}
+	return sc
+}
+
+// maxPooledLow bounds the lower-cased copy a pooled scratch keeps.
+const maxPooledLow = 64 << 10
+
+func (e *engine) putScratch(sc *scratch) {
+	clear(sc.enabled)
+	for _, k := range sc.used {
+		sc.kwAt[k] = sc.kwAt[k][:0]
+	}
+	sc.used = sc.used[:0]
+	if cap(sc.low) > maxPooledLow {
+		sc.low = nil
+	}
+	e.scratch.Put(sc)
 }
 
 func newEngine(rules []*compiledRule, global []compiledAllowlist) *engine {
@@ -109,22 +147,32 @@ func (e *engine) detect(ctx context.Context, text string) ([]hit, error) {
 // detectSegment scans text[lo:hi], keeping matches that start before own.
 func (e *engine) detectSegment(ctx context.Context, text string, lo, hi, own int, hits []hit) ([]hit, error) {
 	seg := text[lo:hi]
-	enabled := make([]bool, len(e.rules))
+	sc := e.getScratch()
+	defer e.putScratch(sc)
+	enabled := sc.enabled
 	for _, ri := range e.always {
 		enabled[ri] = true
 	}
 	var kwAt [][]int // keyword index -> start offsets in seg
 	if e.ac.Len() > 0 {
-		low := strings.ToLower(seg)
+		var low string
 		if e.windows {
-			low = lowerASCII(seg)
-			kwAt = make([][]int, len(e.kwRules))
+			// ASCII lower-casing keeps offsets; the copy lives in the
+			// scratch, and only keyword offsets outlive this call.
+			sc.low = appendLowerASCII(sc.low[:0], seg)
+			low = unsafe.String(unsafe.SliceData(sc.low), len(sc.low))
+			kwAt = sc.kwAt
+		} else {
+			low = strings.ToLower(seg)
 		}
 		e.ac.Each(low, func(m ahocorasick.Match) bool {
 			for _, ri := range e.kwRules[m.Pattern] {
 				enabled[ri] = true
 			}
 			if kwAt != nil {
+				if len(kwAt[m.Pattern]) == 0 {
+					sc.used = append(sc.used, m.Pattern)
+				}
 				kwAt[m.Pattern] = append(kwAt[m.Pattern], m.Start)
 			}
 			return true
@@ -264,14 +312,16 @@ func isASCII(s string) bool {
 }
 
 // lowerASCII lower-cases ASCII letters only, keeping every byte offset.
-func lowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
+// appendLowerASCII appends s with ASCII letters lower-cased to b.
+func appendLowerASCII(b []byte, s string) []byte {
+	n := len(b)
+	b = append(b, s...)
+	for i, c := range b[n:] {
 		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
+			b[n+i] = c + 'a' - 'A'
 		}
 	}
-	return string(b)
+	return b
 }
 
 // check turns one regex match into a hit, applying the secret group, the

@@ -21,6 +21,7 @@ package sentiment
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/model"
@@ -111,7 +112,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	// -compound), so the risk threshold is -threshold (a non-negative
 	// threshold flags any negative compound).
 	d, err := mlscan.New(cfg.Config, mlscan.Options{Name: Name, Task: model.TaskSentiment, Stages: scanner.StageBoth,
-		Heuristic: rules, HeuristicThreshold: max(-cfg.Threshold, 1e-9)}, opts...)
+		Heuristic: rules, HeuristicThreshold: max(-cfg.Threshold, 1e-9)}, append(slices.Clone(opts), withPolarScore)...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
