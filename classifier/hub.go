@@ -93,7 +93,7 @@ func (h *Hub) openPair(ctx context.Context, files registry.Files, cfg loader.Loa
 	if err != nil {
 		return nil, err
 	}
-	return OpenPair(ctx, rt, files, Options{Engine: h.engineOptions(cfg)})
+	return OpenPair(ctx, rt, files, Options{Engine: h.engineOptions(files, cfg)})
 }
 
 func (h *Hub) openEmbedder(ctx context.Context, files registry.Files, cfg loader.LoadConfig) (*Embedder, error) {
@@ -101,7 +101,7 @@ func (h *Hub) openEmbedder(ctx context.Context, files registry.Files, cfg loader
 	if err != nil {
 		return nil, err
 	}
-	return OpenEmbedder(ctx, rt, files, EmbedderOptions{Options: Options{Engine: h.engineOptions(cfg)}})
+	return OpenEmbedder(ctx, rt, files, EmbedderOptions{Options: Options{Engine: h.engineOptions(files, cfg)}})
 }
 
 // GetPair returns the sentence-pair (NLI) classifier for ref, opening it on
@@ -152,10 +152,10 @@ func (h *Hub) open(ctx context.Context, files registry.Files, cfg loader.LoadCon
 	if err != nil {
 		return nil, err
 	}
-	return Open(ctx, rt, files, Options{Engine: h.engineOptions(cfg)})
+	return Open(ctx, rt, files, Options{Engine: h.engineOptions(files, cfg)})
 }
 
-func (h *Hub) engineOptions(cfg loader.LoadConfig) inference.EngineOptions {
+func (h *Hub) engineOptions(files registry.Files, cfg loader.LoadConfig) inference.EngineOptions {
 	eo := h.opts.Engine
 	eo.MicroBatching = microBatching(eo.MicroBatching, h.opts.MicroBatching, files.Entry)
 	if cfg.Threads > 0 {
