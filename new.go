@@ -9,6 +9,7 @@ import (
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/internal/modelhub"
+	"github.com/llmshield/llmshield/internal/ner"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/builtin"
 )
@@ -49,9 +50,18 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		hub, ownHub = h, true
 	}
 	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg}
+	var nerSrc *ner.Source
 	if hub != nil {
 		deps.Models = mlscan.FromHub(hub)
 		deps.Hub = hub
+		src, err := ner.NewSource(hub.Registry(), hub.Runtime, ner.SourceOptions{Logger: o.log})
+		if err != nil {
+			if ownHub {
+				_ = hub.Close()
+			}
+			return nil, fmt.Errorf("models: %w", err)
+		}
+		nerSrc, deps.NER = src, src
 	}
 	var built []scanner.Scanner
 	var errs []error
@@ -60,6 +70,9 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 			if c, ok := s.(scanner.Closer); ok {
 				_ = c.Close()
 			}
+		}
+		if nerSrc != nil {
+			_ = nerSrc.Close()
 		}
 		if ownHub {
 			_ = hub.Close()
@@ -112,6 +125,9 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		return nil, err
 	}
 	sh.hub = hub
+	if nerSrc != nil {
+		sh.closers = append(sh.closers, nerSrc.Close)
+	}
 	if ownHub {
 		sh.closers = append(sh.closers, hub.Close)
 	}
@@ -136,6 +152,9 @@ func usesML(cfg *config.Config) bool {
 			}
 			if m, ok := p.(builtin.ModelParams); ok && m.ConfiguredModel() != "" {
 				return true // a user model (ban_topics, relevance, ...)
+			}
+			if n, ok := p.(builtin.NERParams); ok && n.UsesNER() {
+				return true
 			}
 			if m, ok := p.(builtin.MLParams); ok {
 				c := m.MLConfig()

@@ -10,7 +10,7 @@ import json
 import os
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models")
-TASKS = {"promptinjection": "prompt_injection", "toxicity": "toxicity", "sentiment": "sentiment"}
+TASKS = {"promptinjection": "prompt_injection", "toxicity": "toxicity", "sentiment": "sentiment", "ner": "ner"}
 # Extra precision variants live in sibling directories named <dir>-<variant>.
 VARIANTS = ["int8", "fp16"]
 FILES = ["model.onnx", "tokenizer.json", "config.json"]
@@ -25,6 +25,11 @@ def sha256(path):
 
 
 def main():
+    # hand-written licence and description texts of existing entries are kept
+    try:
+        old = {m["id"]: m for m in json.load(open(os.path.join(ROOT, "registry.json")))["models"]}
+    except (OSError, ValueError, KeyError):
+        old = {}
     models = []
     dirs = []
     for d, task in TASKS.items():
@@ -51,6 +56,9 @@ def main():
             "license": cfg.get("license", "trained from MIT and Apache-2.0 licensed public data (see MODEL_CARD.md)"),
             "description": "Built-in llmshield model, trained by training/ in this repository; see models/%s/MODEL_CARD.md" % d,
         })
+        for k in ("license", "description"):
+            if version in old and k in old[version]:
+                models[-1][k] = old[version][k]
     with open(os.path.join(ROOT, "registry.json"), "w") as f:
         json.dump({"models": models}, f, indent=2)
         f.write("\n")

@@ -204,6 +204,8 @@ func FromJSON(data []byte, cfg Config) (*Tokenizer, error) {
 	}
 	if typ, err := typeOf(f.Model); err == nil && typ == HashedNGram {
 		return fromHashedJSON(&f, cfg)
+	} else if err == nil && typ == HashedWordFeatures {
+		return fromHashedWordJSON(&f, cfg)
 	}
 	p := &hfPipeline{v: &vocab{tok2id: map[string]int32{}}}
 	var err error

@@ -61,7 +61,7 @@ func openEmbed(t testing.TB, rt *Runtime, model string, opts EngineOptions) *Eng
 	return e
 }
 
-func ones(n int) []int64 {
+func allOnes(n int) []int64 {
 	m := make([]int64, n)
 	for i := range m {
 		m[i] = 1
@@ -92,7 +92,7 @@ func TestPairClassifierModel(t *testing.T) {
 		}
 		var batch []Input
 		for i, c := range cases {
-			in := Input{InputIDs: c.InputIDs, AttentionMask: ones(len(c.InputIDs)), TokenTypeIDs: c.TokenTypeIDs}
+			in := Input{InputIDs: c.InputIDs, AttentionMask: allOnes(len(c.InputIDs)), TokenTypeIDs: c.TokenTypeIDs}
 			batch = append(batch, in)
 			rows, err := e.Logits(context.Background(), []Input{in})
 			if err != nil {
@@ -109,7 +109,7 @@ func TestPairClassifierModel(t *testing.T) {
 		}
 		// Type ids matter: all-zero types give other logits.
 		c := cases[0]
-		rows, err = e.Logits(context.Background(), []Input{{InputIDs: c.InputIDs, AttentionMask: ones(len(c.InputIDs))}})
+		rows, err = e.Logits(context.Background(), []Input{{InputIDs: c.InputIDs, AttentionMask: allOnes(len(c.InputIDs))}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -133,7 +133,7 @@ func TestHiddenStateModel(t *testing.T) {
 			e := openEmbed(t, rt, "tiny-embed", EngineOptions{MicroBatching: batching})
 			var batch []Input
 			for _, c := range cases {
-				batch = append(batch, Input{InputIDs: c.InputIDs, AttentionMask: ones(len(c.InputIDs))})
+				batch = append(batch, Input{InputIDs: c.InputIDs, AttentionMask: allOnes(len(c.InputIDs))})
 			}
 			check := func(ts []Tensor) {
 				t.Helper()
@@ -181,7 +181,7 @@ func TestPooledOutputModel(t *testing.T) {
 		e := openEmbed(t, rt, "tiny-embed-pooled", EngineOptions{})
 		var batch []Input
 		for _, c := range cases {
-			batch = append(batch, Input{InputIDs: c.InputIDs, AttentionMask: ones(len(c.InputIDs))})
+			batch = append(batch, Input{InputIDs: c.InputIDs, AttentionMask: allOnes(len(c.InputIDs))})
 		}
 		ts, err := e.Tensors(context.Background(), batch)
 		if err != nil {

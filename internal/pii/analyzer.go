@@ -20,8 +20,10 @@
 // countries and cities, company suffixes; plus names taken from the train
 // split of the Presidio synthetic data, see gazetteer/README) combined
 // with capitalisation, titles ("Mr", "Frau", "Mme", "Sr.") and cue
-// phrases ("my name is", "je m'appelle", "works at"). No statistical model
-// is used yet; figures are in the package test (TestPresidio).
+// phrases ("my name is", "je m'appelle", "works at"). With Options.NER
+// the names a statistical model finds are added (see addNER); figures
+// without the model are in the package test (TestPresidio), with the
+// built-in model in internal/ner's TestPresidioWithNER.
 //
 // Overlapping matches are resolved greedily: the higher score wins, then
 // the longer match.
@@ -75,6 +77,16 @@ type Options struct {
 	AllowedNames []string
 	// HiddenNames are values always reported as CUSTOM (case-insensitive).
 	HiddenNames []string
+	// NER, when set, adds the person, organisation and location names a
+	// statistical model finds (internal/ner's built-in model) to the
+	// gazetteer-and-context ones; see Analyzer.Analyze for how they combine.
+	NER NER
+}
+
+// NER is a named-entity recognizer: it returns Person, Organization and
+// Location matches (byte offsets, confidence in [0,1]) in any order.
+type NER interface {
+	Entities(ctx context.Context, text string) ([]Match, error)
 }
 
 // Languages supported by Options.Language.
@@ -90,6 +102,7 @@ type Analyzer struct {
 	allowed  map[string]bool
 	hidden   *regexp.Regexp
 	names    *nameFinder
+	ner      NER
 	lang     string
 }
 
@@ -157,6 +170,7 @@ func New(o Options) (*Analyzer, error) {
 	}
 	if a.types[Person] || a.types[Organization] || a.types[Location] {
 		a.names = defaultNameFinder(o.Language)
+		a.ner = o.NER
 	}
 	return a, nil
 }
@@ -210,7 +224,7 @@ func (a *Analyzer) Types(t string) bool { return a.types[t] }
 
 // Analyze returns the entities in text scoring at least threshold, sorted
 // by start, without overlaps. It checks ctx between recognizers.
-func (a *Analyzer) Analyze(ctx context.Context, text string, threshold float64) ([]Match, error) {
+func (a *Analyzer) Analyze(ctx context.Context, text string, threshold float64) (_ []Match, err error) {
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
@@ -236,7 +250,13 @@ func (a *Analyzer) Analyze(ctx context.Context, text string, threshold float64) 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		n := len(all)
 		all = a.names.find(text, lower, all, a.types)
+		if a.ner != nil {
+			if all, err = a.addNER(ctx, text, all, n); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if a.hidden != nil {
 		for _, loc := range a.hidden.FindAllStringIndex(text, -1) {

@@ -77,6 +77,39 @@ type Config struct {
 	FakerSeed int64 `yaml:"faker_seed"`
 	// Language is en (default), de, fr, es or it.
 	Language string `yaml:"language"`
+	// NER adds the person, organisation and location names found by the
+	// built-in NER model (internal/ner, loaded through the model registry
+	// on first use) to the gazetteer-and-context recognizers. It needs
+	// the model hub: New fails when none is given (WithNER).
+	NER bool `yaml:"ner"`
+}
+
+// UsesNER reports whether the scanner needs the NER model.
+func (c Config) UsesNER() bool { return c.NER }
+
+// Option configures New beyond Config.
+type Option func(*options)
+
+type options struct{ ner pii.NER }
+
+// WithNER gives the scanner its NER model (used when Config.NER is set).
+func WithNER(n pii.NER) Option { return func(o *options) { o.ner = n } }
+
+// NERFrom applies opts and returns the NER model cfg asks for: nil when
+// Config.NER is off, an error when it is on and no model was given. The
+// sensitive scanner shares it.
+func NERFrom(useNER bool, opts []Option) (pii.NER, error) {
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	if !useNER {
+		return nil, nil
+	}
+	if o.ner == nil {
+		return nil, fmt.Errorf("ner: true needs the NER model, and no model hub is available")
+	}
+	return o.ner, nil
 }
 
 // DefaultConfig returns LLM Guard's defaults.
@@ -89,25 +122,32 @@ func (c Config) Validate() error {
 }
 
 // Analyzer builds the recognizer engine the configuration describes.
-func (c Config) Analyzer() (*pii.Analyzer, error) {
+func (c Config) Analyzer() (*pii.Analyzer, error) { return c.analyzer(nil) }
+
+func (c Config) analyzer(n pii.NER) (*pii.Analyzer, error) {
 	if c.Threshold < 0 || c.Threshold > 1 || c.Threshold != c.Threshold {
 		return nil, fmt.Errorf("threshold: %v is outside [0,1]", c.Threshold)
 	}
 	if c.Threshold == 0 {
 		return nil, fmt.Errorf("threshold: 0 would report every candidate, set a value in (0,1] (default 0.5)")
 	}
-	return NewAnalyzer(c.EntityTypes, c.Language, c.RegexPatterns, c.AllowedNames, c.HiddenNames)
+	return NewAnalyzerNER(c.EntityTypes, c.Language, c.RegexPatterns, c.AllowedNames, c.HiddenNames, n)
 }
 
 // NewAnalyzer builds a recognizer engine; errors name the field
 // (entity_types, language, regex_patterns, allowed_names, hidden_names).
 // The sensitive scanner shares it.
 func NewAnalyzer(types []string, lang string, patterns []Pattern, allowed, hidden []string) (*pii.Analyzer, error) {
+	return NewAnalyzerNER(types, lang, patterns, allowed, hidden, nil)
+}
+
+// NewAnalyzerNER is NewAnalyzer with a NER model (nil: none).
+func NewAnalyzerNER(types []string, lang string, patterns []Pattern, allowed, hidden []string, n pii.NER) (*pii.Analyzer, error) {
 	specs := make([]pii.PatternSpec, len(patterns))
 	for i, p := range patterns {
 		specs[i] = pii.PatternSpec(p)
 	}
-	return pii.New(pii.Options{EntityTypes: types, Language: lang, Patterns: specs, AllowedNames: allowed, HiddenNames: hidden})
+	return pii.New(pii.Options{EntityTypes: types, Language: lang, Patterns: specs, AllowedNames: allowed, HiddenNames: hidden, NER: n})
 }
 
 // Scanner anonymises prompts. It is immutable after New and safe for
@@ -124,11 +164,15 @@ var (
 )
 
 // New validates cfg and builds the scanner.
-func New(cfg Config) (*Scanner, error) {
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if cfg.Language == "" {
 		cfg.Language = "en"
 	}
-	a, err := cfg.Analyzer()
+	n, err := NERFrom(cfg.NER, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	a, err := cfg.analyzer(n)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}

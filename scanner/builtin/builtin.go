@@ -16,6 +16,7 @@ import (
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/mlscan"
+	"github.com/llmshield/llmshield/internal/pii"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -36,6 +37,9 @@ type Deps struct {
 	// OnModelUnavailable says what such a scanner does when its model
 	// cannot be obtained: fall back (default, logged) or fail start-up.
 	OnModelUnavailable ModelPolicy
+	// NER gives anonymize and sensitive the built-in NER model (their
+	// option ner: true); nil when no model hub is available.
+	NER pii.NER
 	// Instance identifies the configuration entry ("input_scanners[1]"); set by Build.
 	Instance string
 	// Stage is where the entry runs; set by Build.

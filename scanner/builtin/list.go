@@ -70,8 +70,8 @@ func All() []Factory {
 			Description: "Personal data (e-mail, phone, cards, IBAN, SSN, IPs, names, ...) replaced by [REDACTED_<TYPE>_<n>] placeholders kept in the conversation's vault.",
 			Stages:      scanner.StagePrompt,
 			Defaults:    func() any { c := anonymize.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return anonymize.New(*p.(*anonymize.Config))
+			Build: func(_ context.Context, p any, d Deps) (scanner.Scanner, error) {
+				return anonymize.New(*p.(*anonymize.Config), anonymize.WithNER(d.NER))
 			},
 		},
 		{
@@ -88,8 +88,8 @@ func All() []Factory {
 			Description: "Personal data in responses (the anonymize recognizers), optionally redacted.",
 			Stages:      scanner.StageOutput,
 			Defaults:    func() any { c := sensitive.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return sensitive.New(*p.(*sensitive.Config))
+			Build: func(_ context.Context, p any, d Deps) (scanner.Scanner, error) {
+				return sensitive.New(*p.(*sensitive.Config), anonymize.WithNER(d.NER))
 			},
 		},
 		{
@@ -288,6 +288,12 @@ func All() []Factory {
 // MLParams is implemented by the params of ML-capable scanners.
 type MLParams interface {
 	MLConfig() mlscan.Config
+}
+
+// NERParams is implemented by the params of scanners that may use the
+// NER model (anonymize, sensitive): the model hub is needed when UsesNER.
+type NERParams interface {
+	UsesNER() bool
 }
 
 // ml gives an ML scanner its model hub, observability and instance name.

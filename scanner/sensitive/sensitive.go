@@ -38,7 +38,13 @@ type Config struct {
 	AllowedNames []string `yaml:"allowed_names"`
 	// Language is en (default), de, fr, es or it.
 	Language string `yaml:"language"`
+	// NER adds the names found by the built-in NER model (see anonymize's
+	// Config.NER).
+	NER bool `yaml:"ner"`
 }
+
+// UsesNER reports whether the scanner needs the NER model.
+func (c Config) UsesNER() bool { return c.NER }
 
 // DefaultConfig returns LLM Guard's defaults.
 func DefaultConfig() Config { return Config{Threshold: 0.5, Language: "en"} }
@@ -49,11 +55,13 @@ func (c Config) Validate() error {
 	return err
 }
 
-func (c Config) analyzer() (*pii.Analyzer, error) {
+func (c Config) analyzer() (*pii.Analyzer, error) { return c.analyzerNER(nil) }
+
+func (c Config) analyzerNER(n pii.NER) (*pii.Analyzer, error) {
 	if c.Threshold <= 0 || c.Threshold > 1 || c.Threshold != c.Threshold {
 		return nil, fmt.Errorf("threshold: %v is outside (0,1] (default 0.5)", c.Threshold)
 	}
-	return anonymize.NewAnalyzer(c.EntityTypes, c.Language, c.RegexPatterns, c.AllowedNames, nil)
+	return anonymize.NewAnalyzerNER(c.EntityTypes, c.Language, c.RegexPatterns, c.AllowedNames, nil, n)
 }
 
 // Scanner flags personal data. It is immutable and safe for concurrent use.
@@ -71,11 +79,15 @@ var (
 )
 
 // New validates cfg and builds the scanner.
-func New(cfg Config) (*Scanner, error) {
+func New(cfg Config, opts ...anonymize.Option) (*Scanner, error) {
 	if cfg.Language == "" {
 		cfg.Language = "en"
 	}
-	a, err := cfg.analyzer()
+	n, err := anonymize.NERFrom(cfg.NER, opts)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	a, err := cfg.analyzerNER(n)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}

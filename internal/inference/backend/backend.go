@@ -60,8 +60,9 @@ func (in Inputs) Validate() error {
 }
 
 // Output holds the model's output in row-major order: logits or pooled
-// embeddings [Batch, NumLabels], or per-token hidden states [Batch, SeqLen,
-// NumLabels] (SeqLen > 0; NumLabels is then the hidden width).
+// embeddings [Batch, NumLabels], or per-token outputs [Batch, SeqLen,
+// NumLabels] (SeqLen > 0): a token classifier's logits, or an embedding
+// model's hidden states (NumLabels is then the hidden width).
 type Output struct {
 	Logits    []float32
 	Batch     int
