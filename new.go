@@ -53,6 +53,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 	var nerSrc *ner.Source
 	if hub != nil {
 		deps.Models = mlscan.FromHub(hub)
+		deps.Hub = hub
 		src, err := ner.NewSource(hub.Registry(), hub.Runtime, ner.SourceOptions{Logger: o.log})
 		if err != nil {
 			if ownHub {
@@ -133,7 +134,8 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 	return sh, nil
 }
 
-// usesML reports whether any enabled scanner of cfg may consult a model.
+// usesML reports whether any enabled scanner of cfg may consult a model
+// (an ML scanner, or a scanner whose model parameter names a user model).
 func usesML(cfg *config.Config) bool {
 	for _, list := range [][]config.Scanner{cfg.InputScanners, cfg.OutputScanners} {
 		for _, e := range list {
@@ -147,6 +149,9 @@ func usesML(cfg *config.Config) bool {
 			p := f.Defaults()
 			if e.DecodeParams(p) != nil {
 				continue // New reports the error
+			}
+			if m, ok := p.(builtin.ModelParams); ok && m.ConfiguredModel() != "" {
+				return true // a user model (ban_topics, relevance, ...)
 			}
 			if n, ok := p.(builtin.NERParams); ok && n.UsesNER() {
 				return true

@@ -5,6 +5,7 @@ package builtin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/internal/pii"
@@ -27,6 +29,14 @@ type Deps struct {
 	// Models gives ML scanners their classifiers; nil when no model hub is
 	// available (ML scanners then fall back to their heuristic, if allowed).
 	Models mlscan.Models
+	// Hub loads the user models that ban_topics, factual_consistency,
+	// relevance and bias run when their `model` parameter is set; nil
+	// makes those scanners run their built-in implementation (see
+	// OnModelUnavailable).
+	Hub *classifier.Hub
+	// OnModelUnavailable says what such a scanner does when its model
+	// cannot be obtained: fall back (default, logged) or fail start-up.
+	OnModelUnavailable ModelPolicy
 	// NER gives anonymize and sensitive the built-in NER model (their
 	// option ner: true); nil when no model hub is available.
 	NER pii.NER
@@ -95,6 +105,9 @@ func Build(ctx context.Context, key string, e config.Scanner, deps Deps) (scanne
 		}
 	}
 	s, err := f.Build(ctx, params, deps)
+	if pe := (paramError{}); errors.As(err, &pe) {
+		return nil, fmt.Errorf("%s.params: %w", key, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", key, f.Name, err)
 	}
