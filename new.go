@@ -48,9 +48,10 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		}
 		hub, ownHub = h, true
 	}
-	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg, Models: hub}
+	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg}
 	var nerSrc *ner.Source
 	if hub != nil {
+		deps.Hub = hub
 		src, err := ner.NewSource(hub.Registry(), hub.Runtime, ner.SourceOptions{Logger: o.log})
 		if err != nil {
 			if ownHub {

@@ -1,15 +1,31 @@
-// Package classifier turns text into label scores with a sequence
-// classifier: a Hugging Face style model directory (model.onnx,
-// tokenizer.json or a SentencePiece model, config.json with id2label) run
-// by the inference engine. Long texts are split into parts (token windows,
-// sentences or character chunks) so that nothing goes unscanned, and the
-// prediction is the most positive part.
+// Package classifier runs Hugging Face style text models (a directory with
+// model.onnx, tokenizer.json or a SentencePiece model, config.json) on the
+// inference engine, as three pipelines:
 //
-// Hub opens classifiers lazily through the model registry and loader, once
-// per model, and shares them between scanners.
+//   - Classifier: sequence classification (config.json id2label). Long
+//     texts are split into parts (token windows, sentences or character
+//     chunks) so that nothing goes unscanned; the prediction is the most
+//     positive part.
+//   - PairClassifier: sentence-pair classification with an NLI
+//     cross-encoder (premise and hypothesis encoded together by the
+//     tokenizer's pair template): entailment probability, and zero-shot
+//     classification over candidate labels with a hypothesis template. The
+//     entailment label is found by name in id2label.
+//   - Embedder: sentence embeddings, from per-token hidden states pooled
+//     here (mean over the attention mask or CLS; sentence-transformers'
+//     1_Pooling/config.json is honoured) or from a model that outputs one
+//     vector per text; optional L2 normalisation; Cosine compares them.
+//
+// Hub opens models lazily through the model registry and loader, once per
+// model and pipeline, and shares them between scanners. A model is named by
+// registry id or name, or by the path of a local directory.
 //
 // Public on purpose: llmshield.WithModelHub takes a *Hub, so that a
 // program can share one set of loaded models between successive Shields.
+// The pair and embedding pipelines live here rather than in a package of
+// their own because the Hub is the one public handle that loads and shares
+// models: a separate package would need a second hub (or an import cycle)
+// and a second root option, and the root API stays small.
 package classifier
 
 import (

@@ -51,6 +51,8 @@ type Hub struct {
 	opts   HubOptions
 	log    *slog.Logger
 	loader *loader.Loader[*Classifier]
+	pairs  *loader.Loader[*PairClassifier]
+	embeds *loader.Loader[*Embedder]
 
 	rtOnce sync.Once
 	rt     *inference.Runtime
@@ -72,12 +74,64 @@ func NewHub(reg *registry.Registry, opts HubOptions) (*Hub, error) {
 		opts.Runtime.Logger = log
 	}
 	h := &Hub{reg: reg, opts: opts, log: log}
-	l, err := loader.New[*Classifier](reg, h.open, loader.WithLogger(log))
+	res := resolver{reg}
+	var err error
+	if h.loader, err = loader.New[*Classifier](res, h.open, loader.WithLogger(log)); err != nil {
+		return nil, err
+	}
+	if h.pairs, err = loader.New[*PairClassifier](res, h.openPair, loader.WithLogger(log)); err != nil {
+		return nil, err
+	}
+	if h.embeds, err = loader.New[*Embedder](res, h.openEmbedder, loader.WithLogger(log)); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+func (h *Hub) openPair(ctx context.Context, files registry.Files, cfg loader.LoadConfig) (*PairClassifier, error) {
+	rt, err := h.Runtime()
 	if err != nil {
 		return nil, err
 	}
-	h.loader = l
-	return h, nil
+	return OpenPair(ctx, rt, files, Options{Engine: h.engineOptions(files, cfg)})
+}
+
+func (h *Hub) openEmbedder(ctx context.Context, files registry.Files, cfg loader.LoadConfig) (*Embedder, error) {
+	rt, err := h.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	return OpenEmbedder(ctx, rt, files, EmbedderOptions{Options: Options{Engine: h.engineOptions(files, cfg)}})
+}
+
+// GetPair returns the sentence-pair (NLI) classifier for ref, opening it on
+// first use. ref.ID may be a registry id or name or a local directory.
+func (h *Hub) GetPair(ctx context.Context, ref Ref) (*PairClassifier, error) {
+	return h.pairs.LoadKey(ctx, ref.key(), nil)
+}
+
+// GetEmbedder returns the sentence-embedding model for ref (auto pooling,
+// not normalised; see Embedder.WithPooling), opening it on first use.
+func (h *Hub) GetEmbedder(ctx context.Context, ref Ref) (*Embedder, error) {
+	return h.embeds.LoadKey(ctx, ref.key(), nil)
+}
+
+// Known checks that id is a registry id or name or an existing local
+// directory, without loading anything; otherwise the error wraps
+// ErrUnknownModel.
+func (h *Hub) Known(id string) error {
+	if _, err := h.reg.Lookup(id); err == nil || IsLocalDir(id) {
+		return nil
+	}
+	return fmt.Errorf("model %q: %w", id, ErrUnknownModel)
+}
+
+// Files makes the files of the model id available (downloading registry
+// models when allowed) without loading it: an error here means the model
+// cannot be obtained (offline, network, checksum), as opposed to a model
+// that is there but does not load.
+func (h *Hub) Files(ctx context.Context, id string) (registry.Files, error) {
+	return resolver{h.reg}.EnsureID(ctx, id)
 }
 
 // Runtime returns the inference runtime, starting it on first call.
@@ -98,6 +152,10 @@ func (h *Hub) open(ctx context.Context, files registry.Files, cfg loader.LoadCon
 	if err != nil {
 		return nil, err
 	}
+	return Open(ctx, rt, files, Options{Engine: h.engineOptions(files, cfg)})
+}
+
+func (h *Hub) engineOptions(files registry.Files, cfg loader.LoadConfig) inference.EngineOptions {
 	eo := h.opts.Engine
 	eo.MicroBatching = microBatching(eo.MicroBatching, h.opts.MicroBatching, files.Entry)
 	if cfg.Threads > 0 {
@@ -106,7 +164,7 @@ func (h *Hub) open(ctx context.Context, files registry.Files, cfg loader.LoadCon
 	if cfg.OptimizationLevel > 0 || eo.Optimization == inference.OptimizationDefault {
 		eo.Optimization = optimization(cfg.OptimizationLevel)
 	}
-	return Open(ctx, rt, files, Options{Engine: eo})
+	return eo
 }
 
 // microBatching is def unless overrides names the entry (its id first,
@@ -133,7 +191,8 @@ func optimization(level int) inference.OptimizationLevel {
 	return inference.OptimizationAll
 }
 
-// Get returns the classifier for ref, opening it on first use.
+// Get returns the classifier for ref, opening it on first use. ref.ID may
+// be a registry id or name or a local model directory.
 func (h *Hub) Get(ctx context.Context, ref Ref) (*Classifier, error) {
 	return h.loader.LoadKey(ctx, ref.key(), nil)
 }
@@ -167,7 +226,7 @@ func (h *Hub) Backend() (inference.BackendInfo, bool) {
 
 // Close closes every model and the runtime.
 func (h *Hub) Close() error {
-	err := h.loader.UnloadAll()
+	err := errors.Join(h.loader.UnloadAll(), h.pairs.UnloadAll(), h.embeds.UnloadAll())
 	if rt := h.rtUp.Load(); rt != nil {
 		err = errors.Join(err, rt.Close())
 	}

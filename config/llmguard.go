@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ import (
 //	tracing.exporter, .endpoint      server.tracing (console, otel_http)
 //	metrics.exporter, .endpoint      server.metrics (prometheus, console, otel_http)
 //	scanner params threshold         the model's decision threshold on ML scanners (ml.threshold)
-//	scanner params model_*, use_onnx accepted and noted; model_path names a local model directory
+//	scanner params model_*, use_onnx accepted and noted; model_path names a local model directory (ML scanners; ban_topics, factual_consistency, relevance, bias when it exists)
 //
 // Anything else in those sections is an error naming the key, as in our
 // own format.
@@ -255,6 +256,17 @@ func parseRateLimit(s string) (rps float64, burst int, err error) {
 // mlScanners take LLM Guard's threshold as the model's decision threshold.
 var mlScanners = map[string]bool{"prompt_injection": true, "toxicity": true}
 
+// userModelScanners run a user model given as a local directory in
+// model_path (a Hugging Face id there is noted and ignored: their built-in
+// implementation runs, rather than start-up failing on a model that is
+// not in the registry).
+var userModelScanners = map[string]bool{"ban_topics": true, "factual_consistency": true, "relevance": true, "bias": true}
+
+func isDir(p string) bool {
+	fi, err := os.Stat(p)
+	return p != "" && err == nil && fi.IsDir()
+}
+
 // translateLLMGuardParams rewrites one scanner entry's params from LLM
 // Guard's names to ours, in place, and returns notes for what it accepted
 // without using.
@@ -277,7 +289,7 @@ func translateLLMGuardParams(key string, s *Scanner) ([]string, error) {
 			notes = append(notes, fmt.Sprintf("%s.params.%s: accepted and ignored (models run through ONNX Runtime or pure Go, batched by models.batching)", key, k.Value))
 			continue
 		case k.Value == "model_path":
-			if mlScanners[typ] {
+			if mlScanners[typ] || (userModelScanners[typ] && isDir(v.Value)) {
 				k = &yaml.Node{Kind: yaml.ScalarNode, Value: "model"}
 			} else {
 				notes = append(notes, fmt.Sprintf("%s.params.model_path: accepted and ignored (%s runs its built-in implementation)", key, typ))

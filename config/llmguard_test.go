@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -123,5 +124,37 @@ func TestLLMGuardDetection(t *testing.T) {
 		if got := isLLMGuard(&n); got != want {
 			t.Errorf("%q: %v, want %v", y, got, want)
 		}
+	}
+}
+
+// TestLLMGuardModelPath: model_path of BanTopics, FactualConsistency,
+// Relevance and Bias becomes model when it is a local directory; a Hugging
+// Face id there is noted and the built-in implementation runs.
+func TestLLMGuardModelPath(t *testing.T) {
+	dir := t.TempDir()
+	yml := fmt.Sprintf(`app: {name: x}
+input_scanners:
+  - type: BanTopics
+    params: {topics: [violence], model_path: %q}
+output_scanners:
+  - type: Relevance
+    params: {model_path: BAAI/bge-small-en-v1.5}
+`, dir)
+	c, err := Parse([]byte(yml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bt, rel map[string]any
+	if err := c.InputScanners[0].DecodeParams(&bt); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.OutputScanners[0].DecodeParams(&rel); err != nil {
+		t.Fatal(err)
+	}
+	if bt["model"] != dir || bt["model_path"] != nil {
+		t.Errorf("BanTopics params %v: want model = the directory", bt)
+	}
+	if rel["model"] != nil || rel["model_path"] != nil || !strings.Contains(strings.Join(c.Notes, "\n"), "output_scanners[0].params.model_path: accepted and ignored") {
+		t.Errorf("Relevance params %v, notes %q", rel, c.Notes)
 	}
 }

@@ -40,7 +40,7 @@
 // Split (RE2 regex; look-around patterns are rejected with an error),
 // Sequence; post-processors TemplateProcessing, BertProcessing,
 // RobertaProcessing, ByteLevel, Sequence. Added tokens honour lstrip, rstrip,
-// single_word and normalized. Only single sequences are encoded (no pairs).
+// single_word and normalized. EncodePair encodes sentence pairs with the pair template (see pair.go).
 // SentencePiece .model files: Unigram only (BPE .model files are rejected).
 //
 // Besides Hugging Face's models, tokenizer.json may name the model type

@@ -762,6 +762,16 @@ func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 					TypeID int    `json:"type_id"`
 				} `json:"Sequence"`
 			} `json:"single"`
+			Pair []struct {
+				SpecialToken *struct {
+					ID     string `json:"id"`
+					TypeID int    `json:"type_id"`
+				} `json:"SpecialToken"`
+				Sequence *struct {
+					ID     string `json:"id"`
+					TypeID int    `json:"type_id"`
+				} `json:"Sequence"`
+			} `json:"pair"`
 			Special map[string]struct {
 				IDs    []int    `json:"ids"`
 				Tokens []string `json:"tokens"`
@@ -769,6 +779,35 @@ func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 		}
 		if err := json.Unmarshal(m, &c); err != nil {
 			return err
+		}
+		post.pair, post.noPair = nil, ""
+		if len(c.Pair) == 0 {
+			post.noPair = "the TemplateProcessing post-processor has no pair template"
+		}
+		var seqs [2]bool
+		for _, it := range c.Pair {
+			switch {
+			case it.Sequence != nil:
+				seq := map[string]int{"A": 0, "B": 1}
+				k, ok := seq[it.Sequence.ID]
+				if !ok {
+					return fmt.Errorf("pair template sequence %q is not A or B", it.Sequence.ID)
+				}
+				seqs[k] = true
+				post.pair = append(post.pair, pairItem{seq: k, typeID: it.Sequence.TypeID})
+			case it.SpecialToken != nil:
+				sp, ok := c.Special[it.SpecialToken.ID]
+				if !ok || len(sp.IDs) != len(sp.Tokens) {
+					return fmt.Errorf("pair template special token %q undefined", it.SpecialToken.ID)
+				}
+				for k := range sp.IDs {
+					st := specialTok{id: sp.IDs[k], tok: sp.Tokens[k], typeID: it.SpecialToken.TypeID}
+					post.pair = append(post.pair, pairItem{seq: -1, tok: st, typeID: st.typeID})
+				}
+			}
+		}
+		if len(c.Pair) > 0 && (!seqs[0] || !seqs[1]) {
+			return errors.New("pair template must contain both $A and $B")
 		}
 		seen := false
 		for _, it := range c.Single {
@@ -812,7 +851,9 @@ func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 		}
 		post.prefix = append(post.prefix, cls)
 		post.suffix = append(post.suffix, sep)
+		post.pair, post.noPair = bertPair(cls, sep), ""
 		if typ == "RobertaProcessing" {
+			post.pair = robertaPair(cls, sep)
 			post.trimOffsets = c.TrimOffsets == nil || *c.TrimOffsets
 			post.addPrefixSpace = c.AddPrefixSpace == nil || *c.AddPrefixSpace
 		}
@@ -860,7 +901,7 @@ func fromHashedJSON(f *hfFile, cfg Config) (*Tokenizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tokenizer: tokenizer.json: model: %w", err)
 	}
-	var post postProcessor
+	post := postProcessor{noPair: "HashedNGram models classify single texts"}
 	if !isNull(f.PostProcessor) {
 		if err := parsePost(f.PostProcessor, &post, nil); err != nil {
 			return nil, fmt.Errorf("tokenizer: tokenizer.json: post_processor: %w", err)

@@ -500,11 +500,13 @@ func FromSentencePiece(data []byte, cfg Config) (*Tokenizer, error) {
 		if sep, ok := v.tok2id["[SEP]"]; ok {
 			post.prefix = []specialTok{{id: int(cls), tok: "[CLS]"}}
 			post.suffix = []specialTok{{id: int(sep), tok: "[SEP]"}}
+			post.pair = bertPair(post.prefix[0], post.suffix[0])
 		}
 	}
 	if post.prefix == nil && pieceOK(m.bosID) && pieceOK(m.eosID) {
 		post.prefix = []specialTok{{id: m.bosID, tok: m.pieces[m.bosID].piece}}
 		post.suffix = []specialTok{{id: m.eosID, tok: m.pieces[m.eosID].piece}}
+		post.pair = robertaPair(post.prefix[0], post.suffix[0])
 	}
 	return newTokenizer(p, post, cfg, "sentencepiece-unigram")
 }

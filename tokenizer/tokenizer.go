@@ -119,10 +119,23 @@ type specialTok struct {
 	typeID int
 }
 
-// postProcessor describes how a single sequence is wrapped.
+// pairItem is one element of a pair template: a special token (seq -1) or
+// the tokens of the first (seq 0) or second (seq 1) text.
+type pairItem struct {
+	seq    int
+	tok    specialTok
+	typeID int
+}
+
+// postProcessor describes how a single sequence, and a pair, are wrapped.
 type postProcessor struct {
 	prefix, suffix []specialTok
 	seqTypeID      int
+	// pair is the pair template; nil means A then B without special tokens
+	// (type ids 0 and 1), as Hugging Face does without a post-processor.
+	pair []pairItem
+	// noPair says why the tokenizer cannot encode pairs ("" when it can).
+	noPair string
 	// byte-level offset trimming (RobertaProcessing / ByteLevel trim_offsets)
 	trimOffsets    bool
 	addPrefixSpace bool
@@ -250,6 +263,7 @@ func newTokenizer(p pipeline, post postProcessor, cfg Config, kind string) (*Tok
 		if t.post.suffix, err = t.specials(cfg.Template.Suffix); err != nil {
 			return nil, err
 		}
+		t.post.noPair = errTemplatePair
 	}
 	t.padID, t.padTk = 0, ""
 	for _, cand := range []string{"[PAD]", "<pad>", "<|padding|>"} {
@@ -306,6 +320,7 @@ func (t *Tokenizer) WithConfig(cfg Config) (*Tokenizer, error) {
 		if c.post.suffix, err = c.specials(cfg.Template.Suffix); err != nil {
 			return nil, err
 		}
+		c.post.noPair = errTemplatePair
 	}
 	if err := c.setConfig(cfg); err != nil {
 		return nil, err

@@ -1,6 +1,11 @@
-// Package inference runs ONNX sequence classifiers (input_ids,
-// attention_mask and optionally token_type_ids, int64 [batch, seq]; logits
-// float32 [batch, num_labels]) and turns logits into scores.
+// Package inference runs ONNX text models (input_ids, attention_mask and
+// optionally token_type_ids, int64 [batch, seq]) and turns their outputs
+// into scores: classifiers and pair classifiers with logits float32
+// [batch, num_labels] (Engine.Logits, Infer), embedding models with
+// per-token hidden states [batch, seq, width] or one vector per text
+// [batch, width] (Engine.Tensors; EngineOptions.Output picks the output by
+// name). The tiny test models of each kind are in testdata (see
+// scripts/gen-tiny-classifier.py and scripts/gen-tiny-pipelines.py).
 //
 // A Runtime owns one backend, chosen when it is created:
 //

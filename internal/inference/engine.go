@@ -66,6 +66,11 @@ type EngineOptions struct {
 	// Buckets are ascending sequence-length bounds grouping requests
 	// (default DefaultBuckets); longer sequences share one last bucket.
 	Buckets []int
+	// Output names the model output to read; empty means "logits" when
+	// declared, else the first output. Classifiers need a [batch,
+	// num_labels] output; Tensors also takes [batch, seq_len, width]
+	// (hidden states).
+	Output string
 }
 
 func (o EngineOptions) validate() error {
@@ -109,6 +114,7 @@ func (o EngineOptions) backendOptions() backend.Options {
 		IntraOpThreads:    o.IntraOpThreads,
 		InterOpThreads:    o.InterOpThreads,
 		OptimizationLevel: int(o.Optimization) - 1, // default -> -1
+		Output:            o.Output,
 	}
 }
 
@@ -166,6 +172,10 @@ type Engine struct {
 	passes, rows, tokens, padded atomic.Uint64
 	maxBatch                     atomic.Int64
 	nanos                        atomic.Int64
+	// perToken is set once a pass returned [batch, seq_len, width] hidden
+	// states (rows then hold seq_len*width values) rather than one vector
+	// per sequence; the output's rank is fixed by the model.
+	perToken atomic.Bool
 }
 
 func newEngine(s backend.Session, backendName string, opts EngineOptions, logger *slog.Logger, onClose func(*Engine)) *Engine {
@@ -226,7 +236,58 @@ func (e *Engine) result(logits []float32, labels []string, post PostProcessing) 
 
 // Logits runs the model and returns the raw logits per sequence, in input
 // order. A single sequence goes through the micro-batcher when enabled.
+// A model whose output has a token dimension is not a classifier:
+// ErrOutputShape.
 func (e *Engine) Logits(ctx context.Context, batch []Input) ([][]float32, error) {
+	rows, err := e.run(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	if e.perToken.Load() {
+		e.errs.Add(uint64(len(batch)))
+		return nil, fmt.Errorf("model %s: %w: output %q is [batch, seq_len, width] hidden states, a classifier needs [batch, num_labels]",
+			e.name, ErrOutputShape, e.sess.OutputName())
+	}
+	return rows, nil
+}
+
+// Tensor is one sequence's model output: one vector (Tokens 0; logits or a
+// pooled embedding) or one Width-sized vector per token (Tokens > 0;
+// hidden states, row-major).
+type Tensor struct {
+	Values []float32
+	Tokens int
+	Width  int
+}
+
+// Token returns the vector of token i of a per-token output.
+func (t Tensor) Token(i int) []float32 { return t.Values[i*t.Width : (i+1)*t.Width] }
+
+// Tensors runs the model and returns each sequence's output, in input
+// order: for a [batch, seq_len, width] output the rows of the sequence's
+// own tokens (padding added for the batch is dropped), for a [batch, n]
+// output one vector.
+func (e *Engine) Tensors(ctx context.Context, batch []Input) ([]Tensor, error) {
+	rows, err := e.run(ctx, batch)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Tensor, len(rows))
+	for i, r := range rows {
+		if !e.perToken.Load() {
+			out[i] = Tensor{Values: r, Width: len(r)}
+			continue
+		}
+		n := len(batch[i].InputIDs)
+		if n == 0 || len(r)%n != 0 || len(r) == 0 {
+			return nil, fmt.Errorf("model %s: %w: %d values for %d tokens", e.name, ErrOutputShape, len(r), n)
+		}
+		out[i] = Tensor{Values: r, Tokens: n, Width: len(r) / n}
+	}
+	return out, nil
+}
+
+func (e *Engine) run(ctx context.Context, batch []Input) ([][]float32, error) {
 	if e.closed.Load() {
 		return nil, ErrClosed
 	}
@@ -404,9 +465,12 @@ func (e *Engine) forward(ctx context.Context, ins []Input) ([][]float32, error) 
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", e.name, err)
 	}
-	if out.Batch != len(ins) || out.NumLabels <= 0 || out.SeqLen != 0 || len(out.Logits) != out.Batch*out.NumLabels {
-		return nil, fmt.Errorf("model %s: %w: got %d logits as [%d, %d] for a batch of %d",
-			e.name, ErrOutputShape, len(out.Logits), out.Batch, out.NumLabels, len(ins))
+	if out.Batch != len(ins) || out.NumLabels <= 0 || (out.SeqLen != 0 && out.SeqLen != seq) || len(out.Logits) != out.Batch*out.RowLen() {
+		return nil, fmt.Errorf("model %s: %w: got %d values as [%d, %d, %d] for a batch of %d sequences of %d tokens",
+			e.name, ErrOutputShape, len(out.Logits), out.Batch, out.SeqLen, out.NumLabels, len(ins), seq)
+	}
+	if out.SeqLen > 0 {
+		e.perToken.Store(true)
 	}
 	e.passes.Add(1)
 	e.rows.Add(uint64(len(ins)))
@@ -420,7 +484,11 @@ func (e *Engine) forward(ctx context.Context, ins []Input) ([][]float32, error) 
 	}
 	rows := make([][]float32, len(ins))
 	for i := range rows {
-		rows[i] = slices.Clone(out.Row(i))
+		r := out.Row(i)
+		if out.SeqLen > 0 {
+			r = r[:len(ins[i].InputIDs)*out.NumLabels] // the sequence's own tokens
+		}
+		rows[i] = slices.Clone(r)
 	}
 	return rows, nil
 }

@@ -17,12 +17,21 @@
 // Parameters: topics (required, as in LLM Guard; built-in names and a few
 // aliases such as "suicide", "sexual content", "financial advice";
 // unknown names are a configuration error rather than silently matching
-// nothing) and threshold. Differences from LLM Guard:
-//   - the score is a lexicon score, not an entailment probability; it
-//     finds topic words, not intent, so "how do vaccines work?" is medical;
-//   - model (a user-supplied zero-shot NLI model) is not wired up yet: it
-//     needs sentence-pair encoding in the tokenizer. Setting it is a
-//     start-up error naming what is missing, never silently ignored.
+// nothing) and threshold. The lexicon score is not an entailment
+// probability: it finds topic words, not intent, so "how do vaccines
+// work?" is medical.
+//
+// With model (a registry id or name, or a local model directory) the
+// scanner classifies zero-shot as LLM Guard does, with the user's NLI
+// model (classifier.PairClassifier): each topic, free text then, becomes
+// the hypothesis hypothesis_template (default LLM Guard's "This example is
+// about {}.") with the text as premise, and a topic whose entailment
+// probability reaches threshold flags the text. Differences from LLM
+// Guard: multi_label defaults to true (each topic scored against
+// contradiction on its own; LLM Guard's softmax over the topics, false
+// here, always flags one of the topics when they are few and none
+// applies); the comparison is score >= threshold (LLM Guard: >); the model
+// sees the text truncated to its maximum length, as in LLM Guard.
 //
 // Lexicon precision/recall on data they were never built from is in
 // scanner/bantopics/EVAL.md.
@@ -40,6 +49,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
 	"github.com/llmshield/llmshield/scanner"
@@ -57,12 +67,27 @@ type Config struct {
 	// Threshold is the topic score at which a text is flagged, in (0,1].
 	// Default 0.6.
 	Threshold float64 `yaml:"threshold"`
-	// Model would be a zero-shot NLI model; not supported yet.
+	// Model is a zero-shot NLI model: a registry id or name, or a local
+	// model directory. Empty uses the built-in lexicons.
 	Model string `yaml:"model"`
+	// HypothesisTemplate turns a topic into the hypothesis the model
+	// judges; "{}" stands for the topic. Model only. Default
+	// classifier.DefaultHypothesisTemplate.
+	HypothesisTemplate string `yaml:"hypothesis_template"`
+	// MultiLabel scores each topic on its own (entailment against
+	// contradiction); false takes a softmax over the topics, as LLM Guard
+	// does. Model only. Default true.
+	MultiLabel bool `yaml:"multi_label"`
 }
 
 // DefaultConfig returns the defaults; Topics must still be set.
-func DefaultConfig() Config { return Config{Threshold: 0.6} }
+func DefaultConfig() Config {
+	return Config{Threshold: 0.6, HypothesisTemplate: classifier.DefaultHypothesisTemplate, MultiLabel: true}
+}
+
+// ConfiguredModel returns the user model the configuration names ("" for
+// the built-in lexicons).
+func (c Config) ConfiguredModel() string { return c.Model }
 
 // canonical resolves a topic name or alias.
 func canonical(topic string) (string, bool) {
@@ -81,18 +106,39 @@ func (c Config) Validate() error {
 		return fmt.Errorf("topics: at least one topic is required (built-in: %s)", strings.Join(TopicNames(), ", "))
 	}
 	for i, t := range c.Topics {
+		if c.Model != "" {
+			// Zero-shot: any topic name the model can judge.
+			if strings.TrimSpace(t) == "" || !utf8.ValidString(t) {
+				return fmt.Errorf("topics[%d]: %q is empty or not valid UTF-8", i, t)
+			}
+			continue
+		}
 		if _, ok := canonical(t); !ok {
-			return fmt.Errorf("topics[%d]: unknown topic %q (built-in: %s)", i, t, strings.Join(TopicNames(), ", "))
+			return fmt.Errorf("topics[%d]: unknown topic %q (built-in: %s; any topic works with a model)", i, t, strings.Join(TopicNames(), ", "))
 		}
 	}
 	if !(c.Threshold > 0 && c.Threshold <= 1) {
 		return fmt.Errorf("threshold: %v outside (0,1]", c.Threshold)
 	}
-	if c.Model != "" {
-		return fmt.Errorf("model: zero-shot classification with a user-supplied NLI model is not supported yet (the tokenizer lacks sentence-pair encoding); remove model to use the built-in lexicons")
+	if c.Model != "" && strings.Count(c.HypothesisTemplate, "{}") != 1 {
+		return fmt.Errorf("hypothesis_template: %q must contain {} (the topic) exactly once", c.HypothesisTemplate)
 	}
 	return nil
 }
+
+// NLI is a zero-shot classifier; *classifier.PairClassifier implements it.
+type NLI interface {
+	ZeroShot(ctx context.Context, text string, candidates []string, template string, multiLabel bool) ([]float64, error)
+	// Version identifies the weights (for fingerprints).
+	Version() string
+}
+
+// Option supplies what New needs besides the configuration.
+type Option func(*Scanner)
+
+// WithNLI gives the scanner the model that Config.Model names
+// (scanner/builtin loads it through the model hub).
+func WithNLI(m NLI) Option { return func(s *Scanner) { s.nli = m } }
 
 type entry struct {
 	topic  int // index into Scanner.topics
@@ -109,6 +155,7 @@ type Scanner struct {
 	entries []entry
 	ac      *ahocorasick.Matcher
 	fp      string
+	nli     NLI
 }
 
 var (
@@ -117,12 +164,32 @@ var (
 	_ scanner.Stager        = (*Scanner)(nil)
 )
 
-// New validates cfg and compiles the lexicons of the configured topics.
-func New(cfg Config) (*Scanner, error) {
+// New validates cfg and compiles the lexicons of the configured topics,
+// or, when cfg.Model is set, prepares zero-shot classification with the
+// model given by WithNLI.
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	s := &Scanner{cfg: cfg}
+	for _, o := range opts {
+		o(s)
+	}
+	switch {
+	case cfg.Model != "" && s.nli == nil:
+		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithNLI)", Name, cfg.Model)
+	case cfg.Model == "" && s.nli != nil:
+		return nil, fmt.Errorf("%s: model: WithNLI was given but model is empty (name the model it loads)", Name)
+	case s.nli != nil:
+		for _, t := range cfg.Topics {
+			if t = strings.TrimSpace(t); !slices.Contains(s.topics, t) {
+				s.topics = append(s.topics, t)
+			}
+		}
+		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00nli\x00%s\x00%q\x00%v\x00%q\x00%v", Name, s.nli.Version(), s.topics, cfg.Threshold, cfg.HypothesisTemplate, cfg.MultiLabel))
+		s.fp = hex.EncodeToString(sum[:16])
+		return s, nil
+	}
 	for _, t := range cfg.Topics {
 		c, _ := canonical(t)
 		if !slices.Contains(s.topics, c) {
@@ -215,6 +282,9 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	}
 	start := time.Now()
 	text := in.Text()
+	if s.nli != nil {
+		return s.scanModel(ctx, text, start)
+	}
 	res := scanner.Clean(text, scanner.MethodHeuristic)
 	scores, findings := s.Scores(text)
 	for _, t := range s.topics {
@@ -227,6 +297,41 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		for _, f := range findings {
 			if scores[f.Rule] >= s.cfg.Threshold {
 				res.Findings = append(res.Findings, f)
+			}
+		}
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// scanModel classifies text zero-shot against the topics with the NLI
+// model. Empty (white-space) text is valid, as in LLM Guard.
+func (s *Scanner) scanModel(ctx context.Context, text string, start time.Time) (scanner.Result, error) {
+	res := scanner.Clean(text, scanner.MethodML)
+	res.Threshold = s.cfg.Threshold
+	if !utf8.ValidString(text) {
+		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
+	}
+	if strings.TrimSpace(text) == "" {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	scores, err := s.nli.ZeroShot(ctx, text, s.topics, s.cfg.HypothesisTemplate, s.cfg.MultiLabel)
+	if err != nil {
+		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+	}
+	if len(scores) != len(s.topics) {
+		return scanner.Result{}, fmt.Errorf("%s: model %s: %d scores for %d topics", Name, s.cfg.Model, len(scores), len(s.topics))
+	}
+	for _, sc := range scores {
+		res.Risk = max(res.Risk, scanner.ClampRisk(sc))
+	}
+	if res.Risk >= s.cfg.Threshold {
+		res.Valid = false
+		for i, sc := range scores {
+			if scanner.ClampRisk(sc) >= s.cfg.Threshold {
+				res.Findings = append(res.Findings, scanner.Finding{Rule: s.topics[i], Score: scanner.ClampRisk(sc),
+					Detail: fmt.Sprintf("zero-shot: %q entailed with probability %.3f", strings.Replace(s.cfg.HypothesisTemplate, "{}", s.topics[i], 1), sc)})
 			}
 		}
 	}

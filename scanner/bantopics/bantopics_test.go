@@ -94,7 +94,10 @@ func TestConfig(t *testing.T) {
 		{DefaultConfig(), "topics"},
 		{Config{Topics: []string{"violence", "gambling"}, Threshold: 0.6}, `topics[1]: unknown topic "gambling"`},
 		{Config{Topics: []string{"violence"}, Threshold: 0}, "threshold"},
-		{Config{Topics: []string{"violence"}, Threshold: 0.6, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0"}, "model: zero-shot"},
+		{Config{Topics: []string{"violence"}, Threshold: 0.6, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0"}, "hypothesis_template"},
+		{Config{Topics: []string{"violence"}, Threshold: 0.6, Model: "x", HypothesisTemplate: "about {} and {}"}, "hypothesis_template"},
+		{Config{Topics: []string{"gambling", " "}, Threshold: 0.6, Model: "x", HypothesisTemplate: "about {}"}, "topics[1]"},
+		{Config{Topics: []string{"gambling"}, Threshold: 0.6, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0", HypothesisTemplate: "about {}"}, `model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0" is configured but not loaded`},
 	} {
 		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)

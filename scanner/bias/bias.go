@@ -22,8 +22,17 @@
 // misses implicit bias without group words or with unlisted groups, it
 // flags neutral generalisations ("women are underrepresented in STEM" has
 // a generalisation, 0.5), and it cannot tell quoting or refuting a
-// stereotype from asserting it. model (a user classifier) is not wired
-// up; setting it is a configuration error.
+// stereotype from asserting it.
+//
+// With model (a registry id or name, or a local model directory) the
+// answer is scored by the user's sequence classifier (classifier.Classifier,
+// e.g. d4data/bias-detection or valurank/distilroberta-bias) as in LLM
+// Guard: the score is the probability of the model's positive labels
+// (config.json positive_labels, else every label that is not a benign
+// name such as NEUTRAL or non-biased), the maximum over the parts
+// match_type cuts the answer into (full: token windows over the whole
+// answer, the default; truncate: LLM Guard's first max-length tokens;
+// sentence; chunks; head_tail), flagged from threshold.
 package bias
 
 import (
@@ -31,7 +40,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/scanner"
@@ -52,20 +63,43 @@ const (
 type Config struct {
 	// Threshold is the sentence score at which the answer is flagged, in (0,1]. Default 0.5.
 	Threshold float64 `yaml:"threshold"`
-	// Model would be a bias classifier; not supported yet.
+	// Model is a bias classifier: a registry id or name, or a local model
+	// directory. Empty uses the built-in lexicon baseline.
 	Model string `yaml:"model"`
+	// MatchType says how the model reads long answers (model only; default
+	// full).
+	MatchType classifier.MatchType `yaml:"match_type"`
 }
 
 // DefaultConfig returns the defaults.
-func DefaultConfig() Config { return Config{Threshold: 0.5} }
+func DefaultConfig() Config { return Config{Threshold: 0.5, MatchType: classifier.MatchFull} }
+
+// ConfiguredModel returns the user model the configuration names ("" for
+// the built-in lexicon baseline).
+func (c Config) ConfiguredModel() string { return c.Model }
+
+// Classifier scores texts; *classifier.Classifier implements it.
+type Classifier interface {
+	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
+	BestLabel(p classifier.Prediction, positive []string) string
+	// Version identifies the weights (for fingerprints).
+	Version() string
+}
+
+// Option supplies what New needs besides the configuration.
+type Option func(*Scanner)
+
+// WithClassifier gives the scanner the model that Config.Model names
+// (scanner/builtin loads it through the model hub).
+func WithClassifier(m Classifier) Option { return func(s *Scanner) { s.model = m } }
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
 	if !(c.Threshold > 0 && c.Threshold <= 1) {
 		return fmt.Errorf("threshold: %v outside (0,1]", c.Threshold)
 	}
-	if c.Model != "" {
-		return fmt.Errorf("model: user-supplied bias classifiers are not wired to %s yet; remove model to use the built-in lexicon baseline", Name)
+	if _, err := classifier.ParseMatchType(string(c.MatchType)); err != nil {
+		return fmt.Errorf("match_type: %w", err)
 	}
 	return nil
 }
@@ -108,8 +142,9 @@ var traits = set(
 // Scanner flags generalisations about groups. It is immutable and safe
 // for concurrent use.
 type Scanner struct {
-	cfg Config
-	fp  string
+	cfg   Config
+	fp    string
+	model Classifier
 }
 
 var (
@@ -119,11 +154,25 @@ var (
 )
 
 // New validates cfg.
-func New(cfg Config) (*Scanner, error) {
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	return &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.Threshold)}, nil
+	s := &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.Threshold)}
+	for _, o := range opts {
+		o(s)
+	}
+	switch {
+	case cfg.Model != "" && s.model == nil:
+		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
+	case cfg.Model == "" && s.model != nil:
+		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
+	case s.model != nil:
+		mt, _ := classifier.ParseMatchType(string(cfg.MatchType))
+		s.cfg.MatchType = mt
+		s.fp = fmt.Sprintf("%s/model/%s/%s/%g", Name, s.model.Version(), mt, cfg.Threshold)
+	}
+	return s, nil
 }
 
 // Name returns "bias".
@@ -200,6 +249,9 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	start := time.Now()
 	text := in.Text()
 	res := scanner.Clean(text, scanner.MethodHeuristic)
+	if s.model != nil {
+		return s.scanModel(ctx, text, res, start)
+	}
 	a, n := 0, 0
 	for i := 0; i <= len(text) && n < maxSentences; i++ {
 		if i < len(text) && !strings.ContainsRune(".!?\n;", rune(text[i])) {
@@ -223,6 +275,34 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		a = end
 	}
 	res.Valid = res.Risk < s.cfg.Threshold
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// scanModel scores text with the user's classifier. Blank text is valid.
+func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
+	res.Method, res.Threshold = scanner.MethodML, s.cfg.Threshold
+	if !utf8.ValidString(text) {
+		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
+	}
+	if strings.TrimSpace(text) == "" {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	p, err := s.model.Classify(ctx, text, s.cfg.MatchType, nil)
+	if err != nil {
+		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+	}
+	res.Risk = scanner.ClampRisk(p.Score)
+	if res.Risk >= s.cfg.Threshold {
+		res.Valid = false
+		a, b := p.Best.Start, p.Best.End
+		if a < 0 || b > len(text) || a > b {
+			a, b = 0, 0
+		}
+		res.Findings = append(res.Findings, scanner.Finding{Rule: "biased", Start: a, End: b, Score: res.Risk,
+			Detail: fmt.Sprintf("model label %s with probability %.3f", s.model.BestLabel(p, nil), p.Score)})
+	}
 	res.Duration = time.Since(start)
 	return res, nil
 }

@@ -57,7 +57,8 @@ func TestConfig(t *testing.T) {
 		field string
 	}{
 		{Config{Threshold: 0}, "threshold"},
-		{Config{Threshold: 0.5, Model: "d4data/bias-detection"}, "model"},
+		{Config{Threshold: 0.5, Model: "d4data/bias-detection"}, `model: "d4data/bias-detection" is configured but not loaded`},
+		{Config{Threshold: 0.5, MatchType: "words"}, "match_type"},
 	} {
 		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)

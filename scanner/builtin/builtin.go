@@ -5,6 +5,7 @@ package builtin
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -27,7 +28,15 @@ type Deps struct {
 	Config *config.Config
 	// Models gives ML scanners their classifiers; nil when no model hub is
 	// available (ML scanners then fall back to their heuristic, if allowed).
-	Models *classifier.Hub
+	Models mlscan.Models
+	// Hub loads the user models that ban_topics, factual_consistency,
+	// relevance and bias run when their `model` parameter is set; nil
+	// makes those scanners run their built-in implementation (see
+	// OnModelUnavailable).
+	Hub *classifier.Hub
+	// OnModelUnavailable says what such a scanner does when its model
+	// cannot be obtained: fall back (default, logged) or fail start-up.
+	OnModelUnavailable ModelPolicy
 	// NER gives anonymize and sensitive the built-in NER model (their
 	// option ner: true); nil when no model hub is available.
 	NER pii.NER
@@ -97,12 +106,15 @@ func Build(ctx context.Context, key string, e config.Scanner, deps Deps) (scanne
 	}
 	// A model: id the registry does not know is a misconfiguration, never
 	// a silent fallback to the heuristic.
-	if m, ok := params.(MLParams); ok && deps.Models != nil {
-		if err := mlscan.CheckModel(deps.Models.Registry(), m.MLConfig().Model); err != nil {
+	if m, ok := params.(MLParams); ok && deps.Hub != nil {
+		if err := mlscan.CheckModel(deps.Hub.Registry(), m.MLConfig().Model); err != nil {
 			return nil, fmt.Errorf("%s (%s): params.model: %w", key, e.Type, err)
 		}
 	}
 	s, err := f.Build(ctx, params, deps)
+	if pe := (paramError{}); errors.As(err, &pe) {
+		return nil, fmt.Errorf("%s.params: %w", key, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s (%s): %w", key, f.Name, err)
 	}
@@ -125,6 +137,9 @@ func UsesModels(cfg *config.Config) bool {
 			p := f.Defaults()
 			if e.DecodeParams(p) != nil {
 				continue
+			}
+			if m, ok := p.(ModelParams); ok && m.ConfiguredModel() != "" {
+				return true // a user model (ban_topics, relevance, ...)
 			}
 			if n, ok := p.(NERParams); ok && n.UsesNER() {
 				return true

@@ -229,12 +229,10 @@ func All() []Factory {
 		},
 		{
 			Name:        bantopics.Name,
-			Description: "Banned topics (violence, weapons, drugs, self_harm, sexual, politics, religion, medical, legal, financial) from weighted EN/DE lexicons.",
+			Description: "Banned topics (violence, weapons, drugs, self_harm, sexual, politics, religion, medical, legal, financial) from weighted EN/DE lexicons; any topics zero-shot with a user NLI model (model).",
 			Stages:      scanner.StageBoth,
 			Defaults:    func() any { c := bantopics.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return bantopics.New(*p.(*bantopics.Config))
-			},
+			Build:       buildBanTopics,
 		},
 		{
 			Name:        maliciousurls.Name,
@@ -256,30 +254,24 @@ func All() []Factory {
 		},
 		{
 			Name:        relevance.Name,
-			Description: "Answers unrelated to the prompt: lexical cosine similarity of content-word stems (EN/DE stop words) under a threshold.",
+			Description: "Answers unrelated to the prompt: lexical cosine similarity of content-word stems (EN/DE stop words) under a threshold; embedding cosine with a user model (model).",
 			Stages:      scanner.StageOutput,
 			Defaults:    func() any { c := relevance.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return relevance.New(*p.(*relevance.Config))
-			},
+			Build:       buildRelevance,
 		},
 		{
 			Name:        factualconsistency.Name,
-			Description: "Answer claims (numbers, names) the prompt does not support: share of supported claims under minimum_score.",
+			Description: "Answer claims (numbers, names) the prompt does not support: share of supported claims under minimum_score; entailment by the prompt with a user NLI model (model).",
 			Stages:      scanner.StageOutput,
 			Defaults:    func() any { c := factualconsistency.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return factualconsistency.New(*p.(*factualconsistency.Config))
-			},
+			Build:       buildFactualConsistency,
 		},
 		{
 			Name:        bias.Name,
-			Description: "Generalisations about groups of people in the answer: group terms with quantifiers/copulas and stereotyping traits (EN, some DE lexicon baseline).",
+			Description: "Generalisations about groups of people in the answer: group terms with quantifiers/copulas and stereotyping traits (EN, some DE lexicon baseline); a user classifier (model).",
 			Stages:      scanner.StageOutput,
 			Defaults:    func() any { c := bias.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return bias.New(*p.(*bias.Config))
-			},
+			Build:       buildBias,
 		},
 		{
 			Name:        emotiondetection.Name,
@@ -306,9 +298,9 @@ type NERParams interface {
 
 // ml gives an ML scanner its model hub, observability and instance name.
 func (d Deps) ml() mlscan.Option {
-	var models mlscan.Models
-	if d.Models != nil {
-		models = mlscan.FromHub(d.Models)
+	models := d.Models
+	if models == nil && d.Hub != nil {
+		models = mlscan.FromHub(d.Hub)
 	}
 	return mlscan.WithEnv(d.Instance, models, d.Logger, d.Registerer)
 }

@@ -17,9 +17,15 @@
 // Limits: it cannot see paraphrased or negated claims ("did not win"),
 // relations between correct names and numbers, or claims without numbers
 // or names; a correct answer that adds true outside facts is flagged.
-// eval_test.go measures it on a perturbation task. model (a user NLI
-// model) is not wired up yet (it needs sentence-pair encoding in the
-// tokenizer); setting it is a configuration error naming what is missing.
+// eval_test.go measures it on a perturbation task.
+//
+// With model (a registry id or name, or a local model directory) the
+// scanner asks the user's NLI model (classifier.PairClassifier) whether the
+// prompt (premise) entails the answer (hypothesis), as LLM Guard does; the
+// score is the entailment probability (softmax over the model's labels,
+// the entailment label found by name in its config.json) and the answer
+// is flagged below minimum_score, with risk 1-score. The pair is truncated
+// to the model's maximum length, the longer text first.
 package factualconsistency
 
 import (
@@ -50,9 +56,28 @@ type Config struct {
 	// MinimumScore is the share of the answer's claims the prompt must
 	// support, in (0,1]. Default 0.75, as in LLM Guard.
 	MinimumScore float64 `yaml:"minimum_score"`
-	// Model would be an NLI model; not supported yet.
+	// Model is an NLI model: a registry id or name, or a local model
+	// directory. Empty uses the built-in claim check.
 	Model string `yaml:"model"`
 }
+
+// ConfiguredModel returns the user model the configuration names ("" for
+// the built-in claim check).
+func (c Config) ConfiguredModel() string { return c.Model }
+
+// NLI scores entailment; *classifier.PairClassifier implements it.
+type NLI interface {
+	Entailment(ctx context.Context, premise, hypothesis string) (float64, error)
+	// Version identifies the weights (for fingerprints).
+	Version() string
+}
+
+// Option supplies what New needs besides the configuration.
+type Option func(*Scanner)
+
+// WithNLI gives the scanner the model that Config.Model names
+// (scanner/builtin loads it through the model hub).
+func WithNLI(m NLI) Option { return func(s *Scanner) { s.nli = m } }
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config { return Config{MinimumScore: 0.75} }
@@ -62,9 +87,6 @@ func (c Config) Validate() error {
 	if !(c.MinimumScore > 0 && c.MinimumScore <= 1) {
 		return fmt.Errorf("minimum_score: %v outside (0,1]", c.MinimumScore)
 	}
-	if c.Model != "" {
-		return fmt.Errorf("model: NLI models are not supported yet (the tokenizer lacks sentence-pair encoding); remove model to use the built-in claim check")
-	}
 	return nil
 }
 
@@ -73,6 +95,7 @@ func (c Config) Validate() error {
 type Scanner struct {
 	cfg Config
 	fp  string
+	nli NLI
 }
 
 var (
@@ -81,12 +104,24 @@ var (
 	_ scanner.Stager        = (*Scanner)(nil)
 )
 
-// New validates cfg.
-func New(cfg Config) (*Scanner, error) {
+// New validates cfg; when cfg.Model is set, the model comes from WithNLI.
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	return &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.MinimumScore)}, nil
+	s := &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.MinimumScore)}
+	for _, o := range opts {
+		o(s)
+	}
+	switch {
+	case cfg.Model != "" && s.nli == nil:
+		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithNLI)", Name, cfg.Model)
+	case cfg.Model == "" && s.nli != nil:
+		return nil, fmt.Errorf("%s: model: WithNLI was given but model is empty (name the model it loads)", Name)
+	case s.nli != nil:
+		s.fp = fmt.Sprintf("%s/nli/%s/%g", Name, s.nli.Version(), cfg.MinimumScore)
+	}
+	return s, nil
 }
 
 // Name returns "factual_consistency".
@@ -271,6 +306,9 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		res.Duration = time.Since(start)
 		return res, nil // nothing to check against
 	}
+	if s.nli != nil {
+		return s.scanModel(ctx, in, res, start)
+	}
 	score, claims := Score(in.Prompt, in.Output)
 	if score < s.cfg.MinimumScore {
 		res.Valid = false
@@ -281,6 +319,34 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 					Detail: fmt.Sprintf("%s not found in the prompt (support %.2f < %g)", c.Kind, score, s.cfg.MinimumScore)})
 			}
 		}
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// scanModel scores the entailment of the answer by the prompt with the NLI
+// model. A blank answer is valid, as in LLM Guard.
+func (s *Scanner) scanModel(ctx context.Context, in scanner.Input, res scanner.Result, start time.Time) (scanner.Result, error) {
+	res.Method, res.Threshold = scanner.MethodML, s.cfg.MinimumScore
+	if !utf8.ValidString(in.Prompt) || !utf8.ValidString(in.Output) {
+		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
+	}
+	if strings.TrimSpace(in.Output) == "" {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	score, err := s.nli.Entailment(ctx, in.Prompt, in.Output)
+	if err != nil {
+		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+	}
+	if score != score || score < 0 || score > 1 {
+		return scanner.Result{}, fmt.Errorf("%s: model %s: entailment score %v outside [0,1]", Name, s.cfg.Model, score)
+	}
+	if score < s.cfg.MinimumScore {
+		res.Valid = false
+		res.Risk = scanner.ClampRisk(1 - score)
+		res.Findings = append(res.Findings, scanner.Finding{Rule: "not_entailed", Score: res.Risk,
+			Detail: fmt.Sprintf("the prompt entails the answer with probability %.3f < %g", score, s.cfg.MinimumScore)})
 	}
 	res.Duration = time.Since(start)
 	return res, nil

@@ -67,7 +67,7 @@ func TestConfig(t *testing.T) {
 	}{
 		{Config{MinimumScore: 0}, "minimum_score"},
 		{Config{MinimumScore: 1.1}, "minimum_score"},
-		{Config{MinimumScore: 0.75, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0"}, "model: NLI models are not supported"},
+		{Config{MinimumScore: 0.75, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0"}, `model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0" is configured but not loaded`},
 	} {
 		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)

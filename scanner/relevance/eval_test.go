@@ -119,7 +119,7 @@ func TestProxyEvaluation(t *testing.T) {
 	nneg := float64(len(test)) - npos
 	fmt.Fprintf(&b, "\nAUC (similarity separates relevant from irrelevant): %.3f\n", (rank-npos*(npos+1)/2)/(npos*nneg))
 	t.Log(b.String())
-	if chosen != DefaultConfig().Threshold {
-		t.Errorf("tuned threshold %g differs from the default %g", chosen, DefaultConfig().Threshold)
+	if chosen != LexicalThreshold || DefaultConfig().threshold() != LexicalThreshold {
+		t.Errorf("tuned threshold %g differs from the default %g", chosen, DefaultConfig().threshold())
 	}
 }

@@ -15,17 +15,27 @@
 //
 // Texts with no content words on either side (empty prompt, "OK.") are
 // not judged (valid, risk 0). Risk is (threshold-similarity)/threshold for
-// flagged answers. model (a user-supplied embedding model) is not wired up
-// yet (it needs pooling in the inference engine): setting it is a
-// configuration error naming what is missing.
+// flagged answers.
+//
+// With model (a registry id or name, or a local model directory) the
+// similarity is the cosine of the prompt's and the answer's sentence
+// embeddings from the user's model (classifier.Embedder), as in LLM Guard;
+// pooling is auto (sentence-transformers' 1_Pooling/config.json, else
+// mean), mean or cls (BGE models, LLM Guard's default, use cls). The
+// threshold then defaults to LLM Guard's 0.5 instead of the lexical 0.075
+// (threshold 0 means "the method's default"). Blank prompts or answers are
+// not judged. Texts are truncated to the model's maximum length.
 package relevance
 
 import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/lexsim"
 	"github.com/llmshield/llmshield/scanner"
@@ -40,31 +50,74 @@ const maxBytes = 64 << 10
 // Config configures Scanner.
 type Config struct {
 	// Threshold: answers whose similarity to the prompt is below it are
-	// flagged, in (0,1). Default 0.075 (lexical; see the package doc).
+	// flagged, in (0,1); 0 means the method's default: LexicalThreshold,
+	// or ModelThreshold with a model.
 	Threshold float64 `yaml:"threshold"`
-	// Model would be a sentence-embedding model; not supported yet.
+	// Model is a sentence-embedding model: a registry id or name, or a
+	// local model directory. Empty uses the built-in lexical similarity.
 	Model string `yaml:"model"`
+	// Pooling of the model's per-token outputs: auto (default), mean or cls.
+	Pooling string `yaml:"pooling"`
 }
 
-// DefaultConfig returns the defaults.
-func DefaultConfig() Config { return Config{Threshold: 0.075} }
+// Default thresholds of the two methods.
+const (
+	// LexicalThreshold is the built-in method's, tuned in eval_test.go.
+	LexicalThreshold = 0.075
+	// ModelThreshold is LLM Guard's, for embedding cosine similarity.
+	ModelThreshold = 0.5
+)
+
+// DefaultConfig returns the defaults (threshold by method, auto pooling).
+func DefaultConfig() Config { return Config{Pooling: string(classifier.PoolingAuto)} }
+
+// ConfiguredModel returns the user model the configuration names ("" for
+// the built-in lexical similarity).
+func (c Config) ConfiguredModel() string { return c.Model }
+
+// threshold is the effective threshold.
+func (c Config) threshold() float64 {
+	switch {
+	case c.Threshold != 0:
+		return c.Threshold
+	case c.Model != "":
+		return ModelThreshold
+	}
+	return LexicalThreshold
+}
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
-	if !(c.Threshold > 0 && c.Threshold < 1) {
-		return fmt.Errorf("threshold: %v outside (0,1)", c.Threshold)
+	if c.Threshold != 0 && !(c.Threshold > 0 && c.Threshold < 1) {
+		return fmt.Errorf("threshold: %v outside (0,1) (0: the method's default)", c.Threshold)
 	}
-	if c.Model != "" {
-		return fmt.Errorf("model: sentence-embedding models are not supported yet (the inference engine has no pooling); remove model to use the built-in lexical similarity")
+	if _, err := classifier.ParsePooling(c.Pooling); err != nil {
+		return fmt.Errorf("pooling: %w", err)
 	}
 	return nil
 }
+
+// Embedder embeds texts; *classifier.Embedder implements it.
+type Embedder interface {
+	EmbedBatch(ctx context.Context, texts []string) ([][]float32, error)
+	// Version identifies the weights (for fingerprints).
+	Version() string
+}
+
+// Option supplies what New needs besides the configuration.
+type Option func(*Scanner)
+
+// WithEmbedder gives the scanner the model that Config.Model names, with
+// Config.Pooling applied (scanner/builtin loads it through the model hub).
+func WithEmbedder(m Embedder) Option { return func(s *Scanner) { s.emb = m } }
 
 // Scanner compares answers with prompts. It is immutable and safe for
 // concurrent use.
 type Scanner struct {
 	cfg Config
+	thr float64
 	fp  string
+	emb Embedder
 }
 
 var (
@@ -73,12 +126,25 @@ var (
 	_ scanner.Stager        = (*Scanner)(nil)
 )
 
-// New validates cfg.
-func New(cfg Config) (*Scanner, error) {
+// New validates cfg; when cfg.Model is set, the model comes from
+// WithEmbedder.
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	return &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.Threshold)}, nil
+	s := &Scanner{cfg: cfg, thr: cfg.threshold(), fp: fmt.Sprintf("%s/v1/%g", Name, cfg.threshold())}
+	for _, o := range opts {
+		o(s)
+	}
+	switch {
+	case cfg.Model != "" && s.emb == nil:
+		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithEmbedder)", Name, cfg.Model)
+	case cfg.Model == "" && s.emb != nil:
+		return nil, fmt.Errorf("%s: model: WithEmbedder was given but model is empty (name the model it loads)", Name)
+	case s.emb != nil:
+		s.fp = fmt.Sprintf("%s/embed/%s/%s/%g", Name, s.emb.Version(), cfg.Pooling, s.thr)
+	}
+	return s, nil
 }
 
 // Name returns "relevance".
@@ -113,12 +179,46 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		res.Duration = time.Since(start)
 		return res, nil // nothing to compare a prompt with
 	}
+	if s.emb != nil {
+		return s.scanModel(ctx, in, res, start)
+	}
 	sim, ok := Similarity(in.Prompt, in.Output)
-	if ok && sim < s.cfg.Threshold {
+	if ok && sim < s.thr {
 		res.Valid = false
-		res.Risk = scanner.ClampRisk((s.cfg.Threshold - sim) / s.cfg.Threshold)
+		res.Risk = scanner.ClampRisk((s.thr - sim) / s.thr)
 		res.Findings = append(res.Findings, scanner.Finding{Rule: "irrelevant", Score: res.Risk,
-			Detail: fmt.Sprintf("lexical similarity %.3f < %g", math.Round(sim*1000)/1000, s.cfg.Threshold)})
+			Detail: fmt.Sprintf("lexical similarity %.3f < %g", math.Round(sim*1000)/1000, s.thr)})
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// scanModel compares the embeddings of prompt and answer.
+func (s *Scanner) scanModel(ctx context.Context, in scanner.Input, res scanner.Result, start time.Time) (scanner.Result, error) {
+	res.Method, res.Threshold = scanner.MethodML, s.thr
+	if !utf8.ValidString(in.Prompt) || !utf8.ValidString(in.Output) {
+		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
+	}
+	if strings.TrimSpace(in.Prompt) == "" || strings.TrimSpace(in.Output) == "" {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	vs, err := s.emb.EmbedBatch(ctx, []string{in.Prompt, in.Output})
+	if err != nil {
+		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+	}
+	if len(vs) != 2 {
+		return scanner.Result{}, fmt.Errorf("%s: model %s: %d embeddings for 2 texts", Name, s.cfg.Model, len(vs))
+	}
+	sim, err := classifier.Cosine(vs[0], vs[1])
+	if err != nil {
+		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+	}
+	if sim < s.thr {
+		res.Valid = false
+		res.Risk = scanner.ClampRisk((s.thr - sim) / s.thr)
+		res.Findings = append(res.Findings, scanner.Finding{Rule: "irrelevant", Score: res.Risk,
+			Detail: fmt.Sprintf("embedding similarity %.3f < %g", math.Round(sim*1000)/1000, s.thr)})
 	}
 	res.Duration = time.Since(start)
 	return res, nil

@@ -45,9 +45,10 @@ func TestConfig(t *testing.T) {
 		cfg   Config
 		field string
 	}{
-		{Config{Threshold: 0}, "threshold"},
+		{Config{Threshold: -0.1}, "threshold"},
 		{Config{Threshold: 1}, "threshold"},
-		{Config{Threshold: 0.5, Model: "BAAI/bge-small-en-v1.5"}, "model: sentence-embedding models are not supported"},
+		{Config{Threshold: 0.5, Model: "BAAI/bge-small-en-v1.5"}, `model: "BAAI/bge-small-en-v1.5" is configured but not loaded`},
+		{Config{Pooling: "max"}, "pooling"},
 	} {
 		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)

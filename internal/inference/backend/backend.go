@@ -25,7 +25,8 @@ const (
 var ErrUnavailable = errors.New("inference backend unavailable")
 
 // ErrOutputShape reports a model output whose shape is not [batch,
-// num_labels]. The inference package re-exports it.
+// num_labels] or [batch, seq_len, width]. The inference package re-exports
+// it.
 var ErrOutputShape = errors.New("unexpected model output shape")
 
 // Inputs is one dense batch in row-major order: every slice has Batch*SeqLen
@@ -58,22 +59,45 @@ func (in Inputs) Validate() error {
 	return nil
 }
 
-// Output holds logits [Batch, NumLabels] in row-major order, or, for a
-// token classifier (SeqLen > 0), per-token logits [Batch, SeqLen, NumLabels].
+// Output holds the model's output in row-major order: logits or pooled
+// embeddings [Batch, NumLabels], or per-token outputs [Batch, SeqLen,
+// NumLabels] (SeqLen > 0): a token classifier's logits, or an embedding
+// model's hidden states (NumLabels is then the hidden width).
 type Output struct {
 	Logits    []float32
 	Batch     int
 	NumLabels int
-	// SeqLen is 0 for per-sequence logits; for per-token logits it is the
-	// sequence length of the Inputs (padding added by the session removed).
+	// SeqLen is 0 for a [batch, n] output, else the token dimension of a
+	// [batch, seq_len, width] output (equal to the input's SeqLen).
 	SeqLen int
 }
 
-// Row returns the logits of sample i (a view, not a copy): NumLabels
-// values, or SeqLen*NumLabels for per-token logits.
+// RowLen is the number of values per sample.
+func (o Output) RowLen() int {
+	if o.SeqLen > 0 {
+		return o.SeqLen * o.NumLabels
+	}
+	return o.NumLabels
+}
+
+// Row returns the values of sample i (a view, not a copy).
 func (o Output) Row(i int) []float32 {
-	n := o.NumLabels * max(o.SeqLen, 1)
+	n := o.RowLen()
 	return o.Logits[i*n : (i+1)*n]
+}
+
+// CheckShape validates an output's dimensions for a batch of in: rank 2
+// [batch, n] or rank 3 [batch, seq_len, width] with seq_len equal to the
+// input's (dims[1] may exceed in.SeqLen when a backend padded further;
+// padded is then the padded sequence length, else in.SeqLen).
+func CheckShape(name string, dims []int, batch, seqLen int) error {
+	switch {
+	case len(dims) == 2 && dims[0] == batch && dims[1] > 0:
+		return nil
+	case len(dims) == 3 && dims[0] == batch && dims[1] == seqLen && dims[2] > 0:
+		return nil
+	}
+	return fmt.Errorf("%w: output %q has shape %v, want [%d, n] or [%d, %d, width]", ErrOutputShape, name, dims, batch, batch, seqLen)
 }
 
 // Options configure a session.
@@ -85,6 +109,9 @@ type Options struct {
 	// OptimizationLevel is the graph optimisation level 0 (none) to 3 (all);
 	// -1 means the backend default (all).
 	OptimizationLevel int
+	// Output names the output to read; empty means "logits" when declared,
+	// else the first output.
+	Output string
 }
 
 // Session runs a loaded model. Implementations are safe for concurrent use:
@@ -135,11 +162,20 @@ func CheckInputs(names []string) (hasTokenTypes bool, err error) {
 	return hasTokenTypes, nil
 }
 
-// PickOutput chooses the logits output: "logits" when declared, else the
-// first output.
-func PickOutput(names []string) (string, error) {
+// PickOutput chooses the output to read: want when not empty (an error
+// when the model does not declare it), else "logits" when declared, else
+// the first output.
+func PickOutput(names []string, want string) (string, error) {
 	if len(names) == 0 {
 		return "", errors.New("model declares no outputs")
+	}
+	if want != "" {
+		for _, n := range names {
+			if n == want {
+				return n, nil
+			}
+		}
+		return "", fmt.Errorf("model has no output %q (it declares %q)", want, names)
 	}
 	for _, n := range names {
 		if n == "logits" {

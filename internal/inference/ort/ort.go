@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 
 	ortgo "github.com/yalue/onnxruntime_go"
@@ -156,7 +155,7 @@ func (r *Runtime) open(ctx context.Context, path string, data []byte, opts backe
 	for i, o := range outs {
 		outNames[i] = o.Name
 	}
-	outName, err := backend.PickOutput(outNames)
+	outName, err := backend.PickOutput(outNames, opts.Output)
 	if err != nil {
 		return nil, err
 	}
@@ -337,16 +336,22 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	if !ok {
 		return backend.Output{}, fmt.Errorf("output %q is %T, want a float32 tensor", s.output, outputs[0])
 	}
-	dims := t.GetShape()
-	data := t.GetData()
-	switch {
-	case len(dims) == 2 && dims[0] == int64(in.Batch) && dims[1] > 0:
-		return backend.Output{Logits: slices.Clone(data), Batch: in.Batch, NumLabels: int(dims[1])}, nil
-	case len(dims) == 3 && dims[0] == int64(in.Batch) && dims[1] == int64(in.SeqLen) && dims[2] > 0:
-		return backend.Output{Logits: slices.Clone(data), Batch: in.Batch, NumLabels: int(dims[2]), SeqLen: in.SeqLen}, nil
+	oshape := t.GetShape()
+	dims := make([]int, len(oshape))
+	for i, d := range oshape {
+		dims[i] = int(d)
 	}
-	return backend.Output{}, fmt.Errorf("%w: output %q has shape %v, want [%d, num_labels] or [%d, %d, num_labels]",
-		backend.ErrOutputShape, s.output, []int64(dims), in.Batch, in.Batch, in.SeqLen)
+	if err := backend.CheckShape(s.output, dims, in.Batch, in.SeqLen); err != nil {
+		return backend.Output{}, err
+	}
+	data := t.GetData()
+	logits := make([]float32, len(data))
+	copy(logits, data)
+	out = backend.Output{Logits: logits, Batch: in.Batch, NumLabels: dims[len(dims)-1]}
+	if len(dims) == 3 {
+		out.SeqLen = dims[1]
+	}
+	return out, nil
 }
 
 // Close destroys the session after running passes finish. It is idempotent.

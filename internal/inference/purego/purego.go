@@ -93,8 +93,8 @@ func (r *Runtime) OpenFile(ctx context.Context, path string, opts backend.Option
 
 // OpenBytes converts an ONNX model held in memory. Thread and optimisation
 // options do not apply to this backend (simplego sizes its worker pool from
-// GOMAXPROCS) and are ignored.
-func (r *Runtime) OpenBytes(ctx context.Context, model []byte, _ backend.Options) (_ backend.Session, err error) {
+// GOMAXPROCS) and are ignored; opts.Output selects the output.
+func (r *Runtime) OpenBytes(ctx context.Context, model []byte, opts backend.Options) (_ backend.Session, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (r *Runtime) OpenBytes(ctx context.Context, model []byte, _ backend.Options
 		return nil, err
 	}
 	outNames, _ := m.Outputs()
-	outName, err := backend.PickOutput(outNames)
+	outName, err := backend.PickOutput(outNames, opts.Output)
 	if err != nil {
 		return nil, err
 	}
@@ -237,25 +237,24 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	t := res[0]
 	defer func() { err = errors.Join(err, t.FinalizeAll()) }()
 	dims := t.Shape().Dimensions
-	perToken := len(dims) == 3 && dims[0] == b && dims[1] == l && dims[2] > 0
-	if !perToken && (len(dims) != 2 || dims[0] != b || dims[1] <= 0) {
-		return backend.Output{}, fmt.Errorf("%w: output %q has shape %v, want [%d, num_labels] or [%d, %d, num_labels]", backend.ErrOutputShape, s.output, dims, b, b, l)
+	if err := backend.CheckShape(s.output, dims, b, l); err != nil {
+		return backend.Output{}, err
 	}
 	flat, err := tensors.CopyFlatData[float32](t)
 	if err != nil {
 		return backend.Output{}, fmt.Errorf("read output: %w", err)
 	}
-	if perToken {
-		// Drop the padded rows and positions: [b, l, n] -> [Batch, SeqLen, n].
-		n := dims[2]
-		out := make([]float32, in.Batch*in.SeqLen*n)
-		for r := 0; r < in.Batch; r++ {
-			copy(out[r*in.SeqLen*n:(r+1)*in.SeqLen*n], flat[r*l*n:])
-		}
-		return backend.Output{Logits: out, Batch: in.Batch, NumLabels: n, SeqLen: in.SeqLen}, nil
+	if len(dims) == 2 {
+		n := dims[1]
+		return backend.Output{Logits: flat[: in.Batch*n : in.Batch*n], Batch: in.Batch, NumLabels: n}, nil
 	}
-	n := dims[1]
-	return backend.Output{Logits: flat[: in.Batch*n : in.Batch*n], Batch: in.Batch, NumLabels: n}, nil
+	// [b, l, width]: keep the real rows and the caller's sequence length.
+	w := dims[2]
+	vals := make([]float32, in.Batch*in.SeqLen*w)
+	for r := 0; r < in.Batch; r++ {
+		copy(vals[r*in.SeqLen*w:(r+1)*in.SeqLen*w], flat[r*l*w:r*l*w+in.SeqLen*w])
+	}
+	return backend.Output{Logits: vals, Batch: in.Batch, NumLabels: w, SeqLen: in.SeqLen}, nil
 }
 
 // padTo copies in into [b, l] buffers.

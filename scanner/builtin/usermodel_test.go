@@ -1,0 +1,198 @@
+package builtin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/inference"
+	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/scanner"
+)
+
+// testdata of the inference package: the tiny models of
+// scripts/gen-tiny-classifier.py and scripts/gen-tiny-pipelines.py.
+func tinyDir(name string) string {
+	return filepath.Join("..", "..", "internal", "inference", "testdata", name)
+}
+
+// biasDir assembles a classifier directory: the tiny binary classifier
+// and the classifier package's tiny WordPiece tokenizer.
+func biasDir(t testing.TB) string {
+	dir := t.TempDir()
+	for src, dst := range map[string]string{
+		tinyDir("tiny-binary") + "/model.onnx":                                        "model.onnx",
+		tinyDir("tiny-binary") + "/config.json":                                       "config.json",
+		filepath.Join("..", "..", "classifier", "testdata", "tiny", "tokenizer.json"): "tokenizer.json",
+	} {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// userModelHub has "tiny-nli" as a path entry and "absent-nli", a URL
+// entry never downloaded, in an offline registry.
+func userModelHub(t testing.TB, backend string) *classifier.Hub {
+	t.Helper()
+	abs, err := filepath.Abs(tinyDir("tiny-nli"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := registry.Document{CacheDir: t.TempDir(), Models: []registry.Entry{
+		{ID: "tiny-nli", Name: "example/tiny-nli", Task: "nli", Variant: "fp32", Path: abs,
+			Files: []registry.File{{Name: "model.onnx"}, {Name: "tokenizer.json"}, {Name: "config.json"}}},
+		{ID: "absent-nli", Name: "example/absent-nli", Task: "nli", Variant: "fp32",
+			Files: []registry.File{{Name: "model.onnx", URL: "https://models.invalid/model.onnx"}, {Name: "config.json", URL: "https://models.invalid/config.json"}}},
+	}}
+	reg, err := registry.New(doc, registry.WithOffline(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = h.Close() })
+	return h
+}
+
+func logTo(buf *bytes.Buffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// TestUserModels builds each of the four scanners with a user model from a
+// local directory or a registry id, through Build, and checks that the
+// model decides.
+func TestUserModels(t *testing.T) {
+	for _, backend := range []string{inference.BackendORT, inference.BackendPureGo} {
+		t.Run(backend, func(t *testing.T) {
+			if backend == inference.BackendORT && os.Getenv("LLMSHIELD_ORT_LIB") == "" {
+				t.Skip("LLMSHIELD_ORT_LIB is not set")
+			}
+			h := userModelHub(t, backend)
+			ctx := context.Background()
+			var logs bytes.Buffer
+			deps := Deps{Hub: h, Logger: logTo(&logs)}
+			out := func(prompt, output string) scanner.Input {
+				return scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput}
+			}
+			cases := []struct {
+				typ, params string
+				flag, pass  scanner.Input
+			}{
+				{"ban_topics", fmt.Sprintf("topics: [music, weapons]\nmodel: %q\nhypothesis_template: 'this example is about {} .'", tinyDir("tiny-nli")),
+					out("q", "we play music and sing with friends ."), out("q", "the cat sat with the dog in the garden .")},
+				{"BanTopics", "topics: [music]\nmodel: example/tiny-nli\nhypothesis_template: 'this example is about {} .'",
+					out("q", "we play music and sing with friends ."), out("q", "the bank will pay money .")},
+				{"factual_consistency", fmt.Sprintf("model: %q", tinyDir("tiny-nli")),
+					out("the bank will pay money to the market .", "the river boat ."), out("the bank will pay money to the market .", "money bank .")},
+				{"relevance", fmt.Sprintf("model: %q\npooling: mean\nthreshold: 0.9", tinyDir("tiny-embed")),
+					out("the cat sat with the dog .", "the bank will pay money ."), out("the cat sat with the dog .", "the cat sat with the dog .")},
+				{"bias", fmt.Sprintf("model: %q\nthreshold: 0.01", biasDir(t)),
+					out("q", "All of them are like that."), out("q", " ")},
+			}
+			for _, c := range cases {
+				t.Run(c.typ, func(t *testing.T) {
+					s, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), deps)
+					if err != nil {
+						t.Fatal(err)
+					}
+					res, err := s.Scan(ctx, c.flag)
+					if err != nil || res.Valid || res.Method != scanner.MethodML {
+						t.Fatalf("%q: %+v %v, want flagged by the model", c.flag.Output, res, err)
+					}
+					res, err = s.Scan(ctx, c.pass)
+					if err != nil || !res.Valid {
+						t.Fatalf("%q: %+v %v, want valid", c.pass.Output, res, err)
+					}
+					// Conformance with each model runs in the scanner's own
+					// package (model_test.go), on both backends.
+				})
+			}
+			if !strings.Contains(logs.String(), "scanner runs a user model") {
+				t.Fatalf("start-up must log the user model:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+func TestUserModelStartup(t *testing.T) {
+	ctx := context.Background()
+	h := userModelHub(t, inference.BackendPureGo)
+	broken := t.TempDir()
+	for _, f := range []string{"model.onnx", "tokenizer.json"} {
+		b, _ := os.ReadFile(filepath.Join(tinyDir("tiny-nli"), f))
+		_ = os.WriteFile(filepath.Join(broken, f), b, 0o644)
+	}
+	_ = os.WriteFile(filepath.Join(broken, "config.json"), []byte(`{"id2label": {"0": "yes", "1": "no"}}`), 0o644)
+	corrupt := t.TempDir()
+	for _, f := range []string{"config.json", "tokenizer.json"} {
+		b, _ := os.ReadFile(filepath.Join(tinyDir("tiny-nli"), f))
+		_ = os.WriteFile(filepath.Join(corrupt, f), b, 0o644)
+	}
+	_ = os.WriteFile(filepath.Join(corrupt, "model.onnx"), []byte("garbage"), 0o644)
+
+	for _, c := range []struct{ typ, params, want string }{
+		{"ban_topics", "topics: [music]\nmodel: no/such-model", `output_scanners[0].params: model: model "no/such-model": neither a model registry id or name nor an existing local directory`},
+		{"relevance", "model: ./no/such/dir", "output_scanners[0].params: model"},
+		{"factual_consistency", fmt.Sprintf("model: %q", broken), "no entailment label"},
+		{"factual_consistency", fmt.Sprintf("model: %q", corrupt), "output_scanners[0].params: model"},
+		{"relevance", fmt.Sprintf("model: %q", tinyDir("tiny-nli")), "does not run"},         // NLI logits are not embeddings of the probe? see below
+		{"factual_consistency", fmt.Sprintf("model: %q", tinyDir("tiny-embed")), "id2label"}, // an embedding model is no NLI model
+		{"relevance", "model: x\npooling: max", "pooling"},
+	} {
+		_, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h})
+		if c.typ == "relevance" && strings.Contains(c.params, "tiny-nli") {
+			// A [batch, 3] output is read as a (3-wide) sentence embedding:
+			// it runs. Nothing to assert beyond a clean build.
+			if err != nil {
+				t.Errorf("NLI logits as embeddings: %v", err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %s: error %v, want %q", c.typ, c.params, err, c.want)
+		}
+	}
+
+	// A registry model that cannot be obtained: the built-in implementation
+	// runs, and start-up says so; fail-closed makes it an error.
+	var logs bytes.Buffer
+	s, err := Build(ctx, "output_scanners[0]", entry(t, "ban_topics", "topics: [weapons, drugs]\nmodel: absent-nli"), Deps{Hub: h, Logger: logTo(&logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Scan(ctx, scanner.Input{Prompt: "How do I build a pipe bomb and cook meth?"})
+	if err != nil || res.Valid || res.Method != scanner.MethodHeuristic {
+		t.Fatalf("fallback scanner: %+v %v", res, err)
+	}
+	if l := logs.String(); !strings.Contains(l, "level=WARN") || !strings.Contains(l, "built-in topic lexicons") || !strings.Contains(l, "absent-nli") {
+		t.Fatalf("fallback must be logged at warn with both implementations:\n%s", l)
+	}
+	_, err = Build(ctx, "output_scanners[0]", entry(t, "ban_topics", "topics: [violence]\nmodel: absent-nli"), Deps{Hub: h, OnModelUnavailable: ModelFailClosed})
+	if err == nil || !strings.Contains(err.Error(), "fails closed") || !errors.Is(err, registry.ErrOffline) {
+		t.Fatalf("fail-closed: %v", err)
+	}
+	// Zero-shot topics have no lexicon to fall back to: a start-up error.
+	if _, err := Build(ctx, "output_scanners[0]", entry(t, "ban_topics", "topics: [gambling]\nmodel: absent-nli"), Deps{Hub: h}); err == nil || !strings.Contains(err.Error(), "gambling") {
+		t.Fatalf("fallback without a lexicon: %v", err)
+	}
+	// No hub at all (a caller building scanners by hand): fall back, logged.
+	logs.Reset()
+	if _, err := Build(ctx, "output_scanners[0]", entry(t, "factual_consistency", "model: example/tiny-nli"), Deps{Logger: logTo(&logs)}); err != nil || !strings.Contains(logs.String(), "no model hub") {
+		t.Fatalf("no hub: %v\n%s", err, logs.String())
+	}
+}
