@@ -49,6 +49,9 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		hub, ownHub = h, true
 	}
 	deps := builtin.Deps{Logger: o.log, Registerer: o.reg, Config: cfg}
+	if cfg.Models.OnUnavailable == config.ModelsOnUnavailableError {
+		deps.OnModelUnavailable = builtin.ModelFailClosed
+	}
 	var nerSrc *ner.Source
 	if hub != nil {
 		deps.Hub = hub

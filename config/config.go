@@ -89,7 +89,21 @@ type Models struct {
 	Preload bool `yaml:"preload"`
 	// Batching gathers concurrent requests to one model into shared forward passes.
 	Batching Batching `yaml:"batching"`
+	// OnUnavailable says what a scanner with a built-in implementation
+	// (ban_topics, factual_consistency, relevance, bias) does at start-up
+	// when the model its `model` parameter names cannot be obtained:
+	// "builtin" (the default: it runs its built-in implementation and
+	// start-up logs a warning naming both) or "error" (start-up fails, for
+	// deployments that must not run without the model). The hybrid ML
+	// scanners have their own per-scanner ml.on_unavailable.
+	OnUnavailable string `yaml:"on_unavailable"`
 }
+
+// Policies for Models.OnUnavailable.
+const (
+	ModelsOnUnavailableBuiltin = "builtin"
+	ModelsOnUnavailableError   = "error"
+)
 
 // Batching configures dynamic micro-batching of model calls.
 type Batching struct {
@@ -215,6 +229,11 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Cache.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("cache.%w", err))
+	}
+	switch c.Models.OnUnavailable {
+	case "", ModelsOnUnavailableBuiltin, ModelsOnUnavailableError:
+	default:
+		errs = append(errs, fmt.Errorf("models.on_unavailable: unknown policy %q (want builtin or error)", c.Models.OnUnavailable))
 	}
 	switch c.Models.Backend {
 	case "", "auto", "ort", "purego":

@@ -288,6 +288,9 @@ func translateLLMGuardParams(key string, s *Scanner) ([]string, error) {
 		case k.Value == "use_onnx" || k.Value == "model_batch_size" || k.Value == "model_max_length" || k.Value == "model_onnx_file_name":
 			notes = append(notes, fmt.Sprintf("%s.params.%s: accepted and ignored (models run through ONNX Runtime or pure Go, batched by models.batching)", key, k.Value))
 			continue
+		case k.Value == "recognizer_conf" && (typ == "anonymize" || typ == "sensitive"):
+			notes = append(notes, fmt.Sprintf("%s.params.recognizer_conf: accepted and ignored (llmshield's recognizers are built in; choose them with entity_types and add patterns with regex_patterns)", key))
+			continue
 		case k.Value == "model_path":
 			if mlScanners[typ] || (userModelScanners[typ] && isDir(v.Value)) {
 				k = &yaml.Node{Kind: yaml.ScalarNode, Value: "model"}

@@ -158,3 +158,30 @@ output_scanners:
 		t.Errorf("Relevance params %v, notes %q", rel, c.Notes)
 	}
 }
+
+// TestLLMGuardRecognizerConf: LLM Guard's Anonymize and Sensitive take a
+// Presidio recognizer_conf; llmshield's recognizers are built in, so the
+// key is accepted, noted and dropped instead of failing start-up.
+func TestLLMGuardRecognizerConf(t *testing.T) {
+	c, err := Parse([]byte(`app: {name: x}
+input_scanners:
+  - type: Anonymize
+    params: {entity_types: [EMAIL_ADDRESS], recognizer_conf: {name: BERT_LARGE_NER_CONF}}
+output_scanners:
+  - type: Sensitive
+    params: {recognizer_conf: {}}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var an map[string]any
+	if err := c.InputScanners[0].DecodeParams(&an); err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(c.Notes, "\n")
+	if an["recognizer_conf"] != nil || an["entity_types"] == nil ||
+		!strings.Contains(notes, "input_scanners[0].params.recognizer_conf: accepted and ignored") ||
+		!strings.Contains(notes, "output_scanners[0].params.recognizer_conf: accepted and ignored") {
+		t.Errorf("params %v, notes %q", an, c.Notes)
+	}
+}

@@ -37,7 +37,7 @@ const (
 // modelUnavailable is the one place that decides what happens when a
 // configured model cannot be obtained: an error with ModelFailClosed,
 // else a warning saying which implementation the scanner runs instead.
-// A deployment-wide policy (ml.on_unavailable) feeds Deps.OnModelUnavailable.
+// The deployment-wide policy models.on_unavailable feeds Deps.OnModelUnavailable.
 func modelUnavailable(d Deps, scannerName, model, instead string, cause error) error {
 	if d.OnModelUnavailable == ModelFailClosed {
 		return modelErr("%q cannot be obtained and the deployment fails closed: %w", model, cause)
