@@ -4,13 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 
-	"github.com/llmshield/llmshield/cache"
-	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/health"
-	"github.com/llmshield/llmshield/internal/mlscan"
-	"github.com/llmshield/llmshield/internal/resilience"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -25,55 +20,56 @@ func (sh *Shield) Health(ctx context.Context, t health.Thresholds) health.Status
 	canaryErr := sh.Canary(ctx)
 	c := health.NewChecker(health.WithLogger(sh.log))
 	_ = c.Register("canary", health.CanaryCheck(func(context.Context) error { return canaryErr }), health.Critical())
-	dets := sh.detectors()
-	if len(dets) > 0 {
+	models := sh.modelScanners()
+	if len(models) > 0 {
 		_ = c.Register("models", health.ModelsCheck(health.ModelReporterFunc(func() health.ModelReport {
 			rep := health.ModelReport{Failed: map[string]string{}}
-			if sh.hub != nil {
-				rep.Loaded = len(sh.hub.Loaded())
-			} else {
-				// Models supplied by the caller (NewFromScanners): one
-				// counts as loaded once it has answered a call.
-				for _, d := range dets {
-					if d.Guard().Stats().Successes > 0 {
-						rep.Loaded++
-					}
+			for _, m := range models {
+				h, _ := m.Health()
+				if sh.hub == nil && h.Successes > 0 {
+					// Models supplied by the caller (NewFromScanners): one
+					// counts as loaded once it has answered a call.
+					rep.Loaded++
+				}
+				if h.LastError != "" {
+					rep.Failed[h.Model] = h.LastError
 				}
 			}
-			for _, d := range dets {
-				if msg := d.LastError(); msg != "" {
-					rep.Failed[d.Model().String()] = msg
-				}
+			if sh.hub != nil {
+				rep.Loaded = len(sh.hub.Loaded())
 			}
 			return rep
 		})))
-		var guards []health.BreakerStater
-		for _, d := range dets {
-			guards = append(guards, d.Guard())
-			_ = c.Register("ml_calls "+d.Guard().Name(), health.GuardCheck(d.Guard(), t))
-			_ = c.Register("cache "+d.Guard().Name(), health.CacheCheck(sh.cacheOf(d), t))
+		for _, m := range models {
+			h, _ := m.Health()
+			_ = c.Register("ml_calls "+h.Name, health.CallsCheck(m, t))
+			_ = c.Register("cache "+h.Name, health.CacheCheck(sh.cacheCounts(h.Name), t))
 		}
-		_ = c.Register("breakers", health.BreakersCheck(guards...))
+		_ = c.Register("breakers", health.BreakersCheck(models...))
 	}
 	return c.Run(ctx)
 }
 
-// cacheOf returns the result cache of the stage that runs s; a scanner
-// without one reports no lookups.
-func (sh *Shield) cacheOf(s scanner.Scanner) health.CacheStatser {
+// cacheCounts returns the hits and lookups of the result cache of the
+// stage that runs the model scanner named name (scanner.Health.Name); a
+// scanner without one reports no lookups.
+func (sh *Shield) cacheCounts(name string) func() (uint64, uint64) {
 	for _, list := range [][]stage{sh.input, sh.output} {
 		for _, st := range list {
-			if st.s == s && st.cache != nil {
-				return st.cache
+			r, ok := st.s.(scanner.HealthReporter)
+			if !ok || st.cache == nil {
+				continue
+			}
+			if h, ok := r.Health(); ok && h.Name == name {
+				return func() (uint64, uint64) {
+					c := st.cache.Stats()
+					return c.Hits, c.TotalRequests
+				}
 			}
 		}
 	}
-	return noCache{}
+	return func() (uint64, uint64) { return 0, 0 }
 }
-
-type noCache struct{}
-
-func (noCache) Stats() cache.Stats { return cache.Stats{} }
 
 // Canary scans a harmless prompt (and, when output scanners exist, a
 // harmless response) and returns the scanner failures.
@@ -94,24 +90,20 @@ func (sh *Shield) Canary(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// mlScanner is what the hybrid ML scanners (promptinjection, toxicity,
-// sentiment: an embedded mlscan.Detector) offer for preload and health.
-type mlScanner interface {
-	scanner.Scanner
-	UsesML() bool
-	Model() classifier.Ref
-	Config() mlscan.Config
-	Guard() *resilience.Guard
-	LastError() string
-}
-
-// detectors returns the ML scanners of the pipeline that use a model, once each.
-func (sh *Shield) detectors() []mlScanner {
-	var out []mlScanner
+// modelScanners returns the scanners of the pipeline that consult a model
+// (scanner.HealthReporter answering ok), once each.
+func (sh *Shield) modelScanners() []scanner.HealthReporter {
+	var out []scanner.HealthReporter
+	seen := map[string]bool{}
 	for _, list := range [][]stage{sh.input, sh.output} {
 		for _, st := range list {
-			if d, ok := st.s.(mlScanner); ok && d.UsesML() && !slices.Contains(out, d) {
-				out = append(out, d)
+			r, ok := st.s.(scanner.HealthReporter)
+			if !ok {
+				continue
+			}
+			if h, ok := r.Health(); ok && !seen[h.Name] {
+				seen[h.Name] = true
+				out = append(out, r)
 			}
 		}
 	}

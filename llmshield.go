@@ -19,7 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime/debug"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/llmshield/llmshield/cache"
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/isolate"
 	"github.com/llmshield/llmshield/internal/promreg"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -500,11 +500,6 @@ func setText(in *scanner.Input, s string) {
 	}
 }
 
-type outcome struct {
-	r   scanner.Result
-	err error
-}
-
 // runOne runs one scanner with its deadline, recovering from panics. A
 // scanner that ignores its context is abandoned at the deadline (its
 // goroutine finishes in the background and is logged). observe says whether
@@ -524,54 +519,42 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input, observ
 		}
 		key = k
 	}
-	ctx, cancel := context.WithTimeout(ctx, st.timeout)
-	defer cancel()
-	ch := make(chan outcome, 1)
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				sh.log.Error("scanner panicked", "scanner", st.name, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				ch <- outcome{err: fmt.Errorf("%w: %v", scanner.ErrPanic, p)}
-			}
-		}()
-		r, err := st.s.Scan(ctx, in)
-		ch <- outcome{r, err}
-	}()
-	var o outcome
-	select {
-	case o = <-ch:
-	case <-ctx.Done():
-		// Give a well-behaved scanner a moment to return its own error.
-		select {
-		case o = <-ch:
-		case <-time.After(10 * time.Millisecond):
-			sh.log.Warn("scanner ignored its context deadline", "scanner", st.name, "timeout", st.timeout)
-			o = outcome{err: ctx.Err()}
-		}
+	o := isolate.Run(ctx, st.timeout, 10*time.Millisecond, func(ctx context.Context) (scanner.Result, error) {
+		return st.s.Scan(ctx, in)
+	})
+	r, err := o.Value, o.Err
+	p, panicked := errors.AsType[*isolate.Panic](err)
+	switch {
+	case panicked:
+		sh.log.Error("scanner panicked", "scanner", st.name, "panic", fmt.Sprint(p.Value), "stack", string(p.Stack))
+		err = fmt.Errorf("%w: %v", scanner.ErrPanic, p.Value)
+	case o.Abandoned:
+		// A well-behaved scanner had a moment to return its own error.
+		sh.log.Warn("scanner ignored its context deadline", "scanner", st.name, "timeout", st.timeout)
 	}
 	d := time.Since(start)
-	if o.err != nil {
-		if errors.Is(o.err, context.DeadlineExceeded) && ctx.Err() != nil && errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
-			o.err = fmt.Errorf("%w after %s: %w", scanner.ErrTimeout, st.timeout, o.err)
+	if err != nil {
+		if errors.Is(err, context.DeadlineExceeded) && (o.TimedOut || errors.Is(context.Cause(ctx), context.DeadlineExceeded)) {
+			err = fmt.Errorf("%w after %s: %w", scanner.ErrTimeout, st.timeout, err)
 		}
-		o.err = &scanner.Error{Scanner: st.name, Err: o.err}
-		o.r = scanner.Result{Valid: false, Risk: 0, Sanitized: in.Text(), Findings: []scanner.Finding{}}
-		sh.log.Debug("scanner failed", "scanner", st.name, "error", o.err)
+		err = &scanner.Error{Scanner: st.name, Err: err}
+		r = scanner.Result{Valid: false, Risk: 0, Sanitized: in.Text(), Findings: []scanner.Finding{}}
+		sh.log.Debug("scanner failed", "scanner", st.name, "error", err)
 	} else {
-		o.r.Risk = scanner.ClampRisk(o.r.Risk)
-		if o.r.Findings == nil {
-			o.r.Findings = []scanner.Finding{}
+		r.Risk = scanner.ClampRisk(r.Risk)
+		if r.Findings == nil {
+			r.Findings = []scanner.Finding{}
 		}
-		if o.r.Duration == 0 {
-			o.r.Duration = d
+		if r.Duration == 0 {
+			r.Duration = d
 		}
 		if st.cache != nil {
-			st.cache.Store(ctx, key, in, o.r)
+			st.cache.Store(ctx, key, in, r)
 		}
 	}
 	if observe {
-		sh.metrics.observe(st.name, st.label, o.r, d, o.err)
+		sh.metrics.observe(st.name, st.label, r, d, err)
 	}
-	sh.log.Debug("scanned", "scanner", st.name, "valid", o.r.Valid, "risk", o.r.Risk, "method", o.r.Method.String(), "duration", d)
-	return o.r, o.err
+	sh.log.Debug("scanned", "scanner", st.name, "valid", r.Valid, "risk", r.Risk, "method", r.Method.String(), "duration", d)
+	return r, err
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
-	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/internal/ner"
 	"github.com/llmshield/llmshield/scanner"
@@ -42,7 +41,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		o.log.Info("configuration: setting accepted without effect", "note", n)
 	}
 	hub, ownHub := o.hub, false
-	if hub == nil && usesML(cfg) {
+	if hub == nil && builtin.UsesModels(cfg) {
 		h, err := modelhub.New(cfg.Models, o.log)
 		if err != nil {
 			return nil, fmt.Errorf("models: %w", err)
@@ -55,7 +54,6 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 	}
 	var nerSrc *ner.Source
 	if hub != nil {
-		deps.Models = mlscan.FromHub(hub)
 		deps.Hub = hub
 		src, err := ner.NewSource(hub.Registry(), hub.Runtime, ner.SourceOptions{Logger: o.log})
 		if err != nil {
@@ -93,13 +91,6 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 				continue
 			}
 			built = append(built, s)
-			// A model: id the registry does not know is a misconfiguration,
-			// never a silent fallback to the heuristic.
-			if d, ok := s.(mlScanner); ok && hub != nil {
-				if err := mlscan.CheckModel(hub.Registry(), d.Config().Model); err != nil {
-					errs = append(errs, fmt.Errorf("%s[%d] (%s): params.model: %w", key, i, e.Type, err))
-				}
-			}
 			out = append(out, Entry{Name: e.DisplayName(), Scanner: s, Timeout: e.Timeout})
 		}
 		return out
@@ -117,7 +108,7 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 		return nil, err
 	}
 	if cfg.Models.Preload && hub != nil {
-		if err := preload(ctx, hub, built, o); err != nil {
+		if err := preload(ctx, built); err != nil {
 			closeAll()
 			return nil, err
 		}
@@ -137,60 +128,17 @@ func New(ctx context.Context, cfg *config.Config, opts ...Option) (*Shield, erro
 	return sh, nil
 }
 
-// usesML reports whether any enabled scanner of cfg may consult a model
-// (an ML scanner, or a scanner whose model parameter names a user model).
-func usesML(cfg *config.Config) bool {
-	for _, list := range [][]config.Scanner{cfg.InputScanners, cfg.OutputScanners} {
-		for _, e := range list {
-			if e.Disabled {
-				continue
-			}
-			f, ok := builtin.Lookup(e.Type)
-			if !ok {
-				continue
-			}
-			p := f.Defaults()
-			if e.DecodeParams(p) != nil {
-				continue // New reports the error
-			}
-			if m, ok := p.(builtin.ModelParams); ok && m.ConfiguredModel() != "" {
-				return true // a user model (ban_topics, relevance, ...)
-			}
-			if n, ok := p.(builtin.NERParams); ok && n.UsesNER() {
-				return true
-			}
-			if m, ok := p.(builtin.MLParams); ok {
-				c := m.MLConfig()
-				if c.ML.Enabled && (c.ML.Mode.UsesML() || c.Shadow || c.Experiment != nil) {
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
-// preload opens the models of the ML scanners now. A model that is not
-// present or fails to load follows the scanner's ml.on_unavailable (see
-// mlscan.Unavailable): logged, with what runs instead, or an error.
-func preload(ctx context.Context, hub *classifier.Hub, built []scanner.Scanner, o options) error {
+// preload opens the models of the scanners that load one (Preloader). A
+// model that is not present or fails to load follows the scanner's
+// ml.on_unavailable: logged by the scanner, or an error here.
+func preload(ctx context.Context, built []scanner.Scanner) error {
 	var errs []error
 	for _, s := range built {
-		d, ok := s.(mlScanner)
-		if !ok || !d.UsesML() {
-			continue
+		if p, ok := s.(scanner.Preloader); ok {
+			if err := p.Preload(ctx); err != nil {
+				errs = append(errs, fmt.Errorf("scanner %s: %w", s.Name(), err))
+			}
 		}
-		err := hub.Preload(ctx, d.Model())
-		if err == nil {
-			o.log.Info("model loaded", "scanner", d.Name(), "model", d.Model().String())
-			continue
-		}
-		policy := d.Config().ML.Policy()
-		if _, perr := mlscan.Unavailable(policy, d.Model().String(), "", err, nil); perr != nil {
-			errs = append(errs, fmt.Errorf("scanner %s: %w", d.Name(), perr))
-			continue
-		}
-		o.log.Warn("model not available at start-up", "scanner", d.Name(), "model", d.Model().String(), "runs", policy.Runs(), "error", err)
 	}
 	return errors.Join(errs...)
 }

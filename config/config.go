@@ -24,9 +24,6 @@ import (
 //go:embed default.yaml
 var defaultYAML []byte
 
-// DefaultYAML returns the embedded default configuration file.
-func DefaultYAML() []byte { return bytes.Clone(defaultYAML) }
-
 // Config is a whole llmshield configuration.
 type Config struct {
 	// FailFast stops scanning as soon as one scanner flags the text.

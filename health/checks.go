@@ -7,8 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/llmshield/llmshield/cache"
-	"github.com/llmshield/llmshield/internal/resilience"
+	"github.com/llmshield/llmshield/scanner"
 )
 
 // Thresholds configure the ready-made rate checks. Zero fields take the
@@ -116,23 +115,24 @@ func ModelsCheck(r ModelReporter) CheckFunc {
 	}
 }
 
-// BreakerStater is implemented by *resilience.Breaker and *resilience.Guard.
-type BreakerStater interface {
-	Name() string
-	State() resilience.State
-}
-
-// BreakersCheck warns when any breaker is open (its model's calls use the
-// fallback) or half-open (probing recovery).
-func BreakersCheck(breakers ...BreakerStater) CheckFunc {
+// BreakersCheck warns when the circuit breaker in front of any scanner's
+// model is open (its calls use the fallback) or half-open (probing
+// recovery). Scanners that report no model are left out.
+func BreakersCheck(scanners ...scanner.HealthReporter) CheckFunc {
 	return func(context.Context) CheckResult {
 		var open, half []string
-		for _, b := range breakers {
-			switch b.State() {
-			case resilience.StateOpen:
-				open = append(open, b.Name())
-			case resilience.StateHalfOpen:
-				half = append(half, b.Name())
+		n := 0
+		for _, s := range scanners {
+			h, ok := s.Health()
+			if !ok {
+				continue
+			}
+			n++
+			switch h.Breaker {
+			case "open":
+				open = append(open, h.Name)
+			case "half-open":
+				half = append(half, h.Name)
 			}
 		}
 		slices.Sort(open)
@@ -147,41 +147,32 @@ func BreakersCheck(breakers ...BreakerStater) CheckFunc {
 		if len(problems) > 0 {
 			return Warn("%s", strings.Join(problems, "; "))
 		}
-		return OK(fmt.Sprintf("%d breaker(s) closed", len(breakers)))
+		return OK(fmt.Sprintf("%d breaker(s) closed", n))
 	}
 }
-
-// CacheStatser is implemented by *cache.Cache.
-type CacheStatser interface{ Stats() cache.Stats }
 
 // CacheCheck warns when the cache's hit rate is below t.MinCacheHitRate
-// after at least t.MinCacheRequests lookups.
-func CacheCheck(c CacheStatser, t Thresholds) CheckFunc {
+// after at least t.MinCacheRequests lookups. counts returns the hits and
+// the lookups.
+func CacheCheck(counts func() (hits, lookups uint64), t Thresholds) CheckFunc {
 	t = t.withDefaults()
-	return func(ctx context.Context) CheckResult {
-		s := c.Stats()
-		return RateCheck("cache hit rate", func() (uint64, uint64) { return s.Hits, s.TotalRequests },
-			t.MinCacheRequests, t.MinCacheHitRate, math.Inf(1))(ctx)
-	}
+	return RateCheck("cache hit rate", counts, t.MinCacheRequests, t.MinCacheHitRate, math.Inf(1))
 }
 
-// GuardStatser is implemented by *resilience.Guard.
-type GuardStatser interface{ Stats() resilience.GuardStats }
-
-// GuardCheck warns when a model's error rate, fallback rate or rate of
-// degraded verdicts exceeds the thresholds after at least t.MinCalls
-// calls; its message always gives the degraded count.
-func GuardCheck(g GuardStatser, t Thresholds) CheckFunc {
+// CallsCheck warns when a scanner's model calls fail or fall back, or its
+// verdicts are degraded, more often than the thresholds allow, after at
+// least t.MinCalls calls; its message always gives the degraded count.
+func CallsCheck(s scanner.HealthReporter, t Thresholds) CheckFunc {
 	t = t.withDefaults()
 	return func(ctx context.Context) CheckResult {
-		s := g.Stats()
-		errs := RateCheck(s.Name+" error rate", func() (uint64, uint64) { return s.Failures, s.Calls },
+		h, _ := s.Health()
+		errs := RateCheck(h.Name+" error rate", func() (uint64, uint64) { return h.Failures, h.Calls },
 			t.MinCalls, 0, t.MaxErrorRate)(ctx)
-		fb := RateCheck(s.Name+" fallback rate", func() (uint64, uint64) { return s.Fallbacks, s.Calls },
+		fb := RateCheck(h.Name+" fallback rate", func() (uint64, uint64) { return h.Fallbacks, h.Calls },
 			t.MinCalls, 0, t.MaxFallbackRate)(ctx)
 		// Degraded verdicts (heuristic fallback or refusal, see
 		// ml.on_unavailable) are judged like fallbacks, and always shown.
-		dg := RateCheck(s.Name+" degraded verdicts", func() (uint64, uint64) { return s.Degraded, s.Calls },
+		dg := RateCheck(h.Name+" degraded verdicts", func() (uint64, uint64) { return h.Degraded, h.Calls },
 			t.MinCalls, 0, t.MaxFallbackRate)(ctx)
 		all := []CheckResult{errs, fb, dg}
 		var msgs []string

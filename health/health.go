@@ -5,12 +5,13 @@
 // deadline and panic isolation. A check reports OK, Warn or Fail; a failing
 // critical check makes the status unhealthy, any other problem makes it
 // degraded. Ready-made checks (ModelsCheck, BreakersCheck, CacheCheck,
-// GuardCheck, RateCheck, CanaryCheck) take small interfaces so that the
-// model loader, the result cache and the resilience guards plug in
-// directly or through a one-line adapter.
+// CallsCheck, RateCheck, CanaryCheck) take small interfaces or functions:
+// the scanners plug in through scanner.HealthReporter, the model loader and
+// the result cache through a one-line adapter. The package imports no
+// llmshield package but the scanner contract.
 //
 // No health-check library is in go.mod; the aggregation here is one
-// goroutine per check with a deadline and a recover, about a hundred lines,
+// isolated call per check (internal/isolate: a deadline and a recover),
 // so it is written out rather than adding a dependency.
 //
 // Public on purpose: Shield.Health returns its Status and takes its
@@ -26,6 +27,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/isolate"
 )
 
 // Level is a check's verdict.
@@ -258,32 +261,18 @@ func (c *Checker) Run(ctx context.Context) Status {
 
 func (c *Checker) runOne(ctx context.Context, ck check) CheckResult {
 	start := c.now()
-	cctx, cancel := context.WithTimeout(ctx, ck.timeout)
-	defer cancel()
-	done := make(chan CheckResult, 1) // buffered: a late check never blocks
-	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				c.log.Error("health check panicked", "check", ck.name, "panic", p)
-				done <- Fail("check panicked: %v", p)
-			}
-		}()
-		done <- ck.fn(cctx)
-	}()
-	var r CheckResult
-	select {
-	case r = <-done:
-	case <-cctx.Done():
-		select {
-		case r = <-done:
-		default:
-			if ctx.Err() != nil {
-				r = Fail("check abandoned: %v", ctx.Err())
-			} else {
-				c.log.Warn("health check ignored its deadline", "check", ck.name, "timeout", ck.timeout)
-				r = Fail("check timed out after %s", ck.timeout)
-			}
-		}
+	o := isolate.Run(ctx, ck.timeout, 0, func(ctx context.Context) (CheckResult, error) { return ck.fn(ctx), nil })
+	r := o.Value
+	p, panicked := errors.AsType[*isolate.Panic](o.Err)
+	switch {
+	case panicked:
+		c.log.Error("health check panicked", "check", ck.name, "panic", p.Value)
+		r = Fail("check panicked: %v", p.Value)
+	case o.Abandoned && ctx.Err() != nil:
+		r = Fail("check abandoned: %v", ctx.Err())
+	case o.Abandoned:
+		c.log.Warn("health check ignored its deadline", "check", ck.name, "timeout", ck.timeout)
+		r = Fail("check timed out after %s", ck.timeout)
 	}
 	if r.Status < LevelOK || r.Status > LevelFail {
 		r = Fail("check returned unknown level %d: %s", int(r.Status), r.Message)

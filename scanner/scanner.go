@@ -2,8 +2,9 @@
 // Scanner interface, its Input and Result, the findings it reports, how a
 // verdict was reached (DetectionMethod), the errors the pipeline records, and
 // the optional capabilities the pipeline asks a scanner for (Stager,
-// Rewriter, Fingerprinter, BatchScanner, Closer). It imports no other
-// llmshield package.
+// Rewriter, Fingerprinter, BatchScanner, Closer, Preloader,
+// HealthReporter), so that the pipeline never needs a concrete scanner
+// type. It imports no other llmshield package.
 //
 // Each scanner lives in its own package below this one and exports a type
 // named Scanner that implements the interface defined here.
@@ -90,6 +91,42 @@ type Fingerprinter interface {
 // Closer is implemented by scanners that hold resources (model sessions).
 type Closer interface {
 	Close() error
+}
+
+// Preloader is implemented by scanners that load a model on first use.
+// When the configuration asks for it (models.preload), the pipeline calls
+// Preload at start-up. An error means the scanner cannot work without what
+// failed to load; a scanner allowed to fall back (to its heuristic) logs
+// the failure and returns nil.
+type Preloader interface {
+	Preload(ctx context.Context) error
+}
+
+// HealthReporter is implemented by scanners whose verdicts depend on a
+// model behind a circuit breaker. The pipeline's health check reads it.
+type HealthReporter interface {
+	// Health reports on the model calls; ok is false when the scanner, as
+	// configured, never consults a model.
+	Health() (h Health, ok bool)
+}
+
+// Health is a snapshot of a scanner's model calls.
+type Health struct {
+	// Name identifies the calls: the scanner instance and its model
+	// ("input_scanners[0]/prompt_injection").
+	Name string
+	// Model names the model.
+	Model string
+	// LastError is the last model failure's message; "" when the last call
+	// succeeded or none failed yet.
+	LastError string
+	// Breaker is the circuit breaker's state: "closed", "half-open" or "open".
+	Breaker string
+	// Calls, Successes, Failures and Fallbacks count model calls: all of
+	// them, those that answered, those that failed, and those answered by
+	// the fallback instead. Degraded counts verdicts reached without the
+	// model (heuristic fallback or refusal).
+	Calls, Successes, Failures, Fallbacks, Degraded uint64
 }
 
 // Finding is one thing a scanner matched.

@@ -33,47 +33,36 @@ def quantize_table(table):
     return q, scale
 
 
-def build(table, W, c, int8=False, name="llmshield-hashed-linear", doc=""):
-    """ModelProto for table [V, 2] (float32), W and c [1, L]."""
-    table = np.asarray(table, np.float32)
-    W = np.asarray(W, np.float32).reshape(1, -1)
-    c = np.asarray(c, np.float32).reshape(1, -1)
-    assert table.ndim == 2 and table.shape[1] == 2
-    L = W.shape[1]
-    inits = []
-    nodes = []
+def gather(table, int8):
+    """Initializers and nodes that look the rows of table up by input_ids
+    into "g" (dequantised when int8)."""
     if int8:
         qt, scale = quantize_table(table)
-        inits += [numpy_helper.from_array(qt, "table_q"), numpy_helper.from_array(scale, "table_scale")]
-        nodes += [
+        return ([numpy_helper.from_array(qt, "table_q"), numpy_helper.from_array(scale, "table_scale")], [
             helper.make_node("Gather", ["table_q", "input_ids"], ["gq"], axis=0),
             helper.make_node("Cast", ["gq"], ["gf"], to=TensorProto.FLOAT),
             helper.make_node("Mul", ["gf", "table_scale"], ["g"]),
-        ]
-    else:
-        inits.append(numpy_helper.from_array(table, "table"))
-        nodes.append(helper.make_node("Gather", ["table", "input_ids"], ["g"], axis=0))
-    inits += [
-        numpy_helper.from_array(np.array([1], np.int64), "axis1"),
-        numpy_helper.from_array(np.array([-1, 2], np.int64), "shape_b2"),
-        numpy_helper.from_array(np.array([0], np.int64), "s0"),
-        numpy_helper.from_array(np.array([1], np.int64), "s1"),
-        numpy_helper.from_array(np.array([2], np.int64), "s2"),
-        numpy_helper.from_array(W, "W"),
-        numpy_helper.from_array(c, "c"),
-    ]
-    nodes += [
+        ])
+    return [numpy_helper.from_array(table, "table")], [helper.make_node("Gather", ["table", "input_ids"], ["g"], axis=0)]
+
+
+def pool(width, lo, hi):
+    """Nodes that sum "g" over the unmasked positions into [B, width] and
+    divide columns [lo:hi] by the square root of the last column: "z"."""
+    return [
         helper.make_node("Cast", ["attention_mask"], ["mf"], to=TensorProto.FLOAT),
         helper.make_node("Unsqueeze", ["mf", "axis1"], ["m3"]),          # [B,1,S]
-        helper.make_node("MatMul", ["m3", "g"], ["sum3"]),                # [B,1,2]
-        helper.make_node("Reshape", ["sum3", "shape_b2"], ["sum2"]),      # [B,2]
-        helper.make_node("Slice", ["sum2", "s0", "s1", "s1"], ["a"]),     # [B,1]
-        helper.make_node("Slice", ["sum2", "s1", "s2", "s1"], ["q"]),     # [B,1]
+        helper.make_node("MatMul", ["m3", "g"], ["sum3"]),                # [B,1,width]
+        helper.make_node("Reshape", ["sum3", width], ["sum2"]),          # [B,width]
+        helper.make_node("Slice", ["sum2"] + lo, ["a"]),
+        helper.make_node("Slice", ["sum2"] + hi, ["q"]),                  # [B,1]
         helper.make_node("Sqrt", ["q"], ["sq"]),
         helper.make_node("Div", ["a", "sq"], ["z"]),
-        helper.make_node("MatMul", ["z", "W"], ["zw"]),                   # [B,L]
-        helper.make_node("Add", ["zw", "c"], ["logits"]),
     ]
+
+
+def model(nodes, inits, L, name, doc):
+    """The checked ModelProto: input_ids and attention_mask in, logits [B, L] out."""
     graph = helper.make_graph(
         nodes, name,
         [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"]),
@@ -85,6 +74,30 @@ def build(table, W, c, int8=False, name="llmshield-hashed-linear", doc=""):
     m.ir_version = 7
     onnx.checker.check_model(m)
     return m
+
+
+def build(table, W, c, int8=False, name="llmshield-hashed-linear", doc=""):
+    """ModelProto for table [V, 2] (float32), W and c [1, L]."""
+    table = np.asarray(table, np.float32)
+    W = np.asarray(W, np.float32).reshape(1, -1)
+    c = np.asarray(c, np.float32).reshape(1, -1)
+    assert table.ndim == 2 and table.shape[1] == 2
+    L = W.shape[1]
+    inits, nodes = gather(table, int8)
+    inits += [
+        numpy_helper.from_array(np.array([1], np.int64), "axis1"),
+        numpy_helper.from_array(np.array([-1, 2], np.int64), "shape_b2"),
+        numpy_helper.from_array(np.array([0], np.int64), "s0"),
+        numpy_helper.from_array(np.array([1], np.int64), "s1"),
+        numpy_helper.from_array(np.array([2], np.int64), "s2"),
+        numpy_helper.from_array(W, "W"),
+        numpy_helper.from_array(c, "c"),
+    ]
+    nodes += pool("shape_b2", ["s0", "s1", "s1"], ["s1", "s2", "s1"]) + [
+        helper.make_node("MatMul", ["z", "W"], ["zw"]),                   # [B,L]
+        helper.make_node("Add", ["zw", "c"], ["logits"]),
+    ]
+    return model(nodes, inits, L, name, doc)
 
 
 def reference_logits(table, W, c, ids, mask, int8=False):

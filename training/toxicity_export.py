@@ -20,7 +20,7 @@ import os
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
 
 import hashed_onnx
 
@@ -33,18 +33,7 @@ def build_multilabel(table, A, B, int8=False, name="llmshield-tox-hashed", doc="
     L = table.shape[1] - 1
     A = np.asarray(A, np.float32).reshape(1, L)
     B = np.asarray(B, np.float32).reshape(1, L)
-    inits, nodes = [], []
-    if int8:
-        qt, scale = hashed_onnx.quantize_table(table)
-        inits += [numpy_helper.from_array(qt, "table_q"), numpy_helper.from_array(scale, "table_scale")]
-        nodes += [
-            helper.make_node("Gather", ["table_q", "input_ids"], ["gq"], axis=0),
-            helper.make_node("Cast", ["gq"], ["gf"], to=TensorProto.FLOAT),
-            helper.make_node("Mul", ["gf", "table_scale"], ["g"]),
-        ]
-    else:
-        inits.append(numpy_helper.from_array(table, "table"))
-        nodes.append(helper.make_node("Gather", ["table", "input_ids"], ["g"], axis=0))
+    inits, nodes = hashed_onnx.gather(table, int8)
     inits += [
         numpy_helper.from_array(np.array([1], np.int64), "axis1"),
         numpy_helper.from_array(np.array([-1, L + 1], np.int64), "shape_bl"),
@@ -55,29 +44,11 @@ def build_multilabel(table, A, B, int8=False, name="llmshield-tox-hashed", doc="
         numpy_helper.from_array(A, "A"),
         numpy_helper.from_array(B, "B"),
     ]
-    nodes += [
-        helper.make_node("Cast", ["attention_mask"], ["mf"], to=TensorProto.FLOAT),
-        helper.make_node("Unsqueeze", ["mf", "axis1"], ["m3"]),          # [B,1,S]
-        helper.make_node("MatMul", ["m3", "g"], ["sum3"]),                # [B,1,L+1]
-        helper.make_node("Reshape", ["sum3", "shape_bl"], ["sum2"]),      # [B,L+1]
-        helper.make_node("Slice", ["sum2", "s0", "sL", "s1"], ["a"]),     # [B,L]
-        helper.make_node("Slice", ["sum2", "sL", "sL1", "s1"], ["q"]),    # [B,1]
-        helper.make_node("Sqrt", ["q"], ["sq"]),
-        helper.make_node("Div", ["a", "sq"], ["z"]),
+    nodes += hashed_onnx.pool("shape_bl", ["s0", "sL", "s1"], ["sL", "sL1", "s1"]) + [
         helper.make_node("Mul", ["z", "A"], ["za"]),
         helper.make_node("Add", ["za", "B"], ["logits"]),
     ]
-    graph = helper.make_graph(
-        nodes, name,
-        [helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"]),
-         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "sequence"])],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", L])],
-        initializer=inits)
-    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
-                          producer_name="llmshield-training", doc_string=doc)
-    m.ir_version = 7
-    onnx.checker.check_model(m)
-    return m
+    return hashed_onnx.model(nodes, inits, L, name, doc)
 
 
 def reference_logits(table, A, B, ids, mask, int8=False):

@@ -5,8 +5,11 @@
 package datasets
 
 import (
+	"bufio"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"testing"
 )
 
 // Dir returns the datasets directory joined with elem, or "" when neither
@@ -30,4 +33,53 @@ func Dir(elem ...string) string {
 		}
 		dir = parent
 	}
+}
+
+// Path returns Dir(elem...) for a test or benchmark, skipping it under
+// -short (the datasets are large) and when the path does not exist.
+func Path(tb testing.TB, elem ...string) string {
+	tb.Helper()
+	if testing.Short() {
+		tb.Skip("reads the shared datasets")
+	}
+	p := Dir(elem...)
+	if p == "" {
+		tb.Skip("repository root not found")
+	}
+	if _, err := os.Stat(p); err != nil {
+		tb.Skipf("shared datasets absent: %v", err)
+	}
+	return p
+}
+
+// Rows decodes the JSON lines of the file Path(tb, elem...) into T values;
+// lines that do not decode are passed over. It skips like Path.
+func Rows[T any](tb testing.TB, elem ...string) []T {
+	tb.Helper()
+	return ReadRows[T](tb, Path(tb, elem...))
+}
+
+// ReadRows decodes the JSON lines of the file at path into T values; lines
+// that do not decode are passed over. A file that cannot be opened skips
+// tb; one that cannot be read to the end fails it.
+func ReadRows[T any](tb testing.TB, path string) []T {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Skipf("dataset not available: %v", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<24)
+	var rows []T
+	for sc.Scan() {
+		var r T
+		if json.Unmarshal(sc.Bytes(), &r) == nil {
+			rows = append(rows, r)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return rows
 }

@@ -22,3 +22,24 @@ func TestDirIsRelativeToTheRepositoryRoot(t *testing.T) {
 		t.Fatalf("env override: %q", got)
 	}
 }
+
+func TestRows(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "toxicity"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data := `{"text":"a","label":"TOXIC"}` + "\nnot json\n" + `{"text":"b","label":"OK"}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "toxicity", "x.jsonl"), []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LLMSHIELD_DATASETS", dir)
+	type row struct{ Text, Label string }
+	got := Rows[row](t, "toxicity", "x.jsonl")
+	if len(got) != 2 || got[0] != (row{"a", "TOXIC"}) || got[1] != (row{"b", "OK"}) {
+		t.Fatalf("Rows = %+v", got)
+	}
+	t.Run("absent file skips", func(t *testing.T) {
+		Rows[row](t, "toxicity", "missing.jsonl")
+		t.Error("not skipped")
+	})
+}

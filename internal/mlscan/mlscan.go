@@ -387,7 +387,7 @@ func (d *Detector) Scan(ctx context.Context, in scanner.Input) (scanner.Result, 
 		}
 		r.Findings = append(r.Findings, hFind...)
 		if d.shadow != nil && mode != Both {
-			d.shadow.Record(text, rollout.VerdictOf(r), rollout.Verdict{Flagged: heuristicFlag, Risk: hRisk})
+			d.shadow.Record(text, verdictOf(r), rollout.Verdict{Flagged: heuristicFlag, Risk: hRisk})
 		}
 	}
 	r.Group = group
@@ -580,7 +580,7 @@ func (d *Detector) shadowML(ctx context.Context, text string, enforced scanner.R
 			d.log.Debug("shadow model call failed", "error", err)
 			return
 		}
-		d.shadow.Record(text, rollout.VerdictOf(enforced), rollout.Verdict{Flagged: p.Score >= p.threshold, Risk: p.Score})
+		d.shadow.Record(text, verdictOf(enforced), rollout.Verdict{Flagged: p.Score >= p.threshold, Risk: p.Score})
 	}()
 }
 

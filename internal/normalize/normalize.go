@@ -828,8 +828,6 @@ var runTab = func() (t [256]bool) {
 	return t
 }()
 
-func inRun(c byte) bool { return runTab[c] }
-
 func isHex(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }

@@ -126,9 +126,6 @@ func statsOf(text, lower string) *textStats {
 func digitRun(n int) func(*textStats) bool {
 	return func(st *textStats) bool { return st.digitRun >= n }
 }
-func alnumRun(n int) func(*textStats) bool {
-	return func(st *textStats) bool { return st.alnumRun >= n }
-}
 
 func minDigits(n int) func(*textStats) bool {
 	return func(st *textStats) bool { return st.digits >= n }

@@ -15,7 +15,9 @@ import (
 // The delay before retry n (n = 1 after the first failure) is drawn
 // uniformly from [0, min(MaxBackoff, InitialBackoff*Multiplier^(n-1))):
 // "full jitter", which spreads the retries of many callers that failed at
-// the same moment.
+// the same moment. An error whose chain holds a RetryAfter() time.Duration
+// method (a server's Retry-After) raises the delay to that, capped by
+// MaxBackoff.
 type Policy struct {
 	// MaxAttempts bounds the number of calls, the first included
 	// (default 3; 1 disables retrying).
@@ -170,6 +172,9 @@ func Retry(ctx context.Context, p Policy, op func(ctx context.Context) error) er
 			return fmt.Errorf("resilience: giving up after %d attempts: %w", attempt, err)
 		}
 		delay := p.backoff(attempt)
+		if ra, ok := errors.AsType[retryAfterer](err); ok {
+			delay = max(delay, min(ra.RetryAfter(), p.MaxBackoff))
+		}
 		if elapsed := p.Now().Sub(start); elapsed+delay > p.MaxElapsed {
 			return fmt.Errorf("resilience: giving up after %d attempts: time budget %s would be exceeded: %w", attempt, p.MaxElapsed, err)
 		}
@@ -184,6 +189,12 @@ func Retry(ctx context.Context, p Policy, op func(ctx context.Context) error) er
 			return stopped(attempt, ctxErr, err)
 		}
 	}
+}
+
+// retryAfterer is an error that says how long to wait before the next try.
+type retryAfterer interface {
+	error
+	RetryAfter() time.Duration
 }
 
 func stopped(attempts int, ctxErr, last error) error {

@@ -61,6 +61,37 @@ func TestRetryBackoffIsCappedAndJittered(t *testing.T) {
 	}
 }
 
+type slowDown struct {
+	error
+	after time.Duration
+}
+
+func (e slowDown) Unwrap() error             { return e.error }
+func (e slowDown) RetryAfter() time.Duration { return e.after }
+
+// An error carrying RetryAfter raises the delay to it, capped by MaxBackoff.
+func TestRetryHonoursRetryAfter(t *testing.T) {
+	ft := newFakeTime()
+	p := Policy{MaxAttempts: 4, InitialBackoff: 100 * time.Millisecond, MaxBackoff: time.Second, MaxElapsed: time.Hour,
+		Sleep: ft.Sleep, Now: ft.Now, Rand: fixedRand(0.5)}
+	afters := []time.Duration{300 * time.Millisecond, 10 * time.Millisecond, time.Minute}
+	calls := 0
+	err := Retry(context.Background(), p, func(context.Context) error {
+		calls++
+		if calls <= len(afters) {
+			return fmt.Errorf("fetch: %w", slowDown{Transient(errBoom), afters[calls-1]})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 300ms over 50ms; 100ms (the backoff) over 10ms; a minute capped at 1s.
+	if diff := cmp.Diff([]time.Duration{300 * time.Millisecond, 100 * time.Millisecond, time.Second}, ft.Sleeps()); diff != "" {
+		t.Errorf("sleeps (-want +got):\n%s", diff)
+	}
+}
+
 func TestRetryBadRandomSourceDoesNotOversleep(t *testing.T) {
 	ft := newFakeTime()
 	p := Policy{MaxAttempts: 3, Sleep: ft.Sleep, Now: ft.Now, Rand: fixedRand(1.5, -1)}

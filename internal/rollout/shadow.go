@@ -10,8 +10,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/crypto/blake2b"
-
-	"github.com/llmshield/llmshield/scanner"
 )
 
 // Verdict is one scanner's answer on one text.
@@ -19,9 +17,6 @@ type Verdict struct {
 	Flagged bool    `json:"flagged"`
 	Risk    float64 `json:"risk"`
 }
-
-// VerdictOf turns a scan result into a Verdict: flagged when not valid.
-func VerdictOf(r scanner.Result) Verdict { return Verdict{Flagged: !r.Valid, Risk: r.Risk} }
 
 // Outcome classifies a comparison of the enforced and the shadow verdict.
 type Outcome int

@@ -14,8 +14,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"golang.org/x/crypto/blake2b"
-
-	"github.com/llmshield/llmshield/scanner"
 )
 
 func hashOf(s string) string {
@@ -197,13 +195,7 @@ func TestShadowConcurrent(t *testing.T) {
 	}
 }
 
-func TestVerdictOfAndOutcome(t *testing.T) {
-	if v := VerdictOf(scanner.Result{Valid: false, Risk: 0.8}); v != (Verdict{Flagged: true, Risk: 0.8}) {
-		t.Errorf("VerdictOf(invalid) = %+v", v)
-	}
-	if v := VerdictOf(scanner.Result{Valid: true, Risk: 0.1}); v.Flagged {
-		t.Errorf("VerdictOf(valid) = %+v", v)
-	}
+func TestOutcome(t *testing.T) {
 	if Outcome(9).String() != "outcome(9)" || !BothPass.Agree() || ShadowOnly.Agree() {
 		t.Error("Outcome methods")
 	}

@@ -74,16 +74,12 @@ func TestConfig(t *testing.T) {
 		}
 	}
 	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("substrings: [a, b]\nmatch_type: word\ncase_sensitive: true\nredact: true\ncontains_all: true\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, "substrings: [a, b]\nmatch_type: word\ncase_sensitive: true\nredact: true\ncontains_all: true\n", &c)
 	want := Config{Substrings: []string{"a", "b"}, MatchType: "word", CaseSensitive: true, Redact: true, ContainsAll: true}
 	if d := cmp.Diff(want, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	dec = yaml.NewDecoder(bytes.NewReader([]byte("substring: [a]\n")))
+	dec := yaml.NewDecoder(bytes.NewReader([]byte("substring: [a]\n")))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err == nil {
 		t.Error("unknown field accepted")

@@ -1,7 +1,6 @@
 package bantopics
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,49 +8,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
-)
 
-// sharedDir finds ../shared/datasets relative to the repository root.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "datasets")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("shared datasets absent: %v", err)
-	}
-	return d
-}
+	"github.com/llmshield/llmshield/internal/datasets"
+)
 
 func readLines(t *testing.T, path string) []string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("%v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	var texts []string
-	for sc.Scan() {
-		var r struct {
-			Text string `json:"text"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+	for _, r := range datasets.ReadRows[struct{ Text string }](t, path) {
 		texts = append(texts, r.Text)
 	}
 	return texts
@@ -112,7 +76,7 @@ func labelled(t *testing.T, s *Scanner, data, file string) (string, float64) {
 
 // TestDevSet is the set the term weights were chosen on.
 func TestDevSet(t *testing.T) {
-	data := sharedDir(t)
+	data := datasets.Path(t)
 	table, _ := labelled(t, all(t), data, "testdata/topic_labels_dev.jsonl")
 	t.Log(table)
 }
@@ -121,7 +85,7 @@ func TestDevSet(t *testing.T) {
 // never built or tuned on (testdata/topic_labels.jsonl) and the flag rate
 // on benign prompt sets. Run with -v to see the tables.
 func TestEvaluation(t *testing.T) {
-	data := sharedDir(t)
+	data := datasets.Path(t)
 	s := all(t)
 	table, recall := labelled(t, s, data, "testdata/topic_labels.jsonl")
 	var b strings.Builder

@@ -1,45 +1,20 @@
 package bias
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/scanner"
 )
 
 func readSet(t *testing.T, file string) (texts []string, toxic []bool) {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("reads the shared datasets")
-	}
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("repository root not found")
-		}
-		dir = filepath.Dir(dir)
-	}
-	f, err := os.Open(filepath.Join(dir, "..", "shared", "datasets", file))
-	if err != nil {
-		t.Skipf("shared datasets absent: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var r struct{ Text, Label string }
-		if json.Unmarshal(sc.Bytes(), &r) == nil {
-			texts, toxic = append(texts, r.Text), append(toxic, r.Label == "TOXIC")
-		}
+	for _, r := range datasets.Rows[struct{ Text, Label string }](t, file) {
+		texts, toxic = append(texts, r.Text), append(toxic, r.Label == "TOXIC")
 	}
 	return texts, toxic
 }

@@ -104,6 +104,13 @@ func Build(ctx context.Context, key string, e config.Scanner, deps Deps) (scanne
 			return nil, fmt.Errorf("%s.params: %w", key, err)
 		}
 	}
+	// A model: id the registry does not know is a misconfiguration, never
+	// a silent fallback to the heuristic.
+	if m, ok := params.(MLParams); ok && deps.Hub != nil {
+		if err := mlscan.CheckModel(deps.Hub.Registry(), m.MLConfig().Model); err != nil {
+			return nil, fmt.Errorf("%s (%s): params.model: %w", key, e.Type, err)
+		}
+	}
 	s, err := f.Build(ctx, params, deps)
 	if pe := (paramError{}); errors.As(err, &pe) {
 		return nil, fmt.Errorf("%s.params: %w", key, err)
@@ -112,4 +119,38 @@ func Build(ctx context.Context, key string, e config.Scanner, deps Deps) (scanne
 		return nil, fmt.Errorf("%s (%s): %w", key, f.Name, err)
 	}
 	return s, nil
+}
+
+// UsesModels reports whether any enabled scanner of cfg may consult a
+// model, so that the caller knows whether to open a model hub. Entries
+// that do not decode are skipped (Build reports them).
+func UsesModels(cfg *config.Config) bool {
+	for _, list := range [][]config.Scanner{cfg.InputScanners, cfg.OutputScanners} {
+		for _, e := range list {
+			if e.Disabled {
+				continue
+			}
+			f, ok := Lookup(e.Type)
+			if !ok {
+				continue
+			}
+			p := f.Defaults()
+			if e.DecodeParams(p) != nil {
+				continue
+			}
+			if m, ok := p.(ModelParams); ok && m.ConfiguredModel() != "" {
+				return true // a user model (ban_topics, relevance, ...)
+			}
+			if n, ok := p.(NERParams); ok && n.UsesNER() {
+				return true
+			}
+			if m, ok := p.(MLParams); ok {
+				c := m.MLConfig()
+				if c.ML.Enabled && (c.ML.Mode.UsesML() || c.Shadow || c.Experiment != nil) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -298,5 +298,9 @@ type NERParams interface {
 
 // ml gives an ML scanner its model hub, observability and instance name.
 func (d Deps) ml() mlscan.Option {
-	return mlscan.WithEnv(d.Instance, d.Models, d.Logger, d.Registerer)
+	models := d.Models
+	if models == nil && d.Hub != nil {
+		models = mlscan.FromHub(d.Hub)
+	}
+	return mlscan.WithEnv(d.Instance, models, d.Logger, d.Registerer)
 }

@@ -1,13 +1,11 @@
 package code
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -65,11 +63,7 @@ func TestConfig(t *testing.T) {
 		}
 	}
 	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("languages: [Python, C#]\nis_blocked: false\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, "languages: [Python, C#]\nis_blocked: false\n", &c)
 	if d := cmp.Diff(Config{Languages: []string{"Python", "C#"}, IsBlocked: false, Threshold: 0.5}, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
@@ -100,11 +94,8 @@ func FuzzScan(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Risk < 0 || res.Risk > 1 || res.Valid != (len(res.Findings) == 0) {
+		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
+		if res.Valid != (len(res.Findings) == 0) {
 			t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
 		}
 	})

@@ -1,15 +1,13 @@
 package emotiondetection
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -18,37 +16,14 @@ import (
 // sentiment labels: a NEGATIVE text should be flagged, a POSITIVE or
 // NEUTRAL one should not. Run with -v for the table.
 func TestSentimentProxy(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reads the shared datasets")
-	}
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("repository root not found")
-		}
-		dir = filepath.Dir(dir)
-	}
 	s := mustNew(t, DefaultConfig())
 	var b strings.Builder
 	b.WriteString("\n| set (domain) | n | precision | recall (NEGATIVE flagged) | FPR (POSITIVE/NEUTRAL flagged) |\n|---|---|---|---|---|\n")
 	for _, file := range []string{"sentiment/vader_ground_truth.jsonl", "sentiment/sst2_sentences.jsonl"} {
-		f, err := os.Open(filepath.Join(dir, "..", "shared", "datasets", file))
-		if err != nil {
-			t.Skipf("shared datasets absent: %v", err)
-		}
 		type cnt struct{ tp, fp, fn, tn int }
 		per := map[string]*cnt{}
 		var order []string
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<24)
-		for sc.Scan() {
-			var r struct{ Text, Label, Domain string }
-			if json.Unmarshal(sc.Bytes(), &r) != nil {
-				continue
-			}
+		for _, r := range datasets.Rows[struct{ Text, Label, Domain string }](t, file) {
 			key := filepath.Base(file) + " (" + r.Domain + ")"
 			if r.Domain == "" {
 				key = filepath.Base(file)
@@ -72,7 +47,6 @@ func TestSentimentProxy(t *testing.T) {
 				c.tn++
 			}
 		}
-		f.Close()
 		for _, k := range order {
 			c := per[k]
 			fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f | %.3f |\n", k, c.tp+c.fp+c.fn+c.tn, float64(c.tp)/float64(max(c.tp+c.fp, 1)),

@@ -1,14 +1,12 @@
 package factualconsistency
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // TestPerturbationEvaluation: the prompt is a t0 passage, the consistent
@@ -16,32 +14,9 @@ import (
 // answer is that sentence with one claim changed (a number shifted, or a
 // name replaced by a name from another passage). Run with -v.
 func TestPerturbationEvaluation(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reads the shared datasets")
-	}
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("repository root not found")
-		}
-		dir = filepath.Dir(dir)
-	}
-	f, err := os.Open(filepath.Join(dir, "..", "shared", "datasets", "injection", "t0_prompted_tasks_benign.jsonl"))
-	if err != nil {
-		t.Skipf("shared datasets absent: %v", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	var docs []string
-	for sc.Scan() {
-		var r struct {
-			Text string `json:"text"`
-		}
-		if json.Unmarshal(sc.Bytes(), &r) == nil && len(r.Text) >= 400 {
+	for _, r := range datasets.Rows[struct{ Text string }](t, "injection", "t0_prompted_tasks_benign.jsonl") {
+		if len(r.Text) >= 400 {
 			docs = append(docs, r.Text)
 		}
 	}

@@ -91,18 +91,7 @@ func FuzzScan(f *testing.F) {
 	f.Add(doc, "The Eiffel Tower was finished in 1899.")
 	f.Add("1.2.3,4", "\xff Ab Cd 1,,2")
 	f.Fuzz(func(t *testing.T, prompt, answer string) {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: answer, Stage: scanner.StageOutput})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Risk < 0 || res.Risk > 1 {
-			t.Fatalf("risk %v", res.Risk)
-		}
-		for _, fd := range res.Findings {
-			if fd.Start < 0 || fd.End > len(answer) || fd.Start > fd.End {
-				t.Fatalf("span %d-%d of %d", fd.Start, fd.End, len(answer))
-			}
-		}
+		scannertest.Check(t, s, scanner.Input{Prompt: prompt, Output: answer, Stage: scanner.StageOutput})
 	})
 }
 

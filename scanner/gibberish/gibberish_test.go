@@ -2,7 +2,6 @@ package gibberish
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -124,11 +122,7 @@ func TestConfig(t *testing.T) {
 		}
 	}
 	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("threshold: 0.8\nmatch_type: sentence\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, "threshold: 0.8\nmatch_type: sentence\n", &c)
 	if d := cmp.Diff(Config{Threshold: 0.8, MatchType: MatchSentence, MinLetters: 10}, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
@@ -232,11 +226,8 @@ func FuzzScan(f *testing.F) {
 	sent := mustNew(f, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 3})
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, s := range []*Scanner{full, sent} {
-			res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Risk < 0 || res.Risk > 1 || res.Valid != (len(res.Findings) == 0) {
+			res := scannertest.Check(t, s, scanner.Input{Prompt: text})
+			if res.Valid != (len(res.Findings) == 0) {
 				t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
 			}
 		}

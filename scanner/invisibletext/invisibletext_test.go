@@ -84,15 +84,11 @@ func TestConfig(t *testing.T) {
 		}
 	}
 	var c Config
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("categories: [Cf, Cn]\nallow_emoji_sequences: false\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, "categories: [Cf, Cn]\nallow_emoji_sequences: false\n", &c)
 	if d := cmp.Diff(Config{Categories: []string{"Cf", "Cn"}}, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	dec = yaml.NewDecoder(bytes.NewReader([]byte("categorys: [Cf]\n")))
+	dec := yaml.NewDecoder(bytes.NewReader([]byte("categorys: [Cf]\n")))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err == nil {
 		t.Error("unknown field accepted")

@@ -1,14 +1,12 @@
 package jsonscan
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -102,11 +100,7 @@ func TestConfig(t *testing.T) {
 		t.Errorf("err %v, want one naming max_repair_bytes", err)
 	}
 	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("required_elements: 2\nrepair: true\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, "required_elements: 2\nrepair: true\n", &c)
 	if d := cmp.Diff(Config{RequiredElements: 2, Repair: true, MaxRepairBytes: 8192}, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}

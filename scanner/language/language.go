@@ -143,12 +143,6 @@ const (
 	maxSentenceBytes = 64 << 10
 )
 
-// Judge returns whether text is flagged, with the confidence and a detail.
-// ok is false when there is no verdict (the text passes).
-func Judge(text string, valid []string, threshold float64, minLetters int) (flagged bool, conf float64, detail string) {
-	return judge(text, valid, threshold, minLetters, true)
-}
-
 func judge(text string, valid []string, threshold float64, minLetters int, identify bool) (flagged bool, conf float64, detail string) {
 	letters, sc := langid.ScriptOf(text)
 	if sc == nil || letters == 0 {

@@ -2,7 +2,6 @@ package language
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/internal/langid"
 	"github.com/llmshield/llmshield/scanner"
@@ -97,11 +95,7 @@ func TestConfig(t *testing.T) {
 		}
 	}
 	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("valid_languages: [en, fr]\nthreshold: 0.7\nmatch_type: sentence\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, "valid_languages: [en, fr]\nthreshold: 0.7\nmatch_type: sentence\n", &c)
 	if d := cmp.Diff(Config{ValidLanguages: []string{"en", "fr"}, Threshold: 0.7, MatchType: MatchSentence, MinLetters: 20}, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
@@ -130,11 +124,8 @@ func FuzzScan(f *testing.F) {
 	ss := mustNew(f, c)
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, sc := range []*Scanner{s, ss} {
-			res, err := sc.Scan(context.Background(), scanner.Input{Prompt: text})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Risk < 0 || res.Risk > 1 || res.Valid != (len(res.Findings) == 0) {
+			res := scannertest.Check(t, sc, scanner.Input{Prompt: text})
+			if res.Valid != (len(res.Findings) == 0) {
 				t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
 			}
 		}

@@ -1,13 +1,11 @@
 package languagesame
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -64,11 +62,7 @@ func TestConfig(t *testing.T) {
 		}
 	}
 	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("threshold: 0.3\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, "threshold: 0.3\n", &c)
 	if d := cmp.Diff(Config{Threshold: 0.3, MinLetters: 20}, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
@@ -95,11 +89,8 @@ func FuzzScan(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, prompt, output string) {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Risk < 0 || res.Risk > 1 || res.Valid != (len(res.Findings) == 0) {
+		res := scannertest.Check(t, s, scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
+		if res.Valid != (len(res.Findings) == 0) {
 			t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
 		}
 	})

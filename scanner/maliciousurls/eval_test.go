@@ -1,14 +1,13 @@
 package maliciousurls
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // TestDatasetURLs scores every distinct URL found in the shared datasets'
@@ -16,20 +15,7 @@ import (
 // overwhelmingly benign, with some raw-IP and shortener links) and reports
 // the share flagged and why. Run with -v for the table.
 func TestDatasetURLs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("reads all shared datasets")
-	}
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("repository root not found")
-		}
-		dir = filepath.Dir(dir)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "..", "shared", "datasets", "*", "*.jsonl"))
+	files, _ := filepath.Glob(filepath.Join(datasets.Path(t), "*", "*.jsonl"))
 	if len(files) == 0 {
 		t.Skip("shared datasets absent")
 	}
@@ -39,19 +25,7 @@ func TestDatasetURLs(t *testing.T) {
 	flagged := 0
 	var examples []string
 	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 1<<24)
-		for sc.Scan() {
-			var r struct {
-				Text string `json:"text"`
-			}
-			if json.Unmarshal(sc.Bytes(), &r) != nil {
-				continue
-			}
+		for _, r := range datasets.ReadRows[struct{ Text string }](t, f) {
 			for _, sp := range s.find(r.Text) {
 				u := r.Text[sp[0]:sp[1]]
 				if seen[u] {
@@ -70,7 +44,6 @@ func TestDatasetURLs(t *testing.T) {
 				}
 			}
 		}
-		fh.Close()
 	}
 	if len(seen) == 0 {
 		t.Skip("no URLs found")

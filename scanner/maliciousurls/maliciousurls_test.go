@@ -177,11 +177,6 @@ func FuzzScan(f *testing.F) {
 		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.5) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
-		for _, fd := range res.Findings {
-			if fd.Start < 0 || fd.End > len(text) || fd.Start > fd.End {
-				t.Fatalf("span %d-%d of %d", fd.Start, fd.End, len(text))
-			}
-		}
 	})
 }
 

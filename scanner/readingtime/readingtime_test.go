@@ -1,13 +1,11 @@
 package readingtime
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -83,11 +81,7 @@ func TestConfig(t *testing.T) {
 		}
 	}
 	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("max_time: 0.5\ntruncate: true\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, "max_time: 0.5\ntruncate: true\n", &c)
 	if d := cmp.Diff(Config{MaxTime: 0.5, Truncate: true, WordsPerMinute: 200}, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}

@@ -73,16 +73,12 @@ func TestConfig(t *testing.T) {
 		}
 	}
 	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("patterns: ['\\d+']\nmatch_type: all\nredact: true\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, "patterns: ['\\d+']\nmatch_type: all\nredact: true\n", &c)
 	want := Config{Patterns: []string{`\d+`}, IsBlocked: true, MatchType: MatchAll, Redact: true}
 	if d := cmp.Diff(want, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	dec = yaml.NewDecoder(bytes.NewReader([]byte("pattern: [a]\n")))
+	dec := yaml.NewDecoder(bytes.NewReader([]byte("pattern: [a]\n")))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err == nil {
 		t.Error("unknown field accepted")

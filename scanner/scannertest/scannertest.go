@@ -26,13 +26,17 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
 )
 
+// hugeWait is how long the huge-input scan may take before the suite
+// reports a hang (generous for -race builds).
+const hugeWait = 3 * time.Minute
+
 type config struct {
 	hugeSize   int
-	hugeWait   time.Duration
 	inputs     []string
 	goroutines int
 }
@@ -43,10 +47,6 @@ type Option func(*config)
 // WithHugeSize sets the size of the huge-input check (default 10 MB; 0
 // skips it, which only scanners with a documented input limit should do).
 func WithHugeSize(n int) Option { return func(c *config) { c.hugeSize = n } }
-
-// WithHugeTimeout sets how long the huge-input scan may take before the
-// suite reports a hang (default 3 minutes, generous for -race builds).
-func WithHugeTimeout(d time.Duration) Option { return func(c *config) { c.hugeWait = d } }
 
 // WithInputs adds texts that every check also runs on, typically texts the
 // scanner flags, so that findings and sanitising are exercised.
@@ -69,7 +69,7 @@ var basic = []string{
 // Run runs the conformance suite against s.
 func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 	t.Helper()
-	c := config{hugeSize: 10 << 20, hugeWait: 3 * time.Minute, goroutines: 64}
+	c := config{hugeSize: 10 << 20, goroutines: 64}
 	for _, o := range opts {
 		o(&c)
 	}
@@ -219,8 +219,8 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 		}()
 		select {
 		case <-done:
-		case <-time.After(c.hugeWait):
-			t.Fatalf("Scan of %d bytes did not finish within %v", len(text), c.hugeWait)
+		case <-time.After(hugeWait):
+			t.Fatalf("Scan of %d bytes did not finish within %v", len(text), hugeWait)
 		}
 		if err != nil {
 			t.Fatalf("Scan of %d bytes: %v", len(text), err)
@@ -254,7 +254,7 @@ func stageInputs(s scanner.Scanner, text string) []scanner.Input {
 	return ins
 }
 
-func checkResult(t *testing.T, in scanner.Input, res scanner.Result) {
+func checkResult(t testing.TB, in scanner.Input, res scanner.Result) {
 	t.Helper()
 	text := in.Text()
 	if res.Risk < 0 || res.Risk > 1 || res.Risk != res.Risk {
@@ -276,6 +276,32 @@ func checkResult(t *testing.T, in scanner.Input, res scanner.Result) {
 	}
 	if res.Method.String() == "" {
 		t.Errorf("%.40q: empty method", text)
+	}
+}
+
+// Check scans in with s, as a fuzz target or a table test does, and
+// returns the result after failing t on an error and reporting the
+// properties Run checks of every result: risk and finding scores in
+// [0,1], finding spans inside the text, a rule on every finding, valid
+// sanitised text for valid input and a method.
+func Check(t testing.TB, s scanner.Scanner, in scanner.Input) scanner.Result {
+	t.Helper()
+	res, err := s.Scan(context.Background(), in)
+	if err != nil {
+		t.Fatalf("%.40q: %v", in.Text(), err)
+	}
+	checkResult(t, in, res)
+	return res
+}
+
+// DecodeYAML decodes doc into cfg as the configuration loader does: a key
+// that cfg does not have is an error, which fails t.
+func DecodeYAML(t testing.TB, doc string, cfg any) {
+	t.Helper()
+	dec := yaml.NewDecoder(strings.NewReader(doc))
+	dec.KnownFields(true)
+	if err := dec.Decode(cfg); err != nil {
+		t.Fatalf("decode %q: %v", doc, err)
 	}
 }
 

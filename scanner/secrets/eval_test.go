@@ -1,9 +1,7 @@
 package secrets
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -45,8 +44,8 @@ func sharedDatasets(tb testing.TB) string {
 
 // sharedDir returns ../shared/datasets from the repository root, or "".
 func sharedDir() string {
-	dir := filepath.Join("..", "..", "..", "shared", "datasets")
-	if _, err := os.Stat(dir); err != nil {
+	dir := datasets.Dir()
+	if _, err := os.Stat(dir); dir == "" || err != nil {
 		return ""
 	}
 	return dir
@@ -54,25 +53,7 @@ func sharedDir() string {
 
 func readJSONL(tb testing.TB, path string) []evalRow {
 	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Skipf("dataset missing: %v", err)
-	}
-	defer f.Close()
-	var rows []evalRow
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r evalRow
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			tb.Fatalf("%s: %v", path, err)
-		}
-		rows = append(rows, r)
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return rows
+	return datasets.ReadRows[evalRow](tb, path)
 }
 
 // detectFunc reports the spans a detector finds in text.

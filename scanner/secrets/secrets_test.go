@@ -568,11 +568,7 @@ allowlists:
     condition: or
 `
 	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte(src)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, src, &c)
 	want := Config{
 		Redact: true, RedactMode: RedactPartial, DisabledRules: []string{"jwt"},
 		Rules: []Rule{{ID: "myco-token", Description: "MyCo API token", Regex: `\b(myco_[a-z0-9]{20})\b`, SecretGroup: 1, Entropy: 3.5,
@@ -585,7 +581,7 @@ allowlists:
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	dec = yaml.NewDecoder(bytes.NewReader([]byte("rules:\n  - id: x\n    path: '.tf$'\n")))
+	dec := yaml.NewDecoder(bytes.NewReader([]byte("rules:\n  - id: x\n    path: '.tf$'\n")))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err == nil {
 		t.Error("gitleaks-only field path accepted in YAML")

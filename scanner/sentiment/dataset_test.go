@@ -1,10 +1,8 @@
 package sentiment
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/binary"
-	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -58,25 +56,7 @@ func datasetPath() string { return datasets.Dir("sentiment", "vader_ground_truth
 
 func readRows(t *testing.T) []row {
 	t.Helper()
-	f, err := os.Open(datasetPath())
-	if err != nil {
-		t.Skipf("dataset not available: %v", err)
-	}
-	defer f.Close()
-	var rows []row
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r row
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
-		rows = append(rows, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return rows
+	return datasets.ReadRows[row](t, datasetPath())
 }
 
 type metrics struct {

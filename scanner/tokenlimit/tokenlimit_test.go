@@ -1,7 +1,6 @@
 package tokenlimit
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"math/rand/v2"
@@ -10,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -169,11 +167,7 @@ func TestConfig(t *testing.T) {
 		}
 	}
 	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("limit: 100\nencoding_name: o200k_base\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
+	scannertest.DecodeYAML(t, "limit: 100\nencoding_name: o200k_base\n", &c)
 	if d := cmp.Diff(Config{Limit: 100, EncodingName: O200kBase}, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}

@@ -1,8 +1,6 @@
 package toxicity
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,25 +20,7 @@ type row struct {
 
 func readRows(t *testing.T, path string) []row {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("dataset not available: %v", err)
-	}
-	defer f.Close()
-	var rows []row
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
-		var r row
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		rows = append(rows, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return rows
+	return datasets.ReadRows[row](t, path)
 }
 
 func pct(a, b int) float64 {

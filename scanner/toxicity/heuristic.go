@@ -46,11 +46,10 @@ type tokInfo struct {
 }
 
 type entry struct {
-	cat    string
-	w      float64
-	flags  int
-	ctx    map[string]bool
-	masked bool // the key is a form that may be written with masked letters
+	cat   string
+	w     float64
+	flags int
+	ctx   map[string]bool
 }
 
 type elem struct {

@@ -24,6 +24,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/llmshield/llmshield/internal/isolate"
 	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/model"
 )
@@ -298,24 +299,27 @@ func (l *Loader[S]) run(ctx context.Context, k Key, sl *slot[S]) {
 }
 
 func (l *Loader[S]) openKey(ctx context.Context, k Key, cfg LoadConfig) (s S, files registry.Files, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("load %s: opener panicked: %v", k, p)
+	// No deadline here (the load ends when its last waiter leaves); the
+	// isolated call only turns an opener's panic into an error.
+	err = isolate.Run(ctx, 0, 0, func(ctx context.Context) (struct{}, error) {
+		if k.ID != "" {
+			files, err = l.res.EnsureID(ctx, k.ID)
+		} else {
+			files, err = l.res.Ensure(ctx, k.Task, k.Variant)
 		}
-	}()
-	if k.ID != "" {
-		files, err = l.res.EnsureID(ctx, k.ID)
-	} else {
-		files, err = l.res.Ensure(ctx, k.Task, k.Variant)
+		if err != nil {
+			return struct{}{}, fmt.Errorf("load %s: %w", k, err)
+		}
+		s, err = l.open(ctx, files, cfg)
+		if err != nil {
+			return struct{}{}, fmt.Errorf("load %s (%s): %w", k, files.Entry.ID, err)
+		}
+		return struct{}{}, nil
+	}).Err
+	if p, ok := errors.AsType[*isolate.Panic](err); ok {
+		err = fmt.Errorf("load %s: opener panicked: %v", k, p.Value)
 	}
-	if err != nil {
-		return s, files, fmt.Errorf("load %s: %w", k, err)
-	}
-	s, err = l.open(ctx, files, cfg)
-	if err != nil {
-		return s, files, fmt.Errorf("load %s (%s): %w", k, files.Entry.ID, err)
-	}
-	return s, files, nil
+	return s, files, err
 }
 
 func closeQuietly[S io.Closer](s S) {

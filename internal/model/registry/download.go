@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
+	"math"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/resilience"
 )
 
 var (
@@ -47,40 +49,36 @@ func (r *Registry) download(ctx context.Context, e Entry, f File, target, want s
 	var (
 		sum  string
 		size int64
-		err  error
 	)
-	for attempt := 1; ; attempt++ {
+	err := resilience.Retry(ctx, resilience.Policy{
+		MaxAttempts:    r.opts.attempts,
+		InitialBackoff: r.opts.baseBackoff,
+		MaxBackoff:     r.opts.maxBackoff,
+		MaxElapsed:     math.MaxInt64, // a download takes as long as it takes; attempts bound it
+		Retryable:      retryable,
+		OnRetry: func(attempt int, err error, d time.Duration) {
+			r.opts.log.WarnContext(ctx, "model download failed; retrying", "model", e.ID, "file", f.Name, "attempt", attempt, "wait", d, "error", err)
+		},
+	}, func(ctx context.Context) error {
 		var retryAfter time.Duration
+		var err error
 		sum, size, retryAfter, err = r.fetchOnce(ctx, f, part, progress)
-		if err == nil {
-			break
+		if err != nil && retryAfter > 0 {
+			err = retryAfterError{err, retryAfter}
 		}
-		if ctx.Err() != nil {
-			// The .part file stays for a later resume; no final file exists.
-			return "", 0, fmt.Errorf("model %s: file %s: %w", e.ID, f.Name, ctx.Err())
+		return err
+	})
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		// The .part file stays for a later resume; no final file exists.
+		return "", 0, fmt.Errorf("model %s: file %s: %w", e.ID, f.Name, ctx.Err())
+	default:
+		if !retryable(err) {
+			// Resuming cannot help (e.g. 404): do not leave the part behind.
+			_ = os.Remove(part)
 		}
-		if !retryable(err) || attempt >= r.opts.attempts {
-			if !retryable(err) {
-				// Resuming cannot help (e.g. 404): do not leave the part behind.
-				_ = os.Remove(part)
-			}
-			if attempt > 1 {
-				err = fmt.Errorf("after %d attempts: %w", attempt, err)
-			}
-			return "", 0, fmt.Errorf("model %s: file %s: %w", e.ID, f.Name, err)
-		}
-		d := r.backoff(attempt)
-		if retryAfter > d {
-			d = min(retryAfter, r.opts.maxBackoff)
-		}
-		r.opts.log.WarnContext(ctx, "model download failed; retrying", "model", e.ID, "file", f.Name, "attempt", attempt, "wait", d, "error", err)
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return "", 0, fmt.Errorf("model %s: file %s: %w", e.ID, f.Name, ctx.Err())
-		case <-t.C:
-		}
+		return "", 0, fmt.Errorf("model %s: file %s: %w", e.ID, f.Name, err)
 	}
 	if f.SizeBytes > 0 && size != f.SizeBytes {
 		_ = os.Remove(part)
@@ -96,20 +94,15 @@ func (r *Registry) download(ctx context.Context, e Entry, f File, target, want s
 	return sum, size, nil
 }
 
-// backoff returns the wait before attempt+1: base·2^(attempt-1), capped,
-// with the upper half randomised.
-func (r *Registry) backoff(attempt int) time.Duration {
-	d := r.opts.baseBackoff
-	for i := 1; i < attempt && d < r.opts.maxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, r.opts.maxBackoff)
-	if d <= 1 {
-		return d
-	}
-	half := d / 2
-	return half + rand.N(d-half+1)
+// retryAfterError carries a server's Retry-After, which resilience.Retry
+// honours as the least delay before the next attempt.
+type retryAfterError struct {
+	error
+	after time.Duration
 }
+
+func (e retryAfterError) Unwrap() error             { return e.error }
+func (e retryAfterError) RetryAfter() time.Duration { return e.after }
 
 // fetchOnce makes one HTTP attempt, appending to an existing part file when
 // the server honours a Range request. It returns the hash and size of the

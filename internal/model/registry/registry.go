@@ -9,7 +9,8 @@
 // Ensure returns the local paths of a model's files. Files already present
 // and verified cost no network and, thanks to a small sidecar recording
 // size, modification time and hash, no re-hashing. Missing files are
-// downloaded with retries (exponential backoff with jitter, for network
+// downloaded with retries (internal/resilience.Retry: exponential backoff with
+// full jitter, at least a 429's Retry-After; for network
 // errors, 5xx and 429 only), resumed with HTTP Range requests when the server
 // allows, checked against their SHA-256 and only then renamed into place, so
 // a final file is never half written. Concurrent requests for the same file
@@ -107,11 +108,6 @@ func WithOffline(off bool) Option { return func(o *options) { o.offline = &off }
 
 // WithEmbedded supplies the fs.FS that "embedded" entries refer to.
 func WithEmbedded(fsys fs.FS) Option { return func(o *options) { o.embedded = fsys } }
-
-// WithHTTPClient sets the client used for downloads. Its Timeout, if any,
-// bounds a whole file; leave it zero for large models and rely on the
-// registry's idle timeout and the caller's context.
-func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.client = c } }
 
 // WithProgress sets a download progress callback.
 func WithProgress(p ProgressFunc) Option { return func(o *options) { o.progress = p } }

@@ -199,36 +199,33 @@ func (m *Matcher) eachSmall(text string, fn func(Match) bool) {
 // order of end position (so not necessarily sorted), and returns it. It
 // calls no function per match, which keeps hot loops free of closures.
 func (m *Matcher) AppendStarts(dst []int, text string) []int {
-	if m == nil || len(m.out) <= 1 {
-		return dst
-	}
-	if m.small == nil {
-		m.Each(text, func(x Match) bool { dst = append(dst, x.Start); return true })
-		return dst
-	}
-	n := uint32(m.nclass)
-	s := uint32(0)
-	small, acc, class, out, lens := m.small, m.accS, &m.class, m.out, m.lens
-	for i := 0; i < len(text); i++ {
-		s = uint32(small[s*n+uint32(class[text[i]])])
-		if acc[s] {
-			for _, p := range out[s] {
-				dst = append(dst, i+1-lens[p])
-			}
-		}
-	}
+	dst, _ = m.starts(dst, text, false)
 	return dst
 }
 
 // LastStart returns the largest start offset of any match in text, or -1.
 func (m *Matcher) LastStart(text string) int {
+	_, last := m.starts(nil, text, true)
+	return last
+}
+
+// starts walks text once for AppendStarts (appending every start to dst)
+// or, when lastOnly, LastStart (keeping the largest start, appending none).
+func (m *Matcher) starts(dst []int, text string, lastOnly bool) ([]int, int) {
 	last := -1
 	if m == nil || len(m.out) <= 1 {
-		return last
+		return dst, last
 	}
 	if m.small == nil {
-		m.Each(text, func(x Match) bool { last = max(last, x.Start); return true })
-		return last
+		m.Each(text, func(x Match) bool {
+			if lastOnly {
+				last = max(last, x.Start)
+			} else {
+				dst = append(dst, x.Start)
+			}
+			return true
+		})
+		return dst, last
 	}
 	n := uint32(m.nclass)
 	s := uint32(0)
@@ -237,11 +234,15 @@ func (m *Matcher) LastStart(text string) int {
 		s = uint32(small[s*n+uint32(class[text[i]])])
 		if acc[s] {
 			for _, p := range out[s] {
-				last = max(last, i+1-lens[p])
+				if lastOnly {
+					last = max(last, i+1-lens[p])
+				} else {
+					dst = append(dst, i+1-lens[p])
+				}
 			}
 		}
 	}
-	return last
+	return dst, last
 }
 
 // Contains reports whether any pattern occurs in text.
