@@ -230,3 +230,36 @@ func TestModelTinyClassifier(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkModelScan: a 1 KB text through the tiny user model (pure Go);
+// the cost is the model's, a real model's is much higher.
+func BenchmarkModelScan(b *testing.B) {
+	reg, err := registry.New(registry.Document{CacheDir: b.TempDir()}, registry.WithOffline(true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: inference.BackendPureGo}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	ctx := context.Background()
+	dir := emotionDir(b)
+	m, err := h.Get(ctx, classifier.Ref{ID: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Model, cfg.BlockedEmotions = dir, []string{"anger", "fear"}
+	s, err := New(cfg, WithClassifier(m))
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Scan(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -205,3 +205,36 @@ func TestModelTinyClassifier(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkModelScan: a 1 KB answer through the tiny user model (pure Go);
+// the cost is the model's, a real model's is much higher.
+func BenchmarkModelScan(b *testing.B) {
+	reg, err := registry.New(registry.Document{CacheDir: b.TempDir()}, registry.WithOffline(true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: inference.BackendPureGo}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	ctx := context.Background()
+	dir := refusalDir(b, "NORMAL", "REJECTION")
+	m, err := h.Get(ctx, classifier.Ref{ID: dir})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.Model = dir
+	s, err := New(cfg, WithClassifier(m))
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := scanner.Input{Prompt: "q", Output: strings.Repeat("the bank will pay money to the market . ", 26), Stage: scanner.StageOutput}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Scan(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
