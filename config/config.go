@@ -90,8 +90,9 @@ type Models struct {
 	// Batching gathers concurrent requests to one model into shared forward passes.
 	Batching Batching `yaml:"batching"`
 	// OnUnavailable says what a scanner with a built-in implementation
-	// (ban_topics, factual_consistency, relevance, bias) does at start-up
-	// when the model its `model` parameter names cannot be obtained:
+	// (ban_topics, factual_consistency, relevance, bias, emotion_detection,
+	// no_refusal) does at start-up when the model its `model` parameter
+	// names cannot be obtained:
 	// "builtin" (the default: it runs its built-in implementation and
 	// start-up logs a warning naming both) or "error" (start-up fails, for
 	// deployments that must not run without the model). The hybrid ML

@@ -260,7 +260,8 @@ var mlScanners = map[string]bool{"prompt_injection": true, "toxicity": true}
 // model_path (a Hugging Face id there is noted and ignored: their built-in
 // implementation runs, rather than start-up failing on a model that is
 // not in the registry).
-var userModelScanners = map[string]bool{"ban_topics": true, "factual_consistency": true, "relevance": true, "bias": true}
+var userModelScanners = map[string]bool{"ban_topics": true, "factual_consistency": true, "relevance": true, "bias": true,
+	"emotion_detection": true, "no_refusal": true}
 
 func isDir(p string) bool {
 	fi, err := os.Stat(p)

@@ -128,8 +128,9 @@ func TestLLMGuardDetection(t *testing.T) {
 }
 
 // TestLLMGuardModelPath: model_path of BanTopics, FactualConsistency,
-// Relevance and Bias becomes model when it is a local directory; a Hugging
-// Face id there is noted and the built-in implementation runs.
+// Relevance, Bias, EmotionDetection and NoRefusal becomes model when it is
+// a local directory; a Hugging Face id there is noted and the built-in
+// implementation runs.
 func TestLLMGuardModelPath(t *testing.T) {
 	dir := t.TempDir()
 	yml := fmt.Sprintf(`app: {name: x}
@@ -139,7 +140,11 @@ input_scanners:
 output_scanners:
   - type: Relevance
     params: {model_path: BAAI/bge-small-en-v1.5}
-`, dir)
+  - type: EmotionDetection
+    params: {model_path: %q}
+  - type: NoRefusal
+    params: {model_path: %q}
+`, dir, dir, dir)
 	c, err := Parse([]byte(yml))
 	if err != nil {
 		t.Fatal(err)
@@ -156,6 +161,15 @@ output_scanners:
 	}
 	if rel["model"] != nil || rel["model_path"] != nil || !strings.Contains(strings.Join(c.Notes, "\n"), "output_scanners[0].params.model_path: accepted and ignored") {
 		t.Errorf("Relevance params %v, notes %q", rel, c.Notes)
+	}
+	for i := 1; i <= 2; i++ {
+		var p map[string]any
+		if err := c.OutputScanners[i].DecodeParams(&p); err != nil {
+			t.Fatal(err)
+		}
+		if p["model"] != dir || p["model_path"] != nil {
+			t.Errorf("%s params %v: want model = the directory", c.OutputScanners[i].Type, p)
+		}
 	}
 }
 

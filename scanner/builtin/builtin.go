@@ -30,9 +30,9 @@ type Deps struct {
 	// available (ML scanners then fall back to their heuristic, if allowed).
 	Models mlscan.Models
 	// Hub loads the user models that ban_topics, factual_consistency,
-	// relevance and bias run when their `model` parameter is set; nil
-	// makes those scanners run their built-in implementation (see
-	// OnModelUnavailable).
+	// relevance, bias, emotion_detection and no_refusal run when their
+	// `model` parameter is set; nil makes those scanners run their
+	// built-in implementation (see OnModelUnavailable).
 	Hub *classifier.Hub
 	// OnModelUnavailable says what such a scanner does when its model
 	// cannot be obtained: fall back (default, logged) or fail start-up.

@@ -211,12 +211,10 @@ func All() []Factory {
 		},
 		{
 			Name:        norefusal.Name,
-			Description: "Refusals in the answer: the built-in hashed n-gram logistic-regression classifier (10 languages, pure Go).",
+			Description: "Refusals in the answer: the built-in hashed n-gram logistic-regression classifier (10 languages, pure Go); a user classifier (model).",
 			Stages:      scanner.StageOutput,
 			Defaults:    func() any { c := norefusal.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return norefusal.New(*p.(*norefusal.Config))
-			},
+			Build:       buildNoRefusal,
 		},
 		{
 			Name:        bancompetitors.Name,
@@ -275,12 +273,10 @@ func All() []Factory {
 		},
 		{
 			Name:        emotiondetection.Name,
-			Description: "Blocked emotions (GoEmotions labels; negative ones by default) from an English cue lexicon with negation and emoji.",
+			Description: "Blocked emotions (GoEmotions labels; negative ones by default) from an English cue lexicon with negation and emoji; a user emotion classifier (model).",
 			Stages:      scanner.StageBoth,
 			Defaults:    func() any { c := emotiondetection.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return emotiondetection.New(*p.(*emotiondetection.Config))
-			},
+			Build:       buildEmotionDetection,
 		},
 	}
 }

@@ -10,13 +10,16 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/bantopics"
 	"github.com/llmshield/llmshield/scanner/bias"
+	"github.com/llmshield/llmshield/scanner/emotiondetection"
 	"github.com/llmshield/llmshield/scanner/factualconsistency"
+	"github.com/llmshield/llmshield/scanner/norefusal"
 	"github.com/llmshield/llmshield/scanner/relevance"
 )
 
 // ModelParams is implemented by the params of scanners that have a
 // built-in implementation and run a user's model instead when `model`
-// names one (ban_topics, factual_consistency, relevance, bias).
+// names one (ban_topics, factual_consistency, relevance, bias,
+// emotion_detection, no_refusal).
 type ModelParams interface {
 	ConfiguredModel() string
 }
@@ -194,4 +197,56 @@ func buildBias(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
 		return bias.New(cfg)
 	}
 	return bias.New(cfg, bias.WithClassifier(m))
+}
+
+// probeClassifier runs a sequence classifier once on the probe text.
+func probeClassifier(ctx context.Context, m *classifier.Classifier) error {
+	_, err := m.Classify(ctx, probeText, classifier.MatchTruncate, nil)
+	return err
+}
+
+func buildEmotionDetection(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	cfg := *p.(*emotiondetection.Config)
+	if cfg.Model == "" {
+		return emotiondetection.New(cfg)
+	}
+	m, ok, err := userModel(ctx, d, emotiondetection.Name, cfg.Model, "built-in emotion lexicon", (*classifier.Hub).Get, probeClassifier)
+	if err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
+		model := cfg.Model
+		cfg.Model = "" // the lexicon: blocked_emotions must be GoEmotions labels
+		if err := cfg.Validate(); err != nil {
+			return nil, paramError{fmt.Errorf("%w (the built-in lexicon runs instead of model %s, which cannot be obtained)", err, model)}
+		}
+		return emotiondetection.New(cfg)
+	}
+	s, err := emotiondetection.New(cfg, emotiondetection.WithClassifier(m))
+	if err != nil {
+		return nil, paramError{err}
+	}
+	return s, nil
+}
+
+func buildNoRefusal(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	cfg := *p.(*norefusal.Config)
+	if cfg.Model == "" {
+		return norefusal.New(cfg)
+	}
+	m, ok, err := userModel(ctx, d, norefusal.Name, cfg.Model, "built-in refusal classifier", (*classifier.Hub).Get,
+		func(ctx context.Context, m *classifier.Classifier) error {
+			if _, err := norefusal.RefusalLabel(m.Labels()); err != nil {
+				return err
+			}
+			return probeClassifier(ctx, m)
+		})
+	if err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
+		cfg.Model = ""
+		return norefusal.New(cfg)
+	}
+	return norefusal.New(cfg, norefusal.WithClassifier(m))
 }

@@ -3,11 +3,13 @@ package builtin
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -39,6 +41,47 @@ func biasDir(t testing.TB) string {
 		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+	return dir
+}
+
+// relabelledDir is a classifier directory like biasDir from the tiny model
+// of the inference package's testdata named tiny, with its labels renamed
+// (id2label in order) and no positive_labels.
+func relabelledDir(t testing.TB, tiny string, labels ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for src, dst := range map[string]string{
+		tinyDir(tiny) + "/model.onnx": "model.onnx",
+		filepath.Join("..", "..", "classifier", "testdata", "tiny", "tokenizer.json"): "tokenizer.json",
+	} {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := os.ReadFile(tinyDir(tiny) + "/config.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(b, &cfg); err != nil {
+		t.Fatal(err)
+	}
+	id2label, label2id := map[string]string{}, map[string]int{}
+	for i, l := range labels {
+		id2label[strconv.Itoa(i)], label2id[l] = l, i
+	}
+	cfg["id2label"], cfg["label2id"] = id2label, label2id
+	delete(cfg, "positive_labels")
+	if b, err = json.Marshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	return dir
 }
@@ -103,6 +146,10 @@ func TestUserModels(t *testing.T) {
 					out("the cat sat with the dog .", "the bank will pay money ."), out("the cat sat with the dog .", "the cat sat with the dog .")},
 				{"bias", fmt.Sprintf("model: %q\nthreshold: 0.01", biasDir(t)),
 					out("q", "All of them are like that."), out("q", " ")},
+				{"emotion_detection", fmt.Sprintf("model: %q\nthreshold: 0.01\nblocked_emotions: [Anger, fear]", relabelledDir(t, "tiny-multilabel", "anger", "joy", "fear")),
+					out("q", "I am so furious with you."), out("q", " ")},
+				{"NoRefusal", fmt.Sprintf("model: %q\nthreshold: 0.01\nmatch_type: sentence", relabelledDir(t, "tiny-binary", "NORMAL", "REJECTION")),
+					out("q", "I cannot help with that."), out("q", "\n")},
 			}
 			for _, c := range cases {
 				t.Run(c.typ, func(t *testing.T) {
@@ -153,6 +200,11 @@ func TestUserModelStartup(t *testing.T) {
 		{"relevance", fmt.Sprintf("model: %q", tinyDir("tiny-nli")), "does not run"},         // NLI logits are not embeddings of the probe? see below
 		{"factual_consistency", fmt.Sprintf("model: %q", tinyDir("tiny-embed")), "id2label"}, // an embedding model is no NLI model
 		{"relevance", "model: x\npooling: max", "pooling"},
+		{"emotion_detection", fmt.Sprintf("model: %q\nblocked_emotions: [anger, grief]", relabelledDir(t, "tiny-multilabel", "anger", "joy", "fear")),
+			"output_scanners[0].params: emotion_detection: blocked_emotions[1]: model"},
+		{"emotion_detection", "model: no/such-emotions", "output_scanners[0].params: model"},
+		{"no_refusal", fmt.Sprintf("model: %q", biasDir(t)), "no refusal label among the model's labels [SAFE, INJECTION]"},
+		{"no_refusal", "model: ./no/such/dir", "output_scanners[0].params: model"},
 	} {
 		_, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h})
 		if c.typ == "relevance" && strings.Contains(c.params, "tiny-nli") {
@@ -189,6 +241,33 @@ func TestUserModelStartup(t *testing.T) {
 	// Zero-shot topics have no lexicon to fall back to: a start-up error.
 	if _, err := Build(ctx, "output_scanners[0]", entry(t, "ban_topics", "topics: [gambling]\nmodel: absent-nli"), Deps{Hub: h}); err == nil || !strings.Contains(err.Error(), "gambling") {
 		t.Fatalf("fallback without a lexicon: %v", err)
+	}
+	// emotion_detection and no_refusal fall back to their built-in
+	// lexicon and classifier the same way, or fail closed.
+	for _, c := range []struct{ typ, params, instead, flag string }{
+		{"emotion_detection", "model: absent-nli\nblocked_emotions: [anger]", "built-in emotion lexicon", "I am so angry and furious right now!"},
+		{"no_refusal", "model: absent-nli", "built-in refusal classifier", "I'm sorry, but I can't help with that request."},
+	} {
+		logs.Reset()
+		s, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h, Logger: logTo(&logs)})
+		if err != nil {
+			t.Fatalf("%s fallback: %v", c.typ, err)
+		}
+		res, err := s.Scan(ctx, scanner.Input{Prompt: "q", Output: c.flag, Stage: scanner.StageOutput})
+		if err != nil || res.Valid {
+			t.Fatalf("%s fallback scanner: %+v %v", c.typ, res, err)
+		}
+		if l := logs.String(); !strings.Contains(l, "level=WARN") || !strings.Contains(l, c.instead) || !strings.Contains(l, "absent-nli") {
+			t.Fatalf("%s fallback must be logged at warn with both implementations:\n%s", c.typ, l)
+		}
+		if _, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h, OnModelUnavailable: ModelFailClosed}); err == nil || !strings.Contains(err.Error(), "fails closed") {
+			t.Fatalf("%s fail-closed: %v", c.typ, err)
+		}
+	}
+	// Emotions only a model knows have no lexicon cue to fall back to.
+	if _, err := Build(ctx, "output_scanners[0]", entry(t, "emotion_detection", "model: absent-nli\nblocked_emotions: [rage]"), Deps{Hub: h}); err == nil ||
+		!strings.Contains(err.Error(), `output_scanners[0].params: blocked_emotions[0]: unknown emotion "rage"`) || !strings.Contains(err.Error(), "absent-nli") {
+		t.Fatalf("emotion fallback without a lexicon label: %v", err)
 	}
 	// No hub at all (a caller building scanners by hand): fall back, logged.
 	logs.Reset()

@@ -21,9 +21,20 @@
 // Limits: a lexicon sees words, not context: sarcasm, quoted speech and
 // emotions described rather than expressed ("the film is about grief")
 // fool it. eval_test.go measures it against sentiment labels as a proxy
-// (there is no GoEmotions data in the shared datasets). model (a
-// user-supplied classifier) is not wired up; setting it is a configuration
-// error.
+// (there is no GoEmotions data in the shared datasets).
+//
+// With model (a registry id or name, or a local model directory) the text
+// is scored by the user's emotion classifier (classifier.Classifier, e.g.
+// SamLowe/roberta-base-go_emotions) as in LLM Guard: its labels come from
+// config.json id2label, blocked_emotions must be among them (matched
+// without regard to case; an unknown one is a start-up error naming it),
+// and the text is flagged when a blocked emotion scores at least
+// threshold. match_type full reads the whole text in token windows,
+// sentence each sentence; the risk is the maximum over the parts. For a
+// multi-label (sigmoid) model such as GoEmotions the risk is the highest
+// blocked label's probability, exactly LLM Guard's rule; for a single-label
+// (softmax) model it is the summed probability of the blocked emotions,
+// which is at least each one's, so it flags everything LLM Guard would.
 package emotiondetection
 
 import (
@@ -33,7 +44,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/scanner"
@@ -61,9 +74,30 @@ type Config struct {
 	BlockedEmotions []string `yaml:"blocked_emotions"`
 	// MatchType is "full" (default) or "sentence".
 	MatchType string `yaml:"match_type"`
-	// Model would be a GoEmotions classifier; not supported yet.
+	// Model is an emotion classifier: a registry id or name, or a local
+	// model directory. Empty uses the built-in lexicon.
 	Model string `yaml:"model"`
 }
+
+// ConfiguredModel returns the user model the configuration names ("" for
+// the built-in lexicon).
+func (c Config) ConfiguredModel() string { return c.Model }
+
+// Classifier scores texts; *classifier.Classifier implements it.
+type Classifier interface {
+	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
+	// Labels are the model's labels (config.json id2label).
+	Labels() []string
+	// Version identifies the weights (for fingerprints).
+	Version() string
+}
+
+// Option supplies what New needs besides the configuration.
+type Option func(*Scanner)
+
+// WithClassifier gives the scanner the model that Config.Model names
+// (scanner/builtin loads it through the model hub).
+func WithClassifier(m Classifier) Option { return func(s *Scanner) { s.model = m } }
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
@@ -79,6 +113,12 @@ func (c Config) Validate() error {
 		return fmt.Errorf("blocked_emotions: at least one emotion is required (labels: %s)", strings.Join(Labels[:], ", "))
 	}
 	for i, e := range c.BlockedEmotions {
+		if c.Model != "" {
+			if strings.TrimSpace(e) == "" {
+				return fmt.Errorf("blocked_emotions[%d]: empty emotion", i)
+			}
+			continue // checked against the model's labels by New
+		}
 		if !slices.Contains(Labels[:], strings.ToLower(strings.TrimSpace(e))) {
 			return fmt.Errorf("blocked_emotions[%d]: unknown emotion %q (labels: %s)", i, e, strings.Join(Labels[:], ", "))
 		}
@@ -87,9 +127,6 @@ func (c Config) Validate() error {
 	case MatchFull, MatchSentence, "":
 	default:
 		return fmt.Errorf("match_type: unknown %q (want %q or %q)", c.MatchType, MatchFull, MatchSentence)
-	}
-	if c.Model != "" {
-		return fmt.Errorf("model: user-supplied emotion classifiers are not wired to %s yet; remove model to use the built-in lexicon", Name)
 	}
 	return nil
 }
@@ -110,6 +147,9 @@ type Scanner struct {
 	stems   []*cue // single-token stems
 	ncues   int
 	fp      string
+
+	model      Classifier
+	modelBlock []string // the model's own names of the blocked emotions
 }
 
 var (
@@ -118,8 +158,10 @@ var (
 	_ scanner.Stager        = (*Scanner)(nil)
 )
 
-// New validates cfg and indexes the lexicon.
-func New(cfg Config) (*Scanner, error) {
+// New validates cfg and indexes the lexicon, or, with Config.Model, checks
+// the blocked emotions against the labels of the classifier WithClassifier
+// gives.
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
@@ -128,13 +170,15 @@ func New(cfg Config) (*Scanner, error) {
 		cfg.MatchType = MatchFull
 	}
 	s := &Scanner{cfg: cfg, byFirst: map[string][]*cue{}}
-	for _, e := range cfg.BlockedEmotions {
-		i := slices.Index(Labels[:], strings.ToLower(strings.TrimSpace(e)))
-		if !slices.Contains(s.blocked, i) {
-			s.blocked = append(s.blocked, i)
-		}
+	for _, o := range opts {
+		o(s)
 	}
-	slices.Sort(s.blocked)
+	switch {
+	case cfg.Model != "" && s.model == nil:
+		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
+	case cfg.Model == "" && s.model != nil:
+		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
+	}
 	for li, label := range Labels {
 		for _, entry := range lexicon[label] {
 			w := weakCue
@@ -155,11 +199,38 @@ func New(cfg Config) (*Scanner, error) {
 			}
 		}
 	}
+	if s.model != nil {
+		return s.withModel()
+	}
+	for _, e := range cfg.BlockedEmotions {
+		i := slices.Index(Labels[:], strings.ToLower(strings.TrimSpace(e)))
+		if !slices.Contains(s.blocked, i) {
+			s.blocked = append(s.blocked, i)
+		}
+	}
+	slices.Sort(s.blocked)
 	names := make([]string, len(s.blocked))
 	for i, b := range s.blocked {
 		names[i] = Labels[b]
 	}
 	s.fp = fmt.Sprintf("%s/v1/%g/%s/%s", Name, cfg.Threshold, strings.Join(names, ","), cfg.MatchType)
+	return s, nil
+}
+
+// withModel maps the blocked emotions to the model's labels.
+func (s *Scanner) withModel() (*Scanner, error) {
+	labels := s.model.Labels()
+	for i, e := range s.cfg.BlockedEmotions {
+		j := slices.IndexFunc(labels, func(l string) bool { return strings.EqualFold(l, strings.TrimSpace(e)) })
+		if j < 0 {
+			return nil, fmt.Errorf("%s: blocked_emotions[%d]: model %s has no label %q (its labels: %s)", Name, i, s.cfg.Model, e, strings.Join(labels, ", "))
+		}
+		if !slices.Contains(s.modelBlock, labels[j]) {
+			s.modelBlock = append(s.modelBlock, labels[j])
+		}
+	}
+	slices.Sort(s.modelBlock)
+	s.fp = fmt.Sprintf("%s/model/%s/%g/%s/%s", Name, s.model.Version(), s.cfg.Threshold, strings.Join(s.modelBlock, ","), s.cfg.MatchType)
 	return s, nil
 }
 
@@ -172,7 +243,8 @@ func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
 // Fingerprint identifies the configuration.
 func (s *Scanner) Fingerprint() string { return s.fp }
 
-// Scores returns the score of every GoEmotions label for text.
+// Scores returns the built-in lexicon's score of every GoEmotions label
+// for text (also for a scanner that runs a user model).
 func (s *Scanner) Scores(text string) map[string]float64 {
 	sc := s.scores(text)
 	out := make(map[string]float64, len(Labels))
@@ -256,6 +328,9 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	start := time.Now()
 	text := in.Text()
 	res := scanner.Clean(text, scanner.MethodHeuristic)
+	if s.model != nil {
+		return s.scanModel(ctx, text, res, start)
+	}
 	body := hashfeat.Cut(text, maxBytes)
 	type part struct{ a, b int }
 	parts := []part{{0, len(body)}}
@@ -293,6 +368,46 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	}
 	res.Risk = scanner.ClampRisk(res.Risk)
 	res.Valid = res.Risk < s.cfg.Threshold
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// scanModel scores text with the user's classifier. Blank text is valid.
+func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
+	res.Method, res.Threshold = scanner.MethodML, s.cfg.Threshold
+	if !utf8.ValidString(text) {
+		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
+	}
+	if strings.TrimSpace(text) == "" {
+		res.Duration = time.Since(start)
+		return res, nil
+	}
+	mt := classifier.MatchFull
+	if s.cfg.MatchType == MatchSentence {
+		mt = classifier.MatchSentence
+	}
+	p, err := s.model.Classify(ctx, text, mt, s.modelBlock)
+	if err != nil {
+		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+	}
+	res.Risk = scanner.ClampRisk(p.Score)
+	if res.Risk >= s.cfg.Threshold {
+		res.Valid = false
+		a, b := p.Best.Start, p.Best.End
+		if a < 0 || b > len(text) || a > b {
+			a, b = 0, 0
+		}
+		for _, l := range s.modelBlock {
+			if v, ok := p.Best.Result.Score(l); ok && v >= s.cfg.Threshold && len(res.Findings) < maxFindings {
+				res.Findings = append(res.Findings, scanner.Finding{Rule: l, Start: a, End: b, Score: scanner.ClampRisk(v),
+					Detail: fmt.Sprintf("emotion %s probability %.3f", l, v)})
+			}
+		}
+		if len(res.Findings) == 0 { // a softmax model: the blocked emotions together
+			res.Findings = append(res.Findings, scanner.Finding{Rule: "blocked_emotions", Start: a, End: b, Score: res.Risk,
+				Detail: fmt.Sprintf("blocked emotions together have probability %.3f", p.Score)})
+		}
+	}
 	res.Duration = time.Since(start)
 	return res, nil
 }

@@ -83,7 +83,8 @@ func TestConfig(t *testing.T) {
 		{Config{Threshold: 0.5}, "blocked_emotions"},
 		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger", "rage"}}, `blocked_emotions[1]: unknown emotion "rage"`},
 		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger"}, MatchType: "chunks"}, "match_type"},
-		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger"}, Model: "SamLowe/roberta-base-go_emotions"}, "model"},
+		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger"}, Model: "SamLowe/roberta-base-go_emotions"}, `model: "SamLowe/roberta-base-go_emotions" is configured but not loaded`},
+		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger", " "}, Model: "SamLowe/roberta-base-go_emotions"}, "blocked_emotions[1]: empty"},
 	} {
 		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)

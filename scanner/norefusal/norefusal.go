@@ -16,9 +16,17 @@
 // (full, the default, or sentence: the maximum over the first 64
 // sentences). Differences:
 //   - risk is the model's refusal probability itself, not LLM Guard's
-//     rescaled risk;
-//   - model: a user-supplied Hugging Face model is not wired up yet;
-//     setting it is a configuration error, never silently ignored.
+//     rescaled risk.
+//
+// With model (a registry id or name, or a local model directory) the answer
+// is scored by the user's sequence classifier (classifier.Classifier, e.g.
+// ProtectAI/distilroberta-base-rejection-v1) as in LLM Guard: the refusal
+// label is found by name in config.json id2label (REJECTION, then REFUSAL,
+// then REFUSED, without regard to case; for a two-label model with generic
+// names, LABEL_1), and a model with none of them is a start-up error
+// listing its labels. The answer is flagged when P(refusal) is at least
+// threshold; match_type full reads the whole answer in token windows,
+// sentence each sentence, and the risk is the maximum over the parts.
 package norefusal
 
 import (
@@ -27,10 +35,12 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -55,9 +65,47 @@ type Config struct {
 	Threshold float64 `yaml:"threshold"`
 	// MatchType is "full" (default) or "sentence".
 	MatchType string `yaml:"match_type"`
-	// Model would name a user-supplied classifier; not supported yet, so
-	// any value is an error.
+	// Model is a refusal classifier: a registry id or name, or a local
+	// model directory. Empty uses the built-in classifier.
 	Model string `yaml:"model"`
+}
+
+// ConfiguredModel returns the user model the configuration names ("" for
+// the built-in classifier).
+func (c Config) ConfiguredModel() string { return c.Model }
+
+// Classifier scores texts; *classifier.Classifier implements it.
+type Classifier interface {
+	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
+	// Labels are the model's labels (config.json id2label).
+	Labels() []string
+	// Version identifies the weights (for fingerprints).
+	Version() string
+}
+
+// Option supplies what New needs besides the configuration.
+type Option func(*Scanner)
+
+// WithClassifier gives the scanner the model that Config.Model names
+// (scanner/builtin loads it through the model hub).
+func WithClassifier(m Classifier) Option { return func(s *Scanner) { s.user = m } }
+
+// refusalNames are the labels that mean "refusal", in order of preference.
+var refusalNames = []string{"rejection", "refusal", "refused"}
+
+// RefusalLabel returns the label of labels that means a refusal: REJECTION,
+// REFUSAL or REFUSED (any case), else LABEL_1 of a two-label model whose
+// labels are LABEL_0 and LABEL_1; an error lists the labels when none is.
+func RefusalLabel(labels []string) (string, error) {
+	for _, n := range refusalNames {
+		if i := slices.IndexFunc(labels, func(l string) bool { return strings.EqualFold(strings.TrimSpace(l), n) }); i >= 0 {
+			return labels[i], nil
+		}
+	}
+	if len(labels) == 2 && strings.EqualFold(labels[0], "LABEL_0") && strings.EqualFold(labels[1], "LABEL_1") {
+		return labels[1], nil
+	}
+	return "", fmt.Errorf("no refusal label among the model's labels [%s] (want REJECTION, REFUSAL or REFUSED, or LABEL_0/LABEL_1)", strings.Join(labels, ", "))
 }
 
 // DefaultConfig returns LLM Guard's defaults.
@@ -73,9 +121,6 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("match_type: unknown %q (want %q or %q)", c.MatchType, MatchFull, MatchSentence)
 	}
-	if c.Model != "" {
-		return fmt.Errorf("model: user-supplied models are not supported by %s yet (it needs the sequence-classification pipeline wired to this scanner); remove model to use the built-in classifier", Name)
-	}
 	return nil
 }
 
@@ -85,6 +130,9 @@ type Scanner struct {
 	cfg   Config
 	model *Model
 	fp    string
+
+	user  Classifier // the user's model, if configured
+	label string     // its refusal label
 }
 
 var (
@@ -93,14 +141,33 @@ var (
 	_ scanner.Stager        = (*Scanner)(nil)
 )
 
-// New validates cfg and loads the built-in model.
-func New(cfg Config) (*Scanner, error) {
+// New validates cfg and loads the built-in model, or, with Config.Model,
+// finds the refusal label of the classifier WithClassifier gives.
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	cfg.MatchType = strings.ToLower(cfg.MatchType)
 	if cfg.MatchType == "" {
 		cfg.MatchType = MatchFull
+	}
+	s := &Scanner{cfg: cfg}
+	for _, o := range opts {
+		o(s)
+	}
+	switch {
+	case cfg.Model != "" && s.user == nil:
+		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
+	case cfg.Model == "" && s.user != nil:
+		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
+	case s.user != nil:
+		l, err := RefusalLabel(s.user.Labels())
+		if err != nil {
+			return nil, fmt.Errorf("%s: model: %s: %w", Name, cfg.Model, err)
+		}
+		s.label = l
+		s.fp = fmt.Sprintf("%s/model/%s/%s/%g/%s", Name, s.user.Version(), l, cfg.Threshold, cfg.MatchType)
+		return s, nil
 	}
 	m, err := DecodeModel(modelBin)
 	if err != nil {
@@ -109,7 +176,8 @@ func New(cfg Config) (*Scanner, error) {
 	sum := sha256.New()
 	fmt.Fprintf(sum, "%s\x00%v\x00%s\x00", Name, cfg.Threshold, cfg.MatchType)
 	sum.Write(modelBin)
-	return &Scanner{cfg: cfg, model: m, fp: hex.EncodeToString(sum.Sum(nil)[:16])}, nil
+	s.model, s.fp = m, hex.EncodeToString(sum.Sum(nil)[:16])
+	return s, nil
 }
 
 // Name returns "no_refusal".
@@ -133,6 +201,9 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		res.Duration = time.Since(start)
 		return res, nil
 	}
+	if s.user != nil {
+		return s.scanModel(ctx, text, res, start)
+	}
 	best, a, b := 0.0, 0, 0
 	if s.cfg.MatchType == MatchSentence {
 		for i, sp := range sentences(text, maxSentences) {
@@ -153,6 +224,34 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		res.Valid = false
 		res.Findings = append(res.Findings, scanner.Finding{Rule: "REJECTION", Start: a, End: b, Score: res.Risk,
 			Detail: fmt.Sprintf("refusal probability %.3f ≥ %.2f", best, s.cfg.Threshold)})
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// scanModel scores a non-blank text with the user's classifier.
+func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
+	res.Threshold = s.cfg.Threshold
+	if !utf8.ValidString(text) {
+		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
+	}
+	mt := classifier.MatchFull
+	if s.cfg.MatchType == MatchSentence {
+		mt = classifier.MatchSentence
+	}
+	p, err := s.user.Classify(ctx, text, mt, []string{s.label})
+	if err != nil {
+		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+	}
+	res.Risk = scanner.ClampRisk(p.Score)
+	if res.Risk >= s.cfg.Threshold {
+		res.Valid = false
+		a, b := p.Best.Start, p.Best.End
+		if a < 0 || b > len(text) || a > b {
+			a, b = 0, 0
+		}
+		res.Findings = append(res.Findings, scanner.Finding{Rule: "REJECTION", Start: a, End: b, Score: res.Risk,
+			Detail: fmt.Sprintf("model label %s probability %.3f ≥ %.2f", s.label, p.Score, s.cfg.Threshold)})
 	}
 	res.Duration = time.Since(start)
 	return res, nil

@@ -76,7 +76,7 @@ func TestConfig(t *testing.T) {
 		{Config{Threshold: 0, MatchType: MatchFull}, "threshold"},
 		{Config{Threshold: 1, MatchType: MatchFull}, "threshold"},
 		{Config{Threshold: 0.5, MatchType: "chunks"}, "match_type"},
-		{Config{Threshold: 0.5, Model: "ProtectAI/distilroberta-base-rejection-v1"}, "model: user-supplied models are not supported"},
+		{Config{Threshold: 0.5, Model: "ProtectAI/distilroberta-base-rejection-v1"}, `model: "ProtectAI/distilroberta-base-rejection-v1" is configured but not loaded`},
 	} {
 		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
