@@ -261,7 +261,7 @@ var mlScanners = map[string]bool{"prompt_injection": true, "toxicity": true}
 // implementation runs, rather than start-up failing on a model that is
 // not in the registry).
 var userModelScanners = map[string]bool{"ban_topics": true, "factual_consistency": true, "relevance": true, "bias": true,
-	"emotion_detection": true, "no_refusal": true}
+	"emotion_detection": true, "no_refusal": true, "malicious_urls": true}
 
 func isDir(p string) bool {
 	fi, err := os.Stat(p)

@@ -234,12 +234,10 @@ func All() []Factory {
 		},
 		{
 			Name:        maliciousurls.Name,
-			Description: "Suspicious URLs in the answer (xurls extraction; raw IPs, look-alike and punycode domains, user info, risky TLDs, script/data URLs, shorteners, local blocklist); no network access.",
+			Description: "Suspicious URLs in the answer (xurls extraction; raw IPs, look-alike and punycode domains, user info, risky TLDs, script/data URLs, shorteners, local blocklist); no network access; a user URL classifier (model).",
 			Stages:      scanner.StageOutput,
 			Defaults:    func() any { c := maliciousurls.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return maliciousurls.New(*p.(*maliciousurls.Config))
-			},
+			Build:       buildMaliciousURLs,
 		},
 		{
 			Name:        urlreachability.Name,

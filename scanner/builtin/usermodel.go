@@ -12,6 +12,7 @@ import (
 	"github.com/llmshield/llmshield/scanner/bias"
 	"github.com/llmshield/llmshield/scanner/emotiondetection"
 	"github.com/llmshield/llmshield/scanner/factualconsistency"
+	"github.com/llmshield/llmshield/scanner/maliciousurls"
 	"github.com/llmshield/llmshield/scanner/norefusal"
 	"github.com/llmshield/llmshield/scanner/relevance"
 )
@@ -227,6 +228,28 @@ func buildEmotionDetection(ctx context.Context, p any, d Deps) (scanner.Scanner,
 		return nil, paramError{err}
 	}
 	return s, nil
+}
+
+func buildMaliciousURLs(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	cfg := *p.(*maliciousurls.Config)
+	if cfg.Model == "" {
+		return maliciousurls.New(cfg)
+	}
+	m, ok, err := userModel(ctx, d, maliciousurls.Name, cfg.Model, "built-in URL features", (*classifier.Hub).Get,
+		func(ctx context.Context, m *classifier.Classifier) error {
+			if _, err := maliciousurls.MaliciousLabels(m.Labels()); err != nil {
+				return err
+			}
+			return probeClassifier(ctx, m)
+		})
+	if err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
+		cfg.Model = ""
+		return maliciousurls.New(cfg)
+	}
+	return maliciousurls.New(cfg, maliciousurls.WithClassifier(m))
 }
 
 func buildNoRefusal(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {

@@ -150,6 +150,8 @@ func TestUserModels(t *testing.T) {
 					out("q", "I am so furious with you."), out("q", " ")},
 				{"NoRefusal", fmt.Sprintf("model: %q\nthreshold: 0.01\nmatch_type: sentence", relabelledDir(t, "tiny-binary", "NORMAL", "REJECTION")),
 					out("q", "I cannot help with that."), out("q", "\n")},
+				{"malicious_urls", fmt.Sprintf("model: %q\nthreshold: 0.01", relabelledDir(t, "tiny-binary", "benign", "malicious")),
+					out("q", "see https://example.com/start"), out("q", "no links here")},
 			}
 			for _, c := range cases {
 				t.Run(c.typ, func(t *testing.T) {
@@ -205,6 +207,7 @@ func TestUserModelStartup(t *testing.T) {
 		{"emotion_detection", "model: no/such-emotions", "output_scanners[0].params: model"},
 		{"no_refusal", fmt.Sprintf("model: %q", biasDir(t)), "no refusal label among the model's labels [SAFE, INJECTION]"},
 		{"no_refusal", "model: ./no/such/dir", "output_scanners[0].params: model"},
+		{"malicious_urls", fmt.Sprintf("model: %q", biasDir(t)), "malicious labels"},
 	} {
 		_, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h})
 		if c.typ == "relevance" && strings.Contains(c.params, "tiny-nli") {
@@ -247,6 +250,7 @@ func TestUserModelStartup(t *testing.T) {
 	for _, c := range []struct{ typ, params, instead, flag string }{
 		{"emotion_detection", "model: absent-nli\nblocked_emotions: [anger]", "built-in emotion lexicon", "I am so angry and furious right now!"},
 		{"no_refusal", "model: absent-nli", "built-in refusal classifier", "I'm sorry, but I can't help with that request."},
+		{"malicious_urls", "model: absent-nli", "built-in URL features", "click javascript:alert(1)"},
 	} {
 		logs.Reset()
 		s, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h, Logger: logTo(&logs)})

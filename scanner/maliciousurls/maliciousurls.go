@@ -1,5 +1,6 @@
 // Package maliciousurls flags suspicious URLs in answers, like LLM Guard's
-// MaliciousURLs, from features of each URL instead of a model.
+// MaliciousURLs, from features of each URL (and a user URL classifier when
+// model names one).
 //
 // URLs are found with mvdan.cc/xurls/v2 (relaxed: with or without a
 // scheme) plus javascript:, vbscript: and data: URLs, at most MaxURLs per
@@ -34,8 +35,9 @@
 // "office-depot.com" or "stripes.com" are not attacks.
 //
 // Differences from LLM Guard: LLM Guard runs a URL classifier model
-// (codebert-base-Malicious_URLs); model: is not supported here and is a
-// configuration error. Additions: blocklist_file (one domain or URL per
+// (codebert-base-Malicious_URLs) and nothing else; here the features always
+// run and a model named by model: adds its score per URL (the larger
+// counts), so the blocklist and script URLs are never missed. Additions: blocklist_file (one domain or URL per
 // line, # comments), brands (extra brand → official domains),
 // allowed_domains (registrable domains never flagged) and max_urls. The
 // scanner makes no network requests.
@@ -65,6 +67,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 	"mvdan.cc/xurls/v2"
 
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -86,8 +89,59 @@ type Config struct {
 	AllowedDomains []string `yaml:"allowed_domains"`
 	// MaxURLs caps how many URLs of one text are examined. Default 100.
 	MaxURLs int `yaml:"max_urls"`
-	// Model is LLM Guard's URL classifier; not supported.
+	// Model is a user URL classifier (a registry id or name or a local
+	// model directory), as LLM Guard's MaliciousURLs runs
+	// codebert-base-Malicious_URLs: every URL (up to MaxURLs) is classified
+	// on its own, its risk is the highest score of a malicious label (every
+	// label but "benign"; LABEL_1 for a LABEL_0/LABEL_1 model), and the
+	// URL's risk is the larger of that and the built-in features' (so the
+	// blocklist and script URLs still count). scanner/builtin loads it.
 	Model string `yaml:"model"`
+}
+
+// ConfiguredModel returns the user model the configuration names ("" for
+// the built-in features alone).
+func (c Config) ConfiguredModel() string { return c.Model }
+
+// Classifier is what the scanner needs of a user URL classifier;
+// *classifier.Classifier implements it.
+type Classifier interface {
+	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
+	BestLabel(p classifier.Prediction, positive []string) string
+	// Labels are the model's labels (config.json id2label).
+	Labels() []string
+	// Version identifies the weights (for fingerprints).
+	Version() string
+}
+
+// Option supplies what New needs besides the configuration.
+type Option func(*Scanner)
+
+// WithClassifier gives the scanner the model that Config.Model names
+// (scanner/builtin loads it through the model hub).
+func WithClassifier(m Classifier) Option { return func(s *Scanner) { s.model = m } }
+
+// MaliciousLabels returns the labels of a URL classifier that mean
+// "malicious": every label but one named "benign" (any case), or LABEL_1
+// for a model whose labels are exactly LABEL_0 and LABEL_1. It is an error
+// when neither applies.
+func MaliciousLabels(labels []string) ([]string, error) {
+	var out []string
+	benign := false
+	for _, l := range labels {
+		if strings.EqualFold(l, "benign") {
+			benign = true
+			continue
+		}
+		out = append(out, l)
+	}
+	switch {
+	case benign && len(out) > 0:
+		return out, nil
+	case len(labels) == 2 && labels[0] == "LABEL_0" && labels[1] == "LABEL_1":
+		return []string{"LABEL_1"}, nil
+	}
+	return nil, fmt.Errorf("cannot tell the malicious labels from the model's labels %q (want a \"benign\" label, or LABEL_0/LABEL_1)", labels)
 }
 
 // DefaultConfig returns the defaults.
@@ -122,9 +176,6 @@ func (c Config) Validate() error {
 			return fmt.Errorf("allowed_domains[%d]: %w", i, err)
 		}
 	}
-	if c.Model != "" {
-		return fmt.Errorf("model: %s uses URL features, not a classifier model; remove model", Name)
-	}
 	return nil
 }
 
@@ -153,6 +204,8 @@ type Scanner struct {
 	blockDom map[string]bool
 	blockURL map[string]bool
 	fp       string
+	model    Classifier
+	bad      []string // the model's malicious labels
 }
 
 var (
@@ -164,12 +217,27 @@ var (
 var scriptURL = regexp.MustCompile(`(?i)\b(?:javascript|vbscript|data):[^\s"'<>]+`)
 
 // New validates cfg, reads the blocklist and builds the scanner.
-func New(cfg Config) (*Scanner, error) {
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	s := &Scanner{cfg: cfg, re: xurls.Relaxed(), official: map[string]bool{}, allowed: map[string]bool{},
 		blockDom: map[string]bool{}, blockURL: map[string]bool{}}
+	for _, o := range opts {
+		o(s)
+	}
+	switch {
+	case cfg.Model != "" && s.model == nil:
+		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
+	case cfg.Model == "" && s.model != nil:
+		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
+	case s.model != nil:
+		bad, err := MaliciousLabels(s.model.Labels())
+		if err != nil {
+			return nil, fmt.Errorf("%s: model: %w", Name, err)
+		}
+		s.bad = bad
+	}
 	all := map[string][]string{}
 	for b, d := range brands {
 		all[b] = d
@@ -206,6 +274,9 @@ func New(cfg Config) (*Scanner, error) {
 		if err := s.readBlocklist(cfg.BlocklistFile, h); err != nil {
 			return nil, fmt.Errorf("%s: blocklist_file: %w", Name, err)
 		}
+	}
+	if s.model != nil {
+		h.Write([]byte("model:" + s.model.Version()))
 	}
 	s.fp = hex.EncodeToString(h.Sum(nil)[:16])
 	return s, nil
@@ -552,6 +623,9 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	start := time.Now()
 	text := in.Text()
 	res := scanner.Clean(text, scanner.MethodHeuristic)
+	if s.model != nil {
+		res.Method = scanner.MethodML
+	}
 	spans := s.find(text)
 	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
 	if len(spans) > s.cfg.MaxURLs {
@@ -568,6 +642,16 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 			continue
 		}
 		score, why := s.Score(raw)
+		if s.model != nil {
+			p, err := s.model.Classify(ctx, raw, classifier.MatchTruncate, s.bad)
+			if err != nil {
+				return scanner.Result{}, fmt.Errorf("%s: model: %w", Name, err)
+			}
+			if p.Score > score {
+				score = p.Score
+				why = append(why, fmt.Sprintf("model: %s %.2f", s.model.BestLabel(p, s.bad), p.Score))
+			}
+		}
 		if score <= 0 {
 			continue
 		}

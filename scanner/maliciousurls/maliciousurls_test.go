@@ -140,7 +140,7 @@ func TestConfig(t *testing.T) {
 		{func(c *Config) { c.Brands = map[string][]string{"acme": nil} }, `brands["acme"]`},
 		{func(c *Config) { c.Brands = map[string][]string{"acme": {"com"}} }, `brands["acme"][0]`},
 		{func(c *Config) { c.AllowedDomains = []string{"co.uk"} }, "allowed_domains[0]"},
-		{func(c *Config) { c.Model = "DunnBC22/codebert-base-Malicious_URLs" }, "model"},
+		{func(c *Config) { c.Model = "DunnBC22/codebert-base-Malicious_URLs" }, "model"}, // named but not loaded
 	} {
 		cfg := DefaultConfig()
 		c.mod(&cfg)
