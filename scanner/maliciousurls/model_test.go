@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
@@ -13,6 +14,7 @@ import (
 
 // fakeURLModel scores URLs containing "evil" as phishing.
 type fakeURLModel struct {
+	mu       sync.Mutex
 	labels   []string
 	asked    []string
 	positive []string
@@ -20,6 +22,8 @@ type fakeURLModel struct {
 }
 
 func (f *fakeURLModel) Classify(_ context.Context, text string, _ classifier.MatchType, positive []string) (classifier.Prediction, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.asked, f.positive = append(f.asked, text), positive
 	score := 0.02
 	if strings.Contains(text, "evil") {
