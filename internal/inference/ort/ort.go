@@ -70,9 +70,7 @@ type Runtime struct {
 	libPath  string
 	version  string
 	maxRuns  int
-	mu       sync.Mutex
-	closed   bool
-	sessions map[*session]struct{}
+	sessions backend.Members[*session]
 }
 
 var _ backend.Backend = (*Runtime)(nil)
@@ -96,7 +94,7 @@ func New(opts Options) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runtime{libPath: lib, version: v, maxRuns: opts.MaxConcurrentRuns, sessions: map[*session]struct{}{}}, nil
+	return &Runtime{libPath: lib, version: v, maxRuns: opts.MaxConcurrentRuns}, nil
 }
 
 // Name returns "ort".
@@ -125,10 +123,7 @@ func (r *Runtime) open(ctx context.Context, path string, data []byte, opts backe
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r.mu.Lock()
-	closed := r.closed
-	r.mu.Unlock()
-	if closed {
+	if r.sessions.Closed() {
 		return nil, errors.New("onnx runtime backend is closed")
 	}
 	var ins, outs []ortgo.InputOutputInfo
@@ -201,12 +196,9 @@ func (r *Runtime) open(ctx context.Context, path string, data []byte, opts backe
 	if r.maxRuns > 0 {
 		sess.sem = make(chan struct{}, r.maxRuns)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
+	if !r.sessions.Add(sess) {
 		return nil, errors.Join(errors.New("onnx runtime backend is closed"), s.Destroy())
 	}
-	r.sessions[sess] = struct{}{}
 	return sess, nil
 }
 
@@ -227,23 +219,11 @@ func optimizationLevel(l int) (ortgo.GraphOptimizationLevel, error) {
 // Close closes every open session and releases the runtime's share of the
 // process-wide environment. It is idempotent.
 func (r *Runtime) Close() error {
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
+	first, err := r.sessions.Close()
+	if !first {
 		return nil
 	}
-	r.closed = true
-	sessions := make([]*session, 0, len(r.sessions))
-	for s := range r.sessions {
-		sessions = append(sessions, s)
-	}
-	r.mu.Unlock()
-	var errs []error
-	for _, s := range sessions {
-		errs = append(errs, s.Close())
-	}
-	errs = append(errs, environment.release())
-	return errors.Join(errs...)
+	return errors.Join(err, environment.release())
 }
 
 // session wraps a DynamicAdvancedSession. ORT allows concurrent Run calls on
@@ -362,9 +342,7 @@ func (s *session) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.rt.mu.Lock()
-	delete(s.rt.sessions, s)
-	s.rt.mu.Unlock()
+	s.rt.sessions.Remove(s)
 	if err := s.s.Destroy(); err != nil {
 		return fmt.Errorf("destroy onnx runtime session: %w", err)
 	}
