@@ -49,6 +49,53 @@ func typeOf(m json.RawMessage) (string, error) {
 	return t.Type, nil
 }
 
+// sequence parses the items of a Sequence component (the JSON list under
+// field) with parse.
+func sequence[T any](m json.RawMessage, field string, parse func(json.RawMessage) (T, error)) ([]T, error) {
+	var c map[string]json.RawMessage
+	if err := json.Unmarshal(m, &c); err != nil {
+		return nil, err
+	}
+	var items []json.RawMessage
+	if !isNull(c[field]) {
+		if err := json.Unmarshal(c[field], &items); err != nil {
+			return nil, fmt.Errorf("%s: %w", field, err)
+		}
+	}
+	out := make([]T, 0, len(items))
+	for i, x := range items {
+		t, err := parse(x)
+		if err != nil {
+			return nil, fmt.Errorf("sequence item %d: %w", i, err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// hfPattern is the pattern of a Replace normalizer or a Split
+// pre-tokenizer: a literal string or a regular expression.
+type hfPattern struct {
+	String *string `json:"String"`
+	Regex  *string `json:"Regex"`
+}
+
+// regexp compiles the pattern (a literal string quoted); what names the
+// component in errors.
+func (p hfPattern) regexp(what string) (*regexp.Regexp, error) {
+	switch {
+	case p.String != nil:
+		return regexp.MustCompile(regexp.QuoteMeta(*p.String)), nil
+	case p.Regex != nil:
+		re, err := regexp.Compile(*p.Regex)
+		if err != nil {
+			return nil, fmt.Errorf("%s: regex %q is not supported by Go's RE2: %w", what, *p.Regex, err)
+		}
+		return re, nil
+	}
+	return nil, fmt.Errorf("%s: pattern has neither String nor Regex", what)
+}
+
 // segXform rewrites one text segment before pre-tokenization (the parts of
 // ByteLevel and Metaspace pre-tokenizers that change the text).
 type segXform struct {
@@ -321,11 +368,8 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 		return prependNormalizer{c.Prepend}, nil
 	case "Replace":
 		var c struct {
-			Pattern struct {
-				String *string `json:"String"`
-				Regex  *string `json:"Regex"`
-			} `json:"pattern"`
-			Content string `json:"content"`
+			Pattern hfPattern `json:"pattern"`
+			Content string    `json:"content"`
 		}
 		if err := json.Unmarshal(m, &c); err != nil {
 			return nil, err
@@ -333,12 +377,9 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 		if c.Pattern.String != nil {
 			return replaceNormalizer{*c.Pattern.String, c.Content}, nil
 		}
-		if c.Pattern.Regex == nil {
-			return nil, errors.New("replace normalizer: pattern has neither String nor Regex")
-		}
-		re, err := regexp.Compile(*c.Pattern.Regex)
+		re, err := c.Pattern.regexp("replace normalizer")
 		if err != nil {
-			return nil, fmt.Errorf("replace normalizer: regex %q is not supported by Go's RE2: %w", *c.Pattern.Regex, err)
+			return nil, err
 		}
 		return regexReplaceNormalizer{re, c.Content}, nil
 	case "Precompiled":
@@ -361,21 +402,11 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 		}
 		return &precompiledNormalizer{cm}, nil
 	case "Sequence":
-		var c struct {
-			Normalizers []json.RawMessage `json:"normalizers"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
+		sq, err := sequence(m, "normalizers", parseNormalizer)
+		if err != nil {
 			return nil, err
 		}
-		var sq seqNormalizer
-		for i, x := range c.Normalizers {
-			n, err := parseNormalizer(x)
-			if err != nil {
-				return nil, fmt.Errorf("sequence item %d: %w", i, err)
-			}
-			sq = append(sq, n)
-		}
-		return sq, nil
+		return seqNormalizer(sq), nil
 	}
 	return nil, fmt.Errorf("unsupported normalizer type %q", typ)
 }
@@ -469,27 +500,16 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 		return punctuationPre{}, nil
 	case "Split":
 		var c struct {
-			Pattern struct {
-				String *string `json:"String"`
-				Regex  *string `json:"Regex"`
-			} `json:"pattern"`
-			Behavior string `json:"behavior"`
-			Invert   bool   `json:"invert"`
+			Pattern  hfPattern `json:"pattern"`
+			Behavior string    `json:"behavior"`
+			Invert   bool      `json:"invert"`
 		}
 		if err := json.Unmarshal(m, &c); err != nil {
 			return nil, err
 		}
-		var re *regexp.Regexp
-		switch {
-		case c.Pattern.String != nil:
-			re = regexp.MustCompile(regexp.QuoteMeta(*c.Pattern.String))
-		case c.Pattern.Regex != nil:
-			var err error
-			if re, err = regexp.Compile(*c.Pattern.Regex); err != nil {
-				return nil, fmt.Errorf("split pre-tokenizer: regex %q is not supported by Go's RE2: %w", *c.Pattern.Regex, err)
-			}
-		default:
-			return nil, errors.New("split pre-tokenizer: pattern has neither String nor Regex")
+		re, err := c.Pattern.regexp("split pre-tokenizer")
+		if err != nil {
+			return nil, err
 		}
 		switch c.Behavior {
 		case "Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous":
@@ -546,21 +566,13 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 		}
 		return metaspaceSplit{c.Replacement}, nil
 	case "Sequence":
-		var c struct {
-			Pre []json.RawMessage `json:"pretokenizers"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
+		sq, err := sequence(m, "pretokenizers", func(p json.RawMessage) (preTokenizer, error) {
+			return parsePreTokenizer(p, x, byteLevel)
+		})
+		if err != nil {
 			return nil, err
 		}
-		var sq seqPre
-		for i, p := range c.Pre {
-			pt, err := parsePreTokenizer(p, x, byteLevel)
-			if err != nil {
-				return nil, fmt.Errorf("sequence item %d: %w", i, err)
-			}
-			sq = append(sq, pt)
-		}
-		return sq, nil
+		return seqPre(sq), nil
 	}
 	return nil, fmt.Errorf("unsupported pre-tokenizer type %q", typ)
 }
@@ -870,18 +882,10 @@ func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 		post.addPrefixSpace = c.AddPrefixSpace
 		return nil
 	case "Sequence":
-		var c struct {
-			Processors []json.RawMessage `json:"processors"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return err
-		}
-		for i, x := range c.Processors {
-			if err := parsePost(x, post, v); err != nil {
-				return fmt.Errorf("sequence item %d: %w", i, err)
-			}
-		}
-		return nil
+		_, err := sequence(m, "processors", func(x json.RawMessage) (struct{}, error) {
+			return struct{}{}, parsePost(x, post, v)
+		})
+		return err
 	}
 	return fmt.Errorf("unsupported post-processor type %q", typ)
 }
