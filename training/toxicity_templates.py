@@ -76,49 +76,66 @@ POS_DE = ["willkommen", "Teil unserer Gesellschaft", "tolle Nachbarn", "Menschen
           "genauso klug wie alle anderen", "fleißig", "herzlich", "wertvolle Mitbürger"]
 
 
-_HATE_EN = [
-    lambda rng, g: f"{g} are {rng.choice(NEG_EN)}.",
-    lambda rng, g: f"All {g} are {rng.choice(NEG_EN)}.",
-    lambda rng, g: f"I {rng.choice(HATEVERB_EN)} {g}.",
-    lambda rng, g: f"{g} should {rng.choice(HARM_EN)}.",
-    lambda rng, g: f"We need to {rng.choice(HARMACT_EN)} all the {g}.",
-    lambda rng, g: f"Never trust {g}, they are {rng.choice(NEG_EN)}.",
-    lambda rng, g: f"The world would be better without {g}.",
-    lambda rng, g: f"Why are {g} always so {rng.choice(['disgusting', 'dirty', 'stupid', 'lazy', 'violent', 'pathetic'])}?",
-    lambda rng, g: f"Honestly, {g} are {rng.choice(NEG_EN)} and everyone knows it.",
-    lambda rng, g: f"{g} are not human, they are {rng.choice(['animals', 'vermin', 'rats', 'parasites'])}.",
-    lambda rng, g: f"I'm going to {rng.choice(['kill', 'hurt', 'beat up'])} every one of those {g}.",
-    lambda rng, g: f"{g} {rng.choice(EMOTE_EN)}.",
-    lambda rng, g: f"I want to {rng.choice(THREAT_EN)} all {g}.",
-    lambda rng, g: f"{g} like you are {rng.choice(NEG_EN)}.",
-    lambda rng, g: f"{g} think they deserve respect. They are {rng.choice(NEG_EN)}.",
-    lambda rng, g: f"If you ask me, {g} are {rng.choice(NEG_EN)}.",
-    lambda rng, g: f"Isn't it obvious that {g} are {rng.choice(NEG_EN)}?",
-    lambda rng, g: f"{g} should {rng.choice(['be killed', 'be hanged', 'be gassed', 'be punished for existing', 'burn', 'suffer'])}.",
-    lambda rng, g: f"No wonder, {g} are {rng.choice(NEG_EN)}. I {rng.choice(HATEVERB_EN)} them.",
-]
-
-
 def _hate_en(rng):
     g = rng.choice(GROUPS_EN)
-    return _HATE_EN[rng.randrange(len(_HATE_EN))](rng, g)
-
-
-_HATE_DE = [
-    lambda rng, g: f"{g} sind {rng.choice(NEG_DE)}.",
-    lambda rng, g: f"Alle {g} sind {rng.choice(NEG_DE)}.",
-    lambda rng, g: f"Ich {rng.choice(HATEVERB_DE)} {g}.",
-    lambda rng, g: f"{g} sollte man {rng.choice(HARM_DE)}.",
-    lambda rng, g: f"{g} gehören nicht in dieses Land, das sind {rng.choice(NEG_DE)}.",
-    lambda rng, g: f"Ohne {g} wäre die Welt besser.",
-    lambda rng, g: f"Diese {g} sind doch alle {rng.choice(NEG_DE)}!",
-    lambda rng, g: f"Man muss die {g} endlich {rng.choice(HARM_DE)}.",
-]
+    t = rng.randrange(19)
+    if t == 11:
+        return f"{g} {rng.choice(EMOTE_EN)}."
+    if t == 12:
+        return f"I want to {rng.choice(THREAT_EN)} all {g}."
+    if t == 13:
+        return f"{g} like you are {rng.choice(NEG_EN)}."
+    if t == 14:
+        return f"{g} think they deserve respect. They are {rng.choice(NEG_EN)}."
+    if t == 15:
+        return f"If you ask me, {g} are {rng.choice(NEG_EN)}."
+    if t == 16:
+        return f"Isn't it obvious that {g} are {rng.choice(NEG_EN)}?"
+    if t == 17:
+        return f"{g} should {rng.choice(['be killed', 'be hanged', 'be gassed', 'be punished for existing', 'burn', 'suffer'])}."
+    if t == 18:
+        return f"No wonder, {g} are {rng.choice(NEG_EN)}. I {rng.choice(HATEVERB_EN)} them."
+    if t == 0:
+        return f"{g} are {rng.choice(NEG_EN)}."
+    if t == 1:
+        return f"All {g} are {rng.choice(NEG_EN)}."
+    if t == 2:
+        return f"I {rng.choice(HATEVERB_EN)} {g}."
+    if t == 3:
+        return f"{g} should {rng.choice(HARM_EN)}."
+    if t == 4:
+        return f"We need to {rng.choice(HARMACT_EN)} all the {g}."
+    if t == 5:
+        return f"Never trust {g}, they are {rng.choice(NEG_EN)}."
+    if t == 6:
+        return f"The world would be better without {g}."
+    if t == 7:
+        return f"Why are {g} always so {rng.choice(['disgusting', 'dirty', 'stupid', 'lazy', 'violent', 'pathetic'])}?"
+    if t == 8:
+        return f"Honestly, {g} are {rng.choice(NEG_EN)} and everyone knows it."
+    if t == 9:
+        return f"{g} are not human, they are {rng.choice(['animals', 'vermin', 'rats', 'parasites'])}."
+    return f"I'm going to {rng.choice(['kill', 'hurt', 'beat up'])} every one of those {g}."
 
 
 def _hate_de(rng):
     g = rng.choice(GROUPS_DE)
-    return _HATE_DE[rng.randrange(len(_HATE_DE))](rng, g)
+    t = rng.randrange(8)
+    if t == 0:
+        return f"{g} sind {rng.choice(NEG_DE)}."
+    if t == 1:
+        return f"Alle {g} sind {rng.choice(NEG_DE)}."
+    if t == 2:
+        return f"Ich {rng.choice(HATEVERB_DE)} {g}."
+    if t == 3:
+        return f"{g} sollte man {rng.choice(HARM_DE)}."
+    if t == 4:
+        return f"{g} gehören nicht in dieses Land, das sind {rng.choice(NEG_DE)}."
+    if t == 5:
+        return f"Ohne {g} wäre die Welt besser."
+    if t == 6:
+        return f"Diese {g} sind doch alle {rng.choice(NEG_DE)}!"
+    return f"Man muss die {g} endlich {rng.choice(HARM_DE)}."
 
 
 def _neutral_en(rng):
