@@ -59,6 +59,12 @@ func writeFile(t testing.TB, p string, b []byte) {
 	}
 }
 
+// tinyModelDir is modelDir with the tiny prompt-injection model.
+func tinyModelDir(t testing.TB) string {
+	t.Helper()
+	return modelDir(t, readFile(t, tinyModel), readFile(t, tinyConfig))
+}
+
 // modelDir writes a model directory (model.onnx, config.json and the tiny
 // tokenizer) under a new temporary directory and returns it.
 func modelDir(t testing.TB, onnx, configJSON []byte) string {
@@ -226,6 +232,14 @@ func anyContains(list []string, subs ...string) bool {
 		}
 	}
 	return false
+}
+
+// leakCheckedCache returns a new model cache directory, checked by noLeaks.
+func leakCheckedCache(t *testing.T) string {
+	t.Helper()
+	cache := t.TempDir()
+	noLeaks(t, cache)
+	return cache
 }
 
 // noLeaks records the goroutines running now and, when the test ends (after
