@@ -182,10 +182,7 @@ type scanJSON struct {
 
 func parseScan(t testing.TB, r cliRun) scanJSON {
 	t.Helper()
-	var s scanJSON
-	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
-		t.Fatalf("scan output is not JSON: %v\n%s", err, r)
-	}
+	s := parseJSON[scanJSON](t, r, "scan")
 	if len(s.Scanners) != 1 || s.Scanners[0].Name != "prompt_injection" {
 		t.Fatalf("want one prompt_injection scanner in the report\n%s", r)
 	}
@@ -209,11 +206,17 @@ type healthJSON struct {
 
 func parseHealth(t testing.TB, r cliRun) healthJSON {
 	t.Helper()
-	var h healthJSON
-	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil {
-		t.Fatalf("health output is not JSON: %v\n%s", err, r)
+	return parseJSON[healthJSON](t, r, "health")
+}
+
+// parseJSON decodes the standard output of the CLI command what.
+func parseJSON[T any](t testing.TB, r cliRun, what string) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Fatalf("%s output is not JSON: %v\n%s", what, err, r)
 	}
-	return h
+	return v
 }
 
 func containsAll(s string, subs ...string) bool {
