@@ -192,7 +192,7 @@ func (r *Runtime) open(ctx context.Context, path string, data []byte, opts backe
 	if err != nil {
 		return nil, fmt.Errorf("create onnx runtime session: %w", err)
 	}
-	sess := &session{rt: r, s: s, inputs: inNames, output: outName, hasTypes: hasTypes}
+	sess := &session{IO: backend.IO{Inputs: inNames, Output: outName}, rt: r, s: s, hasTypes: hasTypes}
 	if r.maxRuns > 0 {
 		sess.sem = make(chan struct{}, r.maxRuns)
 	}
@@ -229,19 +229,13 @@ func (r *Runtime) Close() error {
 // session wraps a DynamicAdvancedSession. ORT allows concurrent Run calls on
 // one session; a RWMutex keeps Close from destroying it under a running pass.
 type session struct {
+	backend.IO
 	rt       *Runtime
 	s        *ortgo.DynamicAdvancedSession
-	inputs   []string
-	output   string
 	hasTypes bool
 	sem      chan struct{}
-
-	mu     sync.RWMutex
-	closed bool
+	guard    backend.Guard
 }
-
-func (s *session) InputNames() []string { return append([]string(nil), s.inputs...) }
-func (s *session) OutputName() string   { return s.output }
 
 func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Output, err error) {
 	if err := in.Validate(); err != nil {
@@ -258,20 +252,19 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	if err := ctx.Err(); err != nil {
 		return backend.Output{}, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return backend.Output{}, errors.New("session is closed")
+	if err := s.guard.Enter(); err != nil {
+		return backend.Output{}, err
 	}
+	defer s.guard.Leave()
 
 	shape := ortgo.NewShape(int64(in.Batch), int64(in.SeqLen))
-	values := make([]ortgo.Value, 0, len(s.inputs))
+	values := make([]ortgo.Value, 0, len(s.Inputs))
 	defer func() {
 		for _, v := range values {
 			err = errors.Join(err, v.Destroy())
 		}
 	}()
-	for _, name := range s.inputs {
+	for _, name := range s.Inputs {
 		var data []int64
 		switch name {
 		case backend.InputIDs:
@@ -314,14 +307,14 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	}
 	t, ok := outputs[0].(*ortgo.Tensor[float32])
 	if !ok {
-		return backend.Output{}, fmt.Errorf("output %q is %T, want a float32 tensor", s.output, outputs[0])
+		return backend.Output{}, fmt.Errorf("output %q is %T, want a float32 tensor", s.Output, outputs[0])
 	}
 	oshape := t.GetShape()
 	dims := make([]int, len(oshape))
 	for i, d := range oshape {
 		dims[i] = int(d)
 	}
-	if err := backend.CheckShape(s.output, dims, in.Batch, in.SeqLen); err != nil {
+	if err := backend.CheckShape(s.Output, dims, in.Batch, in.SeqLen); err != nil {
 		return backend.Output{}, err
 	}
 	data := t.GetData()
@@ -336,15 +329,11 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 
 // Close destroys the session after running passes finish. It is idempotent.
 func (s *session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	return s.guard.Close(func() error {
+		s.rt.sessions.Remove(s)
+		if err := s.s.Destroy(); err != nil {
+			return fmt.Errorf("destroy onnx runtime session: %w", err)
+		}
 		return nil
-	}
-	s.closed = true
-	s.rt.sessions.Remove(s)
-	if err := s.s.Destroy(); err != nil {
-		return fmt.Errorf("destroy onnx runtime session: %w", err)
-	}
-	return nil
+	})
 }
