@@ -3,6 +3,7 @@ package backend
 import (
 	"errors"
 	"testing"
+	"time"
 )
 
 type closer struct {
@@ -41,5 +42,30 @@ func TestMembers(t *testing.T) {
 	}
 	if !m.Closed() || m.Add(&closer{set: &m}) {
 		t.Fatal("Add after Close accepted")
+	}
+}
+
+func TestGuard(t *testing.T) {
+	var g Guard
+	if err := g.Enter(); err != nil {
+		t.Fatalf("Enter on an open session: %v", err)
+	}
+	closed := make(chan error)
+	calls := 0
+	go func() { closed <- g.Close(func() error { calls++; return nil }) }()
+	select {
+	case <-closed:
+		t.Fatal("Close did not wait for the running pass")
+	case <-time.After(20 * time.Millisecond):
+	}
+	g.Leave()
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	if err := g.Close(func() error { calls++; return nil }); err != nil || calls != 1 {
+		t.Fatalf("second Close: %v, release called %d times; want nil and once", err, calls)
+	}
+	if err := g.Enter(); err == nil {
+		t.Fatal("Enter after Close succeeded")
 	}
 }
