@@ -108,15 +108,7 @@ func (t *Tokenizer) EncodePairBatch(pairs [][2]string) ([]Encoding, error) {
 		}
 		out[i] = e
 	}
-	if t.cfg.Padding == PadToLongest {
-		longest := 0
-		for i := range out {
-			longest = max(longest, len(out[i].IDs))
-		}
-		for i := range out {
-			t.pad(&out[i], longest)
-		}
-	}
+	t.padToLongest(out)
 	return out, nil
 }
 

@@ -532,16 +532,23 @@ func (t *Tokenizer) EncodeBatch(texts []string) ([]Encoding, error) {
 			return nil, fmt.Errorf("tokenizer: batch text %d: %w", i, err)
 		}
 	}
-	if t.cfg.Padding == PadToLongest {
-		longest := 0
-		for i := range out {
-			longest = max(longest, len(out[i].IDs))
-		}
-		for i := range out {
-			t.pad(&out[i], longest)
-		}
-	}
+	t.padToLongest(out)
 	return out, nil
+}
+
+// padToLongest pads a batch's encodings to its longest when the
+// configuration asks for PadToLongest.
+func (t *Tokenizer) padToLongest(out []Encoding) {
+	if t.cfg.Padding != PadToLongest {
+		return
+	}
+	longest := 0
+	for i := range out {
+		longest = max(longest, len(out[i].IDs))
+	}
+	for i := range out {
+		t.pad(&out[i], longest)
+	}
 }
 
 // EncodeWindows encodes a text of any length as overlapping windows of at most
