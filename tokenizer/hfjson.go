@@ -920,11 +920,22 @@ func fromHashedJSON(f *hfFile, cfg Config) (*Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.Padding != nil && f.Padding.PadToken != "" {
-		if id, ok := p.specials[f.Padding.PadToken]; !ok || id != f.Padding.PadID {
-			return nil, fmt.Errorf("tokenizer: tokenizer.json: padding token %q (id %d) is not a special token of the model", f.Padding.PadToken, f.Padding.PadID)
-		}
-		t.padID, t.padTk = f.Padding.PadID, f.Padding.PadToken
+	if err := f.specialPadding(t, p.specials); err != nil {
+		return nil, err
 	}
 	return t, nil
+}
+
+// specialPadding sets t's padding from the padding section, whose token
+// must be one of the model's special tokens (a hashed model has no
+// vocabulary to look it up in).
+func (f *hfFile) specialPadding(t *Tokenizer, specials map[string]int) error {
+	if f.Padding == nil || f.Padding.PadToken == "" {
+		return nil
+	}
+	if id, ok := specials[f.Padding.PadToken]; !ok || id != f.Padding.PadID {
+		return fmt.Errorf("tokenizer: tokenizer.json: padding token %q (id %d) is not a special token of the model", f.Padding.PadToken, f.Padding.PadID)
+	}
+	t.padID, t.padTk = f.Padding.PadID, f.Padding.PadToken
+	return nil
 }
