@@ -312,30 +312,57 @@ func FromJSON(data []byte, cfg Config) (*Tokenizer, error) {
 	return t, nil
 }
 
+// hfComponent holds the settings of a normalizer or pre-tokenizer of
+// tokenizer.json: each type reads its own (Hugging Face names them
+// differently per type); absent ones stay zero or nil.
+type hfComponent struct {
+	Type string `json:"type"`
+	// BertNormalizer (nil: the default).
+	CleanText    *bool `json:"clean_text"`
+	ChineseChars *bool `json:"handle_chinese_chars"`
+	StripAccents *bool `json:"strip_accents"`
+	Lowercase    *bool `json:"lowercase"`
+	// Strip.
+	StripLeft  bool `json:"strip_left"`
+	StripRight bool `json:"strip_right"`
+	// Prepend.
+	Prepend string `json:"prepend"`
+	// Replace (Pattern, Content) and Split (Pattern, Behavior, Invert);
+	// Punctuation's Behavior.
+	Pattern  hfPattern `json:"pattern"`
+	Content  string    `json:"content"`
+	Behavior string    `json:"behavior"`
+	Invert   bool      `json:"invert"`
+	// Precompiled.
+	CharsMap *string `json:"precompiled_charsmap"`
+	// Digits.
+	IndividualDigits bool `json:"individual_digits"`
+	// ByteLevel (AddPrefixSpace, UseRegex) and Metaspace (AddPrefixSpace,
+	// Replacement, PrependScheme, Split).
+	AddPrefixSpace *bool  `json:"add_prefix_space"`
+	UseRegex       *bool  `json:"use_regex"`
+	Replacement    string `json:"replacement"`
+	PrependScheme  string `json:"prepend_scheme"`
+	Split          *bool  `json:"split"`
+}
+
+// or returns *p, or d when p is nil.
+func or(p *bool, d bool) bool {
+	if p == nil {
+		return d
+	}
+	return *p
+}
+
 func parseNormalizer(m json.RawMessage) (normalizer, error) {
-	typ, err := typeOf(m)
-	if err != nil {
+	var c hfComponent
+	if err := json.Unmarshal(m, &c); err != nil {
 		return nil, err
 	}
-	switch typ {
+	switch c.Type {
 	case "BertNormalizer":
-		var c struct {
-			CleanText    *bool `json:"clean_text"`
-			ChineseChars *bool `json:"handle_chinese_chars"`
-			StripAccents *bool `json:"strip_accents"`
-			Lowercase    *bool `json:"lowercase"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
-		b := func(p *bool, d bool) bool {
-			if p == nil {
-				return d
-			}
-			return *p
-		}
-		n := &bertNormalizer{cleanText: b(c.CleanText, true), chineseChars: b(c.ChineseChars, true), lowercase: b(c.Lowercase, true)}
-		n.stripAccents = b(c.StripAccents, n.lowercase)
+		n := &bertNormalizer{cleanText: or(c.CleanText, true), chineseChars: or(c.ChineseChars, true), lowercase: or(c.Lowercase, true)}
+		n.stripAccents = or(c.StripAccents, n.lowercase)
 		return n, nil
 	case "Lowercase":
 		return lowercaseNormalizer{}, nil
@@ -350,30 +377,10 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 	case "NFKD":
 		return unicodeNormalizer{norm.NFKD}, nil
 	case "Strip":
-		var c struct {
-			Left  bool `json:"strip_left"`
-			Right bool `json:"strip_right"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
-		return stripNormalizer{c.Left, c.Right}, nil
+		return stripNormalizer{c.StripLeft, c.StripRight}, nil
 	case "Prepend":
-		var c struct {
-			Prepend string `json:"prepend"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		return prependNormalizer{c.Prepend}, nil
 	case "Replace":
-		var c struct {
-			Pattern hfPattern `json:"pattern"`
-			Content string    `json:"content"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		if c.Pattern.String != nil {
 			return replaceNormalizer{*c.Pattern.String, c.Content}, nil
 		}
@@ -383,16 +390,10 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 		}
 		return regexReplaceNormalizer{re, c.Content}, nil
 	case "Precompiled":
-		var c struct {
-			Map *string `json:"precompiled_charsmap"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
-		if c.Map == nil || *c.Map == "" {
+		if c.CharsMap == nil || *c.CharsMap == "" {
 			return seqNormalizer(nil), nil
 		}
-		raw, err := base64.StdEncoding.DecodeString(*c.Map)
+		raw, err := base64.StdEncoding.DecodeString(*c.CharsMap)
 		if err != nil {
 			return nil, fmt.Errorf("precompiled normalizer: %w", err)
 		}
@@ -408,7 +409,7 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 		}
 		return seqNormalizer(sq), nil
 	}
-	return nil, fmt.Errorf("unsupported normalizer type %q", typ)
+	return nil, fmt.Errorf("unsupported normalizer type %q", c.Type)
 }
 
 // precompiledNormalizer is Hugging Face's Precompiled normalizer: the
@@ -476,11 +477,11 @@ func (pn *precompiledNormalizer) normalize(dst, src *normStr, _ *[]byte) {
 }
 
 func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preTokenizer, error) {
-	typ, err := typeOf(m)
-	if err != nil {
+	var c hfComponent
+	if err := json.Unmarshal(m, &c); err != nil {
 		return nil, err
 	}
-	switch typ {
+	switch c.Type {
 	case "BertPreTokenizer":
 		return bertPreTokenizer{}, nil
 	case "Whitespace":
@@ -488,25 +489,11 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 	case "WhitespaceSplit":
 		return whitespaceSplit{}, nil
 	case "Punctuation":
-		var c struct {
-			Behavior string `json:"behavior"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		if c.Behavior != "" && c.Behavior != "Isolated" {
 			return nil, fmt.Errorf("punctuation pre-tokenizer: behavior %q is not supported", c.Behavior)
 		}
 		return punctuationPre{}, nil
 	case "Split":
-		var c struct {
-			Pattern  hfPattern `json:"pattern"`
-			Behavior string    `json:"behavior"`
-			Invert   bool      `json:"invert"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		re, err := c.Pattern.regexp("split pre-tokenizer")
 		if err != nil {
 			return nil, err
@@ -518,34 +505,12 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 		}
 		return splitPre{re: re, behavior: c.Behavior, invert: c.Invert}, nil
 	case "Digits":
-		var c struct {
-			Individual bool `json:"individual_digits"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
-		return digitsPre{c.Individual}, nil
+		return digitsPre{c.IndividualDigits}, nil
 	case "ByteLevel":
-		var c struct {
-			AddPrefixSpace bool  `json:"add_prefix_space"`
-			UseRegex       *bool `json:"use_regex"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		*byteLevel = true
-		x.prefixSpace = c.AddPrefixSpace
-		return byteLevelPre{useRegex: c.UseRegex == nil || *c.UseRegex}, nil
+		x.prefixSpace = or(c.AddPrefixSpace, false)
+		return byteLevelPre{useRegex: or(c.UseRegex, true)}, nil
 	case "Metaspace":
-		var c struct {
-			Replacement    string `json:"replacement"`
-			AddPrefixSpace *bool  `json:"add_prefix_space"`
-			PrependScheme  string `json:"prepend_scheme"`
-			Split          *bool  `json:"split"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		if c.Replacement == "" {
 			c.Replacement = spaceSymbol
 		}
@@ -557,11 +522,11 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 			x.prependFirst = true
 		case "never":
 		case "":
-			x.prependAlways = c.AddPrefixSpace == nil || *c.AddPrefixSpace
+			x.prependAlways = or(c.AddPrefixSpace, true)
 		default:
 			return nil, fmt.Errorf("metaspace pre-tokenizer: unknown prepend_scheme %q", c.PrependScheme)
 		}
-		if c.Split != nil && !*c.Split {
+		if !or(c.Split, true) {
 			return seqPre(nil), nil
 		}
 		return metaspaceSplit{c.Replacement}, nil
@@ -574,7 +539,7 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 		}
 		return seqPre(sq), nil
 	}
-	return nil, fmt.Errorf("unsupported pre-tokenizer type %q", typ)
+	return nil, fmt.Errorf("unsupported pre-tokenizer type %q", c.Type)
 }
 
 func parseModel(m json.RawMessage, p *hfPipeline, byteLevel bool) (string, error) {
