@@ -101,7 +101,16 @@ func checkJSONContentType(ct string) error {
 // decodeJSON decodes one JSON object from b into v strictly: wrong types
 // and trailing data are errors that name the field or the byte offset, and
 // so are duplicate keys (checkKeys) and, unless unknownOK, unknown fields.
+// A flat request body takes the fast path (fastjson.go) with the same result.
 func decodeJSON(b []byte, v any, unknownOK bool) error {
+	if fastDecode(b, v) {
+		return nil
+	}
+	return slowDecodeJSON(b, v, unknownOK)
+}
+
+// slowDecodeJSON is decodeJSON's strict decoder, for every body.
+func slowDecodeJSON(b []byte, v any, unknownOK bool) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return badRequest("request body is empty: want a JSON object")
 	}
