@@ -71,7 +71,7 @@ func fastDecode(b []byte, v any) bool {
 				return false
 			}
 			i := 0
-			for i < n && fields[i].name != key {
+			for i < n && fields[i].name != string(key) {
 				i++
 			}
 			if i == n || seen&(1<<i) != 0 {
@@ -160,9 +160,9 @@ func (p *flatParser) byte(c byte) bool {
 
 // rawKey reads a key made only of lower-case ASCII letters and '_' (the
 // request fields' names) without escapes.
-func (p *flatParser) rawKey() (string, bool) {
+func (p *flatParser) rawKey() ([]byte, bool) {
 	if !p.byte('"') {
-		return "", false
+		return nil, false
 	}
 	start := p.i
 	for p.i < len(p.b) {
@@ -171,14 +171,14 @@ func (p *flatParser) rawKey() (string, bool) {
 		case c == '"':
 			k := p.b[start:p.i]
 			p.i++
-			return string(k), true // no allocation: compared, not kept
+			return k, true
 		case c >= 'a' && c <= 'z' || c == '_':
 			p.i++
 		default:
-			return "", false
+			return nil, false
 		}
 	}
-	return "", false
+	return nil, false
 }
 
 // value reads a string, null, or (when list) an array of strings.
