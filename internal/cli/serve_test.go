@@ -288,6 +288,27 @@ func TestLoadtestCommand(t *testing.T) {
 	}
 }
 
+// TestLoadtestCPUProfile: --cpuprofile writes a pprof profile (gzip) of the
+// measured run; an unwritable path is an error.
+func TestLoadtestCPUProfile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cpu.prof")
+	var out, errBuf bytes.Buffer
+	c := Main(context.Background(), []string{"loadtest", "--requests", "200", "--duration", "10s", "--concurrency", "2", "--warmup", "0", "--cpuprofile", path},
+		Streams{In: strings.NewReader(""), Out: &out, Err: &errBuf})
+	if c != 0 {
+		t.Fatalf("exit %d: %s %s", c, out.String(), errBuf.String())
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Fatalf("profile: %d bytes, err %v", len(b), err)
+	}
+	var o bytes.Buffer
+	bad := filepath.Join(t.TempDir(), "missing", "cpu.prof")
+	if c := Main(context.Background(), []string{"loadtest", "--requests", "10", "--warmup", "0", "--cpuprofile", bad}, Streams{In: strings.NewReader(""), Out: &o, Err: io.Discard}); c != ExitError || !strings.Contains(o.String(), "--cpuprofile") {
+		t.Fatalf("unwritable profile path: exit %d (%s)", c, o.String())
+	}
+}
+
 // TestLoadtestURL drives a server that is already running (with a token
 // from LLMSHIELD_AUTH_TOKEN) through --url.
 func TestLoadtestURL(t *testing.T) {
