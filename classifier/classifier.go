@@ -136,6 +136,21 @@ type Options struct {
 	Engine inference.EngineOptions
 }
 
+// Model is what a scanner needs of a sequence classifier: *Classifier
+// implements it, tests supply fakes.
+type Model interface {
+	Classify(ctx context.Context, text string, mt MatchType, positive []string) (Prediction, error)
+	// BestLabel is the highest-scoring of labels (the positive labels when
+	// empty) in p's best part.
+	BestLabel(p Prediction, labels []string) string
+	// Labels are the model's labels (config.json id2label).
+	Labels() []string
+	// Version identifies the weights (for fingerprints).
+	Version() string
+}
+
+var _ Model = (*Classifier)(nil)
+
 // Classifier is a loaded text classifier. It is safe for concurrent use.
 type Classifier struct {
 	id       string

@@ -78,13 +78,8 @@ func DefaultConfig() Config { return Config{Threshold: 0.5, MatchType: classifie
 // the built-in lexicon baseline).
 func (c Config) ConfiguredModel() string { return c.Model }
 
-// Classifier scores texts; *classifier.Classifier implements it.
-type Classifier interface {
-	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
-	BestLabel(p classifier.Prediction, positive []string) string
-	// Version identifies the weights (for fingerprints).
-	Version() string
-}
+// Classifier is the user model; *classifier.Classifier implements it.
+type Classifier = classifier.Model
 
 // Option supplies what New needs besides the configuration.
 type Option func(*Scanner)

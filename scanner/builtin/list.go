@@ -218,12 +218,10 @@ func All() []Factory {
 		},
 		{
 			Name:        bancompetitors.Name,
-			Description: "Competitor names and aliases (gazetteer: normalised, word boundaries, fuzzy for longer names), redacted by default.",
+			Description: "Competitor names and aliases (gazetteer: normalised, word boundaries, fuzzy for longer names), redacted by default; only inside ORG entities of a user NER model (model).",
 			Stages:      scanner.StageBoth,
 			Defaults:    func() any { c := bancompetitors.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return bancompetitors.New(*p.(*bancompetitors.Config))
-			},
+			Build:       buildBanCompetitors,
 		},
 		{
 			Name:        bantopics.Name,

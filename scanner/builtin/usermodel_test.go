@@ -3,88 +3,26 @@ package builtin
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/scanner"
 )
 
-// testdata of the inference package: the tiny models of
-// scripts/gen-tiny-classifier.py and scripts/gen-tiny-pipelines.py.
-func tinyDir(name string) string {
-	return filepath.Join("..", "..", "internal", "inference", "testdata", name)
-}
+// tinyDir is a tiny generated model of the inference package's testdata.
+func tinyDir(name string) string { return modeltest.TinyDir(name) }
 
-// biasDir assembles a classifier directory: the tiny binary classifier
-// and the classifier package's tiny WordPiece tokenizer.
-func biasDir(t testing.TB) string {
-	dir := t.TempDir()
-	for src, dst := range map[string]string{
-		tinyDir("tiny-binary") + "/model.onnx":                                        "model.onnx",
-		tinyDir("tiny-binary") + "/config.json":                                       "config.json",
-		filepath.Join("..", "..", "classifier", "testdata", "tiny", "tokenizer.json"): "tokenizer.json",
-	} {
-		b, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// relabelledDir is a classifier directory like biasDir from the tiny model
-// of the inference package's testdata named tiny, with its labels renamed
-// (id2label in order) and no positive_labels.
-func relabelledDir(t testing.TB, tiny string, labels ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for src, dst := range map[string]string{
-		tinyDir(tiny) + "/model.onnx": "model.onnx",
-		filepath.Join("..", "..", "classifier", "testdata", "tiny", "tokenizer.json"): "tokenizer.json",
-	} {
-		b, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := os.ReadFile(tinyDir(tiny) + "/config.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg map[string]any
-	if err := json.Unmarshal(b, &cfg); err != nil {
-		t.Fatal(err)
-	}
-	id2label, label2id := map[string]string{}, map[string]int{}
-	for i, l := range labels {
-		id2label[strconv.Itoa(i)], label2id[l] = l, i
-	}
-	cfg["id2label"], cfg["label2id"] = id2label, label2id
-	delete(cfg, "positive_labels")
-	if b, err = json.Marshal(cfg); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+// biasDir is the tiny binary classifier (labels SAFE, INJECTION).
+func biasDir(t testing.TB) string { return modeltest.ClassifierDir(t, "tiny-binary") }
 
 // userModelHub has "tiny-nli" as a path entry and "absent-nli", a URL
 // entry never downloaded, in an offline registry.
@@ -146,11 +84,11 @@ func TestUserModels(t *testing.T) {
 					out("the cat sat with the dog .", "the bank will pay money ."), out("the cat sat with the dog .", "the cat sat with the dog .")},
 				{"bias", fmt.Sprintf("model: %q\nthreshold: 0.01", biasDir(t)),
 					out("q", "All of them are like that."), out("q", " ")},
-				{"emotion_detection", fmt.Sprintf("model: %q\nthreshold: 0.01\nblocked_emotions: [Anger, fear]", relabelledDir(t, "tiny-multilabel", "anger", "joy", "fear")),
+				{"emotion_detection", fmt.Sprintf("model: %q\nthreshold: 0.01\nblocked_emotions: [Anger, fear]", modeltest.ClassifierDir(t, "tiny-multilabel", "anger", "joy", "fear")),
 					out("q", "I am so furious with you."), out("q", " ")},
-				{"NoRefusal", fmt.Sprintf("model: %q\nthreshold: 0.01\nmatch_type: sentence", relabelledDir(t, "tiny-binary", "NORMAL", "REJECTION")),
+				{"NoRefusal", fmt.Sprintf("model: %q\nthreshold: 0.01\nmatch_type: sentence", modeltest.ClassifierDir(t, "tiny-binary", "NORMAL", "REJECTION")),
 					out("q", "I cannot help with that."), out("q", "\n")},
-				{"malicious_urls", fmt.Sprintf("model: %q\nthreshold: 0.01", relabelledDir(t, "tiny-binary", "benign", "malicious")),
+				{"malicious_urls", fmt.Sprintf("model: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "benign", "malicious")),
 					out("q", "see https://example.com/start"), out("q", "no links here")},
 			}
 			for _, c := range cases {
@@ -202,7 +140,7 @@ func TestUserModelStartup(t *testing.T) {
 		{"relevance", fmt.Sprintf("model: %q", tinyDir("tiny-nli")), "does not run"},         // NLI logits are not embeddings of the probe? see below
 		{"factual_consistency", fmt.Sprintf("model: %q", tinyDir("tiny-embed")), "id2label"}, // an embedding model is no NLI model
 		{"relevance", "model: x\npooling: max", "pooling"},
-		{"emotion_detection", fmt.Sprintf("model: %q\nblocked_emotions: [anger, grief]", relabelledDir(t, "tiny-multilabel", "anger", "joy", "fear")),
+		{"emotion_detection", fmt.Sprintf("model: %q\nblocked_emotions: [anger, grief]", modeltest.ClassifierDir(t, "tiny-multilabel", "anger", "joy", "fear")),
 			"output_scanners[0].params: emotion_detection: blocked_emotions[1]: model"},
 		{"emotion_detection", "model: no/such-emotions", "output_scanners[0].params: model"},
 		{"no_refusal", fmt.Sprintf("model: %q", biasDir(t)), "no refusal label among the model's labels [SAFE, INJECTION]"},

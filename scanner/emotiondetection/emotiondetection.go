@@ -83,14 +83,8 @@ type Config struct {
 // the built-in lexicon).
 func (c Config) ConfiguredModel() string { return c.Model }
 
-// Classifier scores texts; *classifier.Classifier implements it.
-type Classifier interface {
-	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
-	// Labels are the model's labels (config.json id2label).
-	Labels() []string
-	// Version identifies the weights (for fingerprints).
-	Version() string
-}
+// Classifier is the user model; *classifier.Classifier implements it.
+type Classifier = classifier.Model
 
 // Option supplies what New needs besides the configuration.
 type Option func(*Scanner)

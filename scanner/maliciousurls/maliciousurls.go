@@ -103,16 +103,8 @@ type Config struct {
 // the built-in features alone).
 func (c Config) ConfiguredModel() string { return c.Model }
 
-// Classifier is what the scanner needs of a user URL classifier;
-// *classifier.Classifier implements it.
-type Classifier interface {
-	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
-	BestLabel(p classifier.Prediction, positive []string) string
-	// Labels are the model's labels (config.json id2label).
-	Labels() []string
-	// Version identifies the weights (for fingerprints).
-	Version() string
-}
+// Classifier is the user model; *classifier.Classifier implements it.
+type Classifier = classifier.Model
 
 // Option supplies what New needs besides the configuration.
 type Option func(*Scanner)
