@@ -99,7 +99,7 @@ func (s *Scanner) inEntities(ctx context.Context, text string, hits []hit) ([]hi
 		a, b := h.a, h.b
 		for i := range ents {
 			e := &ents[i]
-			if !s.types[e.Type] || e.Score < s.cfg.Threshold || e.Start < 0 || e.End > len(text) || e.End <= h.a || h.b <= e.Start {
+			if !s.types[classifier.EntityType(e.Type)] || e.Score < s.cfg.Threshold || e.Start < 0 || e.End > len(text) || e.End <= h.a || h.b <= e.Start {
 				continue
 			}
 			a, b = min(a, e.Start), max(b, e.End)

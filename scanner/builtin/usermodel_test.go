@@ -90,6 +90,9 @@ func TestUserModels(t *testing.T) {
 					out("q", "I cannot help with that."), out("q", "\n")},
 				{"malicious_urls", fmt.Sprintf("model: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "benign", "malicious")),
 					out("q", "see https://example.com/start"), out("q", "no links here")},
+				// The tiny NER model tags this Acme as ORG, that one as LOC.
+				{"BanCompetitors", fmt.Sprintf("competitors: [Acme, Initech Solutions]\nmodel: %q", tinyDir("tiny-tokencls")),
+					out("q", "I work at Acme GmbH in Zürich."), out("q", "We compared Acme Corp staff with Initech Solutions.")},
 			}
 			for _, c := range cases {
 				t.Run(c.typ, func(t *testing.T) {
@@ -146,6 +149,9 @@ func TestUserModelStartup(t *testing.T) {
 		{"no_refusal", fmt.Sprintf("model: %q", biasDir(t)), "no refusal label among the model's labels [SAFE, INJECTION]"},
 		{"no_refusal", "model: ./no/such/dir", "output_scanners[0].params: model"},
 		{"malicious_urls", fmt.Sprintf("model: %q", biasDir(t)), "malicious labels"},
+		{"ban_competitors", fmt.Sprintf("competitors: [Acme]\nmodel: %q\nentity_types: [COMPANY]", tinyDir("tiny-tokencls")),
+			`output_scanners[0].params: ban_competitors: entity_types[0]: model`},
+		{"ban_competitors", fmt.Sprintf("competitors: [Acme]\nmodel: %q", biasDir(t)), "no O label"},
 	} {
 		_, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h})
 		if c.typ == "relevance" && strings.Contains(c.params, "tiny-nli") {
@@ -189,6 +195,7 @@ func TestUserModelStartup(t *testing.T) {
 		{"emotion_detection", "model: absent-nli\nblocked_emotions: [anger]", "built-in emotion lexicon", "I am so angry and furious right now!"},
 		{"no_refusal", "model: absent-nli", "built-in refusal classifier", "I'm sorry, but I can't help with that request."},
 		{"malicious_urls", "model: absent-nli", "built-in URL features", "click javascript:alert(1)"},
+		{"ban_competitors", "competitors: [Acme]\nmodel: absent-nli", "built-in gazetteer", "We compared Acme Corp staff."},
 	} {
 		logs.Reset()
 		s, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h, Logger: logTo(&logs)})
