@@ -40,10 +40,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/hashfeat"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -276,27 +276,13 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 
 // scanModel scores text with the user's classifier. Blank text is valid.
 func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
-	res.Method, res.Threshold = scanner.MethodML, s.cfg.Threshold
-	if !utf8.ValidString(text) {
-		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
-	}
-	if strings.TrimSpace(text) == "" {
-		res.Duration = time.Since(start)
-		return res, nil
-	}
-	p, err := s.model.Classify(ctx, text, s.cfg.MatchType, nil)
+	v, err := modelscan.Run(ctx, Name, s.cfg.Model, s.model, text, s.cfg.MatchType, nil, s.cfg.Threshold, &res)
 	if err != nil {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+		return scanner.Result{}, err
 	}
-	res.Risk = scanner.ClampRisk(p.Score)
-	if res.Risk >= s.cfg.Threshold {
-		res.Valid = false
-		a, b := p.Best.Start, p.Best.End
-		if a < 0 || b > len(text) || a > b {
-			a, b = 0, 0
-		}
-		res.Findings = append(res.Findings, scanner.Finding{Rule: "biased", Start: a, End: b, Score: res.Risk,
-			Detail: fmt.Sprintf("model label %s with probability %.3f", s.model.BestLabel(p, nil), p.Score)})
+	if v.Flagged {
+		res.Findings = append(res.Findings, scanner.Finding{Rule: "biased", Start: v.Start, End: v.End, Score: res.Risk,
+			Detail: fmt.Sprintf("model label %s with probability %.3f", s.model.BestLabel(v.Prediction, nil), v.Prediction.Score)})
 	}
 	res.Duration = time.Since(start)
 	return res, nil

@@ -68,6 +68,7 @@ import (
 	"mvdan.cc/xurls/v2"
 
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -118,22 +119,7 @@ func WithClassifier(m Classifier) Option { return func(s *Scanner) { s.model = m
 // for a model whose labels are exactly LABEL_0 and LABEL_1. It is an error
 // when neither applies.
 func MaliciousLabels(labels []string) ([]string, error) {
-	var out []string
-	benign := false
-	for _, l := range labels {
-		if strings.EqualFold(l, "benign") {
-			benign = true
-			continue
-		}
-		out = append(out, l)
-	}
-	switch {
-	case benign && len(out) > 0:
-		return out, nil
-	case len(labels) == 2 && labels[0] == "LABEL_0" && labels[1] == "LABEL_1":
-		return []string{"LABEL_1"}, nil
-	}
-	return nil, fmt.Errorf("cannot tell the malicious labels from the model's labels %q (want a \"benign\" label, or LABEL_0/LABEL_1)", labels)
+	return modelscan.LabelsBut(labels, "benign", "malicious")
 }
 
 // DefaultConfig returns the defaults.

@@ -41,6 +41,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -225,27 +226,13 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 
 // scanModel scores a non-blank text with the user's classifier.
 func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
-	res.Threshold = s.cfg.Threshold
-	if !utf8.ValidString(text) {
-		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
-	}
-	mt := classifier.MatchFull
-	if s.cfg.MatchType == MatchSentence {
-		mt = classifier.MatchSentence
-	}
-	p, err := s.user.Classify(ctx, text, mt, []string{s.label})
+	v, err := modelscan.Run(ctx, Name, s.cfg.Model, s.user, text, modelscan.MatchType(s.cfg.MatchType), []string{s.label}, s.cfg.Threshold, &res)
 	if err != nil {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+		return scanner.Result{}, err
 	}
-	res.Risk = scanner.ClampRisk(p.Score)
-	if res.Risk >= s.cfg.Threshold {
-		res.Valid = false
-		a, b := p.Best.Start, p.Best.End
-		if a < 0 || b > len(text) || a > b {
-			a, b = 0, 0
-		}
-		res.Findings = append(res.Findings, scanner.Finding{Rule: "REJECTION", Start: a, End: b, Score: res.Risk,
-			Detail: fmt.Sprintf("model label %s probability %.3f ≥ %.2f", s.label, p.Score, s.cfg.Threshold)})
+	if v.Flagged {
+		res.Findings = append(res.Findings, scanner.Finding{Rule: "REJECTION", Start: v.Start, End: v.End, Score: res.Risk,
+			Detail: fmt.Sprintf("model label %s probability %.3f ≥ %.2f", s.label, v.Prediction.Score, s.cfg.Threshold)})
 	}
 	res.Duration = time.Since(start)
 	return res, nil
