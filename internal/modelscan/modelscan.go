@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/classifier"
@@ -82,4 +83,29 @@ func LabelsBut(labels []string, benign, what string) ([]string, error) {
 		return []string{"LABEL_1"}, nil
 	}
 	return nil, fmt.Errorf("cannot tell the %s labels from the model's labels %q (want a %q label, or LABEL_0/LABEL_1)", what, labels, benign)
+}
+
+// Pair checks that a model was supplied (with the option named option)
+// exactly when the configuration names one.
+func Pair(model string, loaded bool, option string) error {
+	switch {
+	case model != "" && !loaded:
+		return fmt.Errorf("model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass %s)", model, option)
+	case model == "" && loaded:
+		return fmt.Errorf("model: %s was given but model is empty (name the model it loads)", option)
+	}
+	return nil
+}
+
+// Letters counts the letters of text, stopping at limit.
+func Letters(text string, limit int) int {
+	n := 0
+	for _, r := range text {
+		if unicode.IsLetter(r) {
+			if n++; n >= limit {
+				break
+			}
+		}
+	}
+	return n
 }

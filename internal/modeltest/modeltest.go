@@ -9,6 +9,7 @@ package modeltest
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -20,6 +21,7 @@ import (
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/scanner"
 )
 
 // Root is the repository root (found from this file, so that tests in any
@@ -88,37 +90,45 @@ func CopyDir(t testing.TB, name string) string {
 
 // ClassifierDir assembles a sequence classifier in a temporary directory:
 // the tiny model name (tiny-binary, tiny-multilabel, ...) with the
-// classifier package's tiny WordPiece tokenizer and, when labels are
-// given, config.json's id2label renamed to them (in output order) and its
-// positive_labels dropped.
+// classifier package's tiny WordPiece tokenizer, relabelled when labels
+// are given (see Relabel).
 func ClassifierDir(t testing.TB, name string, labels ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	copyFile(t, filepath.Join(TinyDir(name), "model.onnx"), filepath.Join(dir, "model.onnx"))
+	copyFile(t, filepath.Join(TinyDir(name), "config.json"), filepath.Join(dir, "config.json"))
 	copyFile(t, filepath.Join(Root(), "classifier", "testdata", "tiny", "tokenizer.json"), filepath.Join(dir, "tokenizer.json"))
-	b, err := os.ReadFile(filepath.Join(TinyDir(name), "config.json"))
+	if len(labels) > 0 {
+		Relabel(t, dir, labels...)
+	}
+	return dir
+}
+
+// Relabel renames the labels of the model in dir (config.json's id2label,
+// in output order) and drops its positive_labels.
+func Relabel(t testing.TB, dir string, labels ...string) {
+	t.Helper()
+	path := filepath.Join(dir, "config.json")
+	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(labels) > 0 {
-		var cfg map[string]any
-		if err := json.Unmarshal(b, &cfg); err != nil {
-			t.Fatal(err)
-		}
-		id2label, label2id := map[string]string{}, map[string]int{}
-		for i, l := range labels {
-			id2label[strconv.Itoa(i)], label2id[l] = l, i
-		}
-		cfg["id2label"], cfg["label2id"] = id2label, label2id
-		delete(cfg, "positive_labels")
-		if b, err = json.Marshal(cfg); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
+	var cfg map[string]any
+	if err := json.Unmarshal(b, &cfg); err != nil {
 		t.Fatal(err)
 	}
-	return dir
+	id2label, label2id := map[string]string{}, map[string]int{}
+	for i, l := range labels {
+		id2label[strconv.Itoa(i)], label2id[l] = l, i
+	}
+	cfg["id2label"], cfg["label2id"] = id2label, label2id
+	delete(cfg, "positive_labels")
+	if b, err = json.Marshal(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Classifier is a fake sequence classifier over Names. Its one part (the
@@ -216,4 +226,44 @@ func (f *Classifier) Last() (classifier.MatchType, []string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.mt, f.positive
+}
+
+// Straddle checks that a scanner whose risk on in is the model's own
+// score want flags in with a threshold just under want and passes it with
+// one just over; build makes the scanner for a threshold. It returns the
+// flagging scanner (for the conformance suite).
+func Straddle(t *testing.T, want float64, in scanner.Input, build func(threshold float64) (scanner.Scanner, error)) scanner.Scanner {
+	t.Helper()
+	if want <= 0.02 || want >= 0.98 {
+		t.Fatalf("the model's score %v leaves no room for thresholds on both sides", want)
+	}
+	ctx := context.Background()
+	flag, err := build(want - 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := flag.Scan(ctx, in); err != nil || res.Valid || math.Abs(res.Risk-want) > 1e-6 || res.Method != scanner.MethodML {
+		t.Fatalf("threshold under the model's score %v: %+v %v, want it flagged with that risk", want, res, err)
+	}
+	pass, err := build(want + 0.01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := pass.Scan(ctx, in); err != nil || !res.Valid {
+		t.Fatalf("threshold over the model's score %v: %+v %v, want it valid", want, res, err)
+	}
+	return flag
+}
+
+// BenchBackends runs fn as a sub-benchmark on the pure-Go backend and on
+// ONNX Runtime (skipped when LLMSHIELD_ORT_LIB is not set).
+func BenchBackends(b *testing.B, fn func(b *testing.B, backend string)) {
+	for _, be := range []string{inference.BackendPureGo, inference.BackendORT} {
+		b.Run(be, func(b *testing.B) {
+			if be == inference.BackendORT && os.Getenv("LLMSHIELD_ORT_LIB") == "" {
+				b.Skip("LLMSHIELD_ORT_LIB is not set")
+			}
+			fn(b, be)
+		})
+	}
 }

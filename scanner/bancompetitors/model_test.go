@@ -3,13 +3,11 @@ package bancompetitors
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -211,33 +209,28 @@ func TestModelTinyNER(t *testing.T) {
 // NER model on each backend; the cost is the model's (it runs only when
 // the gazetteer matched), a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
-	for _, backend := range []string{inference.BackendPureGo, inference.BackendORT} {
-		b.Run(backend, func(b *testing.B) {
-			if backend == inference.BackendORT && os.Getenv("LLMSHIELD_ORT_LIB") == "" {
-				b.Skip("LLMSHIELD_ORT_LIB is not set")
-			}
-			ctx := context.Background()
-			dir := modeltest.CopyDir(b, "tiny-tokencls")
-			m, err := modeltest.Hub(b, backend).GetTokenClassifier(ctx, classifier.Ref{ID: dir})
-			if err != nil {
+	modeltest.BenchBackends(b, func(b *testing.B, backend string) {
+		ctx := context.Background()
+		dir := modeltest.CopyDir(b, "tiny-tokencls")
+		m, err := modeltest.Hub(b, backend).GetTokenClassifier(ctx, classifier.Ref{ID: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := cfg("Acme", "Globex", "Initech Solutions", "Stark Industries")
+		c.Model = dir
+		s, err := New(c, WithNER(m))
+		if err != nil {
+			b.Fatal(err)
+		}
+		text := strings.Repeat("I work at Acme GmbH in Zürich; ask about Globex pricing. ", 18)[:1024]
+		b.SetBytes(int64(len(text)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Scan(ctx, scanner.Input{Prompt: text}); err != nil {
 				b.Fatal(err)
 			}
-			c := cfg("Acme", "Globex", "Initech Solutions", "Stark Industries")
-			c.Model = dir
-			s, err := New(c, WithNER(m))
-			if err != nil {
-				b.Fatal(err)
-			}
-			text := strings.Repeat("I work at Acme GmbH in Zürich; ask about Globex pricing. ", 18)[:1024]
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := s.Scan(ctx, scanner.Input{Prompt: text}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+		}
+	})
 }
 
 func FuzzModelScan(f *testing.F) {

@@ -11,8 +11,11 @@ import (
 	"github.com/llmshield/llmshield/scanner/bancompetitors"
 	"github.com/llmshield/llmshield/scanner/bantopics"
 	"github.com/llmshield/llmshield/scanner/bias"
+	"github.com/llmshield/llmshield/scanner/code"
 	"github.com/llmshield/llmshield/scanner/emotiondetection"
 	"github.com/llmshield/llmshield/scanner/factualconsistency"
+	"github.com/llmshield/llmshield/scanner/gibberish"
+	"github.com/llmshield/llmshield/scanner/language"
 	"github.com/llmshield/llmshield/scanner/maliciousurls"
 	"github.com/llmshield/llmshield/scanner/norefusal"
 	"github.com/llmshield/llmshield/scanner/relevance"
@@ -275,4 +278,21 @@ func buildBanCompetitors(ctx context.Context, p any, d Deps) (scanner.Scanner, e
 		},
 		new: bancompetitors.New, with: func(m *classifier.TokenClassifier) bancompetitors.Option { return bancompetitors.WithNER(m) },
 	}.build(ctx, p, d)
+}
+
+func buildCode(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	return classifierBuild(code.Name, "built-in code detector", func(c *code.Config) *string { return &c.Model },
+		code.New, func(m *classifier.Classifier) code.Option { return code.WithClassifier(m) }).build(ctx, p, d)
+}
+
+func buildGibberish(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	b := classifierBuild(gibberish.Name, "built-in character n-gram model", func(c *gibberish.Config) *string { return &c.Model },
+		gibberish.New, func(m *classifier.Classifier) gibberish.Option { return gibberish.WithClassifier(m) })
+	b.probe = probeLabels[gibberish.Config](gibberish.GibberishLabels)
+	return b.build(ctx, p, d)
+}
+
+func buildLanguage(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	return classifierBuild(language.Name, "built-in identifier (whatlanggo and scripts)", func(c *language.Config) *string { return &c.Model },
+		language.New, func(m *classifier.Classifier) language.Option { return language.WithClassifier(m) }).build(ctx, p, d)
 }

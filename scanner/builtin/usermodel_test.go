@@ -90,6 +90,12 @@ func TestUserModels(t *testing.T) {
 					out("q", "I cannot help with that."), out("q", "\n")},
 				{"malicious_urls", fmt.Sprintf("model: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "benign", "malicious")),
 					out("q", "see https://example.com/start"), out("q", "no links here")},
+				{"code", fmt.Sprintf("languages: [python, go, javascript]\nmodel: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-multilabel", "Python", "Go", "JavaScript")),
+					out("q", "```\nimport os\nprint(os.getcwd())\n```"), out("q", "No code here, only a sentence or two of prose.")},
+				{"gibberish", fmt.Sprintf("model: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "clean", "noise")),
+					out("q", "the bank will pay money to the market ."), out("q", "ok")},
+				{"Language", fmt.Sprintf("valid_languages: [en]\nmodel: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "en", "de")),
+					out("q", "the bank will pay money to the market ."), out("q", "ok")},
 				// The tiny NER model tags this Acme as ORG, that one as LOC.
 				{"BanCompetitors", fmt.Sprintf("competitors: [Acme, Initech Solutions]\nmodel: %q", tinyDir("tiny-tokencls")),
 					out("q", "I work at Acme GmbH in Zürich."), out("q", "We compared Acme Corp staff with Initech Solutions.")},
@@ -152,6 +158,9 @@ func TestUserModelStartup(t *testing.T) {
 		{"ban_competitors", fmt.Sprintf("competitors: [Acme]\nmodel: %q\nentity_types: [COMPANY]", tinyDir("tiny-tokencls")),
 			`output_scanners[0].params: ban_competitors: entity_types[0]: model`},
 		{"ban_competitors", fmt.Sprintf("competitors: [Acme]\nmodel: %q", biasDir(t)), "no O label"},
+		{"gibberish", fmt.Sprintf("model: %q", biasDir(t)), "gibberish labels"},
+		{"language", fmt.Sprintf("valid_languages: [fr]\nmodel: %q", modeltest.ClassifierDir(t, "tiny-binary", "en", "de")), "params: language: valid_languages[0]: model"},
+		{"code", fmt.Sprintf("languages: [rust]\nmodel: %q", modeltest.ClassifierDir(t, "tiny-binary", "Python", "Go")), "params: code: languages[0]: model"},
 	} {
 		_, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h})
 		if c.typ == "relevance" && strings.Contains(c.params, "tiny-nli") {
@@ -196,6 +205,9 @@ func TestUserModelStartup(t *testing.T) {
 		{"no_refusal", "model: absent-nli", "built-in refusal classifier", "I'm sorry, but I can't help with that request."},
 		{"malicious_urls", "model: absent-nli", "built-in URL features", "click javascript:alert(1)"},
 		{"ban_competitors", "competitors: [Acme]\nmodel: absent-nli", "built-in gazetteer", "We compared Acme Corp staff."},
+		{"code", "languages: [python]\nmodel: absent-nli", "built-in code detector", "```python\nimport os\nprint(os.getcwd())\n```"},
+		{"gibberish", "model: absent-nli", "built-in character n-gram model", "asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu"},
+		{"language", "valid_languages: [en]\nmodel: absent-nli", "built-in identifier", "Это предложение написано на русском языке."},
 	} {
 		logs.Reset()
 		s, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h, Logger: logTo(&logs)})
