@@ -15,7 +15,7 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 )
 
-// A user code-language classifier (Config.Model), as LLM Guard's Code
+// Classifier is a user code-language classifier (Config.Model), as LLM Guard's Code
 // scanner runs philomath-1209/programming-language-identification: its
 // labels must be Linguist language names or aliases ("Python", "C++",
 // "JavaScript"; labels that are not are never a configured language). The
@@ -29,13 +29,13 @@ import (
 // At most maxModelBlocks blocks of a text are classified (each is one
 // model call, truncated to the model's maximum length).
 
+// *classifier.Classifier implements it.
+type Classifier = classifier.Model
+
 const (
 	blockScore     = 0.5
 	maxModelBlocks = 32
 )
-
-// Classifier is the user model; *classifier.Classifier implements it.
-type Classifier = classifier.Model
 
 // Option supplies what New needs besides the configuration.
 type Option func(*Scanner)

@@ -12,7 +12,7 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 )
 
-// A user gibberish classifier (Config.Model), as LLM Guard's Gibberish
+// Classifier is a user gibberish classifier (Config.Model), as LLM Guard's Gibberish
 // scanner runs madhurjindal/autonlp-Gibberish-Detector-492513457 with the
 // labels clean, mild gibberish, noise and word salad: the label "clean"
 // (any case) is the benign one and every other label is a kind of
@@ -25,8 +25,8 @@ import (
 // here at 0.5. MatchType full classifies the whole text in overlapping
 // windows, sentence each sentence; texts with fewer than MinLetters
 // letters pass unclassified, as with the built-in model.
-
-// Classifier is the user model; *classifier.Classifier implements it.
+//
+// *classifier.Classifier implements it.
 type Classifier = classifier.Model
 
 // Option supplies what New needs besides the configuration.

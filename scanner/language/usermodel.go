@@ -13,7 +13,7 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 )
 
-// A user language classifier (Config.Model), as LLM Guard's Language
+// Classifier is a user language classifier (Config.Model), as LLM Guard's Language
 // scanner runs papluca/xlm-roberta-base-language-detection: its labels
 // must be ISO 639-1 codes ("en", "de"; any case), and every code in
 // ValidLanguages must be one of them (a code the model cannot predict
@@ -29,8 +29,8 @@ import (
 // script rule is the built-in identifier's, not applied to the model).
 // ValidLanguages must still be codes the built-in identifier knows, so
 // that the configuration also works when the model cannot be obtained.
-
-// Classifier is the user model; *classifier.Classifier implements it.
+//
+// *classifier.Classifier implements it.
 type Classifier = classifier.Model
 
 // Option supplies what New needs besides the configuration.
