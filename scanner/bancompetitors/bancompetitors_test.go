@@ -87,7 +87,7 @@ func TestConfig(t *testing.T) {
 		{Config{Competitors: []string{"a"}, Threshold: 0}, "threshold"},
 		{Config{Competitors: []string{"a"}, Threshold: 0.5, Aliases: map[string][]string{"b": {"x"}}}, "aliases"},
 		{Config{Competitors: []string{"a"}, Threshold: 0.5, Aliases: map[string][]string{"a": {""}}}, `aliases["a"][0]`},
-		{Config{Competitors: []string{"a"}, Threshold: 0.5, Model: "dslim/bert-base-NER", EntityTypes: []string{"ORG"}}, "model: dslim/bert-base-NER is not loaded"},
+		{Config{Competitors: []string{"a"}, Threshold: 0.5, Model: "dslim/bert-base-NER", EntityTypes: []string{"ORG"}}, "is configured but not loaded"},
 	} {
 		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/modelscan"
 )
 
 // NER finds entities; *classifier.TokenClassifier implements it.
@@ -46,13 +47,8 @@ func (c Config) validateModel() error {
 // name in Config.Model, and every entity type must be one of its types
 // (else nothing could ever match).
 func (s *Scanner) checkModel() error {
-	switch {
-	case s.ner == nil && s.cfg.Model != "":
-		return fmt.Errorf("model: %s is not loaded (scanner/builtin loads it)", s.cfg.Model)
-	case s.ner == nil:
-		return nil
-	case s.cfg.Model == "":
-		return fmt.Errorf("model is empty but a NER model was supplied")
+	if err := modelscan.Pair(s.cfg.Model, s.ner != nil, "WithNER"); err != nil || s.ner == nil {
+		return err
 	}
 	have := s.ner.Types()
 	s.types = map[string]bool{}

@@ -141,7 +141,7 @@ func TestModelConfig(t *testing.T) {
 		opts  []Option
 		field string
 	}{
-		{modelCfg("a"), nil, "model: some/ner is not loaded"},
+		{modelCfg("a"), nil, `model: "some/ner" is configured but not loaded`},
 		{cfg("a"), []Option{WithNER(f)}, "model is empty"},
 		{func() Config { c := modelCfg("a"); c.EntityTypes = []string{"ORG", "MISC"}; return c }(), []Option{WithNER(f)}, `entity_types[1]: model some/ner has no entity type "MISC"`},
 		{func() Config { c := modelCfg("a"); c.EntityTypes = nil; return c }(), []Option{WithNER(f)}, "entity_types"},

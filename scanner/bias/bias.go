@@ -157,12 +157,10 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	switch {
-	case cfg.Model != "" && s.model == nil:
-		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
-	case cfg.Model == "" && s.model != nil:
-		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
-	case s.model != nil:
+	if err := modelscan.Pair(cfg.Model, s.model != nil, "WithClassifier"); err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	if s.model != nil {
 		mt, _ := classifier.ParseMatchType(string(cfg.MatchType))
 		s.cfg.MatchType = mt
 		s.fp = fmt.Sprintf("%s/model/%s/%s/%g", Name, s.model.Version(), mt, cfg.Threshold)

@@ -167,11 +167,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	switch {
-	case cfg.Model != "" && s.model == nil:
-		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
-	case cfg.Model == "" && s.model != nil:
-		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
+	if err := modelscan.Pair(cfg.Model, s.model != nil, "WithClassifier"); err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	for li, label := range Labels {
 		for _, entry := range lexicon[label] {

@@ -150,12 +150,10 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	for _, o := range opts {
 		o(s)
 	}
-	switch {
-	case cfg.Model != "" && s.user == nil:
-		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
-	case cfg.Model == "" && s.user != nil:
-		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
-	case s.user != nil:
+	if err := modelscan.Pair(cfg.Model, s.user != nil, "WithClassifier"); err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
+	if s.user != nil {
 		l, err := RefusalLabel(s.user.Labels())
 		if err != nil {
 			return nil, fmt.Errorf("%s: model: %s: %w", Name, cfg.Model, err)
