@@ -50,11 +50,11 @@ func Backends(t *testing.T, fn func(t *testing.T, backend string)) {
 	}
 }
 
-// Hub is a model hub on backend over an empty offline registry (models
-// are reached by directory), closed when the test ends.
-func Hub(t testing.TB, backend string) *classifier.Hub {
+// Hub is a model hub on backend over an offline registry of models
+// (other models are reached by directory), closed when the test ends.
+func Hub(t testing.TB, backend string, models ...registry.Entry) *classifier.Hub {
 	t.Helper()
-	reg, err := registry.New(registry.Document{CacheDir: t.TempDir()}, registry.WithOffline(true))
+	reg, err := registry.New(registry.Document{CacheDir: t.TempDir(), Models: models}, registry.WithOffline(true))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,5 +265,17 @@ func BenchBackends(b *testing.B, fn func(b *testing.B, backend string)) {
 			}
 			fn(b, be)
 		})
+	}
+}
+
+// BenchScan benchmarks s on in, with allocations and bytes per scan.
+func BenchScan(b *testing.B, s scanner.Scanner, in scanner.Input) {
+	ctx := context.Background()
+	b.SetBytes(int64(len(in.Text())))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Scan(ctx, in); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

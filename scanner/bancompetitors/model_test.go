@@ -223,36 +223,6 @@ func BenchmarkModelScan(b *testing.B) {
 			b.Fatal(err)
 		}
 		text := strings.Repeat("I work at Acme GmbH in Zürich; ask about Globex pricing. ", 18)[:1024]
-		b.SetBytes(int64(len(text)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := s.Scan(ctx, scanner.Input{Prompt: text}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-func FuzzModelScan(f *testing.F) {
-	s, err := New(modelCfg("Globex", "Initech Solutions", "AT&T"), WithNER(&fakeNER{orgs: []string{"Globex", "AT&T"}, score: 0.8}))
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, seed := range []string{"Globex", "initech solutoins at Globex", "at&t AT&T", "\xff", ""} {
-		f.Add(seed)
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Valid != (len(res.Findings) == 0) {
-			t.Fatalf("valid %v with %d findings", res.Valid, len(res.Findings))
-		}
-		for _, fd := range res.Findings {
-			if fd.Start < 0 || fd.End > len(text) || fd.Start >= fd.End {
-				t.Fatalf("finding span %d-%d outside the text (%d bytes)", fd.Start, fd.End, len(text))
-			}
-		}
+		modeltest.BenchScan(b, s, scanner.Input{Prompt: text})
 	})
 }

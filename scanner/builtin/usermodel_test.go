@@ -32,22 +32,11 @@ func userModelHub(t testing.TB, backend string) *classifier.Hub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := registry.Document{CacheDir: t.TempDir(), Models: []registry.Entry{
-		{ID: "tiny-nli", Name: "example/tiny-nli", Task: "nli", Variant: "fp32", Path: abs,
+	return modeltest.Hub(t, backend,
+		registry.Entry{ID: "tiny-nli", Name: "example/tiny-nli", Task: "nli", Variant: "fp32", Path: abs,
 			Files: []registry.File{{Name: "model.onnx"}, {Name: "tokenizer.json"}, {Name: "config.json"}}},
-		{ID: "absent-nli", Name: "example/absent-nli", Task: "nli", Variant: "fp32",
-			Files: []registry.File{{Name: "model.onnx", URL: "https://models.invalid/model.onnx"}, {Name: "config.json", URL: "https://models.invalid/config.json"}}},
-	}}
-	reg, err := registry.New(doc, registry.WithOffline(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = h.Close() })
-	return h
+		registry.Entry{ID: "absent-nli", Name: "example/absent-nli", Task: "nli", Variant: "fp32",
+			Files: []registry.File{{Name: "model.onnx", URL: "https://models.invalid/model.onnx"}, {Name: "config.json", URL: "https://models.invalid/config.json"}}})
 }
 
 func logTo(buf *bytes.Buffer) *slog.Logger {

@@ -143,12 +143,6 @@ func BenchmarkModelScan(b *testing.B) {
 			b.Fatal(err)
 		}
 		text := strings.Repeat("Some prose that explains the code below in a few words. ", 8) + "\n" + pyBlock + "\n" + pyBlock
-		b.SetBytes(int64(len(text)))
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := s.Scan(ctx, scanner.Input{Prompt: text}); err != nil {
-				b.Fatal(err)
-			}
-		}
+		modeltest.BenchScan(b, s, scanner.Input{Prompt: text})
 	})
 }

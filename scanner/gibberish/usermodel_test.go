@@ -132,11 +132,6 @@ func BenchmarkModelScan(b *testing.B) {
 			b.Fatal(err)
 		}
 		in := scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := s.Scan(ctx, in); err != nil {
-				b.Fatal(err)
-			}
-		}
+		modeltest.BenchScan(b, s, in)
 	})
 }

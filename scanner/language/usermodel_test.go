@@ -116,11 +116,6 @@ func BenchmarkModelScan(b *testing.B) {
 			b.Fatal(err)
 		}
 		in := scanner.Input{Prompt: strings.Repeat("the bank will pay money to the market . ", 26)}
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := s.Scan(ctx, in); err != nil {
-				b.Fatal(err)
-			}
-		}
+		modeltest.BenchScan(b, s, in)
 	})
 }
