@@ -9,12 +9,14 @@ package modeltest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -277,5 +279,28 @@ func BenchScan(b *testing.B, s scanner.Scanner, in scanner.Input) {
 		if _, err := s.Scan(ctx, in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Failures checks what a scanner running the fake f does with bad input
+// and a failing model: in with invalid UTF-8 in front of its text is
+// scanner.ErrInvalidUTF8, and a model error fails the scan naming model.
+// f works again afterwards.
+func Failures(t *testing.T, s scanner.Scanner, in scanner.Input, f *Classifier, model string) {
+	t.Helper()
+	ctx := context.Background()
+	bad := in
+	if bad.Stage == scanner.StageOutput {
+		bad.Output = "\xff" + bad.Output
+	} else {
+		bad.Prompt = "\xff" + bad.Prompt
+	}
+	if _, err := s.Scan(ctx, bad); !errors.Is(err, scanner.ErrInvalidUTF8) {
+		t.Fatalf("invalid UTF-8: %v, want scanner.ErrInvalidUTF8", err)
+	}
+	f.SetErr(errors.New("boom"))
+	defer f.SetErr(nil)
+	if _, err := s.Scan(ctx, in); err == nil || !strings.Contains(err.Error(), model) || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("model error: %v, want one naming %s", err, model)
 	}
 }

@@ -2,7 +2,6 @@ package bias
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -35,13 +34,7 @@ func TestModelScan(t *testing.T) {
 	if res, err := s.Scan(ctx, in); err != nil || !res.Valid || res.Risk != 0.2 {
 		t.Fatalf("neutral answer: %+v %v", res, err)
 	}
-	if _, err := s.Scan(ctx, scanner.Input{Output: "\xff", Stage: scanner.StageOutput}); !errors.Is(err, scanner.ErrInvalidUTF8) {
-		t.Fatalf("invalid UTF-8: %v", err)
-	}
-	f.SetErr(errors.New("boom"))
-	if _, err := s.Scan(ctx, in); err == nil || !strings.Contains(err.Error(), "some/bias") {
-		t.Fatalf("model error: %v", err)
-	}
+	modeltest.Failures(t, s, in, f, "some/bias")
 	lex, _ := New(DefaultConfig())
 	if lex.Fingerprint() == s.Fingerprint() {
 		t.Fatal("fingerprint must change with the model")

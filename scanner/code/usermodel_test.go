@@ -2,7 +2,6 @@ package code
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -75,14 +74,7 @@ func TestModelScan(t *testing.T) {
 	} else if res, err := h.Scan(ctx, scanner.Input{Prompt: pyBlock}); err != nil || !res.Valid {
 		t.Fatalf("threshold 0.9: %+v %v", res, err)
 	}
-	f.SetErr(errors.New("boom"))
-	if _, err := s.Scan(ctx, scanner.Input{Prompt: pyBlock}); err == nil || !strings.Contains(err.Error(), "some/code-langid") {
-		t.Fatalf("model error: %v", err)
-	}
-	f.SetErr(nil)
-	if _, err := s.Scan(ctx, scanner.Input{Prompt: "\xff" + pyBlock}); !errors.Is(err, scanner.ErrInvalidUTF8) {
-		t.Fatalf("invalid UTF-8: %v", err)
-	}
+	modeltest.Failures(t, s, scanner.Input{Prompt: pyBlock}, f, "some/code-langid")
 	builtIn, _ := New(langs("python"))
 	if builtIn.Fingerprint() == s.Fingerprint() || a.Fingerprint() == s.Fingerprint() {
 		t.Fatal("fingerprint must change with the model and is_blocked")

@@ -2,7 +2,6 @@ package emotiondetection
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -52,13 +51,7 @@ func TestModelScan(t *testing.T) {
 	if res, err := s.Scan(ctx, scanner.Input{Prompt: " \n"}); err != nil || !res.Valid || res.Risk != 0 {
 		t.Fatalf("blank text: %+v %v", res, err)
 	}
-	if _, err := s.Scan(ctx, scanner.Input{Prompt: "\xff"}); !errors.Is(err, scanner.ErrInvalidUTF8) {
-		t.Fatalf("invalid UTF-8: %v", err)
-	}
-	f.SetErr(errors.New("boom"))
-	if _, err := s.Scan(ctx, in); err == nil || !strings.Contains(err.Error(), "some/emotions") {
-		t.Fatalf("model error: %v", err)
-	}
+	modeltest.Failures(t, s, in, f, "some/emotions")
 
 	// Fingerprints change with the model and with the blocked emotions.
 	lex := mustNew(t, DefaultConfig())

@@ -2,7 +2,6 @@ package gibberish
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -69,11 +68,7 @@ func TestModelScan(t *testing.T) {
 	if res, err := s.Scan(ctx, scanner.Input{Prompt: "x7 !!"}); err != nil || !res.Valid || len(f.Asked()) != n {
 		t.Fatalf("short text: %+v %v (%d calls)", res, err, len(f.Asked())-n)
 	}
-	f.SetErr(errors.New("boom"))
-	if _, err := s.Scan(ctx, in); err == nil || !strings.Contains(err.Error(), "some/gibberish") {
-		t.Fatalf("model error: %v", err)
-	}
-	f.SetErr(nil)
+	modeltest.Failures(t, s, in, f, "some/gibberish")
 	builtIn, _ := New(DefaultConfig())
 	if builtIn.Fingerprint() == s.Fingerprint() {
 		t.Fatal("fingerprint must change with the model")

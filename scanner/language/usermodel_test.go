@@ -2,7 +2,6 @@ package language
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
 
@@ -41,14 +40,7 @@ func TestModelScan(t *testing.T) {
 	if res, err := s.Scan(ctx, scanner.Input{Prompt: "ok, merci"}); err != nil || !res.Valid || len(f.Asked()) != n {
 		t.Fatalf("short text: %+v %v", res, err)
 	}
-	if _, err := s.Scan(ctx, scanner.Input{Prompt: "\xff" + in.Prompt}); !errors.Is(err, scanner.ErrInvalidUTF8) {
-		t.Fatalf("invalid UTF-8: %v", err)
-	}
-	f.SetErr(errors.New("boom"))
-	if _, err := s.Scan(ctx, in); err == nil || !strings.Contains(err.Error(), "some/langid") {
-		t.Fatalf("model error: %v", err)
-	}
-	f.SetErr(nil)
+	modeltest.Failures(t, s, in, f, "some/langid")
 	builtIn, _ := New(func() Config { c := cfg; c.Model = ""; return c }())
 	if builtIn.Fingerprint() == s.Fingerprint() {
 		t.Fatal("fingerprint must change with the model")

@@ -2,7 +2,6 @@ package norefusal
 
 import (
 	"context"
-	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -62,13 +61,7 @@ func TestModelScan(t *testing.T) {
 	if res, err := s.Scan(ctx, scanner.Input{Output: "  ", Stage: scanner.StageOutput}); err != nil || !res.Valid || res.Risk != 0 {
 		t.Fatalf("blank: %+v %v", res, err)
 	}
-	if _, err := s.Scan(ctx, scanner.Input{Output: "\xff", Stage: scanner.StageOutput}); !errors.Is(err, scanner.ErrInvalidUTF8) {
-		t.Fatalf("invalid UTF-8: %v", err)
-	}
-	f.SetErr(errors.New("boom"))
-	if _, err := s.Scan(ctx, in); err == nil || !strings.Contains(err.Error(), "some/rejection") {
-		t.Fatalf("model error: %v", err)
-	}
+	modeltest.Failures(t, s, in, f, "some/rejection")
 	builtIn, err := New(DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
