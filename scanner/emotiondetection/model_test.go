@@ -109,30 +109,20 @@ func TestModelTinyClassifier(t *testing.T) {
 			}
 			want = math.Max(want, v)
 		}
+		modeltest.Straddle(t, want, scanner.Input{Prompt: text}, func(threshold float64) (scanner.Scanner, error) {
+			cfg := DefaultConfig()
+			cfg.Model, cfg.BlockedEmotions, cfg.Threshold = dir, []string{"ANGER", "fear"}, threshold
+			return New(cfg, WithClassifier(m))
+		})
 		cfg := DefaultConfig()
-		cfg.Model, cfg.BlockedEmotions = dir, []string{"ANGER", "fear"}
-		cfg.Threshold = math.Max(0.01, want-0.01) // just under the model's score
-		s, err := New(cfg, WithClassifier(m))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := s.Scan(ctx, scanner.Input{Prompt: text})
-		if err != nil || res.Valid || math.Abs(res.Risk-want) > 1e-9 || len(res.Findings) == 0 {
-			t.Fatalf("risk %v (valid %v, err %v, findings %v), want the model's score %v flagged", res.Risk, res.Valid, err, res.Findings, want)
-		}
-		cfg.Threshold = math.Min(1, want+0.01)
-		if s, err = New(cfg, WithClassifier(m)); err != nil {
-			t.Fatal(err)
-		}
-		if res, err := s.Scan(ctx, scanner.Input{Prompt: text}); err != nil || !res.Valid {
-			t.Fatalf("threshold over the model's score: %+v %v", res, err)
-		}
+		cfg.Model = dir
 		cfg.BlockedEmotions = []string{"anger", "sadness"}
 		if _, err := New(cfg, WithClassifier(m)); err == nil || !strings.Contains(err.Error(), `"sadness"`) {
 			t.Fatalf("emotion the model lacks: %v", err)
 		}
 		cfg.BlockedEmotions, cfg.MatchType = []string{"anger"}, MatchSentence
-		if s, err = New(cfg, WithClassifier(m)); err != nil {
+		s, err := New(cfg, WithClassifier(m))
+		if err != nil {
 			t.Fatal(err)
 		}
 		scannertest.Run(t, s, scannertest.WithHugeSize(64<<10))

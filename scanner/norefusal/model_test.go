@@ -2,7 +2,6 @@ package norefusal
 
 import (
 	"context"
-	"math"
 	"strings"
 	"testing"
 
@@ -103,26 +102,12 @@ func TestModelTinyClassifier(t *testing.T) {
 		if !ok {
 			t.Fatal("no REJECTION score")
 		}
-		if want <= 0.02 || want >= 0.98 {
-			t.Fatalf("tiny model's P(REJECTION) %v leaves no room for thresholds on both sides", want)
-		}
-		cfg := DefaultConfig()
-		cfg.Model, cfg.Threshold = dir, want-0.01
-		s, err := New(cfg, WithClassifier(m))
-		if err != nil {
-			t.Fatal(err)
-		}
 		out := scanner.Input{Prompt: "q", Output: text, Stage: scanner.StageOutput}
-		if res, err := s.Scan(ctx, out); err != nil || res.Valid || math.Abs(res.Risk-want) > 1e-9 {
-			t.Fatalf("risk %v (valid %v, err %v), want the model's P(REJECTION) %v flagged", res.Risk, res.Valid, err, want)
-		}
-		cfg.Threshold = want + 0.01
-		if s, err = New(cfg, WithClassifier(m)); err != nil {
-			t.Fatal(err)
-		}
-		if res, err := s.Scan(ctx, out); err != nil || !res.Valid {
-			t.Fatalf("threshold over the model's score: %+v %v", res, err)
-		}
+		s := modeltest.Straddle(t, want, out, func(threshold float64) (scanner.Scanner, error) {
+			cfg := DefaultConfig()
+			cfg.Model, cfg.Threshold = dir, threshold
+			return New(cfg, WithClassifier(m))
+		})
 		scannertest.Run(t, s, scannertest.WithHugeSize(64<<10))
 	})
 }
