@@ -85,6 +85,19 @@ func LabelsBut(labels []string, benign, what string) ([]string, error) {
 	return nil, fmt.Errorf("cannot tell the %s labels from the model's labels %q (want a %q label, or LABEL_0/LABEL_1)", what, labels, benign)
 }
 
+// Apply applies opts to s, then checks with Pair that the option named
+// option supplied a model (has reports whether s has one) exactly when the
+// configuration names one. The error names the scanner.
+func Apply[S any, O ~func(*S)](name string, s *S, opts []O, model, option string, has func(*S) bool) error {
+	for _, o := range opts {
+		o(s)
+	}
+	if err := Pair(model, has(s), option); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
 // Pair checks that a model was supplied (with the option named option)
 // exactly when the configuration names one.
 func Pair(model string, loaded bool, option string) error {

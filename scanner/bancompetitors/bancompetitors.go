@@ -54,6 +54,7 @@ import (
 	"github.com/lithammer/fuzzysearch/fuzzy"
 
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
 	"github.com/llmshield/llmshield/scanner"
@@ -185,8 +186,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	s := &Scanner{cfg: cfg}
-	for _, o := range opts {
-		o(s)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithNER", func(s *Scanner) bool { return s.ner != nil }); err != nil {
+		return nil, err
 	}
 	if err := s.checkModel(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/modelscan"
 )
 
 // NER finds entities; *classifier.TokenClassifier implements it.
@@ -43,12 +42,11 @@ func (c Config) validateModel() error {
 	return nil
 }
 
-// checkModel pairs the model with the configuration: a model needs its
-// name in Config.Model, and every entity type must be one of its types
-// (else nothing could ever match).
+// checkModel checks the model against the configuration: every entity
+// type must be one of its types (else nothing could ever match).
 func (s *Scanner) checkModel() error {
-	if err := modelscan.Pair(s.cfg.Model, s.ner != nil, "WithNER"); err != nil || s.ner == nil {
-		return err
+	if s.ner == nil {
+		return nil
 	}
 	have := s.ner.Types()
 	s.types = map[string]bool{}

@@ -173,11 +173,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	s := &Scanner{cfg: cfg}
-	for _, o := range opts {
-		o(s)
-	}
-	if err := modelscan.Pair(cfg.Model, s.nli != nil, "WithNLI"); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithNLI", func(s *Scanner) bool { return s.nli != nil }); err != nil {
+		return nil, err
 	}
 	if s.nli != nil {
 		for _, t := range cfg.Topics {

@@ -154,11 +154,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	s := &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.Threshold)}
-	for _, o := range opts {
-		o(s)
-	}
-	if err := modelscan.Pair(cfg.Model, s.model != nil, "WithClassifier"); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+		return nil, err
 	}
 	if s.model != nil {
 		mt, _ := classifier.ParseMatchType(string(cfg.MatchType))

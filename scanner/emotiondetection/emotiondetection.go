@@ -164,11 +164,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		cfg.MatchType = MatchFull
 	}
 	s := &Scanner{cfg: cfg, byFirst: map[string][]*cue{}}
-	for _, o := range opts {
-		o(s)
-	}
-	if err := modelscan.Pair(cfg.Model, s.model != nil, "WithClassifier"); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+		return nil, err
 	}
 	for li, label := range Labels {
 		for _, entry := range lexicon[label] {

@@ -46,11 +46,8 @@ func (c Config) ConfiguredModel() string { return c.Model }
 
 // withModel applies opts and pairs the user model with the configuration.
 func withModel(s *Scanner, opts []Option) (*Scanner, error) {
-	for _, o := range opts {
-		o(s)
-	}
-	if err := modelscan.Pair(s.cfg.Model, s.user != nil, "WithClassifier"); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	if err := modelscan.Apply(Name, s, opts, s.cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.user != nil }); err != nil {
+		return nil, err
 	}
 	if s.user == nil {
 		return s, nil

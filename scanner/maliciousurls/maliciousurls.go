@@ -201,11 +201,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	}
 	s := &Scanner{cfg: cfg, re: xurls.Relaxed(), official: map[string]bool{}, allowed: map[string]bool{},
 		blockDom: map[string]bool{}, blockURL: map[string]bool{}}
-	for _, o := range opts {
-		o(s)
-	}
-	if err := modelscan.Pair(cfg.Model, s.model != nil, "WithClassifier"); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+		return nil, err
 	}
 	if s.model != nil {
 		bad, err := MaliciousLabels(s.model.Labels())

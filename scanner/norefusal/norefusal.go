@@ -147,11 +147,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		cfg.MatchType = MatchFull
 	}
 	s := &Scanner{cfg: cfg}
-	for _, o := range opts {
-		o(s)
-	}
-	if err := modelscan.Pair(cfg.Model, s.user != nil, "WithClassifier"); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.user != nil }); err != nil {
+		return nil, err
 	}
 	if s.user != nil {
 		l, err := RefusalLabel(s.user.Labels())

@@ -134,11 +134,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	s := &Scanner{cfg: cfg, thr: cfg.threshold(), fp: fmt.Sprintf("%s/v1/%g", Name, cfg.threshold())}
-	for _, o := range opts {
-		o(s)
-	}
-	if err := modelscan.Pair(cfg.Model, s.emb != nil, "WithEmbedder"); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithEmbedder", func(s *Scanner) bool { return s.emb != nil }); err != nil {
+		return nil, err
 	}
 	if s.emb != nil {
 		s.fp = fmt.Sprintf("%s/embed/%s/%s/%g", Name, s.emb.Version(), cfg.Pooling, s.thr)
