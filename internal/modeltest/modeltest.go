@@ -304,3 +304,14 @@ func Failures(t *testing.T, s scanner.Scanner, in scanner.Input, f *Classifier, 
 		t.Fatalf("model error: %v, want one naming %s", err, model)
 	}
 }
+
+// Load opens the model in dir with get ((*classifier.Hub).Get, GetPair,
+// GetEmbedder, GetTokenClassifier) on a fresh hub on backend.
+func Load[M any](t testing.TB, backend string, get func(*classifier.Hub, context.Context, classifier.Ref) (M, error), dir string) M {
+	t.Helper()
+	m, err := get(Hub(t, backend), context.Background(), classifier.Ref{ID: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}

@@ -160,13 +160,9 @@ func TestModelConfig(t *testing.T) {
 // competitor mention; with entity_types [LOC] the second is.
 func TestModelTinyNER(t *testing.T) {
 	modeltest.Backends(t, func(t *testing.T, backend string) {
-		h := modeltest.Hub(t, backend)
 		dir := modeltest.CopyDir(t, "tiny-tokencls")
 		ctx := context.Background()
-		m, err := h.GetTokenClassifier(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := modeltest.Load(t, backend, (*classifier.Hub).GetTokenClassifier, dir)
 		org, other := "I work at Acme GmbH in Zürich.", "We compared Acme Corp staff with Initech Solutions."
 		for _, agg := range []string{"simple", "first", "average", "max", "none"} {
 			c := cfg("Acme", "Initech Solutions")
@@ -210,12 +206,8 @@ func TestModelTinyNER(t *testing.T) {
 // the gazetteer matched), a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
 	modeltest.BenchBackends(b, func(b *testing.B, backend string) {
-		ctx := context.Background()
 		dir := modeltest.CopyDir(b, "tiny-tokencls")
-		m, err := modeltest.Hub(b, backend).GetTokenClassifier(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
+		m := modeltest.Load(b, backend, (*classifier.Hub).GetTokenClassifier, dir)
 		c := cfg("Acme", "Globex", "Initech Solutions", "Stark Industries")
 		c.Model = dir
 		s, err := New(c, WithNER(m))

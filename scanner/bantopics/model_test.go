@@ -90,11 +90,8 @@ func TestModelScan(t *testing.T) {
 
 func TestModelTinyNLI(t *testing.T) {
 	modeltest.Backends(t, func(t *testing.T, backend string) {
-		h, dir := modeltest.Hub(t, backend), modeltest.TinyDir("tiny-nli")
-		m, err := h.GetPair(context.Background(), classifier.Ref{ID: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		dir := modeltest.TinyDir("tiny-nli")
+		m := modeltest.Load(t, backend, (*classifier.Hub).GetPair, dir)
 		cfg := DefaultConfig()
 		cfg.Topics, cfg.Model, cfg.HypothesisTemplate = []string{"music", "weapons"}, dir, "this example is about {} ."
 		s, err := New(cfg, WithNLI(m))

@@ -47,12 +47,8 @@ func TestModelScan(t *testing.T) {
 func TestModelTinyClassifier(t *testing.T) {
 	modeltest.Backends(t, func(t *testing.T, backend string) {
 		dir := modeltest.ClassifierDir(t, "tiny-binary")
-		h := modeltest.Hub(t, backend)
 		ctx := context.Background()
-		m, err := h.Get(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
 		text := "All of them are like that, you know."
 		p, err := m.Classify(ctx, text, classifier.MatchFull, nil)
 		if err != nil {

@@ -97,10 +97,7 @@ func TestModelTiny(t *testing.T) {
 	modeltest.Backends(t, func(t *testing.T, backend string) {
 		ctx := context.Background()
 		dir := modeltest.ClassifierDir(t, "tiny-multilabel", "Python", "Go", "JavaScript")
-		m, err := modeltest.Hub(t, backend).Get(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
 		block := "import os\nfor name in os.listdir('.'):\n    print(name)"
 		in := scanner.Input{Prompt: "```\n" + block + "\n```"}
 		p, err := m.Classify(ctx, block, classifier.MatchTruncate, nil)
@@ -122,12 +119,8 @@ func TestModelTiny(t *testing.T) {
 // user model on each backend; the cost is the model's (one call a block).
 func BenchmarkModelScan(b *testing.B) {
 	modeltest.BenchBackends(b, func(b *testing.B, backend string) {
-		ctx := context.Background()
 		dir := modeltest.ClassifierDir(b, "tiny-multilabel", "Python", "Go", "JavaScript")
-		m, err := modeltest.Hub(b, backend).Get(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
+		m := modeltest.Load(b, backend, (*classifier.Hub).Get, dir)
 		cfg := langs("python", "go")
 		cfg.Model = dir
 		s, err := New(cfg, WithClassifier(m))

@@ -90,12 +90,8 @@ func TestModelScan(t *testing.T) {
 func TestModelTinyClassifier(t *testing.T) {
 	modeltest.Backends(t, func(t *testing.T, backend string) {
 		dir := modeltest.ClassifierDir(t, "tiny-multilabel", "anger", "joy", "fear")
-		h := modeltest.Hub(t, backend)
 		ctx := context.Background()
-		m, err := h.Get(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
 		text := "the cat sat with the dog in the garden ."
 		p, err := m.Classify(ctx, text, classifier.MatchFull, []string{"anger", "fear"})
 		if err != nil {
@@ -132,13 +128,8 @@ func TestModelTinyClassifier(t *testing.T) {
 // BenchmarkModelScan: a 1 KB text through the tiny user model (pure Go);
 // the cost is the model's, a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
-	h := modeltest.Hub(b, inference.BackendPureGo)
-	ctx := context.Background()
 	dir := modeltest.ClassifierDir(b, "tiny-multilabel", "anger", "joy", "fear")
-	m, err := h.Get(ctx, classifier.Ref{ID: dir})
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := modeltest.Load(b, inference.BackendPureGo, (*classifier.Hub).Get, dir)
 	cfg := DefaultConfig()
 	cfg.Model, cfg.BlockedEmotions = dir, []string{"anger", "fear"}
 	s, err := New(cfg, WithClassifier(m))

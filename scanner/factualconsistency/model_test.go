@@ -74,12 +74,8 @@ func TestModelScan(t *testing.T) {
 
 func TestModelTinyNLI(t *testing.T) {
 	modeltest.Backends(t, func(t *testing.T, backend string) {
-		h := modeltest.Hub(t, backend)
 		dir := modeltest.TinyDir("tiny-nli")
-		m, err := h.GetPair(context.Background(), classifier.Ref{ID: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := modeltest.Load(t, backend, (*classifier.Hub).GetPair, dir)
 		cfg := DefaultConfig()
 		cfg.Model = dir
 		s, err := New(cfg, WithNLI(m))

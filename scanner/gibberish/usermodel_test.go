@@ -92,10 +92,7 @@ func TestModelTiny(t *testing.T) {
 	modeltest.Backends(t, func(t *testing.T, backend string) {
 		ctx := context.Background()
 		dir := modeltest.ClassifierDir(t, "tiny-multilabel", "clean", "noise", "word salad")
-		m, err := modeltest.Hub(t, backend).Get(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
 		in := scanner.Input{Prompt: "the cat sat with the dog in the garden ."}
 		p, err := m.Classify(ctx, in.Prompt, classifier.MatchFull, []string{"noise", "word salad"})
 		if err != nil {
@@ -114,12 +111,8 @@ func TestModelTiny(t *testing.T) {
 // backend; the cost is the model's, a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
 	modeltest.BenchBackends(b, func(b *testing.B, backend string) {
-		ctx := context.Background()
 		dir := modeltest.ClassifierDir(b, "tiny-multilabel", "clean", "noise", "word salad")
-		m, err := modeltest.Hub(b, backend).Get(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
+		m := modeltest.Load(b, backend, (*classifier.Hub).Get, dir)
 		cfg := DefaultConfig()
 		cfg.Model = dir
 		s, err := New(cfg, WithClassifier(m))

@@ -73,10 +73,7 @@ func TestModelTiny(t *testing.T) {
 	modeltest.Backends(t, func(t *testing.T, backend string) {
 		ctx := context.Background()
 		dir := modeltest.ClassifierDir(t, "tiny-binary", "en", "de")
-		m, err := modeltest.Hub(t, backend).Get(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
 		in := scanner.Input{Prompt: "the bank will pay money to the market ."}
 		p, err := m.Classify(ctx, in.Prompt, classifier.MatchFull, []string{"de"})
 		if err != nil {
@@ -95,12 +92,8 @@ func TestModelTiny(t *testing.T) {
 // backend; the cost is the model's, a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
 	modeltest.BenchBackends(b, func(b *testing.B, backend string) {
-		ctx := context.Background()
 		dir := modeltest.ClassifierDir(b, "tiny-binary", "en", "de")
-		m, err := modeltest.Hub(b, backend).Get(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			b.Fatal(err)
-		}
+		m := modeltest.Load(b, backend, (*classifier.Hub).Get, dir)
 		cfg := allowing("en")
 		cfg.Model = dir
 		s, err := New(cfg, WithClassifier(m))

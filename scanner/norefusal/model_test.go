@@ -87,12 +87,8 @@ func TestModelScan(t *testing.T) {
 func TestModelTinyClassifier(t *testing.T) {
 	modeltest.Backends(t, func(t *testing.T, backend string) {
 		dir := modeltest.ClassifierDir(t, "tiny-binary", "NORMAL", "REJECTION")
-		h := modeltest.Hub(t, backend)
 		ctx := context.Background()
-		m, err := h.Get(ctx, classifier.Ref{ID: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
 		text := "the bank will pay money to the market ."
 		p, err := m.Classify(ctx, text, classifier.MatchFull, nil)
 		if err != nil {
@@ -115,13 +111,8 @@ func TestModelTinyClassifier(t *testing.T) {
 // BenchmarkModelScan: a 1 KB answer through the tiny user model (pure Go);
 // the cost is the model's, a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
-	h := modeltest.Hub(b, inference.BackendPureGo)
-	ctx := context.Background()
 	dir := modeltest.ClassifierDir(b, "tiny-binary", "NORMAL", "REJECTION")
-	m, err := h.Get(ctx, classifier.Ref{ID: dir})
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := modeltest.Load(b, inference.BackendPureGo, (*classifier.Hub).Get, dir)
 	cfg := DefaultConfig()
 	cfg.Model = dir
 	s, err := New(cfg, WithClassifier(m))

@@ -87,12 +87,8 @@ func TestModelScan(t *testing.T) {
 
 func TestModelTinyEmbed(t *testing.T) {
 	modeltest.Backends(t, func(t *testing.T, backend string) {
-		h := modeltest.Hub(t, backend)
 		dir := modeltest.TinyDir("tiny-embed")
-		m, err := h.GetEmbedder(context.Background(), classifier.Ref{ID: dir})
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := modeltest.Load(t, backend, (*classifier.Hub).GetEmbedder, dir)
 		ctx := context.Background()
 		vs, err := m.EmbedBatch(ctx, []string{"the cat sat with the dog .", "a dog sat with the cat .", "the bank will pay money ."})
 		if err != nil {
