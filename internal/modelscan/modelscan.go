@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -61,6 +62,32 @@ func Run(ctx context.Context, name, model string, m classifier.Model, text strin
 	v.Flagged = res.Risk >= threshold
 	res.Valid = res.Valid && !v.Flagged
 	return v, nil
+}
+
+// Scan is a whole scan by Run: a text with fewer than minLetters letters
+// is valid without being classified; a flagged text gets the one finding
+// finding makes of the verdict.
+func Scan(ctx context.Context, name, model string, m classifier.Model, text string, mt classifier.MatchType, positive []string, threshold float64, minLetters int,
+	finding func(Verdict) scanner.Finding,
+) (scanner.Result, error) {
+	start := time.Now()
+	res := scanner.Clean(text, scanner.MethodML)
+	res.Threshold = threshold
+	if minLetters > 0 && Letters(text, minLetters) < minLetters {
+		res.Duration = time.Since(start)
+		return res, ctx.Err()
+	}
+	v, err := Run(ctx, name, model, m, text, mt, positive, threshold, &res)
+	if err != nil {
+		return scanner.Result{}, err
+	}
+	if v.Flagged {
+		f := finding(v)
+		f.Start, f.End, f.Score = v.Start, v.End, res.Risk
+		res.Findings = append(res.Findings, f)
+	}
+	res.Duration = time.Since(start)
+	return res, nil
 }
 
 // LabelsBut returns the labels of a model that are not named benign (any

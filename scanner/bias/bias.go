@@ -240,7 +240,7 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	text := in.Text()
 	res := scanner.Clean(text, scanner.MethodHeuristic)
 	if s.model != nil {
-		return s.scanModel(ctx, text, res, start)
+		return s.scanModel(ctx, text)
 	}
 	a, n := 0, 0
 	for i := 0; i <= len(text) && n < maxSentences; i++ {
@@ -270,15 +270,8 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 }
 
 // scanModel scores text with the user's classifier. Blank text is valid.
-func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
-	v, err := modelscan.Run(ctx, Name, s.cfg.Model, s.model, text, s.cfg.MatchType, nil, s.cfg.Threshold, &res)
-	if err != nil {
-		return scanner.Result{}, err
-	}
-	if v.Flagged {
-		res.Findings = append(res.Findings, scanner.Finding{Rule: "biased", Start: v.Start, End: v.End, Score: res.Risk,
-			Detail: fmt.Sprintf("model label %s with probability %.3f", s.model.BestLabel(v.Prediction, nil), v.Prediction.Score)})
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+func (s *Scanner) scanModel(ctx context.Context, text string) (scanner.Result, error) {
+	return modelscan.Scan(ctx, Name, s.cfg.Model, s.model, text, s.cfg.MatchType, nil, s.cfg.Threshold, 0, func(v modelscan.Verdict) scanner.Finding {
+		return scanner.Finding{Rule: "biased", Detail: fmt.Sprintf("model label %s with probability %.3f", s.model.BestLabel(v.Prediction, nil), v.Prediction.Score)}
+	})
 }

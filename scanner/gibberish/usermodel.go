@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/modelscan"
@@ -65,21 +64,8 @@ func withModel(s *Scanner, opts []Option) (*Scanner, error) {
 
 // scanModel scores text with the user's classifier.
 func (s *Scanner) scanModel(ctx context.Context, text string) (scanner.Result, error) {
-	start := time.Now()
-	res := scanner.Clean(text, scanner.MethodML)
-	if modelscan.Letters(text, s.cfg.MinLetters) < s.cfg.MinLetters {
-		res.Threshold = s.cfg.Threshold
-		res.Duration = time.Since(start)
-		return res, ctx.Err()
-	}
-	v, err := modelscan.Run(ctx, Name, s.cfg.Model, s.user, text, modelscan.MatchType(s.cfg.MatchType), s.userLabels, s.cfg.Threshold, &res)
-	if err != nil {
-		return scanner.Result{}, err
-	}
-	if v.Flagged {
-		res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: v.Start, End: v.End, Score: res.Risk,
-			Detail: fmt.Sprintf("model: gibberish probability %.2f (most likely %s)", v.Prediction.Score, s.user.BestLabel(v.Prediction, s.userLabels))})
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return modelscan.Scan(ctx, Name, s.cfg.Model, s.user, text, modelscan.MatchType(s.cfg.MatchType), s.userLabels, s.cfg.Threshold, s.cfg.MinLetters,
+		func(v modelscan.Verdict) scanner.Finding {
+			return scanner.Finding{Rule: Name, Detail: fmt.Sprintf("model: gibberish probability %.2f (most likely %s)", v.Prediction.Score, s.user.BestLabel(v.Prediction, s.userLabels))}
+		})
 }

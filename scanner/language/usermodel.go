@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/modelscan"
@@ -73,21 +72,8 @@ func withModel(s *Scanner, opts []Option) (*Scanner, error) {
 
 // scanModel scores text with the user's classifier.
 func (s *Scanner) scanModel(ctx context.Context, text string) (scanner.Result, error) {
-	start := time.Now()
-	res := scanner.Clean(text, scanner.MethodML)
-	if modelscan.Letters(text, s.cfg.MinLetters) < s.cfg.MinLetters {
-		res.Threshold = s.cfg.Threshold
-		res.Duration = time.Since(start)
-		return res, ctx.Err()
-	}
-	v, err := modelscan.Run(ctx, Name, s.cfg.Model, s.user, text, modelscan.MatchType(s.cfg.MatchType), s.other, s.cfg.Threshold, &res)
-	if err != nil {
-		return scanner.Result{}, err
-	}
-	if v.Flagged {
-		res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: v.Start, End: v.End, Score: res.Risk,
-			Detail: fmt.Sprintf("model: language %s, not allowed languages have probability %.2f", s.user.BestLabel(v.Prediction, s.other), v.Prediction.Score)})
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return modelscan.Scan(ctx, Name, s.cfg.Model, s.user, text, modelscan.MatchType(s.cfg.MatchType), s.other, s.cfg.Threshold, s.cfg.MinLetters,
+		func(v modelscan.Verdict) scanner.Finding {
+			return scanner.Finding{Rule: Name, Detail: fmt.Sprintf("model: language %s, not allowed languages have probability %.2f", s.user.BestLabel(v.Prediction, s.other), v.Prediction.Score)}
+		})
 }

@@ -192,7 +192,7 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		return res, nil
 	}
 	if s.user != nil {
-		return s.scanModel(ctx, text, res, start)
+		return s.scanModel(ctx, text)
 	}
 	best, a, b := 0.0, 0, 0
 	if s.cfg.MatchType == MatchSentence {
@@ -220,17 +220,10 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 }
 
 // scanModel scores a non-blank text with the user's classifier.
-func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
-	v, err := modelscan.Run(ctx, Name, s.cfg.Model, s.user, text, modelscan.MatchType(s.cfg.MatchType), []string{s.label}, s.cfg.Threshold, &res)
-	if err != nil {
-		return scanner.Result{}, err
-	}
-	if v.Flagged {
-		res.Findings = append(res.Findings, scanner.Finding{Rule: "REJECTION", Start: v.Start, End: v.End, Score: res.Risk,
-			Detail: fmt.Sprintf("model label %s probability %.3f ≥ %.2f", s.label, v.Prediction.Score, s.cfg.Threshold)})
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+func (s *Scanner) scanModel(ctx context.Context, text string) (scanner.Result, error) {
+	return modelscan.Scan(ctx, Name, s.cfg.Model, s.user, text, modelscan.MatchType(s.cfg.MatchType), []string{s.label}, s.cfg.Threshold, 0, func(v modelscan.Verdict) scanner.Finding {
+		return scanner.Finding{Rule: "REJECTION", Detail: fmt.Sprintf("model label %s probability %.3f ≥ %.2f", s.label, v.Prediction.Score, s.cfg.Threshold)}
+	})
 }
 
 // sentences returns the byte spans of up to limit non-blank sentences,
