@@ -43,15 +43,16 @@ type Shell struct {
 // fingerprint hashes name, version (which changes with built-in rules or
 // models) and settings, the normalised configuration (or whatever else
 // decides the verdicts), as JSON: every setting that can change a verdict
-// must be among its exported fields.
+// must be among its exported fields. (Shells of equal settings have equal
+// fingerprints in every process, so a shared result cache can use them.)
 func NewShell(name string, stages scanner.Stage, version string, settings any) Shell {
 	b, err := json.Marshal(struct {
 		Name, Version string
 		Cfg           any
 	}{name, version, settings})
 	if err != nil {
-		// Configurations are plain data; this is a programming error.
-		panic(fmt.Sprintf("rulescan: %s settings cannot be fingerprinted: %v", name, err))
+		// Not plain data (a NaN, say): Go syntax still shows every field.
+		b = fmt.Appendf(nil, "%s\x00%s\x00%#v", name, version, settings)
 	}
 	sum := sha256.Sum256(b)
 	return Shell{name: name, stages: stages, fp: hex.EncodeToString(sum[:16])}

@@ -26,6 +26,10 @@ func TestShell(t *testing.T) {
 	if NewShell("x", scanner.StageBoth, "1", cfg{0.5}).Fingerprint() != a.Fingerprint() {
 		t.Error("fingerprint must be stable")
 	}
+	nan := NewShell("x", scanner.StageOutput, "1", cfg{zero() / zero()})
+	if fp := nan.Fingerprint(); len(fp) != 32 || fp == a.Fingerprint() || fp != NewShell("x", scanner.StageOutput, "1", cfg{zero() / zero()}).Fingerprint() {
+		t.Errorf("settings JSON cannot encode: fingerprint %q", fp)
+	}
 }
 
 func TestScan(t *testing.T) {
