@@ -30,6 +30,15 @@ import (
 // sanitising still cover the whole text.
 const MaxFindings = 100
 
+// Scanner is what a rule scanner is: a scanner.Scanner that says which
+// stages it suits and whose results may be cached. A Scanner embedding
+// Shell and with a Scan method is one.
+type Scanner interface {
+	scanner.Scanner
+	scanner.Stager
+	scanner.Fingerprinter
+}
+
 // Shell is embedded by a rule scanner's Scanner: it holds the scanner's
 // name, the stages it suits and the fingerprint of its configuration, and
 // answers Name, Stages and Fingerprint with them. It is immutable.

@@ -45,11 +45,7 @@ type Scanner struct {
 	cfg Config
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg. The scanner suits prompts and outputs.
 func New(cfg Config) (*Scanner, error) {

@@ -18,10 +18,7 @@ const (
 )
 
 func TestScan(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	for _, c := range []struct {
 		text  string
 		valid bool
@@ -65,10 +62,7 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	scannertest.Run(t, s, scannertest.WithInputs(py))
 }
 
@@ -76,10 +70,7 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{py, prose, "```\n\xff\n```", "x := 1\n}"} {
 		f.Add(s)
 	}
-	s, err := New(DefaultConfig())
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, DefaultConfig())
 	f.Fuzz(func(t *testing.T, text string) {
 		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
 		if res.Valid != (len(res.Findings) == 0) {
@@ -90,10 +81,7 @@ func FuzzScan(f *testing.F) {
 
 func BenchmarkScan(b *testing.B) {
 	text := (strings.Repeat(prose+" ", 6) + "\n" + py + "\n" + strings.Repeat(prose+" ", 6))[:1024]
-	s, err := New(DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.Must(b, New, DefaultConfig())
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {

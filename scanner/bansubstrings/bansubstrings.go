@@ -79,11 +79,7 @@ type Scanner struct {
 	ac  *ahocorasick.Matcher
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg and compiles the matcher. The scanner suits prompts and
 // outputs.

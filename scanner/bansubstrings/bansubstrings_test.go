@@ -37,15 +37,9 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(Config{Substrings: []string{"ignore", "password", "İ"}, Redact: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, Config{Substrings: []string{"ignore", "password", "İ"}, Redact: true})
 	scannertest.Run(t, s)
-	w, err := New(Config{Substrings: []string{"idiot", "email"}, MatchType: MatchWord, CaseSensitive: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := scannertest.Must(t, New, Config{Substrings: []string{"idiot", "email"}, MatchType: MatchWord, CaseSensitive: true})
 	scannertest.Run(t, w)
 }
 
@@ -54,9 +48,6 @@ func BenchmarkScan1000Substrings(b *testing.B) {
 	for i := range 1000 {
 		subs = append(subs, fmt.Sprintf("bannedterm%04d", i))
 	}
-	s, err := New(Config{Substrings: subs, Redact: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.Must(b, New, Config{Substrings: subs, Redact: true})
 	scannertest.Bench(b, s, scanner.Input{Prompt: strings.Repeat("The quick brown fox jumps over the lazy dog and mentions bannedterm0042 once. ", 5000)})
 }

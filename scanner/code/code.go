@@ -85,11 +85,7 @@ type Scanner struct {
 	langs []string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg. The scanner suits prompts and outputs.
 func New(cfg Config) (*Scanner, error) {

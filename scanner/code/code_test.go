@@ -34,10 +34,7 @@ func TestScan(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := New(c.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := scannertest.Must(t, New, c.cfg)
 			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.text})
 			if err != nil {
 				t.Fatal(err)
@@ -77,10 +74,7 @@ func TestConfig(t *testing.T) {
 
 func TestConformance(t *testing.T) {
 	for _, cfg := range []Config{{Languages: []string{"python", "go"}, IsBlocked: true, Threshold: 0.5}, {Languages: []string{"go"}, IsBlocked: false, Threshold: 0.5}} {
-		s, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.Must(t, New, cfg)
 		scannertest.Run(t, s, scannertest.WithInputs(py, goSrc))
 	}
 }
@@ -89,10 +83,7 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{py, goSrc, prose, "```\n\xff\n```"} {
 		f.Add(s)
 	}
-	s, err := New(Config{Languages: []string{"python"}, IsBlocked: false, Threshold: 0.5})
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, Config{Languages: []string{"python"}, IsBlocked: false, Threshold: 0.5})
 	f.Fuzz(func(t *testing.T, text string) {
 		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
 		if res.Valid != (len(res.Findings) == 0) {
@@ -103,10 +94,7 @@ func FuzzScan(f *testing.F) {
 
 func BenchmarkScan(b *testing.B) {
 	text := (strings.Repeat(prose+" ", 5) + "\n" + py + "\n" + goSrc + "\n" + strings.Repeat(prose+" ", 7))[:1024]
-	s, err := New(Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.5})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.Must(b, New, Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.5})
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {

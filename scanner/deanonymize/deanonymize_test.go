@@ -12,10 +12,7 @@ import (
 func TestConformance(t *testing.T) {
 	for _, st := range []string{Exact, CaseInsensitive, Fuzzy, CombinedExactFuzzy} {
 		t.Run(st, func(t *testing.T) {
-			s, err := New(Config{MatchingStrategy: st})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := scannertest.Must(t, New, Config{MatchingStrategy: st})
 			scannertest.Run(t, s, scannertest.WithInputs("Dear [REDACTED_PERSON_1], see [redacted person 1]."))
 		})
 	}
@@ -38,10 +35,7 @@ func TestStrategies(t *testing.T) {
 		CombinedExactFuzzy: "Hello John Smith, Jane Doe wrote to john@example.com about Jane Doe.",
 	}
 	for st, w := range want {
-		s, err := New(Config{MatchingStrategy: st})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.Must(t, New, Config{MatchingStrategy: st})
 		res, err := s.Scan(context.Background(), scanner.Input{Output: out, Stage: scanner.StageOutput, Vault: vault()})
 		if err != nil {
 			t.Fatal(err)

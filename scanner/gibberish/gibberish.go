@@ -96,11 +96,7 @@ type Scanner struct {
 	pool sync.Pool
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg and loads the embedded model. The scanner suits prompts
 // and outputs; its fingerprint follows the configuration and ModelVersion.

@@ -20,10 +20,7 @@ import (
 
 func mustNew(t testing.TB, cfg Config) *Scanner {
 	t.Helper()
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, cfg)
 	return s
 }
 
@@ -35,7 +32,7 @@ func TestParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	n := 0
@@ -68,7 +65,7 @@ func TestParity(t *testing.T) {
 }
 
 func TestScan(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	cases := []struct {
 		text  string
 		valid bool
@@ -97,8 +94,8 @@ func TestScan(t *testing.T) {
 	// Sentence mode finds one gibberish sentence among real ones that the
 	// full text's average hides.
 	text := "Please summarise the attached report for the board. Keep it short and factual. Mention the budget. xkqz vbnw qpzx lkjq wxcv."
-	full, _ := mustNew(t, DefaultConfig()).Scan(context.Background(), scanner.Input{Prompt: text})
-	sent, _ := mustNew(t, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}).Scan(context.Background(), scanner.Input{Prompt: text})
+	full, _ := scannertest.Must(t, New, DefaultConfig()).Scan(context.Background(), scanner.Input{Prompt: text})
+	sent, _ := scannertest.Must(t, New, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}).Scan(context.Background(), scanner.Input{Prompt: text})
 	if sent.Valid || len(sent.Findings) != 1 || strings.TrimSpace(text[sent.Findings[0].Start:sent.Findings[0].End]) != "xkqz vbnw qpzx lkjq wxcv." {
 		t.Errorf("sentence mode: valid %v findings %+v", sent.Valid, sent.Findings)
 	}
@@ -128,7 +125,7 @@ func TestConfig(t *testing.T) {
 	}
 	fps := map[string]bool{}
 	for _, c := range []Config{DefaultConfig(), {Threshold: 0.6, MatchType: MatchFull, MinLetters: 10}, {Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}, {Threshold: 0.5, MatchType: MatchFull, MinLetters: 5}} {
-		fps[mustNew(t, c).Fingerprint()] = true
+		fps[scannertest.Must(t, New, c).Fingerprint()] = true
 	}
 	if len(fps) != 4 {
 		t.Error("fingerprint must change with every setting")
@@ -139,8 +136,8 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	scannertest.Run(t, mustNew(t, DefaultConfig()), scannertest.WithInputs("asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu"))
-	scannertest.Run(t, mustNew(t, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}), scannertest.WithInputs("Fine. asdkfj qwpoeiru zxmcnvb aslkdjf."))
+	scannertest.Run(t, scannertest.Must(t, New, DefaultConfig()), scannertest.WithInputs("asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu"))
+	scannertest.Run(t, scannertest.Must(t, New, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}), scannertest.WithInputs("Fine. asdkfj qwpoeiru zxmcnvb aslkdjf."))
 }
 
 // TestHeldOutTable prints the accuracy table on the held-out texts that
@@ -157,7 +154,7 @@ func TestHeldOutTable(t *testing.T) {
 		t.Skipf("%s absent (run make -C training gibberish)", path)
 	}
 	defer f.Close()
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	type agg struct{ n, flagged, noVerdict int }
 	rows := map[string]*agg{}
 	var tp, fp, fn, tn int
@@ -222,8 +219,8 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{"hello world, how are you", "asdkfj qwpoeiru", "\xff\xfe abc", "。。。", "a.b.c.d!e?f"} {
 		f.Add(s)
 	}
-	full := mustNew(f, DefaultConfig())
-	sent := mustNew(f, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 3})
+	full := scannertest.Must(f, New, DefaultConfig())
+	sent := scannertest.Must(f, New, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 3})
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, s := range []*Scanner{full, sent} {
 			res := scannertest.Check(t, s, scanner.Input{Prompt: text})
@@ -237,7 +234,7 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan(b *testing.B) {
 	text := strings.Repeat("The committee reviewed the budget and approved new library hours. Wie wird das Wetter morgen? ", 12)[:1024]
 	for _, mt := range []string{MatchFull, MatchSentence} {
-		s := mustNew(b, Config{Threshold: 0.5, MatchType: mt, MinLetters: 10})
+		s := scannertest.Must(b, New, Config{Threshold: 0.5, MatchType: mt, MinLetters: 10})
 		b.Run(mt+"/1KB", func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()

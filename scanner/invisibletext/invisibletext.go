@@ -66,11 +66,7 @@ type Scanner struct {
 	cf, co, cn, cc bool
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg and builds a Scanner. The scanner suits prompts and
 // outputs.

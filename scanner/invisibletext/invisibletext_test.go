@@ -34,10 +34,7 @@ func TestScan(t *testing.T) {
 		{"invalid_utf8_kept", "a\xffb", "a\xffb", true, nil},
 		{"empty", "", "", true, nil},
 	}
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.text})
@@ -62,10 +59,7 @@ func TestScan(t *testing.T) {
 }
 
 func TestCategories(t *testing.T) {
-	s, err := New(Config{Categories: []string{"Cc"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, Config{Categories: []string{"Cc"}})
 	res, _ := s.Scan(context.Background(), scanner.Input{Prompt: "a\x07b\u200bc\td"})
 	if res.Sanitized != "ab\u200bc\td" || res.Valid {
 		t.Errorf("Cc only: %+v", res)
@@ -101,10 +95,7 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	scannertest.Run(t, s, scannertest.WithInputs("zero\u200bwidth", "\U000E0049\U000E0047"))
 }
 

@@ -67,10 +67,7 @@ func TestScan(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := New(c.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := scannertest.Must(t, New, c.cfg)
 			res, err := s.Scan(context.Background(), scanner.Input{Prompt: "p", Output: c.text, Stage: scanner.StageOutput})
 			if err != nil {
 				t.Fatal(err)
@@ -113,10 +110,7 @@ func TestConfig(t *testing.T) {
 
 func TestConformance(t *testing.T) {
 	for _, cfg := range []Config{DefaultConfig(), {RequiredElements: 1, Repair: true, MaxRepairBytes: 8192}} {
-		s, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.Must(t, New, cfg)
 		scannertest.Run(t, s, scannertest.WithInputs(`{"a": 1,}`, "```json\n{'x': [1, 2\n```", `[{"a": 1}, {"b": 2}]`, strings.Repeat(`{"k": [`, 5000)))
 	}
 }
@@ -125,10 +119,7 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{`{"a": 1}`, "```json\n{'x': [1, 2\n```", `{"s": "\"}"}`, `[{"a"`, "{'a': None}", "~~~\n[1]\n~~~"} {
 		f.Add(s)
 	}
-	s, err := New(Config{Repair: true, RequiredElements: 1, MaxRepairBytes: 4096})
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, Config{Repair: true, RequiredElements: 1, MaxRepairBytes: 4096})
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, c := range Find(text) {
 			if c.Start < 0 || c.End > len(text) || c.Start >= c.End {

@@ -21,10 +21,7 @@ import (
 
 func mustNew(t testing.TB, cfg Config) *Scanner {
 	t.Helper()
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, cfg)
 	return s
 }
 
@@ -57,7 +54,7 @@ func TestScan(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := mustNew(t, cfg(c.valid...)).Scan(context.Background(), scanner.Input{Prompt: c.text})
+			res, err := scannertest.Must(t, New, cfg(c.valid...)).Scan(context.Background(), scanner.Input{Prompt: c.text})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,10 +67,10 @@ func TestScan(t *testing.T) {
 		})
 	}
 	text := "Please summarise the attached quarterly report for the board. Bitte fassen Sie auch den beigefügten Jahresbericht für den Vorstand zusammen."
-	full, _ := mustNew(t, cfg("en")).Scan(context.Background(), scanner.Input{Prompt: text})
+	full, _ := scannertest.Must(t, New, cfg("en")).Scan(context.Background(), scanner.Input{Prompt: text})
 	c := cfg("en")
 	c.MatchType = MatchSentence
-	sent, _ := mustNew(t, c).Scan(context.Background(), scanner.Input{Prompt: text})
+	sent, _ := scannertest.Must(t, New, c).Scan(context.Background(), scanner.Input{Prompt: text})
 	if sent.Valid || len(sent.Findings) != 1 || !strings.HasPrefix(text[sent.Findings[0].Start:], " Bitte") {
 		t.Errorf("sentence mode: valid %v findings %+v (full mode valid %v)", sent.Valid, sent.Findings, full.Valid)
 	}
@@ -99,29 +96,29 @@ func TestConfig(t *testing.T) {
 	if d := cmp.Diff(Config{ValidLanguages: []string{"en", "fr"}, Threshold: 0.7, MatchType: MatchSentence, MinLetters: 20}, c); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	if mustNew(t, cfg("en")).Fingerprint() == mustNew(t, cfg("en", "fr")).Fingerprint() {
+	if scannertest.Must(t, New, cfg("en")).Fingerprint() == scannertest.Must(t, New, cfg("en", "fr")).Fingerprint() {
 		t.Error("fingerprint must change with valid_languages")
 	}
-	if mustNew(t, cfg("fr", "en")).Fingerprint() != mustNew(t, cfg("en", "fr")).Fingerprint() {
+	if scannertest.Must(t, New, cfg("fr", "en")).Fingerprint() != scannertest.Must(t, New, cfg("en", "fr")).Fingerprint() {
 		t.Error("fingerprint must not depend on the order of valid_languages")
 	}
 }
 
 func TestConformance(t *testing.T) {
-	scannertest.Run(t, mustNew(t, cfg("en")), scannertest.WithInputs("Привет, как дела? Всё хорошо."))
+	scannertest.Run(t, scannertest.Must(t, New, cfg("en")), scannertest.WithInputs("Привет, как дела? Всё хорошо."))
 	c := cfg("de", "fr")
 	c.MatchType = MatchSentence
-	scannertest.Run(t, mustNew(t, c))
+	scannertest.Run(t, scannertest.Must(t, New, c))
 }
 
 func FuzzScan(f *testing.F) {
 	for _, s := range []string{"hello there my friend how are you", "Привет", "こんにちは。", "\xff\xfe", "a. b. c."} {
 		f.Add(s)
 	}
-	s := mustNew(f, cfg("en"))
+	s := scannertest.Must(f, New, cfg("en"))
 	c := cfg("en", "ru")
 	c.MatchType = MatchSentence
-	ss := mustNew(f, c)
+	ss := scannertest.Must(f, New, c)
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, sc := range []*Scanner{s, ss} {
 			res := scannertest.Check(t, sc, scanner.Input{Prompt: text})
@@ -232,7 +229,7 @@ func BenchmarkScan(b *testing.B) {
 	for _, mt := range []string{MatchFull, MatchSentence} {
 		c := cfg("en", "de")
 		c.MatchType = mt
-		s := mustNew(b, c)
+		s := scannertest.Must(b, New, c)
 		b.Run(mt+"/1KB", func(b *testing.B) {
 			b.SetBytes(int64(len(text)))
 			b.ReportAllocs()

@@ -29,10 +29,7 @@ func TestScan(t *testing.T) {
 		{"no_letters", en, "42 🙂", true},
 		{"same_ru", "Пожалуйста, кратко изложите квартальный отчёт для совета директоров.", ru, true},
 	}
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.prompt, Output: c.output, Stage: scanner.StageOutput})
@@ -74,20 +71,14 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	scannertest.Run(t, s, scannertest.WithInputs("Привет, как дела? Всё хорошо, спасибо."))
 }
 
 func FuzzScan(f *testing.F) {
 	f.Add("hello there, how are you today my friend", "Привет")
 	f.Add("\xff", "東京")
-	s, err := New(DefaultConfig())
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, DefaultConfig())
 	f.Fuzz(func(t *testing.T, prompt, output string) {
 		res := scannertest.Check(t, s, scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
 		if res.Valid != (len(res.Findings) == 0) {
@@ -99,10 +90,7 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan(b *testing.B) {
 	prompt := strings.Repeat("Please summarise the quarterly report for the board. ", 20)[:1024]
 	output := strings.Repeat("Hier ist die Zusammenfassung des Quartalsberichts für den Vorstand. ", 16)[:1024]
-	s, err := New(DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.Must(b, New, DefaultConfig())
 	b.ReportAllocs()
 	for b.Loop() {
 		s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})

@@ -100,11 +100,7 @@ type Scanner struct {
 	labels []string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg and compiles the phrase automaton. The scanner checks
 // outputs.

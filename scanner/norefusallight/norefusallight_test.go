@@ -14,10 +14,7 @@ func out(text string) scanner.Input {
 }
 
 func TestRefusalsInManyLanguages(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	refusals := map[string]string{
 		"en":       "I'm sorry, but I can't help with that request.",
 		"en_curly": "I’m sorry, but I can’t help with that.",
@@ -54,10 +51,7 @@ func TestRefusalsInManyLanguages(t *testing.T) {
 }
 
 func TestCompliantAnswersPass(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	for _, text := range []string{
 		"Sure! Here is a recipe for banana bread: mix flour, sugar and mashed bananas, then bake for 60 minutes.",
 		"I'm sorry to hear that you're feeling unwell. Rest, drink fluids and see a doctor if the fever persists.",
@@ -79,10 +73,7 @@ func TestCompliantAnswersPass(t *testing.T) {
 }
 
 func TestSpansPointAtOriginal(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	text := "Ok. Ｉ　ｃａｎｎｏｔ ａｓｓｉｓｔ ｗｉｔｈ that."
 	res, _ := s.Scan(context.Background(), out(text))
 	if res.Valid {
@@ -100,10 +91,7 @@ func TestSpansPointAtOriginal(t *testing.T) {
 }
 
 func TestCustomSubstrings(t *testing.T) {
-	s, err := New(Config{Substrings: []string{"Computer says no"}, Threshold: 0.5})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, Config{Substrings: []string{"Computer says no"}, Threshold: 0.5})
 	text := strings.Repeat("Lorem ipsum dolor. ", 40) + "computer SAYS no"
 	res, _ := s.Scan(context.Background(), out(text))
 	if res.Valid || res.Risk != 1 {
@@ -137,18 +125,12 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	scannertest.Run(t, s, scannertest.WithInputs("I'm sorry, but I can't help with that.", "抱歉，我无法提供"))
 }
 
 func FuzzScan(f *testing.F) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, DefaultConfig())
 	for _, seed := range []string{"I'm sorry, but I can't", "抱歉，我无法", "\xff\xfe", "Ｉ ｃａｎ’ｔ", ""} {
 		f.Add(seed)
 	}
@@ -170,10 +152,7 @@ var oneKB = func() string {
 }()
 
 func BenchmarkScan1KB(b *testing.B) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.Must(b, New, DefaultConfig())
 	in := out(oneKB)
 	b.SetBytes(int64(len(oneKB)))
 	b.ReportAllocs()

@@ -49,10 +49,7 @@ func TestScan(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := New(c.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := scannertest.Must(t, New, c.cfg)
 			res, err := s.Scan(context.Background(), scanner.Input{Output: c.text, Stage: scanner.StageOutput})
 			if err != nil {
 				t.Fatal(err)
@@ -94,10 +91,7 @@ func TestConfig(t *testing.T) {
 
 func TestConformance(t *testing.T) {
 	for _, cfg := range []Config{{MaxTime: 0.02, WordsPerMinute: 200, Truncate: true}, {MaxTime: 5, WordsPerMinute: 200}} {
-		s, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.Must(t, New, cfg)
 		scannertest.Run(t, s)
 	}
 }
@@ -106,10 +100,7 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{"a b c d e", "東京タワー", "\xff\xfe x y", "  lead  trail  "} {
 		f.Add(s)
 	}
-	s, err := New(Config{MaxTime: 0.01, WordsPerMinute: 200, Truncate: true})
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, Config{MaxTime: 0.01, WordsPerMinute: 200, Truncate: true})
 	f.Fuzz(func(t *testing.T, text string) {
 		res, err := s.Scan(context.Background(), scanner.Input{Output: text, Stage: scanner.StageOutput})
 		if err != nil {
@@ -129,10 +120,7 @@ func FuzzScan(f *testing.F) {
 
 func BenchmarkScan(b *testing.B) {
 	text := strings.Repeat("The committee reviewed the budget and approved new library hours. ", 16)[:1024]
-	s, err := New(Config{MaxTime: 0.5, WordsPerMinute: 200, Truncate: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.Must(b, New, Config{MaxTime: 0.5, WordsPerMinute: 200, Truncate: true})
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()
 	for b.Loop() {

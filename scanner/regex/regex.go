@@ -90,11 +90,7 @@ type Scanner struct {
 	res []*regexp.Regexp
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg and compiles the patterns. The scanner suits prompts
 // and outputs.

@@ -41,18 +41,12 @@ func TestConformance(t *testing.T) {
 		{Patterns: []string{`(?i)weather`}, IsBlocked: false},
 		{Patterns: []string{`.*`}, IsBlocked: true, MatchType: MatchFull},
 	} {
-		s, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.Must(t, New, cfg)
 		scannertest.Run(t, s)
 	}
 }
 
 func BenchmarkScan(b *testing.B) {
-	s, err := New(Config{Patterns: []string{`Bearer [A-Za-z0-9\-._~+/]+`, `\b\d{3}-\d{2}-\d{4}\b`}, IsBlocked: true, Redact: true, MatchType: MatchAll})
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.Must(b, New, Config{Patterns: []string{`Bearer [A-Za-z0-9\-._~+/]+`, `\b\d{3}-\d{2}-\d{4}\b`}, IsBlocked: true, Redact: true, MatchType: MatchAll})
 	scannertest.Bench(b, s, scanner.Input{Prompt: strings.Repeat("The quick brown fox jumps over the lazy dog, SSN 123-45-6789 here. ", 5000)})
 }

@@ -136,3 +136,14 @@ func Bench(b *testing.B, s scanner.Scanner, in scanner.Input) {
 		}
 	}
 }
+
+// Must returns build(cfg), failing t at once when build refuses cfg: the
+// scanner a test, fuzz target or benchmark needs.
+func Must[C, S any](t testing.TB, build func(C) (S, error), cfg C) S {
+	t.Helper()
+	s, err := build(cfg)
+	if err != nil {
+		t.Fatalf("%+v: %v", cfg, err)
+	}
+	return s
+}

@@ -56,10 +56,7 @@ func relaxed(t testing.TB, mod func(*Config)) *Scanner {
 	if mod != nil {
 		mod(&c)
 	}
-	s, err := New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, c)
 	t.Cleanup(func() { s.Close() })
 	return s
 }
@@ -116,10 +113,7 @@ func TestReachability(t *testing.T) {
 
 func TestDefaultRefusesLoopback(t *testing.T) {
 	srv, n := server(t)
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	defer s.Close()
 	port := srv.URL[strings.LastIndexByte(srv.URL, ':'):]
 	for _, u := range []string{srv.URL + "/ok", "http://localhost" + port + "/ok", "http://[::ffff:127.0.0.1]" + port + "/ok"} {
@@ -216,10 +210,7 @@ func TestConformance(t *testing.T) {
 // FuzzScan runs with a dialer that refuses every connection, so fuzzed
 // URLs never reach any network.
 func FuzzScan(f *testing.F) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, DefaultConfig())
 	s.client.Transport.(*http.Transport).DialContext = func(context.Context, string, string) (net.Conn, error) {
 		return nil, errors.New("no network in fuzzing")
 	}
