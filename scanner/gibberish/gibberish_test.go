@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -105,31 +103,15 @@ func TestScan(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{MatchType: MatchFull, MinLetters: 1}, "threshold"},
-		{Config{Threshold: 1.5, MatchType: MatchFull, MinLetters: 1}, "threshold"},
-		{Config{Threshold: 0.5, MatchType: "chunks", MinLetters: 1}, "match_type"},
-		{Config{Threshold: 0.5, MatchType: MatchFull}, "min_letters"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "threshold: 0.8\nmatch_type: sentence\n", &c)
-	if d := cmp.Diff(Config{Threshold: 0.8, MatchType: MatchSentence, MinLetters: 10}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	fps := map[string]bool{}
-	for _, c := range []Config{DefaultConfig(), {Threshold: 0.6, MatchType: MatchFull, MinLetters: 10}, {Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}, {Threshold: 0.5, MatchType: MatchFull, MinLetters: 5}} {
-		fps[scannertest.Must(t, New, c).Fingerprint()] = true
-	}
-	if len(fps) != 4 {
-		t.Error("fingerprint must change with every setting")
-	}
+	scannertest.RefusesConfigs(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{MatchType: MatchFull, MinLetters: 1}, Field: "threshold"},
+		{Cfg: Config{Threshold: 1.5, MatchType: MatchFull, MinLetters: 1}, Field: "threshold"},
+		{Cfg: Config{Threshold: 0.5, MatchType: "chunks", MinLetters: 1}, Field: "match_type"},
+		{Cfg: Config{Threshold: 0.5, MatchType: MatchFull}, Field: "min_letters"},
+	})
+	scannertest.DecodesYAML(t, DefaultConfig(), "threshold: 0.8\nmatch_type: sentence\n", Config{Threshold: 0.8, MatchType: MatchSentence, MinLetters: 10})
+	scannertest.FingerprintsDiffer(t, New, DefaultConfig(), Config{Threshold: 0.6, MatchType: MatchFull, MinLetters: 10},
+		Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}, Config{Threshold: 0.5, MatchType: MatchFull, MinLetters: 5})
 	if _, err := parseModel(modelBin[:len(modelBin)-1]); err == nil {
 		t.Error("truncated model accepted")
 	}

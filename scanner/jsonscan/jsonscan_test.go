@@ -96,16 +96,9 @@ func TestConfig(t *testing.T) {
 	if _, err := New(Config{Repair: true}); err == nil || !strings.Contains(err.Error(), "max_repair_bytes") {
 		t.Errorf("err %v, want one naming max_repair_bytes", err)
 	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "required_elements: 2\nrepair: true\n", &c)
-	if d := cmp.Diff(Config{RequiredElements: 2, Repair: true, MaxRepairBytes: 8192}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	a, _ := New(Config{RequiredElements: 1, MaxRepairBytes: 10})
-	b, _ := New(Config{RequiredElements: 1, Repair: true, MaxRepairBytes: 10})
-	if a.Fingerprint() == b.Fingerprint() {
-		t.Error("fingerprint must change with repair")
-	}
+	scannertest.DecodesYAML(t, DefaultConfig(), "required_elements: 2\nrepair: true\n", Config{RequiredElements: 2, Repair: true, MaxRepairBytes: 8192})
+	scannertest.FingerprintsDiffer(t, New, Config{RequiredElements: 1, MaxRepairBytes: 10}, Config{RequiredElements: 1, Repair: true, MaxRepairBytes: 10},
+		Config{RequiredElements: 2, MaxRepairBytes: 10}, Config{RequiredElements: 1, Repair: true, MaxRepairBytes: 20})
 }
 
 func TestConformance(t *testing.T) {

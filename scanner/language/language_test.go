@@ -12,8 +12,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/llmshield/llmshield/internal/langid"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -77,25 +75,14 @@ func TestScan(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{DefaultConfig(), "valid_languages"},
-		{cfg("en", "xx"), "valid_languages[1]"},
-		{Config{ValidLanguages: []string{"en"}, MatchType: MatchFull, MinLetters: 5}, "threshold"},
-		{Config{ValidLanguages: []string{"en"}, Threshold: 0.5, MatchType: "chunks", MinLetters: 5}, "match_type"},
-		{Config{ValidLanguages: []string{"en"}, Threshold: 0.5, MatchType: MatchFull}, "min_letters"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "valid_languages: [en, fr]\nthreshold: 0.7\nmatch_type: sentence\n", &c)
-	if d := cmp.Diff(Config{ValidLanguages: []string{"en", "fr"}, Threshold: 0.7, MatchType: MatchSentence, MinLetters: 20}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
+	scannertest.RefusesConfigs(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: DefaultConfig(), Field: "valid_languages"},
+		{Cfg: cfg("en", "xx"), Field: "valid_languages[1]"},
+		{Cfg: Config{ValidLanguages: []string{"en"}, MatchType: MatchFull, MinLetters: 5}, Field: "threshold"},
+		{Cfg: Config{ValidLanguages: []string{"en"}, Threshold: 0.5, MatchType: "chunks", MinLetters: 5}, Field: "match_type"},
+		{Cfg: Config{ValidLanguages: []string{"en"}, Threshold: 0.5, MatchType: MatchFull}, Field: "min_letters"},
+	})
+	scannertest.DecodesYAML(t, DefaultConfig(), "valid_languages: [en, fr]\nthreshold: 0.7\nmatch_type: sentence\n", Config{ValidLanguages: []string{"en", "fr"}, Threshold: 0.7, MatchType: MatchSentence, MinLetters: 20})
 	if scannertest.Must(t, New, cfg("en")).Fingerprint() == scannertest.Must(t, New, cfg("en", "fr")).Fingerprint() {
 		t.Error("fingerprint must change with valid_languages")
 	}

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -47,27 +45,12 @@ func TestScan(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{MinLetters: 5}, "threshold"},
-		{Config{Threshold: 0.5}, "min_letters"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "threshold: 0.3\n", &c)
-	if d := cmp.Diff(Config{Threshold: 0.3, MinLetters: 20}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	a, _ := New(DefaultConfig())
-	b, _ := New(Config{Threshold: 0.3, MinLetters: 20})
-	if a.Fingerprint() == b.Fingerprint() {
-		t.Error("fingerprint must change with threshold")
-	}
+	scannertest.RefusesConfigs(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{MinLetters: 5}, Field: "threshold"},
+		{Cfg: Config{Threshold: 0.5}, Field: "min_letters"},
+	})
+	scannertest.DecodesYAML(t, DefaultConfig(), "threshold: 0.3\n", Config{Threshold: 0.3, MinLetters: 20})
+	scannertest.FingerprintsDiffer(t, New, DefaultConfig(), Config{Threshold: 0.3, MinLetters: 20}, Config{Threshold: 0.6, MinLetters: 10})
 }
 
 func TestConformance(t *testing.T) {

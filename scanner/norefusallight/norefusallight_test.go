@@ -104,24 +104,13 @@ func TestCustomSubstrings(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{Threshold: 0}, "threshold"},
-		{Config{Threshold: 1.5}, "threshold"},
-		{Config{Threshold: 0.5, Substrings: []string{"ok", "  "}}, "substrings[1]"},
-		{Config{Threshold: 0.5, Substrings: []string{"\xff"}}, "substrings[0]"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
-	a, _ := New(DefaultConfig())
-	b, _ := New(Config{Threshold: 0.6})
-	if a.Fingerprint() == b.Fingerprint() {
-		t.Error("fingerprint must change with the threshold")
-	}
+	scannertest.RefusesConfigs(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{Threshold: 0}, Field: "threshold"},
+		{Cfg: Config{Threshold: 1.5}, Field: "threshold"},
+		{Cfg: Config{Threshold: 0.5, Substrings: []string{"ok", "  "}}, Field: "substrings[1]"},
+		{Cfg: Config{Threshold: 0.5, Substrings: []string{"\xff"}}, Field: "substrings[0]"},
+	})
+	scannertest.FingerprintsDiffer(t, New, DefaultConfig(), Config{Threshold: 0.6}, Config{Threshold: 0.5, Substrings: []string{"no way"}})
 }
 
 func TestConformance(t *testing.T) {

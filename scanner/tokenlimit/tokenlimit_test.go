@@ -8,8 +8,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -144,34 +142,20 @@ func TestLongPromptTruncation(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{EncodingName: Cl100kBase}, "limit"},
-		{Config{Limit: -1, EncodingName: Cl100kBase}, "limit"},
-		{Config{Limit: 5}, "encoding_name"},
-		{Config{Limit: 5, EncodingName: "p50k_base"}, "encoding_name"},
-		{Config{Limit: 5, ModelName: "llama-3"}, "model_name"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
+	scannertest.RefusesConfigs(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{EncodingName: Cl100kBase}, Field: "limit"},
+		{Cfg: Config{Limit: -1, EncodingName: Cl100kBase}, Field: "limit"},
+		{Cfg: Config{Limit: 5}, Field: "encoding_name"},
+		{Cfg: Config{Limit: 5, EncodingName: "p50k_base"}, Field: "encoding_name"},
+		{Cfg: Config{Limit: 5, ModelName: "llama-3"}, Field: "model_name"},
+	})
 	for model, enc := range map[string]string{"gpt-4o-mini": O200kBase, "gpt-4-turbo": Cl100kBase, "o3-mini": O200kBase, "gpt-3.5-turbo": Cl100kBase} {
 		if s := scannertest.Must(t, New, Config{Limit: 1, ModelName: model}); s.Encoding() != enc {
 			t.Errorf("%s: encoding %s, want %s", model, s.Encoding(), enc)
 		}
 	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "limit: 100\nencoding_name: o200k_base\n", &c)
-	if d := cmp.Diff(Config{Limit: 100, EncodingName: O200kBase}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	a, b := scannertest.Must(t, New, Config{Limit: 100, EncodingName: O200kBase}), scannertest.Must(t, New, Config{Limit: 101, EncodingName: O200kBase})
-	if a.Fingerprint() == b.Fingerprint() || a.Fingerprint() == scannertest.Must(t, New, Config{Limit: 100, EncodingName: Cl100kBase}).Fingerprint() {
-		t.Error("fingerprint must change with limit and encoding")
-	}
+	scannertest.DecodesYAML(t, DefaultConfig(), "limit: 100\nencoding_name: o200k_base\n", Config{Limit: 100, EncodingName: O200kBase})
+	scannertest.FingerprintsDiffer(t, New, Config{Limit: 100, EncodingName: O200kBase}, Config{Limit: 101, EncodingName: O200kBase}, Config{Limit: 100, EncodingName: Cl100kBase})
 }
 
 func TestConformance(t *testing.T) {
