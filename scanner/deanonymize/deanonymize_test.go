@@ -90,10 +90,5 @@ func BenchmarkCombined1K(b *testing.B) {
 	s, _ := New(Config{MatchingStrategy: CombinedExactFuzzy})
 	out := strings.Repeat("The board approved the budget and asked for a revised plan next week. ", 14) + "Regards, [REDACTED_PERSON_1]"
 	v := vault()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Output: out, Stage: scanner.StageOutput, Vault: v}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Output: out, Stage: scanner.StageOutput, Vault: v})
 }

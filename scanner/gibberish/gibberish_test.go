@@ -218,11 +218,7 @@ func BenchmarkScan(b *testing.B) {
 	for _, mt := range []string{MatchFull, MatchSentence} {
 		s := scannertest.Must(b, New, Config{Threshold: 0.5, MatchType: mt, MinLetters: 10})
 		b.Run(mt+"/1KB", func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				s.Scan(context.Background(), scanner.Input{Prompt: text})
-			}
+			scannertest.Bench(b, s, scanner.Input{Prompt: text})
 		})
 	}
 }

@@ -146,11 +146,7 @@ func BenchmarkScan(b *testing.B) {
 			name = "repair"
 		}
 		b.Run(name+"/1KB", func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				s.Scan(context.Background(), scanner.Input{Output: text, Stage: scanner.StageOutput})
-			}
+			scannertest.Bench(b, s, scanner.Input{Output: text, Stage: scanner.StageOutput})
 		})
 	}
 }

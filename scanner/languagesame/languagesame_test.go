@@ -74,8 +74,5 @@ func BenchmarkScan(b *testing.B) {
 	prompt := strings.Repeat("Please summarise the quarterly report for the board. ", 20)[:1024]
 	output := strings.Repeat("Hier ist die Zusammenfassung des Quartalsberichts für den Vorstand. ", 16)[:1024]
 	s := scannertest.Must(b, New, DefaultConfig())
-	b.ReportAllocs()
-	for b.Loop() {
-		s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
-	}
+	scannertest.Bench(b, s, scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
 }

@@ -143,11 +143,5 @@ var oneKB = func() string {
 func BenchmarkScan1KB(b *testing.B) {
 	s := scannertest.Must(b, New, DefaultConfig())
 	in := out(oneKB)
-	b.SetBytes(int64(len(oneKB)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), in); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, in)
 }

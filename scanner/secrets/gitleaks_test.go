@@ -181,25 +181,13 @@ func BenchmarkScan1KB(b *testing.B) {
 	if res, _ := s.Scan(context.Background(), scanner.Input{Prompt: text}); res.Valid {
 		b.Fatal("1 KB prompt not flagged")
 	}
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Prompt: text}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Prompt: text})
 }
 
 func BenchmarkScan1KBClean(b *testing.B) {
 	s := scannertest.Must(b, New, DefaultConfig())
 	text := strings.Replace(text1KB(), "sk_live_51H8s2kLmNoPqRsTuVwXyZ0123456789abcdEFGH", "see the vault", 1)
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Prompt: text}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Prompt: text})
 }
 
 func BenchmarkGitleaksDetectString1KB(b *testing.B) {

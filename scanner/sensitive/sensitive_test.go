@@ -65,10 +65,5 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan1K(b *testing.B) {
 	s, _ := New(DefaultConfig())
 	out := strings.Repeat("The board approved the budget and asked for a revised plan next week. ", 14) + "Contact jane@corp.example."
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Output: out, Stage: scanner.StageOutput}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Output: out, Stage: scanner.StageOutput})
 }

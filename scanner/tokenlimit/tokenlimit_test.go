@@ -206,19 +206,12 @@ func BenchmarkScan(b *testing.B) {
 	for _, enc := range []string{Cl100kBase, O200kBase} {
 		s := scannertest.Must(b, New, Config{Limit: 4096, EncodingName: enc})
 		b.Run(enc+"/1KB", func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				s.Scan(context.Background(), scanner.Input{Prompt: text})
-			}
+			scannertest.Bench(b, s, scanner.Input{Prompt: text})
 		})
 	}
 	s := scannertest.Must(b, New, DefaultConfig())
 	huge := strings.Repeat("The committee reviewed the budget and approved new library hours. ", 150000)
 	b.Run("cl100k_base/10MB_over_limit", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			s.Scan(context.Background(), scanner.Input{Prompt: huge})
-		}
+		scannertest.Bench(b, s, scanner.Input{Prompt: huge})
 	})
 }
