@@ -2,7 +2,9 @@ package scannertest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -146,4 +148,19 @@ func Must[C, S any](t testing.TB, build func(C) (S, error), cfg C) S {
 		t.Fatalf("%+v: %v", cfg, err)
 	}
 	return s
+}
+
+// ReadJSON decodes the JSON file at path (a golden corpus under testdata,
+// say) into a T, failing tb when it cannot.
+func ReadJSON[T any](tb testing.TB, path string) T {
+	tb.Helper()
+	var v T
+	b, err := os.ReadFile(path)
+	if err == nil {
+		err = json.Unmarshal(b, &v)
+	}
+	if err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	return v
 }
