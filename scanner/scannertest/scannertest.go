@@ -294,6 +294,18 @@ func Check(t testing.TB, s scanner.Scanner, in scanner.Input) scanner.Result {
 	return res
 }
 
+// CheckFlagsByFindings is Check for scanners whose findings are their
+// verdict: it also fails t unless the text is flagged exactly when the scan
+// reports a finding.
+func CheckFlagsByFindings(t testing.TB, s scanner.Scanner, in scanner.Input) scanner.Result {
+	t.Helper()
+	res := Check(t, s, in)
+	if res.Valid != (len(res.Findings) == 0) {
+		t.Fatalf("%.40q: risk %v, valid %v with %d findings", in.Text(), res.Risk, res.Valid, len(res.Findings))
+	}
+	return res
+}
+
 // DecodeYAML decodes doc into cfg as the configuration loader does: a key
 // that cfg does not have is an error, which fails t.
 func DecodeYAML(t testing.TB, doc string, cfg any) {

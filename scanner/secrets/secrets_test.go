@@ -27,12 +27,6 @@ var (
 	fakeStripe = "sk_live_" + "51H8s2kLmNoPqRsTuVwXyZ0123456789abcdEFGH"
 )
 
-func mustNew(t testing.TB, cfg Config) *Scanner {
-	t.Helper()
-	s := scannertest.Must(t, New, cfg)
-	return s
-}
-
 func scan(t testing.TB, s *Scanner, text string) scanner.Result {
 	t.Helper()
 	res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})

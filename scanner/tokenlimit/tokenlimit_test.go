@@ -12,12 +12,6 @@ import (
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
-func mustNew(t testing.TB, cfg Config) *Scanner {
-	t.Helper()
-	s := scannertest.Must(t, New, cfg)
-	return s
-}
-
 // Token counts published in OpenAI's cookbook ("How to count tokens with
 // tiktoken"), independent of the library under test.
 func TestKnownCounts(t *testing.T) {
