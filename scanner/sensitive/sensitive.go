@@ -55,8 +55,8 @@ func (c Config) Validate() error {
 func (c Config) analyzer() (*pii.Analyzer, error) { return c.analyzerNER(nil) }
 
 func (c Config) analyzerNER(n pii.NER) (*pii.Analyzer, error) {
-	if c.Threshold <= 0 || c.Threshold > 1 || c.Threshold != c.Threshold {
-		return nil, fmt.Errorf("threshold: %v is outside (0,1] (default 0.5)", c.Threshold)
+	if err := rulescan.Threshold(c.Threshold); err != nil {
+		return nil, err
 	}
 	return anonymize.NewAnalyzerNER(c.EntityTypes, c.Language, c.RegexPatterns, c.AllowedNames, nil, n)
 }
