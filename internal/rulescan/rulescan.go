@@ -3,13 +3,18 @@
 // analysis, so that each scanner package keeps only what is its own:
 //
 //   - Shell, embedded in each Scanner, answers Name, Stages and
-//     Fingerprint;
+//     Fingerprint, which makes it a rulescan.Scanner once it has Scan;
 //   - Scan checks the context before and after the analysis, hands it a
 //     clean result to fill in and times the scan;
 //   - Flag records a finding, capped at MaxFindings;
 //   - Matches sorts pattern matches, reports them and redacts them;
+//   - EachSpan walks match_type windows (sentences, pieces) and stops
+//     when the context is done;
 //   - Threshold, OneOf and AtLeast check the settings that many scanners
 //     have, with errors that name the field.
+//
+// The hybrid ML scanners (prompt_injection, toxicity, sentiment) use only
+// Threshold; their shell is internal/mlscan.
 package rulescan
 
 import (
