@@ -59,7 +59,7 @@ func TestFuzzyKeepsNumbers(t *testing.T) {
 func TestNoVaultNoChange(t *testing.T) {
 	s, _ := New(DefaultConfig())
 	out := "Hello [REDACTED_PERSON_1]"
-	res, err := s.Scan(context.Background(), scanner.Input{Output: out, Stage: scanner.StageOutput})
+	res, err := s.Scan(context.Background(), scannertest.Answer(out))
 	if err != nil || res.Sanitized != out {
 		t.Errorf("got %q, %v", res.Sanitized, err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
@@ -68,7 +67,7 @@ func TestScan(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := scannertest.Must(t, New, c.cfg)
-			res, err := s.Scan(context.Background(), scanner.Input{Prompt: "p", Output: c.text, Stage: scanner.StageOutput})
+			res, err := s.Scan(context.Background(), scannertest.Answer(c.text))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -119,7 +118,7 @@ func FuzzScan(f *testing.F) {
 				t.Fatalf("candidate %+v outside text of %d bytes", c, len(text))
 			}
 		}
-		res, err := s.Scan(context.Background(), scanner.Input{Output: text, Stage: scanner.StageOutput})
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -146,7 +145,7 @@ func BenchmarkScan(b *testing.B) {
 			name = "repair"
 		}
 		b.Run(name+"/1KB", func(b *testing.B) {
-			scannertest.Bench(b, s, scanner.Input{Output: text, Stage: scanner.StageOutput})
+			scannertest.Bench(b, s, scannertest.Answer(text))
 		})
 	}
 }

@@ -5,13 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
-
-func out(text string) scanner.Input {
-	return scanner.Input{Prompt: "question", Output: text, Stage: scanner.StageOutput}
-}
 
 func TestRefusalsInManyLanguages(t *testing.T) {
 	s := scannertest.Must(t, New, DefaultConfig())
@@ -35,7 +30,7 @@ func TestRefusalsInManyLanguages(t *testing.T) {
 		"late":     strings.Repeat("Here is some background on the topic. ", 30) + "However, I cannot provide instructions for that part.",
 	}
 	for name, text := range refusals {
-		res, err := s.Scan(context.Background(), out(text))
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +57,7 @@ func TestCompliantAnswersPass(t *testing.T) {
 		"Scanning software (e.g. i cannotation) is a made-up word here: icannot.",
 		"",
 	} {
-		res, err := s.Scan(context.Background(), out(text))
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -75,7 +70,7 @@ func TestCompliantAnswersPass(t *testing.T) {
 func TestSpansPointAtOriginal(t *testing.T) {
 	s := scannertest.Must(t, New, DefaultConfig())
 	text := "Ok. Ｉ　ｃａｎｎｏｔ ａｓｓｉｓｔ ｗｉｔｈ that."
-	res, _ := s.Scan(context.Background(), out(text))
+	res, _ := s.Scan(context.Background(), scannertest.Answer(text))
 	if res.Valid {
 		t.Fatal("fullwidth refusal not flagged")
 	}
@@ -93,11 +88,11 @@ func TestSpansPointAtOriginal(t *testing.T) {
 func TestCustomSubstrings(t *testing.T) {
 	s := scannertest.Must(t, New, Config{Substrings: []string{"Computer says no"}, Threshold: 0.5})
 	text := strings.Repeat("Lorem ipsum dolor. ", 40) + "computer SAYS no"
-	res, _ := s.Scan(context.Background(), out(text))
+	res, _ := s.Scan(context.Background(), scannertest.Answer(text))
 	if res.Valid || res.Risk != 1 {
 		t.Errorf("custom phrase: valid %v risk %v", res.Valid, res.Risk)
 	}
-	res, _ = s.Scan(context.Background(), out("I'm sorry, but I can't help with that."))
+	res, _ = s.Scan(context.Background(), scannertest.Answer("I'm sorry, but I can't help with that."))
 	if !res.Valid {
 		t.Error("custom list must replace the built-in one")
 	}
@@ -124,7 +119,7 @@ func FuzzScan(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), out(text))
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,6 +137,6 @@ var oneKB = func() string {
 
 func BenchmarkScan1KB(b *testing.B) {
 	s := scannertest.Must(b, New, DefaultConfig())
-	in := out(oneKB)
+	in := scannertest.Answer(oneKB)
 	scannertest.Bench(b, s, in)
 }

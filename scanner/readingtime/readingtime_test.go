@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
@@ -67,7 +66,7 @@ func FuzzScan(f *testing.F) {
 	}
 	s := scannertest.Must(f, New, Config{MaxTime: 0.01, WordsPerMinute: 200, Truncate: true})
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scanner.Input{Output: text, Stage: scanner.StageOutput})
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,5 +85,5 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan(b *testing.B) {
 	text := strings.Repeat("The committee reviewed the budget and approved new library hours. ", 16)[:1024]
 	s := scannertest.Must(b, New, Config{MaxTime: 0.5, WordsPerMinute: 200, Truncate: true})
-	scannertest.Bench(b, s, scanner.Input{Output: text, Stage: scanner.StageOutput})
+	scannertest.Bench(b, s, scannertest.Answer(text))
 }

@@ -249,7 +249,7 @@ func stageInputs(s scanner.Scanner, text string) []scanner.Input {
 		ins = append(ins, scanner.Input{Prompt: text})
 	}
 	if supportsOutput(s) {
-		ins = append(ins, scanner.Input{Prompt: "Tell me something.", Output: text, Stage: scanner.StageOutput})
+		ins = append(ins, Answer(text))
 	}
 	return ins
 }

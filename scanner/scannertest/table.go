@@ -14,6 +14,12 @@ import (
 	"github.com/llmshield/llmshield/scanner"
 )
 
+// Answer is the input of an output scan of text, the answer to a fixed
+// prompt.
+func Answer(text string) scanner.Input {
+	return scanner.Input{Prompt: "Tell me something.", Output: text, Stage: scanner.StageOutput}
+}
+
 // Case is one row of a table test (see Table): a configuration, the text
 // to scan, and what the scan must return.
 type Case[C any] struct {
@@ -46,7 +52,7 @@ func Table[C any, S scanner.Scanner](t *testing.T, build func(C) (S, error), cas
 			}
 			in := scanner.Input{Prompt: c.Text}
 			if !supportsPrompt(s) {
-				in = scanner.Input{Prompt: "Tell me something.", Output: c.Text, Stage: scanner.StageOutput}
+				in = Answer(c.Text)
 			}
 			res := Check(t, s, in)
 			if res.Valid != c.Valid || res.Sanitized != c.Sanitized {

@@ -146,7 +146,7 @@ func TestScanner(t *testing.T) {
 	if res.Valid || res.Risk < 0.5 || len(res.Findings) == 0 || res.Method != scanner.MethodHeuristic || res.Sanitized != neg {
 		t.Errorf("negative text: %+v", res)
 	}
-	res, err = s.Scan(ctx, scanner.Input{Output: "Happy to help, have a great day!", Stage: scanner.StageOutput})
+	res, err = s.Scan(ctx, scannertest.Answer("Happy to help, have a great day!"))
 	if err != nil {
 		t.Fatal(err)
 	}
