@@ -15,7 +15,6 @@ package bancode
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/llmshield/llmshield/internal/codedetect"
 	"github.com/llmshield/llmshield/internal/rulescan"
@@ -37,67 +36,38 @@ func DefaultConfig() Config { return Config{Threshold: 0.5} }
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
-	if !(c.Threshold > 0 && c.Threshold <= 1) {
-		return fmt.Errorf("threshold: must be in (0, 1], got %v", c.Threshold)
-	}
-	return nil
+	return rulescan.Threshold(c.Threshold)
 }
 
 // Scanner flags code. It is immutable after New and safe for concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
-	fp  string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
-// New validates cfg.
+// New validates cfg. The scanner suits prompts and outputs.
 func New(cfg Config) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	return &Scanner{cfg: cfg, fp: rulescan.Fingerprint(Name, "1", cfg.Threshold)}, nil
+	return &Scanner{Shell: rulescan.NewShell(Name, scanner.StageBoth, "1", cfg), cfg: cfg}, nil
 }
-
-// Name returns "ban_code".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Scan flags code in in.Text(). It returns ctx.Err() once ctx is done.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	blocks := codedetect.Find(text)
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	for _, b := range blocks {
-		if b.Score < s.cfg.Threshold {
-			continue
+	return rulescan.Scan(ctx, in, func(_ context.Context, text string, res *scanner.Result) error {
+		for _, b := range codedetect.Find(text) {
+			if b.Score < s.cfg.Threshold {
+				continue
+			}
+			lang := b.Lang
+			if lang == "" {
+				lang = "unknown language"
+			}
+			rulescan.Flag(res, scanner.Finding{Rule: Name, Start: b.Start, End: b.End, Score: b.Score, Detail: lang + " code"})
 		}
-		lang := b.Lang
-		if lang == "" {
-			lang = "unknown language"
-		}
-		res.Risk = max(res.Risk, b.Score)
-		if len(res.Findings) < 100 {
-			res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: b.Start, End: b.End, Score: b.Score, Detail: lang + " code"})
-		}
-	}
-	res.Valid = len(res.Findings) == 0
-	res.Duration = time.Since(start)
-	return res, nil
+		return nil
+	})
 }

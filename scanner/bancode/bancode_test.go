@@ -1,12 +1,8 @@
 package bancode
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -18,57 +14,28 @@ const (
 )
 
 func TestScan(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []struct {
-		text  string
-		valid bool
-	}{
-		{py, false},
-		{"```\nanything in a fence\n```", false},
-		{"Run `ls -la` to list files, then tell me what you see.", true},
-		{prose, true},
-		{"", true},
-	} {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.text})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Valid != c.valid || res.Valid != (res.Risk == 0) {
-			t.Errorf("%q: valid %v risk %v, want valid %v", c.text, res.Valid, res.Risk, c.valid)
-		}
-	}
-	// A stricter threshold lets a weakly code-like block pass.
-	strict, _ := New(Config{Threshold: 1})
-	if res, _ := strict.Scan(context.Background(), scanner.Input{Prompt: "x = 1\ny = 2"}); !res.Valid {
-		t.Errorf("threshold 1: weak block flagged (risk %v)", res.Risk)
-	}
+	fenced := "```\nanything in a fence\n```"
+	inline := "Run `ls -la` to list files, then tell me what you see."
+	weak := "x = 1\ny = 2"
+	scannertest.Table(t, New, []scannertest.Case[Config]{
+		{Name: "python", Cfg: DefaultConfig(), Text: py, Sanitized: py, Spans: [][2]int{{11, 60}}},
+		{Name: "fenced", Cfg: DefaultConfig(), Text: fenced, Sanitized: fenced, Spans: [][2]int{{4, 24}}},
+		{Name: "inline_code_span", Cfg: DefaultConfig(), Text: inline, Valid: true, Sanitized: inline},
+		{Name: "prose", Cfg: DefaultConfig(), Text: prose, Valid: true, Sanitized: prose},
+		{Name: "empty", Cfg: DefaultConfig(), Text: "", Valid: true, Sanitized: ""},
+		// A stricter threshold lets a weakly code-like block pass.
+		{Name: "weak_block_threshold_1", Cfg: Config{Threshold: 1}, Text: weak, Valid: true, Sanitized: weak},
+	})
 }
 
 func TestConfig(t *testing.T) {
-	if _, err := New(Config{}); err == nil || !strings.Contains(err.Error(), "threshold") {
-		t.Errorf("err %v, want one naming threshold", err)
-	}
-	c := DefaultConfig()
-	dec := yaml.NewDecoder(bytes.NewReader([]byte("threshold: 0.9\n")))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil || c.Threshold != 0.9 {
-		t.Fatalf("decode: %v %+v", err, c)
-	}
-	a, _ := New(DefaultConfig())
-	b, _ := New(c)
-	if a.Fingerprint() == b.Fingerprint() {
-		t.Error("fingerprint must change with threshold")
-	}
+	scannertest.RefusesConfigs(t, New, []scannertest.BadConfig[Config]{{Cfg: Config{}, Field: "threshold"}, {Cfg: Config{Threshold: 1.5}, Field: "threshold"}})
+	scannertest.DecodesYAML(t, DefaultConfig(), "threshold: 0.9\n", Config{Threshold: 0.9})
+	scannertest.FingerprintsDiffer(t, New, DefaultConfig(), Config{Threshold: 0.9})
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	scannertest.Run(t, s, scannertest.WithInputs(py))
 }
 
@@ -76,27 +43,14 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{py, prose, "```\n\xff\n```", "x := 1\n}"} {
 		f.Add(s)
 	}
-	s, err := New(DefaultConfig())
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, DefaultConfig())
 	f.Fuzz(func(t *testing.T, text string) {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
-		if res.Valid != (len(res.Findings) == 0) {
-			t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
-		}
+		scannertest.CheckFlagsByFindings(t, s, scanner.Input{Prompt: text})
 	})
 }
 
 func BenchmarkScan(b *testing.B) {
 	text := (strings.Repeat(prose+" ", 6) + "\n" + py + "\n" + strings.Repeat(prose+" ", 6))[:1024]
-	s, err := New(DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		s.Scan(context.Background(), scanner.Input{Prompt: text})
-	}
+	s := scannertest.Must(b, New, DefaultConfig())
+	scannertest.Bench(b, s, scanner.Input{Prompt: text})
 }

@@ -11,17 +11,13 @@ package bansubstrings
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -30,8 +26,6 @@ const Name = "ban_substrings"
 
 // Redaction replaces each match when Redact is set.
 const Redaction = "[REDACTED]"
-
-const maxFindings = 100
 
 // Match types.
 const (
@@ -80,18 +74,15 @@ func (c Config) Validate() error {
 // Scanner flags banned substrings. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
 	ac  *ahocorasick.Matcher
-	fp  string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
-// New validates cfg and compiles the matcher.
+// New validates cfg and compiles the matcher. The scanner suits prompts and
+// outputs.
 func New(cfg Config) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
@@ -107,24 +98,8 @@ func New(cfg Config) (*Scanner, error) {
 			pats[i], _ = fold(s)
 		}
 	}
-	s := &Scanner{cfg: cfg, ac: ahocorasick.New(pats)}
-	b, _ := json.Marshal(struct {
-		Name, Version string
-		Cfg           Config
-	}{Name, "1", cfg})
-	sum := sha256.Sum256(b)
-	s.fp = hex.EncodeToString(sum[:16])
-	return s, nil
+	return &Scanner{Shell: rulescan.NewShell(Name, scanner.StageBoth, "1", cfg), cfg: cfg, ac: ahocorasick.New(pats)}, nil
 }
-
-// Name returns "ban_substrings".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // fold lower-cases s rune by rune. When that changes byte lengths it also
 // returns off, mapping each folded byte to its offset in s (len+1 entries);
@@ -179,77 +154,45 @@ func isWordRune(r rune) bool {
 // Scan flags banned substrings in in.Text(). It returns ctx.Err() if ctx is
 // done before the scan.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	hay, off := text, []int32(nil)
-	if !s.cfg.CaseSensitive {
-		hay, off = fold(text)
-	}
-	orig := func(i int) int {
-		if off == nil {
-			return i
+	return rulescan.Scan(ctx, in, func(_ context.Context, text string, res *scanner.Result) error {
+		hay, off := text, []int32(nil)
+		if !s.cfg.CaseSensitive {
+			hay, off = fold(text)
 		}
-		return int(off[i])
-	}
-	type span struct{ a, b, p int }
-	var spans []span
-	seen := make([]bool, len(s.cfg.Substrings))
-	nseen := 0
-	s.ac.Each(hay, func(m ahocorasick.Match) bool {
-		a, b := orig(m.Start), orig(m.End)
-		if s.cfg.MatchType == MatchWord {
-			prev, _ := utf8.DecodeLastRuneInString(text[:a])
-			next, _ := utf8.DecodeRuneInString(text[b:])
-			if a > 0 && isWordRune(prev) || b < len(text) && isWordRune(next) {
-				return true
+		orig := func(i int) int {
+			if off == nil {
+				return i
 			}
+			return int(off[i])
 		}
-		if !seen[m.Pattern] {
-			seen[m.Pattern] = true
-			nseen++
-		}
-		spans = append(spans, span{a, b, m.Pattern})
-		return true
-	})
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	flagged := nseen > 0 && (!s.cfg.ContainsAll || nseen == len(s.cfg.Substrings))
-	if flagged {
-		res.Valid, res.Risk = false, 1
-		sort.Slice(spans, func(i, j int) bool {
-			if spans[i].a != spans[j].a {
-				return spans[i].a < spans[j].a
+		var ms rulescan.Matches
+		seen := make([]bool, len(s.cfg.Substrings))
+		nseen := 0
+		s.ac.Each(hay, func(m ahocorasick.Match) bool {
+			a, b := orig(m.Start), orig(m.End)
+			if s.cfg.MatchType == MatchWord {
+				prev, _ := utf8.DecodeLastRuneInString(text[:a])
+				next, _ := utf8.DecodeRuneInString(text[b:])
+				if a > 0 && isWordRune(prev) || b < len(text) && isWordRune(next) {
+					return true
+				}
 			}
-			return spans[i].b > spans[j].b
+			if !seen[m.Pattern] {
+				seen[m.Pattern] = true
+				nseen++
+			}
+			ms = append(ms, rulescan.Match{Start: a, End: b, Pattern: m.Pattern})
+			return true
 		})
-		for _, sp := range spans {
-			if len(res.Findings) == maxFindings {
-				break
-			}
-			res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: sp.a, End: sp.b, Score: 1,
-				Detail: fmt.Sprintf("banned substring #%d", sp.p)})
+		if nseen == 0 || s.cfg.ContainsAll && nseen < len(s.cfg.Substrings) {
+			return nil
 		}
+		ms.Sort()
+		res.Valid, res.Risk = false, 1
+		res.Findings = ms.Findings(Name, func(p int) string { return fmt.Sprintf("banned substring #%d", p) })
 		if s.cfg.Redact {
-			var sb strings.Builder
-			last := 0
-			for _, sp := range spans {
-				if sp.b <= last {
-					continue // inside an earlier redaction
-				}
-				if sp.a < last {
-					sp.a = last // overlapping: extend the earlier redaction
-				} else {
-					sb.WriteString(text[last:sp.a])
-					sb.WriteString(Redaction)
-				}
-				last = sp.b
-			}
-			sb.WriteString(text[last:])
-			res.Sanitized = sb.String()
+			res.Sanitized = ms.Redact(text, Redaction)
 		}
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		return nil
+	})
 }

@@ -27,7 +27,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/go-enry/go-enry/v2"
 
@@ -79,31 +78,24 @@ func (c Config) Validate() error {
 			return fmt.Errorf("languages[%d]: unknown language %q (use a Linguist name or alias)", i, l)
 		}
 	}
-	if !(c.Threshold > 0 && c.Threshold <= 1) {
-		return fmt.Errorf("threshold: must be in (0, 1], got %v", c.Threshold)
-	}
-	return nil
+	return rulescan.Threshold(c.Threshold)
 }
 
 // Scanner flags code by language. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg   Config
 	langs []string
-	fp    string
 	// user is the user model, userLangs its labels' Linguist names.
 	user      Classifier
 	userLangs map[string]string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg; WithClassifier supplies the user model that
-// cfg.Model names.
+// cfg.Model names. The scanner suits prompts and outputs.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
@@ -116,53 +108,31 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		}
 	}
 	slices.Sort(langs)
-	v := fmt.Sprintf("1/%s/%v", strings.Join(langs, ","), cfg.IsBlocked)
-	return withModel(&Scanner{cfg: cfg, langs: langs, fp: rulescan.Fingerprint(Name, v, cfg.Threshold)}, opts)
+	cfg.Languages = langs
+	return withModel(&Scanner{Shell: rulescan.NewShell(Name, scanner.StageBoth, "1", cfg), cfg: cfg, langs: langs}, opts)
 }
-
-// Name returns "code".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Scan flags code in a blocked (or not allowed) language. It returns
 // ctx.Err() once ctx is done.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
 	if s.user != nil {
 		return s.scanModel(ctx, in.Text())
 	}
-	start := time.Now()
-	text := in.Text()
-	blocks := codedetect.Find(text)
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	for _, b := range blocks {
-		if b.Score < s.cfg.Threshold || slices.Contains(s.langs, b.Lang) != s.cfg.IsBlocked {
-			continue
+	return rulescan.Scan(ctx, in, func(_ context.Context, text string, res *scanner.Result) error {
+		for _, b := range codedetect.Find(text) {
+			if b.Score < s.cfg.Threshold || slices.Contains(s.langs, b.Lang) != s.cfg.IsBlocked {
+				continue
+			}
+			lang := b.Lang
+			if lang == "" {
+				lang = "unknown language"
+			}
+			detail := lang + " code"
+			if !s.cfg.IsBlocked {
+				detail += ", not an allowed language"
+			}
+			rulescan.Flag(res, scanner.Finding{Rule: Name, Start: b.Start, End: b.End, Score: b.Score, Detail: detail})
 		}
-		lang := b.Lang
-		if lang == "" {
-			lang = "unknown language"
-		}
-		detail := lang + " code"
-		if !s.cfg.IsBlocked {
-			detail += ", not an allowed language"
-		}
-		res.Risk = max(res.Risk, b.Score)
-		if len(res.Findings) < 100 {
-			res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: b.Start, End: b.End, Score: b.Score, Detail: detail})
-		}
-	}
-	res.Valid = len(res.Findings) == 0
-	res.Duration = time.Since(start)
-	return res, nil
+		return nil
+	})
 }

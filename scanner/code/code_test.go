@@ -1,11 +1,8 @@
 package code
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -18,69 +15,36 @@ const (
 )
 
 func TestScan(t *testing.T) {
-	cases := []struct {
-		name  string
-		cfg   Config
-		text  string
-		valid bool
-	}{
-		{"blocked_python", Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.5}, py, false},
-		{"blocked_other_language", Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.5}, goSrc, true},
-		{"blocked_alias", Config{Languages: []string{"golang"}, IsBlocked: true, Threshold: 0.5}, goSrc, false},
-		{"allow_list_hit", Config{Languages: []string{"Go"}, IsBlocked: false, Threshold: 0.5}, goSrc, true},
-		{"allow_list_miss", Config{Languages: []string{"Go"}, IsBlocked: false, Threshold: 0.5}, py, false},
-		{"prose", Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.5}, prose, true},
-		{"allow_list_prose", Config{Languages: []string{"Go"}, IsBlocked: false, Threshold: 0.5}, prose, true},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			s, err := New(c.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.text})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Valid != c.valid || res.Valid != (res.Risk == 0) {
-				t.Errorf("valid %v risk %v findings %+v, want valid %v", res.Valid, res.Risk, res.Findings, c.valid)
-			}
-		})
-	}
+	python, golang := []string{"python"}, []string{"Go"}
+	scannertest.Table(t, newPlain, []scannertest.Case[Config]{
+		{Name: "blocked_python", Cfg: Config{Languages: python, IsBlocked: true, Threshold: 0.5}, Text: py, Sanitized: py, Spans: [][2]int{{11, 60}}},
+		{Name: "blocked_other_language", Cfg: Config{Languages: python, IsBlocked: true, Threshold: 0.5}, Text: goSrc, Valid: true, Sanitized: goSrc},
+		{Name: "blocked_alias", Cfg: Config{Languages: []string{"golang"}, IsBlocked: true, Threshold: 0.5}, Text: goSrc, Sanitized: goSrc, Spans: [][2]int{{6, 51}}},
+		{Name: "allow_list_hit", Cfg: Config{Languages: golang, IsBlocked: false, Threshold: 0.5}, Text: goSrc, Valid: true, Sanitized: goSrc},
+		{Name: "allow_list_miss", Cfg: Config{Languages: golang, IsBlocked: false, Threshold: 0.5}, Text: py, Sanitized: py, Spans: [][2]int{{11, 60}}},
+		{Name: "prose", Cfg: Config{Languages: python, IsBlocked: true, Threshold: 0.5}, Text: prose, Valid: true, Sanitized: prose},
+		{Name: "allow_list_prose", Cfg: Config{Languages: golang, IsBlocked: false, Threshold: 0.5}, Text: prose, Valid: true, Sanitized: prose},
+	})
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{DefaultConfig(), "languages"},
-		{Config{Languages: []string{"python", "klingon-script"}, Threshold: 0.5}, "languages[1]"},
-		{Config{Languages: []string{"python"}}, "threshold"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "languages: [Python, C#]\nis_blocked: false\n", &c)
-	if d := cmp.Diff(Config{Languages: []string{"Python", "C#"}, IsBlocked: false, Threshold: 0.5}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	a, _ := New(Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.5})
-	b, _ := New(Config{Languages: []string{"python"}, IsBlocked: false, Threshold: 0.5})
-	d, _ := New(Config{Languages: []string{"Python"}, IsBlocked: true, Threshold: 0.5})
-	if a.Fingerprint() == b.Fingerprint() || a.Fingerprint() != d.Fingerprint() {
-		t.Error("fingerprint must change with is_blocked and not with an alias of the same language")
+	scannertest.RefusesConfigs(t, newPlain, []scannertest.BadConfig[Config]{
+		{Cfg: DefaultConfig(), Field: "languages"},
+		{Cfg: Config{Languages: []string{"python", "klingon-script"}, Threshold: 0.5}, Field: "languages[1]"},
+		{Cfg: Config{Languages: []string{"python"}}, Field: "threshold"},
+	})
+	scannertest.DecodesYAML(t, DefaultConfig(), "languages: [Python, C#]\nis_blocked: false\n", Config{Languages: []string{"Python", "C#"}, IsBlocked: false, Threshold: 0.5})
+	py := Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.5}
+	scannertest.FingerprintsDiffer(t, newPlain, py, Config{Languages: []string{"python"}, IsBlocked: false, Threshold: 0.5},
+		Config{Languages: []string{"python", "go"}, IsBlocked: true, Threshold: 0.5}, Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.6})
+	if scannertest.Must(t, newPlain, py).Fingerprint() != scannertest.Must(t, newPlain, Config{Languages: []string{"Python"}, IsBlocked: true, Threshold: 0.5}).Fingerprint() {
+		t.Error("an alias of the same language must not change the fingerprint")
 	}
 }
 
 func TestConformance(t *testing.T) {
 	for _, cfg := range []Config{{Languages: []string{"python", "go"}, IsBlocked: true, Threshold: 0.5}, {Languages: []string{"go"}, IsBlocked: false, Threshold: 0.5}} {
-		s, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.Must(t, newPlain, cfg)
 		scannertest.Run(t, s, scannertest.WithInputs(py, goSrc))
 	}
 }
@@ -89,27 +53,17 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{py, goSrc, prose, "```\n\xff\n```"} {
 		f.Add(s)
 	}
-	s, err := New(Config{Languages: []string{"python"}, IsBlocked: false, Threshold: 0.5})
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, newPlain, Config{Languages: []string{"python"}, IsBlocked: false, Threshold: 0.5})
 	f.Fuzz(func(t *testing.T, text string) {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
-		if res.Valid != (len(res.Findings) == 0) {
-			t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
-		}
+		scannertest.CheckFlagsByFindings(t, s, scanner.Input{Prompt: text})
 	})
 }
 
 func BenchmarkScan(b *testing.B) {
 	text := (strings.Repeat(prose+" ", 5) + "\n" + py + "\n" + goSrc + "\n" + strings.Repeat(prose+" ", 7))[:1024]
-	s, err := New(Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.5})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		s.Scan(context.Background(), scanner.Input{Prompt: text})
-	}
+	s := scannertest.Must(b, newPlain, Config{Languages: []string{"python"}, IsBlocked: true, Threshold: 0.5})
+	scannertest.Bench(b, s, scanner.Input{Prompt: text})
 }
+
+// newPlain is New without options, in the shape the scannertest helpers take.
+func newPlain(c Config) (*Scanner, error) { return New(c) }

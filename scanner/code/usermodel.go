@@ -70,7 +70,7 @@ func withModel(s *Scanner, opts []Option) (*Scanner, error) {
 			}
 		}
 	}
-	s.fp = rulescan.Fingerprint(Name, fmt.Sprintf("model/%s/%s/%v", s.user.Version(), strings.Join(s.langs, ","), s.cfg.IsBlocked), s.cfg.Threshold)
+	s.Shell = rulescan.NewShell(Name, scanner.StageBoth, "1/model/"+s.user.Version(), s.cfg)
 	return s, nil
 }
 

@@ -12,10 +12,7 @@ import (
 func TestConformance(t *testing.T) {
 	for _, st := range []string{Exact, CaseInsensitive, Fuzzy, CombinedExactFuzzy} {
 		t.Run(st, func(t *testing.T) {
-			s, err := New(Config{MatchingStrategy: st})
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := scannertest.Must(t, New, Config{MatchingStrategy: st})
 			scannertest.Run(t, s, scannertest.WithInputs("Dear [REDACTED_PERSON_1], see [redacted person 1]."))
 		})
 	}
@@ -38,10 +35,7 @@ func TestStrategies(t *testing.T) {
 		CombinedExactFuzzy: "Hello John Smith, Jane Doe wrote to john@example.com about Jane Doe.",
 	}
 	for st, w := range want {
-		s, err := New(Config{MatchingStrategy: st})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.Must(t, New, Config{MatchingStrategy: st})
 		res, err := s.Scan(context.Background(), scanner.Input{Output: out, Stage: scanner.StageOutput, Vault: vault()})
 		if err != nil {
 			t.Fatal(err)
@@ -65,7 +59,7 @@ func TestFuzzyKeepsNumbers(t *testing.T) {
 func TestNoVaultNoChange(t *testing.T) {
 	s, _ := New(DefaultConfig())
 	out := "Hello [REDACTED_PERSON_1]"
-	res, err := s.Scan(context.Background(), scanner.Input{Output: out, Stage: scanner.StageOutput})
+	res, err := s.Scan(context.Background(), scannertest.Answer(out))
 	if err != nil || res.Sanitized != out {
 		t.Errorf("got %q, %v", res.Sanitized, err)
 	}
@@ -96,10 +90,5 @@ func BenchmarkCombined1K(b *testing.B) {
 	s, _ := New(Config{MatchingStrategy: CombinedExactFuzzy})
 	out := strings.Repeat("The board approved the budget and asked for a revised plan next week. ", 14) + "Regards, [REDACTED_PERSON_1]"
 	v := vault()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Output: out, Stage: scanner.StageOutput, Vault: v}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Output: out, Stage: scanner.StageOutput, Vault: v})
 }

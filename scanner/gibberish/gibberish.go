@@ -37,11 +37,11 @@ package gibberish
 import (
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
 	"sync"
-	"time"
 	"unicode"
 
 	"github.com/llmshield/llmshield/internal/rulescan"
@@ -85,40 +85,27 @@ func DefaultConfig() Config { return Config{Threshold: 0.5, MatchType: MatchFull
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
-	if !(c.Threshold > 0 && c.Threshold <= 1) {
-		return fmt.Errorf("threshold: must be in (0, 1], got %v", c.Threshold)
-	}
-	switch c.MatchType {
-	case MatchFull, MatchSentence:
-	default:
-		return fmt.Errorf("match_type: unknown %q (want %q or %q)", c.MatchType, MatchFull, MatchSentence)
-	}
-	if c.MinLetters < 1 {
-		return fmt.Errorf("min_letters: must be at least 1, got %d", c.MinLetters)
-	}
-	return nil
+	return errors.Join(rulescan.Threshold(c.Threshold),
+		rulescan.OneOf("match_type", c.MatchType, MatchFull, MatchSentence),
+		rulescan.AtLeast("min_letters", c.MinLetters, 1))
 }
 
 // Scanner flags gibberish. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg  Config
 	m    *model
 	pool sync.Pool
-	fp   string
 	// user is the user model, userLabels its gibberish labels.
 	user       Classifier
 	userLabels []string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
-// New validates cfg and loads the embedded model; WithClassifier supplies
-// the user model that cfg.Model names.
+// New validates cfg and loads the embedded model. The scanner suits prompts
+// and outputs; its fingerprint follows the configuration and ModelVersion.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
@@ -127,20 +114,10 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: embedded model: %w", Name, err)
 	}
-	s := &Scanner{cfg: cfg, m: m,
-		fp: rulescan.Fingerprint(Name, ModelVersion+"/"+cfg.MatchType+"/"+fmt.Sprint(cfg.MinLetters), cfg.Threshold)}
+	s := &Scanner{Shell: rulescan.NewShell(Name, scanner.StageBoth, ModelVersion, cfg), cfg: cfg, m: m}
 	s.pool.New = func() any { return new(featurizer) }
 	return withModel(s, opts)
 }
-
-// Name returns "gibberish".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration and model.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Score returns the gibberish probability of text, and false when text
 // gets no verdict (too few letters, or mostly Han or Hangul).
@@ -194,43 +171,28 @@ func pieces(text string) [][2]int {
 // Scan flags in.Text() when its gibberish probability (or that of one of
 // its sentences) reaches Threshold. It returns ctx.Err() once ctx is done.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
 	if s.user != nil {
 		return s.scanModel(ctx, in.Text())
 	}
-	start := time.Now()
-	text := in.Text()
-	var spans [][2]int
-	if s.cfg.MatchType == MatchSentence {
-		spans = sentence.Spans(text)
-	} else {
-		spans = pieces(text)
-	}
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	best := 0.0
-	for i, sp := range spans {
-		if i%64 == 63 {
-			if err := ctx.Err(); err != nil {
-				return scanner.Result{}, err
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		spans := pieces(text)
+		if s.cfg.MatchType == MatchSentence {
+			spans = sentence.Spans(text)
+		}
+		best := 0.0
+		err := rulescan.EachSpan(ctx, spans, func(a, b int) {
+			p, ok := s.Score(text[a:b])
+			if !ok {
+				return
 			}
-		}
-		p, ok := s.Score(text[sp[0]:sp[1]])
-		if !ok {
-			continue
-		}
-		best = max(best, p)
-		if p >= s.cfg.Threshold && len(res.Findings) < 100 {
-			res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: sp[0], End: sp[1], Score: p,
-				Detail: fmt.Sprintf("gibberish probability %.2f", p)})
-		}
-	}
-	res.Risk = scanner.ClampRisk(best)
-	res.Valid = len(res.Findings) == 0
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+			best = max(best, p)
+			if p >= s.cfg.Threshold {
+				rulescan.Flag(res, scanner.Finding{Rule: Name, Start: a, End: b, Score: p,
+					Detail: fmt.Sprintf("gibberish probability %.2f", p)})
+			}
+		})
+		// The risk is the highest score, flagged or not.
+		res.Risk = scanner.ClampRisk(best)
+		return err
+	})
 }

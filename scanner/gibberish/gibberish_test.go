@@ -12,20 +12,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
-
-func mustNew(t testing.TB, cfg Config) *Scanner {
-	t.Helper()
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // TestParity checks that the Go features and probability equal the
 // training script's on texts it wrote (testdata/parity.jsonl).
@@ -35,7 +24,7 @@ func TestParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, newPlain, DefaultConfig())
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	n := 0
@@ -68,7 +57,7 @@ func TestParity(t *testing.T) {
 }
 
 func TestScan(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, newPlain, DefaultConfig())
 	cases := []struct {
 		text  string
 		valid bool
@@ -97,8 +86,8 @@ func TestScan(t *testing.T) {
 	// Sentence mode finds one gibberish sentence among real ones that the
 	// full text's average hides.
 	text := "Please summarise the attached report for the board. Keep it short and factual. Mention the budget. xkqz vbnw qpzx lkjq wxcv."
-	full, _ := mustNew(t, DefaultConfig()).Scan(context.Background(), scanner.Input{Prompt: text})
-	sent, _ := mustNew(t, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}).Scan(context.Background(), scanner.Input{Prompt: text})
+	full, _ := scannertest.Must(t, newPlain, DefaultConfig()).Scan(context.Background(), scanner.Input{Prompt: text})
+	sent, _ := scannertest.Must(t, newPlain, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}).Scan(context.Background(), scanner.Input{Prompt: text})
 	if sent.Valid || len(sent.Findings) != 1 || strings.TrimSpace(text[sent.Findings[0].Start:sent.Findings[0].End]) != "xkqz vbnw qpzx lkjq wxcv." {
 		t.Errorf("sentence mode: valid %v findings %+v", sent.Valid, sent.Findings)
 	}
@@ -108,39 +97,23 @@ func TestScan(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{MatchType: MatchFull, MinLetters: 1}, "threshold"},
-		{Config{Threshold: 1.5, MatchType: MatchFull, MinLetters: 1}, "threshold"},
-		{Config{Threshold: 0.5, MatchType: "chunks", MinLetters: 1}, "match_type"},
-		{Config{Threshold: 0.5, MatchType: MatchFull}, "min_letters"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "threshold: 0.8\nmatch_type: sentence\n", &c)
-	if d := cmp.Diff(Config{Threshold: 0.8, MatchType: MatchSentence, MinLetters: 10}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	fps := map[string]bool{}
-	for _, c := range []Config{DefaultConfig(), {Threshold: 0.6, MatchType: MatchFull, MinLetters: 10}, {Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}, {Threshold: 0.5, MatchType: MatchFull, MinLetters: 5}} {
-		fps[mustNew(t, c).Fingerprint()] = true
-	}
-	if len(fps) != 4 {
-		t.Error("fingerprint must change with every setting")
-	}
+	scannertest.RefusesConfigs(t, newPlain, []scannertest.BadConfig[Config]{
+		{Cfg: Config{MatchType: MatchFull, MinLetters: 1}, Field: "threshold"},
+		{Cfg: Config{Threshold: 1.5, MatchType: MatchFull, MinLetters: 1}, Field: "threshold"},
+		{Cfg: Config{Threshold: 0.5, MatchType: "chunks", MinLetters: 1}, Field: "match_type"},
+		{Cfg: Config{Threshold: 0.5, MatchType: MatchFull}, Field: "min_letters"},
+	})
+	scannertest.DecodesYAML(t, DefaultConfig(), "threshold: 0.8\nmatch_type: sentence\n", Config{Threshold: 0.8, MatchType: MatchSentence, MinLetters: 10})
+	scannertest.FingerprintsDiffer(t, newPlain, DefaultConfig(), Config{Threshold: 0.6, MatchType: MatchFull, MinLetters: 10},
+		Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}, Config{Threshold: 0.5, MatchType: MatchFull, MinLetters: 5})
 	if _, err := parseModel(modelBin[:len(modelBin)-1]); err == nil {
 		t.Error("truncated model accepted")
 	}
 }
 
 func TestConformance(t *testing.T) {
-	scannertest.Run(t, mustNew(t, DefaultConfig()), scannertest.WithInputs("asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu"))
-	scannertest.Run(t, mustNew(t, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}), scannertest.WithInputs("Fine. asdkfj qwpoeiru zxmcnvb aslkdjf."))
+	scannertest.Run(t, scannertest.Must(t, newPlain, DefaultConfig()), scannertest.WithInputs("asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu"))
+	scannertest.Run(t, scannertest.Must(t, newPlain, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 10}), scannertest.WithInputs("Fine. asdkfj qwpoeiru zxmcnvb aslkdjf."))
 }
 
 // TestHeldOutTable prints the accuracy table on the held-out texts that
@@ -157,7 +130,7 @@ func TestHeldOutTable(t *testing.T) {
 		t.Skipf("%s absent (run make -C training gibberish)", path)
 	}
 	defer f.Close()
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, newPlain, DefaultConfig())
 	type agg struct{ n, flagged, noVerdict int }
 	rows := map[string]*agg{}
 	var tp, fp, fn, tn int
@@ -222,14 +195,11 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{"hello world, how are you", "asdkfj qwpoeiru", "\xff\xfe abc", "。。。", "a.b.c.d!e?f"} {
 		f.Add(s)
 	}
-	full := mustNew(f, DefaultConfig())
-	sent := mustNew(f, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 3})
+	full := scannertest.Must(f, newPlain, DefaultConfig())
+	sent := scannertest.Must(f, newPlain, Config{Threshold: 0.5, MatchType: MatchSentence, MinLetters: 3})
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, s := range []*Scanner{full, sent} {
-			res := scannertest.Check(t, s, scanner.Input{Prompt: text})
-			if res.Valid != (len(res.Findings) == 0) {
-				t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
-			}
+			scannertest.CheckFlagsByFindings(t, s, scanner.Input{Prompt: text})
 		}
 	})
 }
@@ -237,13 +207,12 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan(b *testing.B) {
 	text := strings.Repeat("The committee reviewed the budget and approved new library hours. Wie wird das Wetter morgen? ", 12)[:1024]
 	for _, mt := range []string{MatchFull, MatchSentence} {
-		s := mustNew(b, Config{Threshold: 0.5, MatchType: mt, MinLetters: 10})
+		s := scannertest.Must(b, newPlain, Config{Threshold: 0.5, MatchType: mt, MinLetters: 10})
 		b.Run(mt+"/1KB", func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				s.Scan(context.Background(), scanner.Input{Prompt: text})
-			}
+			scannertest.Bench(b, s, scanner.Input{Prompt: text})
 		})
 	}
 }
+
+// newPlain is New without options, in the shape the scannertest helpers take.
+func newPlain(c Config) (*Scanner, error) { return New(c) }

@@ -58,7 +58,7 @@ func withModel(s *Scanner, opts []Option) (*Scanner, error) {
 		return nil, fmt.Errorf("%s: model: %s: %w", Name, s.cfg.Model, err)
 	}
 	s.userLabels = labels
-	s.fp = rulescan.Fingerprint(Name, fmt.Sprintf("model/%s/%s/%d/%s", s.user.Version(), s.cfg.MatchType, s.cfg.MinLetters, strings.Join(labels, ",")), s.cfg.Threshold)
+	s.Shell = rulescan.NewShell(Name, scanner.StageBoth, "model/"+s.user.Version()+"/"+strings.Join(labels, ","), s.cfg)
 	return s, nil
 }
 

@@ -15,25 +15,18 @@ package invisibletext
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
 // Name is the scanner's identifier.
 const Name = "invisible_text"
-
-// maxFindings caps the findings of one scan (the text is still fully
-// sanitised).
-const maxFindings = 100
 
 // Config configures Scanner.
 type Config struct {
@@ -68,18 +61,15 @@ func (c Config) Validate() error {
 // Scanner flags and removes invisible characters. It is immutable after New
 // and safe for concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg            Config
 	cf, co, cn, cc bool
-	fp             string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
-// New validates cfg and builds a Scanner.
+// New validates cfg and builds a Scanner. The scanner suits prompts and
+// outputs.
 func New(cfg Config) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
@@ -97,24 +87,9 @@ func New(cfg Config) (*Scanner, error) {
 			s.cc = true
 		}
 	}
-	b, _ := json.Marshal(struct {
-		Name, Version  string
-		Cf, Co, Cn, Cc bool
-		Emoji          bool
-	}{Name, "1", s.cf, s.co, s.cn, s.cc, cfg.AllowEmojiSequences})
-	sum := sha256.Sum256(b)
-	s.fp = hex.EncodeToString(sum[:16])
+	s.Shell = rulescan.NewShell(Name, scanner.StageBoth, "1", struct{ Cf, Co, Cn, Cc, Emoji bool }{s.cf, s.co, s.cn, s.cc, cfg.AllowEmojiSequences})
 	return s, nil
 }
-
-// Name returns "invisible_text".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // invisible reports whether r is flagged under the configured categories.
 func (s *Scanner) invisible(r rune) bool {
@@ -177,60 +152,47 @@ func allowed(text string, i, size int, r rune) bool {
 // Scan flags invisible characters in in.Text() and returns the text with
 // them removed. It returns ctx.Err() if ctx is done before the scan.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	var b strings.Builder
-	last := 0 // text[last:i] not yet copied
-	count := 0
-	runStart, runEnd, runN := -1, -1, 0
-	var first rune
-	flush := func() {
-		if runStart < 0 {
-			return
+	return rulescan.Scan(ctx, in, func(_ context.Context, text string, res *scanner.Result) error {
+		var b strings.Builder
+		last := 0                           // text[last:i] not yet copied
+		runStart, runEnd, runN := -1, -1, 0 // the run of invisible characters text[runStart:runEnd]
+		var first rune
+		flush := func() {
+			if runStart >= 0 {
+				rulescan.Flag(res, scanner.Finding{Rule: Name, Start: runStart, End: runEnd, Score: 1,
+					Detail: fmt.Sprintf("%d invisible character(s), first %U", runN, first)})
+			}
 		}
-		if len(res.Findings) < maxFindings {
-			res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: runStart, End: runEnd, Score: 1,
-				Detail: fmt.Sprintf("%d invisible character(s), first %U", runN, first)})
-		}
-		runStart, runN = -1, 0
-	}
-	for i := 0; i < len(text); {
-		c := text[i]
-		if c >= 0x20 && c < 0x7f || c == '\t' || c == '\n' || c == '\r' {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if (r == utf8.RuneError && size == 1) || !s.invisible(r) || (s.cfg.AllowEmojiSequences && allowed(text, i, size, r)) {
+		for i := 0; i < len(text); {
+			c := text[i]
+			if c >= 0x20 && c < 0x7f || c == '\t' || c == '\n' || c == '\r' {
+				i++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if (r == utf8.RuneError && size == 1) || !s.invisible(r) || (s.cfg.AllowEmojiSequences && allowed(text, i, size, r)) {
+				i += size
+				continue
+			}
+			if runStart < 0 { // the first one
+				b.Grow(len(text))
+			}
+			b.WriteString(text[last:i])
+			last = i + size
+			if runStart >= 0 && runEnd == i {
+				runEnd = i + size
+				runN++
+			} else {
+				flush()
+				runStart, runEnd, runN, first = i, i+size, 1, r
+			}
 			i += size
-			continue
 		}
-		if count == 0 {
-			b.Grow(len(text))
+		flush()
+		if runStart >= 0 {
+			b.WriteString(text[last:])
+			res.Sanitized = b.String()
 		}
-		count++
-		b.WriteString(text[last:i])
-		last = i + size
-		if runStart >= 0 && runEnd == i {
-			runEnd = i + size
-			runN++
-		} else {
-			flush()
-			runStart, runEnd, runN, first = i, i+size, 1, r
-		}
-		i += size
-	}
-	flush()
-	if count > 0 {
-		b.WriteString(text[last:])
-		res.Sanitized = b.String()
-		res.Valid = false
-		res.Risk = 1
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		return nil
+	})
 }

@@ -32,15 +32,13 @@ package jsonscan
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/kaptinlin/jsonrepair"
 
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -52,8 +50,6 @@ const (
 	RuleInvalid  = "invalid_json"
 	RuleRequired = "required_elements"
 )
-
-const maxFindings = 100
 
 // Config configures Scanner.
 type Config struct {
@@ -85,38 +81,22 @@ func (c Config) Validate() error {
 // Scanner checks JSON in answers. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
-	fp  string
 }
 
 var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-	_ scanner.Rewriter      = (*Scanner)(nil)
+	_ rulescan.Scanner = (*Scanner)(nil)
+	_ scanner.Rewriter = (*Scanner)(nil)
 )
 
-// New validates cfg.
+// New validates cfg. The scanner runs on outputs, as in LLM Guard.
 func New(cfg Config) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	b, _ := json.Marshal(struct {
-		Name, Version string
-		Cfg           Config
-	}{Name, "1", cfg})
-	sum := sha256.Sum256(b)
-	return &Scanner{cfg: cfg, fp: hex.EncodeToString(sum[:16])}, nil
+	return &Scanner{Shell: rulescan.NewShell(Name, scanner.StageOutput, "1", cfg), cfg: cfg}, nil
 }
-
-// Name returns "json".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner runs on outputs, as in LLM Guard.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Rewrites reports whether the scanner may change the text (repair).
 func (s *Scanner) Rewrites() bool { return s.cfg.Repair }
@@ -279,39 +259,30 @@ func repair(doc string) (out string, err error) {
 
 // Scan checks the JSON in in.Text(). It returns ctx.Err() once ctx is done.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	cands := Find(text)
-	valid, invalid, budget := 0, 0, s.cfg.MaxRepairBytes
-	var sb strings.Builder
-	last := 0
-	for _, c := range cands {
-		if err := ctx.Err(); err != nil {
-			return scanner.Result{}, err
-		}
-		doc := text[c.Start:c.End]
-		if json.Valid([]byte(doc)) {
-			valid++
-			continue
-		}
-		tooBig := len(doc) > budget
-		if s.cfg.Repair && !tooBig {
-			budget -= len(doc)
-			fixed, err := repair(doc)
-			if err == nil {
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		valid, budget := 0, s.cfg.MaxRepairBytes
+		var sb strings.Builder
+		last := 0
+		for _, c := range Find(text) {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			doc := text[c.Start:c.End]
+			if json.Valid([]byte(doc)) {
 				valid++
-				sb.WriteString(text[last:c.Start])
-				sb.WriteString(fixed)
-				last = c.End
 				continue
 			}
-		}
-		invalid++
-		if len(res.Findings) < maxFindings {
+			tooBig := len(doc) > budget
+			if s.cfg.Repair && !tooBig {
+				budget -= len(doc)
+				if fixed, err := repair(doc); err == nil {
+					valid++
+					sb.WriteString(text[last:c.Start])
+					sb.WriteString(fixed)
+					last = c.End
+					continue
+				}
+			}
 			detail := "not valid JSON"
 			switch {
 			case s.cfg.Repair && tooBig:
@@ -319,20 +290,18 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 			case s.cfg.Repair:
 				detail = "not valid JSON and could not be repaired"
 			}
-			res.Findings = append(res.Findings, scanner.Finding{Rule: RuleInvalid, Start: c.Start, End: c.End, Score: 1, Detail: detail})
+			rulescan.Flag(res, scanner.Finding{Rule: RuleInvalid, Start: c.Start, End: c.End, Score: 1, Detail: detail})
 		}
-	}
-	if last > 0 {
-		sb.WriteString(text[last:])
-		res.Sanitized = sb.String()
-	}
-	if valid < s.cfg.RequiredElements {
-		res.Findings = append(res.Findings, scanner.Finding{Rule: RuleRequired, Score: 1,
-			Detail: fmt.Sprintf("%d valid JSON documents, %d required", valid, s.cfg.RequiredElements)})
-	}
-	if invalid > 0 || valid < s.cfg.RequiredElements {
-		res.Valid, res.Risk = false, 1
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		if last > 0 {
+			sb.WriteString(text[last:])
+			res.Sanitized = sb.String()
+		}
+		if valid < s.cfg.RequiredElements {
+			// Listed even after MaxFindings invalid documents.
+			res.Valid, res.Risk = false, 1
+			res.Findings = append(res.Findings, scanner.Finding{Rule: RuleRequired, Score: 1,
+				Detail: fmt.Sprintf("%d valid JSON documents, %d required", valid, s.cfg.RequiredElements)})
+		}
+		return nil
+	})
 }

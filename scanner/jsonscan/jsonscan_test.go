@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
@@ -67,11 +66,8 @@ func TestScan(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s, err := New(c.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := s.Scan(context.Background(), scanner.Input{Prompt: "p", Output: c.text, Stage: scanner.StageOutput})
+			s := scannertest.Must(t, New, c.cfg)
+			res, err := s.Scan(context.Background(), scannertest.Answer(c.text))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,24 +95,14 @@ func TestConfig(t *testing.T) {
 	if _, err := New(Config{Repair: true}); err == nil || !strings.Contains(err.Error(), "max_repair_bytes") {
 		t.Errorf("err %v, want one naming max_repair_bytes", err)
 	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "required_elements: 2\nrepair: true\n", &c)
-	if d := cmp.Diff(Config{RequiredElements: 2, Repair: true, MaxRepairBytes: 8192}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	a, _ := New(Config{RequiredElements: 1, MaxRepairBytes: 10})
-	b, _ := New(Config{RequiredElements: 1, Repair: true, MaxRepairBytes: 10})
-	if a.Fingerprint() == b.Fingerprint() {
-		t.Error("fingerprint must change with repair")
-	}
+	scannertest.DecodesYAML(t, DefaultConfig(), "required_elements: 2\nrepair: true\n", Config{RequiredElements: 2, Repair: true, MaxRepairBytes: 8192})
+	scannertest.FingerprintsDiffer(t, New, Config{RequiredElements: 1, MaxRepairBytes: 10}, Config{RequiredElements: 1, Repair: true, MaxRepairBytes: 10},
+		Config{RequiredElements: 2, MaxRepairBytes: 10}, Config{RequiredElements: 1, Repair: true, MaxRepairBytes: 20})
 }
 
 func TestConformance(t *testing.T) {
 	for _, cfg := range []Config{DefaultConfig(), {RequiredElements: 1, Repair: true, MaxRepairBytes: 8192}} {
-		s, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.Must(t, New, cfg)
 		scannertest.Run(t, s, scannertest.WithInputs(`{"a": 1,}`, "```json\n{'x': [1, 2\n```", `[{"a": 1}, {"b": 2}]`, strings.Repeat(`{"k": [`, 5000)))
 	}
 }
@@ -125,17 +111,14 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{`{"a": 1}`, "```json\n{'x': [1, 2\n```", `{"s": "\"}"}`, `[{"a"`, "{'a': None}", "~~~\n[1]\n~~~"} {
 		f.Add(s)
 	}
-	s, err := New(Config{Repair: true, RequiredElements: 1, MaxRepairBytes: 4096})
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, Config{Repair: true, RequiredElements: 1, MaxRepairBytes: 4096})
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, c := range Find(text) {
 			if c.Start < 0 || c.End > len(text) || c.Start >= c.End {
 				t.Fatalf("candidate %+v outside text of %d bytes", c, len(text))
 			}
 		}
-		res, err := s.Scan(context.Background(), scanner.Input{Output: text, Stage: scanner.StageOutput})
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,11 +145,7 @@ func BenchmarkScan(b *testing.B) {
 			name = "repair"
 		}
 		b.Run(name+"/1KB", func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				s.Scan(context.Background(), scanner.Input{Output: text, Stage: scanner.StageOutput})
-			}
+			scannertest.Bench(b, s, scannertest.Answer(text))
 		})
 	}
 }

@@ -40,10 +40,9 @@ package language
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/llmshield/llmshield/internal/langid"
 	"github.com/llmshield/llmshield/internal/rulescan"
@@ -91,57 +90,32 @@ func (c Config) Validate() error {
 			return fmt.Errorf("valid_languages[%d]: unknown or unsupported ISO 639-1 code %q", i, l)
 		}
 	}
-	if !(c.Threshold > 0 && c.Threshold <= 1) {
-		return fmt.Errorf("threshold: must be in (0, 1], got %v", c.Threshold)
-	}
-	switch c.MatchType {
-	case MatchFull, MatchSentence:
-	default:
-		return fmt.Errorf("match_type: unknown %q (want %q or %q)", c.MatchType, MatchFull, MatchSentence)
-	}
-	if c.MinLetters < 1 {
-		return fmt.Errorf("min_letters: must be at least 1, got %d", c.MinLetters)
-	}
-	return nil
+	return errors.Join(rulescan.Threshold(c.Threshold),
+		rulescan.OneOf("match_type", c.MatchType, MatchFull, MatchSentence),
+		rulescan.AtLeast("min_letters", c.MinLetters, 1))
 }
 
 // Scanner checks languages. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
-	fp  string
 	// user is the user model, other its labels outside ValidLanguages.
 	user  Classifier
 	other []string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
-// New validates cfg; WithClassifier supplies the user model that
-// cfg.Model names.
+// New validates cfg. The scanner suits prompts and outputs.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	langs := slices.Clone(cfg.ValidLanguages)
-	slices.Sort(langs)
-	cfg.ValidLanguages = langs
-	v := fmt.Sprintf("1/%s/%s/%d", strings.Join(langs, ","), cfg.MatchType, cfg.MinLetters)
-	return withModel(&Scanner{cfg: cfg, fp: rulescan.Fingerprint(Name, v, cfg.Threshold)}, opts)
+	cfg.ValidLanguages = slices.Clone(cfg.ValidLanguages)
+	slices.Sort(cfg.ValidLanguages)
+	return withModel(&Scanner{Shell: rulescan.NewShell(Name, scanner.StageBoth, "1", cfg), cfg: cfg}, opts)
 }
-
-// Name returns "language".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // maxDetectBytes bounds the text given to the identifier; in sentence
 // mode, only sentences that start in the first maxSentenceBytes are given
@@ -180,36 +154,19 @@ func judge(text string, valid []string, threshold float64, minLetters int, ident
 // Scan flags in.Text() (or a sentence of it) in a language outside
 // ValidLanguages. It returns ctx.Err() once ctx is done.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
 	if s.user != nil {
 		return s.scanModel(ctx, in.Text())
 	}
-	start := time.Now()
-	text := in.Text()
-	spans := [][2]int{{0, len(text)}}
-	if s.cfg.MatchType == MatchSentence {
-		spans = sentence.Spans(text)
-	}
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	for i, sp := range spans {
-		if i%64 == 63 {
-			if err := ctx.Err(); err != nil {
-				return scanner.Result{}, err
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		spans := [][2]int{{0, len(text)}}
+		if s.cfg.MatchType == MatchSentence {
+			spans = sentence.Spans(text)
+		}
+		return rulescan.EachSpan(ctx, spans, func(a, b int) {
+			// Sentences starting beyond maxSentenceBytes get the script rule only.
+			if flagged, conf, detail := judge(text[a:b], s.cfg.ValidLanguages, s.cfg.Threshold, s.cfg.MinLetters, a < maxSentenceBytes); flagged {
+				rulescan.Flag(res, scanner.Finding{Rule: Name, Start: a, End: b, Score: conf, Detail: detail})
 			}
-		}
-		// Sentences starting beyond maxSentenceBytes get the script rule only.
-		flagged, conf, detail := judge(text[sp[0]:sp[1]], s.cfg.ValidLanguages, s.cfg.Threshold, s.cfg.MinLetters, sp[0] < maxSentenceBytes)
-		if !flagged {
-			continue
-		}
-		res.Risk = max(res.Risk, conf)
-		if len(res.Findings) < 100 {
-			res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: sp[0], End: sp[1], Score: conf, Detail: detail})
-		}
-	}
-	res.Valid = len(res.Findings) == 0
-	res.Duration = time.Since(start)
-	return res, nil
+		})
+	})
 }

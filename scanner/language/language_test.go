@@ -12,21 +12,10 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/llmshield/llmshield/internal/langid"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
-
-func mustNew(t testing.TB, cfg Config) *Scanner {
-	t.Helper()
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 func cfg(langs ...string) Config {
 	c := DefaultConfig()
@@ -57,7 +46,7 @@ func TestScan(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := mustNew(t, cfg(c.valid...)).Scan(context.Background(), scanner.Input{Prompt: c.text})
+			res, err := scannertest.Must(t, newPlain, cfg(c.valid...)).Scan(context.Background(), scanner.Input{Prompt: c.text})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,64 +59,50 @@ func TestScan(t *testing.T) {
 		})
 	}
 	text := "Please summarise the attached quarterly report for the board. Bitte fassen Sie auch den beigefügten Jahresbericht für den Vorstand zusammen."
-	full, _ := mustNew(t, cfg("en")).Scan(context.Background(), scanner.Input{Prompt: text})
+	full, _ := scannertest.Must(t, newPlain, cfg("en")).Scan(context.Background(), scanner.Input{Prompt: text})
 	c := cfg("en")
 	c.MatchType = MatchSentence
-	sent, _ := mustNew(t, c).Scan(context.Background(), scanner.Input{Prompt: text})
+	sent, _ := scannertest.Must(t, newPlain, c).Scan(context.Background(), scanner.Input{Prompt: text})
 	if sent.Valid || len(sent.Findings) != 1 || !strings.HasPrefix(text[sent.Findings[0].Start:], " Bitte") {
 		t.Errorf("sentence mode: valid %v findings %+v (full mode valid %v)", sent.Valid, sent.Findings, full.Valid)
 	}
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{DefaultConfig(), "valid_languages"},
-		{cfg("en", "xx"), "valid_languages[1]"},
-		{Config{ValidLanguages: []string{"en"}, MatchType: MatchFull, MinLetters: 5}, "threshold"},
-		{Config{ValidLanguages: []string{"en"}, Threshold: 0.5, MatchType: "chunks", MinLetters: 5}, "match_type"},
-		{Config{ValidLanguages: []string{"en"}, Threshold: 0.5, MatchType: MatchFull}, "min_letters"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "valid_languages: [en, fr]\nthreshold: 0.7\nmatch_type: sentence\n", &c)
-	if d := cmp.Diff(Config{ValidLanguages: []string{"en", "fr"}, Threshold: 0.7, MatchType: MatchSentence, MinLetters: 20}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	if mustNew(t, cfg("en")).Fingerprint() == mustNew(t, cfg("en", "fr")).Fingerprint() {
+	scannertest.RefusesConfigs(t, newPlain, []scannertest.BadConfig[Config]{
+		{Cfg: DefaultConfig(), Field: "valid_languages"},
+		{Cfg: cfg("en", "xx"), Field: "valid_languages[1]"},
+		{Cfg: Config{ValidLanguages: []string{"en"}, MatchType: MatchFull, MinLetters: 5}, Field: "threshold"},
+		{Cfg: Config{ValidLanguages: []string{"en"}, Threshold: 0.5, MatchType: "chunks", MinLetters: 5}, Field: "match_type"},
+		{Cfg: Config{ValidLanguages: []string{"en"}, Threshold: 0.5, MatchType: MatchFull}, Field: "min_letters"},
+	})
+	scannertest.DecodesYAML(t, DefaultConfig(), "valid_languages: [en, fr]\nthreshold: 0.7\nmatch_type: sentence\n", Config{ValidLanguages: []string{"en", "fr"}, Threshold: 0.7, MatchType: MatchSentence, MinLetters: 20})
+	if scannertest.Must(t, newPlain, cfg("en")).Fingerprint() == scannertest.Must(t, newPlain, cfg("en", "fr")).Fingerprint() {
 		t.Error("fingerprint must change with valid_languages")
 	}
-	if mustNew(t, cfg("fr", "en")).Fingerprint() != mustNew(t, cfg("en", "fr")).Fingerprint() {
+	if scannertest.Must(t, newPlain, cfg("fr", "en")).Fingerprint() != scannertest.Must(t, newPlain, cfg("en", "fr")).Fingerprint() {
 		t.Error("fingerprint must not depend on the order of valid_languages")
 	}
 }
 
 func TestConformance(t *testing.T) {
-	scannertest.Run(t, mustNew(t, cfg("en")), scannertest.WithInputs("Привет, как дела? Всё хорошо."))
+	scannertest.Run(t, scannertest.Must(t, newPlain, cfg("en")), scannertest.WithInputs("Привет, как дела? Всё хорошо."))
 	c := cfg("de", "fr")
 	c.MatchType = MatchSentence
-	scannertest.Run(t, mustNew(t, c))
+	scannertest.Run(t, scannertest.Must(t, newPlain, c))
 }
 
 func FuzzScan(f *testing.F) {
 	for _, s := range []string{"hello there my friend how are you", "Привет", "こんにちは。", "\xff\xfe", "a. b. c."} {
 		f.Add(s)
 	}
-	s := mustNew(f, cfg("en"))
+	s := scannertest.Must(f, newPlain, cfg("en"))
 	c := cfg("en", "ru")
 	c.MatchType = MatchSentence
-	ss := mustNew(f, c)
+	ss := scannertest.Must(f, newPlain, c)
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, sc := range []*Scanner{s, ss} {
-			res := scannertest.Check(t, sc, scanner.Input{Prompt: text})
-			if res.Valid != (len(res.Findings) == 0) {
-				t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
-			}
+			scannertest.CheckFlagsByFindings(t, sc, scanner.Input{Prompt: text})
 		}
 	})
 }
@@ -232,13 +207,12 @@ func BenchmarkScan(b *testing.B) {
 	for _, mt := range []string{MatchFull, MatchSentence} {
 		c := cfg("en", "de")
 		c.MatchType = mt
-		s := mustNew(b, c)
+		s := scannertest.Must(b, newPlain, c)
 		b.Run(mt+"/1KB", func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				s.Scan(context.Background(), scanner.Input{Prompt: text})
-			}
+			scannertest.Bench(b, s, scanner.Input{Prompt: text})
 		})
 	}
 }
+
+// newPlain is New without options, in the shape the scannertest helpers take.
+func newPlain(c Config) (*Scanner, error) { return New(c) }

@@ -66,7 +66,7 @@ func withModel(s *Scanner, opts []Option) (*Scanner, error) {
 	if len(s.other) == 0 {
 		return nil, fmt.Errorf("%s: valid_languages: every language of model %s is allowed; nothing could be flagged", Name, s.cfg.Model)
 	}
-	s.fp = rulescan.Fingerprint(Name, fmt.Sprintf("model/%s/%s/%s/%d", s.user.Version(), strings.Join(s.cfg.ValidLanguages, ","), s.cfg.MatchType, s.cfg.MinLetters), s.cfg.Threshold)
+	s.Shell = rulescan.NewShell(Name, scanner.StageBoth, "1/model/"+s.user.Version(), s.cfg)
 	return s, nil
 }
 

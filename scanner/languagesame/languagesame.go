@@ -29,9 +29,9 @@ package languagesame
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/llmshield/llmshield/internal/langid"
 	"github.com/llmshield/llmshield/internal/rulescan"
@@ -59,44 +59,25 @@ func DefaultConfig() Config { return Config{Threshold: 0.6, MinLetters: 20} }
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
-	if !(c.Threshold > 0 && c.Threshold <= 1) {
-		return fmt.Errorf("threshold: must be in (0, 1], got %v", c.Threshold)
-	}
-	if c.MinLetters < 1 {
-		return fmt.Errorf("min_letters: must be at least 1, got %d", c.MinLetters)
-	}
-	return nil
+	return errors.Join(rulescan.Threshold(c.Threshold), rulescan.AtLeast("min_letters", c.MinLetters, 1))
 }
 
 // Scanner compares languages. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
-	fp  string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
-// New validates cfg.
+// New validates cfg. The scanner runs on outputs.
 func New(cfg Config) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	return &Scanner{cfg: cfg, fp: rulescan.Fingerprint(Name, fmt.Sprintf("1/%d", cfg.MinLetters), cfg.Threshold)}, nil
+	return &Scanner{Shell: rulescan.NewShell(Name, scanner.StageOutput, "1", cfg), cfg: cfg}, nil
 }
-
-// Name returns "language_same".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner runs on outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 func head(text string) string {
 	if len(text) <= maxDetectBytes {
@@ -113,56 +94,48 @@ func head(text string) string {
 // prompt scan (no answer) is never flagged. It returns ctx.Err() once ctx
 // is done.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	if !in.IsOutput() {
-		res.Duration = time.Since(start)
-		return res, nil
-	}
-	pl, ps := langid.ScriptOf(in.Prompt)
-	ol, os := langid.ScriptOf(text)
-	flag := func(conf float64, detail string) {
-		res.Valid, res.Risk = false, conf
-		res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: 0, End: len(text), Score: conf, Detail: detail})
-	}
-	if ps == nil || os == nil {
-		res.Duration = time.Since(start)
-		return res, nil
-	}
-	if !slices.ContainsFunc(ps.Langs, func(l string) bool { return slices.Contains(os.Langs, l) }) {
-		flag(1, fmt.Sprintf("prompt in %s script, answer in %s script", ps.Name, os.Name))
-		res.Duration = time.Since(start)
-		return res, nil
-	}
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	// identify returns the language of a long enough text identified with
-	// enough confidence, else "".
-	identify := func(text string, letters int) (string, float64) {
-		if letters < s.cfg.MinLetters {
-			return "", 0
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		if !in.IsOutput() {
+			return nil
 		}
-		r := langid.Detect(head(text))
-		if r.Lang == "" || r.Confidence < s.cfg.Threshold {
-			return "", 0
+		pl, ps := langid.ScriptOf(in.Prompt)
+		ol, os := langid.ScriptOf(text)
+		flag := func(conf float64, detail string) {
+			rulescan.Flag(res, scanner.Finding{Rule: Name, Start: 0, End: len(text), Score: conf, Detail: detail})
 		}
-		return r.Lang, r.Confidence
+		if ps == nil || os == nil {
+			return nil
+		}
+		if !slices.ContainsFunc(ps.Langs, func(l string) bool { return slices.Contains(os.Langs, l) }) {
+			flag(1, fmt.Sprintf("prompt in %s script, answer in %s script", ps.Name, os.Name))
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		pLang, pConf := s.identify(in.Prompt, pl)
+		oLang, oConf := s.identify(text, ol)
+		switch {
+		case pLang != "" && oLang != "" && pLang != oLang:
+			flag(min(pConf, oConf), fmt.Sprintf("prompt in %s, answer in %s", pLang, oLang))
+		case pLang != "" && !slices.Contains(os.Langs, pLang):
+			flag(pConf, fmt.Sprintf("prompt in %s, answer in %s script", pLang, os.Name))
+		case oLang != "" && !slices.Contains(ps.Langs, oLang):
+			flag(oConf, fmt.Sprintf("prompt in %s script, answer in %s", ps.Name, oLang))
+		}
+		return nil
+	})
+}
+
+// identify returns the language of a text of letters letters when it is
+// long enough and identified with enough confidence, else "".
+func (s *Scanner) identify(text string, letters int) (string, float64) {
+	if letters < s.cfg.MinLetters {
+		return "", 0
 	}
-	pLang, pConf := identify(in.Prompt, pl)
-	oLang, oConf := identify(text, ol)
-	switch {
-	case pLang != "" && oLang != "" && pLang != oLang:
-		flag(min(pConf, oConf), fmt.Sprintf("prompt in %s, answer in %s", pLang, oLang))
-	case pLang != "" && !slices.Contains(os.Langs, pLang):
-		flag(pConf, fmt.Sprintf("prompt in %s, answer in %s script", pLang, os.Name))
-	case oLang != "" && !slices.Contains(ps.Langs, oLang):
-		flag(oConf, fmt.Sprintf("prompt in %s script, answer in %s", ps.Name, oLang))
+	r := langid.Detect(head(text))
+	if r.Lang == "" || r.Confidence < s.cfg.Threshold {
+		return "", 0
 	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return r.Lang, r.Confidence
 }

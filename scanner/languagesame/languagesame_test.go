@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -29,10 +27,7 @@ func TestScan(t *testing.T) {
 		{"no_letters", en, "42 🙂", true},
 		{"same_ru", "Пожалуйста, кратко изложите квартальный отчёт для совета директоров.", ru, true},
 	}
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.prompt, Output: c.output, Stage: scanner.StageOutput})
@@ -50,61 +45,31 @@ func TestScan(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{MinLetters: 5}, "threshold"},
-		{Config{Threshold: 0.5}, "min_letters"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "threshold: 0.3\n", &c)
-	if d := cmp.Diff(Config{Threshold: 0.3, MinLetters: 20}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	a, _ := New(DefaultConfig())
-	b, _ := New(Config{Threshold: 0.3, MinLetters: 20})
-	if a.Fingerprint() == b.Fingerprint() {
-		t.Error("fingerprint must change with threshold")
-	}
+	scannertest.RefusesConfigs(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{MinLetters: 5}, Field: "threshold"},
+		{Cfg: Config{Threshold: 0.5}, Field: "min_letters"},
+	})
+	scannertest.DecodesYAML(t, DefaultConfig(), "threshold: 0.3\n", Config{Threshold: 0.3, MinLetters: 20})
+	scannertest.FingerprintsDiffer(t, New, DefaultConfig(), Config{Threshold: 0.3, MinLetters: 20}, Config{Threshold: 0.6, MinLetters: 10})
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	scannertest.Run(t, s, scannertest.WithInputs("Привет, как дела? Всё хорошо, спасибо."))
 }
 
 func FuzzScan(f *testing.F) {
 	f.Add("hello there, how are you today my friend", "Привет")
 	f.Add("\xff", "東京")
-	s, err := New(DefaultConfig())
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, DefaultConfig())
 	f.Fuzz(func(t *testing.T, prompt, output string) {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
-		if res.Valid != (len(res.Findings) == 0) {
-			t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
-		}
+		scannertest.CheckFlagsByFindings(t, s, scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
 	})
 }
 
 func BenchmarkScan(b *testing.B) {
 	prompt := strings.Repeat("Please summarise the quarterly report for the board. ", 20)[:1024]
 	output := strings.Repeat("Hier ist die Zusammenfassung des Quartalsberichts für den Vorstand. ", 16)[:1024]
-	s, err := New(DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
-	}
+	s := scannertest.Must(b, New, DefaultConfig())
+	scannertest.Bench(b, s, scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput})
 }

@@ -28,18 +28,15 @@ package norefusallight
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -69,8 +66,8 @@ func DefaultConfig() Config { return Config{Threshold: 0.5} }
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
-	if !(c.Threshold > 0 && c.Threshold <= 1) {
-		return fmt.Errorf("threshold: %v outside (0,1]", c.Threshold)
+	if err := rulescan.Threshold(c.Threshold); err != nil {
+		return err
 	}
 	for i, s := range c.Substrings {
 		if !utf8.ValidString(s) {
@@ -95,26 +92,23 @@ type pattern struct {
 // Scanner flags refusals. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg    Config
 	ac     *ahocorasick.Matcher
 	pats   []pattern
 	nIDs   int
-	fp     string
 	labels []string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
-// New validates cfg and compiles the phrase automaton.
+// New validates cfg and compiles the phrase automaton. The scanner checks
+// outputs.
 func New(cfg Config) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	s := &Scanner{cfg: cfg}
+	s := &Scanner{Shell: rulescan.NewShell(Name, scanner.StageOutput, "1", cfg), cfg: cfg}
 	var texts []string
 	add := func(raw string, p pattern) {
 		variants := []string{raw}
@@ -153,12 +147,6 @@ func New(cfg Config) (*Scanner, error) {
 		s.nIDs = len(builtin)
 	}
 	s.ac = ahocorasick.New(texts)
-	b, _ := json.Marshal(struct {
-		Name, Version string
-		Cfg           Config
-	}{Name, "1", cfg})
-	sum := sha256.Sum256(b)
-	s.fp = hex.EncodeToString(sum[:16])
 	return s, nil
 }
 
@@ -171,29 +159,13 @@ func alphabetic(r rune) bool {
 
 func isWord(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-// Name returns "no_refusal_light".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner checks outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
-
 // Scan looks for refusal phrases in in.Text().
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	risk, findings := s.Analyze(text)
-	res.Risk = risk
-	res.Findings = findings
-	res.Valid = risk < s.cfg.Threshold
-	res.Duration = time.Since(start)
-	return res, nil
+	return rulescan.Scan(ctx, in, func(_ context.Context, text string, res *scanner.Result) error {
+		res.Risk, res.Findings = s.Analyze(text)
+		res.Valid = res.Risk < s.cfg.Threshold
+		return nil
+	})
 }
 
 // Analyze returns the refusal risk of text and the phrases found, with

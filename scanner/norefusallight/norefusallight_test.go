@@ -5,19 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
-func out(text string) scanner.Input {
-	return scanner.Input{Prompt: "question", Output: text, Stage: scanner.StageOutput}
-}
-
 func TestRefusalsInManyLanguages(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	refusals := map[string]string{
 		"en":       "I'm sorry, but I can't help with that request.",
 		"en_curly": "I’m sorry, but I can’t help with that.",
@@ -38,7 +30,7 @@ func TestRefusalsInManyLanguages(t *testing.T) {
 		"late":     strings.Repeat("Here is some background on the topic. ", 30) + "However, I cannot provide instructions for that part.",
 	}
 	for name, text := range refusals {
-		res, err := s.Scan(context.Background(), out(text))
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -54,10 +46,7 @@ func TestRefusalsInManyLanguages(t *testing.T) {
 }
 
 func TestCompliantAnswersPass(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	for _, text := range []string{
 		"Sure! Here is a recipe for banana bread: mix flour, sugar and mashed bananas, then bake for 60 minutes.",
 		"I'm sorry to hear that you're feeling unwell. Rest, drink fluids and see a doctor if the fever persists.",
@@ -68,7 +57,7 @@ func TestCompliantAnswersPass(t *testing.T) {
 		"Scanning software (e.g. i cannotation) is a made-up word here: icannot.",
 		"",
 	} {
-		res, err := s.Scan(context.Background(), out(text))
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -79,12 +68,9 @@ func TestCompliantAnswersPass(t *testing.T) {
 }
 
 func TestSpansPointAtOriginal(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	text := "Ok. Ｉ　ｃａｎｎｏｔ ａｓｓｉｓｔ ｗｉｔｈ that."
-	res, _ := s.Scan(context.Background(), out(text))
+	res, _ := s.Scan(context.Background(), scannertest.Answer(text))
 	if res.Valid {
 		t.Fatal("fullwidth refusal not flagged")
 	}
@@ -100,60 +86,40 @@ func TestSpansPointAtOriginal(t *testing.T) {
 }
 
 func TestCustomSubstrings(t *testing.T) {
-	s, err := New(Config{Substrings: []string{"Computer says no"}, Threshold: 0.5})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, Config{Substrings: []string{"Computer says no"}, Threshold: 0.5})
 	text := strings.Repeat("Lorem ipsum dolor. ", 40) + "computer SAYS no"
-	res, _ := s.Scan(context.Background(), out(text))
+	res, _ := s.Scan(context.Background(), scannertest.Answer(text))
 	if res.Valid || res.Risk != 1 {
 		t.Errorf("custom phrase: valid %v risk %v", res.Valid, res.Risk)
 	}
-	res, _ = s.Scan(context.Background(), out("I'm sorry, but I can't help with that."))
+	res, _ = s.Scan(context.Background(), scannertest.Answer("I'm sorry, but I can't help with that."))
 	if !res.Valid {
 		t.Error("custom list must replace the built-in one")
 	}
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{Threshold: 0}, "threshold"},
-		{Config{Threshold: 1.5}, "threshold"},
-		{Config{Threshold: 0.5, Substrings: []string{"ok", "  "}}, "substrings[1]"},
-		{Config{Threshold: 0.5, Substrings: []string{"\xff"}}, "substrings[0]"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
-	a, _ := New(DefaultConfig())
-	b, _ := New(Config{Threshold: 0.6})
-	if a.Fingerprint() == b.Fingerprint() {
-		t.Error("fingerprint must change with the threshold")
-	}
+	scannertest.RefusesConfigs(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{Threshold: 0}, Field: "threshold"},
+		{Cfg: Config{Threshold: 1.5}, Field: "threshold"},
+		{Cfg: Config{Threshold: 0.5, Substrings: []string{"ok", "  "}}, Field: "substrings[1]"},
+		{Cfg: Config{Threshold: 0.5, Substrings: []string{"\xff"}}, Field: "substrings[0]"},
+	})
+	scannertest.FingerprintsDiffer(t, New, DefaultConfig(), Config{Threshold: 0.6}, Config{Threshold: 0.5, Substrings: []string{"no way"}})
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	scannertest.Run(t, s, scannertest.WithInputs("I'm sorry, but I can't help with that.", "抱歉，我无法提供"))
 }
 
 func FuzzScan(f *testing.F) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, DefaultConfig())
 	for _, seed := range []string{"I'm sorry, but I can't", "抱歉，我无法", "\xff\xfe", "Ｉ ｃａｎ’ｔ", ""} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), out(text))
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,16 +136,7 @@ var oneKB = func() string {
 }()
 
 func BenchmarkScan1KB(b *testing.B) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
-	in := out(oneKB)
-	b.SetBytes(int64(len(oneKB)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), in); err != nil {
-			b.Fatal(err)
-		}
-	}
+	s := scannertest.Must(b, New, DefaultConfig())
+	in := scannertest.Answer(oneKB)
+	scannertest.Bench(b, s, in)
 }

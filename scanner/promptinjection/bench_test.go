@@ -1,75 +1,32 @@
 package promptinjection
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/llmshield/llmshield/internal/datasets"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 // benignCorpus returns a few hundred KB of benign English: SAFE rows of the
 // GPTeacher dataset when available, else the committed prose sample.
 func benignCorpus(b *testing.B) string {
 	b.Helper()
-	var sb strings.Builder
-	if f, err := os.Open(datasets.Dir("injection", "gpteacher_benign.jsonl")); err == nil {
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() && sb.Len() < 400<<10 {
-			var row struct{ Text, Label string }
-			if json.Unmarshal(sc.Bytes(), &row) == nil && row.Label == "SAFE" {
-				sb.WriteString(row.Text)
-				sb.WriteString("\n\n")
-			}
-		}
+	p, err := os.ReadFile("testdata/benign_prose.txt")
+	if err != nil {
+		b.Fatal(err)
 	}
-	if sb.Len() == 0 {
-		p, err := os.ReadFile("testdata/benign_prose.txt")
-		if err != nil {
-			b.Fatal(err)
-		}
-		for sb.Len() < 400<<10 {
-			sb.Write(p)
-		}
-	}
-	return sb.String()
-}
-
-// cpuTime is the CPU time (user+system) this process has used. The
-// machine is shared, so wall-clock MB/s varies with load; benchmarks also
-// report cpu-MB/s, the throughput per CPU-second actually spent.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func reportCPU(b *testing.B, start time.Duration, bytes int) {
-	if d := cpuTime() - start; d > 0 {
-		b.ReportMetric(float64(bytes)*float64(b.N)/d.Seconds()/1e6, "cpu-MB/s")
-	}
+	return scannertest.BenignCorpus(b, 400<<10, string(p))
 }
 
 func BenchmarkHeuristicBenign(b *testing.B) {
 	h := warmHeuristic(b)
 	text := benignCorpus(b)
-	b.SetBytes(int64(len(text)))
-	b.ResetTimer()
-	c0 := cpuTime()
-	for b.Loop() {
+	scannertest.BenchCPU(b, len(text), func() {
 		if a := h.Analyze(text); a.Risk > 1 {
 			b.Fatal("bad risk")
 		}
-	}
-	reportCPU(b, c0, len(text))
+	})
 }
 
 // BenchmarkHeuristicBenignRows analyses the GPTeacher SAFE rows one prompt
@@ -81,15 +38,11 @@ func BenchmarkHeuristicBenignRows(b *testing.B) {
 	for _, r := range rows {
 		n += len(r)
 	}
-	b.SetBytes(int64(n))
-	b.ResetTimer()
-	c0 := cpuTime()
-	for b.Loop() {
+	scannertest.BenchCPU(b, n, func() {
 		for _, r := range rows {
 			h.Analyze(r)
 		}
-	}
-	reportCPU(b, c0, n)
+	})
 }
 
 func BenchmarkHeuristicBenignProse(b *testing.B) {
@@ -99,13 +52,9 @@ func BenchmarkHeuristicBenignProse(b *testing.B) {
 		b.Fatal(err)
 	}
 	text := strings.Repeat(string(p), 100)
-	b.SetBytes(int64(len(text)))
-	b.ResetTimer()
-	c0 := cpuTime()
-	for b.Loop() {
+	scannertest.BenchCPU(b, len(text), func() {
 		h.Analyze(text)
-	}
-	reportCPU(b, c0, len(text))
+	})
 }
 
 // BenchmarkHeuristicShortPrompt measures the per-call overhead on a typical

@@ -9,3 +9,6 @@ func heuristicConfig(threshold float64) Config {
 	c.ML.Enabled = false
 	return c
 }
+
+// newHeuristicOnly builds the scanner of heuristicConfig(threshold).
+func newHeuristicOnly(threshold float64) (*Scanner, error) { return New(heuristicConfig(threshold)) }

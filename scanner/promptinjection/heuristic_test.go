@@ -2,16 +2,14 @@ package promptinjection
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-	"gopkg.in/yaml.v3"
 
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 type goldenCase struct {
@@ -22,35 +20,19 @@ type goldenCase struct {
 }
 
 func loadGolden(tb testing.TB) []goldenCase {
-	tb.Helper()
-	b, err := os.ReadFile("testdata/golden.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var cs []goldenCase
-	if err := json.Unmarshal(b, &cs); err != nil {
-		tb.Fatal(err)
-	}
-	return cs
+	return scannertest.ReadJSON[[]goldenCase](tb, "testdata/golden.json")
 }
 
+// newScanner returns the default scanner without its model.
 func newScanner(tb testing.TB) *Scanner {
-	tb.Helper()
-	s, err := New(heuristicConfig(DefaultConfig().Threshold))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
+	return scannertest.Must(tb, newHeuristicOnly, DefaultConfig().Threshold)
 }
 
 func TestGolden(t *testing.T) {
 	s := newScanner(t)
 	for _, c := range loadGolden(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.Text})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := scannertest.Check(t, s, scanner.Input{Prompt: c.Text})
 			flagged := !res.Valid
 			if flagged != (c.Want == "flag") {
 				t.Errorf("want %s, got risk %.3f findings %v", c.Want, res.Risk, res.Findings)
@@ -62,9 +44,6 @@ func TestGolden(t *testing.T) {
 				}
 			}
 			for _, f := range res.Findings {
-				if f.Start < 0 || f.End > len(c.Text) || f.Start > f.End {
-					t.Errorf("finding %s span [%d,%d) outside text of %d bytes", f.Rule, f.Start, f.End, len(c.Text))
-				}
 				if !strings.Contains(f.Rule, ".") {
 					t.Errorf("finding rule %q lacks family prefix", f.Rule)
 				}
@@ -88,34 +67,12 @@ func TestFindingSpanPointsAtOriginal(t *testing.T) {
 	}
 }
 
-func TestConfigValidate(t *testing.T) {
-	for _, th := range []float64{0, -1, 1.5} {
-		if _, err := New(heuristicConfig(th)); err == nil || !strings.Contains(err.Error(), "threshold") {
-			t.Errorf("threshold %v: err = %v, want error naming threshold", th, err)
-		}
-	}
-	a, _ := New(heuristicConfig(0.5))
-	b, _ := New(heuristicConfig(0.7))
-	if a.Fingerprint() == b.Fingerprint() || a.Fingerprint() == "" {
-		t.Error("fingerprint does not depend on threshold")
-	}
-}
-
-func TestConfigYAML(t *testing.T) {
-	c := DefaultConfig()
-	dec := yaml.NewDecoder(strings.NewReader("threshold: 0.8\n"))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
-		t.Fatal(err)
-	}
-	if c.Threshold != 0.8 {
-		t.Errorf("threshold %v", c.Threshold)
-	}
-	dec = yaml.NewDecoder(strings.NewReader("treshold: 0.8\n"))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err == nil {
-		t.Error("unknown field accepted")
-	}
+func TestConfig(t *testing.T) {
+	scannertest.RefusesConfigs(t, newHeuristicOnly, []scannertest.BadConfig[float64]{{Cfg: 0, Field: "threshold"}, {Cfg: -1, Field: "threshold"}, {Cfg: 1.5, Field: "threshold"}})
+	scannertest.FingerprintsDiffer(t, newHeuristicOnly, 0.5, 0.7)
+	want := DefaultConfig()
+	want.Threshold = 0.8
+	scannertest.DecodesYAML(t, DefaultConfig(), "threshold: 0.8\n", want)
 }
 
 func TestThresholdDecides(t *testing.T) {
@@ -154,17 +111,11 @@ func FuzzScan(f *testing.F) {
 	f.Add("\xff\xfe\x00ignore\x00previous")
 	s := newScanner(f)
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.5) {
+		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
+		if res.Valid != (res.Risk < 0.5) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
 		for _, fd := range res.Findings {
-			if fd.Start < 0 || fd.End > len(text) || fd.Start > fd.End {
-				t.Fatalf("finding %+v out of bounds (len %d)", fd, len(text))
-			}
 			if !utf8.ValidString(fd.Detail) {
 				t.Fatalf("detail not UTF-8")
 			}

@@ -13,9 +13,9 @@ package promptinjection
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/llmshield/llmshield/internal/mlscan"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -40,8 +40,8 @@ func DefaultConfig() Config { return Config{Threshold: 0.5, Config: mlscan.Defau
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
-	if math.IsNaN(c.Threshold) || c.Threshold <= 0 || c.Threshold > 1 {
-		return fmt.Errorf("threshold: must be in (0,1], got %v", c.Threshold)
+	if err := rulescan.Threshold(c.Threshold); err != nil {
+		return err
 	}
 	return c.Config.Validate()
 }

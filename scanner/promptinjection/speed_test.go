@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 // injectionDataDir is the shared injection data directory, found relative
@@ -47,13 +49,9 @@ func jailbreakRows(tb testing.TB) []string {
 func BenchmarkHeuristicJailbreak(b *testing.B) {
 	h := warmHeuristic(b)
 	text := strings.Join(jailbreakRows(b), "\n\n")
-	b.SetBytes(int64(len(text)))
-	b.ResetTimer()
-	c0 := cpuTime()
-	for b.Loop() {
+	scannertest.BenchCPU(b, len(text), func() {
 		h.Analyze(text)
-	}
-	reportCPU(b, c0, len(text))
+	})
 }
 
 // BenchmarkHeuristicJailbreakRows analyses the jailbreak corpus one prompt
@@ -70,10 +68,7 @@ func BenchmarkHeuristicJailbreakRows(b *testing.B) {
 	defer unlockThread()
 	wall := make([]time.Duration, 0, len(rows))
 	cpu := make([]time.Duration, 0, len(rows))
-	b.SetBytes(int64(n))
-	b.ResetTimer()
-	c0 := cpuTime()
-	for b.Loop() {
+	scannertest.BenchCPU(b, n, func() {
 		wall, cpu = wall[:0], cpu[:0]
 		for _, r := range rows {
 			t0, tc := time.Now(), threadCPU()
@@ -81,8 +76,7 @@ func BenchmarkHeuristicJailbreakRows(b *testing.B) {
 			cpu = append(cpu, threadCPU()-tc)
 			wall = append(wall, time.Since(t0))
 		}
-	}
-	reportCPU(b, c0, n)
+	})
 	b.ReportMetric(p99(wall).Seconds()*1e6, "p99-µs")
 	if cpu[0] >= 0 {
 		b.ReportMetric(p99(cpu).Seconds()*1e6, "p99-cpu-µs")

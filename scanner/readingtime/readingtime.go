@@ -22,15 +22,12 @@ package readingtime
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -64,44 +61,28 @@ func (c Config) Validate() error {
 // Scanner measures reading time. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
 	// maxHalfWords is the word budget in half words.
 	maxHalfWords int
-	fp           string
 }
 
 var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-	_ scanner.Rewriter      = (*Scanner)(nil)
+	_ rulescan.Scanner = (*Scanner)(nil)
+	_ scanner.Rewriter = (*Scanner)(nil)
 )
 
-// New validates cfg.
+// New validates cfg. The scanner runs on outputs, as in LLM Guard.
 func New(cfg Config) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	b, _ := json.Marshal(struct {
-		Name, Version string
-		Cfg           Config
-	}{Name, "1", cfg})
-	sum := sha256.Sum256(b)
 	half := math.Floor(2 * cfg.MaxTime * cfg.WordsPerMinute)
 	if half > math.MaxInt32 {
 		half = math.MaxInt32
 	}
-	return &Scanner{cfg: cfg, maxHalfWords: int(half), fp: hex.EncodeToString(sum[:16])}, nil
+	return &Scanner{Shell: rulescan.NewShell(Name, scanner.StageOutput, "1", cfg), cfg: cfg, maxHalfWords: int(half)}, nil
 }
-
-// Name returns "reading_time".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner runs on outputs, as in LLM Guard.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Rewrites reports whether the scanner may change the text (truncation).
 func (s *Scanner) Rewrites() bool { return s.cfg.Truncate }
@@ -144,18 +125,11 @@ func Words(text string, budget int) (halfWords, cut int) {
 // Scan flags an answer whose reading time exceeds MaxTime. It returns
 // ctx.Err() once ctx is done.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	half, cut := Words(text, s.maxHalfWords)
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	minutes := float64(half) / 2 / s.cfg.WordsPerMinute
-	if half > s.maxHalfWords {
+	return rulescan.Scan(ctx, in, func(_ context.Context, text string, res *scanner.Result) error {
+		half, cut := Words(text, s.maxHalfWords)
+		if half <= s.maxHalfWords {
+			return nil
+		}
 		// cut is where the first word beyond the budget starts; drop the
 		// white space before it.
 		end := cut
@@ -166,13 +140,12 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 			}
 			end -= size
 		}
-		res.Valid, res.Risk = false, 1
 		if s.cfg.Truncate {
 			res.Sanitized = text[:end]
 		}
-		res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: end, End: len(text), Score: 1,
+		minutes := float64(half) / 2 / s.cfg.WordsPerMinute
+		rulescan.Flag(res, scanner.Finding{Rule: Name, Start: end, End: len(text), Score: 1,
 			Detail: fmt.Sprintf("reading time %.2f min exceeds %.2f min at %g words per minute", minutes, s.cfg.MaxTime, s.cfg.WordsPerMinute)})
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		return nil
+	})
 }

@@ -5,9 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
@@ -31,73 +28,34 @@ func TestWords(t *testing.T) {
 }
 
 func TestScan(t *testing.T) {
-	// 0.01 min at 200 wpm = 2 words.
-	cases := []struct {
-		name      string
-		cfg       Config
-		text      string
-		valid     bool
-		sanitized string
-	}{
-		{"fits", Config{MaxTime: 0.01, WordsPerMinute: 200}, "two words", true, "two words"},
-		{"fits_trailing_space", Config{MaxTime: 0.01, WordsPerMinute: 200}, " two  words \n", true, " two  words \n"},
-		{"too_long", Config{MaxTime: 0.01, WordsPerMinute: 200}, "three words here", false, "three words here"},
-		{"truncate", Config{MaxTime: 0.01, WordsPerMinute: 200, Truncate: true}, "Hello,  world! and more words", false, "Hello,  world!"},
-		{"truncate_cjk", Config{MaxTime: 0.01, WordsPerMinute: 200, Truncate: true}, "東京タワーです", false, "東京タワ"},
-		{"wpm", Config{MaxTime: 1, WordsPerMinute: 3}, "a b c d", false, "a b c d"},
-		{"empty", Config{MaxTime: 0.01, WordsPerMinute: 200}, "", true, ""},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			s, err := New(c.cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := s.Scan(context.Background(), scanner.Input{Output: c.text, Stage: scanner.StageOutput})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Valid != c.valid || res.Sanitized != c.sanitized {
-				t.Errorf("valid %v sanitized %q, want %v %q", res.Valid, res.Sanitized, c.valid, c.sanitized)
-			}
-			if !c.valid && (res.Risk != 1 || len(res.Findings) != 1) {
-				t.Errorf("risk %v findings %+v", res.Risk, res.Findings)
-			}
-		})
-	}
+	// 0.01 min at 200 wpm = 2 words. The finding covers what is cut.
+	two := Config{MaxTime: 0.01, WordsPerMinute: 200}
+	twoCut := Config{MaxTime: 0.01, WordsPerMinute: 200, Truncate: true}
+	scannertest.Table(t, New, []scannertest.Case[Config]{
+		{Name: "fits", Cfg: two, Text: "two words", Valid: true, Sanitized: "two words"},
+		{Name: "fits_trailing_space", Cfg: two, Text: " two  words \n", Valid: true, Sanitized: " two  words \n"},
+		{Name: "too_long", Cfg: two, Text: "three words here", Sanitized: "three words here", Spans: [][2]int{{11, 16}}},
+		{Name: "truncate", Cfg: twoCut, Text: "Hello,  world! and more words", Sanitized: "Hello,  world!", Spans: [][2]int{{14, 29}}},
+		{Name: "truncate_cjk", Cfg: twoCut, Text: "東京タワーです", Sanitized: "東京タワ", Spans: [][2]int{{12, 21}}},
+		{Name: "wpm", Cfg: Config{MaxTime: 1, WordsPerMinute: 3}, Text: "a b c d", Sanitized: "a b c d", Spans: [][2]int{{5, 7}}},
+		{Name: "empty", Cfg: two, Text: "", Valid: true, Sanitized: ""},
+	})
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{DefaultConfig(), "max_time"},
-		{Config{MaxTime: -1, WordsPerMinute: 200}, "max_time"},
-		{Config{MaxTime: 1}, "words_per_minute"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "max_time: 0.5\ntruncate: true\n", &c)
-	if d := cmp.Diff(Config{MaxTime: 0.5, Truncate: true, WordsPerMinute: 200}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	a, _ := New(Config{MaxTime: 1, WordsPerMinute: 200})
-	b, _ := New(Config{MaxTime: 2, WordsPerMinute: 200})
-	if a.Fingerprint() == b.Fingerprint() {
-		t.Error("fingerprint must change with max_time")
-	}
+	scannertest.RefusesConfigs(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: DefaultConfig(), Field: "max_time"},
+		{Cfg: Config{MaxTime: -1, WordsPerMinute: 200}, Field: "max_time"},
+		{Cfg: Config{MaxTime: 1}, Field: "words_per_minute"},
+	})
+	scannertest.DecodesYAML(t, DefaultConfig(), "max_time: 0.5\ntruncate: true\n", Config{MaxTime: 0.5, Truncate: true, WordsPerMinute: 200})
+	scannertest.FingerprintsDiffer(t, New, Config{MaxTime: 1, WordsPerMinute: 200}, Config{MaxTime: 2, WordsPerMinute: 200},
+		Config{MaxTime: 1, WordsPerMinute: 100}, Config{MaxTime: 1, WordsPerMinute: 200, Truncate: true})
 }
 
 func TestConformance(t *testing.T) {
 	for _, cfg := range []Config{{MaxTime: 0.02, WordsPerMinute: 200, Truncate: true}, {MaxTime: 5, WordsPerMinute: 200}} {
-		s, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.Must(t, New, cfg)
 		scannertest.Run(t, s)
 	}
 }
@@ -106,12 +64,9 @@ func FuzzScan(f *testing.F) {
 	for _, s := range []string{"a b c d e", "東京タワー", "\xff\xfe x y", "  lead  trail  "} {
 		f.Add(s)
 	}
-	s, err := New(Config{MaxTime: 0.01, WordsPerMinute: 200, Truncate: true})
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, Config{MaxTime: 0.01, WordsPerMinute: 200, Truncate: true})
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scanner.Input{Output: text, Stage: scanner.StageOutput})
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,13 +84,6 @@ func FuzzScan(f *testing.F) {
 
 func BenchmarkScan(b *testing.B) {
 	text := strings.Repeat("The committee reviewed the budget and approved new library hours. ", 16)[:1024]
-	s, err := New(Config{MaxTime: 0.5, WordsPerMinute: 200, Truncate: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		s.Scan(context.Background(), scanner.Input{Output: text, Stage: scanner.StageOutput})
-	}
+	s := scannertest.Must(b, New, Config{MaxTime: 0.5, WordsPerMinute: 200, Truncate: true})
+	scannertest.Bench(b, s, scannertest.Answer(text))
 }

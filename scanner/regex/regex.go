@@ -9,15 +9,10 @@ package regex
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"regexp"
-	"sort"
-	"strings"
-	"time"
 
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -36,8 +31,6 @@ const (
 	// MatchAll: every match of every pattern (all are reported and redacted).
 	MatchAll = "all"
 )
-
-const maxFindings = 100
 
 // Config configures Scanner.
 type Config struct {
@@ -92,18 +85,15 @@ func (c Config) compile() ([]*regexp.Regexp, error) {
 // Scanner matches regular expressions. It is immutable after New and safe
 // for concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
 	res []*regexp.Regexp
-	fp  string
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
-// New validates cfg and compiles the patterns.
+// New validates cfg and compiles the patterns. The scanner suits prompts
+// and outputs.
 func New(cfg Config) (*Scanner, error) {
 	res, err := cfg.compile()
 	if err != nil {
@@ -112,88 +102,43 @@ func New(cfg Config) (*Scanner, error) {
 	if cfg.MatchType == "" {
 		cfg.MatchType = MatchSearch
 	}
-	b, _ := json.Marshal(struct {
-		Name, Version string
-		Cfg           Config
-	}{Name, "1", cfg})
-	sum := sha256.Sum256(b)
-	return &Scanner{cfg: cfg, res: res, fp: hex.EncodeToString(sum[:16])}, nil
+	return &Scanner{Shell: rulescan.NewShell(Name, scanner.StageBoth, "1", cfg), cfg: cfg, res: res}, nil
 }
-
-// Name returns "regex".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Scan matches in.Text() against the patterns. It checks ctx between
 // patterns and returns ctx.Err() once it is done.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	start := time.Now()
-	text := in.Text()
-	type span struct{ a, b, p int }
-	var spans []span
-	for i, re := range s.res {
-		if err := ctx.Err(); err != nil {
-			return scanner.Result{}, err
-		}
-		switch s.cfg.MatchType {
-		case MatchAll:
-			for _, loc := range re.FindAllStringIndex(text, -1) {
-				spans = append(spans, span{loc[0], loc[1], i})
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		var ms rulescan.Matches
+		for i, re := range s.res {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
-		default: // search, fullmatch (anchored at compile time)
-			if loc := re.FindStringIndex(text); loc != nil {
-				spans = append(spans, span{loc[0], loc[1], i})
+			switch s.cfg.MatchType {
+			case MatchAll:
+				for _, loc := range re.FindAllStringIndex(text, -1) {
+					ms = append(ms, rulescan.Match{Start: loc[0], End: loc[1], Pattern: i})
+				}
+			default: // search, fullmatch (anchored at compile time)
+				if loc := re.FindStringIndex(text); loc != nil {
+					ms = append(ms, rulescan.Match{Start: loc[0], End: loc[1], Pattern: i})
+				}
 			}
 		}
-	}
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	matched := len(spans) > 0
-	sort.Slice(spans, func(i, j int) bool {
-		if spans[i].a != spans[j].a {
-			return spans[i].a < spans[j].a
+		ms.Sort()
+		switch {
+		case s.cfg.IsBlocked && len(ms) > 0:
+			res.Valid, res.Risk = false, 1
+			res.Findings = ms.Findings(Name, func(p int) string { return fmt.Sprintf("pattern #%d matched", p) })
+			if s.cfg.Redact {
+				res.Sanitized = ms.Redact(text, Redaction)
+			}
+		case !s.cfg.IsBlocked && len(ms) == 0:
+			// Allow list, and no pattern matched.
+			rulescan.Flag(res, scanner.Finding{Rule: Name, Score: 1, Detail: "no allowed pattern matched"})
 		}
-		return spans[i].b > spans[j].b
+		// An allow list that matched reports no findings: its matches are
+		// not problems.
+		return nil
 	})
-	for _, sp := range spans {
-		if len(res.Findings) == maxFindings {
-			break
-		}
-		res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: sp.a, End: sp.b, Score: 1,
-			Detail: fmt.Sprintf("pattern #%d matched", sp.p)})
-	}
-	switch {
-	case s.cfg.IsBlocked && matched:
-		res.Valid, res.Risk = false, 1
-		if s.cfg.Redact {
-			var sb strings.Builder
-			last := 0
-			for _, sp := range spans {
-				if sp.b <= last || sp.a == sp.b {
-					continue
-				}
-				if sp.a < last {
-					sp.a = last
-				} else {
-					sb.WriteString(text[last:sp.a])
-					sb.WriteString(Redaction)
-				}
-				last = sp.b
-			}
-			sb.WriteString(text[last:])
-			res.Sanitized = sb.String()
-		}
-	case !s.cfg.IsBlocked && !matched:
-		res.Valid, res.Risk = false, 1
-		res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Score: 1, Detail: "no allowed pattern matched"})
-	case !s.cfg.IsBlocked:
-		// Allow list matched: the matches are not problems.
-		res.Findings = []scanner.Finding{}
-	}
-	res.Duration = time.Since(start)
-	return res, nil
 }

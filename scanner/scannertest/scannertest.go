@@ -249,7 +249,7 @@ func stageInputs(s scanner.Scanner, text string) []scanner.Input {
 		ins = append(ins, scanner.Input{Prompt: text})
 	}
 	if supportsOutput(s) {
-		ins = append(ins, scanner.Input{Prompt: "Tell me something.", Output: text, Stage: scanner.StageOutput})
+		ins = append(ins, Answer(text))
 	}
 	return ins
 }
@@ -291,6 +291,18 @@ func Check(t testing.TB, s scanner.Scanner, in scanner.Input) scanner.Result {
 		t.Fatalf("%.40q: %v", in.Text(), err)
 	}
 	checkResult(t, in, res)
+	return res
+}
+
+// CheckFlagsByFindings is Check for scanners whose findings are their
+// verdict: it also fails t unless the text is flagged exactly when the scan
+// reports a finding.
+func CheckFlagsByFindings(t testing.TB, s scanner.Scanner, in scanner.Input) scanner.Result {
+	t.Helper()
+	res := Check(t, s, in)
+	if res.Valid != (len(res.Findings) == 0) {
+		t.Fatalf("%.40q: risk %v, valid %v with %d findings", in.Text(), res.Risk, res.Valid, len(res.Findings))
+	}
 	return res
 }
 

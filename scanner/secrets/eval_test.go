@@ -11,6 +11,7 @@ import (
 
 	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 // Bars from issue 13.
@@ -173,10 +174,7 @@ func TestEvalDatasets(t *testing.T) {
 	if testing.Short() {
 		t.Skip("dataset evaluation skipped in -short mode")
 	}
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	sc := evaluate(t, scannerDetect(t, s))
 	t.Logf("secrets (all rules): %v", sc)
 	fam := map[string][2]int{}
@@ -226,10 +224,7 @@ func TestRuleAdditions(t *testing.T) {
 		t.Skip("dataset evaluation skipped in -short mode")
 	}
 	dir := sharedDatasets(t)
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	type text struct {
 		label string // SECRET, SAFE (noseyparker negative) or BENIGN
 		rules map[string]bool

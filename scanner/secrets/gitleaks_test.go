@@ -16,6 +16,7 @@ import (
 	"github.com/zricethezav/gitleaks/v8/detect"
 
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 var gitleaksDetector = sync.OnceValues(detect.NewDetectorDefaultConfig)
@@ -89,10 +90,7 @@ func isGitleaksID(tb testing.TB, id string) bool {
 // config is a content rule here, so that updating the gitleaks module
 // without updating gitleaks.toml fails.
 func TestCoversGitleaksRuleIDs(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	ours := s.RuleIDs()
 	ids := gitleaksRuleIDs(t)
 	if len(ids) < 200 {
@@ -153,10 +151,7 @@ func TestEvalOptions(t *testing.T) {
 	}
 	a := evaluate(t, gitleaksDetect(t))
 	b := evaluate(t, scannerDetect(t, gitleaksOnly(t)))
-	all, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	all := scannertest.Must(t, New, DefaultConfig())
 	c := evaluate(t, scannerDetect(t, all))
 	t.Logf("(a) gitleaks library:             %v", a)
 	t.Logf("(b) engine, gitleaks rules only:  %v", b)
@@ -181,36 +176,18 @@ func text1KB() string {
 }
 
 func BenchmarkScan1KB(b *testing.B) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.Must(b, New, DefaultConfig())
 	text := text1KB()
 	if res, _ := s.Scan(context.Background(), scanner.Input{Prompt: text}); res.Valid {
 		b.Fatal("1 KB prompt not flagged")
 	}
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Prompt: text}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Prompt: text})
 }
 
 func BenchmarkScan1KBClean(b *testing.B) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.Must(b, New, DefaultConfig())
 	text := strings.Replace(text1KB(), "sk_live_51H8s2kLmNoPqRsTuVwXyZ0123456789abcdEFGH", "see the vault", 1)
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Prompt: text}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Prompt: text})
 }
 
 func BenchmarkGitleaksDetectString1KB(b *testing.B) {

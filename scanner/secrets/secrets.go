@@ -67,16 +67,14 @@ package secrets
 import (
 	"context"
 	"crypto/md5"
-	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -92,8 +90,6 @@ const (
 
 // Redacted replaces a secret in RedactAll mode.
 const Redacted = "******"
-
-const maxFindings = 100
 
 // partialMin is the shortest secret that RedactPartial shows partly.
 const partialMin = 8
@@ -183,19 +179,19 @@ func (c Config) compile() (*engine, error) {
 // Scanner finds secrets. It is immutable after New and safe for concurrent
 // use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
 	eng *engine
-	fp  string
 }
 
 var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-	_ scanner.Rewriter      = (*Scanner)(nil)
+	_ rulescan.Scanner = (*Scanner)(nil)
+	_ scanner.Rewriter = (*Scanner)(nil)
 )
 
-// New validates cfg and compiles the rules.
+// New validates cfg and compiles the rules. The scanner suits prompts and
+// outputs; its fingerprint follows the configuration and the built-in
+// rules' version.
 func New(cfg Config) (*Scanner, error) {
 	eng, err := cfg.compile()
 	if err != nil {
@@ -204,28 +200,11 @@ func New(cfg Config) (*Scanner, error) {
 	if cfg.RedactMode == "" {
 		cfg.RedactMode = RedactAll
 	}
-	b, err := json.Marshal(struct {
-		Name, Version string
-		Cfg           Config
-	}{Name, rulesVersion, cfg})
-	if err != nil {
-		return nil, fmt.Errorf("%s: fingerprint: %w", Name, err)
-	}
-	sum := sha256.Sum256(b)
-	return &Scanner{cfg: cfg, eng: eng, fp: hex.EncodeToString(sum[:16])}, nil
+	return &Scanner{Shell: rulescan.NewShell(Name, scanner.StageBoth, rulesVersion, cfg), cfg: cfg, eng: eng}, nil
 }
 
 // rulesVersion changes whenever the built-in rules change.
 const rulesVersion = "gitleaks-8.30.1+llmshield-1"
-
-// Name returns "secrets".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration and rule set.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Rewrites reports whether the scanner redacts.
 func (s *Scanner) Rewrites() bool { return s.cfg.Redact }
@@ -242,38 +221,25 @@ func (s *Scanner) RuleIDs() []string {
 // Scan looks for secrets in in.Text(). It returns ctx.Err() once ctx is
 // done.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	hits, err := s.eng.detect(ctx, text)
-	if err != nil {
-		return scanner.Result{}, err
-	}
-	hits = s.resolve(text, hits)
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	if len(hits) == 0 {
-		res.Duration = time.Since(start)
-		return res, nil
-	}
-	res.Valid, res.Risk = false, 1
-	for _, h := range hits {
-		if len(res.Findings) == maxFindings {
-			break
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		hits, err := s.eng.detect(ctx, text)
+		if err != nil {
+			return err
 		}
-		r := s.eng.rules[h.rule]
-		detail := fmt.Sprintf("%s rule %s matched a secret of %d bytes", r.origin, r.id, h.end-h.start)
-		if h.otherInstance {
-			detail = fmt.Sprintf("another occurrence of a secret found by %s rule %s", r.origin, r.id)
+		hits = s.resolve(text, hits)
+		for _, h := range hits {
+			r := s.eng.rules[h.rule]
+			detail := fmt.Sprintf("%s rule %s matched a secret of %d bytes", r.origin, r.id, h.end-h.start)
+			if h.otherInstance {
+				detail = fmt.Sprintf("another occurrence of a secret found by %s rule %s", r.origin, r.id)
+			}
+			rulescan.Flag(res, scanner.Finding{Rule: r.id, Start: h.start, End: h.end, Score: 1, Detail: detail})
 		}
-		res.Findings = append(res.Findings, scanner.Finding{Rule: r.id, Start: h.start, End: h.end, Score: 1, Detail: detail})
-	}
-	if s.cfg.Redact {
-		res.Sanitized = redact(text, hits, s.cfg.RedactMode)
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		if s.cfg.Redact && len(hits) > 0 {
+			res.Sanitized = redact(text, hits, s.cfg.RedactMode)
+		}
+		return nil
+	})
 }
 
 // resolve drops generic findings covered by a specific rule's finding

@@ -27,15 +27,6 @@ var (
 	fakeStripe = "sk_live_" + "51H8s2kLmNoPqRsTuVwXyZ0123456789abcdEFGH"
 )
 
-func mustNew(t testing.TB, cfg Config) *Scanner {
-	t.Helper()
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func scan(t testing.TB, s *Scanner, text string) scanner.Result {
 	t.Helper()
 	res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
@@ -46,7 +37,7 @@ func scan(t testing.TB, s *Scanner, text string) scanner.Result {
 }
 
 func TestScanFindings(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	text := "token " + fakeGitHub + " and aws " + fakeAWS + "."
 	res := scan(t, s, text)
 	if res.Valid || res.Risk != 1 {
@@ -101,7 +92,7 @@ func TestRedactModes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := mustNew(t, c.cfg)
+			s := scannertest.Must(t, New, c.cfg)
 			res := scan(t, s, c.text)
 			if res.Sanitized != c.want {
 				t.Errorf("sanitized %q, want %q", res.Sanitized, c.want)
@@ -178,7 +169,7 @@ func TestConfigErrors(t *testing.T) {
 		})
 	}
 	// Disabling every rule with no user rules would let everything through.
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	if err := (Config{DisabledRules: s.RuleIDs()}).Validate(); err == nil || !strings.Contains(err.Error(), "disabled_rules") {
 		t.Errorf("all rules disabled: %v, want an error naming disabled_rules", err)
 	}
@@ -199,7 +190,7 @@ func TestUserRulesAndAllowlists(t *testing.T) {
 		}},
 	}}
 	cfg.Allowlists = []Allowlist{{Regexes: []string{`^ghp_1234567890`}}}
-	s := mustNew(t, cfg)
+	s := scannertest.Must(t, New, cfg)
 	for _, c := range []struct {
 		text string
 		want []string
@@ -223,7 +214,7 @@ func TestUserRulesAndAllowlists(t *testing.T) {
 	// Disabled rules do not run.
 	cfg = DefaultConfig()
 	cfg.DisabledRules = []string{"github-pat"}
-	if res := scan(t, mustNew(t, cfg), "x "+fakeGitHub); !res.Valid {
+	if res := scan(t, scannertest.Must(t, New, cfg), "x "+fakeGitHub); !res.Valid {
 		t.Errorf("disabled rule still fires: %+v", res.Findings)
 	}
 }
@@ -248,7 +239,7 @@ func TestAllowlistTargetsAndConditions(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			r := base
 			r.Allowlists = []Allowlist{c.al}
-			s := mustNew(t, Config{Rules: []Rule{r}, DisabledRules: mustNew(t, DefaultConfig()).RuleIDs()})
+			s := scannertest.Must(t, New, Config{Rules: []Rule{r}, DisabledRules: scannertest.Must(t, New, DefaultConfig()).RuleIDs()})
 			if got := !scan(t, s, c.text).Valid; got != c.want {
 				t.Errorf("flagged %v, want %v", got, c.want)
 			}
@@ -330,14 +321,14 @@ func TestExtraRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	for _, r := range f.Rules {
 		c, ok := extraCases[r.ID]
 		if !ok || len(c.pos) == 0 {
 			t.Errorf("rule %s has no test examples", r.ID)
 			continue
 		}
-		only := mustNew(t, onlyRule(t, r.ID))
+		only := scannertest.Must(t, New, onlyRule(t, r.ID))
 		for _, p := range c.pos {
 			res := scan(t, only, p[0])
 			found := false
@@ -373,7 +364,7 @@ func TestExtraRules(t *testing.T) {
 // onlyRule is a config running the single built-in rule id.
 func onlyRule(t testing.TB, id string) Config {
 	cfg := DefaultConfig()
-	for _, other := range mustNew(t, DefaultConfig()).RuleIDs() {
+	for _, other := range scannertest.Must(t, New, DefaultConfig()).RuleIDs() {
 		if other != id {
 			cfg.DisabledRules = append(cfg.DisabledRules, other)
 		}
@@ -382,7 +373,7 @@ func onlyRule(t testing.TB, id string) Config {
 }
 
 func TestDetailNeverContainsSecret(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	var texts []string
 	for _, c := range extraCases {
 		for _, p := range c.pos {
@@ -431,7 +422,7 @@ func isGitleaksRule(t testing.TB, id string) bool {
 }
 
 func TestRepeatedSecretRedacted(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	// The second occurrence has no context a rule would match.
 	text := "db_password = \"Wq8#zL2!pX\"\nlater I typed Wq8#zL2!pX into the form"
 	res := scan(t, s, text)
@@ -446,7 +437,7 @@ func TestRepeatedSecretRedacted(t *testing.T) {
 // TestManyRepeatedSecrets exercises the automaton path of repeats (more
 // than fewSecrets distinct secrets).
 func TestManyRepeatedSecrets(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	var sb, again strings.Builder
 	var pws []string
 	for i := range fewSecrets + 2 {
@@ -468,7 +459,7 @@ func TestManyRepeatedSecrets(t *testing.T) {
 }
 
 func TestGenericYieldsToSpecific(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	res := scan(t, s, "api_key = \""+fakeStripe+"\"\n")
 	if len(res.Findings) != 1 || res.Findings[0].Rule != "stripe-access-token" {
 		t.Errorf("findings %+v, want only stripe-access-token", res.Findings)
@@ -476,7 +467,7 @@ func TestGenericYieldsToSpecific(t *testing.T) {
 }
 
 func TestHugeTextSegments(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	filler := strings.Repeat("The quick brown fox jumps over the lazy dog.\n", 1500) // ~67 KB
 	var sb strings.Builder
 	var want []int
@@ -506,7 +497,7 @@ func TestHugeTextSegments(t *testing.T) {
 }
 
 func TestCancelled(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := s.Scan(ctx, scanner.Input{Prompt: "x " + fakeGitHub}); !errors.Is(err, context.Canceled) {
@@ -515,7 +506,7 @@ func TestCancelled(t *testing.T) {
 }
 
 func TestOutputStage(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	res, err := s.Scan(context.Background(), scanner.Input{Prompt: "hi", Output: "here: " + fakeGitHub, Stage: scanner.StageOutput})
 	if err != nil {
 		t.Fatal(err)
@@ -526,8 +517,8 @@ func TestOutputStage(t *testing.T) {
 }
 
 func TestFingerprint(t *testing.T) {
-	base := mustNew(t, DefaultConfig()).Fingerprint()
-	if base != mustNew(t, DefaultConfig()).Fingerprint() {
+	base := scannertest.Must(t, New, DefaultConfig()).Fingerprint()
+	if base != scannertest.Must(t, New, DefaultConfig()).Fingerprint() {
 		t.Error("fingerprint not stable")
 	}
 	seen := map[string]string{"default": base}
@@ -538,7 +529,7 @@ func TestFingerprint(t *testing.T) {
 		"rules":    {Redact: true, Rules: []Rule{{ID: "x", Regex: "xyz123"}}},
 		"allow":    {Redact: true, Allowlists: []Allowlist{{Stopwords: []string{"example"}}}},
 	} {
-		fp := mustNew(t, cfg).Fingerprint()
+		fp := scannertest.Must(t, New, cfg).Fingerprint()
 		for other, ofp := range seen {
 			if fp == ofp {
 				t.Errorf("%s and %s share a fingerprint", name, other)
@@ -595,7 +586,7 @@ func TestConformance(t *testing.T) {
 		{Redact: true, RedactMode: RedactHash},
 		{Redact: false},
 	} {
-		scannertest.Run(t, mustNew(t, cfg), scannertest.WithInputs(
+		scannertest.Run(t, scannertest.Must(t, New, cfg), scannertest.WithInputs(
 			"token "+fakeGitHub,
 			"aws "+fakeAWS+" and "+fakeAWS,
 			"db_password = \"Wq8#zL2!pX\"\nagain Wq8#zL2!pX",
@@ -614,7 +605,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("token " + fakeGitHub)
 	f.Add("")
 	f.Add("\xff\xfe password = 'x\xffy'\n")
-	s := mustNew(f, Config{Redact: true, RedactMode: RedactPartial})
+	s := scannertest.Must(f, New, Config{Redact: true, RedactMode: RedactPartial})
 	f.Fuzz(func(t *testing.T, text string) {
 		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
 		if err != nil {

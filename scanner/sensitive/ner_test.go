@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield/internal/pii"
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/anonymize"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 type stubNER struct{}
@@ -29,7 +29,7 @@ func TestNEROption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := s.Scan(context.Background(), scanner.Input{Output: "The report was written by Zorblax Quennington.", Stage: scanner.StageOutput})
+	r, err := s.Scan(context.Background(), scannertest.Answer("The report was written by Zorblax Quennington."))
 	if err != nil {
 		t.Fatal(err)
 	}

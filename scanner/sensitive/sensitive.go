@@ -7,14 +7,11 @@ package sensitive
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/llmshield/llmshield/internal/pii"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/anonymize"
 )
@@ -58,17 +55,17 @@ func (c Config) Validate() error {
 func (c Config) analyzer() (*pii.Analyzer, error) { return c.analyzerNER(nil) }
 
 func (c Config) analyzerNER(n pii.NER) (*pii.Analyzer, error) {
-	if c.Threshold <= 0 || c.Threshold > 1 || c.Threshold != c.Threshold {
-		return nil, fmt.Errorf("threshold: %v is outside (0,1] (default 0.5)", c.Threshold)
+	if err := rulescan.Threshold(c.Threshold); err != nil {
+		return nil, err
 	}
 	return anonymize.NewAnalyzerNER(c.EntityTypes, c.Language, c.RegexPatterns, c.AllowedNames, nil, n)
 }
 
 // Scanner flags personal data. It is immutable and safe for concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
 	a   *pii.Analyzer
-	fp  string
 }
 
 var (
@@ -78,7 +75,7 @@ var (
 	_ scanner.Rewriter      = (*Scanner)(nil)
 )
 
-// New validates cfg and builds the scanner.
+// New validates cfg and builds the scanner. The scanner runs on outputs.
 func New(cfg Config, opts ...anonymize.Option) (*Scanner, error) {
 	if cfg.Language == "" {
 		cfg.Language = "en"
@@ -91,56 +88,38 @@ func New(cfg Config, opts ...anonymize.Option) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	b, _ := json.Marshal(struct {
-		Name, Version string
-		Cfg           Config
-	}{Name, "1", cfg})
-	sum := sha256.Sum256(b)
-	return &Scanner{cfg: cfg, a: a, fp: hex.EncodeToString(sum[:16])}, nil
+	return &Scanner{Shell: rulescan.NewShell(Name, scanner.StageOutput, "1", cfg), cfg: cfg, a: a}, nil
 }
-
-// Name returns "sensitive".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner runs on outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Rewrites reports whether the scanner redacts.
 func (s *Scanner) Rewrites() bool { return s.cfg.Redact }
 
 // Scan flags the personal data in in.Text().
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	start := time.Now()
-	text := in.Text()
-	ms, err := s.a.Analyze(ctx, text, s.cfg.Threshold)
-	if err != nil {
-		return scanner.Result{}, err
-	}
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	if len(ms) > 0 {
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		ms, err := s.a.Analyze(ctx, text, s.cfg.Threshold)
+		if err != nil || len(ms) == 0 {
+			return err
+		}
 		res.Valid = false
-	}
-	var b strings.Builder
-	last := 0
-	for _, m := range ms {
-		res.Risk = max(res.Risk, m.Score)
-		if len(res.Findings) < maxFindings {
-			res.Findings = append(res.Findings, scanner.Finding{Rule: m.Type, Start: m.Start, End: m.End, Score: m.Score, Detail: "personal data"})
+		var b strings.Builder
+		last := 0
+		for _, m := range ms {
+			res.Risk = max(res.Risk, m.Score)
+			if len(res.Findings) < maxFindings {
+				res.Findings = append(res.Findings, scanner.Finding{Rule: m.Type, Start: m.Start, End: m.End, Score: m.Score, Detail: "personal data"})
+			}
+			if s.cfg.Redact {
+				b.WriteString(text[last:m.Start])
+				b.WriteString("[REDACTED_" + m.Type + "]")
+				last = m.End
+			}
 		}
 		if s.cfg.Redact {
-			b.WriteString(text[last:m.Start])
-			b.WriteString("[REDACTED_" + m.Type + "]")
-			last = m.End
+			b.WriteString(text[last:])
+			res.Sanitized = b.String()
 		}
-	}
-	if s.cfg.Redact && len(ms) > 0 {
-		b.WriteString(text[last:])
-		res.Sanitized = b.String()
-	}
-	res.Risk = scanner.ClampRisk(res.Risk)
-	res.Duration = time.Since(start)
-	return res, nil
+		res.Risk = scanner.ClampRisk(res.Risk)
+		return nil
+	})
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
@@ -23,7 +22,7 @@ func TestScan(t *testing.T) {
 	cfg := DefaultConfig()
 	s, _ := New(cfg)
 	out := "Sure: the customer's e-mail is jane@corp.example and her card 4111 1111 1111 1111."
-	res, err := s.Scan(context.Background(), scanner.Input{Output: out, Stage: scanner.StageOutput})
+	res, err := s.Scan(context.Background(), scannertest.Answer(out))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,11 +31,11 @@ func TestScan(t *testing.T) {
 	}
 	cfg.Redact = true
 	r, _ := New(cfg)
-	res, _ = r.Scan(context.Background(), scanner.Input{Output: out, Stage: scanner.StageOutput})
+	res, _ = r.Scan(context.Background(), scannertest.Answer(out))
 	if want := "Sure: the customer's e-mail is [REDACTED_EMAIL_ADDRESS] and her card [REDACTED_CREDIT_CARD]."; res.Sanitized != want {
 		t.Errorf("got %q", res.Sanitized)
 	}
-	clean, _ := s.Scan(context.Background(), scanner.Input{Output: "The capital of France is Paris.", Stage: scanner.StageOutput})
+	clean, _ := s.Scan(context.Background(), scannertest.Answer("The capital of France is Paris."))
 	if !clean.Valid && clean.Findings[0].Rule != "LOCATION" {
 		t.Errorf("unexpected: %+v", clean)
 	}
@@ -52,7 +51,7 @@ func FuzzScan(f *testing.F) {
 	s, _ := New(Config{Threshold: 0.5, Redact: true})
 	f.Add("mail me at a@b.co, 4111111111111111")
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scanner.Input{Output: text, Stage: scanner.StageOutput})
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -65,10 +64,5 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan1K(b *testing.B) {
 	s, _ := New(DefaultConfig())
 	out := strings.Repeat("The board approved the budget and asked for a revised plan next week. ", 14) + "Contact jane@corp.example."
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Output: out, Stage: scanner.StageOutput}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scannertest.Answer(out))
 }

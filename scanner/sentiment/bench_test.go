@@ -1,15 +1,9 @@
 package sentiment
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-	"strings"
-	"syscall"
 	"testing"
-	"time"
 
-	"github.com/llmshield/llmshield/internal/datasets"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 // benignCorpus returns about 400 KB of benign English instructions (SAFE
@@ -17,52 +11,17 @@ import (
 // repeated.
 func benignCorpus(b *testing.B) string {
 	b.Helper()
-	var sb strings.Builder
-	path := datasets.Dir("injection", "gpteacher_benign.jsonl")
-	if f, err := os.Open(path); err == nil {
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() && sb.Len() < 400<<10 {
-			var r struct{ Text, Label string }
-			if json.Unmarshal(sc.Bytes(), &r) == nil && r.Label == "SAFE" {
-				sb.WriteString(r.Text)
-				sb.WriteString("\n\n")
-			}
-		}
+	texts := make([]string, len(golden))
+	for i, c := range golden {
+		texts[i] = c.text
 	}
-	for sb.Len() < 400<<10 {
-		for _, c := range golden {
-			sb.WriteString(c.text)
-			sb.WriteString("\n")
-		}
-	}
-	return sb.String()
-}
-
-// cpuTime is the CPU time (user+system) of this process: the machine is
-// shared, so benchmarks also report cpu-MB/s, throughput per CPU-second.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return scannertest.BenignCorpus(b, 400<<10, texts...)
 }
 
 func BenchmarkHeuristicBenign(b *testing.B) {
 	h := newHeuristic(b)
 	text := benignCorpus(b)
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	c0 := cpuTime()
-	for b.Loop() {
-		h.Analyze(text)
-	}
-	if d := cpuTime() - c0; d > 0 {
-		b.ReportMetric(float64(len(text))*float64(b.N)/d.Seconds()/1e6, "cpu-MB/s")
-	}
+	scannertest.BenchCPU(b, len(text), func() { h.Analyze(text) })
 }
 
 // BenchmarkHeuristicShortText measures the per-call cost on a review-sized

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/internal/normalize"
+	"github.com/llmshield/llmshield/internal/wordshape"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -586,10 +587,10 @@ func (h *Heuristic) tokenize(t string, span func(s, e int) (int, int), toks []to
 			if wi == nil && strings.IndexByte(w, '\'') >= 0 {
 				wi = h.dict[strings.ReplaceAll(w, "'", "")]
 			}
-			if wi == nil && hasRun3(w) {
-				wi = h.dict[squeeze(w, 2)]
+			if wi == nil && wordshape.Stretched(w) {
+				wi = h.dict[wordshape.Squeeze(w, 2)]
 				if wi == nil {
-					wi = h.dict[squeeze(w, 1)]
+					wi = h.dict[wordshape.Squeeze(w, 1)]
 				}
 			}
 			add(start, i, wi, false)
@@ -597,32 +598,6 @@ func (h *Heuristic) tokenize(t string, span func(s, e int) (int, int), toks []to
 	next:
 	}
 	return toks, sent + 1
-}
-
-func hasRun3(w string) bool {
-	for i := 2; i < len(w); i++ {
-		if w[i] == w[i-1] && w[i] == w[i-2] && w[i] >= 'a' && w[i] <= 'z' {
-			return true
-		}
-	}
-	return false
-}
-
-// squeeze shortens runs of one letter to at most n ("sooooo" -> "so").
-func squeeze(w string, n int) string {
-	b := make([]byte, 0, len(w))
-	run := 0
-	for i := 0; i < len(w); i++ {
-		if i > 0 && w[i] == w[i-1] {
-			run++
-		} else {
-			run = 1
-		}
-		if run <= n {
-			b = append(b, w[i])
-		}
-	}
-	return string(b)
 }
 
 // Assess returns the heuristic risk and findings (the rule side of the

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 func newHeuristic(tb testing.TB) *Heuristic {
@@ -130,25 +131,12 @@ func TestFindings(t *testing.T) {
 }
 
 func TestScanner(t *testing.T) {
-	for _, thr := range []float64{-1.5, 2} {
-		if _, err := New(heuristicConfig(thr)); err == nil || !strings.Contains(err.Error(), "threshold") {
-			t.Errorf("threshold %v: err %v", thr, err)
-		}
+	scannertest.RefusesConfigs(t, newHeuristicOnly, []scannertest.BadConfig[float64]{{Cfg: -1.5, Field: "threshold"}, {Cfg: 2, Field: "threshold"}})
+	s := scannertest.Must(t, newHeuristicOnly, DefaultConfig().Threshold)
+	if s.Name() != "sentiment" || s.Stages() != scanner.StageBoth {
+		t.Error("name/stages")
 	}
-	s, err := New(heuristicConfig(DefaultConfig().Threshold))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Name() != "sentiment" || s.Stages() != scanner.StageBoth || s.Fingerprint() == "" {
-		t.Error("name/stages/fingerprint")
-	}
-	s2, err := New(heuristicConfig(-0.2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s2.Fingerprint() == s.Fingerprint() {
-		t.Error("threshold must change the fingerprint")
-	}
+	scannertest.FingerprintsDiffer(t, newHeuristicOnly, DefaultConfig().Threshold, -0.2)
 	ctx := context.Background()
 	neg := "This is the worst, most horrible experience. I hate it."
 	res, err := s.Scan(ctx, scanner.Input{Prompt: neg})
@@ -158,7 +146,7 @@ func TestScanner(t *testing.T) {
 	if res.Valid || res.Risk < 0.5 || len(res.Findings) == 0 || res.Method != scanner.MethodHeuristic || res.Sanitized != neg {
 		t.Errorf("negative text: %+v", res)
 	}
-	res, err = s.Scan(ctx, scanner.Input{Output: "Happy to help, have a great day!", Stage: scanner.StageOutput})
+	res, err = s.Scan(ctx, scannertest.Answer("Happy to help, have a great day!"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,16 +37,13 @@ package tokenlimit
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/tiktoken-go/tokenizer/codec"
 
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -114,21 +111,20 @@ func (c Config) Validate() error {
 // Scanner counts tokens. It is immutable after New and safe for concurrent
 // use.
 type Scanner struct {
+	rulescan.Shell
 	cfg   Config
 	enc   string
 	codec *codec.Codec
-	fp    string
 }
 
 var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-	_ scanner.Rewriter      = (*Scanner)(nil)
+	_ rulescan.Scanner = (*Scanner)(nil)
+	_ scanner.Rewriter = (*Scanner)(nil)
 )
 
 // New validates cfg and loads the encoding (about 10 ms for cl100k_base on
-// first use in a process; later calls share the vocabulary).
+// first use in a process; later calls share the vocabulary). The scanner
+// runs on prompts, as in LLM Guard.
 func New(cfg Config) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
@@ -140,22 +136,12 @@ func New(cfg Config) (*Scanner, error) {
 	} else {
 		c = codec.NewCl100kBase()
 	}
-	b, _ := json.Marshal(struct {
-		Name, Version, Encoding string
-		Limit                   int
-	}{Name, "1", enc, cfg.Limit})
-	sum := sha256.Sum256(b)
-	return &Scanner{cfg: cfg, enc: enc, codec: c, fp: hex.EncodeToString(sum[:16])}, nil
+	settings := struct {
+		Encoding string
+		Limit    int
+	}{enc, cfg.Limit}
+	return &Scanner{Shell: rulescan.NewShell(Name, scanner.StagePrompt, "1", settings), cfg: cfg, enc: enc, codec: c}, nil
 }
-
-// Name returns "token_limit".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner runs on prompts, as in LLM Guard.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StagePrompt }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Rewrites reports true: a prompt over the limit is truncated.
 func (s *Scanner) Rewrites() bool { return true }
@@ -246,33 +232,25 @@ func (s *Scanner) prefixWithin(chunk string, budget int) (string, error) {
 // Scan flags a prompt of more than Limit tokens; Sanitized is then its
 // first chunk of at most Limit tokens. It returns ctx.Err() once ctx is done.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	if !utf8.ValidString(text) {
-		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
-	}
-	n, crossStart, before, err := s.count(ctx, text, s.cfg.Limit)
-	if err != nil {
-		return scanner.Result{}, err
-	}
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	if n > s.cfg.Limit {
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		if !utf8.ValidString(text) {
+			return fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
+		}
+		n, crossStart, before, err := s.count(ctx, text, s.cfg.Limit)
+		if err != nil || n <= s.cfg.Limit {
+			return err
+		}
 		end := nextCut(text, crossStart)
 		head, err := s.prefixWithin(text[crossStart:end], s.cfg.Limit-before)
 		if err != nil {
-			return scanner.Result{}, err
+			return err
 		}
 		detail := fmt.Sprintf("%d %s tokens, limit %d", n, s.enc, s.cfg.Limit)
 		if end < len(text) {
 			detail = fmt.Sprintf("at least %d %s tokens (counting stopped), limit %d", n, s.enc, s.cfg.Limit)
 		}
-		res.Valid, res.Risk = false, 1
 		res.Sanitized = text[:crossStart] + head
-		res.Findings = append(res.Findings, scanner.Finding{Rule: Name, Start: len(res.Sanitized), End: len(text), Score: 1, Detail: detail})
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		rulescan.Flag(res, scanner.Finding{Rule: Name, Start: len(res.Sanitized), End: len(text), Score: 1, Detail: detail})
+		return nil
+	})
 }

@@ -8,20 +8,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
-
-func mustNew(t testing.TB, cfg Config) *Scanner {
-	t.Helper()
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // Token counts published in OpenAI's cookbook ("How to count tokens with
 // tiktoken"), independent of the library under test.
@@ -37,8 +26,8 @@ func TestKnownCounts(t *testing.T) {
 		{"お誕生日おめでとう", 9, 8},
 		{"", 0, 0},
 	}
-	cl := mustNew(t, Config{Limit: 10, EncodingName: Cl100kBase})
-	o2 := mustNew(t, Config{Limit: 10, EncodingName: O200kBase})
+	cl := scannertest.Must(t, New, Config{Limit: 10, EncodingName: Cl100kBase})
+	o2 := scannertest.Must(t, New, Config{Limit: 10, EncodingName: O200kBase})
 	for _, c := range cases {
 		for _, x := range []struct {
 			s    *Scanner
@@ -59,7 +48,7 @@ func TestChunkedCountIsExact(t *testing.T) {
 	words := []string{"the", "committee", "Größe", "don't", "It's", "  ", "\n", "\n\n", "東京タワー", "1234567", "func(x int)", "{", "}", ";", "   indented", "naïve", "café", "🙂", "ALLCAPS", "mixedCase", "'ll", "\t", "https://example.org/a?b=c"}
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, enc := range []string{Cl100kBase, O200kBase} {
-		s := mustNew(t, Config{Limit: 1, EncodingName: enc})
+		s := scannertest.Must(t, New, Config{Limit: 1, EncodingName: enc})
 		for trial := range 20 {
 			var b strings.Builder
 			for b.Len() < 3*chunkBytes+r.IntN(3*chunkBytes) {
@@ -101,7 +90,7 @@ func TestScan(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := mustNew(t, Config{Limit: c.limit, EncodingName: Cl100kBase})
+			s := scannertest.Must(t, New, Config{Limit: c.limit, EncodingName: Cl100kBase})
 			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.text})
 			if err != nil {
 				t.Fatal(err)
@@ -124,7 +113,7 @@ func TestScan(t *testing.T) {
 // TestLongPromptTruncation checks the early stop and that the first chunk is
 // exactly the limit on a long prompt.
 func TestLongPromptTruncation(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.Must(t, New, DefaultConfig())
 	text := strings.Repeat("The committee reviewed the budget and approved new library hours. ", 20000)
 	res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
 	if err != nil {
@@ -147,39 +136,25 @@ func TestLongPromptTruncation(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{EncodingName: Cl100kBase}, "limit"},
-		{Config{Limit: -1, EncodingName: Cl100kBase}, "limit"},
-		{Config{Limit: 5}, "encoding_name"},
-		{Config{Limit: 5, EncodingName: "p50k_base"}, "encoding_name"},
-		{Config{Limit: 5, ModelName: "llama-3"}, "model_name"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
+	scannertest.RefusesConfigs(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{EncodingName: Cl100kBase}, Field: "limit"},
+		{Cfg: Config{Limit: -1, EncodingName: Cl100kBase}, Field: "limit"},
+		{Cfg: Config{Limit: 5}, Field: "encoding_name"},
+		{Cfg: Config{Limit: 5, EncodingName: "p50k_base"}, Field: "encoding_name"},
+		{Cfg: Config{Limit: 5, ModelName: "llama-3"}, Field: "model_name"},
+	})
 	for model, enc := range map[string]string{"gpt-4o-mini": O200kBase, "gpt-4-turbo": Cl100kBase, "o3-mini": O200kBase, "gpt-3.5-turbo": Cl100kBase} {
-		if s := mustNew(t, Config{Limit: 1, ModelName: model}); s.Encoding() != enc {
+		if s := scannertest.Must(t, New, Config{Limit: 1, ModelName: model}); s.Encoding() != enc {
 			t.Errorf("%s: encoding %s, want %s", model, s.Encoding(), enc)
 		}
 	}
-	c := DefaultConfig()
-	scannertest.DecodeYAML(t, "limit: 100\nencoding_name: o200k_base\n", &c)
-	if d := cmp.Diff(Config{Limit: 100, EncodingName: O200kBase}, c); d != "" {
-		t.Errorf("(-want +got):\n%s", d)
-	}
-	a, b := mustNew(t, Config{Limit: 100, EncodingName: O200kBase}), mustNew(t, Config{Limit: 101, EncodingName: O200kBase})
-	if a.Fingerprint() == b.Fingerprint() || a.Fingerprint() == mustNew(t, Config{Limit: 100, EncodingName: Cl100kBase}).Fingerprint() {
-		t.Error("fingerprint must change with limit and encoding")
-	}
+	scannertest.DecodesYAML(t, DefaultConfig(), "limit: 100\nencoding_name: o200k_base\n", Config{Limit: 100, EncodingName: O200kBase})
+	scannertest.FingerprintsDiffer(t, New, Config{Limit: 100, EncodingName: O200kBase}, Config{Limit: 101, EncodingName: O200kBase}, Config{Limit: 100, EncodingName: Cl100kBase})
 }
 
 func TestConformance(t *testing.T) {
-	scannertest.Run(t, mustNew(t, DefaultConfig()))
-	scannertest.Run(t, mustNew(t, Config{Limit: 8, EncodingName: O200kBase}), scannertest.WithInputs(strings.Repeat("long prompt text ", 50)))
+	scannertest.Run(t, scannertest.Must(t, New, DefaultConfig()))
+	scannertest.Run(t, scannertest.Must(t, New, Config{Limit: 8, EncodingName: O200kBase}), scannertest.WithInputs(strings.Repeat("long prompt text ", 50)))
 }
 
 func FuzzScan(f *testing.F) {
@@ -192,7 +167,7 @@ func FuzzScan(f *testing.F) {
 		if o {
 			enc = O200kBase
 		}
-		scanners[o] = mustNew(f, Config{Limit: 1, EncodingName: enc})
+		scanners[o] = scannertest.Must(f, New, Config{Limit: 1, EncodingName: enc})
 	}
 	f.Fuzz(func(t *testing.T, text string, limit uint16) {
 		base := scanners[limit%2 == 1]
@@ -223,21 +198,14 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan(b *testing.B) {
 	text := strings.Repeat("The committee reviewed the budget, and approved 3 new library hours! Ünïcödé café. ", 12)[:1024]
 	for _, enc := range []string{Cl100kBase, O200kBase} {
-		s := mustNew(b, Config{Limit: 4096, EncodingName: enc})
+		s := scannertest.Must(b, New, Config{Limit: 4096, EncodingName: enc})
 		b.Run(enc+"/1KB", func(b *testing.B) {
-			b.SetBytes(int64(len(text)))
-			b.ReportAllocs()
-			for b.Loop() {
-				s.Scan(context.Background(), scanner.Input{Prompt: text})
-			}
+			scannertest.Bench(b, s, scanner.Input{Prompt: text})
 		})
 	}
-	s := mustNew(b, DefaultConfig())
+	s := scannertest.Must(b, New, DefaultConfig())
 	huge := strings.Repeat("The committee reviewed the budget and approved new library hours. ", 150000)
 	b.Run("cl100k_base/10MB_over_limit", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			s.Scan(context.Background(), scanner.Input{Prompt: huge})
-		}
+		scannertest.Bench(b, s, scanner.Input{Prompt: huge})
 	})
 }

@@ -1,58 +1,23 @@
 package toxicity
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
+
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 // benignCorpus returns about 400 KB of benign English: SAFE rows of the
 // GPTeacher dataset when available, else the golden "pass" cases repeated.
 func benignCorpus(b *testing.B) string {
 	b.Helper()
-	var sb strings.Builder
-	if f, err := os.Open(filepath.Join(datasetDir(), "injection", "gpteacher_benign.jsonl")); err == nil {
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 1<<20)
-		for sc.Scan() && sb.Len() < 400<<10 {
-			var r row
-			if json.Unmarshal(sc.Bytes(), &r) == nil && r.Label == "SAFE" {
-				sb.WriteString(r.Text)
-				sb.WriteString("\n\n")
-			}
+	var pass []string
+	for _, c := range loadGolden(b) {
+		if c.Want == "pass" {
+			pass = append(pass, c.Text)
 		}
 	}
-	for sb.Len() < 400<<10 {
-		for _, c := range loadGolden(b) {
-			if c.Want == "pass" {
-				sb.WriteString(c.Text)
-				sb.WriteString("\n")
-			}
-		}
-	}
-	return sb.String()
-}
-
-// cpuTime is the CPU time (user+system) of this process: the machine is
-// shared, so benchmarks also report cpu-MB/s, throughput per CPU-second.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func reportCPU(b *testing.B, start time.Duration, n int) {
-	if d := cpuTime() - start; d > 0 {
-		b.ReportMetric(float64(n)*float64(b.N)/d.Seconds()/1e6, "cpu-MB/s")
-	}
+	return scannertest.BenignCorpus(b, 400<<10, pass...)
 }
 
 func BenchmarkHeuristicBenign(b *testing.B) {
@@ -61,16 +26,11 @@ func BenchmarkHeuristicBenign(b *testing.B) {
 		b.Fatal(err)
 	}
 	text := benignCorpus(b)
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	c0 := cpuTime()
-	for b.Loop() {
+	scannertest.BenchCPU(b, len(text), func() {
 		if a := h.Analyze(text); a.Risk >= 0.5 {
 			b.Fatal("benign corpus flagged")
 		}
-	}
-	reportCPU(b, c0, len(text))
+	})
 }
 
 // BenchmarkHeuristicShortPrompt measures the per-call cost on a typical

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/internal/normalize"
+	"github.com/llmshield/llmshield/internal/wordshape"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -674,11 +675,11 @@ func (h *Heuristic) resolve(w string, mask, apos bool) (*tokInfo, bool) {
 		}
 		return nil, false
 	}
-	if hasRun3(w) {
-		if ti := h.dict[squeeze(w, 1)]; ti != nil && ti.lex >= 0 {
+	if wordshape.Stretched(w) {
+		if ti := h.dict[wordshape.Squeeze(w, 1)]; ti != nil && ti.lex >= 0 {
 			return ti, false
 		}
-		if ti := h.dict[squeeze(w, 2)]; ti != nil && ti.lex >= 0 {
+		if ti := h.dict[wordshape.Squeeze(w, 2)]; ti != nil && ti.lex >= 0 {
 			return ti, false
 		}
 	}
@@ -690,32 +691,6 @@ func (h *Heuristic) resolve(w string, mask, apos bool) (*tokInfo, bool) {
 		}
 	}
 	return nil, false
-}
-
-func hasRun3(w string) bool {
-	for i := 2; i < len(w); i++ {
-		if w[i] == w[i-1] && w[i] == w[i-2] && isLetterASCII(w[i]) {
-			return true
-		}
-	}
-	return false
-}
-
-// squeeze shortens runs of one letter to at most n.
-func squeeze(w string, n int) string {
-	b := make([]byte, 0, len(w))
-	run := 0
-	for i := 0; i < len(w); i++ {
-		if i > 0 && w[i] == w[i-1] {
-			run++
-		} else {
-			run = 1
-		}
-		if run <= n {
-			b = append(b, w[i])
-		}
-	}
-	return string(b)
 }
 
 // unmask resolves a masked spelling ("f*ck", "b!tch", "f*cking") to the

@@ -1,9 +1,6 @@
 package toxicity
 
 import (
-	"context"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -22,35 +19,19 @@ type goldenCase struct {
 }
 
 func loadGolden(tb testing.TB) []goldenCase {
-	tb.Helper()
-	b, err := os.ReadFile("testdata/golden.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var cs []goldenCase
-	if err := json.Unmarshal(b, &cs); err != nil {
-		tb.Fatal(err)
-	}
-	return cs
+	return scannertest.ReadJSON[[]goldenCase](tb, "testdata/golden.json")
 }
 
+// newScanner returns the default scanner without its model.
 func newScanner(tb testing.TB) *Scanner {
-	tb.Helper()
-	s, err := New(heuristicConfig(DefaultConfig().Threshold))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s
+	return scannertest.Must(tb, newHeuristicOnly, DefaultConfig().Threshold)
 }
 
 func TestGolden(t *testing.T) {
 	s := newScanner(t)
 	for _, c := range loadGolden(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.Text})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := scannertest.Check(t, s, scanner.Input{Prompt: c.Text})
 			if flagged := !res.Valid; flagged != (c.Want == "flag") {
 				t.Errorf("want %s, got risk %.3f findings %v", c.Want, res.Risk, res.Findings)
 			}
@@ -162,23 +143,12 @@ func TestCategoriesAndRisk(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, thr := range []float64{0, -1, 1.5} {
-		_, err := New(heuristicConfig(thr))
-		if err == nil || !strings.Contains(err.Error(), "threshold") {
-			t.Errorf("threshold %v: err %v", thr, err)
-		}
-	}
-	a, b := newScanner(t), newScanner(t)
-	if a.Fingerprint() != b.Fingerprint() || a.Fingerprint() == "" {
+	scannertest.RefusesConfigs(t, newHeuristicOnly, []scannertest.BadConfig[float64]{{Cfg: 0, Field: "threshold"}, {Cfg: -1, Field: "threshold"}, {Cfg: 1.5, Field: "threshold"}})
+	a := newScanner(t)
+	if a.Fingerprint() != newScanner(t).Fingerprint() {
 		t.Error("fingerprint not stable")
 	}
-	c, err := New(heuristicConfig(0.7))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Fingerprint() == a.Fingerprint() {
-		t.Error("threshold must change the fingerprint")
-	}
+	scannertest.FingerprintsDiffer(t, newHeuristicOnly, DefaultConfig().Threshold, 0.7)
 	if a.Name() != "toxicity" || a.Stages() != scanner.StageBoth {
 		t.Error("name/stages")
 	}
@@ -218,9 +188,6 @@ func FuzzAnalyze(f *testing.F) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
 		for _, fd := range res.Findings {
-			if fd.Start < 0 || fd.End > len(text) || fd.Start > fd.End {
-				t.Fatalf("finding %+v out of bounds (len %d)", fd, len(text))
-			}
 			if !utf8.ValidString(fd.Detail) {
 				t.Fatalf("detail not UTF-8")
 			}

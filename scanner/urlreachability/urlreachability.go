@@ -41,6 +41,8 @@ import (
 
 	"mvdan.cc/xurls/v2"
 
+	"github.com/llmshield/llmshield/internal/rulescan"
+	"github.com/llmshield/llmshield/internal/urltok"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -248,82 +250,62 @@ func isTimeout(err error) bool {
 // contain "://" (fast on long texts without links).
 func (s *Scanner) find(text string) [][2]int {
 	var spans [][2]int
-	for i := 0; i < len(text); {
-		for i < len(text) && isSpace(text[i]) {
-			i++
-		}
-		j := i
-		for j < len(text) && !isSpace(text[j]) {
-			j++
-		}
-		if tok := text[i:j]; strings.Contains(tok, "://") {
+	urltok.Each(text, func(i int, tok string) {
+		if strings.Contains(tok, "://") {
 			for _, m := range s.re.FindAllStringIndex(tok, -1) {
 				spans = append(spans, [2]int{i + m[0], i + m[1]})
 			}
 		}
-		i = j
-	}
+	})
 	return spans
-}
-
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'
 }
 
 // Scan requests every http(s) URL of in.Text() and flags the answer if
 // any is unreachable. It returns ctx.Err() if ctx ends during the checks.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	type job struct {
-		a, b int
-		url  string
-		why  string
-	}
-	var jobs []*job
-	seen := map[string]bool{}
-	for _, sp := range s.find(text) {
-		raw := text[sp[0]:sp[1]]
-		u, err := url.Parse(raw)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			continue
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		type job struct {
+			a, b int
+			url  string
+			why  string
 		}
-		if seen[raw] {
-			continue
+		var jobs []*job
+		seen := map[string]bool{}
+		for _, sp := range s.find(text) {
+			raw := text[sp[0]:sp[1]]
+			u, err := url.Parse(raw)
+			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				continue
+			}
+			if seen[raw] {
+				continue
+			}
+			seen[raw] = true
+			jobs = append(jobs, &job{a: sp[0], b: sp[1], url: raw})
+			if len(jobs) == s.cfg.MaxURLs {
+				break
+			}
 		}
-		seen[raw] = true
-		jobs = append(jobs, &job{a: sp[0], b: sp[1], url: raw})
-		if len(jobs) == s.cfg.MaxURLs {
-			break
+		sem := make(chan struct{}, parallel)
+		var wg sync.WaitGroup
+		for _, j := range jobs {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				defer func() { <-sem }()
+				j.why = s.check(ctx, j.url)
+			}()
 		}
-	}
-	sem := make(chan struct{}, parallel)
-	var wg sync.WaitGroup
-	for _, j := range jobs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			j.why = s.check(ctx, j.url)
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, fmt.Errorf("%s: %w", Name, err)
-	}
-	for _, j := range jobs {
-		if j.why != "" {
-			res.Findings = append(res.Findings, scanner.Finding{Rule: "unreachable_url", Start: j.a, End: j.b, Score: 1, Detail: j.why})
+		wg.Wait()
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("%s: %w", Name, err)
 		}
-	}
-	if len(res.Findings) > 0 {
-		res.Valid, res.Risk = false, 1
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		for _, j := range jobs {
+			if j.why != "" {
+				rulescan.Flag(res, scanner.Finding{Rule: "unreachable_url", Start: j.a, End: j.b, Score: 1, Detail: j.why})
+			}
+		}
+		return nil
+	})
 }

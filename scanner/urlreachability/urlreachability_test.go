@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
@@ -45,10 +44,6 @@ func server(t testing.TB) (*httptest.Server, *atomic.Int64) {
 	return srv, &n
 }
 
-func out(text string) scanner.Input {
-	return scanner.Input{Prompt: "links?", Output: text, Stage: scanner.StageOutput}
-}
-
 func relaxed(t testing.TB, mod func(*Config)) *Scanner {
 	t.Helper()
 	c := DefaultConfig()
@@ -56,10 +51,7 @@ func relaxed(t testing.TB, mod func(*Config)) *Scanner {
 	if mod != nil {
 		mod(&c)
 	}
-	s, err := New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, c)
 	t.Cleanup(func() { s.Close() })
 	return s
 }
@@ -78,7 +70,7 @@ func TestReachability(t *testing.T) {
 	}
 	for _, c := range cases {
 		text := "See " + srv.URL + c.path + " for details."
-		res, err := s.Scan(context.Background(), out(text))
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,12 +95,12 @@ func TestReachability(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	res, _ := s.Scan(context.Background(), out("http://"+addr+"/x"))
+	res, _ := s.Scan(context.Background(), scannertest.Answer("http://"+addr+"/x"))
 	if res.Valid || res.Findings[0].Detail != "connection refused" {
 		t.Errorf("closed port: %+v", res.Findings)
 	}
 	// non-http schemes and text without links are not checked
-	res, _ = s.Scan(context.Background(), out("ftp://127.0.0.1/file and mailto:a@b.example, plain text"))
+	res, _ = s.Scan(context.Background(), scannertest.Answer("ftp://127.0.0.1/file and mailto:a@b.example, plain text"))
 	if !res.Valid {
 		t.Errorf("non-http links must not be checked: %+v", res.Findings)
 	}
@@ -116,14 +108,11 @@ func TestReachability(t *testing.T) {
 
 func TestDefaultRefusesLoopback(t *testing.T) {
 	srv, n := server(t)
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.Must(t, New, DefaultConfig())
 	defer s.Close()
 	port := srv.URL[strings.LastIndexByte(srv.URL, ':'):]
 	for _, u := range []string{srv.URL + "/ok", "http://localhost" + port + "/ok", "http://[::ffff:127.0.0.1]" + port + "/ok"} {
-		res, err := s.Scan(context.Background(), out("Link: "+u))
+		res, err := s.Scan(context.Background(), scannertest.Answer("Link: "+u))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +154,7 @@ func TestMaxURLs(t *testing.T) {
 	srv, n := server(t)
 	s := relaxed(t, func(c *Config) { c.MaxURLs = 2 })
 	text := srv.URL + "/ok?1 " + srv.URL + "/ok?2 " + srv.URL + "/ok?3 " + srv.URL + "/ok?1"
-	if res, _ := s.Scan(context.Background(), out(text)); !res.Valid {
+	if res, _ := s.Scan(context.Background(), scannertest.Answer(text)); !res.Valid {
 		t.Fatalf("%+v", res.Findings)
 	}
 	if got := n.Load(); got != 2 {
@@ -179,7 +168,7 @@ func TestCancelledDuringChecks(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := s.Scan(ctx, out(srv.URL+"/slow"))
+	_, err := s.Scan(ctx, scannertest.Answer(srv.URL+"/slow"))
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err %v, want deadline exceeded", err)
 	}
@@ -216,10 +205,7 @@ func TestConformance(t *testing.T) {
 // FuzzScan runs with a dialer that refuses every connection, so fuzzed
 // URLs never reach any network.
 func FuzzScan(f *testing.F) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		f.Fatal(err)
-	}
+	s := scannertest.Must(f, New, DefaultConfig())
 	s.client.Transport.(*http.Transport).DialContext = func(context.Context, string, string) (net.Conn, error) {
 		return nil, errors.New("no network in fuzzing")
 	}
@@ -227,7 +213,7 @@ func FuzzScan(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), out(text))
+		res, err := s.Scan(context.Background(), scannertest.Answer(text))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -248,7 +234,7 @@ func BenchmarkScanLocal(b *testing.B) {
 		b.Run(string(rune('0'+n))+"urls", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if res, err := s.Scan(context.Background(), out(text)); err != nil || !res.Valid {
+				if res, err := s.Scan(context.Background(), scannertest.Answer(text)); err != nil || !res.Valid {
 					b.Fatal(err, res.Findings)
 				}
 			}
