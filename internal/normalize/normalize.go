@@ -165,7 +165,7 @@ type Stats struct {
 type Result struct {
 	Segments []Segment
 	Stats    Stats
-	bufs     []*buffers
+	mem      *buffers // the input's buffers; they hold the rest (see buffers)
 }
 
 // buffers are the per-segment working arrays; Release returns them to a
@@ -176,6 +176,11 @@ type buffers struct {
 	tags  []byte
 	gaps  []int
 	cands [][2]int
+	// The input's buffers also keep the result's segment list and the
+	// buffers of decoded segments, so that with a warm pool normalising a
+	// text allocates nothing.
+	segs []Segment
+	more []*buffers
 }
 
 // maxPooled bounds the size of pooled buffers so that one huge input does
@@ -200,13 +205,25 @@ func getBuffers(n int) *buffers {
 // Release hands the result's memory back for reuse. The Segments (their
 // Text included) must not be used afterwards. Calling it is optional.
 func (r *Result) Release() {
-	for _, b := range r.bufs {
-		if cap(b.out) <= maxPooled {
-			bufPool.Put(b)
-		}
+	m := r.mem
+	if m == nil {
+		return
 	}
-	r.bufs = nil
+	for _, b := range m.more {
+		putBuffers(b)
+	}
+	clear(m.more)
+	clear(r.Segments)
+	m.more, m.segs = m.more[:0], r.Segments[:0]
+	putBuffers(m)
+	r.mem = nil
 	r.Segments = nil
+}
+
+func putBuffers(b *buffers) {
+	if cap(b.out) <= maxPooled {
+		bufPool.Put(b)
+	}
 }
 
 // Normalize normalises s. It never panics, for any input.
@@ -231,7 +248,12 @@ func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi 
 	// stage 2 works in place and stage 1 may have grown the arrays.
 	bufs.out, bufs.off = t1[:0], m1[:0]
 	bufs.tags, bufs.gaps, bufs.cands = tags[:0], gaps[:0], cands[:0]
-	r.bufs = append(r.bufs, bufs)
+	if r.mem == nil {
+		r.mem = bufs
+		r.Segments = bufs.segs[:0]
+	} else {
+		r.mem.more = append(r.mem.more, bufs)
+	}
 	rot := hasRot13Hint(s)
 	t2, m2 := t1, m1
 	if need {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/llmshield/llmshield/internal/datasets"
+	"github.com/llmshield/llmshield/internal/normalize"
+	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
 )
 
 // benignCorpus returns a few hundred KB of benign English: SAFE rows of the
@@ -134,4 +136,35 @@ func BenchmarkHeuristicInjection(b *testing.B) {
 	for b.Loop() {
 		h.Analyze(text)
 	}
+}
+
+// BenchmarkKeywordWalk runs the keyword automaton alone over the
+// normalised benign corpus (one document and one row at a time).
+func BenchmarkKeywordWalk(b *testing.B) {
+	h := warmHeuristic(b)
+	doc := normalize.String(benignCorpus(b))
+	var rows []string
+	for _, r := range strings.Split(benignCorpus(b), "\n\n") {
+		rows = append(rows, normalize.String(r))
+	}
+	hits := 0
+	count := func(ahocorasick.Match) bool { hits++; return true }
+	b.Run("doc", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		c0 := cpuTime()
+		for b.Loop() {
+			h.ac.Each(doc, count)
+		}
+		reportCPU(b, c0, len(doc))
+	})
+	b.Run("rows", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		c0 := cpuTime()
+		for b.Loop() {
+			for _, r := range rows {
+				h.ac.Each(r, count)
+			}
+		}
+		reportCPU(b, c0, len(doc))
+	})
 }

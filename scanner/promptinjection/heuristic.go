@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -35,7 +34,8 @@ const (
 type Analysis struct {
 	// Risk is in [0,1]: the noisy-OR of the family scores.
 	Risk float64
-	// Families maps each family that fired to its score in [0,1].
+	// Families maps each family that fired to its score in [0,1] (nil
+	// when none fired).
 	Families map[string]float64
 	// Findings lists the matched rules with spans into the original text,
 	// ordered by start offset.
@@ -440,7 +440,7 @@ func (st *state) extra(id string, w float64) {
 // Analyze scores text. It never panics; invalid UTF-8 bytes are treated as
 // U+FFFD by normalisation.
 func (h *Heuristic) Analyze(text string) Analysis {
-	a := Analysis{Families: map[string]float64{}, Findings: []scanner.Finding{}}
+	a := Analysis{Findings: []scanner.Finding{}}
 	if strings.TrimSpace(text) == "" {
 		return a
 	}
@@ -494,6 +494,9 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	}
 	slices.Sort(fams)
 	risk := 0.0
+	if len(fams) > 0 {
+		a.Families = make(map[string]float64, len(fams))
+	}
 	for _, f := range fams {
 		s := math.Round(fam[f]*1e4) / 1e4
 		a.Families[f] = s
@@ -501,15 +504,14 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	}
 	a.Risk = scanner.ClampRisk(math.Round(risk*1e4) / 1e4)
 	a.Findings = append(a.Findings, st.findings...)
-	sort.SliceStable(a.Findings, func(i, j int) bool {
-		x, y := a.Findings[i], a.Findings[j]
+	slices.SortStableFunc(a.Findings, func(x, y scanner.Finding) int {
 		if x.Start != y.Start {
-			return x.Start < y.Start
+			return x.Start - y.Start
 		}
 		if x.End != y.End {
-			return x.End < y.End
+			return x.End - y.End
 		}
-		return x.Rule < y.Rule
+		return strings.Compare(x.Rule, y.Rule)
 	})
 	return a
 }

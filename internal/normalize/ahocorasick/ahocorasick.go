@@ -112,9 +112,8 @@ func New(patterns []string) *Matcher {
 		fail[nx] = 0
 		queue = append(queue, nx)
 	}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
+	for head := 0; head < len(queue); head++ {
+		s := queue[head]
 		if f := fail[s]; len(m.out[f]) > 0 {
 			m.out[s] = append(m.out[s], m.out[f]...)
 		}
@@ -128,6 +127,12 @@ func New(patterns []string) *Matcher {
 			queue = append(queue, nx)
 		}
 	}
+	// Renumber the states in breadth-first order. Text that matches no
+	// pattern keeps the automaton in shallow states; numbered first, their
+	// rows sit together at the start of the table, so the rows a scan of
+	// ordinary prose touches stay in the fastest cache instead of being
+	// spread over the whole table (a table for ~700 keywords is ~440 KB).
+	m.renumber(append([]int32{0}, queue...))
 	m.fast = make([]int32, len(m.delta))
 	for i, nx := range m.delta {
 		m.fast[i] = nx * int32(n)
@@ -149,6 +154,25 @@ func New(patterns []string) *Matcher {
 	}
 	m.delta = nil
 	return m
+}
+
+// renumber gives state order[i] the number i (order lists every state,
+// the start state first).
+func (m *Matcher) renumber(order []int32) {
+	n := m.nclass
+	perm := make([]int32, len(order))
+	for i, old := range order {
+		perm[old] = int32(i)
+	}
+	delta := make([]int32, len(m.delta))
+	out := make([][]int32, len(m.out))
+	for i, old := range order {
+		out[i] = m.out[old]
+		for c := 0; c < n; c++ {
+			delta[i*n+c] = perm[m.delta[int(old)*n+c]]
+		}
+	}
+	m.delta, m.out = delta, out
 }
 
 // Len returns the number of patterns the matcher was built with.
