@@ -35,7 +35,9 @@ package normalize
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
+	"math/bits"
 	"net/url"
 	"slices"
 	"strings"
@@ -358,6 +360,43 @@ const (
 	acPunct        // punctuation: collapse repeats
 )
 
+const (
+	loBits = 0x0101010101010101
+	hiBits = 0x8080808080808080
+)
+
+// load64 returns s[i:i+8] as a little-endian word (the compiler merges the
+// byte loads into one).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// asciiWord8 classifies the eight bytes of x at once (SWAR): each result
+// has 0x80 set in the bytes that are ASCII letters or digits (alnum), ASCII
+// digits (digit), and 0x20 in the upper-case letters (upper: x|upper is x
+// lower-cased). Each range test adds a per-byte constant to the low seven
+// bits, which never carries into the next byte.
+func asciiWord8(x uint64) (alnum, upper, digit uint64) {
+	t := x &^ hiBits
+	digit = (t + (0x80-'0')*loBits) &^ (t + (0x7f-'9')*loBits) & hiBits
+	l := t | 0x20*loBits
+	letter := (l + (0x80-'a')*loBits) &^ (l + (0x7f-'z')*loBits) & hiBits
+	alnum = (digit | letter) &^ x // drop bytes >= 0x80
+	digit &^= x
+	upper = (letter &^ x &^ (x << 2)) >> 2 // bit 5 of each byte lands on bit 7
+	return alnum, upper, digit
+}
+
+// kindBit is 1<<wordTab[c] (see stage2): the kind of a byte as a bit.
+var kindBit = func() (t [256]uint8) {
+	for c := range t {
+		t[c] = 1 << wordTab[c]
+	}
+	return t
+}()
+
 // lowerAlnum maps ASCII letters and digits to their lower-case form and
 // every other byte to 0.
 var lowerAlnum = func() (t [256]byte) {
@@ -445,17 +484,58 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 				need = true // hyphen-split word
 				mark(n)
 			}
-			kinds := 0
-			j := i
-			for j < len(s) && lowerAlnum[s[j]] != 0 {
-				kinds |= 1 << wordTab[lowerAlnum[s[j]]]
-				j++
+			// The run is copied lower-cased, with its offsets, eight bytes
+			// at a time (see asciiWord8); the slices are grown first so
+			// that the loop only stores.
+			o, rest := len(out), s[i:]
+			out, off = slices.Grow(out, len(rest)), slices.Grow(off, len(rest)+1)
+			ob, ofb := out[o:o+len(rest)], off[o:o+len(rest)]
+			var letters, digits uint64
+			k := 0
+			for len(rest)-k >= 8 {
+				x := load64(rest, k)
+				alnum, upper, digit := asciiWord8(x)
+				binary.LittleEndian.PutUint64(ob[k:], x|upper)
+				w := ofb[k : k+8]
+				for q := range w {
+					w[q] = int32(i + k + q)
+				}
+				if stop := ^alnum & hiBits; stop != 0 {
+					in := stop&-stop - 1 // bits of the bytes before the first stop
+					letters |= alnum &^ digit & in
+					digits |= digit & in
+					k += bits.TrailingZeros64(stop) >> 3
+					goto runEnd
+				}
+				letters |= alnum &^ digit
+				digits |= digit
+				k += 8
 			}
-			o := len(out)
-			out = append(out, s[i:j]...)
-			for k := o; k < len(out); k++ {
-				out[k] = lowerAlnum[out[k]]
+			for ; k < len(rest); k++ {
+				l := lowerAlnum[rest[k]]
+				if l == 0 {
+					break
+				}
+				if l <= '9' {
+					digits = 1
+				} else {
+					letters = 1
+				}
+				ob[k] = l
+				ofb[k] = int32(i + k)
 			}
+		runEnd:
+			kinds := uint8(0)
+			if letters != 0 {
+				kinds = 1 << wLetter
+			}
+			if digits != 0 {
+				for _, c := range []byte(rest[:k]) {
+					kinds |= kindBit[lowerAlnum[c]]
+				}
+			}
+			j := i + k
+			out, off = out[:o+k], off[:o+k]
 			if kinds&(1<<wLetter) != 0 && kinds&(1<<wDigit) != 0 {
 				st.Leet++
 				for k := o; k < len(out); k++ {
@@ -463,10 +543,6 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 						out[k] = l
 					}
 				}
-			}
-			off = slices.Grow(off, j-i)
-			for k := i; k < j; k++ {
-				off = append(off, int32(k))
 			}
 			if n := len(out); j-i == 1 && kinds == 1<<wLetter && n >= 3 && isSep(out[n-2]) && wordTab[out[n-3]] == wLetter &&
 				(n == 3 || wordTab[out[n-4]] == wNone) {
