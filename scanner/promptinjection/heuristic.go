@@ -385,6 +385,8 @@ type state struct {
 	extraW   map[string]float64 // synthetic rule id -> weight
 	perRule  []int              // findings per rule (all segments)
 	findings []scanner.Finding
+	// keyword hits of the segment being scanned
+	matches []ahocorasick.Match
 	// scratch for findAll
 	starts []int
 	locs   [][2]int
@@ -534,10 +536,11 @@ func isWordByte(c byte) bool {
 func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) (rot13 bool) {
 	t := seg.Text
 	started := false
-	h.ac.Each(t, func(m ahocorasick.Match) bool {
+	st.matches = h.ac.AppendMatches(st.matches[:0], t)
+	for _, m := range st.matches {
 		if m.Pattern >= h.rot13kw {
 			rot13 = true
-			return true
+			continue
 		}
 		if !started {
 			started = true
@@ -616,8 +619,7 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 				st.wins[ri] = append(ws, window{lo, hi})
 			}
 		}
-		return true
-	})
+	}
 	if !started || len(st.touched) == 0 { // touched may be the last segment's
 		return rot13
 	}
