@@ -37,13 +37,17 @@ func BenchmarkStage1(b *testing.B) {
 	bufs := new(buffers)
 	var st Stats
 	// keep stores stage 1's (possibly grown) arrays back, as normalizeInto does.
-	keep := func(out []byte, off []int32, tags []byte, gaps []int, cands [][2]int, _ bool, _ int) {
-		bufs.out, bufs.off, bufs.tags, bufs.gaps, bufs.cands = out, off, tags, gaps, cands
+	keep := func(out []byte, off []int32, tags []byte, gaps []int, cands [][2]int, _ bool, marks []int) {
+		bufs.out, bufs.off, bufs.tags, bufs.gaps, bufs.cands, bufs.marks = out, off, tags, gaps, cands, marks
+	}
+	ref := func(s string, b *buffers, st *Stats) ([]byte, []int32, []byte, []int, [][2]int, bool, []int) {
+		out, off, tags, gaps, cands, need, _ := stage1Ref(s, b, st)
+		return out, off, tags, gaps, cands, need, nil
 	}
 	for _, impl := range []struct {
 		name string
-		fn   func(string, *buffers, *Stats) ([]byte, []int32, []byte, []int, [][2]int, bool, int)
-	}{{"fast", stage1}, {"ref", stage1Ref}} {
+		fn   func(string, *buffers, *Stats) ([]byte, []int32, []byte, []int, [][2]int, bool, []int)
+	}{{"fast", stage1}, {"ref", ref}} {
 		b.Run("doc/"+impl.name, func(b *testing.B) {
 			b.SetBytes(int64(len(doc)))
 			c0 := cpuTime()
@@ -71,7 +75,7 @@ func getBuffersInto(b *buffers, n int) *buffers {
 	if cap(b.out) < n+8 {
 		b.out, b.off = make([]byte, 0, n+8), make([]int32, 0, n+9)
 	}
-	b.out, b.off, b.tags, b.gaps, b.cands = b.out[:0], b.off[:0], b.tags[:0], b.gaps[:0], b.cands[:0]
+	b.out, b.off, b.tags, b.gaps, b.cands, b.marks = b.out[:0], b.off[:0], b.tags[:0], b.gaps[:0], b.cands[:0], b.marks[:0]
 	return b
 }
 

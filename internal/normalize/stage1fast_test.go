@@ -13,10 +13,14 @@ import (
 
 // stage1Diff runs stage1 and stage1Ref on s and describes the first
 // difference in their results (text, offsets, tags, gaps, encoded-run
-// candidates, need, from, stats), or returns "".
+// candidates, need, first mark, stats), or returns "".
 func stage1Diff(s string) string {
 	var sa, sb Stats
-	ta, ma, tga, ga, ca, na, fa := stage1(s, new(buffers), &sa)
+	ta, ma, tga, ga, ca, na, marks := stage1(s, new(buffers), &sa)
+	fa := -1
+	if len(marks) > 0 {
+		fa = marks[0]
+	}
 	tb, mb, tgb, gb, cb, nb, fb := stage1Ref(s, new(buffers), &sb)
 	switch {
 	case string(ta) != string(tb):
