@@ -971,6 +971,12 @@ func findEncoded(s string, cands [][2]int, maxRun int, emit func(k Kind, decoded
 			continue
 		}
 		run := s[i:j]
+		if len(run) < 16 && strings.Count(run, "%") < 3 {
+			// Too short to decode (every encoding below needs 16 bytes
+			// or three escapes), and a run this long holds no spaced
+			// hex pair: most such runs are long words.
+			continue
+		}
 		if len(run) > maxRun {
 			run = run[:maxRun]
 		}

@@ -224,7 +224,7 @@ func (m *Matcher) eachSmall(text string, fn func(Match) bool) {
 // AppendMatches appends every match in text to dst, in the order Each
 // reports them (by end position), and returns it.
 //
-// Long texts are cut into four pieces that are walked in one loop, one
+// Texts longer than twice the longest pattern are cut into four pieces that are walked in one loop, one
 // automaton state per piece: a walk is a chain of dependent table loads,
 // so a single walk waits on memory at every byte while four independent
 // ones overlap their loads (measured: about 4x the bytes per second of one
@@ -238,7 +238,7 @@ func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
 		return dst
 	}
 	w := m.maxLen - 1
-	if m.small == nil || len(text) < 4*(w+64) {
+	if m.small == nil || len(text) < 2*w+64 {
 		m.Each(text, func(x Match) bool { dst = append(dst, x); return true })
 		return dst
 	}
