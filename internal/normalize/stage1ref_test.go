@@ -251,4 +251,3 @@ func stage1Ref(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tag
 	off = append(off, int32(len(s)))
 	return out, off, tags, gaps, cands, need, from
 }
-
