@@ -497,10 +497,8 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 				x := load64(rest, k)
 				alnum, upper, digit := asciiWord8(x)
 				binary.LittleEndian.PutUint64(ob[k:], x|upper)
-				w := ofb[k : k+8]
-				for q := range w {
-					w[q] = int32(i + k + q)
-				}
+				o := int32(i + k)
+				*(*[8]int32)(ofb[k : k+8]) = [8]int32{o, o + 1, o + 2, o + 3, o + 4, o + 5, o + 6, o + 7}
 				if stop := ^alnum & hiBits; stop != 0 {
 					in := stop&-stop - 1 // bits of the bytes before the first stop
 					letters |= alnum &^ digit & in
