@@ -12,6 +12,13 @@
 // A Matcher is immutable after New and safe for concurrent use.
 package ahocorasick
 
+// In the small table, a transition's high bit says that its target state
+// has output; the other bits are the state.
+const (
+	accBit    = 1 << 15
+	stateMask = accBit - 1
+)
+
 // Match is one occurrence of a pattern: Text[Start:End] == patterns[Pattern].
 type Match struct {
 	Pattern int
@@ -28,13 +35,13 @@ type Matcher struct {
 	// fast is delta with states pre-multiplied by nclass, and acc marks
 	// (by pre-multiplied state) the states with output: the scan loop does
 	// one table load per byte and one flag test. When the automaton has
-	// fewer than 65536 states, small holds the plain state numbers in half
-	// the memory (keeping more of the table in cache) and accS marks the
-	// states with output; fast and acc are then nil.
+	// fewer than 32768 states, small holds the plain state numbers in half
+	// the memory (keeping more of the table in cache), with accBit set on
+	// the transitions into states with output, so that the flag comes with
+	// the load; fast and acc are then nil.
 	fast    []int32
 	acc     []bool
 	small   []uint16
-	accS    []bool
 	lens    []int
 	npatter int
 	maxLen  int // longest pattern
@@ -143,14 +150,13 @@ func New(patterns []string) *Matcher {
 	for st, o := range m.out {
 		m.acc[st*n] = len(o) > 0
 	}
-	if len(m.out) < 1<<16 {
+	if len(m.out) <= stateMask {
 		m.small = make([]uint16, len(m.delta))
 		for i, nx := range m.delta {
 			m.small[i] = uint16(nx)
-		}
-		m.accS = make([]bool, len(m.out))
-		for st, o := range m.out {
-			m.accS[st] = len(o) > 0
+			if len(m.out[nx]) > 0 {
+				m.small[i] |= accBit
+			}
 		}
 		m.fast, m.acc = nil, nil
 	}
@@ -208,10 +214,11 @@ func (m *Matcher) Each(text string, fn func(Match) bool) {
 func (m *Matcher) eachSmall(text string, fn func(Match) bool) {
 	n := uint32(m.nclass)
 	s := uint32(0)
-	small, acc, class, out := m.small, m.accS, &m.class, m.out
+	small, class, out := m.small, &m.class, m.out
 	for i := 0; i < len(text); i++ {
-		s = uint32(small[s*n+uint32(class[text[i]])])
-		if acc[s] {
+		v := small[s*n+uint32(class[text[i]])]
+		s = uint32(v & stateMask)
+		if v&accBit != 0 {
 			for _, p := range out[s] {
 				if !fn(Match{Pattern: int(p), Start: i + 1 - m.lens[p], End: i + 1}) {
 					return
@@ -251,32 +258,34 @@ func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
 	// Raw hits first (Pattern: state, Start: piece, End: end offset),
 	// expanded in piece order below.
 	n := uint32(m.nclass)
-	small, acc, class := m.small, m.accS, &m.class
+	small, class := m.small, &m.class
 	t0, t1, t2, t3 := text[:l], text[b1-w:b1-w+l], text[b2-w:b2-w+l], text[b3-w:b3-w+l]
 	var s0, s1, s2, s3 uint32
 	for i := 0; i < l; i++ {
-		s0 = uint32(small[s0*n+uint32(class[t0[i]])])
-		s1 = uint32(small[s1*n+uint32(class[t1[i]])])
-		s2 = uint32(small[s2*n+uint32(class[t2[i]])])
-		s3 = uint32(small[s3*n+uint32(class[t3[i]])])
-		if acc[s0] || acc[s1] || acc[s2] || acc[s3] {
-			if acc[s0] {
+		v0 := small[s0*n+uint32(class[t0[i]])]
+		v1 := small[s1*n+uint32(class[t1[i]])]
+		v2 := small[s2*n+uint32(class[t2[i]])]
+		v3 := small[s3*n+uint32(class[t3[i]])]
+		s0, s1, s2, s3 = uint32(v0&stateMask), uint32(v1&stateMask), uint32(v2&stateMask), uint32(v3&stateMask)
+		if (v0|v1|v2|v3)&accBit != 0 {
+			if v0&accBit != 0 {
 				dst = append(dst, Match{Pattern: int(s0), Start: 0, End: i + 1})
 			}
-			if acc[s1] && i >= w {
+			if v1&accBit != 0 && i >= w {
 				dst = append(dst, Match{Pattern: int(s1), Start: 1, End: b1 - w + i + 1})
 			}
-			if acc[s2] && i >= w {
+			if v2&accBit != 0 && i >= w {
 				dst = append(dst, Match{Pattern: int(s2), Start: 2, End: b2 - w + i + 1})
 			}
-			if acc[s3] && i >= w {
+			if v3&accBit != 0 && i >= w {
 				dst = append(dst, Match{Pattern: int(s3), Start: 3, End: b3 - w + i + 1})
 			}
 		}
 	}
 	for i := b3 - w + l; i < len(text); i++ {
-		s3 = uint32(small[s3*n+uint32(class[text[i]])])
-		if acc[s3] {
+		v := small[s3*n+uint32(class[text[i]])]
+		s3 = uint32(v & stateMask)
+		if v&accBit != 0 {
 			dst = append(dst, Match{Pattern: int(s3), Start: 3, End: i + 1})
 		}
 	}
@@ -328,10 +337,11 @@ func (m *Matcher) starts(dst []int, text string, lastOnly bool) ([]int, int) {
 	}
 	n := uint32(m.nclass)
 	s := uint32(0)
-	small, acc, class, out, lens := m.small, m.accS, &m.class, m.out, m.lens
+	small, class, out, lens := m.small, &m.class, m.out, m.lens
 	for i := 0; i < len(text); i++ {
-		s = uint32(small[s*n+uint32(class[text[i]])])
-		if acc[s] {
+		v := small[s*n+uint32(class[text[i]])]
+		s = uint32(v & stateMask)
+		if v&accBit != 0 {
 			for _, p := range out[s] {
 				if lastOnly {
 					last = max(last, i+1-lens[p])
@@ -356,10 +366,11 @@ func (m *Matcher) Contains(text string) bool {
 	}
 	n := uint32(m.nclass)
 	s := uint32(0)
-	small, acc, class := m.small, m.accS, &m.class
+	small, class := m.small, &m.class
 	for i := 0; i < len(text); i++ {
-		s = uint32(small[s*n+uint32(class[text[i]])])
-		if acc[s] {
+		v := small[s*n+uint32(class[text[i]])]
+		s = uint32(v & stateMask)
+		if v&accBit != 0 {
 			return true
 		}
 	}
