@@ -390,6 +390,79 @@ func asciiWord8(x uint64) (alnum, upper, digit uint64) {
 	return alnum, upper, digit
 }
 
+// spaces8 has 0x80 in each byte of x that is a space.
+func spaces8(x uint64) uint64 {
+	const lo7 = ^uint64(hiBits)
+	y := x ^ ' '*loBits // zero bytes where x has a space
+	// A byte's high bit ends up set only when all its bits are zero
+	// (adding lo7 to the low seven bits carries into bit 7 unless they
+	// are zero, and never into the next byte).
+	return ^((y&lo7 + lo7) | y | lo7)
+}
+
+// prose handles the commonest stretch of text in stage 1 eight bytes at a
+// time: words of ASCII letters of up to seven bytes, each followed by a
+// single space. Stage 1 copies such a stretch lower-cased with identity
+// offsets and, per word, only records a two-letter hex word as a candidate
+// encoded run (longer words cannot be one here); it marks nothing, unless
+// two one-letter words follow each other, which prose leaves to the
+// general loop, as it does a first word of one letter (the word before it
+// is not known here). It is called at the start of a word, after a space
+// or a line break (or at the start of the text), outside any encoded run,
+// and returns how many bytes of s[i:] it handled (0: none); the last of
+// them is a space. TestStage1MatchesReference and FuzzStage1MatchesReference
+// compare stage 1 with the loop before this fast path.
+func prose(s string, i int, outp *[]byte, offp *[]int32, candsp *[][2]int) int {
+	out, off := *outp, *offp
+	start := i
+	prevLen := 0 // length of the previous word handled here (0: none)
+	for len(s)-i >= 8 {
+		x := load64(s, i)
+		alnum, upper, digit := asciiWord8(x)
+		if alnum&^digit&0x80 == 0 {
+			break // the block must start with a letter
+		}
+		sp := spaces8(x)
+		if bad := ^(alnum&^digit | sp) & hiBits; bad != 0 {
+			sp &= bad&-bad - 1 // spaces before the first other byte
+		}
+		if dbl := sp & (sp << 8); dbl != 0 {
+			sp &= dbl&-dbl - 1 // up to the first space of a double space
+		}
+		// Words end at the spaces in sp; handle them one by one.
+		ws, n := 0, 0 // word start, bytes handled in this block
+		stop := false
+		for m := sp; m != 0; m &= m - 1 {
+			we := bits.TrailingZeros64(m) >> 3
+			l := we - ws
+			if l == 1 && prevLen <= 1 {
+				stop = true
+				break
+			}
+			if l == 2 && isHex(s[i+ws]) && isHex(s[i+ws+1]) {
+				*candsp = append(*candsp, [2]int{i + ws, i + we})
+			}
+			prevLen = l
+			ws, n = we+1, we+1
+		}
+		if n == 0 {
+			break
+		}
+		o := len(out)
+		out, off = slices.Grow(out, 8), slices.Grow(off, 8)
+		binary.LittleEndian.PutUint64(out[o:o+8], x|upper)
+		b := int32(i)
+		*(*[8]int32)(off[o : o+8]) = [8]int32{b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7}
+		out, off = out[:o+n], off[:o+n]
+		i += n
+		if stop {
+			break
+		}
+	}
+	*outp, *offp = out, off
+	return i - start
+}
+
 // kindBit is 1<<wordTab[c] (see stage2): the kind of a byte as a bit.
 var kindBit = func() (t [256]uint8) {
 	for c := range t {
@@ -476,6 +549,15 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 	var dec [utf8.UTFMax * 18]byte
 	for i := 0; i < len(s); {
 		c := s[i]
+		if runStart < 0 && (last == ' ' || last == '\n' || len(out) == 0) && len(s)-i >= 8 && wordTab[lowerAlnum[c]] == wLetter {
+			// Fastest path: words of ASCII letters, each followed by one
+			// space (see prose).
+			if n := prose(s, i, &out, &off, &cands); n > 0 {
+				i += n
+				last = ' '
+				continue
+			}
+		}
 		if lowerAlnum[c] != 0 {
 			// Fast path: a run of ASCII letters and digits.
 			if runStart < 0 {
