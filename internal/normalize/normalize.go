@@ -401,66 +401,97 @@ func spaces8(x uint64) uint64 {
 }
 
 // prose handles the commonest stretch of text in stage 1 eight bytes at a
-// time: words of ASCII letters of up to seven bytes, each followed by a
-// single space. Stage 1 copies such a stretch lower-cased with identity
-// offsets and, per word, only records a two-letter hex word as a candidate
-// encoded run (longer words cannot be one here); it marks nothing, unless
-// two one-letter words follow each other, which prose leaves to the
-// general loop, as it does a first word of one letter (the word before it
-// is not known here). It is called at the start of a word, after a space
-// or a line break (or at the start of the text), outside any encoded run,
-// and returns how many bytes of s[i:] it handled (0: none); the last of
-// them is a space. TestStage1MatchesReference and FuzzStage1MatchesReference
-// compare stage 1 with the loop before this fast path.
+// time: words of ASCII letters, each followed by a single space or by a
+// full stop or comma and a single space. Stage 1 copies such a stretch
+// lower-cased with identity offsets, marks nothing (unless two one-letter
+// words are separated by a single space: prose leaves that to the general
+// loop, as it does a first word of one letter, since the word before it is
+// not known here) and only records words that may be encoded runs (nine
+// letters or more, or two hex letters) as candidates. It is called at the
+// start of a word, after a space or a line break (or at the start of the
+// text), outside any encoded run, and returns how many bytes of s[i:] it
+// handled (0: none); the last of them is a space.
+// TestStage1MatchesReference and FuzzStage1MatchesReference compare stage 1
+// with the loop it had before this fast path.
 func prose(s string, i int, outp *[]byte, offp *[]int32, candsp *[][2]int) int {
+	const (
+		cLetter = iota
+		cSpace
+		cPunct // '.' or ','
+	)
 	out, off := *outp, *offp
-	start := i
-	prevLen := 0 // length of the previous word handled here (0: none)
+	start, o0 := i, len(out)
+	done := i       // s[start:done] is handled; done follows a space
+	ws := i         // start of the current word
+	prev := cSpace  // class of the byte before s[i]
+	wordEnd := -1   // end of the word before a '.' or ','
+	single := false // the word before the last space had one letter
+	first := true   // no word ended yet
 	for len(s)-i >= 8 {
 		x := load64(s, i)
 		alnum, upper, digit := asciiWord8(x)
-		if alnum&^digit&0x80 == 0 {
-			break // the block must start with a letter
-		}
+		letter := alnum &^ digit
 		sp := spaces8(x)
-		if bad := ^(alnum&^digit | sp) & hiBits; bad != 0 {
-			sp &= bad&-bad - 1 // spaces before the first other byte
-		}
-		if dbl := sp & (sp << 8); dbl != 0 {
-			sp &= dbl&-dbl - 1 // up to the first space of a double space
-		}
-		// Words end at the spaces in sp; handle them one by one.
-		ws, n := 0, 0 // word start, bytes handled in this block
-		stop := false
-		for m := sp; m != 0; m &= m - 1 {
-			we := bits.TrailingZeros64(m) >> 3
-			l := we - ws
-			if l == 1 && prevLen <= 1 {
-				stop = true
-				break
-			}
-			if l == 2 && isHex(s[i+ws]) && isHex(s[i+ws+1]) {
-				*candsp = append(*candsp, [2]int{i + ws, i + we})
-			}
-			prevLen = l
-			ws, n = we+1, we+1
-		}
-		if n == 0 {
-			break
-		}
-		o := len(out)
-		out, off = slices.Grow(out, 8), slices.Grow(off, 8)
-		binary.LittleEndian.PutUint64(out[o:o+8], x|upper)
+		o := o0 + i - start
+		out, off = slices.Grow(out, o+8-len(out)), slices.Grow(off, o+8-len(off))
+		out, off = out[:o+8], off[:o+8]
+		binary.LittleEndian.PutUint64(out[o:], x|upper)
 		b := int32(i)
-		*(*[8]int32)(off[o : o+8]) = [8]int32{b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7}
-		out, off = out[:o+n], off[:o+n]
-		i += n
+		*(*[8]int32)(off[o:]) = [8]int32{b, b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7}
+		// Walk the non-letters; the bytes between them are letters.
+		stop, lastQ := false, -1
+		for nl := ^letter & hiBits; nl != 0 && !stop; nl &= nl - 1 {
+			q := bits.TrailingZeros64(nl) >> 3
+			if q > lastQ+1 {
+				if prev == cPunct {
+					stop = true // a letter right after '.' or ','
+					break
+				}
+				prev = cLetter
+			}
+			lastQ = q
+			switch {
+			case sp>>(8*q)&0x80 != 0:
+				p := i + q
+				switch prev {
+				case cLetter:
+					wordEnd = p
+					fallthrough
+				case cPunct:
+					l := wordEnd - ws
+					if l == 1 && (first || single) {
+						stop = true
+						break
+					}
+					if l >= 9 || l == 2 && isHex(s[ws]) && isHex(s[ws+1]) {
+						*candsp = append(*candsp, [2]int{ws, wordEnd})
+					}
+					single = l == 1 && prev == cLetter
+					first = false
+					done, ws = p+1, p+1
+				default:
+					stop = true // a second space
+				}
+				prev = cSpace
+			case prev == cLetter && (s[i+q] == '.' || s[i+q] == ','):
+				wordEnd = i + q
+				prev = cPunct
+			default:
+				stop = true
+			}
+		}
+		if !stop && lastQ < 7 {
+			stop = prev == cPunct
+			prev = cLetter
+		}
 		if stop {
 			break
 		}
+		i += 8
 	}
-	*outp, *offp = out, off
-	return i - start
+	n := done - start
+	*outp, *offp = out[:o0+n], off[:o0+n]
+	return n
 }
 
 // kindBit is 1<<wordTab[c] (see stage2): the kind of a byte as a bit.
