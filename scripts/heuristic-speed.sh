@@ -4,8 +4,10 @@
 # same workload (scripts/heurspeed/cmp_test.go.in: benign document, benign
 # rows, prose document, jailbreak document, jailbreak rows), then the
 # binaries run alternately, ROUNDS times, and the medians of CPU µs per op,
-# MB per CPU-second, p99 per prompt and allocs per op are printed with
-# ratios to the first commit.
+# MB per CPU-second, p99 per prompt (wall clock and thread CPU time), allocs
+# and bytes per op are printed with ratios to the first commit ("x": how many
+# times better than the first commit; for MB/s higher is better, for the
+# others lower).
 #   scripts/heuristic-speed.sh d921890^1 main HEAD
 #   ROUNDS=3 BENCHTIME=5x BENCH='CmpBenign' scripts/heuristic-speed.sh ...
 # Run from anywhere in the repository; the shared datasets are found at
@@ -40,8 +42,8 @@ sort -k1,1n -k2,2 -k3,3 -k4,4g "$tmp/results" | awk -v revs="${revs[*]}" '
 	{ key = $1 SUBSEP $2 SUBSEP $3; v[key, ++n[key]] = $4; benches[$2] = 1; metrics[$3] = 1 }
 	END {
 		nr = split(revs, rv, " ")
-		split("cpu-µs/op cpu-MB/s p99-µs allocs/op B/op", order, " ")
-		for (oi = 1; oi <= 5; oi++) {
+		split("cpu-µs/op cpu-MB/s p99-µs p99-cpu-µs allocs/op B/op", order, " ")
+		for (oi = 1; oi <= 6; oi++) {
 			m = order[oi]; if (!(m in metrics)) continue
 			printf "\n%s (median of rounds)\n%-14s", m, "bench"
 			for (r = 1; r <= nr; r++) printf " %14s", rv[r]
@@ -53,7 +55,7 @@ sort -k1,1n -k2,2 -k3,3 -k4,4g "$tmp/results" | awk -v revs="${revs[*]}" '
 					key = (r-1) SUBSEP b SUBSEP m; c = n[key]
 					if (c == 0) { med[r] = ""; line = line sprintf(" %14s", "-"); continue }
 					med[r] = (c % 2) ? v[key, (c+1)/2] : (v[key, c/2] + v[key, c/2+1]) / 2
-					line = line sprintf(" %14.4g", med[r]); ok = 1
+					line = line sprintf(" %14.1f", med[r]); ok = 1
 				}
 				for (r = 2; r <= nr; r++) {
 					if (med[1] == "" || med[r] == "" || med[r] == 0 || med[1] == 0) { line = line sprintf(" %10s", "-"); continue }

@@ -9,6 +9,12 @@
 // github.com/cloudflare/ahocorasick reports which patterns matched but not
 // where; leftmost-match automata report non-overlapping matches only.
 //
+// AppendMatches walks long texts as four interleaved pieces: the walk is a
+// chain of dependent table loads, and four independent chains run about
+// four times as many bytes per second (measured on benign prose with the
+// prompt-injection keywords). States are numbered breadth-first so that
+// the shallow states ordinary text stays in share cache lines.
+//
 // A Matcher is immutable after New and safe for concurrent use.
 package ahocorasick
 
