@@ -411,6 +411,9 @@ func (h *Heuristic) putState(st *state) {
 	clear(st.extraW)
 	clear(st.perRule)
 	st.findings = st.findings[:0]
+	if cap(st.matches) > 1<<14 {
+		st.matches = nil // one keyword-flooded text should not pin its hits
+	}
 	h.states.Put(st)
 }
 
