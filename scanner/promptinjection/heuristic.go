@@ -810,17 +810,16 @@ func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state)
 			}
 			continue
 		}
-		st.starts = p.leads.AppendStarts(st.starts[:0], w)
-		if len(st.starts) == 0 {
+		last := len(w) // no attempt after the last required literal
+		if p.req != nil {
+			st.starts, last = p.leads.AppendStartsAndLast(st.starts[:0], p.req, w)
+		} else {
+			st.starts = p.leads.AppendStarts(st.starts[:0], w)
+		}
+		if len(st.starts) == 0 || last < 0 {
 			continue
 		}
 		slices.Sort(st.starts)
-		last := len(w) // no attempt after the last required literal
-		if p.req != nil {
-			if last = p.req.LastStart(w); last < 0 {
-				continue
-			}
-		}
 		found, pos := 0, 0
 		for k, s := range st.starts {
 			if s > last {

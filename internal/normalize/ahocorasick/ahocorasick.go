@@ -318,6 +318,40 @@ func (m *Matcher) AppendStarts(dst []int, text string) []int {
 	return dst
 }
 
+// AppendStartsAndLast returns m.AppendStarts(dst, text) and
+// other.LastStart(text) from one loop over text: the two walks are chains
+// of dependent table loads, and run side by side their loads overlap.
+func (m *Matcher) AppendStartsAndLast(dst []int, other *Matcher, text string) ([]int, int) {
+	if m == nil || other == nil || m.small == nil || other.small == nil || len(m.out) <= 1 || len(other.out) <= 1 {
+		return m.AppendStarts(dst, text), other.LastStart(text)
+	}
+	last := -1
+	na, nb := uint32(m.nclass), uint32(other.nclass)
+	ta, tb := m.small, other.small
+	ca, cb := &m.class, &other.class
+	var sa, sb uint32
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		va := ta[sa*na+uint32(ca[c])]
+		vb := tb[sb*nb+uint32(cb[c])]
+		sa, sb = uint32(va&stateMask), uint32(vb&stateMask)
+		if (va|vb)&accBit == 0 {
+			continue
+		}
+		if va&accBit != 0 {
+			for _, p := range m.out[sa] {
+				dst = append(dst, i+1-m.lens[p])
+			}
+		}
+		if vb&accBit != 0 {
+			for _, p := range other.out[sb] {
+				last = max(last, i+1-other.lens[p])
+			}
+		}
+	}
+	return dst, last
+}
+
 // LastStart returns the largest start offset of any match in text, or -1.
 func (m *Matcher) LastStart(text string) int {
 	_, last := m.starts(nil, text, true)

@@ -157,3 +157,23 @@ func FuzzAppendMatches(f *testing.F) {
 		}
 	})
 }
+
+// TestAppendStartsAndLast checks the joint walk against AppendStarts and
+// LastStart, with and without matches of either automaton.
+func TestAppendStartsAndLast(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	a := New([]string{"ab", "b", "ca", "abcab"})
+	b := New([]string{"cc", "bca", "a b"})
+	for range 500 {
+		var sb strings.Builder
+		for range r.IntN(200) {
+			sb.WriteByte("abc "[r.IntN(4)])
+		}
+		text := sb.String()
+		gotS, gotL := a.AppendStartsAndLast([]int{-7}, b, text)
+		wantS, wantL := a.AppendStarts([]int{-7}, text), b.LastStart(text)
+		if d := cmp.Diff(wantS, gotS); d != "" || gotL != wantL {
+			t.Fatalf("%q: last %d, want %d; starts (-want +got):\n%s", text, gotL, wantL, d)
+		}
+	}
+}
