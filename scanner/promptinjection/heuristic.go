@@ -258,6 +258,7 @@ type Heuristic struct {
 	rot13kw  int // keywords with index >= rot13kw are rot13 forms of strong keywords
 	normOpts normalize.Options
 	noLeads  bool // tests: disable the lead prefilter to check it changes nothing
+	hitChunk int  // see the constant hitChunk
 	// states recycles the per-analysis scratch (*state).
 	states *sync.Pool
 }
@@ -311,7 +312,7 @@ func expand(p string) string {
 // rule patterns are compiled on first use. It fails only if a rule is
 // malformed, which tests (TestRulesCompile among them) rule out.
 func NewHeuristic() (*Heuristic, error) {
-	h := &Heuristic{normOpts: normalize.DefaultOptions(), states: &sync.Pool{}}
+	h := &Heuristic{normOpts: normalize.DefaultOptions(), states: &sync.Pool{}, hitChunk: hitChunk}
 	kwIndex := map[string]int{}
 	var kws []string
 	var rotKW []string
@@ -539,88 +540,19 @@ func isWordByte(c byte) bool {
 func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) (rot13 bool) {
 	t := seg.Text
 	started := false
-	st.matches = h.ac.AppendMatches(st.matches[:0], t)
-	for _, m := range st.matches {
-		if m.Pattern >= h.rot13kw {
-			rot13 = true
-			continue
-		}
-		if !started {
-			started = true
-			st.resetSegment(len(h.rules))
-		}
-		bounded := (m.Start == 0 || !isWordByte(t[m.Start-1])) && (m.End == len(t) || !isWordByte(t[m.End]))
-		for _, kr := range h.kwRules[m.Pattern] {
-			ri := kr.rule
-			if st.perRule[ri] >= maxMatchesPerRule {
-				continue
+	// Keyword hits are collected a chunk of text at a time, so that the
+	// scratch stays small on long texts; each chunk's walk starts early
+	// enough to see the hits that end in it (and only those are used).
+	overlap := h.ac.MaxLen() - 1
+	for c := 0; c < len(t); c += h.hitChunk {
+		off := max(0, c-overlap)
+		st.matches = h.ac.AppendMatches(st.matches[:0], t[off:min(len(t), c+h.hitChunk)])
+		for _, m := range st.matches {
+			m.Start, m.End = m.Start+off, m.End+off
+			if m.End <= c {
+				continue // the previous chunk's
 			}
-			if kr.bounded && !bounded {
-				continue
-			}
-			r := &h.rules[ri]
-			rp := r.compiled()
-			if rp == nil {
-				continue
-			}
-			if r.Follow != "" && strings.IndexAny(t[m.End:min(len(t), m.End+r.FollowWithin)], r.Follow) < 0 {
-				continue
-			}
-			if r.Anchored && st.tries[ri] < maxAnchoredTries {
-				st.tries[ri]++
-				// Try the anchored regex right at the hit (and at most two
-				// separator bytes before it, for "[dan]" and similar).
-				lo := max(0, m.Start-2)
-				for lo < m.Start && isWordByte(t[lo]) {
-					lo++
-				}
-				after := windowAfter
-				if r.After > 0 {
-					after = r.After
-				}
-				hi := min(len(t), m.Start+after)
-				for hi < len(t) && !utf8.RuneStart(t[hi]) {
-					hi++
-				}
-				if loc := firstAnchored(rp.re, t[lo:hi]); loc != nil {
-					s, e := lo+loc[0], lo+loc[1]
-					for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
-						s++
-					}
-					if e > s && s >= st.lastAnchored[ri] {
-						st.lastAnchored[ri] = e
-						h.record(seg, orig, ri, s, e, st)
-					}
-				}
-				continue
-			}
-			before := windowBefore
-			if r.Before > 0 {
-				before = r.Before
-			}
-			if r.Anchored {
-				before = 2
-			}
-			after := windowAfter
-			if r.After > 0 {
-				after = r.After
-			}
-			lo, hi := windowAround(t, m.Start, m.End, before, after)
-			if rp.leads != nil && !h.noLeads && !rp.leadAC.Contains(t[lo:hi]) {
-				continue
-			}
-			ws := st.wins[ri]
-			// Overlapping windows merge, up to maxWindow bytes: beyond that
-			// Go's regexp leaves its backtracker for the slower NFA.
-			if n := len(ws); n > 0 && lo <= ws[n-1].hi && hi-ws[n-1].lo <= maxWindow {
-				ws[n-1].hi = max(ws[n-1].hi, hi)
-				ws[n-1].lo = min(ws[n-1].lo, lo)
-			} else {
-				if n == 0 {
-					st.touched = append(st.touched, ri)
-				}
-				st.wins[ri] = append(ws, window{lo, hi})
-			}
+			rot13 = h.keywordHit(seg, orig, t, m, st, &started) || rot13
 		}
 	}
 	if !started || len(st.touched) == 0 { // touched may be the last segment's
@@ -647,6 +579,97 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 		}
 	}
 	return rot13
+}
+
+// hitChunk is how much text scanSegment collects keyword hits for at a
+// time (Heuristic.hitChunk: tests set it small).
+const hitChunk = 64 << 10
+
+// keywordHit handles keyword hit m in segment text t: it runs the anchored
+// rules the keyword triggers at the hit and adds windows for the others.
+// It reports whether the keyword is the rot13 form of a strong keyword.
+func (h *Heuristic) keywordHit(seg *normalize.Segment, orig, t string, m ahocorasick.Match, st *state, started *bool) (rot13 bool) {
+	if m.Pattern >= h.rot13kw {
+		return true
+	}
+	if !*started {
+		*started = true
+		st.resetSegment(len(h.rules))
+	}
+	bounded := (m.Start == 0 || !isWordByte(t[m.Start-1])) && (m.End == len(t) || !isWordByte(t[m.End]))
+	for _, kr := range h.kwRules[m.Pattern] {
+		ri := kr.rule
+		if st.perRule[ri] >= maxMatchesPerRule {
+			continue
+		}
+		if kr.bounded && !bounded {
+			continue
+		}
+		r := &h.rules[ri]
+		rp := r.compiled()
+		if rp == nil {
+			continue
+		}
+		if r.Follow != "" && strings.IndexAny(t[m.End:min(len(t), m.End+r.FollowWithin)], r.Follow) < 0 {
+			continue
+		}
+		if r.Anchored && st.tries[ri] < maxAnchoredTries {
+			st.tries[ri]++
+			// Try the anchored regex right at the hit (and at most two
+			// separator bytes before it, for "[dan]" and similar).
+			lo := max(0, m.Start-2)
+			for lo < m.Start && isWordByte(t[lo]) {
+				lo++
+			}
+			after := windowAfter
+			if r.After > 0 {
+				after = r.After
+			}
+			hi := min(len(t), m.Start+after)
+			for hi < len(t) && !utf8.RuneStart(t[hi]) {
+				hi++
+			}
+			if loc := firstAnchored(rp.re, t[lo:hi]); loc != nil {
+				s, e := lo+loc[0], lo+loc[1]
+				for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
+					s++
+				}
+				if e > s && s >= st.lastAnchored[ri] {
+					st.lastAnchored[ri] = e
+					h.record(seg, orig, ri, s, e, st)
+				}
+			}
+			continue
+		}
+		before := windowBefore
+		if r.Before > 0 {
+			before = r.Before
+		}
+		if r.Anchored {
+			before = 2
+		}
+		after := windowAfter
+		if r.After > 0 {
+			after = r.After
+		}
+		lo, hi := windowAround(t, m.Start, m.End, before, after)
+		if rp.leads != nil && !h.noLeads && !rp.leadAC.Contains(t[lo:hi]) {
+			continue
+		}
+		ws := st.wins[ri]
+		// Overlapping windows merge, up to maxWindow bytes: beyond that
+		// Go's regexp leaves its backtracker for the slower NFA.
+		if n := len(ws); n > 0 && lo <= ws[n-1].hi && hi-ws[n-1].lo <= maxWindow {
+			ws[n-1].hi = max(ws[n-1].hi, hi)
+			ws[n-1].lo = min(ws[n-1].lo, lo)
+		} else {
+			if n == 0 {
+				st.touched = append(st.touched, ri)
+			}
+			st.wins[ri] = append(ws, window{lo, hi})
+		}
+	}
+	return false
 }
 
 // fixedLiteral reports whether every match of re is exactly one of its

@@ -188,6 +188,9 @@ func (m *Matcher) renumber(order []int32) {
 	m.delta, m.out = delta, out
 }
 
+// MaxLen returns the length of the longest pattern.
+func (m *Matcher) MaxLen() int { return m.maxLen }
+
 // Len returns the number of patterns the matcher was built with.
 func (m *Matcher) Len() int { return m.npatter }
 
