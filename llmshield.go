@@ -68,6 +68,7 @@ type stage struct {
 	rewriter bool
 	cache    *cache.Results // nil: not cached
 	label    string         // the stage in metrics: "prompt" or "output"
+	metrics  *stageMetrics  // this stage's series
 }
 
 // Entry is one scanner of a pipeline built with NewFromScanners.
@@ -175,7 +176,7 @@ func NewFromScanners(p Pipeline, opts ...Option) (*Shield, error) {
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s[%d]: cache: %w", what, i, err))
 			}
-			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites(), cache: rc, label: stageLabel(st)})
+			out = append(out, stage{name: name, s: e.Scanner, timeout: t, rewriter: rw != nil && rw.Rewrites(), cache: rc, label: stageLabel(st), metrics: m.forStage(name, stageLabel(st))})
 			if c, ok := e.Scanner.(scanner.Closer); ok {
 				sh.closers = append(sh.closers, c.Close)
 			}
@@ -389,28 +390,37 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 		rep.Duration = time.Since(start)
 		return rep, err
 	}
-	active := make([]stage, 0, len(stages))
-	for _, st := range stages {
-		if !so.suppress[st.name] {
-			active = append(active, st)
+	active := stages
+	if len(so.suppress) > 0 {
+		active = make([]stage, 0, len(stages))
+		for _, st := range stages {
+			if !so.suppress[st.name] {
+				active = append(active, st)
+			}
 		}
 	}
 	rep.Scanners = make([]ScannerReport, len(active))
 	for i, st := range active {
 		rep.Scanners[i].Name = st.name
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 
 	// Phase 1: rewriters, one after another, each on the previous output.
-	done := make([]bool, len(active))
+	var doneBuf [16]bool
+	done := doneBuf[:0]
+	if len(active) > len(doneBuf) {
+		done = make([]bool, len(active))
+	} else {
+		done = doneBuf[:len(active)]
+	}
 	stopped := false
+	detectors := len(active)
 	if !so.noSanitize {
 		for i, st := range active {
 			if !st.rewriter && !so.sequential {
 				continue
 			}
 			done[i] = true
+			detectors--
 			if stopped {
 				skip(&rep.Scanners[i])
 				continue
@@ -429,32 +439,60 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	}
 	// Phase 2: detectors, concurrently, on the sanitized text. When a
 	// rewriter already stopped the pipeline they never run: skipped.
-	if stopped {
+	switch {
+	case stopped:
 		for i := range active {
 			if !done[i] {
 				skip(&rep.Scanners[i])
 			}
 		}
-	} else {
+	case detectors == 1:
+		// One detector: no other scanner to run beside it, so it runs on
+		// this goroutine (runOne still isolates it with its deadline).
+		step := in
+		setText(&step, rep.Sanitized)
+		for i, st := range active {
+			if !done[i] {
+				rep.Scanners[i].Result, rep.Scanners[i].Err = sh.runOne(ctx, st, step, !so.canary)
+			}
+		}
+	case detectors > 1:
+		// Fail-fast cancels the others once one flags the text.
+		dctx, cancel := ctx, context.CancelFunc(func() {})
+		if sh.failFast {
+			dctx, cancel = context.WithCancel(ctx)
+		}
 		step := in
 		setText(&step, rep.Sanitized)
 		var wg sync.WaitGroup
 		var once sync.Once
+		last := -1 // the last detector runs on this goroutine
+		for i := range active {
+			if !done[i] {
+				last = i
+			}
+		}
+		out, observe := rep.Scanners, !so.canary // not rep itself: it would escape
+		runDetector := func(i int, st stage) {
+			r, err := sh.runOne(dctx, st, step, observe)
+			out[i].Result, out[i].Err = r, err
+			if sh.failFast && (err == nil && !r.Valid) {
+				once.Do(cancel)
+			}
+		}
 		for i, st := range active {
-			if done[i] {
+			if done[i] || i == last {
 				continue
 			}
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r, err := sh.runOne(ctx, st, step, !so.canary)
-				rep.Scanners[i].Result, rep.Scanners[i].Err = r, err
-				if sh.failFast && (err == nil && !r.Valid) {
-					once.Do(cancel)
-				}
+				runDetector(i, st)
 			}()
 		}
+		runDetector(last, active[last])
 		wg.Wait()
+		cancel()
 	}
 	// A scanner cut short by fail-fast is skipped, not failed.
 	failFastHit := false
@@ -512,9 +550,11 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input, observ
 		if hit {
 			r.Duration = time.Since(start)
 			if observe {
-				sh.metrics.observe(st.name, st.label, r, r.Duration, nil)
+				st.metrics.observe(r, r.Duration, nil)
 			}
-			sh.log.Debug("scanned", "scanner", st.name, "valid", r.Valid, "risk", r.Risk, "method", r.Method.String(), "cached", true)
+			if sh.debug() {
+				sh.log.Debug("scanned", "scanner", st.name, "valid", r.Valid, "risk", r.Risk, "method", r.Method.String(), "cached", true)
+			}
 			return r, nil
 		}
 		key = k
@@ -539,7 +579,9 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input, observ
 		}
 		err = &scanner.Error{Scanner: st.name, Err: err}
 		r = scanner.Result{Valid: false, Risk: 0, Sanitized: in.Text(), Findings: []scanner.Finding{}}
-		sh.log.Debug("scanner failed", "scanner", st.name, "error", err)
+		if sh.debug() {
+			sh.log.Debug("scanner failed", "scanner", st.name, "error", err)
+		}
 	} else {
 		r.Risk = scanner.ClampRisk(r.Risk)
 		if r.Findings == nil {
@@ -553,8 +595,14 @@ func (sh *Shield) runOne(ctx context.Context, st stage, in scanner.Input, observ
 		}
 	}
 	if observe {
-		sh.metrics.observe(st.name, st.label, r, d, err)
+		st.metrics.observe(r, d, err)
 	}
-	sh.log.Debug("scanned", "scanner", st.name, "valid", r.Valid, "risk", r.Risk, "method", r.Method.String(), "duration", d)
+	if sh.debug() {
+		sh.log.Debug("scanned", "scanner", st.name, "valid", r.Valid, "risk", r.Risk, "method", r.Method.String(), "duration", d)
+	}
 	return r, err
 }
+
+// debug reports whether debug logs are written: their attributes are only
+// made then (boxing them costs allocations on every scan).
+func (sh *Shield) debug() bool { return sh.log.Enabled(context.Background(), slog.LevelDebug) }

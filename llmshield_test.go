@@ -427,3 +427,57 @@ func TestSequentially(t *testing.T) {
 		t.Errorf("fail-fast did not stop at the first invalid scanner: %+v", rep.Scanners)
 	}
 }
+
+// TestLoneStuckScanner: a pipeline of one detector runs it without a
+// goroutine of the pipeline's own, but a scanner that ignores its deadline
+// is still abandoned at it.
+func TestLoneStuckScanner(t *testing.T) {
+	sh := mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{
+		{Scanner: &fake{name: "stuck", stuck: 400 * time.Millisecond}, Timeout: 20 * time.Millisecond},
+	}})
+	start := time.Now()
+	rep, err := sh.ScanPrompt(context.Background(), "text")
+	if err != nil || !errors.Is(rep.Err(), scanner.ErrTimeout) || rep.Valid {
+		t.Fatalf("want an invalid report with ErrTimeout, got valid=%v %v (scan error %v)", rep.Valid, rep.Err(), err)
+	}
+	if took := time.Since(start); took > 300*time.Millisecond {
+		t.Fatalf("pipeline waited %s for a lone scanner that ignored its deadline", took)
+	}
+	// And one that panics is recovered.
+	sh = mustShield(t, llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: &fake{name: "boom", panics: true}}}})
+	if rep, err := sh.ScanPrompt(context.Background(), "text"); err != nil || !errors.Is(rep.Err(), scanner.ErrPanic) {
+		t.Fatalf("want ErrPanic in the report, got %v (scan error %v)", rep.Err(), err)
+	}
+}
+
+// TestMetricsPerStage: the series a stage resolves once (errors, verdicts,
+// methods) count every scan, on a second Shield of the same registry too.
+func TestMetricsPerStage(t *testing.T) {
+	reg := prometheus.NewPedanticRegistry()
+	pipe := func() llmshield.Pipeline {
+		return llmshield.Pipeline{FailOpen: true, Input: []llmshield.Entry{
+			{Scanner: &fake{name: "a", flagOn: "x"}},
+			{Scanner: &fake{name: "broken", fail: errors.New("down")}},
+		}}
+	}
+	ctx := context.Background()
+	for _, s := range []string{"x", "y", "y"} {
+		mustShield(t, pipe(), llmshield.WithRegisterer(reg)).ScanPrompt(ctx, s)
+	}
+	want := `
+# HELP llmshield_detections_total Verdicts by scanner and detection method.
+# TYPE llmshield_detections_total counter
+llmshield_detections_total{method="heuristic",scanner="a",stage="prompt"} 3
+# HELP llmshield_scan_errors_total Scanner failures (errors, timeouts, panics).
+# TYPE llmshield_scan_errors_total counter
+llmshield_scan_errors_total{scanner="broken",stage="prompt"} 3
+# HELP llmshield_scans_total Scans by scanner and verdict (valid, invalid, error).
+# TYPE llmshield_scans_total counter
+llmshield_scans_total{scanner="a",stage="prompt",verdict="invalid"} 1
+llmshield_scans_total{scanner="a",stage="prompt",verdict="valid"} 2
+llmshield_scans_total{scanner="broken",stage="prompt",verdict="error"} 3
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "llmshield_scans_total", "llmshield_scan_errors_total", "llmshield_detections_total"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -2,6 +2,7 @@ package llmshield
 
 import (
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -85,22 +86,76 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error)
 	return c, err
 }
 
-func (m *metrics) observe(name, stage string, r scanner.Result, d time.Duration, err error) {
-	m.latency.WithLabelValues(name, stage).Observe(d.Seconds())
+// forStage returns the series of one pipeline stage (scanner and stage).
+// Each series is resolved on its first use and kept, so that a scan does
+// not hash its labels again, and a series that never happened is not
+// exported.
+func (m *metrics) forStage(name, stage string) *stageMetrics {
+	return &stageMetrics{m: m, name: name, stage: stage}
+}
+
+// stageMetrics holds one stage's series, each resolved on first use (two
+// first uses at once resolve the same series).
+type stageMetrics struct {
+	m           *metrics
+	name, stage string
+	latency     atomic.Pointer[prometheus.Observer]
+	errors      atomic.Pointer[prometheus.Counter]
+	degraded    atomic.Pointer[prometheus.Counter]
+	verdicts    [3]atomic.Pointer[prometheus.Counter] // valid, invalid, error
+	methods     [8]atomic.Pointer[prometheus.Counter] // by scanner.DetectionMethod
+}
+
+var verdictNames = [3]string{"valid", "invalid", "error"}
+
+func (sm *stageMetrics) observe(r scanner.Result, d time.Duration, err error) {
+	lat := sm.latency.Load()
+	if lat == nil {
+		o := sm.m.latency.WithLabelValues(sm.name, sm.stage)
+		lat = &o
+		sm.latency.Store(lat)
+	}
+	(*lat).Observe(d.Seconds())
+	verdict := 0
+	switch {
+	case err != nil:
+		verdict = 2
+		sm.counter(&sm.errors, sm.m.errors, "").Inc()
+	case !r.Valid:
+		verdict = 1
+	}
+	sm.counter(&sm.verdicts[verdict], sm.m.scans, verdictNames[verdict]).Inc()
 	if err != nil {
-		m.errors.WithLabelValues(name, stage).Inc()
-		m.scans.WithLabelValues(name, stage, "error").Inc()
 		return
 	}
-	verdict := "valid"
-	if !r.Valid {
-		verdict = "invalid"
+	if meth := int(r.Method); meth < len(sm.methods) {
+		sm.counter(&sm.methods[meth], sm.m.methods, r.Method.String()).Inc()
+	} else {
+		sm.m.methods.WithLabelValues(sm.name, sm.stage, r.Method.String()).Inc()
 	}
-	m.scans.WithLabelValues(name, stage, verdict).Inc()
-	m.methods.WithLabelValues(name, stage, r.Method.String()).Inc()
 	if r.Degraded {
-		m.degraded.WithLabelValues(name, stage).Inc()
+		sm.counter(&sm.degraded, sm.m.degraded, "").Inc()
 	}
+}
+
+// counter returns the series held in slot, resolving it in vec first: by
+// scanner and stage, plus the label value extra when it is not empty.
+func (sm *stageMetrics) counter(slot *atomic.Pointer[prometheus.Counter], vec *prometheus.CounterVec, extra string) prometheus.Counter {
+	if c := slot.Load(); c != nil {
+		return *c
+	}
+	return sm.resolve(slot, vec, extra)
+}
+
+func (sm *stageMetrics) resolve(slot *atomic.Pointer[prometheus.Counter], vec *prometheus.CounterVec, extra string) prometheus.Counter {
+	var c prometheus.Counter
+	if extra == "" {
+		c = vec.WithLabelValues(sm.name, sm.stage)
+	} else {
+		c = vec.WithLabelValues(sm.name, sm.stage, extra)
+	}
+	slot.Store(&c)
+	return c
 }
 
 var cacheRequestsDesc = prometheus.NewDesc("llmshield_cache_requests_total",

@@ -63,21 +63,21 @@ const (
 	MatchHeadTail MatchType = "head_tail"
 )
 
+// matchTypes are the names ParseMatchType accepts.
+var matchTypes = map[string]MatchType{"": MatchFull, "full": MatchFull, "truncate": MatchTruncate, "sentence": MatchSentence,
+	"chunks": MatchChunks, "head_tail": MatchHeadTail, "truncate_token_head_tail": MatchHeadTail, "truncate_head_tail": MatchHeadTail}
+
 // ParseMatchType accepts the names above, and LLM Guard's upper-case ones.
 func ParseMatchType(s string) (MatchType, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "full":
-		return MatchFull, nil
-	case "truncate":
-		return MatchTruncate, nil
-	case "sentence":
-		return MatchSentence, nil
-	case "chunks":
-		return MatchChunks, nil
-	case "head_tail", "truncate_token_head_tail", "truncate_head_tail":
-		return MatchHeadTail, nil
+	return parseName(s, "match_type", "full, truncate, sentence, chunks or head_tail", matchTypes)
+}
+
+// parseName looks s up, trimmed and in lower case, among names.
+func parseName[T ~string](s, what, want string, names map[string]T) (T, error) {
+	if v, ok := names[strings.ToLower(strings.TrimSpace(s))]; ok {
+		return v, nil
 	}
-	return "", fmt.Errorf("unknown match_type %q (want full, truncate, sentence, chunks or head_tail)", s)
+	return "", fmt.Errorf("unknown %s %q (want %s)", what, s, want)
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
@@ -135,6 +135,21 @@ type Options struct {
 	// Engine configures the inference engine (threads, batching).
 	Engine inference.EngineOptions
 }
+
+// Model is what a scanner needs of a sequence classifier: *Classifier
+// implements it, tests supply fakes.
+type Model interface {
+	Classify(ctx context.Context, text string, mt MatchType, positive []string) (Prediction, error)
+	// BestLabel is the highest-scoring of labels (the positive labels when
+	// empty) in p's best part.
+	BestLabel(p Prediction, labels []string) string
+	// Labels are the model's labels (config.json id2label).
+	Labels() []string
+	// Version identifies the weights (for fingerprints).
+	Version() string
+}
+
+var _ Model = (*Classifier)(nil)
 
 // Classifier is a loaded text classifier. It is safe for concurrent use.
 type Classifier struct {

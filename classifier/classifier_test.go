@@ -35,11 +35,17 @@ func tinyModelDir(t testing.TB) string {
 
 func newTestHub(t testing.TB, backend string) *Hub {
 	t.Helper()
-	doc := registry.Document{CacheDir: t.TempDir(), Models: []registry.Entry{{
+	return hubWith(t, backend, registry.Entry{
 		ID: "tiny-pi", Task: model.TaskPromptInjection, Variant: model.FP32, Path: tinyModelDir(t),
 		Files: []registry.File{{Name: "model.onnx"}, {Name: "tokenizer.json"}, {Name: "config.json"}},
-	}}}
-	reg, err := registry.New(doc, registry.WithOffline(true))
+	})
+}
+
+// hubWith is a hub on backend over an offline registry of models, closed
+// (and checked) when the test ends.
+func hubWith(t testing.TB, backend string, models ...registry.Entry) *Hub {
+	t.Helper()
+	reg, err := registry.New(registry.Document{CacheDir: t.TempDir(), Models: models}, registry.WithOffline(true))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/model/registry"
@@ -36,15 +35,7 @@ const poolingFile = "1_Pooling/config.json"
 
 // ParsePooling accepts auto (or empty), mean and cls.
 func ParsePooling(s string) (Pooling, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "", "auto":
-		return PoolingAuto, nil
-	case "mean":
-		return PoolingMean, nil
-	case "cls":
-		return PoolingCLS, nil
-	}
-	return "", fmt.Errorf("unknown pooling %q (want auto, mean or cls)", s)
+	return parseName(s, "pooling", "auto, mean or cls", map[string]Pooling{"": PoolingAuto, "auto": PoolingAuto, "mean": PoolingMean, "cls": PoolingCLS})
 }
 
 // EmbedderOptions configure OpenEmbedder.

@@ -53,6 +53,7 @@ type Hub struct {
 	loader *loader.Loader[*Classifier]
 	pairs  *loader.Loader[*PairClassifier]
 	embeds *loader.Loader[*Embedder]
+	tokens *loader.Loader[*TokenClassifier]
 
 	rtOnce sync.Once
 	rt     *inference.Runtime
@@ -85,6 +86,9 @@ func NewHub(reg *registry.Registry, opts HubOptions) (*Hub, error) {
 	if h.embeds, err = loader.New[*Embedder](res, h.openEmbedder, loader.WithLogger(log)); err != nil {
 		return nil, err
 	}
+	if h.tokens, err = loader.New[*TokenClassifier](res, h.openTokenClassifier, loader.WithLogger(log)); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 
@@ -102,6 +106,21 @@ func (h *Hub) openEmbedder(ctx context.Context, files registry.Files, cfg loader
 		return nil, err
 	}
 	return OpenEmbedder(ctx, rt, files, EmbedderOptions{Options: Options{Engine: h.engineOptions(files, cfg)}})
+}
+
+func (h *Hub) openTokenClassifier(ctx context.Context, files registry.Files, cfg loader.LoadConfig) (*TokenClassifier, error) {
+	rt, err := h.Runtime()
+	if err != nil {
+		return nil, err
+	}
+	return OpenTokenClassifier(ctx, rt, files, Options{Engine: h.engineOptions(files, cfg)})
+}
+
+// GetTokenClassifier returns the token-classification (NER) model for ref,
+// opening it on first use. ref.ID may be a registry id or name or a local
+// directory.
+func (h *Hub) GetTokenClassifier(ctx context.Context, ref Ref) (*TokenClassifier, error) {
+	return h.tokens.LoadKey(ctx, ref.key(), nil)
 }
 
 // GetPair returns the sentence-pair (NLI) classifier for ref, opening it on
@@ -226,7 +245,7 @@ func (h *Hub) Backend() (inference.BackendInfo, bool) {
 
 // Close closes every model and the runtime.
 func (h *Hub) Close() error {
-	err := errors.Join(h.loader.UnloadAll(), h.pairs.UnloadAll(), h.embeds.UnloadAll())
+	err := errors.Join(h.loader.UnloadAll(), h.pairs.UnloadAll(), h.embeds.UnloadAll(), h.tokens.UnloadAll())
 	if rt := h.rtUp.Load(); rt != nil {
 		err = errors.Join(err, rt.Close())
 	}

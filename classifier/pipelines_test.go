@@ -53,24 +53,10 @@ func pipelineRef[T any](t testing.TB, model string) []T {
 // (a path entry); other models are reached by directory.
 func pipelineHub(t testing.TB, backend string) *Hub {
 	t.Helper()
-	doc := registry.Document{CacheDir: t.TempDir(), Models: []registry.Entry{{
+	return hubWith(t, backend, registry.Entry{
 		ID: "tiny-nli", Name: "example/tiny-nli", Task: "nli", Variant: "fp32", Path: pipelineDir(t, "tiny-nli"),
 		Files: []registry.File{{Name: "model.onnx"}, {Name: "tokenizer.json"}, {Name: "config.json"}},
-	}}}
-	reg, err := registry.New(doc, registry.WithOffline(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := NewHub(reg, HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := h.Close(); err != nil {
-			t.Error(err)
-		}
 	})
-	return h
 }
 
 func backends(t *testing.T, fn func(t *testing.T, backend string)) {

@@ -222,12 +222,19 @@ func (c *Config) applyDefaults() {
 	c.Server.applyDefaults()
 }
 
+// negative returns an error naming key when v is negative, else nil
+// (which errors.Join drops).
+func negative[T int | time.Duration](key string, v T) error {
+	if v < 0 {
+		return fmt.Errorf("%s: must not be negative, got %v", key, v)
+	}
+	return nil
+}
+
 // Validate checks the configuration; every error names its key.
 func (c *Config) Validate() error {
 	var errs []error
-	if c.ScannerTimeout < 0 {
-		errs = append(errs, fmt.Errorf("scanner_timeout: must not be negative, got %s", c.ScannerTimeout))
-	}
+	errs = append(errs, negative("scanner_timeout", c.ScannerTimeout))
 	if err := c.Cache.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("cache.%w", err))
 	}
@@ -252,12 +259,9 @@ func (c *Config) Validate() error {
 			errs = append(errs, errors.New("models.batching.models: an empty model id or name"))
 		}
 	}
-	if c.Models.InterOpThreads < 0 {
-		errs = append(errs, fmt.Errorf("models.inter_op_threads: must not be negative, got %d", c.Models.InterOpThreads))
-	}
-	if c.Models.Threads < 0 {
-		errs = append(errs, fmt.Errorf("models.threads: must not be negative, got %d", c.Models.Threads))
-	}
+	errs = append(errs,
+		negative("models.inter_op_threads", c.Models.InterOpThreads),
+		negative("models.threads", c.Models.Threads))
 	for _, list := range []struct {
 		key     string
 		entries []Scanner

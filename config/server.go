@@ -230,33 +230,19 @@ func (s *Server) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("server.metrics.exporter: unknown exporter %q (want prometheus, console or otel_http)", s.Metrics.Exporter))
 	}
-	if s.CORS.MaxAge < 0 {
-		errs = append(errs, fmt.Errorf("server.cors.max_age: must not be negative, got %s", s.CORS.MaxAge))
-	}
-	if s.MaxConnections < 0 {
-		errs = append(errs, fmt.Errorf("server.max_connections: must not be negative, got %d", s.MaxConnections))
-	}
-	if s.MaxConcurrent < 0 {
-		errs = append(errs, fmt.Errorf("server.max_concurrent: must not be negative, got %d", s.MaxConcurrent))
-	}
+	errs = append(errs,
+		negative("server.cors.max_age", s.CORS.MaxAge),
+		negative("server.max_connections", s.MaxConnections),
+		negative("server.max_concurrent", s.MaxConcurrent))
 	if s.RateLimit.RequestsPerSecond < 0 || s.RateLimit.Burst < 0 {
 		errs = append(errs, errors.New("server.rate_limit: requests_per_second and burst must not be negative"))
 	}
-	if s.RateLimit.MaxClients < 0 {
-		errs = append(errs, fmt.Errorf("server.rate_limit.max_clients: must not be negative, got %d", s.RateLimit.MaxClients))
-	}
-	if s.MaxBatchItems < 0 {
-		errs = append(errs, fmt.Errorf("server.max_batch_items: must not be negative, got %d", s.MaxBatchItems))
-	}
-	if s.BatchConcurrency < 0 {
-		errs = append(errs, fmt.Errorf("server.batch_concurrency: must not be negative, got %d", s.BatchConcurrency))
-	}
-	if s.Redis.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("server.redis.timeout: must not be negative, got %s", s.Redis.Timeout))
-	}
-	if s.Redis.DB < 0 {
-		errs = append(errs, fmt.Errorf("server.redis.db: must not be negative, got %d", s.Redis.DB))
-	}
+	errs = append(errs,
+		negative("server.rate_limit.max_clients", s.RateLimit.MaxClients),
+		negative("server.max_batch_items", s.MaxBatchItems),
+		negative("server.batch_concurrency", s.BatchConcurrency),
+		negative("server.redis.timeout", s.Redis.Timeout),
+		negative("server.redis.db", s.Redis.DB))
 	if s.Redis.Addr != "" {
 		if _, _, err := net.SplitHostPort(s.Redis.Addr); err != nil {
 			errs = append(errs, fmt.Errorf("server.redis.addr: %w", err))

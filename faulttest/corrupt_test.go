@@ -59,8 +59,7 @@ func TestCorruptModelCLIORT(t *testing.T) {
 }
 
 func testCorruptModelCLI(t *testing.T, backend string, onnx []byte) {
-	cache := t.TempDir()
-	noLeaks(t, cache)
+	cache := leakCheckedCache(t)
 	const id = "corrupt-pi"
 	reg := writeRegistry(t, pathEntry(id, modelDir(t, onnx, readFile(t, tinyConfig))))
 
@@ -154,9 +153,8 @@ func TestCorruptCompanionFiles(t *testing.T) {
 		{"config-no-labels", registry.ConfigFile, []byte(`{"id2label": {}}`), "id2label"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cache := t.TempDir()
-			noLeaks(t, cache)
-			dir := modelDir(t, readFile(t, tinyModel), readFile(t, tinyConfig))
+			cache := leakCheckedCache(t)
+			dir := tinyModelDir(t)
 			content := tc.content
 			if content == nil {
 				b := readFile(t, filepath.Join(dir, tc.file))
@@ -184,8 +182,7 @@ func TestCorruptCompanionFiles(t *testing.T) {
 // scanner and the model when the scanner may not fall back; with fallback
 // the Shield starts and answers with the heuristic.
 func TestPreloadCorruptModel(t *testing.T) {
-	cache := t.TempDir()
-	noLeaks(t, cache)
+	cache := leakCheckedCache(t)
 	const id = "corrupt-pi"
 	good := readFile(t, tinyModel)
 	reg := writeRegistry(t, pathEntry(id, modelDir(t, good[:len(good)/3], readFile(t, tinyConfig))))
@@ -227,8 +224,7 @@ func TestPreloadCorruptModel(t *testing.T) {
 // re-parsing the file on every request: 40 concurrent scans make at most 5
 // load attempts plus those already in flight, and all fall back.
 func TestCorruptModelLoadAttemptsBounded(t *testing.T) {
-	cache := t.TempDir()
-	noLeaks(t, cache)
+	cache := leakCheckedCache(t)
 	const id = "corrupt-pi"
 	reg := writeRegistry(t, pathEntry(id, modelDir(t, []byte("not an onnx model"), readFile(t, tinyConfig))))
 	cfg, err := config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: true}.yaml()))

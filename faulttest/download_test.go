@@ -170,8 +170,7 @@ func remoteEntry(id, base string, files map[string][]byte) registry.Entry {
 // (method ml). A second run finds the files in the cache without asking the
 // server, and health is good. No partial file is left.
 func TestDownloadResumesAfterDrops(t *testing.T) {
-	cache := t.TempDir()
-	noLeaks(t, cache)
+	cache := leakCheckedCache(t)
 	files := remoteModel(t)
 	srv := newFlakyServer(t, files, map[string]int{"/" + registry.ModelFile: 2, "/" + registry.TokenizerFile: 1})
 	const id = "remote-pi"
@@ -319,8 +318,7 @@ func shieldOn(t *testing.T, hub *classifier.Hub, id string, fallback bool) *llms
 // it), leaves neither the file nor a part file, and the scan falls back
 // (or, without fallback, fails naming the checksum mismatch).
 func TestDownloadChecksumMismatch(t *testing.T) {
-	cache := t.TempDir()
-	noLeaks(t, cache)
+	cache := leakCheckedCache(t)
 	files := remoteModel(t)
 	srv := newFlakyServer(t, files, map[string]int{})
 	srv.corrupt["/"+registry.ModelFile] = true
@@ -354,8 +352,7 @@ func TestDownloadChecksumMismatch(t *testing.T) {
 // The registry's idle timeout aborts the attempt, the next attempt resumes
 // where the stalled one stopped, and the scan runs the model.
 func TestDownloadStalls(t *testing.T) {
-	cache := t.TempDir()
-	noLeaks(t, cache)
+	cache := leakCheckedCache(t)
 	files := remoteModel(t)
 	srv := newFlakyServer(t, files, map[string]int{})
 	srv.stalls["/"+registry.ModelFile] = 2

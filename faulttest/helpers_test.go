@@ -59,6 +59,12 @@ func writeFile(t testing.TB, p string, b []byte) {
 	}
 }
 
+// tinyModelDir is modelDir with the tiny prompt-injection model.
+func tinyModelDir(t testing.TB) string {
+	t.Helper()
+	return modelDir(t, readFile(t, tinyModel), readFile(t, tinyConfig))
+}
+
 // modelDir writes a model directory (model.onnx, config.json and the tiny
 // tokenizer) under a new temporary directory and returns it.
 func modelDir(t testing.TB, onnx, configJSON []byte) string {
@@ -176,10 +182,7 @@ type scanJSON struct {
 
 func parseScan(t testing.TB, r cliRun) scanJSON {
 	t.Helper()
-	var s scanJSON
-	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
-		t.Fatalf("scan output is not JSON: %v\n%s", err, r)
-	}
+	s := parseJSON[scanJSON](t, r, "scan")
 	if len(s.Scanners) != 1 || s.Scanners[0].Name != "prompt_injection" {
 		t.Fatalf("want one prompt_injection scanner in the report\n%s", r)
 	}
@@ -203,11 +206,17 @@ type healthJSON struct {
 
 func parseHealth(t testing.TB, r cliRun) healthJSON {
 	t.Helper()
-	var h healthJSON
-	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil {
-		t.Fatalf("health output is not JSON: %v\n%s", err, r)
+	return parseJSON[healthJSON](t, r, "health")
+}
+
+// parseJSON decodes the standard output of the CLI command what.
+func parseJSON[T any](t testing.TB, r cliRun, what string) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(r.stdout), &v); err != nil {
+		t.Fatalf("%s output is not JSON: %v\n%s", what, err, r)
 	}
-	return h
+	return v
 }
 
 func containsAll(s string, subs ...string) bool {
@@ -226,6 +235,14 @@ func anyContains(list []string, subs ...string) bool {
 		}
 	}
 	return false
+}
+
+// leakCheckedCache returns a new model cache directory, checked by noLeaks.
+func leakCheckedCache(t *testing.T) string {
+	t.Helper()
+	cache := t.TempDir()
+	noLeaks(t, cache)
+	return cache
 }
 
 // noLeaks records the goroutines running now and, when the test ends (after

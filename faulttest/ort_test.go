@@ -29,10 +29,9 @@ func missingORT(t *testing.T) string {
 // the scan fails with an error naming the library and health is unhealthy.
 func TestMissingORTLibraryCLI(t *testing.T) {
 	want := missingORT(t)
-	cache := t.TempDir()
-	noLeaks(t, cache)
+	cache := leakCheckedCache(t)
 	const id = "tiny-pi"
-	reg := writeRegistry(t, pathEntry(id, modelDir(t, readFile(t, tinyModel), readFile(t, tinyConfig))))
+	reg := writeRegistry(t, pathEntry(id, tinyModelDir(t)))
 
 	t.Run("fallback", func(t *testing.T) {
 		cfg := pipeline{Registry: reg, CacheDir: cache, Model: id, Backend: "ort", Fallback: true}.write(t)
@@ -70,10 +69,9 @@ func TestMissingORTLibraryCLI(t *testing.T) {
 // the model (method ml).
 func TestMissingORTLibraryAuto(t *testing.T) {
 	want := missingORT(t)
-	cache := t.TempDir()
-	noLeaks(t, cache)
+	cache := leakCheckedCache(t)
 	const id = "tiny-pi"
-	reg := writeRegistry(t, pathEntry(id, modelDir(t, readFile(t, tinyModel), readFile(t, tinyConfig))))
+	reg := writeRegistry(t, pathEntry(id, tinyModelDir(t)))
 	cfg, err := config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Backend: "auto", Fallback: false}.yaml()))
 	if err != nil {
 		t.Fatal(err)

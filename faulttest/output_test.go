@@ -47,8 +47,7 @@ func TestFaultyOutputORT(t *testing.T) {
 func testFaultyOutput(t *testing.T, backend string) {
 	for _, fo := range faultyOutputs {
 		t.Run(fo.dir, func(t *testing.T) {
-			cache := t.TempDir()
-			noLeaks(t, cache)
+			cache := leakCheckedCache(t)
 			id := "faulty-" + fo.dir
 			src := filepath.Join("testdata", fo.dir)
 			reg := writeRegistry(t, pathEntry(id, modelDir(t, readFile(t, filepath.Join(src, "model.onnx")), readFile(t, filepath.Join(src, "config.json")))))

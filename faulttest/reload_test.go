@@ -19,7 +19,7 @@ import (
 func TestRebuiltShieldsLeaveNothing(t *testing.T) {
 	cache := t.TempDir()
 	const id = "tiny-pi"
-	reg := writeRegistry(t, pathEntry(id, modelDir(t, readFile(t, tinyModel), readFile(t, tinyConfig))))
+	reg := writeRegistry(t, pathEntry(id, tinyModelDir(t)))
 	cfg, err := config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: true}.yaml() + "cache: production\n"))
 	if err != nil {
 		t.Fatal(err)

@@ -32,7 +32,7 @@ output_scanners: []
 // and the CLI refuse to start and say which ids exist and how to add one.
 func TestUnknownModelIDIsAStartupError(t *testing.T) {
 	cache := t.TempDir()
-	reg := writeRegistry(t, pathEntry("pi-local", modelDir(t, readFile(t, tinyModel), readFile(t, tinyConfig))))
+	reg := writeRegistry(t, pathEntry("pi-local", tinyModelDir(t)))
 	for _, policy := range []string{"heuristic", "block"} {
 		cfg, err := config.Parse([]byte(policyYAML(reg, cache, "pi-locl", policy)))
 		if err != nil {

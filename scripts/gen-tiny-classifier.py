@@ -20,7 +20,6 @@ mean pool expressed with MatMul (onnx-gomlx has no ReduceSum).
 Everything is seeded, so the output is reproducible on the same torch build.
 """
 import json
-import math
 import os
 import sys
 
@@ -28,6 +27,8 @@ import numpy as np
 import onnx
 import torch
 import torch.nn as nn
+
+from tiny_encoder import encode
 
 SEED = 20261125
 VOCAB = 1000
@@ -59,26 +60,8 @@ class TinyClassifier(nn.Module):
         self.head = nn.Linear(DIM, num_labels)
 
     def forward(self, input_ids, attention_mask, token_type_ids=None):
-        b, s = input_ids.shape[0], input_ids.shape[1]
-        x = self.tok(input_ids) + self.pos[:s].unsqueeze(0)
-        if self.with_token_types:
-            x = x + self.typ(token_type_ids)
-        x = self.ln0(x)
-        dh = DIM // HEADS
-
-        def split(t):
-            return t.reshape(b, s, HEADS, dh).transpose(1, 2)
-
-        q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
-        m = attention_mask.to(torch.float32)
-        bias = (1.0 - m).unsqueeze(1).unsqueeze(2) * -10000.0
-        scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(dh) + bias
-        att = torch.softmax(scores, dim=-1)
-        ctx = torch.matmul(att, v).transpose(1, 2).reshape(b, s, DIM)
-        x = self.ln1(x + self.o(ctx))
-        h = self.ff1(x)
-        h = 0.5 * h * (1.0 + torch.erf(h / math.sqrt(2.0)))
-        x = self.ln2(x + self.ff2(h))
+        x, m = encode(self, input_ids, attention_mask, token_type_ids, DIM, HEADS, self.with_token_types)
+        b = input_ids.shape[0]
         # Masked mean pool with MatMul only: sum_s m[s]*x[s] / sum_s m[s].
         mrow = m.unsqueeze(1)                       # [b,1,s]
         summed = torch.matmul(mrow, x)               # [b,1,d]

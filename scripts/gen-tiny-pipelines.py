@@ -32,7 +32,6 @@ normalised) embeddings. Ops are limited to those both ONNX Runtime and
 onnx-gomlx implement (see internal/inference/doc.go). Everything is seeded.
 """
 import json
-import math
 import os
 import random
 import re
@@ -42,6 +41,8 @@ import numpy as np
 import onnx
 import torch
 import torch.nn as nn
+
+from tiny_encoder import encode
 
 SEED = 20261130
 DIM = 48
@@ -113,6 +114,15 @@ def tokenizer_json():
     }
 
 
+def cross_attention_bias(token_type_ids):
+    """Cross-encoder attention: a token attends only to the other text (type
+    ids 0 vs 1), so that a hypothesis word finds its match in the premise
+    (each text has a [SEP] of its type)."""
+    tt = token_type_ids.to(torch.float32)
+    same = torch.matmul(tt.unsqueeze(2), tt.unsqueeze(1)) + torch.matmul((1.0 - tt).unsqueeze(2), (1.0 - tt).unsqueeze(1))
+    return (same * -10000.0).unsqueeze(1)
+
+
 class Encoder(nn.Module):
     """One transformer layer; head "nli" (pooled logits), "hidden" or "pooled"."""
 
@@ -132,32 +142,11 @@ class Encoder(nn.Module):
             self.cls = nn.Linear(2 * DIM, 3)
 
     def forward(self, input_ids, attention_mask, token_type_ids=None):
-        b, s = input_ids.shape[0], input_ids.shape[1]
-        x = self.tok(input_ids) + self.pos[:s].unsqueeze(0)
-        if self.types:
-            x = x + self.typ(token_type_ids)
-        x = self.ln0(x)
-        dh = DIM // HEADS
-
-        def split(t):
-            return t.reshape(b, s, HEADS, dh).transpose(1, 2)
-
-        q, k, v = split(self.q(x)), split(self.k(x)), split(self.v(x))
-        m = attention_mask.to(torch.float32)
-        bias = (1.0 - m).unsqueeze(1).unsqueeze(2) * -10000.0
+        cross = None
         if self.head_kind == "nli":
-            # Cross-encoder attention: a token attends only to the other
-            # text (type ids 0 vs 1), so that a hypothesis word finds its
-            # match in the premise (each text has a [SEP] of its type).
-            tt = token_type_ids.to(torch.float32)
-            same = torch.matmul(tt.unsqueeze(2), tt.unsqueeze(1)) + torch.matmul((1.0 - tt).unsqueeze(2), (1.0 - tt).unsqueeze(1))
-            bias = bias + (same * -10000.0).unsqueeze(1)
-        att = torch.softmax(torch.matmul(q, k.transpose(2, 3)) / math.sqrt(dh) + bias, dim=-1)
-        ctx = torch.matmul(att, v).transpose(1, 2).reshape(b, s, DIM)
-        x = self.ln1(x + self.o(ctx))
-        h = self.ff1(x)
-        h = 0.5 * h * (1.0 + torch.erf(h / math.sqrt(2.0)))
-        x = self.ln2(x + self.ff2(h))
+            cross = cross_attention_bias
+        x, m = encode(self, input_ids, attention_mask, token_type_ids, DIM, HEADS, self.types, cross)
+        b = input_ids.shape[0]
         if self.head_kind == "hidden":
             return x
         mrow = m.unsqueeze(1)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/scanner/promptinjection"
 )
 
@@ -77,4 +79,65 @@ func BenchmarkShieldOnly(b *testing.B) {
 			}
 		}
 	})
+}
+
+// piConfigs are the two prompt-injection pipelines of issue 15's serve bar:
+// the model alone (ml_only) and the default hybrid scanner, each with the
+// output stage's invisible_text and no result cache, so that every request
+// reaches the model. Models run as `serve` runs them (modelhub.ForServing).
+var piConfigs = []struct{ name, yaml string }{
+	{"ml_only", `cache: disabled
+models: {offline: true}
+input_scanners:
+  - type: prompt_injection
+    params: {ml: {mode: ml_only}}
+output_scanners:
+  - type: invisible_text
+`},
+	{"hybrid", `cache: disabled
+models: {offline: true}
+input_scanners:
+  - type: prompt_injection
+output_scanners:
+  - type: invisible_text
+`},
+}
+
+// BenchmarkServePI measures one request through the whole handler
+// (middleware, decoding, the ML prompt-injection scan, encoding, metrics)
+// with the configurations of piConfigs, one request at a time, for the
+// per-request cost (ns/op, B/op, allocs/op) of `serve` with ML prompt
+// injection. The backend is the build's default (ORT when
+// LLMSHIELD_ORT_LIB names the library, else pure Go).
+func BenchmarkServePI(b *testing.B) {
+	body, _ := json.Marshal(map[string]string{"prompt": prompt1KB()})
+	for _, pc := range piConfigs {
+		cfg, err := config.Parse([]byte(pc.yaml))
+		if err != nil {
+			b.Fatal(err)
+		}
+		cfg.Models = modelhub.ForServing(cfg.Models)
+		srv, err := New(context.Background(), cfg.Server, func(ctx context.Context, reg prometheus.Registerer) (*llmshield.Shield, error) {
+			return llmshield.New(ctx, cfg, llmshield.WithRegisterer(reg))
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = srv.Close() })
+		for _, path := range []string{"/analyze/prompt", "/v1/scan"} {
+			b.Run(pc.name+"/"+strings.TrimPrefix(path, "/"), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(body)))
+				for b.Loop() {
+					rec := httptest.NewRecorder()
+					req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					srv.ServeHTTP(rec, req)
+					if rec.Code != 200 {
+						b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
+					}
+				}
+			})
+		}
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -34,7 +35,9 @@ func badRequest(format string, args ...any) error {
 // the limit (413), and it must be valid UTF-8 (400 naming the offset). It
 // also sets the request's write deadline, so that a client that never reads
 // its answers cannot hold a connection (and a concurrency slot) for long.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request, scanTimeout time.Duration) ([]byte, error) {
+// The body is read into buf (see bodyBuffer), which the caller returns
+// once the body is decoded: nothing decoded refers to it.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, scanTimeout time.Duration, buf *bytes.Buffer) ([]byte, error) {
 	rc := http.NewResponseController(w)
 	_ = rc.SetWriteDeadline(time.Now().Add(s.cfg.BodyTimeout + scanTimeout + s.cfg.WriteTimeout))
 	if err := checkJSONContentType(r.Header.Get("Content-Type")); err != nil {
@@ -47,7 +50,6 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, scanTimeout ti
 	}
 	_ = rc.SetReadDeadline(time.Now().Add(s.cfg.BodyTimeout))
 	body := http.MaxBytesReader(w, r.Body, limit)
-	var buf bytes.Buffer
 	if cl := r.ContentLength; cl > 0 {
 		buf.Grow(int(cl) + bytes.MinRead) // one allocation when the length is announced
 	}
@@ -80,13 +82,33 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, scanTimeout ti
 	return b, nil
 }
 
+// bodyBuffers are request-body buffers for reuse.
+var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// getBody returns an empty buffer for readBody; putBody gives it back
+// (only buffers of at most maxPooledBody bytes are kept).
+func getBody() *bytes.Buffer { return bodyBuffers.Get().(*bytes.Buffer) }
+
+func putBody(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBody {
+		buf.Reset()
+		bodyBuffers.Put(buf)
+	}
+}
+
+// maxPooledBody bounds the body buffers kept for reuse.
+const maxPooledBody = 64 << 10
+
 // checkJSONContentType accepts application/json with optional parameters
 // (charset=utf-8). Anything else is 415: scan endpoints take JSON only,
 // which also keeps a web page from posting to them cross-origin with a
 // "simple" (form or text/plain) request.
 func checkJSONContentType(ct string) error {
-	if ct == "" {
+	switch ct {
+	case "":
 		return &requestError{status: http.StatusUnsupportedMediaType, msg: "Content-Type is missing: send application/json"}
+	case "application/json", "application/json; charset=utf-8", "application/json; charset=UTF-8":
+		return nil // the common forms, without parsing
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "application/json" {
@@ -101,7 +123,16 @@ func checkJSONContentType(ct string) error {
 // decodeJSON decodes one JSON object from b into v strictly: wrong types
 // and trailing data are errors that name the field or the byte offset, and
 // so are duplicate keys (checkKeys) and, unless unknownOK, unknown fields.
+// A flat request body takes the fast path (fastjson.go) with the same result.
 func decodeJSON(b []byte, v any, unknownOK bool) error {
+	if fastDecode(b, v) {
+		return nil
+	}
+	return slowDecodeJSON(b, v, unknownOK)
+}
+
+// slowDecodeJSON is decodeJSON's strict decoder, for every body.
+func slowDecodeJSON(b []byte, v any, unknownOK bool) error {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return badRequest("request body is empty: want a JSON object")
 	}
@@ -193,17 +224,49 @@ type compatErrorDetail struct {
 	Type string   `json:"type"`
 }
 
+// Header values every JSON answer carries (shared, never modified).
+var (
+	jsonContentType = []string{"application/json"}
+	noSniff         = []string{"nosniff"}
+)
+
+// jsonWriter is a reusable response buffer with its encoder.
+type jsonWriter struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+// maxPooledResponse bounds the buffers kept for reuse, so that one huge
+// answer does not stay in memory.
+const maxPooledResponse = 64 << 10
+
+var jsonWriters = sync.Pool{New: func() any {
+	jw := &jsonWriter{}
+	jw.enc = json.NewEncoder(&jw.buf)
+	return jw
+}}
+
+func putJSONWriter(jw *jsonWriter) {
+	if jw.buf.Cap() <= maxPooledResponse {
+		jw.buf.Reset()
+		jsonWriters.Put(jw)
+	}
+}
+
+// writeJSON answers v as JSON followed by a newline, with its length.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	jw := jsonWriters.Get().(*jsonWriter)
+	defer putJSONWriter(jw)
+	b := []byte(`{"error":"could not encode the response"}` + "\n")
+	if err := jw.enc.Encode(v); err != nil { // Encode ends with a newline, as json.Marshal+"\n"
 		status = http.StatusInternalServerError
-		b = []byte(`{"error":"could not encode the response"}`)
+	} else {
+		b = jw.buf.Bytes()
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Length", strconv.Itoa(len(b)+1))
+	h["Content-Type"] = jsonContentType
+	h["X-Content-Type-Options"] = noSniff
+	h.Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	b = append(b, '\n')
 	_, _ = w.Write(b)
 }

@@ -224,7 +224,7 @@ func compatName(name string) string {
 // [-1,1], negative meaning below the threshold; we never report negative
 // values). A scanner that failed reports 1.0. Scanners skipped by fail-fast
 // are left out, as LLM Guard stops at the first invalid scanner.
-func compatRisks(rep llmshield.Report) riskList {
+func compatRisks(g *generation, rep llmshield.Report) riskList {
 	out := make(riskList, 0, len(rep.Scanners))
 	for _, sr := range rep.Scanners {
 		if sr.Skipped {
@@ -234,7 +234,11 @@ func compatRisks(rep llmshield.Report) riskList {
 		if sr.Err == nil {
 			score = compatScore(sr.Result)
 		}
-		out = append(out, riskEntry{name: compatName(sr.Name), risk: score})
+		name, ok := g.compatNames[sr.Name]
+		if !ok {
+			name = compatName(sr.Name)
+		}
+		out = append(out, riskEntry{name: name, risk: score})
 	}
 	return out
 }
@@ -268,6 +272,12 @@ func compatScore(r scanner.Result) float64 {
 	return score
 }
 
+// The scan options every compatible request passes, made once.
+var (
+	sequentially      = llmshield.Sequentially()
+	withoutSanitizing = llmshield.WithoutSanitizing()
+)
+
 // compatSuppress accepts LLM Guard's CamelCase names and ours.
 func compatSuppress(names []string) llmshield.ScanOption {
 	all := make([]string, 0, 2*len(names))
@@ -284,7 +294,9 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req compatRequest
-		body, err := s.readBody(w, r, timeout)
+		buf := getBody()
+		defer putBody(buf)
+		body, err := s.readBody(w, r, timeout, buf)
 		if err == nil {
 			// LLM Guard (pydantic) ignores fields it does not know.
 			err = decodeJSON(body, &req, true)
@@ -301,29 +313,37 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 		if err == nil && !sanitize && req.VaultID != nil {
 			err = badRequest(`unknown field "vault_id" (conversations use the /analyze endpoints)`)
 		}
+		var g *generation
+		if err == nil {
+			if g = s.acquire(); g == nil {
+				err = errClosed
+			} else {
+				defer g.release()
+			}
+		}
 		var cv convo
 		if err == nil && sanitize {
-			cv, err = s.openVault(r.Context(), req.VaultID, output, "")
+			cv, err = s.openVault(r.Context(), g, req.VaultID, output, "")
 		}
 		if err != nil {
 			s.scanError(r.Context(), w, r, timeout, err)
 			return
 		}
-		g := s.acquire()
-		if g == nil {
-			s.scanError(r.Context(), w, r, timeout, errClosed)
-			return
-		}
-		defer g.release()
 		s.payload(w, *req.Prompt, req.Output)
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
-		opts := append([]llmshield.ScanOption{compatSuppress(req.ScannersSuppress)}, cv.option()...)
+		opts := make([]llmshield.ScanOption, 0, 3)
+		if len(req.ScannersSuppress) > 0 {
+			opts = append(opts, compatSuppress(req.ScannersSuppress))
+		}
+		if cv.v != nil {
+			opts = append(opts, llmshield.WithVault(cv.v))
+		}
 		if sanitize {
 			// LLM Guard's /analyze: one scanner after another, in order.
-			opts = append(opts, llmshield.Sequentially())
+			opts = append(opts, sequentially)
 		} else {
-			opts = append(opts, llmshield.WithoutSanitizing())
+			opts = append(opts, withoutSanitizing)
 		}
 		var rep llmshield.Report
 		if text := *req.Prompt; (output && strings.TrimSpace(*req.Output) == "") || (!output && strings.TrimSpace(text) == "") {
@@ -346,7 +366,7 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 			return
 		}
 		setVerdict(w, rep.Valid)
-		risks := compatRisks(rep)
+		risks := compatRisks(g, rep)
 		switch {
 		case !sanitize:
 			writeJSON(w, http.StatusOK, scanResponseCompat{IsValid: rep.Valid, Scanners: risks})
@@ -497,7 +517,9 @@ func (s *Server) timeoutFor(output bool) time.Duration {
 
 func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 	var req ScanRequest
-	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
+	buf := getBody()
+	defer putBody(buf)
+	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout), buf)
 	if err == nil {
 		err = decodeJSON(body, &req, false)
 	}
@@ -516,7 +538,7 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 		s.scanError(r.Context(), w, r, timeout, err)
 		return
 	}
-	cv, err := s.openVault(r.Context(), req.VaultID, req.Output != nil, "")
+	cv, err := s.openVault(r.Context(), g, req.VaultID, req.Output != nil, "")
 	if err != nil {
 		s.scanError(r.Context(), w, r, timeout, err)
 		return
@@ -553,7 +575,9 @@ type BatchResponse struct {
 
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	var req BatchRequest
-	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout))
+	buf := getBody()
+	defer putBody(buf)
+	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout), buf)
 	if err == nil {
 		err = decodeJSON(body, &req, false)
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
@@ -37,6 +39,8 @@ type exchange struct {
 	verdict string // "valid", "invalid" or "" (not a scan)
 	payload []any  // prompt/output log attributes, only with log_payloads
 	client  string // rate-limit key
+	// idHeader holds the X-Request-Id header value (no allocation of its own).
+	idHeader [1]string
 }
 
 func (e *exchange) WriteHeader(code int) {
@@ -96,14 +100,21 @@ func requestID(r *http.Request) string {
 // instrument wraps h with the request id, metrics and the access log.
 func (s *Server) instrument(route string, h http.Handler) http.Handler {
 	lat := s.metrics.latency.WithLabelValues(route)
+	var ok prometheus.Counter // the 200 series, resolved on first use
+	var okOnce sync.Once
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		s.metrics.inFlight.Inc()
 		e := &exchange{ResponseWriter: w, id: requestID(r), route: route}
-		w.Header().Set("X-Request-Id", e.id)
-		ctx, span := s.tracer.Start(r.Context(), route, trace.WithSpanKind(trace.SpanKindServer),
-			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("http.route", route), attribute.String("llmshield.request_id", e.id)))
-		r = r.WithContext(ctx)
+		e.idHeader[0] = e.id
+		w.Header()["X-Request-Id"] = e.idHeader[:]
+		span := trace.SpanFromContext(r.Context()) // a no-op span when not traced
+		if s.traced {
+			var ctx context.Context
+			ctx, span = s.tracer.Start(r.Context(), route, trace.WithSpanKind(trace.SpanKindServer),
+				trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("http.route", route), attribute.String("llmshield.request_id", e.id)))
+			r = r.WithContext(ctx)
+		}
 		defer func() {
 			s.metrics.inFlight.Dec()
 			d := time.Since(start)
@@ -114,16 +125,23 @@ func (s *Server) instrument(route string, h http.Handler) http.Handler {
 					status = statusClientClosed
 				}
 			}
-			span.SetAttributes(attribute.Int("http.response.status_code", status))
-			if e.verdict != "" {
-				span.SetAttributes(attribute.String("llmshield.verdict", e.verdict))
+			if s.traced {
+				span.SetAttributes(attribute.Int("http.response.status_code", status))
+				if e.verdict != "" {
+					span.SetAttributes(attribute.String("llmshield.verdict", e.verdict))
+				}
+				if status >= 500 {
+					span.SetStatus(codes.Error, http.StatusText(status))
+				}
+				span.End()
 			}
-			if status >= 500 {
-				span.SetStatus(codes.Error, http.StatusText(status))
-			}
-			span.End()
 			lat.Observe(d.Seconds())
-			s.metrics.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+			if status == http.StatusOK {
+				okOnce.Do(func() { ok = s.metrics.requests.WithLabelValues(route, "200") })
+				ok.Inc()
+			} else {
+				s.metrics.requests.WithLabelValues(route, strconv.Itoa(status)).Inc()
+			}
 			if !s.log.Enabled(r.Context(), slog.LevelInfo) {
 				return
 			}

@@ -58,6 +58,7 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/health"
+	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/vaultstore"
 )
 
@@ -92,7 +93,7 @@ func WithTokens(tokens []string) Option {
 
 // WithTracer records a span per request and, for scans, a child span per
 // scanner (name, verdict, risk, method, duration; never the text).
-func WithTracer(t trace.Tracer) Option { return func(s *Server) { s.tracer = t } }
+func WithTracer(t trace.Tracer) Option { return func(s *Server) { s.tracer, s.traced = t, t != nil } }
 
 // WithReadiness replaces the readiness check of /readyz entirely.
 func WithReadiness(c ReadinessCheck) Option { return func(s *Server) { s.ready = c } }
@@ -113,6 +114,7 @@ type Server struct {
 	tokens [][sha256.Size]byte
 	basic  *basicAuth
 	tracer trace.Tracer
+	traced bool // a tracer was given: without one no span is made
 	ready  ReadinessCheck
 	health *health.Checker
 
@@ -332,7 +334,19 @@ func (s *Server) build(ctx context.Context) (*generation, error) {
 	if sh == nil {
 		return nil, errors.New("loader returned no shield")
 	}
-	return &generation{sh: sh, reg: reg, log: s.log}, nil
+	g := &generation{sh: sh, reg: reg, log: s.log, compatNames: map[string]string{}}
+	in, out := sh.Scanners()
+	for _, n := range in {
+		if sc, ok := sh.ScannerByName(n); ok {
+			if rw, ok := sc.(scanner.Rewriter); ok && rw.Rewrites() {
+				g.promptRewriter = true
+			}
+		}
+	}
+	for _, n := range append(in, out...) {
+		g.compatNames[n] = compatName(n)
+	}
+	return g, nil
 }
 
 // Reload builds a new Shield with the Loader and swaps it in. On error the
@@ -413,12 +427,18 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // generation is one Shield with a count of the requests using it.
 type generation struct {
-	sh        *llmshield.Shield
-	reg       *prometheus.Registry
-	log       *slog.Logger
-	refs      atomic.Int64
-	retired   atomic.Bool
-	closeOnce sync.Once
+	sh *llmshield.Shield
+	// promptRewriter is true when an input scanner rewrites text: only
+	// those (anonymize) write to a conversation vault, so without one a new
+	// conversation's vault would stay empty and is not made.
+	promptRewriter bool
+	// compatNames maps each scanner name to its LLM Guard name.
+	compatNames map[string]string
+	reg         *prometheus.Registry
+	log         *slog.Logger
+	refs        atomic.Int64
+	retired     atomic.Bool
+	closeOnce   sync.Once
 }
 
 // acquire returns the current generation with a reference held; release it

@@ -52,11 +52,14 @@ type convo struct {
 }
 
 // openVault returns the vault a scan uses: the one named by id, a new one
-// for a prompt scan without id, none for an output scan without id.
-func (s *Server) openVault(ctx context.Context, id *string, output bool, at string) (convo, error) {
+// for a prompt scan without id, none for an output scan without id. g's
+// pipeline decides whether a new one is worth making: without a rewriting
+// input scanner nothing would be put in it, so none is made (the answer
+// carries no vault_id either way).
+func (s *Server) openVault(ctx context.Context, g *generation, id *string, output bool, at string) (convo, error) {
 	st := s.vaultStore()
 	if id == nil {
-		if output {
+		if output || !g.promptRewriter {
 			return convo{}, nil
 		}
 		nid, v := st.New()

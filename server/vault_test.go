@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/anonymize"
 	"github.com/llmshield/llmshield/scanner/deanonymize"
 	"github.com/llmshield/llmshield/vaultstore"
@@ -175,5 +178,53 @@ func TestVaultAcrossReplicas(t *testing.T) {
 	r := b.post(t, "/analyze/output", body(t, map[string]any{"prompt": "", "output": "[REDACTED_PERSON_1] owns [REDACTED_CREDIT_CARD_1].", "vault_id": m["vault_id"]}))
 	if got := r.json(t)["sanitized_output"]; got != "John Smith owns 4111 1111 1111 1111." {
 		t.Errorf("replica B restored %q (%s)", got, r.body)
+	}
+}
+
+// countingStore counts the vaults it makes.
+type countingStore struct {
+	vaultstore.Store
+	made atomic.Int64
+}
+
+func (c *countingStore) New() (string, *scanner.Vault) {
+	c.made.Add(1)
+	return c.Store.New()
+}
+
+// TestVaultOnlyWithRewriter: a prompt scan without vault_id makes a new
+// conversation vault only when an input scanner could write to it (a
+// rewriter such as anonymize); the answer is the same either way.
+func TestVaultOnlyWithRewriter(t *testing.T) {
+	mem, err := vaultstore.NewMemory(vaultstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &countingStore{Store: mem}
+	load := func(_ context.Context, reg prometheus.Registerer) (*llmshield.Shield, error) {
+		return llmshield.NewFromScanners(llmshield.Pipeline{Input: []llmshield.Entry{{Scanner: &keyword{name: "keyword", word: "ignore previous", risk: 0.87}}}}, llmshield.WithRegisterer(reg))
+	}
+	srv, err := New(context.Background(), config.Server{}, load, WithVaultStore(st))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, path := range []string{"/analyze/prompt", "/v1/scan"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(`{"prompt":"hello there"}`))
+		req.Header.Set("Content-Type", "application/json")
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK || strings.Contains(rec.Body.String(), "vault_id") {
+			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String())
+		}
+	}
+	if n := st.made.Load(); n != 0 {
+		t.Fatalf("%d vaults made for a pipeline that cannot use one", n)
+	}
+	st2 := &countingStore{Store: mem}
+	pii := startPII(t, WithVaultStore(st2))
+	r := pii.post(t, "/analyze/prompt", body(t, map[string]any{"prompt": "I'm John Smith, john.smith@example.com."}))
+	if r.status != http.StatusOK || r.json(t)["vault_id"] == "" || st2.made.Load() != 1 {
+		t.Fatalf("anonymize pipeline: %d %s, %d vaults made", r.status, r.body, st2.made.Load())
 	}
 }

@@ -15,21 +15,7 @@ import (
 // Metaspace. ids and offsets must equal HF's on every sample text.
 func TestFixtures(t *testing.T) {
 	dir := filepath.Join("testdata", "fixtures")
-	var texts []string
-	f, err := os.Open(filepath.Join(dir, "sample.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 16<<20)
-	for sc.Scan() {
-		var s string
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			t.Fatal(err)
-		}
-		texts = append(texts, s)
-	}
-	f.Close()
+	texts := readSample(t)
 	if len(texts) != 300 {
 		t.Fatalf("sample has %d texts, want 300", len(texts))
 	}

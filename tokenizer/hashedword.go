@@ -275,11 +275,8 @@ func fromHashedWordJSON(f *hfFile, cfg Config) (*Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.Padding != nil && f.Padding.PadToken != "" {
-		if id, ok := p.specials[f.Padding.PadToken]; !ok || id != f.Padding.PadID {
-			return nil, fmt.Errorf("tokenizer: tokenizer.json: padding token %q (id %d) is not a special token of the model", f.Padding.PadToken, f.Padding.PadID)
-		}
-		t.padID, t.padTk = f.Padding.PadID, f.Padding.PadToken
+	if err := f.specialPadding(t, p.specials); err != nil {
+		return nil, err
 	}
 	return t, nil
 }

@@ -49,6 +49,53 @@ func typeOf(m json.RawMessage) (string, error) {
 	return t.Type, nil
 }
 
+// sequence parses the items of a Sequence component (the JSON list under
+// field) with parse.
+func sequence[T any](m json.RawMessage, field string, parse func(json.RawMessage) (T, error)) ([]T, error) {
+	var c map[string]json.RawMessage
+	if err := json.Unmarshal(m, &c); err != nil {
+		return nil, err
+	}
+	var items []json.RawMessage
+	if !isNull(c[field]) {
+		if err := json.Unmarshal(c[field], &items); err != nil {
+			return nil, fmt.Errorf("%s: %w", field, err)
+		}
+	}
+	out := make([]T, 0, len(items))
+	for i, x := range items {
+		t, err := parse(x)
+		if err != nil {
+			return nil, fmt.Errorf("sequence item %d: %w", i, err)
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// hfPattern is the pattern of a Replace normalizer or a Split
+// pre-tokenizer: a literal string or a regular expression.
+type hfPattern struct {
+	String *string `json:"String"`
+	Regex  *string `json:"Regex"`
+}
+
+// regexp compiles the pattern (a literal string quoted); what names the
+// component in errors.
+func (p hfPattern) regexp(what string) (*regexp.Regexp, error) {
+	switch {
+	case p.String != nil:
+		return regexp.MustCompile(regexp.QuoteMeta(*p.String)), nil
+	case p.Regex != nil:
+		re, err := regexp.Compile(*p.Regex)
+		if err != nil {
+			return nil, fmt.Errorf("%s: regex %q is not supported by Go's RE2: %w", what, *p.Regex, err)
+		}
+		return re, nil
+	}
+	return nil, fmt.Errorf("%s: pattern has neither String nor Regex", what)
+}
+
 // segXform rewrites one text segment before pre-tokenization (the parts of
 // ByteLevel and Metaspace pre-tokenizers that change the text).
 type segXform struct {
@@ -265,30 +312,57 @@ func FromJSON(data []byte, cfg Config) (*Tokenizer, error) {
 	return t, nil
 }
 
+// hfComponent holds the settings of a normalizer or pre-tokenizer of
+// tokenizer.json: each type reads its own (Hugging Face names them
+// differently per type); absent ones stay zero or nil.
+type hfComponent struct {
+	Type string `json:"type"`
+	// BertNormalizer (nil: the default).
+	CleanText    *bool `json:"clean_text"`
+	ChineseChars *bool `json:"handle_chinese_chars"`
+	StripAccents *bool `json:"strip_accents"`
+	Lowercase    *bool `json:"lowercase"`
+	// Strip.
+	StripLeft  bool `json:"strip_left"`
+	StripRight bool `json:"strip_right"`
+	// Prepend.
+	Prepend string `json:"prepend"`
+	// Replace (Pattern, Content) and Split (Pattern, Behavior, Invert);
+	// Punctuation's Behavior.
+	Pattern  hfPattern `json:"pattern"`
+	Content  string    `json:"content"`
+	Behavior string    `json:"behavior"`
+	Invert   bool      `json:"invert"`
+	// Precompiled.
+	CharsMap *string `json:"precompiled_charsmap"`
+	// Digits.
+	IndividualDigits bool `json:"individual_digits"`
+	// ByteLevel (AddPrefixSpace, UseRegex) and Metaspace (AddPrefixSpace,
+	// Replacement, PrependScheme, Split).
+	AddPrefixSpace *bool  `json:"add_prefix_space"`
+	UseRegex       *bool  `json:"use_regex"`
+	Replacement    string `json:"replacement"`
+	PrependScheme  string `json:"prepend_scheme"`
+	Split          *bool  `json:"split"`
+}
+
+// or returns *p, or d when p is nil.
+func or(p *bool, d bool) bool {
+	if p == nil {
+		return d
+	}
+	return *p
+}
+
 func parseNormalizer(m json.RawMessage) (normalizer, error) {
-	typ, err := typeOf(m)
-	if err != nil {
+	var c hfComponent
+	if err := json.Unmarshal(m, &c); err != nil {
 		return nil, err
 	}
-	switch typ {
+	switch c.Type {
 	case "BertNormalizer":
-		var c struct {
-			CleanText    *bool `json:"clean_text"`
-			ChineseChars *bool `json:"handle_chinese_chars"`
-			StripAccents *bool `json:"strip_accents"`
-			Lowercase    *bool `json:"lowercase"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
-		b := func(p *bool, d bool) bool {
-			if p == nil {
-				return d
-			}
-			return *p
-		}
-		n := &bertNormalizer{cleanText: b(c.CleanText, true), chineseChars: b(c.ChineseChars, true), lowercase: b(c.Lowercase, true)}
-		n.stripAccents = b(c.StripAccents, n.lowercase)
+		n := &bertNormalizer{cleanText: or(c.CleanText, true), chineseChars: or(c.ChineseChars, true), lowercase: or(c.Lowercase, true)}
+		n.stripAccents = or(c.StripAccents, n.lowercase)
 		return n, nil
 	case "Lowercase":
 		return lowercaseNormalizer{}, nil
@@ -303,55 +377,23 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 	case "NFKD":
 		return unicodeNormalizer{norm.NFKD}, nil
 	case "Strip":
-		var c struct {
-			Left  bool `json:"strip_left"`
-			Right bool `json:"strip_right"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
-		return stripNormalizer{c.Left, c.Right}, nil
+		return stripNormalizer{c.StripLeft, c.StripRight}, nil
 	case "Prepend":
-		var c struct {
-			Prepend string `json:"prepend"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		return prependNormalizer{c.Prepend}, nil
 	case "Replace":
-		var c struct {
-			Pattern struct {
-				String *string `json:"String"`
-				Regex  *string `json:"Regex"`
-			} `json:"pattern"`
-			Content string `json:"content"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		if c.Pattern.String != nil {
 			return replaceNormalizer{*c.Pattern.String, c.Content}, nil
 		}
-		if c.Pattern.Regex == nil {
-			return nil, errors.New("replace normalizer: pattern has neither String nor Regex")
-		}
-		re, err := regexp.Compile(*c.Pattern.Regex)
+		re, err := c.Pattern.regexp("replace normalizer")
 		if err != nil {
-			return nil, fmt.Errorf("replace normalizer: regex %q is not supported by Go's RE2: %w", *c.Pattern.Regex, err)
+			return nil, err
 		}
 		return regexReplaceNormalizer{re, c.Content}, nil
 	case "Precompiled":
-		var c struct {
-			Map *string `json:"precompiled_charsmap"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
-		if c.Map == nil || *c.Map == "" {
+		if c.CharsMap == nil || *c.CharsMap == "" {
 			return seqNormalizer(nil), nil
 		}
-		raw, err := base64.StdEncoding.DecodeString(*c.Map)
+		raw, err := base64.StdEncoding.DecodeString(*c.CharsMap)
 		if err != nil {
 			return nil, fmt.Errorf("precompiled normalizer: %w", err)
 		}
@@ -361,23 +403,13 @@ func parseNormalizer(m json.RawMessage) (normalizer, error) {
 		}
 		return &precompiledNormalizer{cm}, nil
 	case "Sequence":
-		var c struct {
-			Normalizers []json.RawMessage `json:"normalizers"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
+		sq, err := sequence(m, "normalizers", parseNormalizer)
+		if err != nil {
 			return nil, err
 		}
-		var sq seqNormalizer
-		for i, x := range c.Normalizers {
-			n, err := parseNormalizer(x)
-			if err != nil {
-				return nil, fmt.Errorf("sequence item %d: %w", i, err)
-			}
-			sq = append(sq, n)
-		}
-		return sq, nil
+		return seqNormalizer(sq), nil
 	}
-	return nil, fmt.Errorf("unsupported normalizer type %q", typ)
+	return nil, fmt.Errorf("unsupported normalizer type %q", c.Type)
 }
 
 // precompiledNormalizer is Hugging Face's Precompiled normalizer: the
@@ -445,11 +477,11 @@ func (pn *precompiledNormalizer) normalize(dst, src *normStr, _ *[]byte) {
 }
 
 func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preTokenizer, error) {
-	typ, err := typeOf(m)
-	if err != nil {
+	var c hfComponent
+	if err := json.Unmarshal(m, &c); err != nil {
 		return nil, err
 	}
-	switch typ {
+	switch c.Type {
 	case "BertPreTokenizer":
 		return bertPreTokenizer{}, nil
 	case "Whitespace":
@@ -457,39 +489,14 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 	case "WhitespaceSplit":
 		return whitespaceSplit{}, nil
 	case "Punctuation":
-		var c struct {
-			Behavior string `json:"behavior"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		if c.Behavior != "" && c.Behavior != "Isolated" {
 			return nil, fmt.Errorf("punctuation pre-tokenizer: behavior %q is not supported", c.Behavior)
 		}
 		return punctuationPre{}, nil
 	case "Split":
-		var c struct {
-			Pattern struct {
-				String *string `json:"String"`
-				Regex  *string `json:"Regex"`
-			} `json:"pattern"`
-			Behavior string `json:"behavior"`
-			Invert   bool   `json:"invert"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
+		re, err := c.Pattern.regexp("split pre-tokenizer")
+		if err != nil {
 			return nil, err
-		}
-		var re *regexp.Regexp
-		switch {
-		case c.Pattern.String != nil:
-			re = regexp.MustCompile(regexp.QuoteMeta(*c.Pattern.String))
-		case c.Pattern.Regex != nil:
-			var err error
-			if re, err = regexp.Compile(*c.Pattern.Regex); err != nil {
-				return nil, fmt.Errorf("split pre-tokenizer: regex %q is not supported by Go's RE2: %w", *c.Pattern.Regex, err)
-			}
-		default:
-			return nil, errors.New("split pre-tokenizer: pattern has neither String nor Regex")
 		}
 		switch c.Behavior {
 		case "Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous":
@@ -498,34 +505,12 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 		}
 		return splitPre{re: re, behavior: c.Behavior, invert: c.Invert}, nil
 	case "Digits":
-		var c struct {
-			Individual bool `json:"individual_digits"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
-		return digitsPre{c.Individual}, nil
+		return digitsPre{c.IndividualDigits}, nil
 	case "ByteLevel":
-		var c struct {
-			AddPrefixSpace bool  `json:"add_prefix_space"`
-			UseRegex       *bool `json:"use_regex"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		*byteLevel = true
-		x.prefixSpace = c.AddPrefixSpace
-		return byteLevelPre{useRegex: c.UseRegex == nil || *c.UseRegex}, nil
+		x.prefixSpace = or(c.AddPrefixSpace, false)
+		return byteLevelPre{useRegex: or(c.UseRegex, true)}, nil
 	case "Metaspace":
-		var c struct {
-			Replacement    string `json:"replacement"`
-			AddPrefixSpace *bool  `json:"add_prefix_space"`
-			PrependScheme  string `json:"prepend_scheme"`
-			Split          *bool  `json:"split"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return nil, err
-		}
 		if c.Replacement == "" {
 			c.Replacement = spaceSymbol
 		}
@@ -537,32 +522,24 @@ func parsePreTokenizer(m json.RawMessage, x *segXform, byteLevel *bool) (preToke
 			x.prependFirst = true
 		case "never":
 		case "":
-			x.prependAlways = c.AddPrefixSpace == nil || *c.AddPrefixSpace
+			x.prependAlways = or(c.AddPrefixSpace, true)
 		default:
 			return nil, fmt.Errorf("metaspace pre-tokenizer: unknown prepend_scheme %q", c.PrependScheme)
 		}
-		if c.Split != nil && !*c.Split {
+		if !or(c.Split, true) {
 			return seqPre(nil), nil
 		}
 		return metaspaceSplit{c.Replacement}, nil
 	case "Sequence":
-		var c struct {
-			Pre []json.RawMessage `json:"pretokenizers"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
+		sq, err := sequence(m, "pretokenizers", func(p json.RawMessage) (preTokenizer, error) {
+			return parsePreTokenizer(p, x, byteLevel)
+		})
+		if err != nil {
 			return nil, err
 		}
-		var sq seqPre
-		for i, p := range c.Pre {
-			pt, err := parsePreTokenizer(p, x, byteLevel)
-			if err != nil {
-				return nil, fmt.Errorf("sequence item %d: %w", i, err)
-			}
-			sq = append(sq, pt)
-		}
-		return sq, nil
+		return seqPre(sq), nil
 	}
-	return nil, fmt.Errorf("unsupported pre-tokenizer type %q", typ)
+	return nil, fmt.Errorf("unsupported pre-tokenizer type %q", c.Type)
 }
 
 func parseModel(m json.RawMessage, p *hfPipeline, byteLevel bool) (string, error) {
@@ -870,18 +847,10 @@ func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 		post.addPrefixSpace = c.AddPrefixSpace
 		return nil
 	case "Sequence":
-		var c struct {
-			Processors []json.RawMessage `json:"processors"`
-		}
-		if err := json.Unmarshal(m, &c); err != nil {
-			return err
-		}
-		for i, x := range c.Processors {
-			if err := parsePost(x, post, v); err != nil {
-				return fmt.Errorf("sequence item %d: %w", i, err)
-			}
-		}
-		return nil
+		_, err := sequence(m, "processors", func(x json.RawMessage) (struct{}, error) {
+			return struct{}{}, parsePost(x, post, v)
+		})
+		return err
 	}
 	return fmt.Errorf("unsupported post-processor type %q", typ)
 }
@@ -916,11 +885,22 @@ func fromHashedJSON(f *hfFile, cfg Config) (*Tokenizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f.Padding != nil && f.Padding.PadToken != "" {
-		if id, ok := p.specials[f.Padding.PadToken]; !ok || id != f.Padding.PadID {
-			return nil, fmt.Errorf("tokenizer: tokenizer.json: padding token %q (id %d) is not a special token of the model", f.Padding.PadToken, f.Padding.PadID)
-		}
-		t.padID, t.padTk = f.Padding.PadID, f.Padding.PadToken
+	if err := f.specialPadding(t, p.specials); err != nil {
+		return nil, err
 	}
 	return t, nil
+}
+
+// specialPadding sets t's padding from the padding section, whose token
+// must be one of the model's special tokens (a hashed model has no
+// vocabulary to look it up in).
+func (f *hfFile) specialPadding(t *Tokenizer, specials map[string]int) error {
+	if f.Padding == nil || f.Padding.PadToken == "" {
+		return nil
+	}
+	if id, ok := specials[f.Padding.PadToken]; !ok || id != f.Padding.PadID {
+		return fmt.Errorf("tokenizer: tokenizer.json: padding token %q (id %d) is not a special token of the model", f.Padding.PadToken, f.Padding.PadID)
+	}
+	t.padID, t.padTk = f.Padding.PadID, f.Padding.PadToken
+	return nil
 }

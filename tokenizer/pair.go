@@ -108,15 +108,7 @@ func (t *Tokenizer) EncodePairBatch(pairs [][2]string) ([]Encoding, error) {
 		}
 		out[i] = e
 	}
-	if t.cfg.Padding == PadToLongest {
-		longest := 0
-		for i := range out {
-			longest = max(longest, len(out[i].IDs))
-		}
-		for i := range out {
-			t.pad(&out[i], longest)
-		}
-	}
+	t.padToLongest(out)
 	return out, nil
 }
 
@@ -158,14 +150,7 @@ func longestFirst(na, nb, room int) (int, int) {
 // template.
 func (t *Tokenizer) joinPair(a, b Encoding) Encoding {
 	capa := a.Len() + b.Len() + len(t.post.pair)
-	enc := Encoding{
-		IDs:               make([]int, 0, capa),
-		TypeIDs:           make([]int, 0, capa),
-		AttentionMask:     make([]int, 0, capa),
-		SpecialTokensMask: make([]int, 0, capa),
-		Offsets:           make([][2]int, 0, capa),
-		Tokens:            make([]string, 0, capa),
-	}
+	enc := newEncoding(capa)
 	content := func(e Encoding, typeID int) {
 		for i := range e.IDs {
 			if e.SpecialTokensMask[i] == 1 {

@@ -119,50 +119,34 @@ type spModel struct {
 
 func parseSPModel(data []byte) (*spModel, error) {
 	m := &spModel{modelType: 1, unkID: 0, bosID: 1, eosID: 2, padID: -1, addDummyPrefix: true, removeExtraSpaces: true, escapeSpaces: true}
-	p := &protoReader{b: data}
-	sawNorm := false
-	for {
-		f, w, ok := p.next()
-		if !ok {
-			break
-		}
+	err := fields(data, func(p *protoReader, f, w int) error {
 		switch {
 		case f == 1 && w == 2:
 			sp := spPiece{typ: pieceNormal}
-			q := &protoReader{b: p.bytes()}
-			for {
-				f2, w2, ok := q.next()
-				if !ok {
-					break
-				}
+			if err := fields(p.bytes(), func(q *protoReader, f, w int) error {
 				switch {
-				case f2 == 1 && w2 == 2:
+				case f == 1 && w == 2:
 					sp.piece = string(q.bytes())
-				case f2 == 2 && w2 == 5:
+				case f == 2 && w == 5:
 					sp.score = math.Float32frombits(q.fixed32())
-				case f2 == 3 && w2 == 0:
+				case f == 3 && w == 0:
 					sp.typ = uint8(q.varint())
 				default:
-					q.skip(w2)
+					q.skip(w)
 				}
-			}
-			if q.err != nil {
-				return nil, fmt.Errorf("piece %d: %w", len(m.pieces), q.err)
+				return nil
+			}); err != nil {
+				return fmt.Errorf("piece %d: %w", len(m.pieces), err)
 			}
 			m.pieces = append(m.pieces, sp)
 		case f == 2 && w == 2:
-			q := &protoReader{b: p.bytes()}
-			for {
-				f2, w2, ok := q.next()
-				if !ok {
-					break
-				}
-				if w2 != 0 {
-					q.skip(w2)
-					continue
+			if err := fields(p.bytes(), func(q *protoReader, f, w int) error {
+				if w != 0 {
+					q.skip(w)
+					return nil
 				}
 				v := q.varint()
-				switch f2 {
+				switch f {
 				case 3:
 					m.modelType = int(v)
 				case 24:
@@ -178,48 +162,58 @@ func parseSPModel(data []byte) (*spModel, error) {
 				case 43:
 					m.padID = int(int32(v))
 				}
-			}
-			if q.err != nil {
-				return nil, fmt.Errorf("trainer spec: %w", q.err)
+				return nil
+			}); err != nil {
+				return fmt.Errorf("trainer spec: %w", err)
 			}
 		case f == 3 && w == 2:
-			sawNorm = true
-			q := &protoReader{b: p.bytes()}
-			for {
-				f2, w2, ok := q.next()
-				if !ok {
-					break
-				}
+			if err := fields(p.bytes(), func(q *protoReader, f, w int) error {
 				switch {
-				case f2 == 1 && w2 == 2:
+				case f == 1 && w == 2:
 					m.normName = string(q.bytes())
-				case f2 == 2 && w2 == 2:
+				case f == 2 && w == 2:
 					m.charsmap = q.bytes()
-				case f2 == 3 && w2 == 0:
+				case f == 3 && w == 0:
 					m.addDummyPrefix = q.varint() != 0
-				case f2 == 4 && w2 == 0:
+				case f == 4 && w == 0:
 					m.removeExtraSpaces = q.varint() != 0
-				case f2 == 5 && w2 == 0:
+				case f == 5 && w == 0:
 					m.escapeSpaces = q.varint() != 0
 				default:
-					q.skip(w2)
+					q.skip(w)
 				}
-			}
-			if q.err != nil {
-				return nil, fmt.Errorf("normalizer spec: %w", q.err)
+				return nil
+			}); err != nil {
+				return fmt.Errorf("normalizer spec: %w", err)
 			}
 		default:
 			p.skip(w)
 		}
-	}
-	if p.err != nil {
-		return nil, p.err
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(m.pieces) == 0 {
 		return nil, errors.New("no pieces (not a SentencePiece model?)")
 	}
-	_ = sawNorm
 	return m, nil
+}
+
+// fields calls fn for each field of the protobuf message msg; fn reads the
+// value (or skips it). It stops at fn's first error and returns it, else
+// returns the reader's error.
+func fields(msg []byte, fn func(q *protoReader, field, wire int) error) error {
+	q := &protoReader{b: msg}
+	for {
+		f, w, ok := q.next()
+		if !ok {
+			return q.err
+		}
+		if err := fn(q, f, w); err != nil {
+			return err
+		}
+	}
 }
 
 // ---------------------------------------------------------------- charsmap

@@ -389,6 +389,18 @@ func (t *Tokenizer) Encode(text string) (Encoding, error) {
 	return enc, nil
 }
 
+// newEncoding returns an empty Encoding with room for capa entries.
+func newEncoding(capa int) Encoding {
+	return Encoding{
+		IDs:               make([]int, 0, capa),
+		TypeIDs:           make([]int, 0, capa),
+		AttentionMask:     make([]int, 0, capa),
+		SpecialTokensMask: make([]int, 0, capa),
+		Offsets:           make([][2]int, 0, capa),
+		Tokens:            make([]string, 0, capa),
+	}
+}
+
 // build assembles an Encoding from tokens [lo,hi) of b, with special tokens
 // when configured and room for pad extra entries.
 func (t *Tokenizer) build(text string, b *tokBuf, lo, hi, extra int) Encoding {
@@ -398,14 +410,7 @@ func (t *Tokenizer) build(text string, b *tokBuf, lo, hi, extra int) Encoding {
 		total += t.NumSpecialTokens()
 	}
 	capa := total + extra
-	enc := Encoding{
-		IDs:               make([]int, 0, capa),
-		TypeIDs:           make([]int, 0, capa),
-		AttentionMask:     make([]int, 0, capa),
-		SpecialTokensMask: make([]int, 0, capa),
-		Offsets:           make([][2]int, 0, capa),
-		Tokens:            make([]string, 0, capa),
-	}
+	enc := newEncoding(capa)
 	addSpecial := func(s specialTok) {
 		enc.IDs = append(enc.IDs, s.id)
 		enc.TypeIDs = append(enc.TypeIDs, s.typeID)
@@ -532,16 +537,23 @@ func (t *Tokenizer) EncodeBatch(texts []string) ([]Encoding, error) {
 			return nil, fmt.Errorf("tokenizer: batch text %d: %w", i, err)
 		}
 	}
-	if t.cfg.Padding == PadToLongest {
-		longest := 0
-		for i := range out {
-			longest = max(longest, len(out[i].IDs))
-		}
-		for i := range out {
-			t.pad(&out[i], longest)
-		}
-	}
+	t.padToLongest(out)
 	return out, nil
+}
+
+// padToLongest pads a batch's encodings to its longest when the
+// configuration asks for PadToLongest.
+func (t *Tokenizer) padToLongest(out []Encoding) {
+	if t.cfg.Padding != PadToLongest {
+		return
+	}
+	longest := 0
+	for i := range out {
+		longest = max(longest, len(out[i].IDs))
+	}
+	for i := range out {
+		t.pad(&out[i], longest)
+	}
 }
 
 // EncodeWindows encodes a text of any length as overlapping windows of at most

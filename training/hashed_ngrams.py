@@ -143,7 +143,8 @@ def _fmix64(k):
     return k
 
 
-def _fmix64_int(k):
+def fmix64(k):
+    """MurmurHash3's 64-bit finaliser on a Python int."""
     k ^= k >> 33
     k = (k * 0xFF51AFD7ED558CCD) & M64
     k ^= k >> 33
@@ -201,7 +202,7 @@ def features(cfg, text):
                     for ch in words[j + k]:
                         h = ((h ^ ord(ch)) * FNV_PRIME) & M64
                     if k + 1 >= wmin:
-                        hh = _fmix64_int(((h ^ (WORD_TAG + k + 1)) * FNV_PRIME) & M64)
+                        hh = fmix64(((h ^ (WORD_TAG + k + 1)) * FNV_PRIME) & M64)
                         wid.append(cfg.first_id + hh % cfg.buckets)
                         wpos.append(starts[j])
                         wkey.append(100 + k)

@@ -28,21 +28,11 @@ Version 1, parameters from the tokenizer.json model section (buckets, first_id):
 """
 import unicodedata
 
+from hashed_ngrams import FNV_OFFSET, FNV_PRIME, M64, fmix64
+
 K = 8
-FNV_OFFSET = 0xCBF29CE484222325
-FNV_PRIME = 0x100000001B3
-M64 = (1 << 64) - 1
 SLOT_TAG = 0x130000
 SHAPE_RUN = 3
-
-
-def fmix64(k):
-    k ^= k >> 33
-    k = (k * 0xFF51AFD7ED558CCD) & M64
-    k ^= k >> 33
-    k = (k * 0xC4CEB9FE1A85EC53) & M64
-    k ^= k >> 33
-    return k
 
 
 def is_sep(c):

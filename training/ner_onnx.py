@@ -22,17 +22,11 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from hashed_onnx import quantize_table
+
 OPSET = 13
 WINDOW = 2
 BIG = 1 << 62
-
-
-def quantize_table(table):
-    t = np.asarray(table, np.float32)
-    amax = np.abs(t).max(axis=0)
-    scale = np.where(amax > 0, amax / 127.0, 1.0).astype(np.float32)
-    q = np.clip(np.rint(t / scale), -127, 127).astype(np.int8)
-    return q, scale
 
 
 def build(w, K, int8=False, name="llmshield-ner", doc=""):

@@ -540,48 +540,39 @@ def chunk(rng, text, lo=200, hi=1400):
     return text[start:start + n]
 
 
-def go_sources(rng, n):
-    root = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
-    files = sorted(glob.glob(os.path.join(root, "*", "*", "*@*", "*.go")) + glob.glob(os.path.join(root, "golang.org", "x", "*@*", "*", "*.go")))
-    files = [f for f in files if not f.endswith("_test.go")]
+def sample_texts(rng, files, n, keep, tries=None, read=read_text):
+    """Shuffles files with rng and reads them in that order (the first tries
+    of them, all by default) until n texts pass keep; returns (path, text)
+    pairs. read returns a file's text, or None when it cannot be read."""
     rng.shuffle(files)
     out = []
-    for f in files[: n * 2]:
-        t = read_text(f)
-        if t and "\n//" in t:
+    for f in files[:tries]:
+        t = read(f)
+        if t and keep(t):
             out.append((f, t))
         if len(out) >= n:
             break
     return out
+
+
+def go_sources(rng, n):
+    root = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
+    files = sorted(glob.glob(os.path.join(root, "*", "*", "*@*", "*.go")) + glob.glob(os.path.join(root, "golang.org", "x", "*@*", "*", "*.go")))
+    files = [f for f in files if not f.endswith("_test.go")]
+    return sample_texts(rng, files, n, lambda t: "\n//" in t, tries=n * 2)
 
 
 def go_readmes(rng, n):
     root = subprocess.run(["go", "env", "GOMODCACHE"], capture_output=True, text=True).stdout.strip()
     files = sorted(glob.glob(os.path.join(root, "*", "*", "*@*", "README*")) + glob.glob(os.path.join(root, "*", "*", "*@*", "*", "README*"))
                    + glob.glob(os.path.join(root, "*", "*", "*@*", "*.md")) + glob.glob(os.path.join(root, "*", "*", "*@*", "docs", "*.md")))
-    rng.shuffle(files)
-    out = []
-    for f in files:
-        t = read_text(f)
-        if t and len(t) > 300:
-            out.append((f, t))
-        if len(out) >= n:
-            break
-    return out
+    return sample_texts(rng, files, n, lambda t: len(t) > 300)
 
 
 def debian_docs(rng, n):
     files = sorted(glob.glob("/usr/share/doc/*/copyright") + glob.glob("/usr/share/doc/*/changelog.Debian.gz")
                    + glob.glob("/usr/share/doc/*/README*") + glob.glob("/usr/share/doc/*/NEWS*"))
-    rng.shuffle(files)
-    out = []
-    for f in files:
-        t = read_text(f)
-        if t and len(t) > 300:
-            out.append((f, t))
-        if len(out) >= n:
-            break
-    return out
+    return sample_texts(rng, files, n, lambda t: len(t) > 300)
 
 
 def npm_readmes():
@@ -737,53 +728,28 @@ def npm_docs(rng, n):
     files = sorted(glob.glob(os.path.join(root, "docs", "content", "*", "*.md")))
     files += sorted(f for f in glob.glob(os.path.join(root, "node_modules", "*", "README*"))
                     if os.path.basename(os.path.dirname(f)) not in held)
-    rng.shuffle(files)
-    out = []
-    for f in files[:n]:
-        t = read_text(f)
-        if t and len(t) > 300:
-            out.append((f, t))
-    return out
+    return sample_texts(rng, files, n, lambda t: len(t) > 300, tries=n)
 
 
 def python_sources(rng, n):
     files = sorted(f for f in glob.glob("/usr/lib/python3*/*.py") if not os.path.basename(f).startswith("test"))
-    rng.shuffle(files)
-    out = []
-    for f in files[:n]:
-        t = read_text(f)
-        if t and "\n#" in t:
-            out.append((f, t))
-    return out
+    return sample_texts(rng, files, n, lambda t: "\n#" in t, tries=n)
 
 
 def go_std_sources(rng, n):
     root = subprocess.run(["go", "env", "GOROOT"], capture_output=True, text=True).stdout.strip()
     files = sorted(f for f in glob.glob(os.path.join(root, "src", "*", "*.go")) + glob.glob(os.path.join(root, "src", "*", "*", "*.go"))
                    if not f.endswith("_test.go"))
-    rng.shuffle(files)
-    out = []
-    for f in files[: n * 2]:
-        t = read_text(f)
-        if t and "\n//" in t:
-            out.append((f, t))
-        if len(out) >= n:
-            break
-    return out
+    return sample_texts(rng, files, n, lambda t: "\n//" in t, tries=n * 2)
 
 
 def man_pages_en(rng, n):
     """English manual pages rendered to plain paragraphs (troff requests dropped)."""
     files = sorted(glob.glob("/usr/share/man/man[1578]/*.gz"))
-    rng.shuffle(files)
-    out = []
-    for f in files[: n * 3]:
+    def page(f):
         lines = man_text(f)
-        if len(lines) >= 6:
-            out.append((f, "\n".join(lines[:60])))
-        if len(out) >= n:
-            break
-    return out
+        return "\n".join(lines[:60]) if len(lines) >= 6 else None
+    return sample_texts(rng, files, n, lambda t: True, tries=n * 3, read=page)
 
 
 NPM_HELD = ["express", "lodash", "axios", "chalk", "commander", "react", "vue", "moment", "dayjs", "uuid", "yargs", "debug",

@@ -49,13 +49,10 @@ file and prints the ratios.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if prompts != "" {
-				if format != "text" && format != "json" {
-					return fmt.Errorf("--format: want text or json, got %q", format)
-				}
-				if err := checkScannersFlag(cmd, scanners); err != nil {
+				if err := checkFormat(format); err != nil {
 					return err
 				}
-				sh, err := a.buildShield(cmd.Context(), cfgPath, scanners)
+				sh, err := a.buildShield(cmd, cfgPath, scanners)
 				if err != nil {
 					return err
 				}

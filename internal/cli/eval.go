@@ -258,8 +258,8 @@ missing field as "(none)".`,
 			if err != nil {
 				return err
 			}
-			if format != "text" && format != "json" {
-				return fmt.Errorf("--format: want text or json, got %q", format)
+			if err := checkFormat(format); err != nil {
+				return err
 			}
 			for _, t := range thresholds {
 				if math.IsNaN(t) || t < 0 || t > 1 {
@@ -269,10 +269,7 @@ missing field as "(none)".`,
 			if split, err = datasplit.Parse(split); err != nil {
 				return fmt.Errorf("--split: %w", err)
 			}
-			if err := checkScannersFlag(cmd, scanners); err != nil {
-				return err
-			}
-			sh, err := a.buildShield(cmd.Context(), cfgPath, scanners)
+			sh, err := a.buildShield(cmd, cfgPath, scanners)
 			if err != nil {
 				return err
 			}

@@ -66,8 +66,16 @@ func AUC(scores []float64, pos []bool) (auc float64, ok bool) {
 // above Threshold. Rates that are undefined (no positives, no negatives,
 // nothing flagged) are null.
 type SweepPoint struct {
-	Threshold float64  `json:"threshold"`
-	Flagged   int      `json:"flagged"`
+	Threshold float64 `json:"threshold"`
+	Flagged   int     `json:"flagged"`
+	Rates
+	// Note is set on the oracle point only.
+	Note string `json:"note,omitempty"`
+}
+
+// Rates are a confusion matrix's counts and the rates they give; rates
+// that are undefined are null.
+type Rates struct {
 	TP        int      `json:"tp"`
 	FP        int      `json:"fp"`
 	TN        int      `json:"tn"`
@@ -76,8 +84,14 @@ type SweepPoint struct {
 	Recall    *float64 `json:"recall"`
 	F1        *float64 `json:"f1"`
 	FPR       *float64 `json:"fpr"`
-	// Note is set on the oracle point only.
-	Note string `json:"note,omitempty"`
+}
+
+func ratesOf(c Confusion) Rates {
+	return Rates{
+		TP: c.TP, FP: c.FP, TN: c.TN, FN: c.FN,
+		Precision: optRatio(c.TP, c.TP+c.FP), Recall: optRatio(c.TP, c.TP+c.FN),
+		F1: optF1(c.TP, c.FP, c.FN), FPR: optRatio(c.FP, c.FP+c.TN),
+	}
 }
 
 func optRatio(a, b int) *float64 {
@@ -97,11 +111,7 @@ func optF1(tp, fp, fn int) *float64 {
 }
 
 func pointFromCounts(thr float64, tp, fp, tn, fn int) SweepPoint {
-	return SweepPoint{
-		Threshold: thr, Flagged: tp + fp, TP: tp, FP: fp, TN: tn, FN: fn,
-		Precision: optRatio(tp, tp+fp), Recall: optRatio(tp, tp+fn),
-		F1: optF1(tp, fp, fn), FPR: optRatio(fp, fp+tn),
-	}
+	return SweepPoint{Threshold: thr, Flagged: tp + fp, Rates: ratesOf(Confusion{TP: tp, FP: fp, TN: tn, FN: fn})}
 }
 
 // Sweep flags rows with score >= t for each threshold t.
@@ -168,17 +178,10 @@ func OracleF1(rows []scoredRow) (SweepPoint, bool) {
 // (tp … f1) are the pipeline's verdicts; auc ranks rows by risk and
 // length_auc by text length alone. Undefined values are null.
 type GroupMetrics struct {
-	N         int      `json:"n"`
-	Positives int      `json:"positives"`
-	Negatives int      `json:"negatives"`
-	TP        int      `json:"tp"`
-	FP        int      `json:"fp"`
-	TN        int      `json:"tn"`
-	FN        int      `json:"fn"`
-	Precision *float64 `json:"precision"`
-	Recall    *float64 `json:"recall"`
-	F1        *float64 `json:"f1"`
-	FPR       *float64 `json:"fpr"`
+	N         int `json:"n"`
+	Positives int `json:"positives"`
+	Negatives int `json:"negatives"`
+	Rates
 	Accuracy  *float64 `json:"accuracy"`
 	AUC       *float64 `json:"auc"`
 	LengthAUC *float64 `json:"length_auc"`
@@ -208,9 +211,7 @@ func groupMetrics(rows []scoredRow) GroupMetrics {
 	}
 	g := GroupMetrics{
 		N: len(rows), Positives: c.TP + c.FN, Negatives: c.TN + c.FP,
-		TP: c.TP, FP: c.FP, TN: c.TN, FN: c.FN,
-		Precision: optRatio(c.TP, c.TP+c.FP), Recall: optRatio(c.TP, c.TP+c.FN),
-		F1: optF1(c.TP, c.FP, c.FN), FPR: optRatio(c.FP, c.FP+c.TN),
+		Rates:    ratesOf(c),
 		Accuracy: optRatio(c.TP+c.TN, len(rows)),
 	}
 	g.AUC, g.LengthAUC = aucs(rows)

@@ -23,10 +23,10 @@ Exit status: 0 healthy, 1 degraded (warnings, e.g. a model failed and its scanne
 falls back to its heuristic), 2 unhealthy (the canary failed or the configuration is invalid).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "text" && format != "json" {
-				return fmt.Errorf("--format: want text or json, got %q", format)
+			if err := checkFormat(format); err != nil {
+				return err
 			}
-			sh, err := a.buildShield(cmd.Context(), cfgPath, "")
+			sh, err := a.buildShield(cmd, cfgPath, "")
 			if err != nil {
 				return err
 			}

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -145,6 +147,7 @@ type loadtestFlags struct {
 	duration      time.Duration
 	warmup        int
 	listScenarios bool
+	cpuProfile    string
 }
 
 func (a *app) loadtestCommand() *cobra.Command {
@@ -179,6 +182,7 @@ Scenarios: heuristics-1KB (every heuristic scanner, a 1 KB benign prompt, on
 	fl.DurationVar(&f.duration, "duration", 10*time.Second, "stop after this long per scenario")
 	fl.IntVar(&f.warmup, "warmup", 2000, "requests sent before measuring")
 	fl.BoolVar(&f.listScenarios, "list", false, "list the scenarios and exit")
+	fl.StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile of the measured runs (client and in-process server) to this file")
 	return cmd
 }
 
@@ -279,6 +283,17 @@ func (a *app) runScenario(ctx context.Context, sc scenario, f loadtestFlags) (re
 	}
 	heapBefore = liveHeap()
 	run.Requests, run.Duration = f.requests, f.duration
+	if f.cpuProfile != "" {
+		stopProfile, perr := startCPUProfile(f.cpuProfile)
+		if perr != nil {
+			return res, scanners, 0, 0, perr
+		}
+		defer func() {
+			if perr := stopProfile(); err == nil {
+				err = perr
+			}
+		}()
+	}
 	res, err = loadtest.Run(ctx, run)
 	heapAfter = liveHeap()
 	if err == nil && res.Errors > 0 {
@@ -302,6 +317,27 @@ func (a *app) scenarioConfig(sc scenario, f loadtestFlags) (*config.Config, erro
 	cfg.Server.RateLimit = config.RateLimit{}
 	cfg.Server.MaxConcurrent = max(cfg.Server.MaxConcurrent, f.concurrency)
 	return cfg, nil
+}
+
+// startCPUProfile starts profiling the process's CPU into path; the
+// returned function stops it and closes the file. With several scenarios the
+// file holds the last one's profile.
+func startCPUProfile(path string) (func() error, error) {
+	fh, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(fh); err != nil {
+		_ = fh.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := fh.Close(); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // liveHeap is the heap in use after a full collection.

@@ -35,13 +35,10 @@ With --jsonl FILE, scan one {"text"} (optionally {"text","output"}) per line and
 Exit status: 0 valid, 1 flagged, 2 error.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if f.format != "text" && f.format != "json" {
-				return fmt.Errorf("--format: want text or json, got %q", f.format)
-			}
-			if err := checkScannersFlag(cmd, f.scanners); err != nil {
+			if err := checkFormat(f.format); err != nil {
 				return err
 			}
-			sh, err := a.buildShield(cmd.Context(), f.config, f.scanners)
+			sh, err := a.buildShield(cmd, f.config, f.scanners)
 			if err != nil {
 				return err
 			}

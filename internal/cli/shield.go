@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -65,6 +64,14 @@ func selectScanners(cfg *config.Config, names string) error {
 	return cfg.Validate()
 }
 
+// checkFormat checks a --format value.
+func checkFormat(format string) error {
+	if format != "text" && format != "json" {
+		return fmt.Errorf("--format: want text or json, got %q", format)
+	}
+	return nil
+}
+
 // checkScannersFlag refuses an explicitly empty --scanners: running no
 // scanner would pass everything.
 func checkScannersFlag(cmd *cobra.Command, value string) error {
@@ -74,7 +81,13 @@ func checkScannersFlag(cmd *cobra.Command, value string) error {
 	return nil
 }
 
-func (a *app) buildShield(ctx context.Context, configPath, scanners string) (*llmshield.Shield, error) {
+// buildShield builds the pipeline of the configuration file, keeping only
+// the scanners --scanners names when it is given (an explicitly empty
+// --scanners is refused).
+func (a *app) buildShield(cmd *cobra.Command, configPath, scanners string) (*llmshield.Shield, error) {
+	if err := checkScannersFlag(cmd, scanners); err != nil {
+		return nil, err
+	}
 	cfg, err := loadConfig(configPath)
 	if err != nil {
 		return nil, err
@@ -82,5 +95,5 @@ func (a *app) buildShield(ctx context.Context, configPath, scanners string) (*ll
 	if err := selectScanners(cfg, scanners); err != nil {
 		return nil, err
 	}
-	return llmshield.New(ctx, cfg, llmshield.WithLogger(a.log))
+	return llmshield.New(cmd.Context(), cfg, llmshield.WithLogger(a.log))
 }

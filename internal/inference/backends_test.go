@@ -3,7 +3,6 @@ package inference
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -16,17 +15,11 @@ import (
 	"time"
 
 	"github.com/llmshield/llmshield/internal/inference/backend"
+	"github.com/llmshield/llmshield/internal/inference/backend/backendtest"
 )
 
-var testModels = []string{"tiny-binary", "tiny-multilabel", "tiny-tokentype", "tiny-hashed", "tiny-hashed-int8"}
-
-type refCase struct {
-	Name          string      `json:"name"`
-	InputIDs      [][]int64   `json:"input_ids"`
-	AttentionMask [][]int64   `json:"attention_mask"`
-	TokenTypeIDs  [][]int64   `json:"token_type_ids"`
-	Logits        [][]float64 `json:"logits"`
-}
+// refCase is a reference case of backendtest.Models, run through the Engine.
+type refCase struct{ backendtest.Case }
 
 func (c refCase) inputs() []Input {
 	out := make([]Input, len(c.InputIDs))
@@ -53,24 +46,6 @@ func (c refCase) trimmed(i int) Input {
 		in.TokenTypeIDs = in.TokenTypeIDs[:n]
 	}
 	return in
-}
-
-func loadReference(t testing.TB, model string) []refCase {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", model, "reference.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ref struct {
-		Cases []refCase `json:"cases"`
-	}
-	if err := json.Unmarshal(data, &ref); err != nil {
-		t.Fatal(err)
-	}
-	if len(ref.Cases) == 0 {
-		t.Fatalf("%s: no reference cases", model)
-	}
-	return ref.Cases
 }
 
 // testRuntime opens a Runtime on the named backend. ONNX Runtime missing
@@ -101,47 +76,37 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, rt *Runtime)) {
 	}
 }
 
+// openModel opens a classifier with its config.json.
 func openModel(t testing.TB, rt *Runtime, model string, opts EngineOptions) (*Engine, ModelConfig) {
 	t.Helper()
 	cfg, err := LoadModelConfig(filepath.Join("testdata", model, "config.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts.Name = model
-	opts.MaxLength = 512
-	e, err := rt.Open(context.Background(), filepath.Join("testdata", model, "model.onnx"), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := e.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	return e, cfg
+	return openEngine(t, rt, model, opts), cfg
 }
 
 func checkRow(t *testing.T, what string, got []float32, want []float64, tol float64) {
 	t.Helper()
 	if len(got) != len(want) {
-		t.Fatalf("%s: %d logits, want %d", what, len(got), len(want))
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
 	}
 	for j := range want {
 		if d := math.Abs(float64(got[j]) - want[j]); d > tol || math.IsNaN(d) {
-			t.Errorf("%s label %d: got %v want %v (diff %g)", what, j, got[j], want[j], d)
+			t.Errorf("%s[%d]: got %v want %v (diff %g)", what, j, got[j], want[j], d)
 		}
 	}
 }
 
 func TestBackendsMatchReference(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, rt *Runtime) {
-		for _, model := range testModels {
+		for _, model := range backendtest.Models {
 			t.Run(model, func(t *testing.T) {
 				e, _ := openModel(t, rt, model, EngineOptions{})
 				if got, want := e.HasTokenTypeIDs(), model == "tiny-tokentype"; got != want {
 					t.Errorf("HasTokenTypeIDs = %v, want %v", got, want)
 				}
-				for _, c := range loadReference(t, model) {
+				for _, c := range readCases[refCase](t, model) {
 					// As stored (padded batches included) ...
 					rows, err := e.Logits(context.Background(), c.inputs())
 					if err != nil {
@@ -166,11 +131,11 @@ func TestBackendsMatchReference(t *testing.T) {
 
 func TestBackendsBatchEqualsSingle(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, rt *Runtime) {
-		for _, model := range testModels {
+		for _, model := range backendtest.Models {
 			t.Run(model, func(t *testing.T) {
 				single, cfg := openModel(t, rt, model, EngineOptions{})
 				batched, _ := openModel(t, rt, model, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: 2 * time.Millisecond})
-				cases := loadReference(t, model)
+				cases := readCases[refCase](t, model)
 				var all []Input
 				for _, c := range cases {
 					for i := range c.InputIDs {
@@ -247,7 +212,7 @@ func TestBackendsOpenBytesAndErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer e.Close()
-		c := loadReference(t, "tiny-binary")[3]
+		c := readCases[refCase](t, "tiny-binary")[3]
 		rows, err := e.Logits(context.Background(), c.inputs())
 		if err != nil {
 			t.Fatal(err)

@@ -288,24 +288,9 @@ func (e *Engine) Tensors(ctx context.Context, batch []Input) ([]Tensor, error) {
 }
 
 func (e *Engine) run(ctx context.Context, batch []Input) ([][]float32, error) {
-	if e.closed.Load() {
-		return nil, ErrClosed
-	}
-	if len(batch) == 0 {
-		return nil, fmt.Errorf("%w: empty batch", ErrInvalidInput)
-	}
-	for i, in := range batch {
-		if err := e.validate(in); err != nil {
-			if len(batch) > 1 {
-				return nil, fmt.Errorf("sequence %d: %w", i, err)
-			}
-			return nil, err
-		}
-	}
-	if err := ctx.Err(); err != nil {
+	if err := e.admit(ctx, batch); err != nil {
 		return nil, err
 	}
-	e.requests.Add(uint64(len(batch)))
 	if e.batcher != nil && len(batch) == 1 {
 		row, err := e.batcher.submit(ctx, batch[0])
 		if err != nil {
@@ -320,12 +305,32 @@ func (e *Engine) run(ctx context.Context, batch []Input) ([][]float32, error) {
 		}
 		return [][]float32{row}, nil
 	}
-	rows, err := e.runDirect(ctx, batch)
-	if err != nil {
-		e.errs.Add(uint64(len(batch)))
-		return nil, err
+	return runPasses(ctx, e, batch, e.forward)
+}
+
+// admit refuses a batch the engine cannot run (closed engine, empty batch,
+// an invalid sequence, a done context) and counts the requests of one it
+// can.
+func (e *Engine) admit(ctx context.Context, batch []Input) error {
+	if e.closed.Load() {
+		return ErrClosed
 	}
-	return rows, nil
+	if len(batch) == 0 {
+		return fmt.Errorf("%w: empty batch", ErrInvalidInput)
+	}
+	for i, in := range batch {
+		if err := e.validate(in); err != nil {
+			if len(batch) > 1 {
+				return fmt.Errorf("sequence %d: %w", i, err)
+			}
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	e.requests.Add(uint64(len(batch)))
+	return nil
 }
 
 func (e *Engine) validate(in Input) error {
@@ -373,9 +378,11 @@ func (e *Engine) bucket(n int) int {
 	return len(e.opts.Buckets)
 }
 
-// runDirect splits batch into passes (same bucket, at most MaxBatchSize
-// rows) and runs them concurrently (bounded by MaxConcurrentRuns).
-func (e *Engine) runDirect(ctx context.Context, batch []Input) ([][]float32, error) {
+// runPasses splits batch into passes (same bucket, at most MaxBatchSize
+// rows), runs them concurrently with pass (bounded by MaxConcurrentRuns)
+// and returns one result per sequence, in input order. A failure counts as
+// an error for every sequence of the batch.
+func runPasses[T any](ctx context.Context, e *Engine, batch []Input, pass func(context.Context, []Input) ([]T, error)) ([]T, error) {
 	order := make([]int, len(batch))
 	for i := range order {
 		order[i] = i
@@ -391,7 +398,7 @@ func (e *Engine) runDirect(ctx context.Context, batch []Input) ([][]float32, err
 		}
 		groups = append(groups, []int{i})
 	}
-	out := make([][]float32, len(batch))
+	out := make([]T, len(batch))
 	g, gctx := errgroup.WithContext(ctx)
 	for _, idx := range groups {
 		g.Go(func() error {
@@ -405,7 +412,7 @@ func (e *Engine) runDirect(ctx context.Context, batch []Input) ([][]float32, err
 			for j, i := range idx {
 				ins[j] = batch[i]
 			}
-			rows, err := e.forward(gctx, ins)
+			rows, err := pass(gctx, ins)
 			if err != nil {
 				return err
 			}
@@ -416,6 +423,7 @@ func (e *Engine) runDirect(ctx context.Context, batch []Input) ([][]float32, err
 		})
 	}
 	if err := g.Wait(); err != nil {
+		e.errs.Add(uint64(len(batch)))
 		if e.closed.Load() {
 			return nil, ErrClosed
 		}
@@ -434,8 +442,35 @@ func (e *Engine) runQueued(ins []Input) ([][]float32, error) {
 	return rows, err
 }
 
-// forward pads ins to the longest sequence and runs one pass.
+// forward runs one pass over ins and returns each sequence's output.
 func (e *Engine) forward(ctx context.Context, ins []Input) ([][]float32, error) {
+	out, err := e.pass(ctx, ins, func(out backend.Output, seq int) error {
+		if out.Batch != len(ins) || out.NumLabels <= 0 || (out.SeqLen != 0 && out.SeqLen != seq) || len(out.Logits) != out.Batch*out.RowLen() {
+			return fmt.Errorf("model %s: %w: got %d values as [%d, %d, %d] for a batch of %d sequences of %d tokens",
+				e.name, ErrOutputShape, len(out.Logits), out.Batch, out.SeqLen, out.NumLabels, len(ins), seq)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out.SeqLen > 0 {
+		e.perToken.Store(true)
+	}
+	rows := make([][]float32, len(ins))
+	for i := range rows {
+		r := out.Row(i)
+		if out.SeqLen > 0 {
+			r = r[:len(ins[i].InputIDs)*out.NumLabels] // the sequence's own tokens
+		}
+		rows[i] = slices.Clone(r)
+	}
+	return rows, nil
+}
+
+// pass pads ins to the longest sequence, runs one forward pass, checks the
+// output with shape (given the padded sequence length) and counts the pass.
+func (e *Engine) pass(ctx context.Context, ins []Input, shape func(out backend.Output, seq int) error) (backend.Output, error) {
 	seq := 0
 	for _, in := range ins {
 		seq = max(seq, len(in.InputIDs))
@@ -463,14 +498,10 @@ func (e *Engine) forward(ctx context.Context, ins []Input) ([][]float32, error) 
 	out, err := e.sess.Run(ctx, bi)
 	e.nanos.Add(int64(time.Since(start)))
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", e.name, err)
+		return backend.Output{}, fmt.Errorf("model %s: %w", e.name, err)
 	}
-	if out.Batch != len(ins) || out.NumLabels <= 0 || (out.SeqLen != 0 && out.SeqLen != seq) || len(out.Logits) != out.Batch*out.RowLen() {
-		return nil, fmt.Errorf("model %s: %w: got %d values as [%d, %d, %d] for a batch of %d sequences of %d tokens",
-			e.name, ErrOutputShape, len(out.Logits), out.Batch, out.SeqLen, out.NumLabels, len(ins), seq)
-	}
-	if out.SeqLen > 0 {
-		e.perToken.Store(true)
+	if err := shape(out, seq); err != nil {
+		return backend.Output{}, err
 	}
 	e.passes.Add(1)
 	e.rows.Add(uint64(len(ins)))
@@ -482,15 +513,7 @@ func (e *Engine) forward(ctx context.Context, ins []Input) ([][]float32, error) 
 			break
 		}
 	}
-	rows := make([][]float32, len(ins))
-	for i := range rows {
-		r := out.Row(i)
-		if out.SeqLen > 0 {
-			r = r[:len(ins[i].InputIDs)*out.NumLabels] // the sequence's own tokens
-		}
-		rows[i] = slices.Clone(r)
-	}
-	return rows, nil
+	return out, nil
 }
 
 // Stats returns a snapshot of the counters.

@@ -2,14 +2,14 @@ package inference
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/inference/backend/backendtest"
 )
 
 // nliCase and embedCase are the reference.json cases written by
@@ -29,24 +29,12 @@ type embedCase struct {
 
 func readCases[T any](t testing.TB, model string) []T {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("testdata", model, "reference.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ref struct {
-		Cases []T `json:"cases"`
-	}
-	if err := json.Unmarshal(data, &ref); err != nil {
-		t.Fatal(err)
-	}
-	if len(ref.Cases) == 0 {
-		t.Fatalf("%s: no cases", model)
-	}
-	return ref.Cases
+	return backendtest.ReadCases[T](t, "testdata", model)
 }
 
-// openEmbed opens an embedding model (its config.json has no labels).
-func openEmbed(t testing.TB, rt *Runtime, model string, opts EngineOptions) *Engine {
+// openEngine opens testdata/<model>/model.onnx as model, closed when the
+// test ends.
+func openEngine(t testing.TB, rt *Runtime, model string, opts EngineOptions) *Engine {
 	t.Helper()
 	opts.Name, opts.MaxLength = model, 512
 	e, err := rt.Open(context.Background(), filepath.Join("testdata", model, "model.onnx"), opts)
@@ -69,18 +57,6 @@ func allOnes(n int) []int64 {
 	return m
 }
 
-func closeTo(t *testing.T, what string, got []float32, want []float64, tol float64) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
-	}
-	for i := range got {
-		if math.Abs(float64(got[i])-want[i]) > tol {
-			t.Fatalf("%s[%d] = %v, want %v (±%v)", what, i, got[i], want[i], tol)
-		}
-	}
-}
-
 // TestPairClassifierModel runs the tiny NLI model (token type ids 0 and 1)
 // alone and in one padded batch on both backends against PyTorch.
 func TestPairClassifierModel(t *testing.T) {
@@ -98,14 +74,14 @@ func TestPairClassifierModel(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			closeTo(t, fmt.Sprintf("case %d logits", i), rows[0], c.Logits, 1e-4)
+			checkRow(t, fmt.Sprintf("case %d logits", i), rows[0], c.Logits, 1e-4)
 		}
 		rows, err := e.Logits(context.Background(), batch)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for i, c := range cases {
-			closeTo(t, "batched logits", rows[i], c.Logits, 1e-4)
+			checkRow(t, "batched logits", rows[i], c.Logits, 1e-4)
 		}
 		// Type ids matter: all-zero types give other logits.
 		c := cases[0]
@@ -130,7 +106,7 @@ func TestHiddenStateModel(t *testing.T) {
 	cases := readCases[embedCase](t, "tiny-embed")
 	forEachBackend(t, func(t *testing.T, rt *Runtime) {
 		for _, batching := range []bool{false, true} {
-			e := openEmbed(t, rt, "tiny-embed", EngineOptions{MicroBatching: batching})
+			e := openEngine(t, rt, "tiny-embed", EngineOptions{MicroBatching: batching})
 			var batch []Input
 			for _, c := range cases {
 				batch = append(batch, Input{InputIDs: c.InputIDs, AttentionMask: allOnes(len(c.InputIDs))})
@@ -148,8 +124,8 @@ func TestHiddenStateModel(t *testing.T) {
 							mean[j] += v / float32(tt.Tokens)
 						}
 					}
-					closeTo(t, "mean", mean, c.Mean, 1e-4)
-					closeTo(t, "cls", tt.Token(0), c.CLS, 1e-4)
+					checkRow(t, "mean", mean, c.Mean, 1e-4)
+					checkRow(t, "cls", tt.Token(0), c.CLS, 1e-4)
 				}
 			}
 			ts, err := e.Tensors(context.Background(), batch)
@@ -178,7 +154,7 @@ func TestHiddenStateModel(t *testing.T) {
 func TestPooledOutputModel(t *testing.T) {
 	cases := readCases[embedCase](t, "tiny-embed-pooled")
 	forEachBackend(t, func(t *testing.T, rt *Runtime) {
-		e := openEmbed(t, rt, "tiny-embed-pooled", EngineOptions{})
+		e := openEngine(t, rt, "tiny-embed-pooled", EngineOptions{})
 		var batch []Input
 		for _, c := range cases {
 			batch = append(batch, Input{InputIDs: c.InputIDs, AttentionMask: allOnes(len(c.InputIDs))})
@@ -191,7 +167,7 @@ func TestPooledOutputModel(t *testing.T) {
 			if ts[i].Tokens != 0 || ts[i].Width != len(c.MeanNormalized) {
 				t.Fatalf("case %d: %d tokens x %d", i, ts[i].Tokens, ts[i].Width)
 			}
-			closeTo(t, "sentence_embedding", ts[i].Values, c.MeanNormalized, 1e-4)
+			checkRow(t, "sentence_embedding", ts[i].Values, c.MeanNormalized, 1e-4)
 		}
 	})
 }

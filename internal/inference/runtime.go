@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 
 	"github.com/llmshield/llmshield/internal/inference/backend"
 	"github.com/llmshield/llmshield/internal/inference/ort"
@@ -78,9 +77,7 @@ type Runtime struct {
 	info   BackendInfo
 	logger *slog.Logger
 
-	mu      sync.Mutex
-	closed  bool
-	engines map[*Engine]struct{}
+	engines backend.Members[*Engine]
 }
 
 // NewRuntime selects and starts a backend.
@@ -148,7 +145,7 @@ func NewRuntime(opts RuntimeOptions) (*Runtime, error) {
 }
 
 func newRuntime(be backend.Backend, info BackendInfo, logger *slog.Logger) *Runtime {
-	return &Runtime{be: be, info: info, logger: logger, engines: map[*Engine]struct{}{}}
+	return &Runtime{be: be, info: info, logger: logger}
 }
 
 // Info describes the backend in use.
@@ -175,10 +172,7 @@ func (r *Runtime) open(ctx context.Context, opts EngineOptions, openFn func(back
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	r.mu.Lock()
-	closed := r.closed
-	r.mu.Unlock()
-	if closed {
+	if r.engines.Closed() {
 		return nil, ErrClosed
 	}
 	if err := ctx.Err(); err != nil {
@@ -189,41 +183,21 @@ func (r *Runtime) open(ctx context.Context, opts EngineOptions, openFn func(back
 		return nil, fmt.Errorf("open model %s with %s backend: %w", src, r.info.Name, err)
 	}
 	e := newEngine(s, r.info.Name, opts, r.logger, r.forget)
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
+	if !r.engines.Add(e) {
 		return nil, errors.Join(ErrClosed, e.Close())
 	}
-	r.engines[e] = struct{}{}
-	r.mu.Unlock()
 	r.logger.Info("model opened", "model", e.name, "source", src, "backend", r.info.Name,
 		"inputs", s.InputNames(), "micro_batching", opts.MicroBatching, "max_batch", e.opts.MaxBatchSize)
 	return e, nil
 }
 
-func (r *Runtime) forget(e *Engine) {
-	r.mu.Lock()
-	delete(r.engines, e)
-	r.mu.Unlock()
-}
+func (r *Runtime) forget(e *Engine) { r.engines.Remove(e) }
 
 // Close closes all engines still open and the backend. It is idempotent.
 func (r *Runtime) Close() error {
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
+	first, err := r.engines.Close()
+	if !first {
 		return nil
 	}
-	r.closed = true
-	engines := make([]*Engine, 0, len(r.engines))
-	for e := range r.engines {
-		engines = append(engines, e)
-	}
-	r.mu.Unlock()
-	var errs []error
-	for _, e := range engines {
-		errs = append(errs, e.Close())
-	}
-	errs = append(errs, r.be.Close())
-	return errors.Join(errs...)
+	return errors.Join(err, r.be.Close())
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -81,129 +79,30 @@ type Entity struct {
 // Logits, grouped by length bucket and run concurrently (bounded by
 // MaxConcurrentRuns); the micro-batcher is not used.
 func (e *Engine) TokenLogits(ctx context.Context, batch []Input) ([][][]float32, error) {
-	if e.closed.Load() {
-		return nil, ErrClosed
-	}
-	if len(batch) == 0 {
-		return nil, fmt.Errorf("%w: empty batch", ErrInvalidInput)
-	}
-	for i, in := range batch {
-		if err := e.validate(in); err != nil {
-			return nil, fmt.Errorf("sequence %d: %w", i, err)
-		}
-	}
-	if err := ctx.Err(); err != nil {
+	if err := e.admit(ctx, batch); err != nil {
 		return nil, err
 	}
-	e.requests.Add(uint64(len(batch)))
-	order := make([]int, len(batch))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return len(batch[a].InputIDs) - len(batch[b].InputIDs) })
-	out := make([][][]float32, len(batch))
-	errs := make(chan error, len(batch))
-	running := 0
-	for lo := 0; lo < len(order); {
-		hi := lo + 1
-		for hi < len(order) && hi-lo < e.opts.MaxBatchSize && e.bucket(len(batch[order[hi]].InputIDs)) == e.bucket(len(batch[order[lo]].InputIDs)) {
-			hi++
-		}
-		idx := order[lo:hi]
-		lo = hi
-		select {
-		case e.sem <- struct{}{}:
-		case <-ctx.Done():
-			e.errs.Add(uint64(len(batch)))
-			return nil, drain(ctx.Err(), errs, running)
-		}
-		running++
-		go func() {
-			defer func() { <-e.sem }()
-			ins := make([]Input, len(idx))
-			for j, i := range idx {
-				ins[j] = batch[i]
-			}
-			rows, err := e.forwardTokens(ctx, ins)
-			if err == nil {
-				for j, i := range idx {
-					out[i] = rows[j]
-				}
-			}
-			errs <- err
-		}()
-	}
-	if err := drain(nil, errs, running); err != nil {
-		e.errs.Add(uint64(len(batch)))
-		if e.closed.Load() {
-			return nil, ErrClosed
-		}
-		return nil, err
-	}
-	return out, nil
+	return runPasses(ctx, e, batch, e.forwardTokens)
 }
 
-// drain waits for n results and returns first (if set) or the first error.
-func drain(first error, errs <-chan error, n int) error {
-	for ; n > 0; n-- {
-		if err := <-errs; err != nil && first == nil {
-			first = err
-		}
-	}
-	return first
-}
-
-// forwardTokens pads ins to the longest sequence, runs one pass and
-// returns each sequence's per-token logits (padding positions removed).
+// forwardTokens runs one pass over ins and returns each sequence's
+// per-token logits (padding positions removed).
 func (e *Engine) forwardTokens(ctx context.Context, ins []Input) ([][][]float32, error) {
-	seq := 0
-	for _, in := range ins {
-		seq = max(seq, len(in.InputIDs))
-	}
-	n := len(ins) * seq
-	bi := backend.Inputs{Batch: len(ins), SeqLen: seq, PadID: e.opts.PadID,
-		InputIDs: make([]int64, n), AttentionMask: make([]int64, n)}
-	if e.hasTypes {
-		bi.TokenTypeIDs = make([]int64, n)
-	}
-	var real uint64
-	for r, in := range ins {
-		row := bi.InputIDs[r*seq : (r+1)*seq]
-		copy(row, in.InputIDs)
-		for j := len(in.InputIDs); j < seq; j++ {
-			row[j] = e.opts.PadID
+	out, err := e.pass(ctx, ins, func(out backend.Output, seq int) error {
+		if out.Batch != len(ins) || out.SeqLen != seq || out.NumLabels <= 0 || len(out.Logits) != out.Batch*seq*out.NumLabels {
+			return fmt.Errorf("model %s: %w: got %d logits as [%d, %d, %d] for a batch of [%d, %d]; is it a token classifier?",
+				e.name, ErrOutputShape, len(out.Logits), out.Batch, out.SeqLen, out.NumLabels, len(ins), seq)
 		}
-		copy(bi.AttentionMask[r*seq:], in.AttentionMask)
-		if e.hasTypes && in.TokenTypeIDs != nil {
-			copy(bi.TokenTypeIDs[r*seq:], in.TokenTypeIDs)
-		}
-		real += uint64(len(in.InputIDs))
-	}
-	start := time.Now()
-	out, err := e.sess.Run(ctx, bi)
-	e.nanos.Add(int64(time.Since(start)))
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", e.name, err)
-	}
-	if out.Batch != len(ins) || out.SeqLen != seq || out.NumLabels <= 0 || len(out.Logits) != out.Batch*seq*out.NumLabels {
-		return nil, fmt.Errorf("model %s: %w: got %d logits as [%d, %d, %d] for a batch of [%d, %d]; is it a token classifier?",
-			e.name, ErrOutputShape, len(out.Logits), out.Batch, out.SeqLen, out.NumLabels, len(ins), seq)
-	}
-	e.passes.Add(1)
-	e.rows.Add(uint64(len(ins)))
-	e.tokens.Add(uint64(n))
-	e.padded.Add(uint64(n) - real)
-	for {
-		cur := e.maxBatch.Load()
-		if int64(len(ins)) <= cur || e.maxBatch.CompareAndSwap(cur, int64(len(ins))) {
-			break
-		}
+		return nil, err
 	}
 	L := out.NumLabels
 	rows := make([][][]float32, len(ins))
 	for r, in := range ins {
 		rows[r] = make([][]float32, len(in.InputIDs))
-		base := r * seq * L
+		base := r * out.SeqLen * L
 		for j := range rows[r] {
 			rows[r][j] = out.Logits[base+j*L : base+(j+1)*L : base+(j+1)*L]
 		}

@@ -111,19 +111,21 @@ func WithEnv(instance string, models Models, log *slog.Logger, reg prometheus.Re
 
 // Detector is a hybrid heuristic + ML scanner. It is safe for concurrent use.
 type Detector struct {
-	cfg      Config
-	opts     Options
-	ref      classifier.Ref
-	log      *slog.Logger
-	guard    *resilience.Guard
-	rollout  rollout.Rollout
-	exp      *rollout.Experiment
-	modes    map[string]HybridMode
-	shadow   *rollout.Shadow
-	groups   *prometheus.CounterVec
-	reg      prometheus.Registerer
-	fp       string
-	version  atomic.Pointer[string]
+	cfg     Config
+	opts    Options
+	ref     classifier.Ref
+	log     *slog.Logger
+	guard   *resilience.Guard
+	rollout rollout.Rollout
+	exp     *rollout.Experiment
+	modes   map[string]HybridMode
+	shadow  *rollout.Shadow
+	groups  *prometheus.CounterVec
+	reg     prometheus.Registerer
+	fp      string
+	// version is the loaded model's version with the fingerprint it gives
+	// (stored when the version changes, so a scan makes no string).
+	version  atomic.Pointer[versionedFP]
 	shadowCh chan struct{}
 	wg       sync.WaitGroup
 	closed   atomic.Bool
@@ -234,9 +236,19 @@ func (d *Detector) Stages() scanner.Stage { return d.opts.Stages }
 // Fingerprint identifies the configuration and, once loaded, the model.
 func (d *Detector) Fingerprint() string {
 	if v := d.version.Load(); v != nil {
-		return d.fp + "@" + *v
+		return v.fp
 	}
 	return d.fp
+}
+
+// versionedFP is a model version and the detector's fingerprint with it.
+type versionedFP struct{ version, fp string }
+
+// setVersion records the version of the model that answered.
+func (d *Detector) setVersion(v string) {
+	if cur := d.version.Load(); cur == nil || cur.version != v {
+		d.version.Store(&versionedFP{version: v, fp: d.fp + "@" + v})
+	}
 }
 
 // Model names the model the detector uses.
@@ -499,8 +511,7 @@ func (d *Detector) predict(ctx context.Context, text string) (prediction, error)
 		return prediction{}, err
 	}
 	d.lastErr.Store(nil)
-	v := clf.Version()
-	d.version.Store(&v)
+	d.setVersion(clf.Version())
 	j := d.judge(clf, p)
 	j.partial = b.partial
 	return j, nil

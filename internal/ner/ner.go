@@ -51,6 +51,9 @@ type Options struct {
 	MarginWords int
 	// Engine configures the inference engine.
 	Engine inference.EngineOptions
+	// AnyTypes accepts models whose labels name no person, organisation
+	// or location (a generic token classifier, as classifier.Hub opens).
+	AnyTypes bool
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -102,7 +105,7 @@ func Open(ctx context.Context, rt *inference.Runtime, files registry.Files, opts
 		}
 		known = known || TypeMap[t] != ""
 	}
-	if !known {
+	if !known && !opts.AnyTypes {
 		return nil, fmt.Errorf("ner model %s: no label of %v names a person, organisation or location", name, mc.Labels)
 	}
 	tok, err := tokenizer.Load(tokPath, tokenizer.Config{MaxLength: 1 << 30})
@@ -135,9 +138,23 @@ func (t *Tagger) Backend() string { return t.eng.Backend() }
 // Close releases the model.
 func (t *Tagger) Close() error { return t.eng.Close() }
 
+// Labels returns the model's labels (config.json id2label) in output order.
+func (t *Tagger) Labels() []string { return slices.Clone(t.labels) }
+
 // Entities returns the entities of text with the model's own types
-// ("PER"), byte offsets and mean word probabilities, sorted by start.
+// ("PER"), byte offsets and mean word probabilities, sorted by start,
+// with the "first" aggregation.
 func (t *Tagger) Entities(ctx context.Context, text string) ([]inference.Entity, error) {
+	return t.EntitiesWith(ctx, text, inference.AggregateFirst)
+}
+
+// EntitiesWith is Entities with another aggregation strategy: "first"
+// scores only each word's first token; the others score every token of
+// the words a window decides and aggregate as Hugging Face's pipeline.
+func (t *Tagger) EntitiesWith(ctx context.Context, text string, agg inference.Aggregation) ([]inference.Entity, error) {
+	if _, err := inference.ParseAggregation(string(agg)); err != nil {
+		return nil, fmt.Errorf("ner: %w", err)
+	}
 	if strings.TrimSpace(text) == "" {
 		return nil, nil
 	}
@@ -172,7 +189,6 @@ func (t *Tagger) Entities(ctx context.Context, text string) ([]inference.Entity,
 	ids, mask := enc.IDsInt64(), enc.AttentionMaskInt64()
 	W, M := t.opts.WindowWords, t.opts.MarginWords
 	step := W - 2*M
-	type window struct{ lo, hi, keepLo, keepHi int }
 	var wins []window
 	for lo := 0; ; lo += step {
 		hi := min(nw, lo+W)
@@ -196,6 +212,9 @@ func (t *Tagger) Entities(ctx context.Context, text string) ([]inference.Entity,
 	rows, err := t.eng.TokenLogits(ctx, batch)
 	if err != nil {
 		return nil, fmt.Errorf("ner: %w", err)
+	}
+	if agg != inference.AggregateFirst {
+		return t.aggregateTokens(text, enc, wins, first, last, rows, agg)
 	}
 	// Aggregation "first": a word's prediction is its first token's, so
 	// only those rows are scored.
@@ -233,6 +252,37 @@ func (t *Tagger) Matches(ctx context.Context, text string) ([]pii.Match, error) 
 		}
 	}
 	return out, nil
+}
+
+// window is a run of words [lo,hi) one forward pass sees; it decides the
+// words [keepLo,keepHi).
+type window struct{ lo, hi, keepLo, keepHi int }
+
+// aggregateTokens scores every token of the words each window decides
+// and aggregates them with agg (words by their ids).
+func (t *Tagger) aggregateTokens(text string, enc tokenizer.Encoding, wins []window, first, last []int, rows [][][]float32, agg inference.Aggregation) ([]inference.Entity, error) {
+	var logits [][]float32
+	var spans [][2]int
+	var words []int
+	for i, wn := range wins {
+		base := first[wn.lo]
+		for w := wn.keepLo; w < wn.keepHi; w++ {
+			for k := first[w]; k <= last[w]; k++ {
+				logits = append(logits, rows[i][k-base])
+				spans = append(spans, enc.Offsets[k])
+				words = append(words, w)
+			}
+		}
+	}
+	scores, err := inference.TokenScores(logits, t.labels)
+	if err != nil {
+		return nil, fmt.Errorf("ner: %w", err)
+	}
+	ents, err := inference.Aggregate(text, scores, spans, words, t.labels, agg, 0)
+	if err != nil {
+		return nil, fmt.Errorf("ner: %w", err)
+	}
+	return ents, nil
 }
 
 var errClosed = errors.New("ner: source closed")

@@ -2,10 +2,10 @@
 // competitors, like LLM Guard's BanCompetitors.
 //
 // LLM Guard finds organisation names with a NER model and compares them
-// with the competitor list. This scanner is a gazetteer instead: every
-// competitor and alias is matched directly, so it needs no model and finds
-// names a NER model misses (lower-case, inside product names), but it only
-// knows the names it is given. Matching:
+// with the competitor list. Built in, this scanner is a gazetteer instead:
+// every competitor and alias is matched directly, so it needs no model and
+// finds names a NER model misses (lower-case, inside product names), but
+// it only knows the names it is given. Matching:
 //   - text and names are normalised with internal/normalize (case folding,
 //     accents, fullwidth and look-alike letters, leetspeak such as
 //     "G00gle", invisible characters);
@@ -18,12 +18,24 @@
 //     (this keeps the scan linear and cuts false matches; a typo in the
 //     first letter is missed). A fuzzy match scores 1 - d/(len+1).
 //
+// With a user NER model (model: a registry id or name or a local
+// directory with model.onnx, tokenizer.json and IOB2 labels in
+// config.json, loaded by scanner/builtin through the classifier hub), a
+// gazetteer match counts only where it overlaps an entity of one of
+// entity_types (default ORG) scoring at least threshold, as LLM Guard
+// counts only ORG entities: "an apple a day" no longer matches "Apple".
+// The finding covers the entity and the match (the whole organisation name
+// is redacted) and scores the lower of the two scores. Entities are
+// aggregated with aggregation_strategy (Hugging Face's names; default
+// simple, as LLM Guard). Unlike LLM Guard, the entity text is matched
+// with the gazetteer's normalisation, aliases and fuzzy matching rather
+// than compared verbatim with the list.
+//
 // Parameters follow LLM Guard: competitors, threshold (default 0.5; a
 // match flags the text when its score reaches it), redact (default true,
-// replaces each match with "[REDACTED]"). Additions: aliases (canonical
-// name → other spellings, reported under the canonical name) and fuzzy.
-// model is not supported (no NER model is needed); setting it is a
-// configuration error.
+// replaces each match with "[REDACTED]"), model. Additions: aliases
+// (canonical name → other spellings, reported under the canonical name),
+// fuzzy, entity_types and aggregation_strategy.
 package bancompetitors
 
 import (
@@ -41,6 +53,8 @@ import (
 
 	"github.com/lithammer/fuzzysearch/fuzzy"
 
+	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
 	"github.com/llmshield/llmshield/scanner"
@@ -74,12 +88,25 @@ type Config struct {
 	Redact bool `yaml:"redact"`
 	// Fuzzy enables edit-distance matching of longer names. Default true.
 	Fuzzy bool `yaml:"fuzzy"`
-	// Model is LLM Guard's NER model; not used here, so any value is an error.
+	// Model is a token-classification (NER) model: a registry id or name,
+	// or a local model directory. Empty uses the gazetteer alone.
 	Model string `yaml:"model"`
+	// EntityTypes are the model's entity types a match must fall in
+	// (labels B-ORG/I-ORG name type ORG). Default [ORG].
+	EntityTypes []string `yaml:"entity_types"`
+	// AggregationStrategy groups the model's token labels into entities:
+	// none, simple (default), first, average or max.
+	AggregationStrategy string `yaml:"aggregation_strategy"`
 }
 
 // DefaultConfig returns the defaults; Competitors must still be set.
-func DefaultConfig() Config { return Config{Threshold: 0.5, Redact: true, Fuzzy: true} }
+func DefaultConfig() Config {
+	return Config{Threshold: 0.5, Redact: true, Fuzzy: true, EntityTypes: []string{"ORG"}, AggregationStrategy: string(classifier.AggregateSimple)}
+}
+
+// ConfiguredModel returns the user NER model the configuration names (""
+// for the gazetteer alone).
+func (c Config) ConfiguredModel() string { return c.Model }
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
@@ -120,10 +147,7 @@ func (c Config) Validate() error {
 	if !(c.Threshold > 0 && c.Threshold <= 1) {
 		return fmt.Errorf("threshold: %v outside (0,1]", c.Threshold)
 	}
-	if c.Model != "" {
-		return fmt.Errorf("model: %s is a gazetteer and runs no NER model; remove model", Name)
-	}
-	return nil
+	return c.validateModel()
 }
 
 type name struct {
@@ -143,6 +167,9 @@ type Scanner struct {
 	fuzzy []int // indices of names eligible for fuzzy matching
 	ac    *ahocorasick.Matcher
 	fp    string
+	ner   NER
+	types map[string]bool
+	agg   classifier.Aggregation
 }
 
 var (
@@ -152,12 +179,19 @@ var (
 	_ scanner.Rewriter      = (*Scanner)(nil)
 )
 
-// New validates cfg and compiles the gazetteer.
-func New(cfg Config) (*Scanner, error) {
+// New validates cfg and compiles the gazetteer; WithNER supplies the
+// model that cfg.Model names.
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	s := &Scanner{cfg: cfg}
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithNER", func(s *Scanner) bool { return s.ner != nil }); err != nil {
+		return nil, err
+	}
+	if err := s.checkModel(); err != nil {
+		return nil, fmt.Errorf("%s: %w", Name, err)
+	}
 	add := func(raw string, canon int) {
 		n := strings.TrimSpace(normalize.String(raw))
 		w := tokens(n)
@@ -202,7 +236,8 @@ func New(cfg Config) (*Scanner, error) {
 		A             []kv
 		T             float64
 		R, F          bool
-	}{Name, "1", cfg.Competitors, al, cfg.Threshold, cfg.Redact, cfg.Fuzzy})
+		M             string `json:",omitempty"`
+	}{Name, "1", cfg.Competitors, al, cfg.Threshold, cfg.Redact, cfg.Fuzzy, s.modelFingerprint()})
 	sum := sha256.Sum256(b)
 	s.fp = hex.EncodeToString(sum[:16])
 	return s, nil
@@ -241,6 +276,46 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	start := time.Now()
 	text := in.Text()
 	res := scanner.Clean(text, scanner.MethodHeuristic)
+	hits, err := s.hits(ctx, text)
+	if err != nil {
+		return scanner.Result{}, err
+	}
+	if s.ner != nil {
+		res.Method = scanner.MethodML
+		if hits, err = s.inEntities(ctx, text, hits); err != nil {
+			return scanner.Result{}, err
+		}
+	}
+	spans := make([][2]int, 0, len(hits))
+	for _, h := range hits {
+		res.Risk = max(res.Risk, h.score)
+		if len(res.Findings) < maxFindings {
+			res.Findings = append(res.Findings, scanner.Finding{Rule: "competitor", Start: h.a, End: h.b, Score: h.score, Detail: h.detail})
+		}
+		spans = append(spans, [2]int{h.a, h.b})
+	}
+	if len(spans) > 0 {
+		res.Valid = false
+		if s.cfg.Redact {
+			res.Sanitized = redact(text, spans)
+		}
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// hit is a gazetteer match at or over the threshold: a byte span of the
+// text under scan.
+type hit struct {
+	a, b   int
+	score  float64
+	canon  int
+	detail string
+}
+
+// hits returns the gazetteer's matches in text at or over the threshold,
+// by start, dropping those inside a longer match.
+func (s *Scanner) hits(ctx context.Context, text string) ([]hit, error) {
 	nr := normalize.Normalize(text, normalize.Options{})
 	defer nr.Release()
 	seg := &nr.Segments[0]
@@ -262,12 +337,8 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	})
 	if len(s.fuzzy) > 0 {
 		if err := s.fuzzyMatches(ctx, norm, &ms); err != nil {
-			return scanner.Result{}, err
+			return nil, err
 		}
-	}
-	if len(ms) == 0 {
-		res.Duration = time.Since(start)
-		return res, nil
 	}
 	sort.Slice(ms, func(i, j int) bool {
 		if ms[i].a != ms[j].a {
@@ -275,7 +346,7 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		}
 		return ms[i].b > ms[j].b
 	})
-	var spans [][2]int
+	var out []hit
 	lastEnd := -1
 	for _, m := range ms {
 		if m.score < s.cfg.Threshold || m.b <= lastEnd {
@@ -283,25 +354,13 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		}
 		lastEnd = max(lastEnd, m.b)
 		a, b := seg.Span(m.a, m.b)
-		res.Risk = max(res.Risk, m.score)
-		if len(res.Findings) < maxFindings {
-			kind := "exact"
-			if m.score < 1 {
-				kind = "fuzzy"
-			}
-			res.Findings = append(res.Findings, scanner.Finding{Rule: "competitor", Start: a, End: b, Score: m.score,
-				Detail: fmt.Sprintf("%s match of competitor %q", kind, s.cfg.Competitors[m.canon])})
+		kind := "exact"
+		if m.score < 1 {
+			kind = "fuzzy"
 		}
-		spans = append(spans, [2]int{a, b})
+		out = append(out, hit{a, b, m.score, m.canon, fmt.Sprintf("%s match of competitor %q", kind, s.cfg.Competitors[m.canon])})
 	}
-	if len(spans) > 0 {
-		res.Valid = false
-		if s.cfg.Redact {
-			res.Sanitized = redact(text, spans)
-		}
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return out, nil
 }
 
 // fuzzyMatches adds near matches of the longer names over word windows of

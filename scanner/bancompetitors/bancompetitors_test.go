@@ -87,7 +87,7 @@ func TestConfig(t *testing.T) {
 		{Config{Competitors: []string{"a"}, Threshold: 0}, "threshold"},
 		{Config{Competitors: []string{"a"}, Threshold: 0.5, Aliases: map[string][]string{"b": {"x"}}}, "aliases"},
 		{Config{Competitors: []string{"a"}, Threshold: 0.5, Aliases: map[string][]string{"a": {""}}}, `aliases["a"][0]`},
-		{Config{Competitors: []string{"a"}, Threshold: 0.5, Model: "dslim/bert-base-NER"}, "model"},
+		{Config{Competitors: []string{"a"}, Threshold: 0.5, Model: "dslim/bert-base-NER", EntityTypes: []string{"ORG"}}, "is configured but not loaded"},
 	} {
 		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
 			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
@@ -104,22 +104,25 @@ func TestConformance(t *testing.T) {
 	scannertest.Run(t, s, scannertest.WithInputs("Example.org and example.com and café"))
 }
 
+// FuzzScan fuzzes the gazetteer alone and with a (fake) NER model.
 func FuzzScan(f *testing.F) {
-	c := cfg("Globex", "Initech Solutions", "AT&T")
-	s, err := New(c)
+	plain, err := New(cfg("Globex", "Initech Solutions", "AT&T"))
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, seed := range []string{"Globex", "initech solutoins", "at&t", "\xff", ""} {
+	withNER, err := New(modelCfg("Globex", "Initech Solutions", "AT&T"), WithNER(&fakeNER{orgs: []string{"Globex", "AT&T"}, score: 0.8}))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{"Globex", "initech solutoins at Globex", "at&t AT&T", "\xff", ""} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Valid != (len(res.Findings) == 0) {
-			t.Fatalf("valid %v with %d findings", res.Valid, len(res.Findings))
+		for _, s := range []*Scanner{plain, withNER} {
+			res := scannertest.Check(t, s, scanner.Input{Prompt: text})
+			if res.Valid != (len(res.Findings) == 0) {
+				t.Fatalf("valid %v with %d findings", res.Valid, len(res.Findings))
+			}
 		}
 	})
 }

@@ -3,14 +3,11 @@ package bantopics
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/inference"
-	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -91,53 +88,27 @@ func TestModelScan(t *testing.T) {
 	}
 }
 
-// tinyNLIHub serves the tiny NLI model of the inference package by
-// directory (scripts/gen-tiny-pipelines.py: trained to entail a hypothesis
-// whose words occur in the premise).
-func tinyNLIHub(t testing.TB, backend string) (*classifier.Hub, string) {
-	t.Helper()
-	dir := filepath.Join("..", "..", "internal", "inference", "testdata", "tiny-nli")
-	reg, err := registry.New(registry.Document{CacheDir: t.TempDir()}, registry.WithOffline(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = h.Close() })
-	return h, dir
-}
-
 func TestModelTinyNLI(t *testing.T) {
-	for _, backend := range []string{inference.BackendORT, inference.BackendPureGo} {
-		t.Run(backend, func(t *testing.T) {
-			if backend == inference.BackendORT && os.Getenv("LLMSHIELD_ORT_LIB") == "" {
-				t.Skip("LLMSHIELD_ORT_LIB is not set")
-			}
-			h, dir := tinyNLIHub(t, backend)
-			m, err := h.GetPair(context.Background(), classifier.Ref{ID: dir})
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg := DefaultConfig()
-			cfg.Topics, cfg.Model, cfg.HypothesisTemplate = []string{"music", "weapons"}, dir, "this example is about {} ."
-			s, err := New(cfg, WithNLI(m))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := s.Scan(context.Background(), scanner.Input{Prompt: "we play music and sing with friends ."})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Valid || len(res.Findings) != 1 || res.Findings[0].Rule != "music" {
-				t.Fatalf("music text: %+v", res)
-			}
-			res, err = s.Scan(context.Background(), scanner.Input{Prompt: "the cat sat with the dog in the garden ."})
-			if err != nil || !res.Valid {
-				t.Fatalf("text about neither topic: %+v %v", res, err)
-			}
-			scannertest.Run(t, s, scannertest.WithHugeSize(1<<20), scannertest.WithInputs("we play music ."))
-		})
-	}
+	modeltest.Backends(t, func(t *testing.T, backend string) {
+		dir := modeltest.TinyDir("tiny-nli")
+		m := modeltest.Load(t, backend, (*classifier.Hub).GetPair, dir)
+		cfg := DefaultConfig()
+		cfg.Topics, cfg.Model, cfg.HypothesisTemplate = []string{"music", "weapons"}, dir, "this example is about {} ."
+		s, err := New(cfg, WithNLI(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Scan(context.Background(), scanner.Input{Prompt: "we play music and sing with friends ."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Valid || len(res.Findings) != 1 || res.Findings[0].Rule != "music" {
+			t.Fatalf("music text: %+v", res)
+		}
+		res, err = s.Scan(context.Background(), scanner.Input{Prompt: "the cat sat with the dog in the garden ."})
+		if err != nil || !res.Valid {
+			t.Fatalf("text about neither topic: %+v %v", res, err)
+		}
+		scannertest.Run(t, s, scannertest.WithHugeSize(1<<20), scannertest.WithInputs("we play music ."))
+	})
 }

@@ -40,10 +40,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/hashfeat"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -78,13 +78,8 @@ func DefaultConfig() Config { return Config{Threshold: 0.5, MatchType: classifie
 // the built-in lexicon baseline).
 func (c Config) ConfiguredModel() string { return c.Model }
 
-// Classifier scores texts; *classifier.Classifier implements it.
-type Classifier interface {
-	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
-	BestLabel(p classifier.Prediction, positive []string) string
-	// Version identifies the weights (for fingerprints).
-	Version() string
-}
+// Classifier is the user model; *classifier.Classifier implements it.
+type Classifier = classifier.Model
 
 // Option supplies what New needs besides the configuration.
 type Option func(*Scanner)
@@ -159,15 +154,10 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	s := &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.Threshold)}
-	for _, o := range opts {
-		o(s)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+		return nil, err
 	}
-	switch {
-	case cfg.Model != "" && s.model == nil:
-		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
-	case cfg.Model == "" && s.model != nil:
-		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
-	case s.model != nil:
+	if s.model != nil {
 		mt, _ := classifier.ParseMatchType(string(cfg.MatchType))
 		s.cfg.MatchType = mt
 		s.fp = fmt.Sprintf("%s/model/%s/%s/%g", Name, s.model.Version(), mt, cfg.Threshold)
@@ -250,7 +240,7 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	text := in.Text()
 	res := scanner.Clean(text, scanner.MethodHeuristic)
 	if s.model != nil {
-		return s.scanModel(ctx, text, res, start)
+		return s.scanModel(ctx, text)
 	}
 	a, n := 0, 0
 	for i := 0; i <= len(text) && n < maxSentences; i++ {
@@ -280,29 +270,8 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 }
 
 // scanModel scores text with the user's classifier. Blank text is valid.
-func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
-	res.Method, res.Threshold = scanner.MethodML, s.cfg.Threshold
-	if !utf8.ValidString(text) {
-		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
-	}
-	if strings.TrimSpace(text) == "" {
-		res.Duration = time.Since(start)
-		return res, nil
-	}
-	p, err := s.model.Classify(ctx, text, s.cfg.MatchType, nil)
-	if err != nil {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
-	}
-	res.Risk = scanner.ClampRisk(p.Score)
-	if res.Risk >= s.cfg.Threshold {
-		res.Valid = false
-		a, b := p.Best.Start, p.Best.End
-		if a < 0 || b > len(text) || a > b {
-			a, b = 0, 0
-		}
-		res.Findings = append(res.Findings, scanner.Finding{Rule: "biased", Start: a, End: b, Score: res.Risk,
-			Detail: fmt.Sprintf("model label %s with probability %.3f", s.model.BestLabel(p, nil), p.Score)})
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+func (s *Scanner) scanModel(ctx context.Context, text string) (scanner.Result, error) {
+	return modelscan.Scan(ctx, Name, s.cfg.Model, s.model, text, s.cfg.MatchType, nil, s.cfg.Threshold, 0, func(v modelscan.Verdict) scanner.Finding {
+		return scanner.Finding{Rule: "biased", Detail: fmt.Sprintf("model label %s with probability %.3f", s.model.BestLabel(v.Prediction, nil), v.Prediction.Score)}
+	})
 }

@@ -121,21 +121,17 @@ func All() []Factory {
 		},
 		{
 			Name:        gibberish.Name,
-			Description: "Gibberish (random letters, keyboard mashing, scrambled words, repeated tokens): a character model trained by the project, embedded.",
+			Description: "Gibberish (random letters, keyboard mashing, scrambled words, repeated tokens): a character model trained by the project, embedded.; a user gibberish classifier (model)",
 			Stages:      scanner.StageBoth,
 			Defaults:    func() any { c := gibberish.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return gibberish.New(*p.(*gibberish.Config))
-			},
+			Build:       buildGibberish,
 		},
 		{
 			Name:        language.Name,
-			Description: "Text outside the valid_languages allow-list (ISO 639-1): script check, then whatlanggo; short texts get no verdict.",
+			Description: "Text outside the valid_languages allow-list (ISO 639-1): script check, then whatlanggo; short texts get no verdict.; a user language classifier (model)",
 			Stages:      scanner.StageBoth,
 			Defaults:    func() any { c := language.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return language.New(*p.(*language.Config))
-			},
+			Build:       buildLanguage,
 		},
 		{
 			Name:        languagesame.Name,
@@ -148,12 +144,10 @@ func All() []Factory {
 		},
 		{
 			Name:        code.Name,
-			Description: "Source code in (or, with is_blocked false, outside) the given languages: fences, shebangs, syntax cues, go-enry on narrowed candidates.",
+			Description: "Source code in (or, with is_blocked false, outside) the given languages: fences, shebangs, syntax cues, go-enry on narrowed candidates.; a user code-language classifier (model)",
 			Stages:      scanner.StageBoth,
 			Defaults:    func() any { c := code.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return code.New(*p.(*code.Config))
-			},
+			Build:       buildCode,
 		},
 		{
 			Name:        bancode.Name,
@@ -218,12 +212,10 @@ func All() []Factory {
 		},
 		{
 			Name:        bancompetitors.Name,
-			Description: "Competitor names and aliases (gazetteer: normalised, word boundaries, fuzzy for longer names), redacted by default.",
+			Description: "Competitor names and aliases (gazetteer: normalised, word boundaries, fuzzy for longer names), redacted by default; only inside ORG entities of a user NER model (model).",
 			Stages:      scanner.StageBoth,
 			Defaults:    func() any { c := bancompetitors.DefaultConfig(); return &c },
-			Build: func(_ context.Context, p any, _ Deps) (scanner.Scanner, error) {
-				return bancompetitors.New(*p.(*bancompetitors.Config))
-			},
+			Build:       buildBanCompetitors,
 		},
 		{
 			Name:        bantopics.Name,

@@ -8,10 +8,14 @@ import (
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/bancompetitors"
 	"github.com/llmshield/llmshield/scanner/bantopics"
 	"github.com/llmshield/llmshield/scanner/bias"
+	"github.com/llmshield/llmshield/scanner/code"
 	"github.com/llmshield/llmshield/scanner/emotiondetection"
 	"github.com/llmshield/llmshield/scanner/factualconsistency"
+	"github.com/llmshield/llmshield/scanner/gibberish"
+	"github.com/llmshield/llmshield/scanner/language"
 	"github.com/llmshield/llmshield/scanner/maliciousurls"
 	"github.com/llmshield/llmshield/scanner/norefusal"
 	"github.com/llmshield/llmshield/scanner/relevance"
@@ -20,7 +24,8 @@ import (
 // ModelParams is implemented by the params of scanners that have a
 // built-in implementation and run a user's model instead when `model`
 // names one (ban_topics, factual_consistency, relevance, bias,
-// emotion_detection, no_refusal).
+// emotion_detection, no_refusal, malicious_urls, ban_competitors, code,
+// gibberish, language).
 type ModelParams interface {
 	ConfiguredModel() string
 }
@@ -107,97 +112,51 @@ func userModel[M any](ctx context.Context, d Deps, scannerName, id, instead stri
 
 const probeText = "This is a short probe sentence."
 
-func buildBanTopics(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	cfg := *p.(*bantopics.Config)
-	if cfg.Model == "" {
-		return bantopics.New(cfg)
-	}
-	m, ok, err := userModel(ctx, d, bantopics.Name, cfg.Model, "built-in topic lexicons", (*classifier.Hub).GetPair,
-		func(ctx context.Context, m *classifier.PairClassifier) error {
-			_, err := m.ZeroShot(ctx, probeText, cfg.Topics[:1], cfg.HypothesisTemplate, cfg.MultiLabel)
-			return err
-		})
-	if err != nil || !ok {
-		if err != nil {
-			return nil, err
-		}
-		cfg.Model = "" // the built-in lexicons: topics must be built-in names
-		return bantopics.New(cfg)
-	}
-	return bantopics.New(cfg, bantopics.WithNLI(m))
+// modelBuild builds a scanner of config C that runs a user model M (opened
+// with load and tried with probe at start-up) when the config's model
+// field names one, and its built-in implementation otherwise or, by
+// policy, when the model cannot be obtained.
+type modelBuild[C, M, O any, S scanner.Scanner] struct {
+	name    string
+	instead string // the built-in implementation, for the fallback warning
+	model   func(*C) *string
+	load    func(*classifier.Hub, context.Context, classifier.Ref) (M, error)
+	probe   func(context.Context, C, M) error
+	new     func(C, ...O) (S, error)
+	with    func(M) O
+	// fallback adjusts the config for the built-in implementation that
+	// runs instead of the model it names (nil: only the model is cleared).
+	fallback func(cfg *C, model string) error
 }
 
-func buildFactualConsistency(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	cfg := *p.(*factualconsistency.Config)
-	if cfg.Model == "" {
-		return factualconsistency.New(cfg)
-	}
-	m, ok, err := userModel(ctx, d, factualconsistency.Name, cfg.Model, "built-in claim check", (*classifier.Hub).GetPair,
-		func(ctx context.Context, m *classifier.PairClassifier) error {
-			_, err := m.Entailment(ctx, probeText, probeText)
-			return err
-		})
-	if err != nil || !ok {
-		if err != nil {
+func (b modelBuild[C, M, O, S]) build(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	cfg := *p.(*C)
+	id := *b.model(&cfg)
+	var opts []O
+	if id != "" {
+		m, ok, err := userModel(ctx, d, b.name, id, b.instead, b.load, func(ctx context.Context, m M) error { return b.probe(ctx, cfg, m) })
+		switch {
+		case err != nil:
 			return nil, err
-		}
-		cfg.Model = ""
-		return factualconsistency.New(cfg)
-	}
-	return factualconsistency.New(cfg, factualconsistency.WithNLI(m))
-}
-
-func buildRelevance(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	cfg := *p.(*relevance.Config)
-	if cfg.Model == "" {
-		return relevance.New(cfg)
-	}
-	pooling, err := classifier.ParsePooling(cfg.Pooling)
-	if err != nil {
-		return nil, paramError{fmt.Errorf("pooling: %w", err)}
-	}
-	m, ok, err := userModel(ctx, d, relevance.Name, cfg.Model, "built-in lexical similarity (its own default threshold)",
-		func(h *classifier.Hub, ctx context.Context, ref classifier.Ref) (*classifier.Embedder, error) {
-			e, err := h.GetEmbedder(ctx, ref)
-			if err != nil {
-				return nil, err
+		case ok:
+			opts = append(opts, b.with(m))
+		default:
+			*b.model(&cfg) = ""
+			if b.fallback != nil {
+				if err := b.fallback(&cfg, id); err != nil {
+					return nil, err
+				}
 			}
-			return e.WithPooling(pooling, false)
-		},
-		func(ctx context.Context, m *classifier.Embedder) error {
-			_, err := m.Embed(ctx, probeText)
-			return err
-		})
-	if err != nil || !ok {
-		if err != nil {
-			return nil, err
 		}
-		// The threshold was set for embedding similarity; the lexical
-		// method has its own scale.
-		cfg.Model, cfg.Threshold = "", 0
-		return relevance.New(cfg)
 	}
-	return relevance.New(cfg, relevance.WithEmbedder(m))
-}
-
-func buildBias(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	cfg := *p.(*bias.Config)
-	if cfg.Model == "" {
-		return bias.New(cfg)
-	}
-	m, ok, err := userModel(ctx, d, bias.Name, cfg.Model, "built-in lexicon baseline", (*classifier.Hub).Get,
-		func(ctx context.Context, m *classifier.Classifier) error {
-			_, err := m.Classify(ctx, probeText, classifier.MatchTruncate, nil)
-			return err
-		})
-	if err != nil || !ok {
-		if err != nil {
-			return nil, err
+	s, err := b.new(cfg, opts...)
+	if err != nil {
+		if len(opts) > 0 {
+			return nil, paramError{err}
 		}
-		cfg.Model = ""
-		return bias.New(cfg)
+		return nil, err
 	}
-	return bias.New(cfg, bias.WithClassifier(m))
+	return s, nil
 }
 
 // probeClassifier runs a sequence classifier once on the probe text.
@@ -206,70 +165,134 @@ func probeClassifier(ctx context.Context, m *classifier.Classifier) error {
 	return err
 }
 
-func buildEmotionDetection(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	cfg := *p.(*emotiondetection.Config)
-	if cfg.Model == "" {
-		return emotiondetection.New(cfg)
-	}
-	m, ok, err := userModel(ctx, d, emotiondetection.Name, cfg.Model, "built-in emotion lexicon", (*classifier.Hub).Get, probeClassifier)
-	if err != nil || !ok {
-		if err != nil {
-			return nil, err
+// probeLabels checks the classifier's labels with labels (a scanner's own
+// label convention) before probing it.
+func probeLabels[C any, T any](labels func([]string) (T, error)) func(context.Context, C, *classifier.Classifier) error {
+	return func(ctx context.Context, _ C, m *classifier.Classifier) error {
+		if _, err := labels(m.Labels()); err != nil {
+			return err
 		}
-		model := cfg.Model
-		cfg.Model = "" // the lexicon: blocked_emotions must be GoEmotions labels
-		if err := cfg.Validate(); err != nil {
-			return nil, paramError{fmt.Errorf("%w (the built-in lexicon runs instead of model %s, which cannot be obtained)", err, model)}
-		}
-		return emotiondetection.New(cfg)
+		return probeClassifier(ctx, m)
 	}
-	s, err := emotiondetection.New(cfg, emotiondetection.WithClassifier(m))
+}
+
+func buildBanTopics(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	return modelBuild[bantopics.Config, *classifier.PairClassifier, bantopics.Option, *bantopics.Scanner]{
+		name: bantopics.Name, instead: "built-in topic lexicons", // topics must then be built-in names
+		model: func(c *bantopics.Config) *string { return &c.Model },
+		load:  (*classifier.Hub).GetPair,
+		probe: func(ctx context.Context, c bantopics.Config, m *classifier.PairClassifier) error {
+			_, err := m.ZeroShot(ctx, probeText, c.Topics[:1], c.HypothesisTemplate, c.MultiLabel)
+			return err
+		},
+		new: bantopics.New, with: func(m *classifier.PairClassifier) bantopics.Option { return bantopics.WithNLI(m) },
+	}.build(ctx, p, d)
+}
+
+func buildFactualConsistency(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	return modelBuild[factualconsistency.Config, *classifier.PairClassifier, factualconsistency.Option, *factualconsistency.Scanner]{
+		name: factualconsistency.Name, instead: "built-in claim check",
+		model: func(c *factualconsistency.Config) *string { return &c.Model },
+		load:  (*classifier.Hub).GetPair,
+		probe: func(ctx context.Context, _ factualconsistency.Config, m *classifier.PairClassifier) error {
+			_, err := m.Entailment(ctx, probeText, probeText)
+			return err
+		},
+		new: factualconsistency.New, with: func(m *classifier.PairClassifier) factualconsistency.Option { return factualconsistency.WithNLI(m) },
+	}.build(ctx, p, d)
+}
+
+func buildRelevance(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	pooling, err := classifier.ParsePooling(p.(*relevance.Config).Pooling)
 	if err != nil {
-		return nil, paramError{err}
+		return nil, paramError{fmt.Errorf("pooling: %w", err)}
 	}
-	return s, nil
+	return modelBuild[relevance.Config, *classifier.Embedder, relevance.Option, *relevance.Scanner]{
+		name: relevance.Name, instead: "built-in lexical similarity (its own default threshold)",
+		model: func(c *relevance.Config) *string { return &c.Model },
+		load: func(h *classifier.Hub, ctx context.Context, ref classifier.Ref) (*classifier.Embedder, error) {
+			e, err := h.GetEmbedder(ctx, ref)
+			if err != nil {
+				return nil, err
+			}
+			return e.WithPooling(pooling, false)
+		},
+		probe: func(ctx context.Context, _ relevance.Config, m *classifier.Embedder) error {
+			_, err := m.Embed(ctx, probeText)
+			return err
+		},
+		new: relevance.New, with: func(m *classifier.Embedder) relevance.Option { return relevance.WithEmbedder(m) },
+		// The threshold was set for embedding similarity; the lexical
+		// method has its own scale.
+		fallback: func(c *relevance.Config, _ string) error { c.Threshold = 0; return nil },
+	}.build(ctx, p, d)
+}
+
+// classifierBuild is a modelBuild for a scanner that runs a user sequence
+// classifier.
+func classifierBuild[C, O any, S scanner.Scanner](name, instead string, model func(*C) *string, new func(C, ...O) (S, error), with func(*classifier.Classifier) O) modelBuild[C, *classifier.Classifier, O, S] {
+	return modelBuild[C, *classifier.Classifier, O, S]{name: name, instead: instead, model: model, load: (*classifier.Hub).Get,
+		probe: func(ctx context.Context, _ C, m *classifier.Classifier) error { return probeClassifier(ctx, m) }, new: new, with: with}
+}
+
+func buildBias(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	return classifierBuild(bias.Name, "built-in lexicon baseline", func(c *bias.Config) *string { return &c.Model },
+		bias.New, func(m *classifier.Classifier) bias.Option { return bias.WithClassifier(m) }).build(ctx, p, d)
+}
+
+func buildEmotionDetection(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	b := classifierBuild(emotiondetection.Name, "built-in emotion lexicon", func(c *emotiondetection.Config) *string { return &c.Model },
+		emotiondetection.New, func(m *classifier.Classifier) emotiondetection.Option { return emotiondetection.WithClassifier(m) })
+	// The lexicon: blocked_emotions must be GoEmotions labels.
+	b.fallback = func(c *emotiondetection.Config, model string) error {
+		if err := c.Validate(); err != nil {
+			return paramError{fmt.Errorf("%w (the built-in lexicon runs instead of model %s, which cannot be obtained)", err, model)}
+		}
+		return nil
+	}
+	return b.build(ctx, p, d)
 }
 
 func buildMaliciousURLs(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	cfg := *p.(*maliciousurls.Config)
-	if cfg.Model == "" {
-		return maliciousurls.New(cfg)
-	}
-	m, ok, err := userModel(ctx, d, maliciousurls.Name, cfg.Model, "built-in URL features", (*classifier.Hub).Get,
-		func(ctx context.Context, m *classifier.Classifier) error {
-			if _, err := maliciousurls.MaliciousLabels(m.Labels()); err != nil {
-				return err
-			}
-			return probeClassifier(ctx, m)
-		})
-	if err != nil || !ok {
-		if err != nil {
-			return nil, err
-		}
-		cfg.Model = ""
-		return maliciousurls.New(cfg)
-	}
-	return maliciousurls.New(cfg, maliciousurls.WithClassifier(m))
+	b := classifierBuild(maliciousurls.Name, "built-in URL features", func(c *maliciousurls.Config) *string { return &c.Model },
+		maliciousurls.New, func(m *classifier.Classifier) maliciousurls.Option { return maliciousurls.WithClassifier(m) })
+	b.probe = probeLabels[maliciousurls.Config](maliciousurls.MaliciousLabels)
+	return b.build(ctx, p, d)
 }
 
 func buildNoRefusal(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	cfg := *p.(*norefusal.Config)
-	if cfg.Model == "" {
-		return norefusal.New(cfg)
-	}
-	m, ok, err := userModel(ctx, d, norefusal.Name, cfg.Model, "built-in refusal classifier", (*classifier.Hub).Get,
-		func(ctx context.Context, m *classifier.Classifier) error {
-			if _, err := norefusal.RefusalLabel(m.Labels()); err != nil {
-				return err
-			}
-			return probeClassifier(ctx, m)
-		})
-	if err != nil || !ok {
-		if err != nil {
-			return nil, err
-		}
-		cfg.Model = ""
-		return norefusal.New(cfg)
-	}
-	return norefusal.New(cfg, norefusal.WithClassifier(m))
+	b := classifierBuild(norefusal.Name, "built-in refusal classifier", func(c *norefusal.Config) *string { return &c.Model },
+		norefusal.New, func(m *classifier.Classifier) norefusal.Option { return norefusal.WithClassifier(m) })
+	b.probe = probeLabels[norefusal.Config](norefusal.RefusalLabel)
+	return b.build(ctx, p, d)
+}
+
+func buildBanCompetitors(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	return modelBuild[bancompetitors.Config, *classifier.TokenClassifier, bancompetitors.Option, *bancompetitors.Scanner]{
+		name: bancompetitors.Name, instead: "built-in gazetteer without entity check",
+		model: func(c *bancompetitors.Config) *string { return &c.Model },
+		load:  (*classifier.Hub).GetTokenClassifier,
+		probe: func(ctx context.Context, c bancompetitors.Config, m *classifier.TokenClassifier) error {
+			_, err := m.Entities(ctx, probeText, classifier.Aggregation(c.AggregationStrategy))
+			return err
+		},
+		new: bancompetitors.New, with: func(m *classifier.TokenClassifier) bancompetitors.Option { return bancompetitors.WithNER(m) },
+	}.build(ctx, p, d)
+}
+
+func buildCode(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	return classifierBuild(code.Name, "built-in code detector", func(c *code.Config) *string { return &c.Model },
+		code.New, func(m *classifier.Classifier) code.Option { return code.WithClassifier(m) }).build(ctx, p, d)
+}
+
+func buildGibberish(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	b := classifierBuild(gibberish.Name, "built-in character n-gram model", func(c *gibberish.Config) *string { return &c.Model },
+		gibberish.New, func(m *classifier.Classifier) gibberish.Option { return gibberish.WithClassifier(m) })
+	b.probe = probeLabels[gibberish.Config](gibberish.GibberishLabels)
+	return b.build(ctx, p, d)
+}
+
+func buildLanguage(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
+	return classifierBuild(language.Name, "built-in identifier (whatlanggo and scripts)", func(c *language.Config) *string { return &c.Model },
+		language.New, func(m *classifier.Classifier) language.Option { return language.WithClassifier(m) }).build(ctx, p, d)
 }

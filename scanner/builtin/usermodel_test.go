@@ -3,88 +3,26 @@ package builtin
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/scanner"
 )
 
-// testdata of the inference package: the tiny models of
-// scripts/gen-tiny-classifier.py and scripts/gen-tiny-pipelines.py.
-func tinyDir(name string) string {
-	return filepath.Join("..", "..", "internal", "inference", "testdata", name)
-}
+// tinyDir is a tiny generated model of the inference package's testdata.
+func tinyDir(name string) string { return modeltest.TinyDir(name) }
 
-// biasDir assembles a classifier directory: the tiny binary classifier
-// and the classifier package's tiny WordPiece tokenizer.
-func biasDir(t testing.TB) string {
-	dir := t.TempDir()
-	for src, dst := range map[string]string{
-		tinyDir("tiny-binary") + "/model.onnx":                                        "model.onnx",
-		tinyDir("tiny-binary") + "/config.json":                                       "config.json",
-		filepath.Join("..", "..", "classifier", "testdata", "tiny", "tokenizer.json"): "tokenizer.json",
-	} {
-		b, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
-// relabelledDir is a classifier directory like biasDir from the tiny model
-// of the inference package's testdata named tiny, with its labels renamed
-// (id2label in order) and no positive_labels.
-func relabelledDir(t testing.TB, tiny string, labels ...string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for src, dst := range map[string]string{
-		tinyDir(tiny) + "/model.onnx": "model.onnx",
-		filepath.Join("..", "..", "classifier", "testdata", "tiny", "tokenizer.json"): "tokenizer.json",
-	} {
-		b, err := os.ReadFile(src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, dst), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := os.ReadFile(tinyDir(tiny) + "/config.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg map[string]any
-	if err := json.Unmarshal(b, &cfg); err != nil {
-		t.Fatal(err)
-	}
-	id2label, label2id := map[string]string{}, map[string]int{}
-	for i, l := range labels {
-		id2label[strconv.Itoa(i)], label2id[l] = l, i
-	}
-	cfg["id2label"], cfg["label2id"] = id2label, label2id
-	delete(cfg, "positive_labels")
-	if b, err = json.Marshal(cfg); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
+// biasDir is the tiny binary classifier (labels SAFE, INJECTION).
+func biasDir(t testing.TB) string { return modeltest.ClassifierDir(t, "tiny-binary") }
 
 // userModelHub has "tiny-nli" as a path entry and "absent-nli", a URL
 // entry never downloaded, in an offline registry.
@@ -94,22 +32,11 @@ func userModelHub(t testing.TB, backend string) *classifier.Hub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := registry.Document{CacheDir: t.TempDir(), Models: []registry.Entry{
-		{ID: "tiny-nli", Name: "example/tiny-nli", Task: "nli", Variant: "fp32", Path: abs,
+	return modeltest.Hub(t, backend,
+		registry.Entry{ID: "tiny-nli", Name: "example/tiny-nli", Task: "nli", Variant: "fp32", Path: abs,
 			Files: []registry.File{{Name: "model.onnx"}, {Name: "tokenizer.json"}, {Name: "config.json"}}},
-		{ID: "absent-nli", Name: "example/absent-nli", Task: "nli", Variant: "fp32",
-			Files: []registry.File{{Name: "model.onnx", URL: "https://models.invalid/model.onnx"}, {Name: "config.json", URL: "https://models.invalid/config.json"}}},
-	}}
-	reg, err := registry.New(doc, registry.WithOffline(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = h.Close() })
-	return h
+		registry.Entry{ID: "absent-nli", Name: "example/absent-nli", Task: "nli", Variant: "fp32",
+			Files: []registry.File{{Name: "model.onnx", URL: "https://models.invalid/model.onnx"}, {Name: "config.json", URL: "https://models.invalid/config.json"}}})
 }
 
 func logTo(buf *bytes.Buffer) *slog.Logger {
@@ -146,12 +73,21 @@ func TestUserModels(t *testing.T) {
 					out("the cat sat with the dog .", "the bank will pay money ."), out("the cat sat with the dog .", "the cat sat with the dog .")},
 				{"bias", fmt.Sprintf("model: %q\nthreshold: 0.01", biasDir(t)),
 					out("q", "All of them are like that."), out("q", " ")},
-				{"emotion_detection", fmt.Sprintf("model: %q\nthreshold: 0.01\nblocked_emotions: [Anger, fear]", relabelledDir(t, "tiny-multilabel", "anger", "joy", "fear")),
+				{"emotion_detection", fmt.Sprintf("model: %q\nthreshold: 0.01\nblocked_emotions: [Anger, fear]", modeltest.ClassifierDir(t, "tiny-multilabel", "anger", "joy", "fear")),
 					out("q", "I am so furious with you."), out("q", " ")},
-				{"NoRefusal", fmt.Sprintf("model: %q\nthreshold: 0.01\nmatch_type: sentence", relabelledDir(t, "tiny-binary", "NORMAL", "REJECTION")),
+				{"NoRefusal", fmt.Sprintf("model: %q\nthreshold: 0.01\nmatch_type: sentence", modeltest.ClassifierDir(t, "tiny-binary", "NORMAL", "REJECTION")),
 					out("q", "I cannot help with that."), out("q", "\n")},
-				{"malicious_urls", fmt.Sprintf("model: %q\nthreshold: 0.01", relabelledDir(t, "tiny-binary", "benign", "malicious")),
+				{"malicious_urls", fmt.Sprintf("model: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "benign", "malicious")),
 					out("q", "see https://example.com/start"), out("q", "no links here")},
+				{"code", fmt.Sprintf("languages: [python, go, javascript]\nmodel: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-multilabel", "Python", "Go", "JavaScript")),
+					out("q", "```\nimport os\nprint(os.getcwd())\n```"), out("q", "No code here, only a sentence or two of prose.")},
+				{"gibberish", fmt.Sprintf("model: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "clean", "noise")),
+					out("q", "the bank will pay money to the market ."), out("q", "ok")},
+				{"Language", fmt.Sprintf("valid_languages: [en]\nmodel: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "en", "de")),
+					out("q", "the bank will pay money to the market ."), out("q", "ok")},
+				// The tiny NER model tags this Acme as ORG, that one as LOC.
+				{"BanCompetitors", fmt.Sprintf("competitors: [Acme, Initech Solutions]\nmodel: %q", tinyDir("tiny-tokencls")),
+					out("q", "I work at Acme GmbH in Zürich."), out("q", "We compared Acme Corp staff with Initech Solutions.")},
 			}
 			for _, c := range cases {
 				t.Run(c.typ, func(t *testing.T) {
@@ -202,12 +138,18 @@ func TestUserModelStartup(t *testing.T) {
 		{"relevance", fmt.Sprintf("model: %q", tinyDir("tiny-nli")), "does not run"},         // NLI logits are not embeddings of the probe? see below
 		{"factual_consistency", fmt.Sprintf("model: %q", tinyDir("tiny-embed")), "id2label"}, // an embedding model is no NLI model
 		{"relevance", "model: x\npooling: max", "pooling"},
-		{"emotion_detection", fmt.Sprintf("model: %q\nblocked_emotions: [anger, grief]", relabelledDir(t, "tiny-multilabel", "anger", "joy", "fear")),
+		{"emotion_detection", fmt.Sprintf("model: %q\nblocked_emotions: [anger, grief]", modeltest.ClassifierDir(t, "tiny-multilabel", "anger", "joy", "fear")),
 			"output_scanners[0].params: emotion_detection: blocked_emotions[1]: model"},
 		{"emotion_detection", "model: no/such-emotions", "output_scanners[0].params: model"},
 		{"no_refusal", fmt.Sprintf("model: %q", biasDir(t)), "no refusal label among the model's labels [SAFE, INJECTION]"},
 		{"no_refusal", "model: ./no/such/dir", "output_scanners[0].params: model"},
 		{"malicious_urls", fmt.Sprintf("model: %q", biasDir(t)), "malicious labels"},
+		{"ban_competitors", fmt.Sprintf("competitors: [Acme]\nmodel: %q\nentity_types: [COMPANY]", tinyDir("tiny-tokencls")),
+			`output_scanners[0].params: ban_competitors: entity_types[0]: model`},
+		{"ban_competitors", fmt.Sprintf("competitors: [Acme]\nmodel: %q", biasDir(t)), "no O label"},
+		{"gibberish", fmt.Sprintf("model: %q", biasDir(t)), "gibberish labels"},
+		{"language", fmt.Sprintf("valid_languages: [fr]\nmodel: %q", modeltest.ClassifierDir(t, "tiny-binary", "en", "de")), "params: language: valid_languages[0]: model"},
+		{"code", fmt.Sprintf("languages: [rust]\nmodel: %q", modeltest.ClassifierDir(t, "tiny-binary", "Python", "Go")), "params: code: languages[0]: model"},
 	} {
 		_, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h})
 		if c.typ == "relevance" && strings.Contains(c.params, "tiny-nli") {
@@ -251,6 +193,10 @@ func TestUserModelStartup(t *testing.T) {
 		{"emotion_detection", "model: absent-nli\nblocked_emotions: [anger]", "built-in emotion lexicon", "I am so angry and furious right now!"},
 		{"no_refusal", "model: absent-nli", "built-in refusal classifier", "I'm sorry, but I can't help with that request."},
 		{"malicious_urls", "model: absent-nli", "built-in URL features", "click javascript:alert(1)"},
+		{"ban_competitors", "competitors: [Acme]\nmodel: absent-nli", "built-in gazetteer", "We compared Acme Corp staff."},
+		{"code", "languages: [python]\nmodel: absent-nli", "built-in code detector", "```python\nimport os\nprint(os.getcwd())\n```"},
+		{"gibberish", "model: absent-nli", "built-in character n-gram model", "asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu"},
+		{"language", "valid_languages: [en]\nmodel: absent-nli", "built-in identifier", "Это предложение написано на русском языке."},
 	} {
 		logs.Reset()
 		s, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), Deps{Hub: h, Logger: logTo(&logs)})

@@ -49,6 +49,10 @@ type Config struct {
 	// Threshold is the block score from which a block counts as code.
 	// Default 0.5.
 	Threshold float64 `yaml:"threshold"`
+	// Model is a user code-language classifier (see usermodel.go): a
+	// registry id or name, or a local model directory. Empty uses the
+	// built-in detector alone.
+	Model string `yaml:"model"`
 }
 
 // DefaultConfig returns the defaults; Languages must still be set.
@@ -87,6 +91,9 @@ type Scanner struct {
 	cfg   Config
 	langs []string
 	fp    string
+	// user is the user model, userLangs its labels' Linguist names.
+	user      Classifier
+	userLangs map[string]string
 }
 
 var (
@@ -95,8 +102,9 @@ var (
 	_ scanner.Stager        = (*Scanner)(nil)
 )
 
-// New validates cfg.
-func New(cfg Config) (*Scanner, error) {
+// New validates cfg; WithClassifier supplies the user model that
+// cfg.Model names.
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
@@ -109,7 +117,7 @@ func New(cfg Config) (*Scanner, error) {
 	}
 	slices.Sort(langs)
 	v := fmt.Sprintf("1/%s/%v", strings.Join(langs, ","), cfg.IsBlocked)
-	return &Scanner{cfg: cfg, langs: langs, fp: rulescan.Fingerprint(Name, v, cfg.Threshold)}, nil
+	return withModel(&Scanner{cfg: cfg, langs: langs, fp: rulescan.Fingerprint(Name, v, cfg.Threshold)}, opts)
 }
 
 // Name returns "code".
@@ -126,6 +134,9 @@ func (s *Scanner) Fingerprint() string { return s.fp }
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return scanner.Result{}, err
+	}
+	if s.user != nil {
+		return s.scanModel(ctx, in.Text())
 	}
 	start := time.Now()
 	text := in.Text()

@@ -44,10 +44,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/hashfeat"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -83,14 +83,8 @@ type Config struct {
 // the built-in lexicon).
 func (c Config) ConfiguredModel() string { return c.Model }
 
-// Classifier scores texts; *classifier.Classifier implements it.
-type Classifier interface {
-	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
-	// Labels are the model's labels (config.json id2label).
-	Labels() []string
-	// Version identifies the weights (for fingerprints).
-	Version() string
-}
+// Classifier is the user model; *classifier.Classifier implements it.
+type Classifier = classifier.Model
 
 // Option supplies what New needs besides the configuration.
 type Option func(*Scanner)
@@ -170,14 +164,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		cfg.MatchType = MatchFull
 	}
 	s := &Scanner{cfg: cfg, byFirst: map[string][]*cue{}}
-	for _, o := range opts {
-		o(s)
-	}
-	switch {
-	case cfg.Model != "" && s.model == nil:
-		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
-	case cfg.Model == "" && s.model != nil:
-		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+		return nil, err
 	}
 	for li, label := range Labels {
 		for _, entry := range lexicon[label] {
@@ -374,38 +362,20 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 
 // scanModel scores text with the user's classifier. Blank text is valid.
 func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
-	res.Method, res.Threshold = scanner.MethodML, s.cfg.Threshold
-	if !utf8.ValidString(text) {
-		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
-	}
-	if strings.TrimSpace(text) == "" {
-		res.Duration = time.Since(start)
-		return res, nil
-	}
-	mt := classifier.MatchFull
-	if s.cfg.MatchType == MatchSentence {
-		mt = classifier.MatchSentence
-	}
-	p, err := s.model.Classify(ctx, text, mt, s.modelBlock)
+	v, err := modelscan.Run(ctx, Name, s.cfg.Model, s.model, text, modelscan.MatchType(s.cfg.MatchType), s.modelBlock, s.cfg.Threshold, &res)
 	if err != nil {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+		return scanner.Result{}, err
 	}
-	res.Risk = scanner.ClampRisk(p.Score)
-	if res.Risk >= s.cfg.Threshold {
-		res.Valid = false
-		a, b := p.Best.Start, p.Best.End
-		if a < 0 || b > len(text) || a > b {
-			a, b = 0, 0
-		}
+	if v.Flagged {
 		for _, l := range s.modelBlock {
-			if v, ok := p.Best.Result.Score(l); ok && v >= s.cfg.Threshold && len(res.Findings) < maxFindings {
-				res.Findings = append(res.Findings, scanner.Finding{Rule: l, Start: a, End: b, Score: scanner.ClampRisk(v),
-					Detail: fmt.Sprintf("emotion %s probability %.3f", l, v)})
+			if p, ok := v.Prediction.Best.Result.Score(l); ok && p >= s.cfg.Threshold && len(res.Findings) < maxFindings {
+				res.Findings = append(res.Findings, scanner.Finding{Rule: l, Start: v.Start, End: v.End, Score: scanner.ClampRisk(p),
+					Detail: fmt.Sprintf("emotion %s probability %.3f", l, p)})
 			}
 		}
 		if len(res.Findings) == 0 { // a softmax model: the blocked emotions together
-			res.Findings = append(res.Findings, scanner.Finding{Rule: "blocked_emotions", Start: a, End: b, Score: res.Risk,
-				Detail: fmt.Sprintf("blocked emotions together have probability %.3f", p.Score)})
+			res.Findings = append(res.Findings, scanner.Finding{Rule: "blocked_emotions", Start: v.Start, End: v.End, Score: res.Risk,
+				Detail: fmt.Sprintf("blocked emotions together have probability %.3f", v.Prediction.Score)})
 		}
 	}
 	res.Duration = time.Since(start)

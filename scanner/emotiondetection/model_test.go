@@ -2,52 +2,19 @@ package emotiondetection
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"math"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/inference"
-	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
-// fakeClassifier is a sigmoid model over labels whose best part has the
-// given scores; positive records the labels the scanner asked about.
-type fakeClassifier struct {
-	labels   []string
-	scores   []float64
-	softmax  bool
-	mt       classifier.MatchType
-	positive []string
-	err      error
-}
-
-func (f *fakeClassifier) Classify(_ context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error) {
-	f.mt, f.positive = mt, positive
-	r := inference.InferenceResult{Labels: f.labels, Scores: f.scores}
-	s := 0.0
-	for _, p := range positive {
-		v, _ := r.Score(p)
-		if f.softmax {
-			s += v
-		} else {
-			s = math.Max(s, v)
-		}
-	}
-	return classifier.Prediction{Score: s, Best: classifier.Part{Start: 0, End: len(text), Result: r, Score: s}, Parts: 1}, f.err
-}
-func (f *fakeClassifier) Labels() []string { return f.labels }
-func (f *fakeClassifier) Version() string  { return "fake@1" }
-
 func TestModelScan(t *testing.T) {
-	f := &fakeClassifier{labels: []string{"admiration", "anger", "fear", "joy", "neutral"}, scores: []float64{0.1, 0.7, 0.2, 0.9, 0.05}}
+	f := modeltest.NewClassifier([]string{"admiration", "anger", "fear", "joy", "neutral"}, 0.1, 0.7, 0.2, 0.9, 0.05)
 	cfg := DefaultConfig()
 	cfg.Model, cfg.BlockedEmotions, cfg.MatchType = "some/emotions", []string{"Anger", "fear", "anger"}, MatchSentence
 	s, err := New(cfg, WithClassifier(f))
@@ -60,35 +27,31 @@ func TestModelScan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mt, positive := f.Last()
 	if res.Valid || res.Risk != 0.7 || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Findings[0].Rule != "anger" ||
-		res.Findings[0].End != len(in.Prompt) || f.mt != classifier.MatchSentence || strings.Join(f.positive, ",") != "anger,fear" {
-		t.Fatalf("angry text: %+v (match type %s, asked %v)", res, f.mt, f.positive)
+		res.Findings[0].End != len(in.Prompt) || mt != classifier.MatchSentence || strings.Join(positive, ",") != "anger,fear" {
+		t.Fatalf("angry text: %+v (match type %s, asked %v)", res, mt, positive)
 	}
 	// joy scores 0.9 but is not blocked.
-	f.scores = []float64{0.1, 0.3, 0.2, 0.9, 0.05}
+	f.SetScores(0.1, 0.3, 0.2, 0.9, 0.05)
 	if res, err := s.Scan(ctx, in); err != nil || !res.Valid || res.Risk != 0.3 || len(res.Findings) != 0 {
 		t.Fatalf("joyful text: %+v %v", res, err)
 	}
 	// Both blocked emotions over the threshold: one finding each.
-	f.scores = []float64{0.1, 0.6, 0.8, 0.1, 0.05}
+	f.SetScores(0.1, 0.6, 0.8, 0.1, 0.05)
 	if res, err := s.Scan(ctx, in); err != nil || res.Valid || res.Risk != 0.8 || len(res.Findings) != 2 {
 		t.Fatalf("two emotions: %+v %v", res, err)
 	}
 	// A softmax model: the blocked emotions together (0.3+0.3) flag it.
-	f.softmax, f.scores = true, []float64{0.1, 0.3, 0.3, 0.25, 0.05}
+	f.Softmax = true
+	f.SetScores(0.1, 0.3, 0.3, 0.25, 0.05)
 	if res, err := s.Scan(ctx, in); err != nil || res.Valid || math.Abs(res.Risk-0.6) > 1e-9 || len(res.Findings) != 1 || res.Findings[0].Rule != "blocked_emotions" {
 		t.Fatalf("softmax model: %+v %v", res, err)
 	}
 	if res, err := s.Scan(ctx, scanner.Input{Prompt: " \n"}); err != nil || !res.Valid || res.Risk != 0 {
 		t.Fatalf("blank text: %+v %v", res, err)
 	}
-	if _, err := s.Scan(ctx, scanner.Input{Prompt: "\xff"}); !errors.Is(err, scanner.ErrInvalidUTF8) {
-		t.Fatalf("invalid UTF-8: %v", err)
-	}
-	f.err = errors.New("boom")
-	if _, err := s.Scan(ctx, in); err == nil || !strings.Contains(err.Error(), "some/emotions") {
-		t.Fatalf("model error: %v", err)
-	}
+	modeltest.Failures(t, s, in, f, "some/emotions")
 
 	// Fingerprints change with the model and with the blocked emotions.
 	lex := mustNew(t, DefaultConfig())
@@ -108,7 +71,7 @@ func TestModelScan(t *testing.T) {
 		t.Fatalf("unknown emotion: %v", err)
 	}
 	// With a model, labels outside GoEmotions are allowed if the model has them.
-	g := &fakeClassifier{labels: []string{"calm", "rage"}, scores: []float64{0.2, 0.8}}
+	g := modeltest.NewClassifier([]string{"calm", "rage"}, 0.2, 0.8)
 	cfg2.BlockedEmotions = []string{"rage"}
 	if s, err := New(cfg2, WithClassifier(g)); err != nil {
 		t.Fatal(err)
@@ -121,134 +84,52 @@ func TestModelScan(t *testing.T) {
 	}
 }
 
-// emotionDir assembles a three-label emotion classifier from the inference
-// package's tiny multi-label model (its labels renamed anger, joy, fear)
-// and the classifier package's tiny WordPiece tokenizer.
-func emotionDir(t testing.TB) string {
-	t.Helper()
-	dir := t.TempDir()
-	b, err := os.ReadFile(filepath.FromSlash("../../internal/inference/testdata/tiny-multilabel/model.onnx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "model.onnx"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if b, err = os.ReadFile(filepath.FromSlash("../../classifier/testdata/tiny/tokenizer.json")); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "tokenizer.json"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if b, err = os.ReadFile(filepath.FromSlash("../../internal/inference/testdata/tiny-multilabel/config.json")); err != nil {
-		t.Fatal(err)
-	}
-	var cfg map[string]any
-	if err := json.Unmarshal(b, &cfg); err != nil {
-		t.Fatal(err)
-	}
-	labels := []string{"anger", "joy", "fear"}
-	id2label, label2id := map[string]string{}, map[string]int{}
-	for i, l := range labels {
-		id2label[strconv.Itoa(i)], label2id[l] = l, i
-	}
-	cfg["id2label"], cfg["label2id"] = id2label, label2id
-	delete(cfg, "positive_labels")
-	if b, err = json.Marshal(cfg); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "config.json"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 // TestModelTinyClassifier runs the scanner on a tiny multi-label model: its
 // risk is the model's own probability of the highest blocked label, on
 // both backends.
 func TestModelTinyClassifier(t *testing.T) {
-	for _, backend := range []string{inference.BackendORT, inference.BackendPureGo} {
-		t.Run(backend, func(t *testing.T) {
-			if backend == inference.BackendORT && os.Getenv("LLMSHIELD_ORT_LIB") == "" {
-				t.Skip("LLMSHIELD_ORT_LIB is not set")
+	modeltest.Backends(t, func(t *testing.T, backend string) {
+		dir := modeltest.ClassifierDir(t, "tiny-multilabel", "anger", "joy", "fear")
+		ctx := context.Background()
+		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
+		text := "the cat sat with the dog in the garden ."
+		p, err := m.Classify(ctx, text, classifier.MatchFull, []string{"anger", "fear"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 0.0
+		for _, l := range []string{"anger", "fear"} {
+			v, ok := p.Best.Result.Score(l)
+			if !ok {
+				t.Fatalf("no score for %s", l)
 			}
-			dir := emotionDir(t)
-			reg, err := registry.New(registry.Document{CacheDir: t.TempDir()}, registry.WithOffline(true))
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer h.Close()
-			ctx := context.Background()
-			m, err := h.Get(ctx, classifier.Ref{ID: dir})
-			if err != nil {
-				t.Fatal(err)
-			}
-			text := "the cat sat with the dog in the garden ."
-			p, err := m.Classify(ctx, text, classifier.MatchFull, []string{"anger", "fear"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := 0.0
-			for _, l := range []string{"anger", "fear"} {
-				v, ok := p.Best.Result.Score(l)
-				if !ok {
-					t.Fatalf("no score for %s", l)
-				}
-				want = math.Max(want, v)
-			}
+			want = math.Max(want, v)
+		}
+		modeltest.Straddle(t, want, scanner.Input{Prompt: text}, func(threshold float64) (scanner.Scanner, error) {
 			cfg := DefaultConfig()
-			cfg.Model, cfg.BlockedEmotions = dir, []string{"ANGER", "fear"}
-			cfg.Threshold = math.Max(0.01, want-0.01) // just under the model's score
-			s, err := New(cfg, WithClassifier(m))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := s.Scan(ctx, scanner.Input{Prompt: text})
-			if err != nil || res.Valid || math.Abs(res.Risk-want) > 1e-9 || len(res.Findings) == 0 {
-				t.Fatalf("risk %v (valid %v, err %v, findings %v), want the model's score %v flagged", res.Risk, res.Valid, err, res.Findings, want)
-			}
-			cfg.Threshold = math.Min(1, want+0.01)
-			if s, err = New(cfg, WithClassifier(m)); err != nil {
-				t.Fatal(err)
-			}
-			if res, err := s.Scan(ctx, scanner.Input{Prompt: text}); err != nil || !res.Valid {
-				t.Fatalf("threshold over the model's score: %+v %v", res, err)
-			}
-			cfg.BlockedEmotions = []string{"anger", "sadness"}
-			if _, err := New(cfg, WithClassifier(m)); err == nil || !strings.Contains(err.Error(), `"sadness"`) {
-				t.Fatalf("emotion the model lacks: %v", err)
-			}
-			cfg.BlockedEmotions, cfg.MatchType = []string{"anger"}, MatchSentence
-			if s, err = New(cfg, WithClassifier(m)); err != nil {
-				t.Fatal(err)
-			}
-			scannertest.Run(t, s, scannertest.WithHugeSize(64<<10))
+			cfg.Model, cfg.BlockedEmotions, cfg.Threshold = dir, []string{"ANGER", "fear"}, threshold
+			return New(cfg, WithClassifier(m))
 		})
-	}
+		cfg := DefaultConfig()
+		cfg.Model = dir
+		cfg.BlockedEmotions = []string{"anger", "sadness"}
+		if _, err := New(cfg, WithClassifier(m)); err == nil || !strings.Contains(err.Error(), `"sadness"`) {
+			t.Fatalf("emotion the model lacks: %v", err)
+		}
+		cfg.BlockedEmotions, cfg.MatchType = []string{"anger"}, MatchSentence
+		s, err := New(cfg, WithClassifier(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		scannertest.Run(t, s, scannertest.WithHugeSize(64<<10))
+	})
 }
 
 // BenchmarkModelScan: a 1 KB text through the tiny user model (pure Go);
 // the cost is the model's, a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
-	reg, err := registry.New(registry.Document{CacheDir: b.TempDir()}, registry.WithOffline(true))
-	if err != nil {
-		b.Fatal(err)
-	}
-	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: inference.BackendPureGo}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close()
-	ctx := context.Background()
-	dir := emotionDir(b)
-	m, err := h.Get(ctx, classifier.Ref{ID: dir})
-	if err != nil {
-		b.Fatal(err)
-	}
+	dir := modeltest.ClassifierDir(b, "tiny-multilabel", "anger", "joy", "fear")
+	m := modeltest.Load(b, inference.BackendPureGo, (*classifier.Hub).Get, dir)
 	cfg := DefaultConfig()
 	cfg.Model, cfg.BlockedEmotions = dir, []string{"anger", "fear"}
 	s, err := New(cfg, WithClassifier(m))
@@ -256,10 +137,5 @@ func BenchmarkModelScan(b *testing.B) {
 		b.Fatal(err)
 	}
 	in := scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(ctx, in); err != nil {
-			b.Fatal(err)
-		}
-	}
+	modeltest.BenchScan(b, s, in)
 }

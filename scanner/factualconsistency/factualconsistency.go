@@ -39,6 +39,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/internal/hashfeat"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -110,15 +111,10 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	s := &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.MinimumScore)}
-	for _, o := range opts {
-		o(s)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithNLI", func(s *Scanner) bool { return s.nli != nil }); err != nil {
+		return nil, err
 	}
-	switch {
-	case cfg.Model != "" && s.nli == nil:
-		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithNLI)", Name, cfg.Model)
-	case cfg.Model == "" && s.nli != nil:
-		return nil, fmt.Errorf("%s: model: WithNLI was given but model is empty (name the model it loads)", Name)
-	case s.nli != nil:
+	if s.nli != nil {
 		s.fp = fmt.Sprintf("%s/nli/%s/%g", Name, s.nli.Version(), cfg.MinimumScore)
 	}
 	return s, nil

@@ -3,14 +3,11 @@ package factualconsistency
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/inference"
-	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -76,41 +73,24 @@ func TestModelScan(t *testing.T) {
 }
 
 func TestModelTinyNLI(t *testing.T) {
-	for _, backend := range []string{inference.BackendORT, inference.BackendPureGo} {
-		t.Run(backend, func(t *testing.T) {
-			if backend == inference.BackendORT && os.Getenv("LLMSHIELD_ORT_LIB") == "" {
-				t.Skip("LLMSHIELD_ORT_LIB is not set")
-			}
-			reg, err := registry.New(registry.Document{CacheDir: t.TempDir()}, registry.WithOffline(true))
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer h.Close()
-			dir := filepath.Join("..", "..", "internal", "inference", "testdata", "tiny-nli")
-			m, err := h.GetPair(context.Background(), classifier.Ref{ID: dir})
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg := DefaultConfig()
-			cfg.Model = dir
-			s, err := New(cfg, WithNLI(m))
-			if err != nil {
-				t.Fatal(err)
-			}
-			prompt := "the bank will pay money to the market ."
-			res, err := s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: "money bank .", Stage: scanner.StageOutput})
-			if err != nil || !res.Valid {
-				t.Fatalf("supported answer: %+v %v", res, err)
-			}
-			res, err = s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: "the river boat .", Stage: scanner.StageOutput})
-			if err != nil || res.Valid || res.Risk < 0.9 {
-				t.Fatalf("unsupported answer: %+v %v", res, err)
-			}
-			scannertest.Run(t, s, scannertest.WithHugeSize(1<<20))
-		})
-	}
+	modeltest.Backends(t, func(t *testing.T, backend string) {
+		dir := modeltest.TinyDir("tiny-nli")
+		m := modeltest.Load(t, backend, (*classifier.Hub).GetPair, dir)
+		cfg := DefaultConfig()
+		cfg.Model = dir
+		s, err := New(cfg, WithNLI(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		prompt := "the bank will pay money to the market ."
+		res, err := s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: "money bank .", Stage: scanner.StageOutput})
+		if err != nil || !res.Valid {
+			t.Fatalf("supported answer: %+v %v", res, err)
+		}
+		res, err = s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: "the river boat .", Stage: scanner.StageOutput})
+		if err != nil || res.Valid || res.Risk < 0.9 {
+			t.Fatalf("unsupported answer: %+v %v", res, err)
+		}
+		scannertest.Run(t, s, scannertest.WithHugeSize(1<<20))
+	})
 }

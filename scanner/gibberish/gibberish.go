@@ -75,6 +75,9 @@ type Config struct {
 	// MinLetters is the fewest letters a text (or sentence) needs for a
 	// verdict. Default 10.
 	MinLetters int `yaml:"min_letters"`
+	// Model is a user gibberish classifier (see usermodel.go): a registry
+	// id or name, or a local model directory. Empty uses the built-in model.
+	Model string `yaml:"model"`
 }
 
 // DefaultConfig returns the defaults.
@@ -103,6 +106,9 @@ type Scanner struct {
 	m    *model
 	pool sync.Pool
 	fp   string
+	// user is the user model, userLabels its gibberish labels.
+	user       Classifier
+	userLabels []string
 }
 
 var (
@@ -111,8 +117,9 @@ var (
 	_ scanner.Stager        = (*Scanner)(nil)
 )
 
-// New validates cfg and loads the embedded model.
-func New(cfg Config) (*Scanner, error) {
+// New validates cfg and loads the embedded model; WithClassifier supplies
+// the user model that cfg.Model names.
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
@@ -123,7 +130,7 @@ func New(cfg Config) (*Scanner, error) {
 	s := &Scanner{cfg: cfg, m: m,
 		fp: rulescan.Fingerprint(Name, ModelVersion+"/"+cfg.MatchType+"/"+fmt.Sprint(cfg.MinLetters), cfg.Threshold)}
 	s.pool.New = func() any { return new(featurizer) }
-	return s, nil
+	return withModel(s, opts)
 }
 
 // Name returns "gibberish".
@@ -189,6 +196,9 @@ func pieces(text string) [][2]int {
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return scanner.Result{}, err
+	}
+	if s.user != nil {
+		return s.scanModel(ctx, in.Text())
 	}
 	start := time.Now()
 	text := in.Text()

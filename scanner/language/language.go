@@ -72,6 +72,10 @@ type Config struct {
 	// MinLetters is the fewest letters a text (or sentence) needs for a
 	// language verdict; the script rule applies regardless. Default 20.
 	MinLetters int `yaml:"min_letters"`
+	// Model is a user language classifier (see usermodel.go): a registry
+	// id or name, or a local model directory. Empty uses the built-in
+	// identifier.
+	Model string `yaml:"model"`
 }
 
 // DefaultConfig returns the defaults; ValidLanguages must still be set.
@@ -106,6 +110,9 @@ func (c Config) Validate() error {
 type Scanner struct {
 	cfg Config
 	fp  string
+	// user is the user model, other its labels outside ValidLanguages.
+	user  Classifier
+	other []string
 }
 
 var (
@@ -114,8 +121,9 @@ var (
 	_ scanner.Stager        = (*Scanner)(nil)
 )
 
-// New validates cfg.
-func New(cfg Config) (*Scanner, error) {
+// New validates cfg; WithClassifier supplies the user model that
+// cfg.Model names.
+func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
@@ -123,7 +131,7 @@ func New(cfg Config) (*Scanner, error) {
 	slices.Sort(langs)
 	cfg.ValidLanguages = langs
 	v := fmt.Sprintf("1/%s/%s/%d", strings.Join(langs, ","), cfg.MatchType, cfg.MinLetters)
-	return &Scanner{cfg: cfg, fp: rulescan.Fingerprint(Name, v, cfg.Threshold)}, nil
+	return withModel(&Scanner{cfg: cfg, fp: rulescan.Fingerprint(Name, v, cfg.Threshold)}, opts)
 }
 
 // Name returns "language".
@@ -174,6 +182,9 @@ func judge(text string, valid []string, threshold float64, minLetters int, ident
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
 	if err := ctx.Err(); err != nil {
 		return scanner.Result{}, err
+	}
+	if s.user != nil {
+		return s.scanModel(ctx, in.Text())
 	}
 	start := time.Now()
 	text := in.Text()

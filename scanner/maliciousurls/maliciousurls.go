@@ -68,6 +68,7 @@ import (
 	"mvdan.cc/xurls/v2"
 
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -103,16 +104,8 @@ type Config struct {
 // the built-in features alone).
 func (c Config) ConfiguredModel() string { return c.Model }
 
-// Classifier is what the scanner needs of a user URL classifier;
-// *classifier.Classifier implements it.
-type Classifier interface {
-	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
-	BestLabel(p classifier.Prediction, positive []string) string
-	// Labels are the model's labels (config.json id2label).
-	Labels() []string
-	// Version identifies the weights (for fingerprints).
-	Version() string
-}
+// Classifier is the user model; *classifier.Classifier implements it.
+type Classifier = classifier.Model
 
 // Option supplies what New needs besides the configuration.
 type Option func(*Scanner)
@@ -126,22 +119,7 @@ func WithClassifier(m Classifier) Option { return func(s *Scanner) { s.model = m
 // for a model whose labels are exactly LABEL_0 and LABEL_1. It is an error
 // when neither applies.
 func MaliciousLabels(labels []string) ([]string, error) {
-	var out []string
-	benign := false
-	for _, l := range labels {
-		if strings.EqualFold(l, "benign") {
-			benign = true
-			continue
-		}
-		out = append(out, l)
-	}
-	switch {
-	case benign && len(out) > 0:
-		return out, nil
-	case len(labels) == 2 && labels[0] == "LABEL_0" && labels[1] == "LABEL_1":
-		return []string{"LABEL_1"}, nil
-	}
-	return nil, fmt.Errorf("cannot tell the malicious labels from the model's labels %q (want a \"benign\" label, or LABEL_0/LABEL_1)", labels)
+	return modelscan.LabelsBut(labels, "benign", "malicious")
 }
 
 // DefaultConfig returns the defaults.
@@ -223,15 +201,10 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	}
 	s := &Scanner{cfg: cfg, re: xurls.Relaxed(), official: map[string]bool{}, allowed: map[string]bool{},
 		blockDom: map[string]bool{}, blockURL: map[string]bool{}}
-	for _, o := range opts {
-		o(s)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+		return nil, err
 	}
-	switch {
-	case cfg.Model != "" && s.model == nil:
-		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
-	case cfg.Model == "" && s.model != nil:
-		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
-	case s.model != nil:
+	if s.model != nil {
 		bad, err := MaliciousLabels(s.model.Labels())
 		if err != nil {
 			return nil, fmt.Errorf("%s: model: %w", Name, err)

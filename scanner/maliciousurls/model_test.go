@@ -4,36 +4,12 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
-
-// fakeURLModel scores URLs containing "evil" as phishing.
-type fakeURLModel struct {
-	mu       sync.Mutex
-	labels   []string
-	asked    []string
-	positive []string
-	err      error
-}
-
-func (f *fakeURLModel) Classify(_ context.Context, text string, _ classifier.MatchType, positive []string) (classifier.Prediction, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.asked, f.positive = append(f.asked, text), positive
-	score := 0.02
-	if strings.Contains(text, "evil") {
-		score = 0.93
-	}
-	return classifier.Prediction{Score: score, Best: classifier.Part{End: len(text)}, Parts: 1}, f.err
-}
-func (f *fakeURLModel) BestLabel(classifier.Prediction, []string) string { return "phishing" }
-func (f *fakeURLModel) Labels() []string                                 { return f.labels }
-func (f *fakeURLModel) Version() string                                  { return "fake-url@1" }
 
 func TestMaliciousLabels(t *testing.T) {
 	for _, c := range []struct {
@@ -56,7 +32,13 @@ func TestMaliciousLabels(t *testing.T) {
 }
 
 func TestModelScan(t *testing.T) {
-	f := &fakeURLModel{labels: []string{"benign", "phishing", "malware"}}
+	// The fake scores URLs containing "evil" as phishing.
+	f := &modeltest.Classifier{Names: []string{"benign", "phishing", "malware"}, Softmax: true, ByText: func(text string) []float64 {
+		if strings.Contains(text, "evil") {
+			return []float64{0.07, 0.93, 0}
+		}
+		return []float64{0.97, 0.01, 0.01}
+	}}
 	cfg := DefaultConfig()
 	cfg.Model = "some/url-model"
 	s, err := New(cfg, WithClassifier(f))
@@ -73,8 +55,8 @@ func TestModelScan(t *testing.T) {
 		text[res.Findings[0].Start:res.Findings[0].End] != "https://evil-login.example.net/now" {
 		t.Fatalf("model verdict: %+v", res)
 	}
-	if len(f.asked) != 2 || strings.Join(f.positive, ",") != "phishing,malware" {
-		t.Fatalf("each URL is classified on its own with the malicious labels: asked %q positive %v", f.asked, f.positive)
+	if _, positive := f.Last(); len(f.Asked()) != 2 || strings.Join(positive, ",") != "phishing,malware" {
+		t.Fatalf("each URL is classified on its own with the malicious labels: asked %q positive %v", f.Asked(), positive)
 	}
 	// The features still count: a script URL the model calls benign.
 	if res, err := s.Scan(ctx, out("click javascript:alert(1)")); err != nil || res.Valid {
@@ -84,14 +66,14 @@ func TestModelScan(t *testing.T) {
 	if plain.Fingerprint() == s.Fingerprint() {
 		t.Error("the fingerprint must change with the model")
 	}
-	f.err = errors.New("model broke")
+	f.SetErr(errors.New("model broke"))
 	if _, err := s.Scan(ctx, out(text)); err == nil || !strings.Contains(err.Error(), "model broke") {
 		t.Fatalf("a model error must surface: %v", err)
 	}
-	f.err = nil
+	f.SetErr(nil)
 	scannertest.Run(t, s, scannertest.WithInputs(text, "no links here"))
 
-	if _, err := New(cfg, WithClassifier(&fakeURLModel{labels: []string{"SAFE", "INJECTION"}})); err == nil || !strings.Contains(err.Error(), "malicious labels") {
+	if _, err := New(cfg, WithClassifier(modeltest.NewClassifier([]string{"SAFE", "INJECTION"}))); err == nil || !strings.Contains(err.Error(), "malicious labels") {
 		t.Errorf("a model without a benign label: %v", err)
 	}
 	if _, err := New(DefaultConfig(), WithClassifier(f)); err == nil || !strings.Contains(err.Error(), "model is empty") {

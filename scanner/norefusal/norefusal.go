@@ -41,6 +41,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -74,14 +75,8 @@ type Config struct {
 // the built-in classifier).
 func (c Config) ConfiguredModel() string { return c.Model }
 
-// Classifier scores texts; *classifier.Classifier implements it.
-type Classifier interface {
-	Classify(ctx context.Context, text string, mt classifier.MatchType, positive []string) (classifier.Prediction, error)
-	// Labels are the model's labels (config.json id2label).
-	Labels() []string
-	// Version identifies the weights (for fingerprints).
-	Version() string
-}
+// Classifier is the user model; *classifier.Classifier implements it.
+type Classifier = classifier.Model
 
 // Option supplies what New needs besides the configuration.
 type Option func(*Scanner)
@@ -152,15 +147,10 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		cfg.MatchType = MatchFull
 	}
 	s := &Scanner{cfg: cfg}
-	for _, o := range opts {
-		o(s)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.user != nil }); err != nil {
+		return nil, err
 	}
-	switch {
-	case cfg.Model != "" && s.user == nil:
-		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithClassifier)", Name, cfg.Model)
-	case cfg.Model == "" && s.user != nil:
-		return nil, fmt.Errorf("%s: model: WithClassifier was given but model is empty (name the model it loads)", Name)
-	case s.user != nil:
+	if s.user != nil {
 		l, err := RefusalLabel(s.user.Labels())
 		if err != nil {
 			return nil, fmt.Errorf("%s: model: %s: %w", Name, cfg.Model, err)
@@ -202,7 +192,7 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		return res, nil
 	}
 	if s.user != nil {
-		return s.scanModel(ctx, text, res, start)
+		return s.scanModel(ctx, text)
 	}
 	best, a, b := 0.0, 0, 0
 	if s.cfg.MatchType == MatchSentence {
@@ -230,31 +220,10 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 }
 
 // scanModel scores a non-blank text with the user's classifier.
-func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
-	res.Threshold = s.cfg.Threshold
-	if !utf8.ValidString(text) {
-		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
-	}
-	mt := classifier.MatchFull
-	if s.cfg.MatchType == MatchSentence {
-		mt = classifier.MatchSentence
-	}
-	p, err := s.user.Classify(ctx, text, mt, []string{s.label})
-	if err != nil {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
-	}
-	res.Risk = scanner.ClampRisk(p.Score)
-	if res.Risk >= s.cfg.Threshold {
-		res.Valid = false
-		a, b := p.Best.Start, p.Best.End
-		if a < 0 || b > len(text) || a > b {
-			a, b = 0, 0
-		}
-		res.Findings = append(res.Findings, scanner.Finding{Rule: "REJECTION", Start: a, End: b, Score: res.Risk,
-			Detail: fmt.Sprintf("model label %s probability %.3f ≥ %.2f", s.label, p.Score, s.cfg.Threshold)})
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+func (s *Scanner) scanModel(ctx context.Context, text string) (scanner.Result, error) {
+	return modelscan.Scan(ctx, Name, s.cfg.Model, s.user, text, modelscan.MatchType(s.cfg.MatchType), []string{s.label}, s.cfg.Threshold, 0, func(v modelscan.Verdict) scanner.Finding {
+		return scanner.Finding{Rule: "REJECTION", Detail: fmt.Sprintf("model label %s probability %.3f ≥ %.2f", s.label, v.Prediction.Score, s.cfg.Threshold)}
+	})
 }
 
 // sentences returns the byte spans of up to limit non-blank sentences,

@@ -3,14 +3,11 @@ package relevance
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/inference"
-	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -89,50 +86,33 @@ func TestModelScan(t *testing.T) {
 }
 
 func TestModelTinyEmbed(t *testing.T) {
-	for _, backend := range []string{inference.BackendORT, inference.BackendPureGo} {
-		t.Run(backend, func(t *testing.T) {
-			if backend == inference.BackendORT && os.Getenv("LLMSHIELD_ORT_LIB") == "" {
-				t.Skip("LLMSHIELD_ORT_LIB is not set")
-			}
-			reg, err := registry.New(registry.Document{CacheDir: t.TempDir()}, registry.WithOffline(true))
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer h.Close()
-			dir := filepath.Join("..", "..", "internal", "inference", "testdata", "tiny-embed")
-			m, err := h.GetEmbedder(context.Background(), classifier.Ref{ID: dir})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx := context.Background()
-			vs, err := m.EmbedBatch(ctx, []string{"the cat sat with the dog .", "a dog sat with the cat .", "the bank will pay money ."})
-			if err != nil {
-				t.Fatal(err)
-			}
-			near, _ := classifier.Cosine(vs[0], vs[1])
-			far, _ := classifier.Cosine(vs[0], vs[2])
-			if near <= far {
-				t.Fatalf("tiny model: paraphrase cosine %v <= unrelated %v", near, far)
-			}
-			cfg := DefaultConfig()
-			cfg.Model, cfg.Threshold = dir, (near+far)/2 // between the two
-			s, err := New(cfg, WithEmbedder(m))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := s.Scan(ctx, scanner.Input{Prompt: "the cat sat with the dog .", Output: "a dog sat with the cat .", Stage: scanner.StageOutput})
-			if err != nil || !res.Valid {
-				t.Fatalf("paraphrase: %+v %v", res, err)
-			}
-			res, err = s.Scan(ctx, scanner.Input{Prompt: "the cat sat with the dog .", Output: "the bank will pay money .", Stage: scanner.StageOutput})
-			if err != nil || res.Valid {
-				t.Fatalf("unrelated answer: %+v %v", res, err)
-			}
-			scannertest.Run(t, s, scannertest.WithHugeSize(1<<20))
-		})
-	}
+	modeltest.Backends(t, func(t *testing.T, backend string) {
+		dir := modeltest.TinyDir("tiny-embed")
+		m := modeltest.Load(t, backend, (*classifier.Hub).GetEmbedder, dir)
+		ctx := context.Background()
+		vs, err := m.EmbedBatch(ctx, []string{"the cat sat with the dog .", "a dog sat with the cat .", "the bank will pay money ."})
+		if err != nil {
+			t.Fatal(err)
+		}
+		near, _ := classifier.Cosine(vs[0], vs[1])
+		far, _ := classifier.Cosine(vs[0], vs[2])
+		if near <= far {
+			t.Fatalf("tiny model: paraphrase cosine %v <= unrelated %v", near, far)
+		}
+		cfg := DefaultConfig()
+		cfg.Model, cfg.Threshold = dir, (near+far)/2 // between the two
+		s, err := New(cfg, WithEmbedder(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Scan(ctx, scanner.Input{Prompt: "the cat sat with the dog .", Output: "a dog sat with the cat .", Stage: scanner.StageOutput})
+		if err != nil || !res.Valid {
+			t.Fatalf("paraphrase: %+v %v", res, err)
+		}
+		res, err = s.Scan(ctx, scanner.Input{Prompt: "the cat sat with the dog .", Output: "the bank will pay money .", Stage: scanner.StageOutput})
+		if err != nil || res.Valid {
+			t.Fatalf("unrelated answer: %+v %v", res, err)
+		}
+		scannertest.Run(t, s, scannertest.WithHugeSize(1<<20))
+	})
 }

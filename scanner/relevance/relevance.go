@@ -38,6 +38,7 @@ import (
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/lexsim"
+	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -133,15 +134,10 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
 	s := &Scanner{cfg: cfg, thr: cfg.threshold(), fp: fmt.Sprintf("%s/v1/%g", Name, cfg.threshold())}
-	for _, o := range opts {
-		o(s)
+	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithEmbedder", func(s *Scanner) bool { return s.emb != nil }); err != nil {
+		return nil, err
 	}
-	switch {
-	case cfg.Model != "" && s.emb == nil:
-		return nil, fmt.Errorf("%s: model: %q is configured but not loaded (build the scanner with scanner/builtin, or pass WithEmbedder)", Name, cfg.Model)
-	case cfg.Model == "" && s.emb != nil:
-		return nil, fmt.Errorf("%s: model: WithEmbedder was given but model is empty (name the model it loads)", Name)
-	case s.emb != nil:
+	if s.emb != nil {
 		s.fp = fmt.Sprintf("%s/embed/%s/%s/%g", Name, s.emb.Version(), cfg.Pooling, s.thr)
 	}
 	return s, nil

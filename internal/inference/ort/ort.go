@@ -70,9 +70,7 @@ type Runtime struct {
 	libPath  string
 	version  string
 	maxRuns  int
-	mu       sync.Mutex
-	closed   bool
-	sessions map[*session]struct{}
+	sessions backend.Members[*session]
 }
 
 var _ backend.Backend = (*Runtime)(nil)
@@ -96,7 +94,7 @@ func New(opts Options) (*Runtime, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Runtime{libPath: lib, version: v, maxRuns: opts.MaxConcurrentRuns, sessions: map[*session]struct{}{}}, nil
+	return &Runtime{libPath: lib, version: v, maxRuns: opts.MaxConcurrentRuns}, nil
 }
 
 // Name returns "ort".
@@ -125,10 +123,7 @@ func (r *Runtime) open(ctx context.Context, path string, data []byte, opts backe
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	r.mu.Lock()
-	closed := r.closed
-	r.mu.Unlock()
-	if closed {
+	if r.sessions.Closed() {
 		return nil, errors.New("onnx runtime backend is closed")
 	}
 	var ins, outs []ortgo.InputOutputInfo
@@ -197,16 +192,13 @@ func (r *Runtime) open(ctx context.Context, path string, data []byte, opts backe
 	if err != nil {
 		return nil, fmt.Errorf("create onnx runtime session: %w", err)
 	}
-	sess := &session{rt: r, s: s, inputs: inNames, output: outName, hasTypes: hasTypes}
+	sess := &session{IO: backend.IO{Inputs: inNames, Output: outName}, rt: r, s: s, hasTypes: hasTypes}
 	if r.maxRuns > 0 {
 		sess.sem = make(chan struct{}, r.maxRuns)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
+	if !r.sessions.Add(sess) {
 		return nil, errors.Join(errors.New("onnx runtime backend is closed"), s.Destroy())
 	}
-	r.sessions[sess] = struct{}{}
 	return sess, nil
 }
 
@@ -227,41 +219,23 @@ func optimizationLevel(l int) (ortgo.GraphOptimizationLevel, error) {
 // Close closes every open session and releases the runtime's share of the
 // process-wide environment. It is idempotent.
 func (r *Runtime) Close() error {
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
+	first, err := r.sessions.Close()
+	if !first {
 		return nil
 	}
-	r.closed = true
-	sessions := make([]*session, 0, len(r.sessions))
-	for s := range r.sessions {
-		sessions = append(sessions, s)
-	}
-	r.mu.Unlock()
-	var errs []error
-	for _, s := range sessions {
-		errs = append(errs, s.Close())
-	}
-	errs = append(errs, environment.release())
-	return errors.Join(errs...)
+	return errors.Join(err, environment.release())
 }
 
 // session wraps a DynamicAdvancedSession. ORT allows concurrent Run calls on
 // one session; a RWMutex keeps Close from destroying it under a running pass.
 type session struct {
+	backend.IO
 	rt       *Runtime
 	s        *ortgo.DynamicAdvancedSession
-	inputs   []string
-	output   string
 	hasTypes bool
 	sem      chan struct{}
-
-	mu     sync.RWMutex
-	closed bool
+	guard    backend.Guard
 }
-
-func (s *session) InputNames() []string { return append([]string(nil), s.inputs...) }
-func (s *session) OutputName() string   { return s.output }
 
 func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Output, err error) {
 	if err := in.Validate(); err != nil {
@@ -278,20 +252,19 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	if err := ctx.Err(); err != nil {
 		return backend.Output{}, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return backend.Output{}, errors.New("session is closed")
+	if err := s.guard.Enter(); err != nil {
+		return backend.Output{}, err
 	}
+	defer s.guard.Leave()
 
 	shape := ortgo.NewShape(int64(in.Batch), int64(in.SeqLen))
-	values := make([]ortgo.Value, 0, len(s.inputs))
+	values := make([]ortgo.Value, 0, len(s.Inputs))
 	defer func() {
 		for _, v := range values {
 			err = errors.Join(err, v.Destroy())
 		}
 	}()
-	for _, name := range s.inputs {
+	for _, name := range s.Inputs {
 		var data []int64
 		switch name {
 		case backend.InputIDs:
@@ -334,14 +307,14 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	}
 	t, ok := outputs[0].(*ortgo.Tensor[float32])
 	if !ok {
-		return backend.Output{}, fmt.Errorf("output %q is %T, want a float32 tensor", s.output, outputs[0])
+		return backend.Output{}, fmt.Errorf("output %q is %T, want a float32 tensor", s.Output, outputs[0])
 	}
 	oshape := t.GetShape()
 	dims := make([]int, len(oshape))
 	for i, d := range oshape {
 		dims[i] = int(d)
 	}
-	if err := backend.CheckShape(s.output, dims, in.Batch, in.SeqLen); err != nil {
+	if err := backend.CheckShape(s.Output, dims, in.Batch, in.SeqLen); err != nil {
 		return backend.Output{}, err
 	}
 	data := t.GetData()
@@ -356,17 +329,11 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 
 // Close destroys the session after running passes finish. It is idempotent.
 func (s *session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	return s.guard.Close(func() error {
+		s.rt.sessions.Remove(s)
+		if err := s.s.Destroy(); err != nil {
+			return fmt.Errorf("destroy onnx runtime session: %w", err)
+		}
 		return nil
-	}
-	s.closed = true
-	s.rt.mu.Lock()
-	delete(s.rt.sessions, s)
-	s.rt.mu.Unlock()
-	if err := s.s.Destroy(); err != nil {
-		return fmt.Errorf("destroy onnx runtime session: %w", err)
-	}
-	return nil
+	})
 }

@@ -17,12 +17,7 @@ func TestReferenceLogits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if err := rt.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	backendtest.ReferenceLogits(t, filepath.Join("..", "testdata"), rt.OpenFile)
+	backendtest.ReferenceLogits(t, filepath.Join("..", "testdata"), rt)
 }
 
 // newTestRuntime loads ONNX Runtime or skips; with CI=true a missing library

@@ -159,7 +159,7 @@ func (r *Runtime) OpenBytes(ctx context.Context, model []byte, opts backend.Opti
 		return nil, errors.New("pure-go backend is closed")
 	}
 	r.open++
-	return &session{rt: r, be: be, exec: exec, inputs: names, output: outName, hasTypes: hasTypes}, nil
+	return &session{IO: backend.IO{Inputs: names, Output: outName}, rt: r, be: be, exec: exec, hasTypes: hasTypes}, nil
 }
 
 // Close releases the backend. Sessions must be closed first; Close reports
@@ -179,19 +179,13 @@ func (r *Runtime) Close() error {
 }
 
 type session struct {
+	backend.IO
 	rt       *Runtime
 	be       backends.Backend
 	exec     *mlctx.Exec
-	inputs   []string
-	output   string
 	hasTypes bool
-
-	mu     sync.RWMutex
-	closed bool
+	guard    backend.Guard
 }
-
-func (s *session) InputNames() []string { return append([]string(nil), s.inputs...) }
-func (s *session) OutputName() string   { return s.output }
 
 // Run pads in to a cached shape, executes the graph and returns the logits
 // of the real rows. Concurrent calls share the compiled graphs.
@@ -202,15 +196,14 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	if err := ctx.Err(); err != nil {
 		return backend.Output{}, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return backend.Output{}, errors.New("session is closed")
+	if err := s.guard.Enter(); err != nil {
+		return backend.Output{}, err
 	}
+	defer s.guard.Leave()
 	b, l := RoundBatch(in.Batch), RoundSeqLen(in.SeqLen)
 	ids, mask, types := padTo(in, b, l)
-	args := make([]any, len(s.inputs))
-	for i, n := range s.inputs {
+	args := make([]any, len(s.Inputs))
+	for i, n := range s.Inputs {
 		var data []int64
 		switch n {
 		case backend.InputIDs:
@@ -237,7 +230,7 @@ func (s *session) Run(ctx context.Context, in backend.Inputs) (out backend.Outpu
 	t := res[0]
 	defer func() { err = errors.Join(err, t.FinalizeAll()) }()
 	dims := t.Shape().Dimensions
-	if err := backend.CheckShape(s.output, dims, b, l); err != nil {
+	if err := backend.CheckShape(s.Output, dims, b, l); err != nil {
 		return backend.Output{}, err
 	}
 	flat, err := tensors.CopyFlatData[float32](t)
@@ -309,16 +302,12 @@ func RoundSeqLen(n int) int {
 
 // Close releases the session's compiled graphs. It is idempotent.
 func (s *session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	return s.guard.Close(func() error {
+		s.exec.Finalize()
+		s.be.Finalize()
+		s.rt.mu.Lock()
+		s.rt.open--
+		s.rt.mu.Unlock()
 		return nil
-	}
-	s.closed = true
-	s.exec.Finalize()
-	s.be.Finalize()
-	s.rt.mu.Lock()
-	s.rt.open--
-	s.rt.mu.Unlock()
-	return nil
+	})
 }

@@ -355,7 +355,13 @@ func removeIfExists(p string) error {
 // hashFile returns the SHA-256 of the file at p in hex, stopping early when
 // ctx ends.
 func hashFile(ctx context.Context, p string) (string, error) {
-	f, err := os.Open(p)
+	return hashOf(ctx, os.Open, p)
+}
+
+// hashOf returns the SHA-256 in hex of the file open(name) opens, stopping
+// early when ctx ends.
+func hashOf[F io.ReadCloser](ctx context.Context, open func(string) (F, error), name string) (string, error) {
+	f, err := open(name)
 	if err != nil {
 		return "", err
 	}
@@ -622,16 +628,10 @@ func (r *Registry) embeddedHash(ctx context.Context, src string) (string, error)
 	if v, ok := r.embHashes.Load(src); ok {
 		return v.(string), nil
 	}
-	f, err := r.opts.embedded.Open(src)
+	sum, err := hashOf(ctx, r.opts.embedded.Open, src)
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
-		return "", err
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
 	r.embHashes.Store(src, sum)
 	return sum, nil
 }

@@ -141,6 +141,28 @@ func newReg(t *testing.T, doc Document, opts ...Option) *Registry {
 	return r
 }
 
+// writePart leaves data in dir as the partial download of model "pi"'s
+// model file and returns its path.
+func writePart(t *testing.T, dir string, data []byte) string {
+	t.Helper()
+	part := filepath.Join(dir, "pi", ModelFile+".part")
+	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(part, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return part
+}
+
+// checkContent fails t unless the file at path holds want.
+func checkContent(t *testing.T, path string, want []byte) {
+	t.Helper()
+	if sum(mustRead(t, path)) != sum(want) {
+		t.Fatalf("%s: content differs", path)
+	}
+}
+
 func mustRead(t *testing.T, p string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(p)
@@ -180,9 +202,7 @@ func TestEnsureDownloadsVerifiesAndCaches(t *testing.T) {
 	if files.Model() != want || files.Dir != filepath.Join(dir, "pi") {
 		t.Fatalf("Model() = %q, Dir = %q", files.Model(), files.Dir)
 	}
-	if got := mustRead(t, want); sum(got) != sum(content) {
-		t.Fatal("content differs")
-	}
+	checkContent(t, want, content)
 	if lastDone != int64(len(content)) || lastTotal != int64(len(content)) {
 		t.Errorf("final progress %d/%d, want %d/%d", lastDone, lastTotal, len(content), len(content))
 	}
@@ -264,9 +284,7 @@ func TestRetries(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if sum(mustRead(t, target)) != sum(content) {
-				t.Fatal("content differs")
-			}
+			checkContent(t, target, content)
 		})
 	}
 }
@@ -294,20 +312,14 @@ func TestResumeExistingPartFile(t *testing.T) {
 	content := payload(100_000)
 	srv := newFileServer(t, content)
 	dir := t.TempDir()
-	part := filepath.Join(dir, "pi", ModelFile+".part")
-	os.MkdirAll(filepath.Dir(part), 0o755)
 	const have = 70_000
-	if err := os.WriteFile(part, content[:have], 0o644); err != nil {
-		t.Fatal(err)
-	}
+	part := writePart(t, dir, content[:have])
 	r := newReg(t, singleFileDoc(srv.URL, sum(content)), fastOpts(dir)...)
 	files, err := r.EnsureID(context.Background(), "pi")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum(mustRead(t, files.Model())) != sum(content) {
-		t.Fatal("content differs")
-	}
+	checkContent(t, files.Model(), content)
 	if got := srv.served.Load(); got != int64(len(content)-have) {
 		t.Fatalf("served %d bytes, want only the missing %d", got, len(content)-have)
 	}
@@ -317,16 +329,12 @@ func TestResumeExistingPartFile(t *testing.T) {
 	srv2 := newFileServer(t, content)
 	srv2.with(func(f *fileServer) { f.noRange = true })
 	dir2 := t.TempDir()
-	part2 := filepath.Join(dir2, "pi", ModelFile+".part")
-	os.MkdirAll(filepath.Dir(part2), 0o755)
-	os.WriteFile(part2, content[:have], 0o644)
+	writePart(t, dir2, content[:have])
 	r2 := newReg(t, singleFileDoc(srv2.URL, sum(content)), fastOpts(dir2)...)
 	if files, err = r2.EnsureID(context.Background(), "pi"); err != nil {
 		t.Fatal(err)
 	}
-	if sum(mustRead(t, files.Model())) != sum(content) {
-		t.Fatal("content differs without Range support")
-	}
+	checkContent(t, files.Model(), content)
 }
 
 func TestConcurrentEnsureDownloadsOnce(t *testing.T) {
@@ -397,9 +405,7 @@ func TestTwoProcessesDownloadOnce(t *testing.T) {
 	if h := srv.hits.Load(); h != 1 {
 		t.Fatalf("server hits = %d, want 1", h)
 	}
-	if sum(mustRead(t, filepath.Join(dir, "pi", ModelFile))) != sum(content) {
-		t.Fatal("content differs")
-	}
+	checkContent(t, filepath.Join(dir, "pi", ModelFile), content)
 }
 
 func TestOfflineMode(t *testing.T) {
@@ -729,17 +735,13 @@ func TestUnresumablePartStartsOver(t *testing.T) {
 	content := payload(5000)
 	srv := newFileServer(t, content)
 	dir := t.TempDir()
-	part := filepath.Join(dir, "pi", ModelFile+".part")
-	os.MkdirAll(filepath.Dir(part), 0o755)
-	os.WriteFile(part, payload(9000), 0o644) // longer than the file: the server answers 416
+	writePart(t, dir, payload(9000)) // longer than the file: the server answers 416
 	r := newReg(t, singleFileDoc(srv.URL, sum(content)), fastOpts(dir)...)
 	files, err := r.EnsureID(context.Background(), "pi")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum(mustRead(t, files.Model())) != sum(content) {
-		t.Fatal("content differs")
-	}
+	checkContent(t, files.Model(), content)
 	if srv.hits.Load() != 2 {
 		t.Fatalf("hits = %d, want 2 (416, then the whole file)", srv.hits.Load())
 	}
@@ -796,9 +798,7 @@ func TestWaiterTakesOverWhenLeaderCancels(t *testing.T) {
 	if err := <-followerErr; err != nil {
 		t.Fatalf("follower: %v", err)
 	}
-	if sum(mustRead(t, filepath.Join(dir, "pi", ModelFile))) != sum(content) {
-		t.Fatal("content differs")
-	}
+	checkContent(t, filepath.Join(dir, "pi", ModelFile), content)
 }
 
 func TestPullReportsProgressAndPins(t *testing.T) {

@@ -47,15 +47,26 @@ func flatten(rows [][]int64) []int64 {
 // Load reads the reference cases of model from testdata.
 func Load(t testing.TB, testdata, model string) []Case {
 	t.Helper()
+	return ReadCases[Case](t, testdata, model)
+}
+
+// ReadCases reads the "cases" of testdata/<model>/reference.json (written
+// by the scripts that generate the test models) as T values; a file with
+// none fails t.
+func ReadCases[T any](t testing.TB, testdata, model string) []T {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(testdata, model, "reference.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ref struct {
-		Cases []Case `json:"cases"`
+		Cases []T `json:"cases"`
 	}
 	if err := json.Unmarshal(data, &ref); err != nil {
 		t.Fatal(err)
+	}
+	if len(ref.Cases) == 0 {
+		t.Fatalf("%s: no reference cases", model)
 	}
 	return ref.Cases
 }
@@ -70,15 +81,17 @@ func CheckRow(t testing.TB, what string, out backend.Output, row int, want []flo
 	}
 }
 
-// Opener opens a model file on the backend under test.
-type Opener func(ctx context.Context, path string, opts backend.Options) (backend.Session, error)
-
-// ReferenceLogits opens every test model with open and checks every
-// reference case.
-func ReferenceLogits(t *testing.T, testdata string, open Opener) {
+// ReferenceLogits opens every test model on be and checks every
+// reference case; be is closed when the test ends.
+func ReferenceLogits(t *testing.T, testdata string, be backend.Backend) {
+	t.Cleanup(func() {
+		if err := be.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	for _, model := range Models {
 		t.Run(model, func(t *testing.T) {
-			s, err := open(context.Background(), filepath.Join(testdata, model, "model.onnx"), backend.Options{})
+			s, err := be.OpenFile(context.Background(), filepath.Join(testdata, model, "model.onnx"), backend.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
