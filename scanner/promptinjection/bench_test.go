@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/normalize"
+	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
@@ -83,4 +85,33 @@ func BenchmarkHeuristicInjection(b *testing.B) {
 	for b.Loop() {
 		h.Analyze(text)
 	}
+}
+
+// BenchmarkKeywordWalk runs the keyword automaton alone over the
+// normalised benign corpus: one document walked once (Each) and in four
+// interleaved pieces (AppendMatches, as Analyze does), and one row at a
+// time (Each).
+func BenchmarkKeywordWalk(b *testing.B) {
+	h := warmHeuristic(b)
+	doc := normalize.String(benignCorpus(b))
+	var rows []string
+	for _, r := range strings.Split(benignCorpus(b), "\n\n") {
+		rows = append(rows, normalize.String(r))
+	}
+	hits := 0
+	count := func(ahocorasick.Match) bool { hits++; return true }
+	b.Run("doc", func(b *testing.B) {
+		scannertest.BenchCPU(b, len(doc), func() { h.ac.Each(doc, count) })
+	})
+	b.Run("doc/pieces", func(b *testing.B) {
+		var ms []ahocorasick.Match
+		scannertest.BenchCPU(b, len(doc), func() { ms = h.ac.AppendMatches(ms[:0], doc) })
+	})
+	b.Run("rows", func(b *testing.B) {
+		scannertest.BenchCPU(b, len(doc), func() {
+			for _, r := range rows {
+				h.ac.Each(r, count)
+			}
+		})
+	})
 }

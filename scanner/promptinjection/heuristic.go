@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -35,7 +34,8 @@ const (
 type Analysis struct {
 	// Risk is in [0,1]: the noisy-OR of the family scores.
 	Risk float64
-	// Families maps each family that fired to its score in [0,1].
+	// Families maps each family that fired to its score in [0,1] (nil
+	// when none fired).
 	Families map[string]float64
 	// Findings lists the matched rules with spans into the original text,
 	// ordered by start offset.
@@ -258,6 +258,7 @@ type Heuristic struct {
 	rot13kw  int // keywords with index >= rot13kw are rot13 forms of strong keywords
 	normOpts normalize.Options
 	noLeads  bool // tests: disable the lead prefilter to check it changes nothing
+	hitChunk int  // see the constant hitChunk
 	// states recycles the per-analysis scratch (*state).
 	states *sync.Pool
 }
@@ -311,7 +312,7 @@ func expand(p string) string {
 // rule patterns are compiled on first use. It fails only if a rule is
 // malformed, which tests (TestRulesCompile among them) rule out.
 func NewHeuristic() (*Heuristic, error) {
-	h := &Heuristic{normOpts: normalize.DefaultOptions(), states: &sync.Pool{}}
+	h := &Heuristic{normOpts: normalize.DefaultOptions(), states: &sync.Pool{}, hitChunk: hitChunk}
 	kwIndex := map[string]int{}
 	var kws []string
 	var rotKW []string
@@ -385,6 +386,8 @@ type state struct {
 	extraW   map[string]float64 // synthetic rule id -> weight
 	perRule  []int              // findings per rule (all segments)
 	findings []scanner.Finding
+	// keyword hits of the segment being scanned
+	matches []ahocorasick.Match
 	// scratch for findAll
 	starts []int
 	locs   [][2]int
@@ -409,6 +412,9 @@ func (h *Heuristic) putState(st *state) {
 	clear(st.extraW)
 	clear(st.perRule)
 	st.findings = st.findings[:0]
+	if cap(st.matches) > 1<<14 {
+		st.matches = nil // one keyword-flooded text should not pin its hits
+	}
 	h.states.Put(st)
 }
 
@@ -440,7 +446,7 @@ func (st *state) extra(id string, w float64) {
 // Analyze scores text. It never panics; invalid UTF-8 bytes are treated as
 // U+FFFD by normalisation.
 func (h *Heuristic) Analyze(text string) Analysis {
-	a := Analysis{Families: map[string]float64{}, Findings: []scanner.Finding{}}
+	a := Analysis{Findings: []scanner.Finding{}}
 	if strings.TrimSpace(text) == "" {
 		return a
 	}
@@ -494,6 +500,9 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	}
 	slices.Sort(fams)
 	risk := 0.0
+	if len(fams) > 0 {
+		a.Families = make(map[string]float64, len(fams))
+	}
 	for _, f := range fams {
 		s := math.Round(fam[f]*1e4) / 1e4
 		a.Families[f] = s
@@ -501,15 +510,14 @@ func (h *Heuristic) Analyze(text string) Analysis {
 	}
 	a.Risk = scanner.ClampRisk(math.Round(risk*1e4) / 1e4)
 	a.Findings = append(a.Findings, st.findings...)
-	sort.SliceStable(a.Findings, func(i, j int) bool {
-		x, y := a.Findings[i], a.Findings[j]
+	slices.SortStableFunc(a.Findings, func(x, y scanner.Finding) int {
 		if x.Start != y.Start {
-			return x.Start < y.Start
+			return x.Start - y.Start
 		}
 		if x.End != y.End {
-			return x.End < y.End
+			return x.End - y.End
 		}
-		return x.Rule < y.Rule
+		return strings.Compare(x.Rule, y.Rule)
 	})
 	return a
 }
@@ -532,90 +540,21 @@ func isWordByte(c byte) bool {
 func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) (rot13 bool) {
 	t := seg.Text
 	started := false
-	h.ac.Each(t, func(m ahocorasick.Match) bool {
-		if m.Pattern >= h.rot13kw {
-			rot13 = true
-			return true
+	// Keyword hits are collected a chunk of text at a time, so that the
+	// scratch stays small on long texts; each chunk's walk starts early
+	// enough to see the hits that end in it (and only those are used).
+	overlap := h.ac.MaxLen() - 1
+	for c := 0; c < len(t); c += h.hitChunk {
+		off := max(0, c-overlap)
+		st.matches = h.ac.AppendMatches(st.matches[:0], t[off:min(len(t), c+h.hitChunk)])
+		for _, m := range st.matches {
+			m.Start, m.End = m.Start+off, m.End+off
+			if m.End <= c {
+				continue // the previous chunk's
+			}
+			rot13 = h.keywordHit(seg, orig, t, m, st, &started) || rot13
 		}
-		if !started {
-			started = true
-			st.resetSegment(len(h.rules))
-		}
-		bounded := (m.Start == 0 || !isWordByte(t[m.Start-1])) && (m.End == len(t) || !isWordByte(t[m.End]))
-		for _, kr := range h.kwRules[m.Pattern] {
-			ri := kr.rule
-			if st.perRule[ri] >= maxMatchesPerRule {
-				continue
-			}
-			if kr.bounded && !bounded {
-				continue
-			}
-			r := &h.rules[ri]
-			rp := r.compiled()
-			if rp == nil {
-				continue
-			}
-			if r.Follow != "" && strings.IndexAny(t[m.End:min(len(t), m.End+r.FollowWithin)], r.Follow) < 0 {
-				continue
-			}
-			if r.Anchored && st.tries[ri] < maxAnchoredTries {
-				st.tries[ri]++
-				// Try the anchored regex right at the hit (and at most two
-				// separator bytes before it, for "[dan]" and similar).
-				lo := max(0, m.Start-2)
-				for lo < m.Start && isWordByte(t[lo]) {
-					lo++
-				}
-				after := windowAfter
-				if r.After > 0 {
-					after = r.After
-				}
-				hi := min(len(t), m.Start+after)
-				for hi < len(t) && !utf8.RuneStart(t[hi]) {
-					hi++
-				}
-				if loc := firstAnchored(rp.re, t[lo:hi]); loc != nil {
-					s, e := lo+loc[0], lo+loc[1]
-					for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
-						s++
-					}
-					if e > s && s >= st.lastAnchored[ri] {
-						st.lastAnchored[ri] = e
-						h.record(seg, orig, ri, s, e, st)
-					}
-				}
-				continue
-			}
-			before := windowBefore
-			if r.Before > 0 {
-				before = r.Before
-			}
-			if r.Anchored {
-				before = 2
-			}
-			after := windowAfter
-			if r.After > 0 {
-				after = r.After
-			}
-			lo, hi := windowAround(t, m.Start, m.End, before, after)
-			if rp.leads != nil && !h.noLeads && !rp.leadAC.Contains(t[lo:hi]) {
-				continue
-			}
-			ws := st.wins[ri]
-			// Overlapping windows merge, up to maxWindow bytes: beyond that
-			// Go's regexp leaves its backtracker for the slower NFA.
-			if n := len(ws); n > 0 && lo <= ws[n-1].hi && hi-ws[n-1].lo <= maxWindow {
-				ws[n-1].hi = max(ws[n-1].hi, hi)
-				ws[n-1].lo = min(ws[n-1].lo, lo)
-			} else {
-				if n == 0 {
-					st.touched = append(st.touched, ri)
-				}
-				st.wins[ri] = append(ws, window{lo, hi})
-			}
-		}
-		return true
-	})
+	}
 	if !started || len(st.touched) == 0 { // touched may be the last segment's
 		return rot13
 	}
@@ -640,6 +579,97 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 		}
 	}
 	return rot13
+}
+
+// hitChunk is how much text scanSegment collects keyword hits for at a
+// time (Heuristic.hitChunk: tests set it small).
+const hitChunk = 64 << 10
+
+// keywordHit handles keyword hit m in segment text t: it runs the anchored
+// rules the keyword triggers at the hit and adds windows for the others.
+// It reports whether the keyword is the rot13 form of a strong keyword.
+func (h *Heuristic) keywordHit(seg *normalize.Segment, orig, t string, m ahocorasick.Match, st *state, started *bool) (rot13 bool) {
+	if m.Pattern >= h.rot13kw {
+		return true
+	}
+	if !*started {
+		*started = true
+		st.resetSegment(len(h.rules))
+	}
+	bounded := (m.Start == 0 || !isWordByte(t[m.Start-1])) && (m.End == len(t) || !isWordByte(t[m.End]))
+	for _, kr := range h.kwRules[m.Pattern] {
+		ri := kr.rule
+		if st.perRule[ri] >= maxMatchesPerRule {
+			continue
+		}
+		if kr.bounded && !bounded {
+			continue
+		}
+		r := &h.rules[ri]
+		rp := r.compiled()
+		if rp == nil {
+			continue
+		}
+		if r.Follow != "" && strings.IndexAny(t[m.End:min(len(t), m.End+r.FollowWithin)], r.Follow) < 0 {
+			continue
+		}
+		if r.Anchored && st.tries[ri] < maxAnchoredTries {
+			st.tries[ri]++
+			// Try the anchored regex right at the hit (and at most two
+			// separator bytes before it, for "[dan]" and similar).
+			lo := max(0, m.Start-2)
+			for lo < m.Start && isWordByte(t[lo]) {
+				lo++
+			}
+			after := windowAfter
+			if r.After > 0 {
+				after = r.After
+			}
+			hi := min(len(t), m.Start+after)
+			for hi < len(t) && !utf8.RuneStart(t[hi]) {
+				hi++
+			}
+			if loc := firstAnchored(rp.re, t[lo:hi]); loc != nil {
+				s, e := lo+loc[0], lo+loc[1]
+				for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
+					s++
+				}
+				if e > s && s >= st.lastAnchored[ri] {
+					st.lastAnchored[ri] = e
+					h.record(seg, orig, ri, s, e, st)
+				}
+			}
+			continue
+		}
+		before := windowBefore
+		if r.Before > 0 {
+			before = r.Before
+		}
+		if r.Anchored {
+			before = 2
+		}
+		after := windowAfter
+		if r.After > 0 {
+			after = r.After
+		}
+		lo, hi := windowAround(t, m.Start, m.End, before, after)
+		if rp.leads != nil && !h.noLeads && !rp.leadAC.Contains(t[lo:hi]) {
+			continue
+		}
+		ws := st.wins[ri]
+		// Overlapping windows merge, up to maxWindow bytes: beyond that
+		// Go's regexp leaves its backtracker for the slower NFA.
+		if n := len(ws); n > 0 && lo <= ws[n-1].hi && hi-ws[n-1].lo <= maxWindow {
+			ws[n-1].hi = max(ws[n-1].hi, hi)
+			ws[n-1].lo = min(ws[n-1].lo, lo)
+		} else {
+			if n == 0 {
+				st.touched = append(st.touched, ri)
+			}
+			st.wins[ri] = append(ws, window{lo, hi})
+		}
+	}
+	return false
 }
 
 // fixedLiteral reports whether every match of re is exactly one of its
@@ -803,17 +833,16 @@ func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state)
 			}
 			continue
 		}
-		st.starts = p.leads.AppendStarts(st.starts[:0], w)
-		if len(st.starts) == 0 {
+		last := len(w) // no attempt after the last required literal
+		if p.req != nil {
+			st.starts, last = p.leads.AppendStartsAndLast(st.starts[:0], p.req, w)
+		} else {
+			st.starts = p.leads.AppendStarts(st.starts[:0], w)
+		}
+		if len(st.starts) == 0 || last < 0 {
 			continue
 		}
 		slices.Sort(st.starts)
-		last := len(w) // no attempt after the last required literal
-		if p.req != nil {
-			if last = p.req.LastStart(w); last < 0 {
-				continue
-			}
-		}
 		found, pos := 0, 0
 		for k, s := range st.starts {
 			if s > last {

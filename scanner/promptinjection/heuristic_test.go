@@ -153,3 +153,27 @@ func TestLeadPrefilterIsExact(t *testing.T) {
 		}
 	}
 }
+
+// TestHitChunksAreExact checks that collecting keyword hits a chunk at a
+// time (with chunks far smaller than the default, so that many keywords
+// straddle a chunk border) gives the same analysis as the default chunks.
+func TestHitChunksAreExact(t *testing.T) {
+	h, err := NewHeuristic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	small := *h
+	small.hitChunk = 41
+	texts := []string{}
+	for _, c := range loadGolden(t) {
+		texts = append(texts, c.Text)
+	}
+	texts = append(texts, datasetTexts(t, 1000)...)
+	texts = append(texts, strings.Join(texts, "\n\n"))
+	for _, text := range texts {
+		a, b := h.Analyze(text), small.Analyze(text)
+		if d := cmp.Diff(a, b); d != "" {
+			t.Fatalf("%.80q: chunking changed the analysis (-default +small chunks):\n%s", text, d)
+		}
+	}
+}

@@ -9,8 +9,20 @@
 // github.com/cloudflare/ahocorasick reports which patterns matched but not
 // where; leftmost-match automata report non-overlapping matches only.
 //
+// AppendMatches walks long texts as four interleaved pieces: the walk is a
+// chain of dependent table loads, and four independent chains run about
+// three times as many bytes per second (see AppendMatches). States are numbered breadth-first so that
+// the shallow states ordinary text stays in share cache lines.
+//
 // A Matcher is immutable after New and safe for concurrent use.
 package ahocorasick
+
+// In the small table, a transition's high bit says that its target state
+// has output; the other bits are the state.
+const (
+	accBit    = 1 << 15
+	stateMask = accBit - 1
+)
 
 // Match is one occurrence of a pattern: Text[Start:End] == patterns[Pattern].
 type Match struct {
@@ -28,15 +40,16 @@ type Matcher struct {
 	// fast is delta with states pre-multiplied by nclass, and acc marks
 	// (by pre-multiplied state) the states with output: the scan loop does
 	// one table load per byte and one flag test. When the automaton has
-	// fewer than 65536 states, small holds the plain state numbers in half
-	// the memory (keeping more of the table in cache) and accS marks the
-	// states with output; fast and acc are then nil.
+	// fewer than 32768 states, small holds the plain state numbers in half
+	// the memory (keeping more of the table in cache), with accBit set on
+	// the transitions into states with output, so that the flag comes with
+	// the load; fast and acc are then nil.
 	fast    []int32
 	acc     []bool
 	small   []uint16
-	accS    []bool
 	lens    []int
 	npatter int
+	maxLen  int // longest pattern
 }
 
 // New builds a matcher for patterns. Empty patterns are ignored (they never
@@ -79,6 +92,7 @@ func New(patterns []string) *Matcher {
 	}
 	for pi, p := range patterns {
 		m.lens[pi] = len(p)
+		m.maxLen = max(m.maxLen, len(p))
 		if p == "" {
 			continue
 		}
@@ -112,9 +126,8 @@ func New(patterns []string) *Matcher {
 		fail[nx] = 0
 		queue = append(queue, nx)
 	}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
+	for head := 0; head < len(queue); head++ {
+		s := queue[head]
 		if f := fail[s]; len(m.out[f]) > 0 {
 			m.out[s] = append(m.out[s], m.out[f]...)
 		}
@@ -128,6 +141,12 @@ func New(patterns []string) *Matcher {
 			queue = append(queue, nx)
 		}
 	}
+	// Renumber the states in breadth-first order. Text that matches no
+	// pattern keeps the automaton in shallow states; numbered first, their
+	// rows sit together at the start of the table, so the rows a scan of
+	// ordinary prose touches stay in the fastest cache instead of being
+	// spread over the whole table (a table for ~700 keywords is ~440 KB).
+	m.renumber(append([]int32{0}, queue...))
 	m.fast = make([]int32, len(m.delta))
 	for i, nx := range m.delta {
 		m.fast[i] = nx * int32(n)
@@ -136,20 +155,41 @@ func New(patterns []string) *Matcher {
 	for st, o := range m.out {
 		m.acc[st*n] = len(o) > 0
 	}
-	if len(m.out) < 1<<16 {
+	if len(m.out) <= stateMask {
 		m.small = make([]uint16, len(m.delta))
 		for i, nx := range m.delta {
 			m.small[i] = uint16(nx)
-		}
-		m.accS = make([]bool, len(m.out))
-		for st, o := range m.out {
-			m.accS[st] = len(o) > 0
+			if len(m.out[nx]) > 0 {
+				m.small[i] |= accBit
+			}
 		}
 		m.fast, m.acc = nil, nil
 	}
 	m.delta = nil
 	return m
 }
+
+// renumber gives state order[i] the number i (order lists every state,
+// the start state first).
+func (m *Matcher) renumber(order []int32) {
+	n := m.nclass
+	perm := make([]int32, len(order))
+	for i, old := range order {
+		perm[old] = int32(i)
+	}
+	delta := make([]int32, len(m.delta))
+	out := make([][]int32, len(m.out))
+	for i, old := range order {
+		out[i] = m.out[old]
+		for c := 0; c < n; c++ {
+			delta[i*n+c] = perm[m.delta[int(old)*n+c]]
+		}
+	}
+	m.delta, m.out = delta, out
+}
+
+// MaxLen returns the length of the longest pattern.
+func (m *Matcher) MaxLen() int { return m.maxLen }
 
 // Len returns the number of patterns the matcher was built with.
 func (m *Matcher) Len() int { return m.npatter }
@@ -182,10 +222,11 @@ func (m *Matcher) Each(text string, fn func(Match) bool) {
 func (m *Matcher) eachSmall(text string, fn func(Match) bool) {
 	n := uint32(m.nclass)
 	s := uint32(0)
-	small, acc, class, out := m.small, m.accS, &m.class, m.out
+	small, class, out := m.small, &m.class, m.out
 	for i := 0; i < len(text); i++ {
-		s = uint32(small[s*n+uint32(class[text[i]])])
-		if acc[s] {
+		v := small[s*n+uint32(class[text[i]])]
+		s = uint32(v & stateMask)
+		if v&accBit != 0 {
 			for _, p := range out[s] {
 				if !fn(Match{Pattern: int(p), Start: i + 1 - m.lens[p], End: i + 1}) {
 					return
@@ -195,12 +236,123 @@ func (m *Matcher) eachSmall(text string, fn func(Match) bool) {
 	}
 }
 
+// AppendMatches appends every match in text to dst, in the order Each
+// reports them (by end position), and returns it.
+//
+// Texts longer than the longest pattern (plus 48 bytes) are cut into four
+// pieces that are walked in one loop, one automaton state per piece: a
+// walk is a chain of dependent table loads, so a single walk waits on
+// memory at every byte while four independent ones overlap their loads
+// (BenchmarkKeywordWalk in scanner/promptinjection, the prompt-injection
+// keywords over 400 KB of benign prompts: 0.92-0.95 GB per CPU-second
+// against 0.29-0.30 for one walk). Each piece after the first starts
+// maxLen-1 bytes early, from the start state, and reports only the matches
+// that end inside it: after that many bytes the state equals the one a
+// single walk would be in, since a state stands for at most the last
+// maxLen bytes.
+func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
+	if m == nil || len(m.out) <= 1 {
+		return dst
+	}
+	w := m.maxLen - 1
+	if m.small == nil || len(text) < w+48 {
+		m.Each(text, func(x Match) bool { dst = append(dst, x); return true })
+		return dst
+	}
+	// Piece k (k = 0..3) reports the matches ending in (b[k], b[k+1]] and
+	// walks text[b[k]-w : b[k+1]] (piece 0 from 0). Every piece walks l
+	// bytes: l = b1 = b2-b1+w = ...; the last piece walks the rest alone.
+	l := (len(text) + 3*w) / 4
+	b1, b2, b3 := l, 2*l-w, 3*l-2*w
+	base := len(dst)
+	// Raw hits first (Pattern: state, Start: piece, End: end offset),
+	// expanded in piece order below.
+	n := uint32(m.nclass)
+	small, class := m.small, &m.class
+	t0, t1, t2, t3 := text[:l], text[b1-w:b1-w+l], text[b2-w:b2-w+l], text[b3-w:b3-w+l]
+	var s0, s1, s2, s3 uint32
+	for i := 0; i < l; i++ {
+		v0 := small[s0*n+uint32(class[t0[i]])]
+		v1 := small[s1*n+uint32(class[t1[i]])]
+		v2 := small[s2*n+uint32(class[t2[i]])]
+		v3 := small[s3*n+uint32(class[t3[i]])]
+		s0, s1, s2, s3 = uint32(v0&stateMask), uint32(v1&stateMask), uint32(v2&stateMask), uint32(v3&stateMask)
+		if (v0|v1|v2|v3)&accBit != 0 {
+			if v0&accBit != 0 {
+				dst = append(dst, Match{Pattern: int(s0), Start: 0, End: i + 1})
+			}
+			if v1&accBit != 0 && i >= w {
+				dst = append(dst, Match{Pattern: int(s1), Start: 1, End: b1 - w + i + 1})
+			}
+			if v2&accBit != 0 && i >= w {
+				dst = append(dst, Match{Pattern: int(s2), Start: 2, End: b2 - w + i + 1})
+			}
+			if v3&accBit != 0 && i >= w {
+				dst = append(dst, Match{Pattern: int(s3), Start: 3, End: b3 - w + i + 1})
+			}
+		}
+	}
+	for i := b3 - w + l; i < len(text); i++ {
+		v := small[s3*n+uint32(class[text[i]])]
+		s3 = uint32(v & stateMask)
+		if v&accBit != 0 {
+			dst = append(dst, Match{Pattern: int(s3), Start: 3, End: i + 1})
+		}
+	}
+	raw := len(dst)
+	for piece := range 4 {
+		for _, h := range dst[base:raw] {
+			if h.Start != piece {
+				continue
+			}
+			for _, p := range m.out[h.Pattern] {
+				dst = append(dst, Match{Pattern: int(p), Start: h.End - m.lens[p], End: h.End})
+			}
+		}
+	}
+	return append(dst[:base], dst[raw:]...)
+}
+
 // AppendStarts appends the start offset of every match in text to dst, in
 // order of end position (so not necessarily sorted), and returns it. It
 // calls no function per match, which keeps hot loops free of closures.
 func (m *Matcher) AppendStarts(dst []int, text string) []int {
 	dst, _ = m.starts(dst, text, false)
 	return dst
+}
+
+// AppendStartsAndLast returns m.AppendStarts(dst, text) and
+// other.LastStart(text) from one loop over text: the two walks are chains
+// of dependent table loads, and run side by side their loads overlap.
+func (m *Matcher) AppendStartsAndLast(dst []int, other *Matcher, text string) ([]int, int) {
+	if m == nil || other == nil || m.small == nil || other.small == nil || len(m.out) <= 1 || len(other.out) <= 1 {
+		return m.AppendStarts(dst, text), other.LastStart(text)
+	}
+	last := -1
+	na, nb := uint32(m.nclass), uint32(other.nclass)
+	ta, tb := m.small, other.small
+	ca, cb := &m.class, &other.class
+	var sa, sb uint32
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		va := ta[sa*na+uint32(ca[c])]
+		vb := tb[sb*nb+uint32(cb[c])]
+		sa, sb = uint32(va&stateMask), uint32(vb&stateMask)
+		if (va|vb)&accBit == 0 {
+			continue
+		}
+		if va&accBit != 0 {
+			for _, p := range m.out[sa] {
+				dst = append(dst, i+1-m.lens[p])
+			}
+		}
+		if vb&accBit != 0 {
+			for _, p := range other.out[sb] {
+				last = max(last, i+1-other.lens[p])
+			}
+		}
+	}
+	return dst, last
 }
 
 // LastStart returns the largest start offset of any match in text, or -1.
@@ -229,10 +381,11 @@ func (m *Matcher) starts(dst []int, text string, lastOnly bool) ([]int, int) {
 	}
 	n := uint32(m.nclass)
 	s := uint32(0)
-	small, acc, class, out, lens := m.small, m.accS, &m.class, m.out, m.lens
+	small, class, out, lens := m.small, &m.class, m.out, m.lens
 	for i := 0; i < len(text); i++ {
-		s = uint32(small[s*n+uint32(class[text[i]])])
-		if acc[s] {
+		v := small[s*n+uint32(class[text[i]])]
+		s = uint32(v & stateMask)
+		if v&accBit != 0 {
 			for _, p := range out[s] {
 				if lastOnly {
 					last = max(last, i+1-lens[p])
@@ -257,10 +410,11 @@ func (m *Matcher) Contains(text string) bool {
 	}
 	n := uint32(m.nclass)
 	s := uint32(0)
-	small, acc, class := m.small, m.accS, &m.class
+	small, class := m.small, &m.class
 	for i := 0; i < len(text); i++ {
-		s = uint32(small[s*n+uint32(class[text[i]])])
-		if acc[s] {
+		v := small[s*n+uint32(class[text[i]])]
+		s = uint32(v & stateMask)
+		if v&accBit != 0 {
 			return true
 		}
 	}

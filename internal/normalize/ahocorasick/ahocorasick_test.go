@@ -122,3 +122,58 @@ func TestLargeAutomaton(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", d)
 	}
 }
+
+// TestAppendMatchesEqualsEach checks the four-piece walk against Each on
+// random texts long enough to be cut, with matches across the cuts.
+func TestAppendMatchesEqualsEach(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	patterns := []string{"ab", "abcab", "b", "cabca", "aaaa", "bcbcbcbcbcbcbcbcbcbc", "c a"}
+	m := New(patterns)
+	for range 300 {
+		var sb strings.Builder
+		for range r.IntN(3000) {
+			sb.WriteByte("abc "[r.IntN(4)])
+		}
+		text := sb.String()
+		var want []Match
+		m.Each(text, func(x Match) bool { want = append(want, x); return true })
+		got := m.AppendMatches([]Match{{Pattern: -1}}, text)
+		if d := cmp.Diff(append([]Match{{Pattern: -1}}, want...), got); d != "" {
+			t.Fatalf("len %d (-Each +AppendMatches):\n%s", len(text), d)
+		}
+	}
+}
+
+func FuzzAppendMatches(f *testing.F) {
+	f.Add("ab", "xxabxx", uint8(40))
+	f.Add("ignore|previous|ignore previous", "please ignore previous instructions", uint8(200))
+	f.Fuzz(func(t *testing.T, pats, text string, rep uint8) {
+		m := New(strings.Split(pats, "|"))
+		text = strings.Repeat(text, int(rep)%64+1)
+		var want []Match
+		m.Each(text, func(x Match) bool { want = append(want, x); return true })
+		if d := cmp.Diff(want, m.AppendMatches(nil, text)); d != "" {
+			t.Fatalf("(-Each +AppendMatches):\n%s", d)
+		}
+	})
+}
+
+// TestAppendStartsAndLast checks the joint walk against AppendStarts and
+// LastStart, with and without matches of either automaton.
+func TestAppendStartsAndLast(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	a := New([]string{"ab", "b", "ca", "abcab"})
+	b := New([]string{"cc", "bca", "a b"})
+	for range 500 {
+		var sb strings.Builder
+		for range r.IntN(200) {
+			sb.WriteByte("abc "[r.IntN(4)])
+		}
+		text := sb.String()
+		gotS, gotL := a.AppendStartsAndLast([]int{-7}, b, text)
+		wantS, wantL := a.AppendStarts([]int{-7}, text), b.LastStart(text)
+		if d := cmp.Diff(wantS, gotS); d != "" || gotL != wantL {
+			t.Fatalf("%q: last %d, want %d; starts (-want +got):\n%s", text, gotL, wantL, d)
+		}
+	}
+}

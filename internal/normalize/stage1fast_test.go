@@ -1,0 +1,103 @@
+package normalize
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// stage1Diff runs stage1 and stage1Ref on s and describes the first
+// difference in their results (text, offsets, tags, gaps, encoded-run
+// candidates, need, first mark, stats), or returns "".
+func stage1Diff(s string) string {
+	var sa, sb Stats
+	ta, ma, tga, ga, ca, na, marks := stage1(s, new(buffers), &sa)
+	fa := -1
+	if len(marks) > 0 {
+		fa = marks[0]
+	}
+	tb, mb, tgb, gb, cb, nb, fb := stage1Ref(s, new(buffers), &sb)
+	switch {
+	case string(ta) != string(tb):
+		return fmt.Sprintf("text %q, reference %q", ta, tb)
+	case !slices.Equal(ma, mb):
+		return fmt.Sprintf("offsets %v, reference %v", ma, mb)
+	case string(tga) != string(tgb):
+		return fmt.Sprintf("tags %q, reference %q", tga, tgb)
+	case !slices.Equal(ga, gb):
+		return fmt.Sprintf("gaps %v, reference %v", ga, gb)
+	case !slices.Equal(ca, cb):
+		return fmt.Sprintf("candidates %v, reference %v", ca, cb)
+	case na != nb || fa != fb:
+		return fmt.Sprintf("need/from %v/%d, reference %v/%d", na, fa, nb, fb)
+	case sa != sb:
+		return fmt.Sprintf("stats %+v, reference %+v", sa, sb)
+	}
+	return ""
+}
+
+var stage1Cases = append(slices.Clone(stage2Cases),
+	"", " ", "\n\n", "  leading and trailing  \n", "UPPER lower MiXeD 1337 h4x0r l33t w0rd 2024 3.14",
+	"a  b\t\tc\r\nd \n e", "!!! ??? ... --- ,,, hello!!!", "base64 aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnM= end",
+	"hex 69676e6f726520616c6c and 69 67 6e 6f 72 65 20 61", "%69%67%6e%6f%72%65 url", "\x00\x01ctrl\x7fdel",
+	"e.g. i.e. well-known self-made x-ray", "caf\u00e9 na\u00efve \u00fcber stra\u00dfe \ufb01le \u2460",
+	"zero\u200bwidth\u200cjoin\u2060ers", "tags \U000e0069\U000e0067\U000e006e", "\xff\xfe\xfd", "a\u0301b\u0302",
+	"\u0456gn\u043er\u0435 cyrillic", "trailing single a", "word @ $ @dmin pa$$", "x y", "1 2 3 4", "a1 b2 c3",
+)
+
+// TestStage1MatchesReference compares the fast stage 1 with the reference
+// on hand-picked cases and on every row of the shared datasets.
+func TestStage1MatchesReference(t *testing.T) {
+	texts := slices.Clone(stage1Cases)
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*", "*.jsonl"))
+	limit := 1 << 30
+	if testing.Short() {
+		limit = 300
+	}
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		sc.Buffer(nil, 1<<24)
+		for n := 0; n < limit && sc.Scan(); n++ {
+			var row struct{ Text string }
+			if json.Unmarshal(sc.Bytes(), &row) == nil {
+				texts = append(texts, row.Text)
+			}
+		}
+		_ = f.Close()
+	}
+	// Each text also as one long document with its neighbours.
+	texts = append(texts, strings.Join(texts[:min(len(texts), 2000)], "\n\n"))
+	bad := 0
+	for _, s := range texts {
+		if d := stage1Diff(s); d != "" {
+			bad++
+			if bad <= 5 {
+				t.Errorf("%q: %s", s, d)
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d texts differ", bad, len(texts))
+	}
+	t.Logf("%d texts", len(texts))
+}
+
+func FuzzStage1MatchesReference(f *testing.F) {
+	for _, s := range stage1Cases {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d := stage1Diff(s); d != "" {
+			t.Fatalf("%q: %s", s, d)
+		}
+	})
+}
