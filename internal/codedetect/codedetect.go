@@ -26,6 +26,8 @@ import (
 	"strings"
 
 	"github.com/go-enry/go-enry/v2"
+
+	"github.com/llmshield/llmshield/internal/mdfence"
 )
 
 // Block is one piece of code found in a text: text[Start:End].
@@ -115,29 +117,6 @@ func LineScore(line string) float64 {
 	return min(max(s, 0), 1)
 }
 
-// fence returns, for the line starting at i, its fence marker and info
-// string ("" marker when it is no fence) and the end of the line.
-func fence(text string, i int) (marker, info string, lineEnd int) {
-	lineEnd = strings.IndexByte(text[i:], '\n')
-	if lineEnd < 0 {
-		lineEnd = len(text)
-	} else {
-		lineEnd += i
-	}
-	line := strings.TrimLeft(text[i:lineEnd], " ")
-	if len(text[i:lineEnd])-len(line) > 3 || len(line) < 3 || line[0] != '`' && line[0] != '~' {
-		return "", "", lineEnd
-	}
-	n := 0
-	for n < len(line) && line[n] == line[0] {
-		n++
-	}
-	if n < 3 {
-		return "", "", lineEnd
-	}
-	return line[:n], strings.TrimSpace(line[n:]), lineEnd
-}
-
 // blockMinScore is the mean line score a run of unfenced lines needs.
 const blockMinScore = 0.5
 
@@ -151,20 +130,12 @@ func Find(text string) []Block {
 	var out []Block
 	var run []line // unfenced lines waiting to be grouped
 	for i := 0; i < len(text); {
-		marker, info, lineEnd := fence(text, i)
+		marker, info, lineEnd := mdfence.Opening(text, i)
 		if marker != "" {
 			out = appendRuns(out, text, run)
 			run = run[:0]
 			body := min(lineEnd+1, len(text))
-			end, next := len(text), len(text)
-			for k := body; k < len(text); {
-				m, rest, le := fence(text, k)
-				if m != "" && m[0] == marker[0] && len(m) >= len(marker) && rest == "" {
-					end, next = k, min(le+1, len(text))
-					break
-				}
-				k = le + 1
-			}
+			end, next := mdfence.Close(text, body, marker)
 			if strings.TrimSpace(text[body:end]) != "" {
 				lang := ""
 				if tag, _, _ := strings.Cut(info, " "); tag != "" {

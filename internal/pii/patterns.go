@@ -180,7 +180,7 @@ func builtinPatterns() []pattern {
 		{entity: URL, re: domRe, score: 0.6, validate: ok(0.6), pre: func(st *textStats) bool { return st.dotTLD }, trigger: '.', span: urlByte,
 			context: []string{"url", "website", "site", "link", "domain", "web", "visit", "page"}},
 		{entity: CreditCard, re: cardRe, score: 1, pre: digitRun(12), validate: func(s string) (float64, bool) {
-			d := digitsOf(s)
+			d := Digits(s)
 			if len(d) < 12 || len(d) > 19 || allSame(d) || !luhn(d) {
 				return 0, false
 			}
@@ -210,7 +210,7 @@ func builtinPatterns() []pattern {
 			if m == nil || m[1] != m[2] { // mixed separators
 				return 0, false
 			}
-			if !ssnValid(digitsOf(s)) {
+			if !ssnValid(Digits(s)) {
 				return 0, false
 			}
 			switch m[1] {

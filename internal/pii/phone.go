@@ -67,8 +67,8 @@ func (a *Analyzer) findPhones(text, lower string, out []Match) []Match {
 		if i := strings.IndexAny(strings.ToLower(core), "xe#"); i > 0 {
 			core = core[:i]
 		}
-		nd := len(digitsOf(core))
-		if nd < 7 || nd > 15 || allSame(digitsOf(core)) || dateRe.MatchString(cand) && len(dateRe.FindString(cand)) == len(cand) {
+		nd := len(Digits(core))
+		if nd < 7 || nd > 15 || allSame(Digits(core)) || dateRe.MatchString(cand) && len(dateRe.FindString(cand)) == len(cand) {
 			continue
 		}
 		score, seen := memo[cand]

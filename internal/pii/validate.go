@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// digitsOf returns the ASCII digits of s.
-func digitsOf(s string) string {
+// Digits returns the ASCII digits of s.
+func Digits(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		if s[i] >= '0' && s[i] <= '9' {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/lithammer/fuzzysearch/fuzzy"
 
+	"github.com/llmshield/llmshield/internal/pii"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -192,7 +193,7 @@ func fuzzyFind(ctx context.Context, text string, pairs []scanner.VaultPair, take
 	}
 	cands := make([]cand, len(pairs))
 	for k, p := range pairs {
-		cands[k] = cand{strings.ToLower(p.Placeholder), digitsOf(p.Placeholder), max(1, len(p.Placeholder)/5)}
+		cands[k] = cand{strings.ToLower(p.Placeholder), pii.Digits(p.Placeholder), max(1, len(p.Placeholder)/5)}
 	}
 	startOK := func(i int) bool {
 		return text[i] == '[' || isWord(text[i]) && (i == 0 || !isWord(text[i-1]))
@@ -206,7 +207,7 @@ func fuzzyFind(ctx context.Context, text string, pairs []scanner.VaultPair, take
 					continue
 				}
 				w := lower[i:e]
-				if digitsOf(w) != c.digits {
+				if pii.Digits(w) != c.digits {
 					continue
 				}
 				if d := fuzzy.LevenshteinDistance(w, c.lp); d <= c.maxD && d < best {
@@ -245,16 +246,6 @@ func fuzzyFind(ctx context.Context, text string, pairs []scanner.VaultPair, take
 		}
 	}
 	return out, nil
-}
-
-func digitsOf(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			b.WriteByte(s[i])
-		}
-	}
-	return b.String()
 }
 
 func isWord(c byte) bool {

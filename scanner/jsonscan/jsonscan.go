@@ -38,6 +38,7 @@ import (
 
 	"github.com/kaptinlin/jsonrepair"
 
+	"github.com/llmshield/llmshield/internal/mdfence"
 	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -106,33 +107,6 @@ type Candidate struct {
 	Start, End int
 	// Fenced is true for the content of a fenced code block.
 	Fenced bool
-}
-
-// fence returns, for a line starting at i, the fence marker (``` or ~~~,
-// possibly longer) and its info string, or "" when the line is no fence.
-func fence(text string, i int) (marker, info string, lineEnd int) {
-	lineEnd = strings.IndexByte(text[i:], '\n')
-	if lineEnd < 0 {
-		lineEnd = len(text)
-	} else {
-		lineEnd += i
-	}
-	line := strings.TrimLeft(text[i:lineEnd], " ")
-	if len(text[i:lineEnd])-len(line) > 3 || len(line) < 3 {
-		return "", "", lineEnd
-	}
-	c := line[0]
-	if c != '`' && c != '~' {
-		return "", "", lineEnd
-	}
-	n := 0
-	for n < len(line) && line[n] == c {
-		n++
-	}
-	if n < 3 {
-		return "", "", lineEnd
-	}
-	return line[:n], strings.TrimSpace(line[n:]), lineEnd
 }
 
 func isJSONTag(info string) bool {
@@ -205,19 +179,9 @@ func Find(text string) []Candidate {
 	lineStart := true
 	for i := 0; i < len(text); {
 		if lineStart {
-			if marker, info, lineEnd := fence(text, i); marker != "" {
-				// Find the closing fence: a line of at least as many of the
-				// same characters and nothing else.
+			if marker, info, lineEnd := mdfence.Opening(text, i); marker != "" {
 				body := min(lineEnd+1, len(text))
-				end, next := len(text), len(text)
-				for k := body; k < len(text); {
-					m, rest, le := fence(text, k)
-					if m != "" && m[0] == marker[0] && len(m) >= len(marker) && rest == "" {
-						end, next = k, min(le+1, len(text))
-						break
-					}
-					k = le + 1
-				}
+				end, next := mdfence.Close(text, body, marker)
 				content := strings.TrimSpace(text[body:end])
 				if content != "" && (isJSONTag(info) || info == "" && (content[0] == '{' || content[0] == '[')) {
 					a := body + strings.Index(text[body:end], content)
