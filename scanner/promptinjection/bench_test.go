@@ -70,6 +70,17 @@ func BenchmarkHeuristicShortPrompt(b *testing.B) {
 	}
 }
 
+// BenchmarkHeuristicWord measures the fixed cost of one call: a one-word
+// text with no keyword (pool, normalisation set-up, scoring).
+func BenchmarkHeuristicWord(b *testing.B) {
+	h := warmHeuristic(b)
+	for b.Loop() {
+		if a := h.Analyze("hello"); a.Risk != 0 {
+			b.Fatal("flagged")
+		}
+	}
+}
+
 func BenchmarkHeuristicInjection(b *testing.B) {
 	h := warmHeuristic(b)
 	var sb strings.Builder

@@ -382,7 +382,11 @@ type kwRule struct {
 
 // state accumulates one analysis.
 type state struct {
-	ruleW    map[int]float64    // rule index -> weight reached
+	// ruleW[ri] is the weight rule ri reached (0: none); hit lists the
+	// rules with a weight, in order of first match, so that a text without
+	// matches costs no map or array walk at the end.
+	ruleW    []float64
+	hit      []int
 	extraW   map[string]float64 // synthetic rule id -> weight
 	perRule  []int              // findings per rule (all segments)
 	findings []scanner.Finding
@@ -397,21 +401,41 @@ type state struct {
 	lastAnchored []int
 	tries        []int
 	touched      []int // rules with windows, in order of first window
+	// scoring scratch (Analyze)
+	fams []famScore
+	ids  []string
+}
+
+// famScore is a family's noisy-OR score during scoring.
+type famScore struct {
+	name  string
+	score float64
 }
 
 func (h *Heuristic) getState() *state {
 	if st, ok := h.states.Get().(*state); ok {
 		return st
 	}
-	return &state{ruleW: map[int]float64{}, extraW: map[string]float64{}, perRule: make([]int, len(h.rules))}
+	return &state{ruleW: make([]float64, len(h.rules)), extraW: map[string]float64{}, perRule: make([]int, len(h.rules))}
 }
 
 // putState clears st (findings are copied out by Analyze) and recycles it.
 func (h *Heuristic) putState(st *state) {
-	clear(st.ruleW)
-	clear(st.extraW)
-	clear(st.perRule)
-	st.findings = st.findings[:0]
+	for _, ri := range st.hit {
+		st.ruleW[ri] = 0
+	}
+	if len(st.extraW) > 0 {
+		clear(st.extraW)
+	}
+	if len(st.hit) > 0 {
+		// a rule's count only grows where it also gets a weight
+		clear(st.perRule)
+	}
+	st.hit = st.hit[:0]
+	if len(st.findings) > 0 {
+		clear(st.findings) // drop the detail strings
+		st.findings = st.findings[:0]
+	}
 	if cap(st.matches) > 1<<14 {
 		st.matches = nil // one keyword-flooded text should not pin its hits
 	}
@@ -472,44 +496,49 @@ func (h *Heuristic) Analyze(text string) Analysis {
 		a.Findings = append(a.Findings, scanner.Finding{Rule: FamilyEncodedPayload + ".invisible_characters", Score: 0.15,
 			Detail: fmt.Sprintf("%s: %d invisible characters", FamilyEncodedPayload, norm.Stats.Invisible)})
 	}
-	// Score: noisy-OR within a family, then across families. Maps are
-	// walked in sorted order so that floating-point results are identical
-	// from run to run.
-	fam := map[string]float64{}
-	ris := make([]int, 0, len(st.ruleW))
-	for ri := range st.ruleW {
-		ris = append(ris, ri)
+	if len(st.hit) == 0 && len(st.extraW) == 0 {
+		a.Risk = scanner.ClampRisk(0)
+		return a
 	}
-	slices.Sort(ris)
-	for _, ri := range ris {
-		f := h.rules[ri].family
-		fam[f] = 1 - (1-fam[f])*(1-st.ruleW[ri])
+	// Score: noisy-OR within a family, then across families. Rules and
+	// synthetic ids are taken in sorted order so that floating-point
+	// results are identical from run to run.
+	st.fams = st.fams[:0]
+	addFam := func(f string, w float64) {
+		for i := range st.fams {
+			if st.fams[i].name == f {
+				st.fams[i].score = 1 - (1-st.fams[i].score)*(1-w)
+				return
+			}
+		}
+		st.fams = append(st.fams, famScore{f, 1 - (1-0)*(1-w)})
 	}
-	ids := make([]string, 0, len(st.extraW))
+	slices.Sort(st.hit)
+	for _, ri := range st.hit {
+		addFam(h.rules[ri].family, st.ruleW[ri])
+	}
+	st.ids = st.ids[:0]
 	for id := range st.extraW {
-		ids = append(ids, id)
+		st.ids = append(st.ids, id)
 	}
-	slices.Sort(ids)
-	for _, id := range ids {
+	slices.Sort(st.ids)
+	for _, id := range st.ids {
 		f, _, _ := strings.Cut(id, ".")
-		fam[f] = 1 - (1-fam[f])*(1-st.extraW[id])
+		addFam(f, st.extraW[id])
 	}
-	fams := make([]string, 0, len(fam))
-	for f := range fam {
-		fams = append(fams, f)
-	}
-	slices.Sort(fams)
+	slices.SortFunc(st.fams, func(x, y famScore) int { return strings.Compare(x.name, y.name) })
 	risk := 0.0
-	if len(fams) > 0 {
-		a.Families = make(map[string]float64, len(fams))
-	}
-	for _, f := range fams {
-		s := math.Round(fam[f]*1e4) / 1e4
-		a.Families[f] = s
+	a.Families = make(map[string]float64, len(st.fams))
+	for _, f := range st.fams {
+		s := math.Round(f.score*1e4) / 1e4
+		a.Families[f.name] = s
 		risk = 1 - (1-risk)*(1-s)
 	}
 	a.Risk = scanner.ClampRisk(math.Round(risk*1e4) / 1e4)
 	a.Findings = append(a.Findings, st.findings...)
+	if len(a.Findings) < 2 {
+		return a
+	}
 	slices.SortStableFunc(a.Findings, func(x, y scanner.Finding) int {
 		if x.Start != y.Start {
 			return x.Start - y.Start
@@ -925,6 +954,9 @@ func (h *Heuristic) record(seg *normalize.Segment, orig string, ri, s, e int, st
 				Detail: FamilyEncodedPayload + ": " + r.family + " phrase hidden with look-alike, invisible, leetspeak or spaced characters"})
 		}
 		st.extra(id, 0.5)
+	}
+	if st.ruleW[ri] == 0 {
+		st.hit = append(st.hit, ri)
 	}
 	if w > st.ruleW[ri] {
 		st.ruleW[ri] = w
