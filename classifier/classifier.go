@@ -166,24 +166,11 @@ type Classifier struct {
 // Open loads the classifier in files with rt.
 func Open(ctx context.Context, rt *inference.Runtime, files registry.Files, opts Options) (*Classifier, error) {
 	name := files.Entry.ID
-	cfgPath, modelPath := files.Config(), files.Model()
-	if cfgPath == "" || modelPath == "" {
-		return nil, fmt.Errorf("model %s: needs model.onnx and config.json, have %v", name, slices.Sorted(mapsKeys(files.Paths)))
-	}
-	mc, err := inference.LoadModelConfig(cfgPath)
+	mc, err := loadModelConfig(files, "")
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", name, err)
+		return nil, err
 	}
-	maxLen := opts.MaxLength
-	if maxLen <= 0 {
-		maxLen = mc.MaxLength
-	}
-	if maxLen <= 0 {
-		maxLen = files.Entry.MaxLength
-	}
-	if maxLen <= 0 {
-		maxLen = tokenizer.DefaultMaxLength
-	}
+	maxLen := modelMaxLen(opts.MaxLength, mc.MaxLength, files.Entry.MaxLength)
 	tokPath := files.Tokenizer()
 	if tokPath == "" {
 		tokPath = files.Dir
@@ -211,19 +198,25 @@ func Open(ctx context.Context, rt *inference.Runtime, files registry.Files, opts
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", name, err)
 	}
-	eo := opts.Engine
-	if eo.Name == "" {
-		eo.Name = name
-	}
-	eo.MaxLength = maxLen
-	if eo.PadID == 0 {
-		eo.PadID = mc.PadTokenID
-	}
-	eng, err := rt.Open(ctx, modelPath, eo)
+	eng, err := openEngine(ctx, rt, files, opts, maxLen, mc.PadTokenID)
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", name, err)
+		return nil, err
 	}
 	return &Classifier{id: name, version: version, tok: tok, eng: eng, cfg: mc, post: mc.PostProcessing(), positive: positive, maxLen: maxLen}, nil
+}
+
+// loadModelConfig reads the config.json of a model that needs model.onnx
+// and config.json; kind ("an NLI model ") names the model in the error.
+func loadModelConfig(files registry.Files, kind string) (inference.ModelConfig, error) {
+	name := files.Entry.ID
+	if files.Config() == "" || files.Model() == "" {
+		return inference.ModelConfig{}, fmt.Errorf("model %s: %sneeds model.onnx and config.json, have %v", name, kind, slices.Sorted(mapsKeys(files.Paths)))
+	}
+	mc, err := inference.LoadModelConfig(files.Config())
+	if err != nil {
+		return inference.ModelConfig{}, fmt.Errorf("model %s: %w", name, err)
+	}
+	return mc, nil
 }
 
 func mapsKeys(m map[string]string) func(func(string) bool) {

@@ -51,13 +51,9 @@ func labelIndex(labels []string, prefixes ...string) int {
 // multi-label zero-shot scores. The tokenizer must have a pair template.
 func OpenPair(ctx context.Context, rt *inference.Runtime, files registry.Files, opts Options) (*PairClassifier, error) {
 	name := files.Entry.ID
-	cfgPath, modelPath := files.Config(), files.Model()
-	if cfgPath == "" || modelPath == "" {
-		return nil, fmt.Errorf("model %s: an NLI model needs model.onnx and config.json, have %v", name, slices.Sorted(mapsKeys(files.Paths)))
-	}
-	mc, err := inference.LoadModelConfig(cfgPath)
+	mc, err := loadModelConfig(files, "an NLI model ")
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", name, err)
+		return nil, err
 	}
 	entail := labelIndex(mc.Labels, "entail")
 	if entail < 0 {
