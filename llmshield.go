@@ -405,12 +405,12 @@ func (sh *Shield) run(ctx context.Context, stages []stage, in scanner.Input, opt
 	}
 
 	// Phase 1: rewriters, one after another, each on the previous output.
-	var doneBuf [16]bool
-	done := doneBuf[:0]
-	if len(active) > len(doneBuf) {
-		done = make([]bool, len(active))
-	} else {
+	var doneBuf [16]bool // no allocation for the usual short pipelines
+	var done []bool
+	if len(active) <= len(doneBuf) {
 		done = doneBuf[:len(active)]
+	} else {
+		done = make([]bool, len(active))
 	}
 	stopped := false
 	detectors := len(active)
