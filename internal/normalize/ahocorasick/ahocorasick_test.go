@@ -177,3 +177,54 @@ func TestAppendStartsAndLast(t *testing.T) {
 		}
 	}
 }
+
+// lastStartNaive is the largest start of any pattern in text, or -1.
+func lastStartNaive(patterns []string, text string) int {
+	last := -1
+	for m := range naive(patterns, text) {
+		last = max(last, m.Start)
+	}
+	return last
+}
+
+// TestBackwardLastStart checks the backward walk against brute force, for
+// a small automaton and for one large enough to use the wide table.
+func TestBackwardLastStart(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	rs := func(n int, alpha string) string {
+		var b strings.Builder
+		for range n {
+			b.WriteByte(alpha[r.IntN(len(alpha))])
+		}
+		return b.String()
+	}
+	var large []string
+	for range 3000 {
+		large = append(large, rs(20, "abcdefgh"))
+	}
+	large = append(large, "ab", "hh")
+	sets := [][]string{{"ab", "b", "ca", "abcab", ""}, {"cc", "bca", "a b"}, {"\xff\x00", "é"}, large}
+	if New(large).small != nil {
+		t.Fatal("large automaton uses the small table")
+	}
+	for _, pats := range sets {
+		bw := NewBackward(pats)
+		for range 300 {
+			text := rs(r.IntN(200), "abch \xff\x00\xc3\xa9")
+			if got, want := bw.LastStart(text), lastStartNaive(pats, text); got != want {
+				t.Fatalf("%q: LastStart %d, want %d", text, got, want)
+			}
+		}
+	}
+}
+
+func FuzzBackwardLastStart(f *testing.F) {
+	f.Add("ab|b|ca", "xxabxxcab")
+	f.Add("ignore|previous instructions", "please ignore previous instructions")
+	f.Fuzz(func(t *testing.T, pats, text string) {
+		p := strings.Split(pats, "|")
+		if got, want := NewBackward(p).LastStart(text), New(p).LastStart(text); got != want {
+			t.Fatalf("Backward.LastStart %d, LastStart %d", got, want)
+		}
+	})
+}
