@@ -63,6 +63,8 @@ type ruleProgs struct {
 	// backtracker only for programs of at most 500 instructions.
 	re    []*regexp.Regexp
 	reWin []*regexp.Regexp
+	// reDFA runs re (anchored rules only) as an anchoredDFA.
+	reDFA []*anchoredDFA
 	// win holds, per element of reWin, what findAll needs to search a
 	// window without running the unanchored regex over all of it.
 	win []winPart
@@ -97,8 +99,16 @@ func (p *ruleProgs) build(d *ruleDef) error {
 	}
 	p.re = p.reWin
 	if d.Anchored {
-		if p.re, err = compileAll(parts, func(s string) string { return `^[^\pL\pN]{0,2}(?:` + s + `)` }); err != nil {
+		wrap := func(s string) string { return `^[^\pL\pN]{0,2}(?:` + s + `)` }
+		if p.re, err = compileAll(parts, wrap); err != nil {
 			return fmt.Errorf("rule %q: %w", d.ID, err)
+		}
+		for _, part := range parts {
+			dfa, err := newAnchoredDFA(wrap(part))
+			if err != nil {
+				return fmt.Errorf("rule %q: %w", d.ID, err)
+			}
+			p.reDFA = append(p.reDFA, dfa)
 		}
 	}
 	if p.win, err = compileWinParts(parts, p.reWin); err != nil {
@@ -258,6 +268,7 @@ type Heuristic struct {
 	rot13kw  int // keywords with index >= rot13kw are rot13 forms of strong keywords
 	normOpts normalize.Options
 	noLeads  bool // tests: disable the lead prefilter to check it changes nothing
+	noDFA    bool // tests: run anchored patterns with Go's regexp only
 	hitChunk int  // see the constant hitChunk
 	// states recycles the per-analysis scratch (*state).
 	states *sync.Pool
@@ -658,8 +669,8 @@ func (h *Heuristic) keywordHit(seg *normalize.Segment, orig, t string, m ahocora
 			for hi < len(t) && !utf8.RuneStart(t[hi]) {
 				hi++
 			}
-			if loc := firstAnchored(rp.re, t[lo:hi]); loc != nil {
-				s, e := lo+loc[0], lo+loc[1]
+			if end, ok := h.firstAnchored(rp, t[lo:hi]); ok {
+				s, e := lo, lo+end
 				for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
 					s++
 				}
@@ -727,16 +738,30 @@ func fixedLiteral(re *syntax.Regexp) bool {
 	return false
 }
 
-// firstAnchored returns the longest match of any of res (all anchored at
-// the start of t), or nil.
-func firstAnchored(res []*regexp.Regexp, t string) []int {
-	var best []int
-	for _, re := range res {
-		if loc := re.FindStringIndex(t); loc != nil && (best == nil || loc[1] > best[1]) {
-			best = loc
+// firstAnchored returns the end of the longest match of any of the rule's
+// anchored patterns rp.re at the start of t (every match starts at 0).
+func (h *Heuristic) firstAnchored(rp *ruleProgs, t string) (best int, found bool) {
+	for i, re := range rp.re {
+		if end, ok := h.anchoredEnd(re, rp.reDFA[i], t); ok && (!found || end > best) {
+			best, found = end, true
 		}
 	}
-	return best
+	return best, found
+}
+
+// anchoredEnd returns the end of re's match at the start of t (re begins
+// with ^), as re.FindStringIndex(t) would, by its DFA unless that is full
+// (or tests switched it off).
+func (h *Heuristic) anchoredEnd(re *regexp.Regexp, dfa *anchoredDFA, t string) (int, bool) {
+	if !h.noDFA {
+		if end, matched, ok := dfa.match(t); ok {
+			return end, matched
+		}
+	}
+	if loc := re.FindStringIndex(t); loc != nil {
+		return loc[1], true
+	}
+	return 0, false
 }
 
 // winPart is one element of a rule's window-mode pattern. When every match
@@ -752,6 +777,8 @@ type winPart struct {
 	leads *ahocorasick.Matcher // nil: no lead set, run re on the window
 	at    *regexp.Regexp       // ^(?:part), for a match at the window start
 	atCtx *regexp.Regexp       // ^(?s:.)(?:part), one byte of left context for \b
+	// atDFA and atCtxDFA run at and atCtx (see anchoredDFA).
+	atDFA, atCtxDFA *anchoredDFA
 	// req finds literals one of which every match contains after its lead
 	// (nil when the pattern has no such set): an attempt at a lead after
 	// the last of them cannot match. It walks the window from its end, so
@@ -842,6 +869,12 @@ func compileWinParts(parts []string, res []*regexp.Regexp) ([]winPart, error) {
 		if out[i].atCtx, err = regexp.Compile(`^(?s:.)(?:` + p + `)`); err != nil {
 			return nil, err
 		}
+		if out[i].atDFA, err = newAnchoredDFA(`^(?:` + p + `)`); err != nil {
+			return nil, err
+		}
+		if out[i].atCtxDFA, err = newAnchoredDFA(`^(?s:.)(?:` + p + `)`); err != nil {
+			return nil, err
+		}
 		out[i].leads = ahocorasick.New(leads)
 		if req, ok := reqSet(tree, true); ok && len(req) > 0 && !slices.Contains(req, "") {
 			out[i].req = ahocorasick.NewBackward(req)
@@ -887,19 +920,20 @@ func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state)
 			if s < pos || k > 0 && s == st.starts[k-1] {
 				continue
 			}
-			var loc []int
+			var end int
+			var ok bool
 			if s == 0 {
-				loc = p.at.FindStringIndex(w)
-			} else if loc = p.atCtx.FindStringIndex(w[s-1:]); loc != nil {
+				end, ok = h.anchoredEnd(p.at, p.atDFA, w)
+			} else if end, ok = h.anchoredEnd(p.atCtx, p.atCtxDFA, w[s-1:]); ok {
 				// The context byte never starts a multi-byte rune that
 				// reaches into the lead, so the match proper starts at s.
-				loc[0], loc[1] = s, s-1+loc[1]
+				end += s - 1
 			}
-			if loc == nil || loc[1] == loc[0] {
+			if !ok || end == s {
 				continue
 			}
-			st.locs = append(st.locs, [2]int{lo + loc[0], lo + loc[1]})
-			pos = loc[1]
+			st.locs = append(st.locs, [2]int{lo + s, lo + end})
+			pos = end
 			if found++; found == n {
 				break
 			}

@@ -1,0 +1,272 @@
+package promptinjection
+
+import (
+	"regexp/syntax"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// anchoredDFA finds the match of a regular expression anchored at the start
+// of its input (a pattern that begins with ^) with exactly the result of
+// Go's regexp FindStringIndex: the leftmost-first (Perl) match, with the
+// same end. It runs the program Go's regexp compiles from the same pattern
+// as a lazily built DFA whose states are the ordered thread lists of Go's
+// NFA (the pike VM of regexp/exec.go): a thread that reaches Match records
+// the position and cuts the threads of lower priority, and the run ends
+// when no thread is left. Zero-width assertions are resolved when the next
+// rune is known, so a state also carries the kind of rune before it.
+//
+// Why it exists: the rules try their anchored patterns at every keyword
+// hit and at every lead literal of a window. Go's backtracker clears a
+// bitmap of (instructions × input bytes) bits per attempt and then walks
+// the program instruction by instruction; on attack-dense text (the
+// jailbreak corpus one prompt at a time) those attempts were 37 % of the
+// CPU (regexp.doExecute, profile of BenchmarkCmpJailbreakRows), most of
+// them failing within a few bytes. A cached DFA step is one table load
+// per byte. No regexp library for Go offers anchored leftmost-first
+// matching without that per-call setup.
+//
+// Transitions for ASCII runes and the end of the text are cached; other
+// runes (rare in normalised text) compute their transition each time.
+// When a pattern's DFA reaches maxDFAStates states, match reports !ok and
+// the caller uses Go's regexp. TestAnchoredDFAMatchesRegexp and
+// FuzzAnchoredDFA compare it with Go's regexp.
+//
+// An anchoredDFA is safe for concurrent use: states are published with
+// atomic stores, and new states are built under a mutex.
+type anchoredDFA struct {
+	prog *syntax.Prog
+	mu   sync.Mutex // guards index and states, and the growth of table
+	// index maps a state's key (see intern) to its number; states holds
+	// them. State 0 has no threads (the run stops there), state 1 is the
+	// start.
+	index  map[string]int32
+	states []*dfaState
+	// table[state*dfaSyms+sym] is 0 when the transition is not computed
+	// yet, else 1 + (next state << 1 | 1 if a match ends before sym). It
+	// is replaced by a larger copy when states are added; a transition
+	// stored into an old copy is only lost, and computed again.
+	table atomic.Pointer[[]atomic.Int32]
+}
+
+// maxDFAStates bounds each pattern's DFA.
+const maxDFAStates = 1024
+
+// Symbols: ASCII bytes, and dfaEOT for the end of the text. Other runes
+// are not cached.
+const (
+	dfaEOT  = 128
+	dfaSyms = 129
+)
+
+// dfaState is a list of threads (program counters, highest priority
+// first) waiting to be followed through empty instructions, and the rune
+// before them as a representative (-1: start of text, '\n', 'a' for a word
+// character, ' ' for any other), which is all syntax.EmptyOpContext reads
+// of it.
+type dfaState struct {
+	pcs  []uint32
+	prev rune
+}
+
+// newAnchoredDFA compiles pattern as regexp.Compile does. The pattern must
+// begin with ^ (every match starts at the start of the input).
+func newAnchoredDFA(pattern string) (*anchoredDFA, error) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil, err
+	}
+	d := &anchoredDFA{prog: prog, index: map[string]int32{}}
+	tab := make([]atomic.Int32, 16*dfaSyms)
+	d.table.Store(&tab)
+	d.mu.Lock()
+	d.states = append(d.states, &dfaState{})   // 0: no threads
+	d.intern([]uint32{uint32(prog.Start)}, -1) // 1: the start
+	d.mu.Unlock()
+	return d, nil
+}
+
+// intern returns the number of the state (pcs, prev), creating it if
+// needed, or -1 when the DFA is full. d.mu must be held.
+func (d *anchoredDFA) intern(pcs []uint32, prev rune) int32 {
+	if len(pcs) == 0 {
+		return 0
+	}
+	key := make([]byte, 0, 4*len(pcs)+4)
+	key = utf8.AppendRune(key, prev+1)
+	for _, pc := range pcs {
+		key = append(key, byte(pc), byte(pc>>8), byte(pc>>16), byte(pc>>24))
+	}
+	if id, ok := d.index[string(key)]; ok {
+		return id
+	}
+	id := int32(len(d.states))
+	if id == maxDFAStates {
+		return -1
+	}
+	if tab := *d.table.Load(); len(tab) < (int(id)+1)*dfaSyms {
+		grown := make([]atomic.Int32, 2*len(tab))
+		for i := range tab {
+			grown[i].Store(tab[i].Load())
+		}
+		d.table.Store(&grown)
+	}
+	d.states = append(d.states, &dfaState{pcs: pcs, prev: prev})
+	d.index[string(key)] = id
+	return id
+}
+
+// match returns the end of the leftmost-first match of the pattern at the
+// start of s (matched false: none), or ok false when the DFA is full and
+// the caller must use Go's regexp.
+func (d *anchoredDFA) match(s string) (end int, matched, ok bool) {
+	tab := *d.table.Load()
+	st := int32(1)
+	for pos := 0; ; {
+		c, w, sym := rune(-1), 0, dfaEOT // the end of the text
+		if pos < len(s) {
+			if b := s[pos]; b < utf8.RuneSelf {
+				c, w, sym = rune(b), 1, int(b)
+			} else {
+				c, w = utf8.DecodeRuneInString(s[pos:])
+				sym = -1 // not cached
+			}
+		}
+		v := int32(-1)
+		if i := int(st)*dfaSyms + sym; sym >= 0 && i < len(tab) {
+			v = tab[i].Load() - 1
+		}
+		if v < 0 {
+			if v = d.transition(st, c, sym); v < 0 {
+				return 0, false, false
+			}
+			tab = *d.table.Load()
+		}
+		if v&1 != 0 {
+			end, matched = pos, true
+		}
+		if st = v >> 1; c < 0 || st == 0 {
+			return end, matched, true // the end of the text, or no thread left
+		}
+		pos += w
+	}
+}
+
+// transition computes (and, for ASCII and the end of the text, caches) the
+// step of st on rune c (-1: end of text), as Go's pike VM takes it: follow
+// the threads through empty instructions at this position (assertions see
+// the rune before and c), in priority order, skipping program counters
+// already reached; a Match records a match here and cuts the threads after
+// it; a rune instruction that matches c adds its successor to the next
+// list. It returns the encoded transition (see dfaState.next, less one) or
+// -1 when the DFA is full.
+func (d *anchoredDFA) transition(from int32, c rune, sym int) int32 {
+	d.mu.Lock()
+	st := d.states[from]
+	d.mu.Unlock()
+	flag := syntax.EmptyOpContext(st.prev, c)
+	seen := make([]bool, len(d.prog.Inst))
+	var next []uint32
+	matched := false
+	var follow func(pc uint32) bool // false: a Match cut the rest
+	follow = func(pc uint32) bool {
+		for {
+			if pc == 0 || seen[pc] { // pc 0 is always InstFail
+				return true
+			}
+			seen[pc] = true
+			in := &d.prog.Inst[pc]
+			switch in.Op {
+			case syntax.InstAlt, syntax.InstAltMatch:
+				if !follow(in.Out) {
+					return false
+				}
+				pc = in.Arg
+			case syntax.InstEmptyWidth:
+				if syntax.EmptyOp(in.Arg)&^flag != 0 {
+					return true
+				}
+				pc = in.Out
+			case syntax.InstNop, syntax.InstCapture:
+				pc = in.Out
+			case syntax.InstMatch:
+				matched = true
+				return false
+			case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+				if c >= 0 && runeMatches(in, c) {
+					next = append(next, in.Out)
+				}
+				return true
+			default: // InstFail
+				return true
+			}
+		}
+	}
+	for _, pc := range st.pcs {
+		if !follow(pc) {
+			break
+		}
+	}
+	var v int32
+	if matched {
+		v = 1
+	}
+	if c >= 0 { // at the end of the text the run stops: no next state
+		// Duplicates in next are harmless (the next step skips reached
+		// program counters) but would split equal states.
+		next = dedupe(next)
+		d.mu.Lock()
+		id := d.intern(next, prevRep(c))
+		d.mu.Unlock()
+		if id < 0 {
+			return -1
+		}
+		v |= id << 1
+	}
+	if sym >= 0 {
+		(*d.table.Load())[int(from)*dfaSyms+sym].Store(v + 1)
+	}
+	return v
+}
+
+// runeMatches is the pike VM's test for a rune instruction.
+func runeMatches(in *syntax.Inst, c rune) bool {
+	switch in.Op {
+	case syntax.InstRune1:
+		return c == in.Rune[0]
+	case syntax.InstRuneAny:
+		return true
+	case syntax.InstRuneAnyNotNL:
+		return c != '\n'
+	}
+	return in.MatchRune(c)
+}
+
+// prevRep is the representative of rune c as the rune before a position
+// (see dfaState.prev).
+func prevRep(c rune) rune {
+	switch {
+	case c == '\n':
+		return '\n'
+	case syntax.IsWordChar(c):
+		return 'a'
+	}
+	return ' '
+}
+
+// dedupe removes repeated program counters, keeping the first of each.
+func dedupe(pcs []uint32) []uint32 {
+	out := pcs[:0]
+	for _, pc := range pcs {
+		if !slices.Contains(out, pc) {
+			out = append(out, pc)
+		}
+	}
+	return out
+}
