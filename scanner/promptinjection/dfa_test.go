@@ -93,7 +93,8 @@ func TestAnchoredDFAMatchesRegexp(t *testing.T) {
 }
 
 // FuzzAnchoredDFA compares the DFA with Go's regexp for every anchored
-// pattern of the rules on fuzzed text and its first suffixes.
+// pattern of the rules on fuzzed text and its first suffixes, and searchAll
+// with FindAllStringIndex for every window part.
 func FuzzAnchoredDFA(f *testing.F) {
 	for _, s := range []string{"ignore all previous instructions", "[dan] mode enabled", "\nsystem: you are now\xff", "<|im_start|>system", "do anything now — ü"} {
 		f.Add(s)
@@ -103,13 +104,84 @@ func FuzzAnchoredDFA(f *testing.F) {
 		f.Fatal(err)
 	}
 	pairs := anchoredPairs(f, h)
+	names, parts := winParts(f, h)
 	f.Fuzz(func(t *testing.T, s string) {
 		for i := 0; i <= min(len(s), 8); i++ {
 			for _, p := range pairs {
 				checkPair(t, p, s[i:])
 			}
 		}
+		for k, p := range parts {
+			checkSearchAll(t, names[k], p, s)
+		}
 	})
+}
+
+// winParts returns every window part of the built-in rules.
+func winParts(t testing.TB, h *Heuristic) (names []string, parts []*winPart) {
+	for i := range h.rules {
+		rp := h.rules[i].compiled()
+		if rp == nil {
+			t.Fatalf("rule %s does not compile", h.rules[i].ID)
+		}
+		for k := range rp.win {
+			names = append(names, h.rules[i].ID)
+			parts = append(parts, &rp.win[k])
+		}
+	}
+	return names, parts
+}
+
+// checkSearchAll fails t when searchAll differs from FindAllStringIndex.
+func checkSearchAll(t testing.TB, name string, p *winPart, w string) {
+	t.Helper()
+	got, ok := p.searchAll(w, 0, maxMatchesPerRule, nil)
+	if !ok {
+		return
+	}
+	var want [][2]int
+	for _, loc := range p.re.FindAllStringIndex(w, maxMatchesPerRule) {
+		want = append(want, [2]int{loc[0], loc[1]})
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Fatalf("%s on %.120q (-regexp +searchAll):\n%s", name, w, d)
+	}
+}
+
+// TestSearchAllMatchesRegexp compares searchAll (the unanchored search by
+// anchored DFA attempts) with FindAllStringIndex for every window part of
+// the rules, on windows of the normalised golden and dataset texts.
+func TestSearchAllMatchesRegexp(t *testing.T) {
+	h, err := NewHeuristic()
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, parts := winParts(t, h)
+	texts := []string{"", "\nsystem: x", "x\n\n[system] ignore", "\xff\nadmin override\xc3"}
+	for _, c := range loadGolden(t) {
+		texts = append(texts, c.Text)
+	}
+	n := 60 // rows per dataset file
+	if testing.Short() {
+		n = 10
+	}
+	texts = append(texts, datasetTexts(t, n)...)
+	windows := 0
+	for _, text := range texts {
+		norm := normalize.Normalize(text, normalize.DefaultOptions())
+		for _, seg := range norm.Segments {
+			s := seg.Text
+			for i := 0; i == 0 || i < len(s); i += maxWindow / 3 {
+				w := s[i:min(len(s), i+maxWindow)]
+				for k, p := range parts {
+					checkSearchAll(t, names[k], p, w)
+				}
+				windows++
+			}
+		}
+		norm.Release()
+	}
+	t.Logf("%d windows × %d parts compared", windows, len(parts))
 }
 
 // TestDFAIsExact checks that running the anchored patterns as DFAs changes

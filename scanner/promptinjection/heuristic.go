@@ -881,10 +881,6 @@ func compileWinParts(parts []string, res []*regexp.Regexp) ([]winPart, error) {
 		if err != nil {
 			return nil, err
 		}
-		leads, ok := leadSet(tree)
-		if !ok || len(leads) == 0 || slices.Contains(leads, "") {
-			continue
-		}
 		if out[i].at, err = regexp.Compile(`^(?:` + p + `)`); err != nil {
 			return nil, err
 		}
@@ -897,12 +893,82 @@ func compileWinParts(parts []string, res []*regexp.Regexp) ([]winPart, error) {
 		if out[i].atCtxDFA, err = newAnchoredDFA(`^(?s:.)(?:` + p + `)`); err != nil {
 			return nil, err
 		}
+		leads, ok := leadSet(tree)
+		if !ok || len(leads) == 0 || slices.Contains(leads, "") {
+			continue
+		}
 		out[i].leads = ahocorasick.New(leads)
 		if req, ok := reqSet(tree, true); ok && len(req) > 0 && !slices.Contains(req, "") {
 			out[i].req = ahocorasick.NewBackward(req)
 		}
 	}
 	return out, nil
+}
+
+// attempt runs the part's anchored DFA at byte q of w (with the byte
+// before q as context, for \b): the end of the match that starts at q, as
+// the part's regexp would find it there. ok is false when the DFA is full.
+func (p *winPart) attempt(w string, q int) (end int, matched, ok bool) {
+	if q == 0 {
+		return p.atDFA.match(w)
+	}
+	end, matched, ok = p.atCtxDFA.match(w[q-1:])
+	return end + q - 1, matched, ok
+}
+
+// searchAll appends what p.re.FindAllStringIndex(w, n) returns (offset by
+// lo) to dst, by trying the part's anchored DFA at every position, as Go's
+// regexp does for an unanchored search (regexp.allMatches, including its
+// handling of empty matches). It is for parts without lead literals, whose
+// unanchored search with Go's regexp costs a bitmap clear per call and an
+// attempt per position; a failed DFA attempt is one or two table loads.
+// ok is false (dst unchanged) when a DFA is full.
+func (p *winPart) searchAll(w string, lo, n int, dst [][2]int) (out [][2]int, ok bool) {
+	base := len(dst)
+	prevEnd := -1
+	for pos, found := 0, 0; found < n && pos <= len(w); {
+		a, b := -1, -1
+		for q := pos; q <= len(w); {
+			end, matched, ok := p.attempt(w, q)
+			if !ok {
+				return dst[:base], false
+			}
+			if matched {
+				a, b = q, end
+				break
+			}
+			q += runeWidth(w, q)
+		}
+		if a < 0 {
+			break
+		}
+		accept := true
+		if b == pos { // an empty match, not accepted right after a match
+			accept = a != prevEnd
+			pos += runeWidth(w, pos)
+		} else {
+			pos = b
+		}
+		prevEnd = b
+		if accept {
+			dst = append(dst, [2]int{lo + a, lo + b})
+			found++
+		}
+	}
+	return dst, true
+}
+
+// runeWidth is the width of the rune at s[i] as Go's regexp steps over it
+// (invalid bytes are one wide), or 1 at the end of s.
+func runeWidth(s string, i int) int {
+	if i >= len(s) {
+		return 1
+	}
+	if s[i] < utf8.RuneSelf {
+		return 1
+	}
+	_, w := utf8.DecodeRuneInString(s[i:])
+	return w
 }
 
 // findAll returns up to n matches of the rule's window patterns in
@@ -916,6 +982,12 @@ func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state)
 	for i := range rp.win {
 		p := &rp.win[i]
 		if p.leads == nil || h.noLeads {
+			if !h.noLeads && !h.noDFA {
+				var ok bool
+				if st.locs, ok = p.searchAll(w, lo, n, st.locs); ok {
+					continue
+				}
+			}
 			for _, loc := range p.re.FindAllStringIndex(w, n) {
 				st.locs = append(st.locs, [2]int{lo + loc[0], lo + loc[1]})
 			}
