@@ -1,6 +1,7 @@
 package promptinjection
 
 import (
+	"fmt"
 	"regexp/syntax"
 	"slices"
 	"sync"
@@ -44,8 +45,15 @@ type anchoredDFA struct {
 	// start.
 	index  map[string]int32
 	states []*dfaState
-	// table[state*dfaSyms+sym] is 0 when the transition is not computed
-	// yet, else 1 + (next state << 1 | 1 if a match ends before sym). It
+	// class maps an ASCII byte to its column (bytes that every rune
+	// instruction and every zero-width assertion treat alike share one);
+	// column nsym-1 is the end of the text. Fewer columns keep more of the
+	// table in cache: with a column per byte, the rules' tables took 5 MB.
+	class [utf8.RuneSelf]uint8
+	nsym  int
+	// table[state*nsym+column] is 0 when the transition is not computed
+	// yet, else 1 + (next state*nsym << 1 | 1 if a match ends before the
+	// symbol): premultiplied, so that a step is one load and a shift. It
 	// is replaced by a larger copy when states are added; a transition
 	// stored into an old copy is only lost, and computed again.
 	table atomic.Pointer[[]atomic.Int32]
@@ -53,13 +61,6 @@ type anchoredDFA struct {
 
 // maxDFAStates bounds each pattern's DFA.
 const maxDFAStates = 1024
-
-// Symbols: ASCII bytes, and dfaEOT for the end of the text. Other runes
-// are not cached.
-const (
-	dfaEOT  = 128
-	dfaSyms = 129
-)
 
 // dfaState is a list of threads (program counters, highest priority
 // first) waiting to be followed through empty instructions, and the rune
@@ -83,7 +84,8 @@ func newAnchoredDFA(pattern string) (*anchoredDFA, error) {
 		return nil, err
 	}
 	d := &anchoredDFA{prog: prog, index: map[string]int32{}}
-	tab := make([]atomic.Int32, 16*dfaSyms)
+	d.nsym = byteClasses(prog, &d.class) + 1
+	tab := make([]atomic.Int32, 16*d.nsym)
 	d.table.Store(&tab)
 	d.mu.Lock()
 	d.states = append(d.states, &dfaState{})   // 0: no threads
@@ -110,7 +112,7 @@ func (d *anchoredDFA) intern(pcs []uint32, prev rune) int32 {
 	if id == maxDFAStates {
 		return -1
 	}
-	if tab := *d.table.Load(); len(tab) < (int(id)+1)*dfaSyms {
+	if tab := *d.table.Load(); len(tab) < (int(id)+1)*d.nsym {
 		grown := make([]atomic.Int32, 2*len(tab))
 		for i := range tab {
 			grown[i].Store(tab[i].Load())
@@ -127,23 +129,49 @@ func (d *anchoredDFA) intern(pcs []uint32, prev rune) int32 {
 // the caller must use Go's regexp.
 func (d *anchoredDFA) match(s string) (end int, matched, ok bool) {
 	tab := *d.table.Load()
-	st := int32(1)
-	for pos := 0; ; {
-		c, w, sym := rune(-1), 0, dfaEOT // the end of the text
+	st := int32(1 * d.nsym) // the start (state numbers in the table are premultiplied)
+	pos := 0
+	for {
+		// The common steps: cached transitions on ASCII bytes, one
+		// dependent table load each.
+		for pos < len(s) {
+			b := s[pos]
+			if b >= utf8.RuneSelf {
+				break
+			}
+			i := int(st) + int(d.class[b])
+			if i >= len(tab) {
+				break
+			}
+			v := tab[i].Load() - 1
+			if v < 0 {
+				break
+			}
+			if v&1 != 0 {
+				end, matched = pos, true
+			}
+			if st = v >> 1; st == 0 {
+				return end, matched, true // no thread left
+			}
+			pos++
+		}
+		// The end of the text, a non-ASCII rune or a transition not
+		// computed yet.
+		c, w, sym := rune(-1), 0, d.nsym-1 // the end of the text
 		if pos < len(s) {
 			if b := s[pos]; b < utf8.RuneSelf {
-				c, w, sym = rune(b), 1, int(b)
+				c, w, sym = rune(b), 1, int(d.class[b])
 			} else {
 				c, w = utf8.DecodeRuneInString(s[pos:])
 				sym = -1 // not cached
 			}
 		}
 		v := int32(-1)
-		if i := int(st)*dfaSyms + sym; sym >= 0 && i < len(tab) {
+		if i := int(st) + sym; sym >= 0 && i < len(tab) {
 			v = tab[i].Load() - 1
 		}
 		if v < 0 {
-			if v = d.transition(st, c, sym); v < 0 {
+			if v = d.transition(st/int32(d.nsym), c, sym); v < 0 {
 				return 0, false, false
 			}
 			tab = *d.table.Load()
@@ -227,10 +255,10 @@ func (d *anchoredDFA) transition(from int32, c rune, sym int) int32 {
 		if id < 0 {
 			return -1
 		}
-		v |= id << 1
+		v |= id * int32(d.nsym) << 1
 	}
 	if sym >= 0 {
-		(*d.table.Load())[int(from)*dfaSyms+sym].Store(v + 1)
+		(*d.table.Load())[int(from)*d.nsym+sym].Store(v + 1)
 	}
 	return v
 }
@@ -269,4 +297,44 @@ func dedupe(pcs []uint32) []uint32 {
 		}
 	}
 	return out
+}
+
+// byteClasses fills class with a column number per ASCII byte: bytes get
+// the same column when every rune instruction of prog matches both or
+// neither, and they have the same kind for zero-width assertions (line
+// break, word character, other). It returns the number of columns.
+func byteClasses(prog *syntax.Prog, class *[utf8.RuneSelf]uint8) int {
+	// The distinct rune tests of the program (many instructions share one).
+	var tests []*syntax.Inst
+	seen := map[string]bool{}
+	for i := range prog.Inst {
+		in := &prog.Inst[i]
+		switch in.Op {
+		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			key := fmt.Sprint(in.Op, in.Arg, in.Rune)
+			if !seen[key] {
+				seen[key] = true
+				tests = append(tests, in)
+			}
+		}
+	}
+	cols := map[string]uint8{}
+	sig := make([]byte, 0, len(tests)+1)
+	for b := range rune(utf8.RuneSelf) {
+		sig = append(sig[:0], byte(prevRep(b)))
+		for _, in := range tests {
+			if runeMatches(in, b) {
+				sig = append(sig, 1)
+			} else {
+				sig = append(sig, 0)
+			}
+		}
+		col, ok := cols[string(sig)]
+		if !ok {
+			col = uint8(len(cols))
+			cols[string(sig)] = col
+		}
+		class[b] = col
+	}
+	return len(cols)
 }
