@@ -72,8 +72,9 @@ type ruleProgs struct {
 	// from the pattern; nil when no such set exists). A window is searched
 	// only when it contains a lead.
 	leads []string
-	// leadAC finds leads: a window without one is skipped.
-	leadAC *ahocorasick.Matcher
+	// leadBack finds the last lead in a window: a window without one is
+	// skipped (see leadCache).
+	leadBack *ahocorasick.Backward
 }
 
 // compiled returns the rule's patterns, compiling them on first use, or nil
@@ -118,7 +119,7 @@ func (p *ruleProgs) build(d *ruleDef) error {
 		if l, ok := leadSet(tree); ok {
 			slices.Sort(l)
 			p.leads = slices.Compact(l)
-			p.leadAC = ahocorasick.New(p.leads)
+			p.leadBack = ahocorasick.NewBackward(p.leads)
 		}
 	}
 	return nil
@@ -605,6 +606,47 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 	return rot13
 }
 
+// leadCache answers "does t[lo:hi] hold a lead of the rule?" for the
+// windows of one rule, which arrive in order and overlap, without walking
+// what earlier walks already covered: known is a lead found before (the
+// last one of its window, which the next windows most likely also hold),
+// empty a stretch of t without a lead (lo < 0: none).
+type leadCache struct{ known, empty window }
+
+func newLeadCache() leadCache {
+	return leadCache{known: window{-1, -1}, empty: window{-1, -1}}
+}
+
+func (c *leadCache) contains(b *ahocorasick.Backward, t string, lo, hi int) bool {
+	if c.known.lo >= lo && c.known.hi <= hi {
+		return true
+	}
+	from := lo
+	inEmpty := c.empty.lo >= 0 && c.empty.lo <= lo && lo <= c.empty.hi
+	if inEmpty {
+		if hi <= c.empty.hi {
+			return false
+		}
+		// A lead inside [lo,hi) but not inside empty ends after
+		// empty.hi, so it starts after empty.hi-MaxLen.
+		from = max(lo, c.empty.hi-b.MaxLen()+1)
+	}
+	s, e := b.Last(t[from:hi])
+	if s < 0 {
+		if from > lo {
+			// No lead inside [from,hi) nor inside empty: none inside
+			// [empty.lo,hi) either, since a lead ending after empty.hi
+			// starts at from or later.
+			c.empty.hi = hi
+		} else {
+			c.empty = window{lo, hi}
+		}
+		return false
+	}
+	c.known = window{from + s, from + e}
+	return true
+}
+
 // hitChunk is how much text scanSegment collects keyword hits for at a
 // time (Heuristic.hitChunk: tests set it small).
 const hitChunk = 64 << 10
@@ -702,10 +744,11 @@ func (h *Heuristic) searchWindows(seg *normalize.Segment, orig string, ri int, s
 	var cur window
 	have := false
 	lastEnd := -1
+	leads := newLeadCache()
 	for i := 0; i <= len(ws); i++ {
 		if i < len(ws) {
 			w := ws[i]
-			if rp.leads != nil && !h.noLeads && !rp.leadAC.Contains(t[w.lo:w.hi]) {
+			if rp.leads != nil && !h.noLeads && !leads.contains(rp.leadBack, t, w.lo, w.hi) {
 				continue
 			}
 			if have && w.lo <= cur.hi && w.hi-cur.lo <= maxWindow {

@@ -464,29 +464,47 @@ func NewBackward(patterns []string) *Backward {
 // the same as (*Matcher).LastStart for the patterns, without walking the
 // text before that occurrence.
 func (b *Backward) LastStart(text string) int {
+	start, _ := b.Last(text)
+	return start
+}
+
+// Last returns the occurrence with the largest start (the shortest of the
+// patterns that start there), or -1, -1.
+func (b *Backward) Last(text string) (start, end int) {
 	m := b.m
 	if m == nil || len(m.out) <= 1 {
-		return -1
+		return -1, -1
 	}
 	// Reading text[i] backwards completes a reversed pattern exactly when
 	// the pattern occurs at text[i:]; the first such i is the largest start.
+	var out []int32
 	if m.small == nil {
 		s := int32(0)
-		for i := len(text) - 1; i >= 0; i-- {
+		for i := len(text) - 1; i >= 0 && out == nil; i-- {
 			s = m.fast[s+int32(m.class[text[i]])]
 			if m.acc[s] {
-				return i
+				start, out = i, m.out[s/int32(m.nclass)]
 			}
 		}
-		return -1
-	}
-	n, s := uint32(m.nclass), uint32(0)
-	for i := len(text) - 1; i >= 0; i-- {
-		v := m.small[s*n+uint32(m.class[text[i]])]
-		s = uint32(v & stateMask)
-		if v&accBit != 0 {
-			return i
+	} else {
+		n, s := uint32(m.nclass), uint32(0)
+		for i := len(text) - 1; i >= 0 && out == nil; i-- {
+			v := m.small[s*n+uint32(m.class[text[i]])]
+			s = uint32(v & stateMask)
+			if v&accBit != 0 {
+				start, out = i, m.out[s]
+			}
 		}
 	}
-	return -1
+	if out == nil {
+		return -1, -1
+	}
+	end = len(text)
+	for _, p := range out {
+		end = min(end, start+m.lens[p])
+	}
+	return start, end
 }
+
+// MaxLen returns the length of the longest pattern.
+func (b *Backward) MaxLen() int { return b.m.maxLen }

@@ -2,6 +2,7 @@ package ahocorasick
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -214,6 +215,9 @@ func TestBackwardLastStart(t *testing.T) {
 			if got, want := bw.LastStart(text), lastStartNaive(pats, text); got != want {
 				t.Fatalf("%q: LastStart %d, want %d", text, got, want)
 			}
+			if s, e := bw.Last(text); s >= 0 && !slices.Contains(pats, text[s:e]) || s != bw.LastStart(text) {
+				t.Fatalf("%q: Last %d, %d is no occurrence", text, s, e)
+			}
 		}
 	}
 }
@@ -223,8 +227,12 @@ func FuzzBackwardLastStart(f *testing.F) {
 	f.Add("ignore|previous instructions", "please ignore previous instructions")
 	f.Fuzz(func(t *testing.T, pats, text string) {
 		p := strings.Split(pats, "|")
-		if got, want := NewBackward(p).LastStart(text), New(p).LastStart(text); got != want {
+		bw := NewBackward(p)
+		if got, want := bw.LastStart(text), New(p).LastStart(text); got != want {
 			t.Fatalf("Backward.LastStart %d, LastStart %d", got, want)
+		}
+		if s, e := bw.Last(text); s >= 0 && (!slices.Contains(p, text[s:e]) || e-s > bw.MaxLen()) {
+			t.Fatalf("Last %d, %d is no occurrence", s, e)
 		}
 	})
 }
