@@ -57,7 +57,18 @@ type anchoredDFA struct {
 	// is replaced by a larger copy when states are added; a transition
 	// stored into an old copy is only lost, and computed again.
 	table atomic.Pointer[[]atomic.Int32]
+	// wide caches transitions on non-ASCII runes (by wideKey; the value
+	// is encoded as in table, less one), up to maxWide of them: without
+	// it, text in other scripts computed a transition at every rune.
+	wide  sync.Map
+	nwide atomic.Int32
 }
+
+// maxWide bounds the non-ASCII transitions each DFA caches.
+const maxWide = 1 << 14
+
+// wideKey is the wide cache's key for premultiplied state st and rune c.
+func wideKey(st int32, c rune) uint64 { return uint64(st)<<32 | uint64(c) }
 
 // maxDFAStates bounds each pattern's DFA.
 const maxDFAStates = 1024
@@ -169,6 +180,10 @@ func (d *anchoredDFA) match(s string) (end int, matched, ok bool) {
 		v := int32(-1)
 		if i := int(st) + sym; sym >= 0 && i < len(tab) {
 			v = tab[i].Load() - 1
+		} else if sym < 0 {
+			if x, ok := d.wide.Load(wideKey(st, c)); ok {
+				v = x.(int32)
+			}
 		}
 		if v < 0 {
 			if v = d.transition(st/int32(d.nsym), c, sym); v < 0 {
@@ -259,6 +274,8 @@ func (d *anchoredDFA) transition(from int32, c rune, sym int) int32 {
 	}
 	if sym >= 0 {
 		(*d.table.Load())[int(from)*d.nsym+sym].Store(v + 1)
+	} else if c >= 0 && d.nwide.Add(1) <= maxWide {
+		d.wide.Store(wideKey(from*int32(d.nsym), c), v)
 	}
 	return v
 }
