@@ -1,7 +1,6 @@
 package promptinjection
 
 import (
-	"fmt"
 	"regexp/syntax"
 	"slices"
 	"sync"
@@ -324,13 +323,17 @@ func byteClasses(prog *syntax.Prog, class *[utf8.RuneSelf]uint8) int {
 	// The distinct rune tests of the program (many instructions share one).
 	var tests []*syntax.Inst
 	seen := map[string]bool{}
+	var key []byte
 	for i := range prog.Inst {
 		in := &prog.Inst[i]
 		switch in.Op {
 		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
-			key := fmt.Sprint(in.Op, in.Arg, in.Rune)
-			if !seen[key] {
-				seen[key] = true
+			key = append(key[:0], byte(in.Op), byte(in.Arg))
+			for _, r := range in.Rune {
+				key = utf8.AppendRune(key, r)
+			}
+			if !seen[string(key)] {
+				seen[string(key)] = true
 				tests = append(tests, in)
 			}
 		}

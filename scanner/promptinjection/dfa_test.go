@@ -1,7 +1,6 @@
 package promptinjection
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 
@@ -13,7 +12,7 @@ import (
 // the DFA that replaces it.
 type anchoredPair struct {
 	name string
-	re   *regexp.Regexp
+	re   *lazyRE
 	dfa  *anchoredDFA
 }
 
@@ -46,7 +45,7 @@ func checkPair(t testing.TB, p anchoredPair, s string) {
 	if !ok {
 		return // full: the caller falls back to the regexp
 	}
-	loc := p.re.FindStringIndex(s)
+	loc := p.re.get().FindStringIndex(s)
 	if (loc != nil) != matched || loc != nil && (loc[0] != 0 || loc[1] != end) {
 		t.Fatalf("%s on %.120q: DFA (%d, %v), regexp %v", p.name, s, end, matched, loc)
 	}
@@ -140,7 +139,7 @@ func checkSearchAll(t testing.TB, name string, p *winPart, w string) {
 		return
 	}
 	var want [][2]int
-	for _, loc := range p.re.FindAllStringIndex(w, maxMatchesPerRule) {
+	for _, loc := range p.re.get().FindAllStringIndex(w, maxMatchesPerRule) {
 		want = append(want, [2]int{loc[0], loc[1]})
 	}
 	if d := cmp.Diff(want, got); d != "" {
