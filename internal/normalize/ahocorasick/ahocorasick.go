@@ -14,6 +14,11 @@
 // three times as many bytes per second (see AppendMatches). States are numbered breadth-first so that
 // the shallow states ordinary text stays in share cache lines.
 //
+// Backward walks a text from its end, for the last occurrence of its
+// patterns: the prompt-injection rules need the last required literal of
+// a window, and the forward walk that found it read the whole window (26 %
+// of the CPU on attack-dense prompts) where the backward one stops there.
+//
 // A Matcher is immutable after New and safe for concurrent use.
 package ahocorasick
 
