@@ -17,6 +17,7 @@ import (
 	"github.com/llmshield/llmshield/api"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/health"
+	"github.com/llmshield/llmshield/internal/testkit"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -569,17 +570,8 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Error("shield not closed after shutdown")
 	}
 	// No goroutine leak once everything is closed.
-	deadline = time.Now().Add(5 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= before {
-			break
-		}
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines after shutdown, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
+	if n, stacks, ok := testkit.Settle(before, 5*time.Second); !ok {
+		t.Fatalf("%d goroutines after shutdown, %d before:\n%s", n, before, stacks)
 	}
 	// After Close, a handler answers 503.
 	if rec := serveDirect(rn.srv, "POST", "/v1/scan", `{"prompt":"x"}`); rec != http.StatusServiceUnavailable {
