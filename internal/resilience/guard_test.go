@@ -23,6 +23,14 @@ func guardConfig(ft *fakeTime, attempts int, trip uint32) GuardConfig {
 	}
 }
 
+// slowGuard is a guard of guardConfig whose calls time out after 5ms.
+func slowGuard(t *testing.T, attempts int, trip uint32) *Guard {
+	t.Helper()
+	cfg := guardConfig(newFakeTime(), attempts, trip)
+	cfg.CallTimeout = 5 * time.Millisecond
+	return mustGuard(t, "slow", cfg)
+}
+
 func TestGuardRetriesTransientFailures(t *testing.T) {
 	testkit.NoLeaks(t)
 	ft := newFakeTime()
@@ -77,10 +85,7 @@ func TestGuardDoesNotHammerOpenBreaker(t *testing.T) {
 
 func TestGuardPerCallTimeoutIsAFailure(t *testing.T) {
 	testkit.NoLeaks(t)
-	ft := newFakeTime()
-	cfg := guardConfig(ft, 1, 1)
-	cfg.CallTimeout = 5 * time.Millisecond
-	g := mustGuard(t, "slow", cfg)
+	g := slowGuard(t, 1, 1)
 	err := g.Do(context.Background(), func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
@@ -93,10 +98,7 @@ func TestGuardPerCallTimeoutIsAFailure(t *testing.T) {
 
 func TestGuardTimeoutIsRetried(t *testing.T) {
 	testkit.NoLeaks(t)
-	ft := newFakeTime()
-	cfg := guardConfig(ft, 3, 10)
-	cfg.CallTimeout = 5 * time.Millisecond
-	g := mustGuard(t, "slow", cfg)
+	g := slowGuard(t, 3, 10)
 	var calls atomic.Int64 // the abandoned first attempt runs on its own goroutine
 	err := g.Do(context.Background(), func(ctx context.Context) error {
 		if calls.Add(1) == 1 {
