@@ -219,9 +219,7 @@ func TestCorruptModelLoadAttemptsBounded(t *testing.T) {
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for range 10 {
 				rep, err := sh.ScanPrompt(ctx, injectionPrompt)
 				err = scanErr(rep, err)
@@ -230,7 +228,7 @@ func TestCorruptModelLoadAttemptsBounded(t *testing.T) {
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	st := sh.ModelHub().LoaderStats()

@@ -511,16 +511,14 @@ func TestReloadRace(t *testing.T) {
 	rn := start(t, config.Server{}, l)
 	var wg sync.WaitGroup
 	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for range 25 {
 				if r := rn.post(t, "/scan/prompt", `{"prompt":"hello"}`); r.status != 200 {
 					t.Errorf("status %d: %s", r.status, r.body)
 					return
 				}
 			}
-		}()
+		})
 	}
 	for range 10 {
 		if err := rn.srv.Reload(context.Background()); err != nil {

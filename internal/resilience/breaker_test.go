@@ -146,15 +146,13 @@ func TestBreakerHalfOpenLimitsTrialCalls(t *testing.T) {
 	errs := make([]error, 2)
 	for i := range 2 {
 		started.Add(1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			errs[i] = b.Execute(ctx, func(context.Context) error {
 				started.Done()
 				<-release
 				return nil
 			})
-		}()
+		})
 	}
 	started.Wait()
 	err = b.Execute(ctx, func(context.Context) error { t.Error("third trial call ran"); return nil })

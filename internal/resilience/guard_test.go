@@ -170,9 +170,7 @@ func TestGuardConcurrentCounters(t *testing.T) {
 	})
 	var wg sync.WaitGroup
 	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), 1))
 			for range 200 {
 				fail := r.IntN(4) == 0
@@ -183,7 +181,7 @@ func TestGuardConcurrentCounters(t *testing.T) {
 					return nil
 				})
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	s := g.Stats()

@@ -118,9 +118,7 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 		var wg sync.WaitGroup
 		errs := make(chan string, c.goroutines*len(inputs))
 		for g := range c.goroutines {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				defer func() {
 					if p := recover(); p != nil {
 						errs <- fmt.Sprintf("goroutine %d panicked: %v", g, p)
@@ -137,7 +135,7 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 						errs <- fmt.Sprintf("input %d: concurrent result differs (-sequential +concurrent):\n%s", i, d)
 					}
 				}
-			}()
+			})
 		}
 		wg.Wait()
 		close(errs)
