@@ -48,13 +48,13 @@ func DefaultConfig() Config { return Config{Threshold: 0.5, Language: "en"} }
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
-	_, err := c.analyzer()
+	_, err := c.analyzer(nil)
 	return err
 }
 
-func (c Config) analyzer() (*pii.Analyzer, error) { return c.analyzerNER(nil) }
-
-func (c Config) analyzerNER(n pii.NER) (*pii.Analyzer, error) {
+// analyzer builds the recognizer engine the configuration describes, with
+// the NER model n (nil: none).
+func (c Config) analyzer(n pii.NER) (*pii.Analyzer, error) {
 	if err := rulescan.Threshold(c.Threshold); err != nil {
 		return nil, err
 	}
@@ -84,7 +84,7 @@ func New(cfg Config, opts ...anonymize.Option) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	a, err := cfg.analyzerNER(n)
+	a, err := cfg.analyzer(n)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
