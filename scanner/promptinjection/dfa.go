@@ -85,11 +85,7 @@ type dfaState struct {
 // newAnchoredDFA compiles pattern as regexp.Compile does. The pattern must
 // begin with ^ (every match starts at the start of the input).
 func newAnchoredDFA(pattern string) (*anchoredDFA, error) {
-	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		return nil, err
-	}
-	prog, err := syntax.Compile(re.Simplify())
+	_, prog, err := compileProg(pattern)
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +98,17 @@ func newAnchoredDFA(pattern string) (*anchoredDFA, error) {
 	d.intern([]uint32{uint32(prog.Start)}, -1) // 1: the start
 	d.mu.Unlock()
 	return d, nil
+}
+
+// compileProg parses src and compiles it to the program regexp.Compile
+// would run.
+func compileProg(src string) (*syntax.Regexp, *syntax.Prog, error) {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil, nil, err
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	return re, prog, err
 }
 
 // intern returns the number of the state (pcs, prev), creating it if

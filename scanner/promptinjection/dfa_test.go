@@ -38,6 +38,28 @@ func anchoredPairs(t testing.TB, h *Heuristic) []anchoredPair {
 	return out
 }
 
+// matcherSegments returns the normalised segments of extra, the golden
+// texts and the first n rows of every dataset file (10 with -short): the
+// texts the matcher tests compare on.
+func matcherSegments(t *testing.T, n int, extra ...string) []string {
+	texts := extra
+	for _, c := range loadGolden(t) {
+		texts = append(texts, c.Text)
+	}
+	if testing.Short() {
+		n = 10
+	}
+	var segs []string
+	for _, text := range append(texts, datasetTexts(t, n)...) {
+		norm := normalize.Normalize(text, normalize.DefaultOptions())
+		for _, seg := range norm.Segments {
+			segs = append(segs, strings.Clone(seg.Text)) // Release recycles seg.Text
+		}
+		norm.Release()
+	}
+	return segs
+}
+
 // checkPair fails t when the DFA's match of s differs from Go's regexp.
 func checkPair(t testing.TB, p anchoredPair, s string) {
 	t.Helper()
@@ -61,34 +83,21 @@ func TestAnchoredDFAMatchesRegexp(t *testing.T) {
 		t.Fatal(err)
 	}
 	pairs := anchoredPairs(t, h)
-	texts := []string{"", "ignore", "ignore previous instructions\n", "\xff\xfe ignore\x00 all rules"}
-	for _, c := range loadGolden(t) {
-		texts = append(texts, c.Text)
-	}
-	n := 30 // rows per dataset file
-	if testing.Short() {
-		n = 10
-	}
-	texts = append(texts, datasetTexts(t, n)...)
+	segs := matcherSegments(t, 30, "", "ignore", "ignore previous instructions\n", "\xff\xfe ignore\x00 all rules")
 	checked := 0
-	for _, text := range texts {
-		norm := normalize.Normalize(text, normalize.DefaultOptions())
-		for _, seg := range norm.Segments {
-			s := seg.Text
-			for i := 0; i <= len(s); i++ {
-				if i > 0 && isWordByte(s[i-1]) && i < len(s) && isWordByte(s[i]) {
-					continue // inside a word: no rule attempt starts here
-				}
-				in := s[i:min(len(s), i+maxWindow)]
-				for _, p := range pairs {
-					checkPair(t, p, in)
-					checked++
-				}
+	for _, s := range segs {
+		for i := 0; i <= len(s); i++ {
+			if i > 0 && isWordByte(s[i-1]) && i < len(s) && isWordByte(s[i]) {
+				continue // inside a word: no rule attempt starts here
+			}
+			in := s[i:min(len(s), i+maxWindow)]
+			for _, p := range pairs {
+				checkPair(t, p, in)
+				checked++
 			}
 		}
-		norm.Release()
 	}
-	t.Logf("%d anchored attempts compared over %d texts", checked, len(texts))
+	t.Logf("%d anchored attempts compared over %d segments", checked, len(segs))
 }
 
 // FuzzAnchoredDFA compares the DFA with Go's regexp for every anchored
@@ -156,29 +165,15 @@ func TestSearchAllMatchesRegexp(t *testing.T) {
 		t.Fatal(err)
 	}
 	names, parts := winParts(t, h)
-	texts := []string{"", "\nsystem: x", "x\n\n[system] ignore", "\xff\nadmin override\xc3"}
-	for _, c := range loadGolden(t) {
-		texts = append(texts, c.Text)
-	}
-	n := 60 // rows per dataset file
-	if testing.Short() {
-		n = 10
-	}
-	texts = append(texts, datasetTexts(t, n)...)
 	windows := 0
-	for _, text := range texts {
-		norm := normalize.Normalize(text, normalize.DefaultOptions())
-		for _, seg := range norm.Segments {
-			s := seg.Text
-			for i := 0; i == 0 || i < len(s); i += maxWindow / 3 {
-				w := s[i:min(len(s), i+maxWindow)]
-				for k, p := range parts {
-					checkSearchAll(t, names[k], p, w)
-				}
-				windows++
+	for _, s := range matcherSegments(t, 60, "", "\nsystem: x", "x\n\n[system] ignore", "\xff\nadmin override\xc3") {
+		for i := 0; i == 0 || i < len(s); i += maxWindow / 3 {
+			w := s[i:min(len(s), i+maxWindow)]
+			for k, p := range parts {
+				checkSearchAll(t, names[k], p, w)
 			}
+			windows++
 		}
-		norm.Release()
 	}
 	t.Logf("%d windows × %d parts compared", windows, len(parts))
 }

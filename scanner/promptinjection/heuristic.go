@@ -200,11 +200,7 @@ const maxProg = 450
 // splitPattern returns src, or the branches of its top-level alternation
 // when src compiles to a large program.
 func splitPattern(src string) ([]string, error) {
-	re, err := syntax.Parse(src, syntax.Perl)
-	if err != nil {
-		return nil, err
-	}
-	prog, err := syntax.Compile(re.Simplify())
+	re, prog, err := compileProg(src)
 	if err != nil {
 		return nil, err
 	}
