@@ -783,18 +783,10 @@ func stage1(s string, bufs *buffers, st *Stats) (out []byte, off []int32, tags [
 		if d == nil {
 			d = utf8.AppendRune(dec[:0], r)
 		}
-		n0 := len(out)
 		for len(d) > 0 {
 			r2, n2 := utf8.DecodeRune(d)
 			d = d[n2:]
 			if unicode.Is(unicode.Mn, r2) || isInvisible(r2) {
-				if len(out) == n0 {
-					// A mark on its own is dropped, which may join two
-					// words into one, as a dropped byte may
-					// (FuzzStage2Marks found "Aܼ0": stage 2 must see
-					// "a0").
-					mark(len(out))
-				}
 				continue
 			}
 			if r2 < utf8.RuneSelf {
