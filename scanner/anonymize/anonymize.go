@@ -36,21 +36,13 @@ const Name = "anonymize"
 // maxFindings bounds the findings reported (all entities are replaced).
 const maxFindings = 1000
 
-// Pattern is a user-defined recognizer (LLM Guard's regex_patterns entry).
-type Pattern struct {
-	// Name is the entity type, upper snake case ("EMPLOYEE_ID").
-	Name string `yaml:"name" json:"name"`
-	// Expressions are RE2 regular expressions; at least one.
-	Expressions []string `yaml:"expressions" json:"expressions"`
-	// Context words near a match raise its score by 0.35.
-	Context []string `yaml:"context" json:"context"`
-	// Score is the base confidence in (0,1] (default 0.75).
-	Score float64 `yaml:"score" json:"score"`
-	// Examples must each be matched by an expression (checked at start-up).
-	Examples []string `yaml:"examples" json:"examples"`
-	// Languages limits the pattern to these languages (empty: all).
-	Languages []string `yaml:"languages" json:"languages"`
-}
+// Pattern is a user-defined recognizer (LLM Guard's regex_patterns entry):
+// name (the entity type, upper snake case, e.g. "EMPLOYEE_ID"), expressions
+// (RE2, at least one), context (words near a match raise its score by 0.35),
+// score (the base confidence in (0,1], default 0.75), examples (each must be
+// matched by an expression, checked at start-up) and languages (empty: all).
+// It is the analyzer's own type, so that the two cannot drift apart.
+type Pattern = pii.PatternSpec
 
 // Config configures Scanner.
 type Config struct {
@@ -143,11 +135,7 @@ func NewAnalyzer(types []string, lang string, patterns []Pattern, allowed, hidde
 
 // NewAnalyzerNER is NewAnalyzer with a NER model (nil: none).
 func NewAnalyzerNER(types []string, lang string, patterns []Pattern, allowed, hidden []string, n pii.NER) (*pii.Analyzer, error) {
-	specs := make([]pii.PatternSpec, len(patterns))
-	for i, p := range patterns {
-		specs[i] = pii.PatternSpec(p)
-	}
-	return pii.New(pii.Options{EntityTypes: types, Language: lang, Patterns: specs, AllowedNames: allowed, HiddenNames: hidden, NER: n})
+	return pii.New(pii.Options{EntityTypes: types, Language: lang, Patterns: patterns, AllowedNames: allowed, HiddenNames: hidden, NER: n})
 }
 
 // Scanner anonymises prompts. It is immutable after New and safe for
