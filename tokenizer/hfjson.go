@@ -871,26 +871,23 @@ func fromHashedJSON(f *hfFile, cfg Config) (*Tokenizer, error) {
 			}
 		}
 	}
-	t, err := newTokenizer(p, post, cfg, "hashed-ngram")
+	return f.hashedTokenizer(p, p.specials, post, cfg, "hashed-ngram")
+}
+
+// hashedTokenizer builds the tokenizer of a hashed model and sets its
+// padding from the padding section, whose token must be one of the model's
+// special tokens (a hashed model has no vocabulary to look it up in).
+func (f *hfFile) hashedTokenizer(p pipeline, specials map[string]int, post postProcessor, cfg Config, kind string) (*Tokenizer, error) {
+	t, err := newTokenizer(p, post, cfg, kind)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.specialPadding(t, p.specials); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// specialPadding sets t's padding from the padding section, whose token
-// must be one of the model's special tokens (a hashed model has no
-// vocabulary to look it up in).
-func (f *hfFile) specialPadding(t *Tokenizer, specials map[string]int) error {
 	if f.Padding == nil || f.Padding.PadToken == "" {
-		return nil
+		return t, nil
 	}
 	if id, ok := specials[f.Padding.PadToken]; !ok || id != f.Padding.PadID {
-		return fmt.Errorf("tokenizer: tokenizer.json: padding token %q (id %d) is not a special token of the model", f.Padding.PadToken, f.Padding.PadID)
+		return nil, fmt.Errorf("tokenizer: tokenizer.json: padding token %q (id %d) is not a special token of the model", f.Padding.PadToken, f.Padding.PadID)
 	}
 	t.padID, t.padTk = f.Padding.PadID, f.Padding.PadToken
-	return nil
+	return t, nil
 }
