@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/syncbuf"
 )
 
 // An LLM Guard API configuration in the structure of LLM Guard's own
@@ -65,7 +67,7 @@ func serveLLMGuard(t *testing.T, auth string) string {
 		t.Fatal(err)
 	}
 	t.Setenv("CONFIG_FILE", path)
-	errBuf := &lockedBuffer{}
+	errBuf := &syncbuf.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	code := make(chan int, 1)
 	go func() {

@@ -1,7 +1,6 @@
 package resilience
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/llmshield/llmshield/internal/syncbuf"
 )
 
 // flakyBackend fails its first n calls, then succeeds.
@@ -29,28 +30,10 @@ func (f *flakyBackend) call(context.Context) error {
 	return nil
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestBreakerOpensRejectsHalfOpensAndCloses(t *testing.T) {
 	noLeaks(t)
 	reg := prometheus.NewPedanticRegistry()
-	var logs syncBuffer
+	var logs syncbuf.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// The cool-down is long enough that the call right after the trip is
 	// still rejected on a loaded machine, short enough to keep the test fast.
