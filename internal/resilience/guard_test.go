@@ -21,13 +21,20 @@ func guardConfig(ft *fakeTime, attempts int, trip uint32) GuardConfig {
 	}
 }
 
-func TestGuardRetriesTransientFailures(t *testing.T) {
-	noLeaks(t)
-	ft := newFakeTime()
-	g, err := NewGuard("pi", guardConfig(ft, 5, 10))
+// mustGuard is NewGuard for a configuration the test knows to be valid.
+func mustGuard(t *testing.T, name string, cfg GuardConfig) *Guard {
+	t.Helper()
+	g, err := NewGuard(name, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return g
+}
+
+func TestGuardRetriesTransientFailures(t *testing.T) {
+	noLeaks(t)
+	ft := newFakeTime()
+	g := mustGuard(t, "pi", guardConfig(ft, 5, 10))
 	calls := 0
 	v, err := Call(context.Background(), g, func(context.Context) (float64, error) {
 		calls++
@@ -48,15 +55,12 @@ func TestGuardRetriesTransientFailures(t *testing.T) {
 func TestGuardDoesNotHammerOpenBreaker(t *testing.T) {
 	noLeaks(t)
 	ft := newFakeTime()
-	g, err := NewGuard("pi", guardConfig(ft, 5, 2))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := mustGuard(t, "pi", guardConfig(ft, 5, 2))
 	var calls atomic.Int64
 	fn := func(context.Context) error { calls.Add(1); return Transient(errBoom) }
 	// Attempts 1 and 2 fail and trip the breaker; attempt 3 is refused and
 	// the retry stops there instead of using its 5 attempts.
-	err = g.Do(context.Background(), fn)
+	err := g.Do(context.Background(), fn)
 	if !errors.Is(err, ErrOpen) {
 		t.Fatalf("err = %v, want ErrOpen", err)
 	}
@@ -84,11 +88,8 @@ func TestGuardPerCallTimeoutIsAFailure(t *testing.T) {
 	ft := newFakeTime()
 	cfg := guardConfig(ft, 1, 1)
 	cfg.CallTimeout = 5 * time.Millisecond
-	g, err := NewGuard("slow", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = g.Do(context.Background(), func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
+	g := mustGuard(t, "slow", cfg)
+	err := g.Do(context.Background(), func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
@@ -103,12 +104,9 @@ func TestGuardTimeoutIsRetried(t *testing.T) {
 	ft := newFakeTime()
 	cfg := guardConfig(ft, 3, 10)
 	cfg.CallTimeout = 5 * time.Millisecond
-	g, err := NewGuard("slow", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := mustGuard(t, "slow", cfg)
 	var calls atomic.Int64 // the abandoned first attempt runs on its own goroutine
-	err = g.Do(context.Background(), func(ctx context.Context) error {
+	err := g.Do(context.Background(), func(ctx context.Context) error {
 		if calls.Add(1) == 1 {
 			<-ctx.Done()
 			return ctx.Err()
@@ -126,12 +124,9 @@ func TestGuardTimeoutIsRetried(t *testing.T) {
 func TestGuardCallerCancellation(t *testing.T) {
 	noLeaks(t)
 	ft := newFakeTime()
-	g, err := NewGuard("pi", guardConfig(ft, 5, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := mustGuard(t, "pi", guardConfig(ft, 5, 1))
 	ctx, cancel := context.WithCancel(context.Background())
-	err = g.Do(ctx, func(ctx context.Context) error { cancel(); <-ctx.Done(); return ctx.Err() })
+	err := g.Do(ctx, func(ctx context.Context) error { cancel(); <-ctx.Done(); return ctx.Err() })
 	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -144,10 +139,7 @@ func TestGuardCallerCancellation(t *testing.T) {
 func TestGuardFallback(t *testing.T) {
 	noLeaks(t)
 	ft := newFakeTime()
-	g, err := NewGuard("pi", guardConfig(ft, 1, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := mustGuard(t, "pi", guardConfig(ft, 1, 1))
 	heuristic := func(_ context.Context, cause error) (string, error) { return "heuristic: " + cause.Error(), nil }
 	model := func(context.Context) (string, error) { return "", Permanent(errors.New("corrupt model")) }
 
@@ -177,19 +169,14 @@ func TestGuardFallback(t *testing.T) {
 
 func TestGuardConcurrentCounters(t *testing.T) {
 	noLeaks(t)
-	g, err := NewGuard("pi", GuardConfig{
+	g := mustGuard(t, "pi", GuardConfig{
 		CallTimeout: time.Hour,
 		Retry:       Policy{MaxAttempts: 2, Sleep: func(context.Context, time.Duration) error { return nil }},
 		Breaker:     BreakerConfig{ConsecutiveFailures: 1000, CoolDown: time.Hour},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var wg sync.WaitGroup
 	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), 1))
 			for range 200 {
 				fail := r.IntN(4) == 0
@@ -200,7 +187,7 @@ func TestGuardConcurrentCounters(t *testing.T) {
 					return nil
 				})
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	s := g.Stats()
@@ -219,11 +206,8 @@ func TestGuardConfigErrors(t *testing.T) {
 	if _, err := NewGuard("pi", GuardConfig{Breaker: BreakerConfig{FailureRatio: 2}}); err == nil || !strings.Contains(err.Error(), "failure_ratio") {
 		t.Errorf("err = %v", err)
 	}
-	g, err := NewGuard("pi", GuardConfig{CallTimeout: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = g.Do(context.Background(), func(ctx context.Context) error {
+	g := mustGuard(t, "pi", GuardConfig{CallTimeout: -1})
+	err := g.Do(context.Background(), func(ctx context.Context) error {
 		if _, ok := ctx.Deadline(); ok {
 			return errors.New("negative CallTimeout must set no deadline")
 		}
