@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -187,11 +189,7 @@ func TestHeldOutTable(t *testing.T) {
 			a.tp++
 		}
 	}
-	var keys []string
-	for k := range rows {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(rows))
 	var b strings.Builder
 	b.WriteString("\n| class | n | detected as code (ban_code) | language precision | language recall |\n|---|---|---|---|---|\n")
 	for _, k := range keys {
