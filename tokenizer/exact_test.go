@@ -50,18 +50,20 @@ type refLine struct {
 	Offsets [][2]int `json:"offsets"`
 }
 
-func readRef(t testing.TB, path string) []refLine {
+// readJSONL decodes every line of the JSON-lines file at path into a T; a
+// file that cannot be read or a line that does not decode fails t.
+func readJSONL[T any](t testing.TB, path string) []T {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var out []refLine
+	var out []T
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for sc.Scan() {
-		var r refLine
+		var r T
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			t.Fatalf("%s line %d: %v", path, len(out)+1, err)
 		}
@@ -101,7 +103,7 @@ func TestExactness(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				refs := readRef(t, filepath.Join(root, rt.dir, variant.file))
+				refs := readJSONL[refLine](t, filepath.Join(root, rt.dir, variant.file))
 				bad := 0
 				for i, r := range refs {
 					enc, err := tok.Encode(r.Text)
