@@ -46,14 +46,6 @@ func loadTokRef(t testing.TB) []tokRef {
 	return out
 }
 
-func ones(n int) []int64 {
-	m := make([]int64, n)
-	for i := range m {
-		m[i] = 1
-	}
-	return m
-}
-
 // TestTokenLogitsMatchReference runs the tiny token classifier (the graph
 // of the built-in NER model with random weights, training/ner_train.py
 // --tiny) on both backends, one sequence at a time and as one padded
@@ -81,7 +73,7 @@ func TestTokenLogitsMatchReference(t *testing.T) {
 		}
 		var batch []Input
 		for _, r := range refs {
-			batch = append(batch, Input{InputIDs: r.InputIDs, AttentionMask: ones(len(r.InputIDs))})
+			batch = append(batch, Input{InputIDs: r.InputIDs, AttentionMask: allOnes(len(r.InputIDs))})
 			rows, err := e.TokenLogits(context.Background(), batch[len(batch)-1:])
 			if err != nil {
 				t.Fatal(err)
