@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmshield/llmshield/internal/syncbuf"
+	"github.com/llmshield/llmshield/internal/testsync"
 )
 
 // An LLM Guard API configuration in the structure of LLM Guard's own
@@ -67,7 +67,7 @@ func serveLLMGuard(t *testing.T, auth string) string {
 		t.Fatal(err)
 	}
 	t.Setenv("CONFIG_FILE", path)
-	errBuf := &syncbuf.Buffer{}
+	errBuf := &testsync.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	code := make(chan int, 1)
 	go func() {
@@ -79,7 +79,7 @@ func serveLLMGuard(t *testing.T, auth string) string {
 	})
 	addrRe := regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+)`)
 	var base string
-	waitFor(t, "the server to listen", func() bool {
+	testsync.WaitFor(t, "the server to listen", func() bool {
 		if m := addrRe.FindStringSubmatch(errBuf.String()); m != nil {
 			base = m[1]
 		}

@@ -20,20 +20,9 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
-	"github.com/llmshield/llmshield/internal/syncbuf"
+	"github.com/llmshield/llmshield/internal/testsync"
 	"github.com/llmshield/llmshield/server"
 )
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 func get(t *testing.T, url, token string) (int, string) {
 	t.Helper()
@@ -94,7 +83,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	}
 	write("  - type: prompt_injection\n" + params)
 
-	errBuf := &syncbuf.Buffer{}
+	errBuf := &testsync.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	code := make(chan int, 1)
@@ -103,7 +92,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	}()
 	addrRe := regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+)`)
 	var base string
-	waitFor(t, "the server to listen", func() bool {
+	testsync.WaitFor(t, "the server to listen", func() bool {
 		m := addrRe.FindStringSubmatch(errBuf.String())
 		if m != nil {
 			base = m[1]
@@ -163,7 +152,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the reloaded scanners", func() bool {
+	testsync.WaitFor(t, "the reloaded scanners", func() bool {
 		_, body := get(t, base+"/v1/scanners", "tok-a")
 		return strings.Contains(body, "pi_reloaded")
 	})
@@ -173,7 +162,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the failed reload to be logged", func() bool { return strings.Contains(errBuf.String(), "reload failed") })
+	testsync.WaitFor(t, "the failed reload to be logged", func() bool { return strings.Contains(errBuf.String(), "reload failed") })
 	if st, body := get(t, base+"/v1/scanners", "tok-a"); st != 200 || !strings.Contains(body, "pi_reloaded") {
 		t.Fatalf("after a bad reload: %d %s", st, body)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/llmshield/llmshield/internal/syncbuf"
+	"github.com/llmshield/llmshield/internal/testsync"
 )
 
 // flakyBackend fails its first n calls, then succeeds.
@@ -33,7 +33,7 @@ func (f *flakyBackend) call(context.Context) error {
 func TestBreakerOpensRejectsHalfOpensAndCloses(t *testing.T) {
 	noLeaks(t)
 	reg := prometheus.NewPedanticRegistry()
-	var logs syncbuf.Buffer
+	var logs testsync.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// The cool-down is long enough that the call right after the trip is
 	// still rejected on a loaded machine, short enough to keep the test fast.
@@ -73,7 +73,7 @@ llmshield_breaker_state{breaker="toxicity"} 2
 		t.Error(err)
 	}
 
-	waitFor(t, "half-open", 10*time.Second, func() bool { return b.State() == StateHalfOpen })
+	testsync.WaitFor(t, "half-open", func() bool { return b.State() == StateHalfOpen })
 	if err := b.Execute(ctx, backend.call); err != nil {
 		t.Fatalf("trial call: %v", err)
 	}
@@ -117,7 +117,7 @@ func TestBreakerHalfOpenFailureReopens(t *testing.T) {
 	}
 	ctx := context.Background()
 	_ = b.Execute(ctx, func(context.Context) error { return errBoom })
-	waitFor(t, "half-open", 10*time.Second, func() bool { return b.State() == StateHalfOpen })
+	testsync.WaitFor(t, "half-open", func() bool { return b.State() == StateHalfOpen })
 	if err := b.Execute(ctx, func(context.Context) error { return errBoom }); !errors.Is(err, errBoom) {
 		t.Fatalf("trial: %v", err)
 	}
@@ -139,7 +139,7 @@ func TestBreakerHalfOpenLimitsTrialCalls(t *testing.T) {
 	}
 	ctx := context.Background()
 	_ = b.Execute(ctx, func(context.Context) error { return errBoom })
-	waitFor(t, "half-open", 10*time.Second, func() bool { return b.State() == StateHalfOpen })
+	testsync.WaitFor(t, "half-open", func() bool { return b.State() == StateHalfOpen })
 
 	release := make(chan struct{})
 	var started, wg sync.WaitGroup

@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/testsync"
 	"github.com/llmshield/llmshield/model"
 )
 
@@ -167,12 +168,12 @@ func TestCallerCancelDoesNotCancelOthers(t *testing.T) {
 	}
 	resB := make(chan result, 1)
 	// Wait until A's load is in flight, then join with B.
-	waitFor(t, func() bool { return o.opens.Load() > 0 })
+	testsync.WaitFor(t, "A's load", func() bool { return o.opens.Load() > 0 })
 	go func() {
 		s, err := l.LoadID(context.Background(), "m")
 		resB <- result{s, err}
 	}()
-	waitFor(t, func() bool { return l.Stats().Shared > 0 })
+	testsync.WaitFor(t, "B to join the load", func() bool { return l.Stats().Shared > 0 })
 	cancelA()
 	if err := <-errA; !errors.Is(err, context.Canceled) {
 		t.Fatalf("A: %v", err)
@@ -196,12 +197,12 @@ func TestLastWaiterLeavingCancelsLoad(t *testing.T) {
 		_, err := l.LoadID(ctx, "m")
 		done <- err
 	}()
-	waitFor(t, func() bool { return o.opens.Load() > 0 })
+	testsync.WaitFor(t, "the load to start", func() bool { return o.opens.Load() > 0 })
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
-	waitFor(t, func() bool { return o.sawDone.Load() })
+	testsync.WaitFor(t, "the load to be cancelled", func() bool { return o.sawDone.Load() })
 	if l.IsLoaded(IDKey("m")) {
 		t.Fatal("abandoned load cached")
 	}
@@ -320,7 +321,7 @@ func TestUnloadWhileLoading(t *testing.T) {
 		_, err := l.LoadID(context.Background(), "a")
 		done <- err
 	}()
-	waitFor(t, func() bool { return o.opens.Load() > 0 })
+	testsync.WaitFor(t, "the load to start", func() bool { return o.opens.Load() > 0 })
 	if ok, err := l.Unload(IDKey("a")); !ok || err != nil {
 		t.Fatalf("Unload = %v, %v", ok, err)
 	}
