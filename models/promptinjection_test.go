@@ -1,14 +1,12 @@
 package models_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/model"
 )
 
@@ -53,21 +51,7 @@ type piRef struct {
 
 func readPIReference(t *testing.T) []piRef {
 	t.Helper()
-	f, err := os.Open("promptinjection/reference.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []piRef
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		var r piRef
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r)
-	}
+	out := datasets.MustReadRows[piRef](t, "promptinjection/reference.jsonl")
 	if len(out) < 20 {
 		t.Fatalf("%d reference rows", len(out))
 	}

@@ -5,6 +5,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // cpuTime returns the process's user+system CPU time (all threads, GC
@@ -19,7 +21,7 @@ func cpuTime() time.Duration {
 
 func loadCorpus(b *testing.B, root string) ([]string, int) {
 	b.Helper()
-	texts := readJSONL[string](b, filepath.Join(root, "corpus.jsonl"))
+	texts := datasets.MustReadRows[string](b, filepath.Join(root, "corpus.jsonl"))
 	n := 0
 	for _, s := range texts {
 		n += len(s)

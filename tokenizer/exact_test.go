@@ -1,12 +1,12 @@
 package tokenizer
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // sharedDir locates the shared tokenizer reference data: $LLMSHIELD_SHARED
@@ -50,31 +50,6 @@ type refLine struct {
 	Offsets [][2]int `json:"offsets"`
 }
 
-// readJSONL decodes every line of the JSON-lines file at path into a T; a
-// file that cannot be read or a line that does not decode fails t.
-func readJSONL[T any](t testing.TB, path string) []T {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []T
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var r T
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("%s line %d: %v", path, len(out)+1, err)
-		}
-		out = append(out, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 var refTokenizers = []struct {
 	dir, file string
 }{
@@ -103,7 +78,7 @@ func TestExactness(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				refs := readJSONL[refLine](t, filepath.Join(root, rt.dir, variant.file))
+				refs := datasets.MustReadRows[refLine](t, filepath.Join(root, rt.dir, variant.file))
 				bad := 0
 				for i, r := range refs {
 					enc, err := tok.Encode(r.Text)

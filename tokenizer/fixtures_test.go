@@ -3,6 +3,8 @@ package tokenizer
 import (
 	"path/filepath"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // TestFixtures checks two self-contained fixtures (testdata/fixtures, made by
@@ -29,7 +31,7 @@ func TestFixtures(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				refs := readJSONL[refLine](t, filepath.Join(dir, name, v.file))
+				refs := datasets.MustReadRows[refLine](t, filepath.Join(dir, name, v.file))
 				if len(refs) != len(texts) {
 					t.Fatalf("%d references for %d texts", len(refs), len(texts))
 				}
@@ -61,7 +63,7 @@ func TestSentencePieceByteFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refs := readJSONL[refLine](t, filepath.Join(dir, "spm", "bytefallback.reference.jsonl"))
+	refs := datasets.MustReadRows[refLine](t, filepath.Join(dir, "spm", "bytefallback.reference.jsonl"))
 	i, bad := 0, 0
 	for _, s := range readSample(t) {
 		if i >= len(refs) {

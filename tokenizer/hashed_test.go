@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 var fxHashed = filepath.Join("testdata", "hashed", "tokenizer.json")
@@ -25,7 +27,7 @@ func TestHashedNGramReference(t *testing.T) {
 	if tok.Kind() != "hashed-ngram" {
 		t.Fatalf("kind %q", tok.Kind())
 	}
-	rows := readJSONL[struct {
+	rows := datasets.MustReadRows[struct {
 		Text string `json:"text"`
 		IDs  []int  `json:"ids"`
 	}](t, filepath.Join("testdata", "hashed", "reference.jsonl"))
@@ -100,7 +102,7 @@ func idsDigest(ids []int) string {
 
 func readSample(t *testing.T) []string {
 	t.Helper()
-	return readJSONL[string](t, filepath.Join("testdata", "fixtures", "sample.jsonl"))
+	return datasets.MustReadRows[string](t, filepath.Join("testdata", "fixtures", "sample.jsonl"))
 }
 
 // TestHashedNGramStructure checks what the ids mean: counts of n-grams,

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 func loadHashedWord(t testing.TB, cfg Config) *Tokenizer {
@@ -26,7 +28,7 @@ func TestHashedWordReference(t *testing.T) {
 		t.Fatalf("kind %q vocab %d", tk.Kind(), tk.VocabSize())
 	}
 	n := 0
-	for _, ref := range readJSONL[refLine](t, filepath.Join("testdata", "hashedword", "reference.jsonl")) {
+	for _, ref := range datasets.MustReadRows[refLine](t, filepath.Join("testdata", "hashedword", "reference.jsonl")) {
 		enc, err := tk.Encode(ref.Text)
 		if err != nil {
 			t.Fatal(err)

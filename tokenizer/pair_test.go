@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // pairRef is one line of testdata/pairs/pairs.jsonl (made by gen_pairs.js
@@ -72,7 +74,7 @@ func TestEncodePairMatchesHF(t *testing.T) {
 	defs := map[string]pairRef{}
 	toks := map[string]*Tokenizer{}
 	checked, oddToken := map[string]int{}, map[string]int{}
-	for _, r := range readJSONL[pairRef](t, filepath.Join("testdata", "pairs", "pairs.jsonl")) {
+	for _, r := range datasets.MustReadRows[pairRef](t, filepath.Join("testdata", "pairs", "pairs.jsonl")) {
 		if r.Define != "" {
 			defs[r.Define] = r
 			continue

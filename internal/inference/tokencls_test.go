@@ -1,16 +1,14 @@
 package inference
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/tokenizer"
 )
 
@@ -23,19 +21,8 @@ type tokRef struct {
 
 func loadTokRef(t testing.TB) []tokRef {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "tiny-tokencls", "reference.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out []tokRef
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<22)
-	for sc.Scan() {
-		var r tokRef
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range datasets.MustReadRows[tokRef](t, filepath.Join("testdata", "tiny-tokencls", "reference.jsonl")) {
 		if len(r.InputIDs) > 0 {
 			out = append(out, r)
 		}
