@@ -20,7 +20,7 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
-	"github.com/llmshield/llmshield/internal/testsync"
+	"github.com/llmshield/llmshield/internal/testkit"
 	"github.com/llmshield/llmshield/server"
 )
 
@@ -83,7 +83,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	}
 	write("  - type: prompt_injection\n" + params)
 
-	errBuf := &testsync.Buffer{}
+	errBuf := &testkit.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	code := make(chan int, 1)
@@ -92,7 +92,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	}()
 	addrRe := regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+)`)
 	var base string
-	testsync.WaitFor(t, "the server to listen", func() bool {
+	testkit.WaitFor(t, 15*time.Second, "the server to listen", func() bool {
 		m := addrRe.FindStringSubmatch(errBuf.String())
 		if m != nil {
 			base = m[1]
@@ -152,7 +152,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	testsync.WaitFor(t, "the reloaded scanners", func() bool {
+	testkit.WaitFor(t, 15*time.Second, "the reloaded scanners", func() bool {
 		_, body := get(t, base+"/v1/scanners", "tok-a")
 		return strings.Contains(body, "pi_reloaded")
 	})
@@ -162,7 +162,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	testsync.WaitFor(t, "the failed reload to be logged", func() bool { return strings.Contains(errBuf.String(), "reload failed") })
+	testkit.WaitFor(t, 15*time.Second, "the failed reload to be logged", func() bool { return strings.Contains(errBuf.String(), "reload failed") })
 	if st, body := get(t, base+"/v1/scanners", "tok-a"); st != 200 || !strings.Contains(body, "pi_reloaded") {
 		t.Fatalf("after a bad reload: %d %s", st, body)
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/llmshield/llmshield/internal/testsync"
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 // flakyBackend fails its first n calls, then succeeds.
@@ -31,9 +31,9 @@ func (f *flakyBackend) call(context.Context) error {
 }
 
 func TestBreakerOpensRejectsHalfOpensAndCloses(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	reg := prometheus.NewPedanticRegistry()
-	var logs testsync.Buffer
+	var logs testkit.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// The cool-down is long enough that the call right after the trip is
 	// still rejected on a loaded machine, short enough to keep the test fast.
@@ -73,7 +73,7 @@ llmshield_breaker_state{breaker="toxicity"} 2
 		t.Error(err)
 	}
 
-	testsync.WaitFor(t, "half-open", func() bool { return b.State() == StateHalfOpen })
+	testkit.WaitFor(t, 10*time.Second, "half-open", func() bool { return b.State() == StateHalfOpen })
 	if err := b.Execute(ctx, backend.call); err != nil {
 		t.Fatalf("trial call: %v", err)
 	}
@@ -117,7 +117,7 @@ func TestBreakerHalfOpenFailureReopens(t *testing.T) {
 	}
 	ctx := context.Background()
 	_ = b.Execute(ctx, func(context.Context) error { return errBoom })
-	testsync.WaitFor(t, "half-open", func() bool { return b.State() == StateHalfOpen })
+	testkit.WaitFor(t, 10*time.Second, "half-open", func() bool { return b.State() == StateHalfOpen })
 	if err := b.Execute(ctx, func(context.Context) error { return errBoom }); !errors.Is(err, errBoom) {
 		t.Fatalf("trial: %v", err)
 	}
@@ -132,29 +132,27 @@ func TestBreakerHalfOpenFailureReopens(t *testing.T) {
 }
 
 func TestBreakerHalfOpenLimitsTrialCalls(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	b, err := NewBreaker("m", BreakerConfig{ConsecutiveFailures: 1, CoolDown: 20 * time.Millisecond, MaxHalfOpen: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	_ = b.Execute(ctx, func(context.Context) error { return errBoom })
-	testsync.WaitFor(t, "half-open", func() bool { return b.State() == StateHalfOpen })
+	testkit.WaitFor(t, 10*time.Second, "half-open", func() bool { return b.State() == StateHalfOpen })
 
 	release := make(chan struct{})
 	var started, wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i := range 2 {
 		started.Add(1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			errs[i] = b.Execute(ctx, func(context.Context) error {
 				started.Done()
 				<-release
 				return nil
 			})
-		}()
+		})
 	}
 	started.Wait()
 	err = b.Execute(ctx, func(context.Context) error { t.Error("third trial call ran"); return nil })

@@ -6,13 +6,15 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 // TestCallBudgetLargeOverrunsAreNotModelFaults: a large call that overruns
 // its (scaled) deadline is neither counted by the breaker nor retried; the
 // same overrun on a small call is a model fault.
 func TestCallBudgetLargeOverrunsAreNotModelFaults(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	g := mustGuard(t, "pi", GuardConfig{
 		CallTimeout: time.Hour,
 		Retry:       Policy{MaxAttempts: 3, InitialBackoff: time.Millisecond},

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 func guardConfig(ft *fakeTime, attempts int, trip uint32) GuardConfig {
@@ -21,18 +23,16 @@ func guardConfig(ft *fakeTime, attempts int, trip uint32) GuardConfig {
 	}
 }
 
-// mustGuard is NewGuard for a configuration the test knows to be valid.
-func mustGuard(t *testing.T, name string, cfg GuardConfig) *Guard {
+// slowGuard is a guard of guardConfig whose calls time out after 5ms.
+func slowGuard(t *testing.T, attempts int, trip uint32) *Guard {
 	t.Helper()
-	g, err := NewGuard(name, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	cfg := guardConfig(newFakeTime(), attempts, trip)
+	cfg.CallTimeout = 5 * time.Millisecond
+	return mustGuard(t, "slow", cfg)
 }
 
 func TestGuardRetriesTransientFailures(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ft := newFakeTime()
 	g := mustGuard(t, "pi", guardConfig(ft, 5, 10))
 	calls := 0
@@ -53,7 +53,7 @@ func TestGuardRetriesTransientFailures(t *testing.T) {
 }
 
 func TestGuardDoesNotHammerOpenBreaker(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ft := newFakeTime()
 	g := mustGuard(t, "pi", guardConfig(ft, 5, 2))
 	var calls atomic.Int64
@@ -84,11 +84,8 @@ func TestGuardDoesNotHammerOpenBreaker(t *testing.T) {
 }
 
 func TestGuardPerCallTimeoutIsAFailure(t *testing.T) {
-	noLeaks(t)
-	ft := newFakeTime()
-	cfg := guardConfig(ft, 1, 1)
-	cfg.CallTimeout = 5 * time.Millisecond
-	g := mustGuard(t, "slow", cfg)
+	testkit.NoLeaks(t)
+	g := slowGuard(t, 1, 1)
 	err := g.Do(context.Background(), func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
@@ -100,11 +97,8 @@ func TestGuardPerCallTimeoutIsAFailure(t *testing.T) {
 }
 
 func TestGuardTimeoutIsRetried(t *testing.T) {
-	noLeaks(t)
-	ft := newFakeTime()
-	cfg := guardConfig(ft, 3, 10)
-	cfg.CallTimeout = 5 * time.Millisecond
-	g := mustGuard(t, "slow", cfg)
+	testkit.NoLeaks(t)
+	g := slowGuard(t, 3, 10)
 	var calls atomic.Int64 // the abandoned first attempt runs on its own goroutine
 	err := g.Do(context.Background(), func(ctx context.Context) error {
 		if calls.Add(1) == 1 {
@@ -122,7 +116,7 @@ func TestGuardTimeoutIsRetried(t *testing.T) {
 }
 
 func TestGuardCallerCancellation(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ft := newFakeTime()
 	g := mustGuard(t, "pi", guardConfig(ft, 5, 1))
 	ctx, cancel := context.WithCancel(context.Background())
@@ -137,7 +131,7 @@ func TestGuardCallerCancellation(t *testing.T) {
 }
 
 func TestGuardFallback(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ft := newFakeTime()
 	g := mustGuard(t, "pi", guardConfig(ft, 1, 1))
 	heuristic := func(_ context.Context, cause error) (string, error) { return "heuristic: " + cause.Error(), nil }
@@ -168,7 +162,7 @@ func TestGuardFallback(t *testing.T) {
 }
 
 func TestGuardConcurrentCounters(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	g := mustGuard(t, "pi", GuardConfig{
 		CallTimeout: time.Hour,
 		Retry:       Policy{MaxAttempts: 2, Sleep: func(context.Context, time.Duration) error { return nil }},
