@@ -9,12 +9,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmshield/llmshield/internal/model/registry"
-	"github.com/llmshield/llmshield/internal/testkit"
 	"github.com/llmshield/llmshield/model"
 )
 
@@ -169,12 +167,12 @@ func TestCallerCancelDoesNotCancelOthers(t *testing.T) {
 	}
 	resB := make(chan result, 1)
 	// Wait until A's load is in flight, then join with B.
-	testkit.WaitFor(t, 10*time.Second, "A's load", func() bool { return o.opens.Load() > 0 })
+	waitFor(t, func() bool { return o.opens.Load() > 0 })
 	go func() {
 		s, err := l.LoadID(context.Background(), "m")
 		resB <- result{s, err}
 	}()
-	testkit.WaitFor(t, 10*time.Second, "B to join the load", func() bool { return l.Stats().Shared > 0 })
+	waitFor(t, func() bool { return l.Stats().Shared > 0 })
 	cancelA()
 	if err := <-errA; !errors.Is(err, context.Canceled) {
 		t.Fatalf("A: %v", err)
@@ -198,12 +196,12 @@ func TestLastWaiterLeavingCancelsLoad(t *testing.T) {
 		_, err := l.LoadID(ctx, "m")
 		done <- err
 	}()
-	testkit.WaitFor(t, 10*time.Second, "the load to start", func() bool { return o.opens.Load() > 0 })
+	waitFor(t, func() bool { return o.opens.Load() > 0 })
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
-	testkit.WaitFor(t, 10*time.Second, "the load to be cancelled", func() bool { return o.sawDone.Load() })
+	waitFor(t, func() bool { return o.sawDone.Load() })
 	if l.IsLoaded(IDKey("m")) {
 		t.Fatal("abandoned load cached")
 	}
@@ -322,7 +320,7 @@ func TestUnloadWhileLoading(t *testing.T) {
 		_, err := l.LoadID(context.Background(), "a")
 		done <- err
 	}()
-	testkit.WaitFor(t, 10*time.Second, "the load to start", func() bool { return o.opens.Load() > 0 })
+	waitFor(t, func() bool { return o.opens.Load() > 0 })
 	if ok, err := l.Unload(IDKey("a")); !ok || err != nil {
 		t.Fatalf("Unload = %v, %v", ok, err)
 	}
