@@ -1,19 +1,13 @@
 package models_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"io/fs"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/inference"
-	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/models"
 )
 
 // TestPromptInjectionReference runs the built-in prompt-injection model (both
@@ -23,36 +17,11 @@ import (
 // written by training/pi_export.py): Go tokenizer + ONNX graph = Python twin +
 // training formula.
 func TestPromptInjectionReference(t *testing.T) {
-	b, err := fs.ReadFile(models.FS(), registry.BuiltinRegistryFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := registry.Parse(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc.CacheDir = t.TempDir()
-	reg, err := registry.New(doc, registry.WithEmbedded(models.FS()), registry.WithOffline(true))
-	if err != nil {
-		t.Fatal(err)
-	}
 	refs := readPIReference(t)
-	backends := []string{"purego"}
-	if os.Getenv("LLMSHIELD_ORT_LIB") != "" {
-		backends = append(backends, "ort")
-	}
-	for _, be := range backends {
+	for _, be := range testBackends() {
 		for _, v := range []model.Variant{model.FP32, model.INT8} {
 			t.Run(be+"/"+string(v), func(t *testing.T) {
-				h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: be}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer h.Close()
-				c, err := h.Get(context.Background(), classifier.Ref{Task: model.TaskPromptInjection, Variant: v})
-				if err != nil {
-					t.Fatal(err)
-				}
+				c := builtinClassifier(t, be, model.TaskPromptInjection, v)
 				if c.Threshold() <= 0 || c.Threshold() >= 1 {
 					t.Fatalf("threshold %v", c.Threshold())
 				}
@@ -82,21 +51,7 @@ type piRef struct {
 
 func readPIReference(t *testing.T) []piRef {
 	t.Helper()
-	f, err := os.Open("promptinjection/reference.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []piRef
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		var r piRef
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r)
-	}
+	out := datasets.MustReadRows[piRef](t, "promptinjection/reference.jsonl")
 	if len(out) < 20 {
 		t.Fatalf("%d reference rows", len(out))
 	}
@@ -115,35 +70,10 @@ const benchPrompt = `Please summarise the following customer email and draft a p
 // BenchmarkPromptInjectionClassify measures one 128-token prompt end to end
 // (tokenizer + inference + post-processing) per backend and variant.
 func BenchmarkPromptInjectionClassify(b *testing.B) {
-	bs, err := fs.ReadFile(models.FS(), registry.BuiltinRegistryFile)
-	if err != nil {
-		b.Fatal(err)
-	}
-	doc, err := registry.Parse(bs)
-	if err != nil {
-		b.Fatal(err)
-	}
-	doc.CacheDir = b.TempDir()
-	reg, err := registry.New(doc, registry.WithEmbedded(models.FS()), registry.WithOffline(true))
-	if err != nil {
-		b.Fatal(err)
-	}
-	backends := []string{"purego"}
-	if os.Getenv("LLMSHIELD_ORT_LIB") != "" {
-		backends = append(backends, "ort")
-	}
-	for _, be := range backends {
+	for _, be := range testBackends() {
 		for _, v := range []model.Variant{model.FP32, model.INT8} {
 			b.Run(be+"/"+string(v), func(b *testing.B) {
-				h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: be}})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer h.Close()
-				c, err := h.Get(context.Background(), classifier.Ref{Task: model.TaskPromptInjection, Variant: v})
-				if err != nil {
-					b.Fatal(err)
-				}
+				c := builtinClassifier(b, be, model.TaskPromptInjection, v)
 				b.ReportAllocs()
 				for b.Loop() {
 					if _, err := c.Classify(context.Background(), benchPrompt, classifier.MatchFull, nil); err != nil {
