@@ -145,6 +145,25 @@ func LabelsBut(labels []string, benign, what string) ([]string, error) {
 	return nil, fmt.Errorf("cannot tell the %s labels from the model's labels %q (want a %q label, or LABEL_0/LABEL_1)", what, labels, benign)
 }
 
+// Config is the configuration of a scanner that may run a user model.
+type Config interface {
+	// Validate checks the configuration; errors name the field.
+	Validate() error
+	// ConfiguredModel is the user model the configuration names ("" for
+	// the scanner's built-in method).
+	ConfiguredModel() string
+}
+
+// Setup is the start of a New: it validates cfg, then applies opts to s
+// and checks that the option named option supplied a model (has reports
+// whether s has one) exactly when cfg names one. Errors name the scanner.
+func Setup[S any, O ~func(*S)](name string, cfg Config, s *S, opts []O, option string, has func(*S) bool) error {
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return Apply(name, s, opts, cfg.ConfiguredModel(), option, has)
+}
+
 // Apply applies opts to s, then checks with Pair that the option named
 // option supplied a model (has reports whether s has one) exactly when the
 // configuration names one. The error names the scanner.

@@ -180,11 +180,8 @@ var (
 // New validates cfg and compiles the gazetteer; WithNER supplies the
 // model that cfg.Model names.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
 	s := &Scanner{cfg: cfg}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithNER", func(s *Scanner) bool { return s.ner != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithNER", func(s *Scanner) bool { return s.ner != nil }); err != nil {
 		return nil, err
 	}
 	if err := s.checkModel(); err != nil {

@@ -165,11 +165,8 @@ var _ rulescan.Scanner = (*Scanner)(nil)
 // or, when cfg.Model is set, prepares zero-shot classification with the
 // model given by WithNLI.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
 	s := &Scanner{cfg: cfg}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithNLI", func(s *Scanner) bool { return s.nli != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithNLI", func(s *Scanner) bool { return s.nli != nil }); err != nil {
 		return nil, err
 	}
 	if s.nli != nil {

@@ -146,11 +146,8 @@ var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
 	s := &Scanner{cfg: cfg}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
 		return nil, err
 	}
 	fp := fmt.Sprintf("%s/v1/%g", Name, cfg.Threshold)

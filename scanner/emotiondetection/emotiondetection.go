@@ -152,16 +152,13 @@ var _ rulescan.Scanner = (*Scanner)(nil)
 // the blocked emotions against the labels of the classifier WithClassifier
 // gives.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	cfg.MatchType = strings.ToLower(cfg.MatchType)
-	if cfg.MatchType == "" {
-		cfg.MatchType = MatchFull
-	}
 	s := &Scanner{cfg: cfg, byFirst: map[string][]*cue{}}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
 		return nil, err
+	}
+	s.cfg.MatchType = strings.ToLower(cfg.MatchType)
+	if s.cfg.MatchType == "" {
+		s.cfg.MatchType = MatchFull
 	}
 	for li, label := range Labels {
 		for _, entry := range lexicon[label] {
@@ -197,7 +194,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	for i, b := range s.blocked {
 		names[i] = Labels[b]
 	}
-	s.Shell = rulescan.ShellWith(Name, scanner.StageBoth, fmt.Sprintf("%s/v1/%g/%s/%s", Name, cfg.Threshold, strings.Join(names, ","), cfg.MatchType))
+	s.Shell = rulescan.ShellWith(Name, scanner.StageBoth, fmt.Sprintf("%s/v1/%g/%s/%s", Name, cfg.Threshold, strings.Join(names, ","), s.cfg.MatchType))
 	return s, nil
 }
 

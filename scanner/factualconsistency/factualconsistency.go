@@ -103,11 +103,8 @@ var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg; when cfg.Model is set, the model comes from WithNLI.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
 	s := &Scanner{cfg: cfg}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithNLI", func(s *Scanner) bool { return s.nli != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithNLI", func(s *Scanner) bool { return s.nli != nil }); err != nil {
 		return nil, err
 	}
 	fp := fmt.Sprintf("%s/v1/%g", Name, cfg.MinimumScore)

@@ -192,12 +192,9 @@ var scriptURL = regexp.MustCompile(`(?i)\b(?:javascript|vbscript|data):[^\s"'<>]
 
 // New validates cfg, reads the blocklist and builds the scanner.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
 	s := &Scanner{cfg: cfg, re: xurls.Relaxed(), official: map[string]bool{}, allowed: map[string]bool{},
 		blockDom: map[string]bool{}, blockURL: map[string]bool{}}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
 		return nil, err
 	}
 	if s.model != nil {

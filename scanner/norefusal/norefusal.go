@@ -135,17 +135,15 @@ var _ rulescan.Scanner = (*Scanner)(nil)
 // New validates cfg and loads the built-in model, or, with Config.Model,
 // finds the refusal label of the classifier WithClassifier gives.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	s := &Scanner{cfg: cfg}
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithClassifier", func(s *Scanner) bool { return s.user != nil }); err != nil {
+		return nil, err
 	}
 	cfg.MatchType = strings.ToLower(cfg.MatchType)
 	if cfg.MatchType == "" {
 		cfg.MatchType = MatchFull
 	}
-	s := &Scanner{cfg: cfg}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.user != nil }); err != nil {
-		return nil, err
-	}
+	s.cfg = cfg
 	if s.user != nil {
 		l, err := RefusalLabel(s.user.Labels())
 		if err != nil {

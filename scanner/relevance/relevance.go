@@ -124,11 +124,8 @@ var _ rulescan.Scanner = (*Scanner)(nil)
 // New validates cfg; when cfg.Model is set, the model comes from
 // WithEmbedder.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
 	s := &Scanner{cfg: cfg, thr: cfg.threshold()}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithEmbedder", func(s *Scanner) bool { return s.emb != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithEmbedder", func(s *Scanner) bool { return s.emb != nil }); err != nil {
 		return nil, err
 	}
 	fp := fmt.Sprintf("%s/v1/%g", Name, s.thr)
