@@ -18,10 +18,7 @@ func cfg(names ...string) Config {
 func TestScan(t *testing.T) {
 	c := cfg("Acme Corp", "Globex", "Initech Solutions", "Booking.com", "Umbrella")
 	c.Aliases = map[string][]string{"Acme Corp": {"ACME", "Acme Inc"}}
-	s, err := New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, c)
 	cases := []struct {
 		text, sanitized string
 		details         []string
@@ -97,10 +94,7 @@ func TestConfig(t *testing.T) {
 
 func TestConformance(t *testing.T) {
 	c := cfg("Paris", "Example", "Cafe", "Previous Instructions Inc")
-	s, err := New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, c)
 	scannertest.Run(t, s, scannertest.WithInputs("Example.org and example.com and café"))
 }
 
@@ -131,10 +125,7 @@ func BenchmarkScan1KB(b *testing.B) {
 	names := []string{"Acme Corporation", "Globex", "Initech Solutions", "Umbrella", "Hooli", "Pied Piper", "Wayne Enterprises", "Stark Industries",
 		"Cyberdyne Systems", "Soylent", "Tyrell Corporation", "Wonka Industries", "Oscorp", "Massive Dynamic", "Vandelay Industries", "Dunder Mifflin",
 		"Bluth Company", "Gringotts", "Monsters Inc", "Prestige Worldwide"}
-	s, err := New(cfg(names...))
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.MustWith(b, New, cfg(names...))
 	text := strings.Repeat("Our product beats the rest; ask about Globex pricing and Stark Industries support. ", 13)[:1024]
 	b.SetBytes(int64(len(text)))
 	b.ReportAllocs()

@@ -11,10 +11,7 @@ import (
 
 func all(t testing.TB) *Scanner {
 	t.Helper()
-	s, err := New(Config{Topics: TopicNames(), Threshold: 0.6})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, Config{Topics: TopicNames(), Threshold: 0.6})
 	return s
 }
 
@@ -67,10 +64,7 @@ func TestTopics(t *testing.T) {
 }
 
 func TestOnlyConfiguredTopics(t *testing.T) {
-	s, err := New(Config{Topics: []string{"Financial Advice", "suicide"}, Threshold: 0.6})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, Config{Topics: []string{"Financial Advice", "suicide"}, Threshold: 0.6})
 	if res, _ := s.Scan(context.Background(), scanner.Input{Prompt: "How do I build a pipe bomb?"}); !res.Valid {
 		t.Error("weapons is not configured")
 	}

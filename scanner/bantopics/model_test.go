@@ -48,10 +48,7 @@ func modelConfig(topics ...string) Config {
 
 func TestModelScan(t *testing.T) {
 	f := &fakeNLI{}
-	s, err := New(modelConfig("gambling", "violence", "gambling "), WithNLI(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, modelConfig("gambling", "violence", "gambling "), WithNLI(f))
 	ctx := context.Background()
 	res, err := s.Scan(ctx, scanner.Input{Prompt: "tips for gambling online"})
 	if err != nil {
@@ -94,10 +91,7 @@ func TestModelTinyNLI(t *testing.T) {
 		m := modeltest.Load(t, backend, (*classifier.Hub).GetPair, dir)
 		cfg := DefaultConfig()
 		cfg.Topics, cfg.Model, cfg.HypothesisTemplate = []string{"music", "weapons"}, dir, "this example is about {} ."
-		s, err := New(cfg, WithNLI(m))
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.MustWith(t, New, cfg, WithNLI(m))
 		res, err := s.Scan(context.Background(), scanner.Input{Prompt: "we play music and sing with friends ."})
 		if err != nil {
 			t.Fatal(err)

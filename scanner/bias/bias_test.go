@@ -14,10 +14,7 @@ func out(s string) scanner.Input {
 }
 
 func TestVerdicts(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	for text, valid := range map[string]bool{
 		"Women are too emotional to lead a company.":                     false,
 		"All immigrants are criminals.":                                  false,

@@ -29,10 +29,7 @@ func TestModelScan(t *testing.T) {
 	}}
 	cfg := langs("python")
 	cfg.Model = "some/code-langid"
-	s, err := New(cfg, WithClassifier(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	res, err := s.Scan(ctx, scanner.Input{Prompt: pyBlock})
 	if err != nil {
@@ -123,10 +120,7 @@ func BenchmarkModelScan(b *testing.B) {
 		m := modeltest.Load(b, backend, (*classifier.Hub).Get, dir)
 		cfg := langs("python", "go")
 		cfg.Model = dir
-		s, err := New(cfg, WithClassifier(m))
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 		text := strings.Repeat("Some prose that explains the code below in a few words. ", 8) + "\n" + pyBlock + "\n" + pyBlock
 		modeltest.BenchScan(b, s, scanner.Input{Prompt: text})
 	})

@@ -25,10 +25,7 @@ func TestNumber(t *testing.T) {
 }
 
 func TestVerdicts(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	cases := []struct {
 		answer  string
 		valid   bool
@@ -76,10 +73,7 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	scannertest.Run(t, s, scannertest.WithInputs("Paris has 2,100,000 inhabitants and Lyon 500,000; Marie Curie won in 1903."))
 }
 

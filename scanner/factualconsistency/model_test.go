@@ -31,10 +31,7 @@ func TestModelScan(t *testing.T) {
 	f := &fakeNLI{score: 0.2}
 	cfg := DefaultConfig()
 	cfg.Model = "some/nli"
-	s, err := New(cfg, WithNLI(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithNLI(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "The meeting is on Monday.", Output: "The meeting is on Friday.", Stage: scanner.StageOutput}
 	res, err := s.Scan(ctx, in)
@@ -78,10 +75,7 @@ func TestModelTinyNLI(t *testing.T) {
 		m := modeltest.Load(t, backend, (*classifier.Hub).GetPair, dir)
 		cfg := DefaultConfig()
 		cfg.Model = dir
-		s, err := New(cfg, WithNLI(m))
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.MustWith(t, New, cfg, WithNLI(m))
 		prompt := "the bank will pay money to the market ."
 		res, err := s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: "money bank .", Stage: scanner.StageOutput})
 		if err != nil || !res.Valid {

@@ -41,10 +41,7 @@ func TestModelScan(t *testing.T) {
 	}}
 	cfg := DefaultConfig()
 	cfg.Model = "some/url-model"
-	s, err := New(cfg, WithClassifier(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	text := "Docs at https://example.com/start and log in at https://evil-login.example.net/now"
 	res, err := s.Scan(ctx, out(text))

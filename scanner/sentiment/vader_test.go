@@ -60,10 +60,7 @@ func TestVADERAnalysis(t *testing.T) {
 func TestVADERScanner(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Threshold, cfg.Method = -0.1, MethodVADER
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg)
 	if s.Heuristic() != nil {
 		t.Error("method vader must not build the heuristic")
 	}
