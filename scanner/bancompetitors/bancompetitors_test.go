@@ -35,10 +35,7 @@ func TestScan(t *testing.T) {
 		{"Nothing to see here.", "Nothing to see here.", nil},
 	}
 	for _, tc := range cases {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: tc.text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: tc.text})
 		if res.Valid != (len(tc.details) == 0) || res.Sanitized != tc.sanitized || len(res.Findings) != len(tc.details) {
 			t.Errorf("%q: valid %v sanitized %q findings %+v", tc.text, res.Valid, res.Sanitized, res.Findings)
 			continue

@@ -64,10 +64,7 @@ func TestModelScan(t *testing.T) {
 	ctx := context.Background()
 	scan := func(text string) scanner.Result {
 		t.Helper()
-		res, err := s.Scan(ctx, scanner.Input{Prompt: text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
 		return res
 	}
 	// The fruit is no organisation; the company is, and its whole entity

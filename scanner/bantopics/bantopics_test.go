@@ -42,10 +42,7 @@ func TestTopics(t *testing.T) {
 	}
 	for _, c := range cases {
 		scores, _ := s.Scores(c.text)
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: c.text})
 		if c.topic == "" {
 			if !res.Valid {
 				t.Errorf("%q flagged: %v %+v", c.text, scores, res.Findings)

@@ -19,10 +19,7 @@ func TestModelScan(t *testing.T) {
 	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "q", Output: "Some answer.", Stage: scanner.StageOutput}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	if mt, _ := f.Last(); res.Valid || res.Risk != 0.8 || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Findings[0].End != len(in.Output) ||
 		mt != classifier.MatchSentence || !strings.Contains(res.Findings[0].Detail, "BIASED") {
 		t.Fatalf("biased answer: %+v (match type %s)", res, mt)

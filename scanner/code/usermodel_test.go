@@ -31,10 +31,7 @@ func TestModelScan(t *testing.T) {
 	cfg.Model = "some/code-langid"
 	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
-	res, err := s.Scan(ctx, scanner.Input{Prompt: pyBlock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, scanner.Input{Prompt: pyBlock})
 	asked := f.Asked()
 	if res.Valid || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Risk != 0.8 || len(asked) != 1 ||
 		!strings.Contains(asked[0], "import os") || strings.Contains(asked[0], "That lists") ||

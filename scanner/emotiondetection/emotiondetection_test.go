@@ -46,10 +46,7 @@ func TestScan(t *testing.T) {
 		"The train leaves at nine.":           true,
 		"I'm so sorry, I regret what I said.": false, // remorse
 	} {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
 		if res.Valid != valid {
 			t.Errorf("%q: valid %v risk %.2f findings %+v", text, res.Valid, res.Risk, res.Findings)
 		}

@@ -20,10 +20,7 @@ func TestModelScan(t *testing.T) {
 	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "I am furious. Go away."}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	mt, positive := f.Last()
 	if res.Valid || res.Risk != 0.7 || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Findings[0].Rule != "anger" ||
 		res.Findings[0].End != len(in.Prompt) || mt != classifier.MatchSentence || strings.Join(positive, ",") != "anger,fear" {

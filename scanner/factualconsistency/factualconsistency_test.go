@@ -38,10 +38,7 @@ func TestVerdicts(t *testing.T) {
 		{"It is a famous landmark that many people like.", true, nil}, // nothing checkable
 	}
 	for _, c := range cases {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: doc, Output: c.answer, Stage: scanner.StageOutput})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: doc, Output: c.answer, Stage: scanner.StageOutput})
 		if res.Valid != c.valid {
 			_, claims := Score(doc, c.answer)
 			t.Errorf("%q: valid %v, claims %+v", c.answer, res.Valid, claims)

@@ -34,10 +34,7 @@ func TestModelScan(t *testing.T) {
 	s := scannertest.MustWith(t, New, cfg, WithNLI(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "The meeting is on Monday.", Output: "The meeting is on Friday.", Stage: scanner.StageOutput}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	if f.premise != in.Prompt || f.hypothesis != in.Output {
 		t.Fatalf("premise %q hypothesis %q: the prompt must be the premise", f.premise, f.hypothesis)
 	}

@@ -45,10 +45,7 @@ func TestModelScan(t *testing.T) {
 	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "dfgkj sdfkjh werkjh sdfkj"}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	// The gibberish labels together: 0.3+0.3+0.2.
 	mt, positive := f.Last()
 	if res.Valid || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Risk < 0.79 || res.Risk > 0.81 ||

@@ -19,10 +19,7 @@ func TestModelScan(t *testing.T) {
 	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "Bonjour, je voudrais un café s'il vous plaît."}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	// Not allowed: fr and ru together, 0.7.
 	mt, positive := f.Last()
 	if res.Valid || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Risk < 0.69 || res.Risk > 0.71 ||

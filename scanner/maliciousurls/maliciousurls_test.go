@@ -46,10 +46,7 @@ func TestURLs(t *testing.T) {
 		{"Your package: https://dhl-delivery.ml/track?id=1", "risky TLD .ml"},
 	}
 	for _, c := range cases {
-		res, err := s.Scan(context.Background(), out(c.text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, out(c.text))
 		if c.why == "" {
 			if !res.Valid {
 				t.Errorf("%q flagged: %+v", c.text, res.Findings)
@@ -161,11 +158,8 @@ func FuzzScan(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), out(text))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.5) {
+		// Check fails on a risk outside [0,1].
+		if res := scannertest.Check(t, s, out(text)); res.Valid != (res.Risk < 0.5) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
 	})

@@ -41,10 +41,7 @@ func TestModelScan(t *testing.T) {
 	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "q", Output: "I can't help with that.", Stage: scanner.StageOutput}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	mt, positive := f.Last()
 	if res.Valid || res.Risk != 0.9 || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Findings[0].End != len(in.Output) ||
 		mt != classifier.MatchSentence || strings.Join(positive, ",") != "REJECTION" {

@@ -29,10 +29,7 @@ func TestVerdicts(t *testing.T) {
 		{"The derivative of x squared is 2x.", false},
 		{"Gerne! Berlin ist die Hauptstadt von Deutschland.", false},
 	} {
-		res, err := s.Scan(context.Background(), out(c.text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, out(c.text))
 		if res.Valid == c.refuse {
 			t.Errorf("%q: valid %v risk %.3f, want refusal=%v", c.text, res.Valid, res.Risk, c.refuse)
 		}
@@ -110,11 +107,8 @@ func FuzzScan(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), out(text))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.75) {
+		// Check fails on a risk outside [0,1].
+		if res := scannertest.Check(t, s, out(text)); res.Valid != (res.Risk < 0.75) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
 	})

@@ -41,10 +41,7 @@ func TestModelScan(t *testing.T) {
 	ctx := context.Background()
 	scan := func(out string) scanner.Result {
 		t.Helper()
-		res, err := s.Scan(ctx, scanner.Input{Prompt: "q", Output: out, Stage: scanner.StageOutput})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: "q", Output: out, Stage: scanner.StageOutput})
 		return res
 	}
 	if res := scan("near"); !res.Valid || res.Method != scanner.MethodML || res.Threshold != ModelThreshold {

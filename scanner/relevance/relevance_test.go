@@ -22,10 +22,7 @@ func TestVerdicts(t *testing.T) {
 		{"Explain photosynthesis.", "", true}, // empty answer: not judged
 	}
 	for _, c := range cases {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.prompt, Output: c.answer, Stage: scanner.StageOutput})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: c.prompt, Output: c.answer, Stage: scanner.StageOutput})
 		if res.Valid != c.valid {
 			sim, _ := Similarity(c.prompt, c.answer)
 			t.Errorf("%q / %q: valid %v (similarity %.3f)", c.prompt, c.answer, res.Valid, sim)
