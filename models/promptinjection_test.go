@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/models"
 )
@@ -23,36 +23,11 @@ import (
 // written by training/pi_export.py): Go tokenizer + ONNX graph = Python twin +
 // training formula.
 func TestPromptInjectionReference(t *testing.T) {
-	b, err := fs.ReadFile(models.FS(), registry.BuiltinRegistryFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := registry.Parse(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc.CacheDir = t.TempDir()
-	reg, err := registry.New(doc, registry.WithEmbedded(models.FS()), registry.WithOffline(true))
-	if err != nil {
-		t.Fatal(err)
-	}
 	refs := readPIReference(t)
-	backends := []string{"purego"}
-	if os.Getenv("LLMSHIELD_ORT_LIB") != "" {
-		backends = append(backends, "ort")
-	}
-	for _, be := range backends {
+	modeltest.Backends(t, func(t *testing.T, backend string) {
 		for _, v := range []model.Variant{model.FP32, model.INT8} {
-			t.Run(be+"/"+string(v), func(t *testing.T) {
-				h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: be}})
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer h.Close()
-				c, err := h.Get(context.Background(), classifier.Ref{Task: model.TaskPromptInjection, Variant: v})
-				if err != nil {
-					t.Fatal(err)
-				}
+			t.Run(string(v), func(t *testing.T) {
+				c := builtin(t, backend, model.TaskPromptInjection, v)
 				if c.Threshold() <= 0 || c.Threshold() >= 1 {
 					t.Fatalf("threshold %v", c.Threshold())
 				}
@@ -71,7 +46,32 @@ func TestPromptInjectionReference(t *testing.T) {
 				}
 			})
 		}
+	})
+}
+
+// builtin opens the built-in model for task and variant on backend,
+// through a hub (closed when tb ends) over the shipped registry alone,
+// offline, with its cache in a temporary directory.
+func builtin(tb testing.TB, backend string, task model.Task, v model.Variant) *classifier.Classifier {
+	tb.Helper()
+	b, err := fs.ReadFile(models.FS(), registry.BuiltinRegistryFile)
+	if err != nil {
+		tb.Fatal(err)
 	}
+	doc, err := registry.Parse(b)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	doc.CacheDir = tb.TempDir()
+	reg, err := registry.New(doc, registry.WithEmbedded(models.FS()), registry.WithOffline(true))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	c, err := modeltest.HubOn(tb, backend, reg).Get(context.Background(), classifier.Ref{Task: task, Variant: v})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
 }
 
 type piRef struct {
@@ -115,35 +115,10 @@ const benchPrompt = `Please summarise the following customer email and draft a p
 // BenchmarkPromptInjectionClassify measures one 128-token prompt end to end
 // (tokenizer + inference + post-processing) per backend and variant.
 func BenchmarkPromptInjectionClassify(b *testing.B) {
-	bs, err := fs.ReadFile(models.FS(), registry.BuiltinRegistryFile)
-	if err != nil {
-		b.Fatal(err)
-	}
-	doc, err := registry.Parse(bs)
-	if err != nil {
-		b.Fatal(err)
-	}
-	doc.CacheDir = b.TempDir()
-	reg, err := registry.New(doc, registry.WithEmbedded(models.FS()), registry.WithOffline(true))
-	if err != nil {
-		b.Fatal(err)
-	}
-	backends := []string{"purego"}
-	if os.Getenv("LLMSHIELD_ORT_LIB") != "" {
-		backends = append(backends, "ort")
-	}
-	for _, be := range backends {
+	modeltest.BenchBackends(b, func(b *testing.B, backend string) {
 		for _, v := range []model.Variant{model.FP32, model.INT8} {
-			b.Run(be+"/"+string(v), func(b *testing.B) {
-				h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: be}})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer h.Close()
-				c, err := h.Get(context.Background(), classifier.Ref{Task: model.TaskPromptInjection, Variant: v})
-				if err != nil {
-					b.Fatal(err)
-				}
+			b.Run(string(v), func(b *testing.B) {
+				c := builtin(b, backend, model.TaskPromptInjection, v)
 				b.ReportAllocs()
 				for b.Loop() {
 					if _, err := c.Classify(context.Background(), benchPrompt, classifier.MatchFull, nil); err != nil {
@@ -152,5 +127,5 @@ func BenchmarkPromptInjectionClassify(b *testing.B) {
 				}
 			})
 		}
-	}
+	})
 }

@@ -8,10 +8,8 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/inference"
-	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/models"
 )
 
 // referenceCase is one row of <model dir>/reference.json: logits the
@@ -38,24 +36,6 @@ func softmax(l []float64) []float64 {
 	return out
 }
 
-func sentimentClassifier(t *testing.T, backend string, variant model.Variant) *classifier.Classifier {
-	t.Helper()
-	reg, err := registry.NewDefault(models.FS(), registry.WithOffline(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = h.Close() })
-	c, err := h.Get(context.Background(), classifier.Ref{Task: model.TaskSentiment, Variant: variant})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // TestSentimentModel runs the built-in sentiment model (and its INT8
 // variant) through the registry, the HashedNGram tokenizer and the pure-Go
 // engine (and ONNX Runtime when LLMSHIELD_ORT_LIB is set), compares the
@@ -64,18 +44,14 @@ func sentimentClassifier(t *testing.T, backend string, variant model.Variant) *c
 // the behaviour the model was built for: negation flips polarity and
 // neutral instructions are not flagged at the model's threshold.
 func TestSentimentModel(t *testing.T) {
-	backends := []string{inference.BackendPureGo}
-	if os.Getenv("LLMSHIELD_ORT_LIB") != "" {
-		backends = append(backends, inference.BackendORT)
-	}
 	ctx := context.Background()
-	for _, backend := range backends {
+	modeltest.Backends(t, func(t *testing.T, backend string) {
 		for _, v := range []struct {
 			variant model.Variant
 			dir     string
 			tol     float64
 		}{{model.FP32, "sentiment", 1e-4}, {model.INT8, "sentiment-int8", 1e-4}} {
-			t.Run(backend+"/"+string(v.variant), func(t *testing.T) {
+			t.Run(string(v.variant), func(t *testing.T) {
 				b, err := os.ReadFile(v.dir + "/reference.json")
 				if err != nil {
 					t.Fatal(err)
@@ -84,7 +60,7 @@ func TestSentimentModel(t *testing.T) {
 				if err := json.Unmarshal(b, &ref); err != nil {
 					t.Fatal(err)
 				}
-				c := sentimentClassifier(t, backend, v.variant)
+				c := builtin(t, backend, model.TaskSentiment, v.variant)
 				for _, rc := range ref {
 					p, err := c.Classify(ctx, rc.Text, classifier.MatchTruncate, nil)
 					if err != nil {
@@ -123,5 +99,5 @@ func TestSentimentModel(t *testing.T) {
 				}
 			})
 		}
-	}
+	})
 }

@@ -60,6 +60,12 @@ func Hub(t testing.TB, backend string, models ...registry.Entry) *classifier.Hub
 	if err != nil {
 		t.Fatal(err)
 	}
+	return HubOn(t, backend, reg)
+}
+
+// HubOn is a model hub on backend over reg, closed when the test ends.
+func HubOn(t testing.TB, backend string, reg *registry.Registry) *classifier.Hub {
+	t.Helper()
 	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
 	if err != nil {
 		t.Fatal(err)
