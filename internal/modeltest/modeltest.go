@@ -276,18 +276,6 @@ func BenchBackends(b *testing.B, fn func(b *testing.B, backend string)) {
 	}
 }
 
-// BenchScan benchmarks s on in, with allocations and bytes per scan.
-func BenchScan(b *testing.B, s scanner.Scanner, in scanner.Input) {
-	ctx := context.Background()
-	b.SetBytes(int64(len(in.Text())))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(ctx, in); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
 // Failures checks what a scanner running the fake f does with bad input
 // and a failing model: in with invalid UTF-8 in front of its text is
 // scanner.ErrInvalidUTF8, and a model error fails the scan naming model.

@@ -124,11 +124,5 @@ func BenchmarkScan1KB(b *testing.B) {
 		"Bluth Company", "Gringotts", "Monsters Inc", "Prestige Worldwide"}
 	s := scannertest.MustWith(b, New, cfg(names...))
 	text := strings.Repeat("Our product beats the rest; ask about Globex pricing and Stark Industries support. ", 13)[:1024]
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Prompt: text}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Prompt: text})
 }

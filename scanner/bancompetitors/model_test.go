@@ -200,6 +200,6 @@ func BenchmarkModelScan(b *testing.B) {
 		c.Model = dir
 		s := scannertest.MustWith(b, New, c, WithNER(m))
 		text := strings.Repeat("I work at Acme GmbH in Zürich; ask about Globex pricing. ", 18)[:1024]
-		modeltest.BenchScan(b, s, scanner.Input{Prompt: text})
+		scannertest.Bench(b, s, scanner.Input{Prompt: text})
 	})
 }

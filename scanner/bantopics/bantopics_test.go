@@ -116,11 +116,5 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan1KB(b *testing.B) {
 	s := all(b)
 	text := strings.Repeat("The council debated the new budget for schools and the hospital; the bill passes next week. ", 12)[:1024]
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Prompt: text}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Prompt: text})
 }

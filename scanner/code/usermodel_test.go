@@ -119,6 +119,6 @@ func BenchmarkModelScan(b *testing.B) {
 		cfg.Model = dir
 		s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 		text := strings.Repeat("Some prose that explains the code below in a few words. ", 8) + "\n" + pyBlock + "\n" + pyBlock
-		modeltest.BenchScan(b, s, scanner.Input{Prompt: text})
+		scannertest.Bench(b, s, scanner.Input{Prompt: text})
 	})
 }

@@ -125,5 +125,5 @@ func BenchmarkModelScan(b *testing.B) {
 	cfg.Model, cfg.BlockedEmotions = dir, []string{"anger", "fear"}
 	s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 	in := scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}
-	modeltest.BenchScan(b, s, in)
+	scannertest.Bench(b, s, in)
 }

@@ -111,6 +111,6 @@ func BenchmarkModelScan(b *testing.B) {
 		cfg.Model = dir
 		s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 		in := scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}
-		modeltest.BenchScan(b, s, in)
+		scannertest.Bench(b, s, in)
 	})
 }

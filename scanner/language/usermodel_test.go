@@ -92,6 +92,6 @@ func BenchmarkModelScan(b *testing.B) {
 		cfg.Model = dir
 		s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 		in := scanner.Input{Prompt: strings.Repeat("the bank will pay money to the market . ", 26)}
-		modeltest.BenchScan(b, s, in)
+		scannertest.Bench(b, s, in)
 	})
 }

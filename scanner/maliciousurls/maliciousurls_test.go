@@ -168,13 +168,7 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan1KB(b *testing.B) {
 	s := scannertest.MustWith(b, New, DefaultConfig())
 	text := strings.Repeat("See https://en.wikipedia.org/wiki/Phishing and log in at https://paypa1.com/login for details. ", 11)[:1024]
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), out(text)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, out(text))
 }
 
 // A typical answer: prose with two links.
@@ -183,11 +177,5 @@ func BenchmarkScan1KBProse(b *testing.B) {
 	text := (strings.Repeat("The committee reviewed the budget and approved the new library hours for the spring term. ", 5) +
 		"Details are at https://www.example.org/library/hours and the form is at https://forms.example.com/apply?id=42. " +
 		strings.Repeat("Members may borrow up to ten books, and late returns cost a small fee each day. ", 6))[:1024]
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), out(text)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, out(text))
 }

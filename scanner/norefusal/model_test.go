@@ -111,5 +111,5 @@ func BenchmarkModelScan(b *testing.B) {
 	cfg.Model = dir
 	s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 	in := scanner.Input{Prompt: "q", Output: strings.Repeat("the bank will pay money to the market . ", 26), Stage: scanner.StageOutput}
-	modeltest.BenchScan(b, s, in)
+	scannertest.Bench(b, s, in)
 }

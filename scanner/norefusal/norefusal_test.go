@@ -121,13 +121,7 @@ func BenchmarkScan1KB(b *testing.B) {
 		b.Run(mt, func(b *testing.B) {
 			s := scannertest.MustWith(b, New, Config{Threshold: 0.75, MatchType: mt})
 			in := out(oneKB)
-			b.SetBytes(int64(len(oneKB)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := s.Scan(context.Background(), in); err != nil {
-					b.Fatal(err)
-				}
-			}
+			scannertest.Bench(b, s, in)
 		})
 	}
 }
