@@ -236,6 +236,17 @@ func classifierBuild[C, O any, S scanner.Scanner](name, instead string, model fu
 		with: func(m *classifier.Classifier) O { return with(m) }}
 }
 
+// labelledBuild is a classifierBuild for a scanner that picks the labels
+// it reads from the model's with labels (its own label convention); the
+// start-up probe checks them first.
+func labelledBuild[C, O any, S scanner.Scanner, T any](name, instead string, model func(*C) *string, new func(C, ...O) (S, error), with func(classifier.Model) O,
+	labels func([]string) (T, error),
+) modelBuild[C, *classifier.Classifier, O, S] {
+	b := classifierBuild(name, instead, model, new, with)
+	b.probe = probeLabels[C](labels)
+	return b
+}
+
 func buildBias(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
 	return classifierBuild(bias.Name, "built-in lexicon baseline", func(c *bias.Config) *string { return &c.Model },
 		bias.New, bias.WithClassifier).build(ctx, p, d)
@@ -255,17 +266,13 @@ func buildEmotionDetection(ctx context.Context, p any, d Deps) (scanner.Scanner,
 }
 
 func buildMaliciousURLs(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	b := classifierBuild(maliciousurls.Name, "built-in URL features", func(c *maliciousurls.Config) *string { return &c.Model },
-		maliciousurls.New, maliciousurls.WithClassifier)
-	b.probe = probeLabels[maliciousurls.Config](maliciousurls.MaliciousLabels)
-	return b.build(ctx, p, d)
+	return labelledBuild(maliciousurls.Name, "built-in URL features", func(c *maliciousurls.Config) *string { return &c.Model },
+		maliciousurls.New, maliciousurls.WithClassifier, maliciousurls.MaliciousLabels).build(ctx, p, d)
 }
 
 func buildNoRefusal(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	b := classifierBuild(norefusal.Name, "built-in refusal classifier", func(c *norefusal.Config) *string { return &c.Model },
-		norefusal.New, norefusal.WithClassifier)
-	b.probe = probeLabels[norefusal.Config](norefusal.RefusalLabel)
-	return b.build(ctx, p, d)
+	return labelledBuild(norefusal.Name, "built-in refusal classifier", func(c *norefusal.Config) *string { return &c.Model },
+		norefusal.New, norefusal.WithClassifier, norefusal.RefusalLabel).build(ctx, p, d)
 }
 
 func buildBanCompetitors(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
@@ -287,10 +294,8 @@ func buildCode(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
 }
 
 func buildGibberish(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	b := classifierBuild(gibberish.Name, "built-in character n-gram model", func(c *gibberish.Config) *string { return &c.Model },
-		gibberish.New, gibberish.WithClassifier)
-	b.probe = probeLabels[gibberish.Config](gibberish.GibberishLabels)
-	return b.build(ctx, p, d)
+	return labelledBuild(gibberish.Name, "built-in character n-gram model", func(c *gibberish.Config) *string { return &c.Model },
+		gibberish.New, gibberish.WithClassifier, gibberish.GibberishLabels).build(ctx, p, d)
 }
 
 func buildLanguage(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
