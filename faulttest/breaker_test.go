@@ -8,6 +8,7 @@ import (
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/health"
 	"github.com/llmshield/llmshield/internal/resilience"
+	"github.com/llmshield/llmshield/internal/testkit"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -86,7 +87,7 @@ func TestBreakerOpensAndRecovers(t *testing.T) {
 
 	// After the cool-down the breaker is half-open (the gauge shows it
 	// without a call), and the recovered model closes it.
-	eventually(t, 5*time.Second, "the breaker to turn half-open", func() bool { return g.State() == resilience.StateHalfOpen })
+	testkit.WaitFor(t, 5*time.Second, "the breaker to turn half-open", func() bool { return g.State() == resilience.StateHalfOpen })
 	if state() != float64(resilience.StateHalfOpen) {
 		t.Fatalf("llmshield_breaker_state = %v while half-open", state())
 	}
@@ -128,7 +129,7 @@ func TestBreakerReopensOnFailedTrial(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, 5*time.Second, "the breaker to turn half-open", func() bool { return g.State() == resilience.StateHalfOpen })
+	testkit.WaitFor(t, 5*time.Second, "the breaker to turn half-open", func() bool { return g.State() == resilience.StateHalfOpen })
 	rep, err := sh.ScanPrompt(ctx, benignPrompt)
 	err = scanErr(rep, err)
 	if err != nil || rep.Scanners[0].Result.Method != scanner.MethodMLFallbackToHeuristic {
@@ -141,7 +142,7 @@ func TestBreakerReopensOnFailedTrial(t *testing.T) {
 		t.Fatalf("half-open->open transitions = %v, want 1", v)
 	}
 	// The model has recovered; the next trial closes the breaker.
-	eventually(t, 5*time.Second, "the breaker to turn half-open again", func() bool { return g.State() == resilience.StateHalfOpen })
+	testkit.WaitFor(t, 5*time.Second, "the breaker to turn half-open again", func() bool { return g.State() == resilience.StateHalfOpen })
 	if rep, err := sh.ScanPrompt(ctx, benignPrompt); scanErr(rep, err) != nil || rep.Scanners[0].Result.Method != scanner.MethodML {
 		t.Fatalf("second trial: %+v %v; want ml", rep.Scanners[0].Result, err)
 	}

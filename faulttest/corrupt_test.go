@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield"
-	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/inference/ort"
 	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/internal/resilience"
@@ -188,10 +187,7 @@ func TestPreloadCorruptModel(t *testing.T) {
 	reg := writeRegistry(t, pathEntry(id, modelDir(t, good[:len(good)/3], readFile(t, tinyConfig))))
 	ctx := context.Background()
 
-	cfg, err := config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: false, Preload: true}.yaml()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: false, Preload: true}.parse(t)
 	if sh, err := llmshield.New(ctx, cfg); err == nil || !containsAll(err.Error(), "prompt_injection", "model "+id) {
 		if sh != nil {
 			_ = sh.Close()
@@ -203,15 +199,7 @@ func TestPreloadCorruptModel(t *testing.T) {
 		t.Fatalf("scan: want exit 2 before scanning, naming %s\n%s", id, r)
 	}
 
-	cfg, err = config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: true, Preload: true}.yaml()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh, err := llmshield.New(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sh.Close()
+	sh := pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: true, Preload: true}.shield(t)
 	rep, err := sh.ScanPrompt(ctx, injectionPrompt)
 	err = scanErr(rep, err)
 	if err != nil || rep.Valid || rep.Scanners[0].Result.Method != scanner.MethodMLFallbackToHeuristic {
@@ -227,21 +215,11 @@ func TestCorruptModelLoadAttemptsBounded(t *testing.T) {
 	cache := leakCheckedCache(t)
 	const id = "corrupt-pi"
 	reg := writeRegistry(t, pathEntry(id, modelDir(t, []byte("not an onnx model"), readFile(t, tinyConfig))))
-	cfg, err := config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: true}.yaml()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sh := pipeline{Registry: reg, CacheDir: cache, Model: id, Fallback: true}.shield(t)
 	ctx := context.Background()
-	sh, err := llmshield.New(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sh.Close()
 	var wg sync.WaitGroup
 	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for range 10 {
 				rep, err := sh.ScanPrompt(ctx, injectionPrompt)
 				err = scanErr(rep, err)
@@ -250,7 +228,7 @@ func TestCorruptModelLoadAttemptsBounded(t *testing.T) {
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	st := sh.ModelHub().LoaderStats()

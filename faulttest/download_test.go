@@ -19,7 +19,6 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/health"
 	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/model/registry"
@@ -290,27 +289,14 @@ func hubFor(t *testing.T, cache string, e registry.Entry, opts ...registry.Optio
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if err := hub.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	closeAtEnd(t, hub)
 	return hub
 }
 
 // shieldOn builds a prompt_injection Shield on hub's model id.
 func shieldOn(t *testing.T, hub *classifier.Hub, id string, fallback bool) *llmshield.Shield {
 	t.Helper()
-	cfg, err := config.Parse([]byte(pipeline{Registry: writeRegistry(t), CacheDir: t.TempDir(), Model: id, Online: true, Fallback: fallback, CallTimeout: 30 * time.Second}.yaml()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sh, err := llmshield.New(context.Background(), cfg, llmshield.WithModelHub(hub))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = sh.Close() })
-	return sh
+	return pipeline{Registry: writeRegistry(t), CacheDir: t.TempDir(), Model: id, Online: true, Fallback: fallback, CallTimeout: 30 * time.Second}.shield(t, llmshield.WithModelHub(hub))
 }
 
 // TestDownloadChecksumMismatch: the server sends the model with one byte

@@ -102,11 +102,7 @@ func fakeShield(t *testing.T, cfg mlscan.Config, m *fakeModel, p llmshield.Pipel
 		_ = d.Close()
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		if err := sh.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	closeAtEnd(t, sh)
 	return sh, d, reg
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -19,6 +20,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/cli"
 	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/internal/model/registry"
@@ -138,6 +140,37 @@ input_scanners:
         retries: %d
 output_scanners: []
 `, p.Registry, p.CacheDir, !p.Online, p.Backend, p.Preload, p.Model, p.Mode, p.Fallback, p.CallTimeout, p.Retries)
+}
+
+// parse returns the configuration, parsed.
+func (p pipeline) parse(t testing.TB) *config.Config {
+	t.Helper()
+	cfg, err := config.Parse([]byte(p.yaml()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// shield builds the Shield of the configuration with opts; it is closed
+// when the test ends.
+func (p pipeline) shield(t testing.TB, opts ...llmshield.Option) *llmshield.Shield {
+	t.Helper()
+	sh, err := llmshield.New(context.Background(), p.parse(t), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeAtEnd(t, sh)
+	return sh
+}
+
+// closeAtEnd closes c when the test ends; an error fails the test.
+func closeAtEnd(t testing.TB, c io.Closer) {
+	t.Cleanup(func() {
+		if err := c.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 }
 
 // write stores the configuration in a temporary file and returns its path.
@@ -368,18 +401,6 @@ func labelsMatch(m *dto.Metric, want map[string]string) bool {
 		}
 	}
 	return true
-}
-
-// eventually polls cond every 10ms until it holds or timeout passes.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 // detector returns the Shield's prompt_injection detector.

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield"
-	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/inference/ort"
 	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/scanner"
@@ -72,19 +71,12 @@ func TestMissingORTLibraryAuto(t *testing.T) {
 	cache := leakCheckedCache(t)
 	const id = "tiny-pi"
 	reg := writeRegistry(t, pathEntry(id, tinyModelDir(t)))
-	cfg, err := config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Backend: "auto", Fallback: false}.yaml()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := pipeline{Registry: reg, CacheDir: cache, Model: id, Backend: "auto", Fallback: false}.parse(t)
 	hub, err := modelhub.New(cfg.Models, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() {
-		if err := hub.Close(); err != nil {
-			t.Error(err)
-		}
-	}()
+	closeAtEnd(t, hub)
 	ctx := context.Background()
 	sh, err := llmshield.New(ctx, cfg, llmshield.WithModelHub(hub))
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield"
-	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/health"
 	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/inference/ort"
@@ -53,20 +52,7 @@ func testFaultyOutput(t *testing.T, backend string) {
 			reg := writeRegistry(t, pathEntry(id, modelDir(t, readFile(t, filepath.Join(src, "model.onnx")), readFile(t, filepath.Join(src, "config.json")))))
 			ctx := context.Background()
 			build := func(fallback bool) *llmshield.Shield {
-				cfg, err := config.Parse([]byte(pipeline{Registry: reg, CacheDir: cache, Model: id, Backend: backend, Fallback: fallback}.yaml()))
-				if err != nil {
-					t.Fatal(err)
-				}
-				sh, err := llmshield.New(ctx, cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() {
-					if err := sh.Close(); err != nil {
-						t.Error(err)
-					}
-				})
-				return sh
+				return pipeline{Registry: reg, CacheDir: cache, Model: id, Backend: backend, Fallback: fallback}.shield(t)
 			}
 
 			t.Run("fallback", func(t *testing.T) {

@@ -89,9 +89,7 @@ func TestHungModelUnderLoad(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make(chan error, 16)
 		for i := range 16 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				text, valid := benignPrompt, true
 				if i%2 == 0 {
 					text, valid = injectionPrompt, false
@@ -107,7 +105,7 @@ func TestHungModelUnderLoad(t *testing.T) {
 				case r.Method != scanner.MethodMLFallbackToHeuristic || r.Valid != valid:
 					errs <- fmt.Errorf("%q: valid=%v by %s", text, r.Valid, r.Method)
 				}
-			}()
+			})
 		}
 		wg.Wait()
 		close(errs)

@@ -231,11 +231,9 @@ func (c *Checker) Run(ctx context.Context) Status {
 	results := make([]CheckResult, len(checks))
 	var wg sync.WaitGroup
 	for i, ck := range checks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			results[i] = c.runOne(ctx, ck)
-		}()
+		})
 	}
 	wg.Wait()
 

@@ -4,28 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-)
 
-func noLeaks(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for runtime.NumGoroutine() > before {
-			if time.Now().After(deadline) {
-				t.Errorf("goroutines: %d before, %d after", before, runtime.NumGoroutine())
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	})
-}
+	"github.com/llmshield/llmshield/internal/testkit"
+)
 
 func static(r CheckResult) CheckFunc { return func(context.Context) CheckResult { return r } }
 
@@ -117,7 +103,7 @@ func TestRunAggregates(t *testing.T) {
 }
 
 func TestRunIsConcurrent(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	c := NewChecker(WithTimeout(30 * time.Second))
 	aStarted, bStarted := make(chan struct{}), make(chan struct{})
 	// Each check waits for the other to start: sequential runs would hang
@@ -141,7 +127,7 @@ func TestRunIsConcurrent(t *testing.T) {
 }
 
 func TestRunTimeoutPanicAndCancel(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	release := make(chan struct{})
 	c := NewChecker(WithTimeout(time.Hour))
 	_ = c.Register("stuck", func(context.Context) CheckResult { <-release; return OK("") }, Critical(), Timeout(10*time.Millisecond))

@@ -51,14 +51,12 @@ func TestVaultBoundedAndConcurrent(t *testing.T) {
 	v := NewVault(100)
 	var wg sync.WaitGroup
 	for g := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range 200 {
 				p := v.Placeholder("PERSON", fmt.Sprintf("p%d-%d", g, i))
 				v.Deanonymize(p)
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	if v.Len() != 100 {

@@ -36,6 +36,14 @@ type vaultData struct {
 	plain      bool // every placeholder has the "[REDACTED_" form
 }
 
+// reset empties d.
+func (d *vaultData) reset() {
+	clear(d.byHolder)
+	clear(d.byOriginal)
+	clear(d.counters)
+	d.plain = true
+}
+
 type vaultEntry struct {
 	placeholder, entity, original string
 	used                          time.Time
@@ -212,10 +220,7 @@ func (v *Vault) Len() int {
 func (v *Vault) Clear() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	clear(v.d.byHolder)
-	clear(v.d.byOriginal)
-	clear(v.d.counters)
-	v.d.plain = true
+	v.d.reset()
 }
 
 // String describes the vault without its contents.
@@ -265,10 +270,7 @@ func (v *Vault) Export() VaultState {
 func (v *Vault) Import(st VaultState) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	clear(v.d.byHolder)
-	clear(v.d.byOriginal)
-	clear(v.d.counters)
-	v.d.plain = true
+	v.d.reset()
 	for k, n := range st.Counters {
 		v.d.counters[k] = n
 	}

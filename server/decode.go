@@ -82,6 +82,19 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request, scanTimeout ti
 	return b, nil
 }
 
+// readJSON reads the request body (readBody) and decodes it into v
+// (decodeJSON). The decoded strings are copies, so the body buffer goes back
+// to the pool before it returns.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, scanTimeout time.Duration, v any, unknownOK bool) error {
+	buf := getBody()
+	defer putBody(buf)
+	body, err := s.readBody(w, r, scanTimeout, buf)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(body, v, unknownOK)
+}
+
 // bodyBuffers are request-body buffers for reuse.
 var bodyBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 

@@ -294,13 +294,8 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		var req compatRequest
-		buf := getBody()
-		defer putBody(buf)
-		body, err := s.readBody(w, r, timeout, buf)
-		if err == nil {
-			// LLM Guard (pydantic) ignores fields it does not know.
-			err = decodeJSON(body, &req, true)
-		}
+		// LLM Guard (pydantic) ignores fields it does not know.
+		err := s.readJSON(w, r, timeout, &req, true)
 		if err == nil {
 			err = checkCompat(req, output)
 		}
@@ -517,12 +512,7 @@ func (s *Server) timeoutFor(output bool) time.Duration {
 
 func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 	var req ScanRequest
-	buf := getBody()
-	defer putBody(buf)
-	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout), buf)
-	if err == nil {
-		err = decodeJSON(body, &req, false)
-	}
+	err := s.readJSON(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout), &req, false)
 	timeout := s.timeoutFor(req.Output != nil)
 	if err != nil {
 		s.scanError(r.Context(), w, r, timeout, err)
@@ -575,12 +565,7 @@ type BatchResponse struct {
 
 func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 	var req BatchRequest
-	buf := getBody()
-	defer putBody(buf)
-	body, err := s.readBody(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout), buf)
-	if err == nil {
-		err = decodeJSON(body, &req, false)
-	}
+	err := s.readJSON(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout), &req, false)
 	timeout := max(s.cfg.PromptTimeout, s.cfg.OutputTimeout)
 	if err == nil {
 		switch {

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/testkit"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -125,32 +125,22 @@ type running struct {
 	cancel context.CancelFunc
 	done   chan error
 	client *http.Client
-	logs   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	logs   *testkit.Buffer
 }
 
 // start runs a Server on a real listener on 127.0.0.1:0.
 func start(t *testing.T, cfg config.Server, l *testLoader, opts ...Option) *running {
 	t.Helper()
-	logs := &syncBuffer{}
+	return startWith(t, cfg, l.load, opts...)
+}
+
+// startWith runs a Server with the loader load on a real listener on
+// 127.0.0.1:0; its log (JSON, level info and up) is in rn.logs.
+func startWith(t *testing.T, cfg config.Server, load Loader, opts ...Option) *running {
+	t.Helper()
+	logs := &testkit.Buffer{}
 	opts = append([]Option{WithLogger(slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo})))}, opts...)
-	srv, err := New(context.Background(), cfg, l.load, opts...)
+	srv, err := New(context.Background(), cfg, load, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

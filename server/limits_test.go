@@ -68,16 +68,14 @@ func TestSlowReadersDoNotPinSlots(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 4 {
 		c := dial(t, rn)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			_ = c.SetWriteDeadline(time.Now().Add(10 * time.Second))
 			for range 8 {
 				if _, err := io.WriteString(c, req); err != nil {
 					return // the server gave up on us: expected
 				}
 			}
-		}()
+		})
 	}
 	// The slow readers' answers fill the socket buffers within moments and
 	// pin both slots: other clients get 429 ...

@@ -219,41 +219,24 @@ func applyDefaults(c *config.Server) {
 	if len(c.CORS.AllowHeaders) == 0 {
 		c.CORS.AllowHeaders = []string{"Authorization", "Content-Type", "X-Request-Id"}
 	}
-	if c.CORS.MaxAge <= 0 {
-		c.CORS.MaxAge = 10 * time.Minute
-	}
-	if c.MaxBodyBytes <= 0 {
-		c.MaxBodyBytes = 1 << 20
-	}
-	if c.PromptTimeout <= 0 {
-		c.PromptTimeout = 10 * time.Second
-	}
-	if c.OutputTimeout <= 0 {
-		c.OutputTimeout = 10 * time.Second
-	}
-	if c.ShutdownTimeout <= 0 {
-		c.ShutdownTimeout = 15 * time.Second
-	}
-	if c.BodyTimeout <= 0 {
-		c.BodyTimeout = 10 * time.Second
-	}
-	if c.IdleTimeout <= 0 {
-		c.IdleTimeout = 30 * time.Second
-	}
-	if c.WriteTimeout <= 0 {
-		c.WriteTimeout = 5 * time.Second
-	}
-	if c.MaxConnections <= 0 {
-		c.MaxConnections = 1024
-	}
-	if c.MaxBatchItems <= 0 {
-		c.MaxBatchItems = 64
-	}
-	if c.BatchConcurrency <= 0 {
-		c.BatchConcurrency = runtime.GOMAXPROCS(0)
-	}
-	if c.RateLimit.MaxClients <= 0 {
-		c.RateLimit.MaxClients = 10000
+	positiveOr(&c.CORS.MaxAge, 10*time.Minute)
+	positiveOr(&c.MaxBodyBytes, 1<<20)
+	positiveOr(&c.PromptTimeout, 10*time.Second)
+	positiveOr(&c.OutputTimeout, 10*time.Second)
+	positiveOr(&c.ShutdownTimeout, 15*time.Second)
+	positiveOr(&c.BodyTimeout, 10*time.Second)
+	positiveOr(&c.IdleTimeout, 30*time.Second)
+	positiveOr(&c.WriteTimeout, 5*time.Second)
+	positiveOr(&c.MaxConnections, 1024)
+	positiveOr(&c.MaxBatchItems, 64)
+	positiveOr(&c.BatchConcurrency, runtime.GOMAXPROCS(0))
+	positiveOr(&c.RateLimit.MaxClients, 10000)
+}
+
+// positiveOr sets *v to def unless it is positive (unset or negative).
+func positiveOr[T int | int64 | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/llmshield/llmshield/api"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/health"
+	"github.com/llmshield/llmshield/internal/testkit"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -510,16 +511,14 @@ func TestReloadRace(t *testing.T) {
 	rn := start(t, config.Server{}, l)
 	var wg sync.WaitGroup
 	for range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for range 25 {
 				if r := rn.post(t, "/scan/prompt", `{"prompt":"hello"}`); r.status != 200 {
 					t.Errorf("status %d: %s", r.status, r.body)
 					return
 				}
 			}
-		}()
+		})
 	}
 	for range 10 {
 		if err := rn.srv.Reload(context.Background()); err != nil {
@@ -569,17 +568,8 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Error("shield not closed after shutdown")
 	}
 	// No goroutine leak once everything is closed.
-	deadline = time.Now().Add(5 * time.Second)
-	for {
-		n := runtime.NumGoroutine()
-		if n <= before {
-			break
-		}
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<20)
-			t.Fatalf("%d goroutines after shutdown, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(10 * time.Millisecond)
+	if n, stacks, ok := testkit.Settle(before, 5*time.Second); !ok {
+		t.Fatalf("%d goroutines after shutdown, %d before:\n%s", n, before, stacks)
 	}
 	// After Close, a handler answers 503.
 	if rec := serveDirect(rn.srv, "POST", "/v1/scan", `{"prompt":"x"}`); rec != http.StatusServiceUnavailable {

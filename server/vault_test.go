@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -42,20 +41,7 @@ func startPII(t *testing.T, opts ...Option) *running {
 			Output: []llmshield.Entry{{Scanner: de}},
 		}, llmshield.WithRegisterer(reg))
 	}
-	srv, err := New(context.Background(), config.Server{}, load, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	rn := &running{srv: srv, url: "http://" + ln.Addr().String(), cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{},
-		client: &http.Client{Transport: &http.Transport{}, Timeout: 20 * time.Second}}
-	go func() { rn.done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() { rn.stop(t) })
-	return rn
+	return startWith(t, config.Server{}, load, opts...)
 }
 
 func body(t *testing.T, v any) string {

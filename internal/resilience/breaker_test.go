@@ -1,7 +1,6 @@
 package resilience
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 // flakyBackend fails its first n calls, then succeeds.
@@ -29,28 +30,10 @@ func (f *flakyBackend) call(context.Context) error {
 	return nil
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger's concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestBreakerOpensRejectsHalfOpensAndCloses(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	reg := prometheus.NewPedanticRegistry()
-	var logs syncBuffer
+	var logs testkit.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// The cool-down is long enough that the call right after the trip is
 	// still rejected on a loaded machine, short enough to keep the test fast.
@@ -90,7 +73,7 @@ llmshield_breaker_state{breaker="toxicity"} 2
 		t.Error(err)
 	}
 
-	waitFor(t, "half-open", 10*time.Second, func() bool { return b.State() == StateHalfOpen })
+	testkit.WaitFor(t, 10*time.Second, "half-open", func() bool { return b.State() == StateHalfOpen })
 	if err := b.Execute(ctx, backend.call); err != nil {
 		t.Fatalf("trial call: %v", err)
 	}
@@ -134,7 +117,7 @@ func TestBreakerHalfOpenFailureReopens(t *testing.T) {
 	}
 	ctx := context.Background()
 	_ = b.Execute(ctx, func(context.Context) error { return errBoom })
-	waitFor(t, "half-open", 10*time.Second, func() bool { return b.State() == StateHalfOpen })
+	testkit.WaitFor(t, 10*time.Second, "half-open", func() bool { return b.State() == StateHalfOpen })
 	if err := b.Execute(ctx, func(context.Context) error { return errBoom }); !errors.Is(err, errBoom) {
 		t.Fatalf("trial: %v", err)
 	}
@@ -149,29 +132,27 @@ func TestBreakerHalfOpenFailureReopens(t *testing.T) {
 }
 
 func TestBreakerHalfOpenLimitsTrialCalls(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	b, err := NewBreaker("m", BreakerConfig{ConsecutiveFailures: 1, CoolDown: 20 * time.Millisecond, MaxHalfOpen: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	_ = b.Execute(ctx, func(context.Context) error { return errBoom })
-	waitFor(t, "half-open", 10*time.Second, func() bool { return b.State() == StateHalfOpen })
+	testkit.WaitFor(t, 10*time.Second, "half-open", func() bool { return b.State() == StateHalfOpen })
 
 	release := make(chan struct{})
 	var started, wg sync.WaitGroup
 	errs := make([]error, 2)
 	for i := range 2 {
 		started.Add(1)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			errs[i] = b.Execute(ctx, func(context.Context) error {
 				started.Done()
 				<-release
 				return nil
 			})
-		}()
+		})
 	}
 	started.Wait()
 	err = b.Execute(ctx, func(context.Context) error { t.Error("third trial call ran"); return nil })

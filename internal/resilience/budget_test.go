@@ -6,21 +6,20 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 // TestCallBudgetLargeOverrunsAreNotModelFaults: a large call that overruns
 // its (scaled) deadline is neither counted by the breaker nor retried; the
 // same overrun on a small call is a model fault.
 func TestCallBudgetLargeOverrunsAreNotModelFaults(t *testing.T) {
-	noLeaks(t)
-	g, err := NewGuard("pi", GuardConfig{
+	testkit.NoLeaks(t)
+	g := mustGuard(t, "pi", GuardConfig{
 		CallTimeout: time.Hour,
 		Retry:       Policy{MaxAttempts: 3, InitialBackoff: time.Millisecond},
 		Breaker:     BreakerConfig{ConsecutiveFailures: 2, CoolDown: time.Hour},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	// An overrun call is abandoned (isolate.Run), so the model function may
 	// still be finishing in its own goroutine when CallBudget returns.
 	var attempts atomic.Int32
@@ -45,7 +44,7 @@ func TestCallBudgetLargeOverrunsAreNotModelFaults(t *testing.T) {
 		t.Fatalf("large overruns must not open the breaker: %+v", st)
 	}
 	// Small calls that hang are model faults: retried, and they trip it.
-	_, err = CallBudget(context.Background(), g, Budget{Timeout: 5 * time.Millisecond}, hang)
+	_, err := CallBudget(context.Background(), g, Budget{Timeout: 5 * time.Millisecond}, hang)
 	if !errors.Is(err, ErrOpen) && !errors.Is(err, ErrTimeout) {
 		t.Fatalf("small: %v", err)
 	}
@@ -55,10 +54,7 @@ func TestCallBudgetLargeOverrunsAreNotModelFaults(t *testing.T) {
 }
 
 func TestCallBudgetTimeoutReplacesGuardTimeout(t *testing.T) {
-	g, err := NewGuard("pi", GuardConfig{CallTimeout: time.Millisecond, Retry: Policy{MaxAttempts: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := mustGuard(t, "pi", GuardConfig{CallTimeout: time.Millisecond, Retry: Policy{MaxAttempts: 1}})
 	v, err := CallBudget(context.Background(), g, Budget{Timeout: time.Second}, func(ctx context.Context) (int, error) {
 		select {
 		case <-time.After(20 * time.Millisecond):

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 func guardConfig(ft *fakeTime, attempts int, trip uint32) GuardConfig {
@@ -21,13 +23,18 @@ func guardConfig(ft *fakeTime, attempts int, trip uint32) GuardConfig {
 	}
 }
 
+// slowGuard is a guard of guardConfig whose calls time out after 5ms.
+func slowGuard(t *testing.T, attempts int, trip uint32) *Guard {
+	t.Helper()
+	cfg := guardConfig(newFakeTime(), attempts, trip)
+	cfg.CallTimeout = 5 * time.Millisecond
+	return mustGuard(t, "slow", cfg)
+}
+
 func TestGuardRetriesTransientFailures(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ft := newFakeTime()
-	g, err := NewGuard("pi", guardConfig(ft, 5, 10))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := mustGuard(t, "pi", guardConfig(ft, 5, 10))
 	calls := 0
 	v, err := Call(context.Background(), g, func(context.Context) (float64, error) {
 		calls++
@@ -46,17 +53,14 @@ func TestGuardRetriesTransientFailures(t *testing.T) {
 }
 
 func TestGuardDoesNotHammerOpenBreaker(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ft := newFakeTime()
-	g, err := NewGuard("pi", guardConfig(ft, 5, 2))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := mustGuard(t, "pi", guardConfig(ft, 5, 2))
 	var calls atomic.Int64
 	fn := func(context.Context) error { calls.Add(1); return Transient(errBoom) }
 	// Attempts 1 and 2 fail and trip the breaker; attempt 3 is refused and
 	// the retry stops there instead of using its 5 attempts.
-	err = g.Do(context.Background(), fn)
+	err := g.Do(context.Background(), fn)
 	if !errors.Is(err, ErrOpen) {
 		t.Fatalf("err = %v, want ErrOpen", err)
 	}
@@ -80,15 +84,9 @@ func TestGuardDoesNotHammerOpenBreaker(t *testing.T) {
 }
 
 func TestGuardPerCallTimeoutIsAFailure(t *testing.T) {
-	noLeaks(t)
-	ft := newFakeTime()
-	cfg := guardConfig(ft, 1, 1)
-	cfg.CallTimeout = 5 * time.Millisecond
-	g, err := NewGuard("slow", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = g.Do(context.Background(), func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
+	testkit.NoLeaks(t)
+	g := slowGuard(t, 1, 1)
+	err := g.Do(context.Background(), func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want ErrTimeout", err)
 	}
@@ -99,16 +97,10 @@ func TestGuardPerCallTimeoutIsAFailure(t *testing.T) {
 }
 
 func TestGuardTimeoutIsRetried(t *testing.T) {
-	noLeaks(t)
-	ft := newFakeTime()
-	cfg := guardConfig(ft, 3, 10)
-	cfg.CallTimeout = 5 * time.Millisecond
-	g, err := NewGuard("slow", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	testkit.NoLeaks(t)
+	g := slowGuard(t, 3, 10)
 	var calls atomic.Int64 // the abandoned first attempt runs on its own goroutine
-	err = g.Do(context.Background(), func(ctx context.Context) error {
+	err := g.Do(context.Background(), func(ctx context.Context) error {
 		if calls.Add(1) == 1 {
 			<-ctx.Done()
 			return ctx.Err()
@@ -124,14 +116,11 @@ func TestGuardTimeoutIsRetried(t *testing.T) {
 }
 
 func TestGuardCallerCancellation(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ft := newFakeTime()
-	g, err := NewGuard("pi", guardConfig(ft, 5, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := mustGuard(t, "pi", guardConfig(ft, 5, 1))
 	ctx, cancel := context.WithCancel(context.Background())
-	err = g.Do(ctx, func(ctx context.Context) error { cancel(); <-ctx.Done(); return ctx.Err() })
+	err := g.Do(ctx, func(ctx context.Context) error { cancel(); <-ctx.Done(); return ctx.Err() })
 	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -142,12 +131,9 @@ func TestGuardCallerCancellation(t *testing.T) {
 }
 
 func TestGuardFallback(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ft := newFakeTime()
-	g, err := NewGuard("pi", guardConfig(ft, 1, 1))
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := mustGuard(t, "pi", guardConfig(ft, 1, 1))
 	heuristic := func(_ context.Context, cause error) (string, error) { return "heuristic: " + cause.Error(), nil }
 	model := func(context.Context) (string, error) { return "", Permanent(errors.New("corrupt model")) }
 
@@ -176,20 +162,15 @@ func TestGuardFallback(t *testing.T) {
 }
 
 func TestGuardConcurrentCounters(t *testing.T) {
-	noLeaks(t)
-	g, err := NewGuard("pi", GuardConfig{
+	testkit.NoLeaks(t)
+	g := mustGuard(t, "pi", GuardConfig{
 		CallTimeout: time.Hour,
 		Retry:       Policy{MaxAttempts: 2, Sleep: func(context.Context, time.Duration) error { return nil }},
 		Breaker:     BreakerConfig{ConsecutiveFailures: 1000, CoolDown: time.Hour},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var wg sync.WaitGroup
 	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), 1))
 			for range 200 {
 				fail := r.IntN(4) == 0
@@ -200,7 +181,7 @@ func TestGuardConcurrentCounters(t *testing.T) {
 					return nil
 				})
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	s := g.Stats()
@@ -219,11 +200,8 @@ func TestGuardConfigErrors(t *testing.T) {
 	if _, err := NewGuard("pi", GuardConfig{Breaker: BreakerConfig{FailureRatio: 2}}); err == nil || !strings.Contains(err.Error(), "failure_ratio") {
 		t.Errorf("err = %v", err)
 	}
-	g, err := NewGuard("pi", GuardConfig{CallTimeout: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = g.Do(context.Background(), func(ctx context.Context) error {
+	g := mustGuard(t, "pi", GuardConfig{CallTimeout: -1})
+	err := g.Do(context.Background(), func(ctx context.Context) error {
 		if _, ok := ctx.Deadline(); ok {
 			return errors.New("negative CallTimeout must set no deadline")
 		}

@@ -2,34 +2,10 @@ package resilience
 
 import (
 	"context"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
 )
-
-// noLeaks fails the test if, after it and its cleanups, more goroutines run
-// than before it. Goroutines take a moment to exit, so it polls.
-func noLeaks(t *testing.T) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			n := runtime.NumGoroutine()
-			if n <= before {
-				return
-			}
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<16)
-				buf = buf[:runtime.Stack(buf, true)]
-				t.Errorf("goroutines: %d before, %d after\n%s", before, n, buf)
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
-	})
-}
 
 // fakeTime is a clock that only moves when Sleep is called.
 type fakeTime struct {
@@ -82,14 +58,12 @@ func fixedRand(vals ...float64) func() float64 {
 	}
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+// mustGuard returns NewGuard(name, cfg), failing t on an error.
+func mustGuard(t *testing.T, name string, cfg GuardConfig) *Guard {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", d, what)
-		}
-		time.Sleep(5 * time.Millisecond)
+	g, err := NewGuard(name, cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
+	return g
 }

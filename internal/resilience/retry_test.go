@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 var errBoom = errors.New("boom")
@@ -224,7 +226,7 @@ func TestRetryStopsWhenContextEnds(t *testing.T) {
 }
 
 func TestRetryRealSleepHonoursContext(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := sleepCtx(ctx, time.Hour); !errors.Is(err, context.Canceled) {

@@ -6,10 +6,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 func TestTimeoutPassesResult(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	if err := Timeout(context.Background(), time.Hour, func(context.Context) error { return nil }); err != nil {
 		t.Errorf("Timeout = %v", err)
 	}
@@ -24,7 +26,7 @@ func TestTimeoutPassesResult(t *testing.T) {
 }
 
 func TestTimeoutPerCallDeadline(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	err := Timeout(context.Background(), 5*time.Millisecond, func(ctx context.Context) error {
 		<-ctx.Done()
 		return ctx.Err()
@@ -38,7 +40,7 @@ func TestTimeoutPerCallDeadline(t *testing.T) {
 }
 
 func TestTimeoutParentEnded(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	t.Run("canceled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		started := make(chan struct{})
@@ -75,7 +77,7 @@ func TestTimeoutParentEnded(t *testing.T) {
 }
 
 func TestTimeoutAbandonsCallThatIgnoresContext(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	release := make(chan struct{})
 	finished := make(chan struct{})
 	err := Timeout(context.Background(), 5*time.Millisecond, func(context.Context) error {
@@ -91,7 +93,7 @@ func TestTimeoutAbandonsCallThatIgnoresContext(t *testing.T) {
 }
 
 func TestTimeoutRecoversPanic(t *testing.T) {
-	noLeaks(t)
+	testkit.NoLeaks(t)
 	for _, d := range []time.Duration{time.Hour, 0} {
 		err := Timeout(context.Background(), d, func(context.Context) error { panic("bad tensor") })
 		if !errors.Is(err, ErrPanic) || !strings.Contains(err.Error(), "bad tensor") {

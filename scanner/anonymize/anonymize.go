@@ -36,21 +36,18 @@ const Name = "anonymize"
 // maxFindings bounds the findings reported (all entities are replaced).
 const maxFindings = 1000
 
-// Pattern is a user-defined recognizer (LLM Guard's regex_patterns entry).
-type Pattern struct {
-	// Name is the entity type, upper snake case ("EMPLOYEE_ID").
-	Name string `yaml:"name" json:"name"`
-	// Expressions are RE2 regular expressions; at least one.
-	Expressions []string `yaml:"expressions" json:"expressions"`
-	// Context words near a match raise its score by 0.35.
-	Context []string `yaml:"context" json:"context"`
-	// Score is the base confidence in (0,1] (default 0.75).
-	Score float64 `yaml:"score" json:"score"`
-	// Examples must each be matched by an expression (checked at start-up).
-	Examples []string `yaml:"examples" json:"examples"`
-	// Languages limits the pattern to these languages (empty: all).
-	Languages []string `yaml:"languages" json:"languages"`
-}
+// Pattern is a user-defined recognizer (LLM Guard's regex_patterns entry);
+// it is the recognizer engine's own type. Its fields, with their YAML keys:
+//
+//   - Name (name): the entity type, upper snake case ("EMPLOYEE_ID");
+//   - Expressions (expressions): RE2 regular expressions, at least one;
+//   - Context (context): words that raise a match's score by 0.35 when
+//     found near it;
+//   - Score (score): the base confidence in (0,1] (default 0.75);
+//   - Examples (examples): texts an expression must each match (checked
+//     at start-up);
+//   - Languages (languages): the languages it applies to (empty: all).
+type Pattern = pii.PatternSpec
 
 // Config configures Scanner.
 type Config struct {
@@ -117,13 +114,12 @@ func DefaultConfig() Config { return Config{Threshold: 0.5, Language: "en"} }
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
-	_, err := c.Analyzer()
+	_, err := c.analyzer(nil)
 	return err
 }
 
-// Analyzer builds the recognizer engine the configuration describes.
-func (c Config) Analyzer() (*pii.Analyzer, error) { return c.analyzer(nil) }
-
+// analyzer builds the recognizer engine the configuration describes, with
+// the NER model n (nil: none).
 func (c Config) analyzer(n pii.NER) (*pii.Analyzer, error) {
 	if c.Threshold < 0 || c.Threshold > 1 || c.Threshold != c.Threshold {
 		return nil, fmt.Errorf("threshold: %v is outside [0,1]", c.Threshold)
@@ -134,20 +130,11 @@ func (c Config) analyzer(n pii.NER) (*pii.Analyzer, error) {
 	return NewAnalyzerNER(c.EntityTypes, c.Language, c.RegexPatterns, c.AllowedNames, c.HiddenNames, n)
 }
 
-// NewAnalyzer builds a recognizer engine; errors name the field
-// (entity_types, language, regex_patterns, allowed_names, hidden_names).
-// The sensitive scanner shares it.
-func NewAnalyzer(types []string, lang string, patterns []Pattern, allowed, hidden []string) (*pii.Analyzer, error) {
-	return NewAnalyzerNER(types, lang, patterns, allowed, hidden, nil)
-}
-
-// NewAnalyzerNER is NewAnalyzer with a NER model (nil: none).
+// NewAnalyzerNER builds a recognizer engine with the NER model n (nil:
+// none); errors name the field (entity_types, language, regex_patterns,
+// allowed_names, hidden_names). The sensitive scanner shares it.
 func NewAnalyzerNER(types []string, lang string, patterns []Pattern, allowed, hidden []string, n pii.NER) (*pii.Analyzer, error) {
-	specs := make([]pii.PatternSpec, len(patterns))
-	for i, p := range patterns {
-		specs[i] = pii.PatternSpec(p)
-	}
-	return pii.New(pii.Options{EntityTypes: types, Language: lang, Patterns: specs, AllowedNames: allowed, HiddenNames: hidden, NER: n})
+	return pii.New(pii.Options{EntityTypes: types, Language: lang, Patterns: patterns, AllowedNames: allowed, HiddenNames: hidden, NER: n})
 }
 
 // Scanner anonymises prompts. It is immutable after New and safe for

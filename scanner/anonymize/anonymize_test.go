@@ -29,10 +29,7 @@ func TestScanStableAndScoped(t *testing.T) {
 	}
 	v := scanner.NewVault(0)
 	text := "Hi, I'm John Smith, mail john.smith@example.com or call John Smith's card 4111-1111-1111-1111."
-	res, err := s.Scan(context.Background(), scanner.Input{Prompt: text, Vault: v})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, scanner.Input{Prompt: text, Vault: v})
 	want := "Hi, I'm [REDACTED_PERSON_1], mail [REDACTED_EMAIL_ADDRESS_1] or call [REDACTED_PERSON_1]'s card [REDACTED_CREDIT_CARD_1]."
 	if res.Sanitized != want || res.Valid {
 		t.Fatalf("got %q valid=%v, want %q invalid", res.Sanitized, res.Valid, want)
@@ -63,10 +60,7 @@ func TestParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.Scan(context.Background(), scanner.Input{Prompt: "EMP-00042 on project falcon wrote to help@example.com and bob@corp.example, John Smith"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, scanner.Input{Prompt: "EMP-00042 on project falcon wrote to help@example.com and bob@corp.example, John Smith"})
 	want := "Anonymised: [REDACTED_EMPLOYEE_ID_1] on [REDACTED_CUSTOM_1] wrote to help@example.com and [REDACTED_EMAIL_ADDRESS_1], John Smith"
 	if res.Sanitized != want {
 		t.Errorf("got  %q\nwant %q", res.Sanitized, want)
@@ -123,10 +117,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("\xff\x00[REDACTED_PERSON_1]")
 	f.Fuzz(func(t *testing.T, text string) {
 		v := scanner.NewVault(0)
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text, Vault: v})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: text, Vault: v})
 		if utf8.ValidString(text) && !utf8.ValidString(res.Sanitized) {
 			t.Fatalf("invalid UTF-8 out of valid input")
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/llmshield/llmshield/internal/pii"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 // stubNER reports every occurrence of one invented name as a person.
@@ -47,10 +48,7 @@ func TestNEROption(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := scanner.NewVault(0)
-	r, err = s.Scan(context.Background(), scanner.Input{Prompt: text, Vault: v})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r = scannertest.Check(t, s, scanner.Input{Prompt: text, Vault: v})
 	if r.Valid || r.Sanitized != "The file from [REDACTED_PERSON_1] arrived." {
 		t.Fatalf("with ner: %+v", r)
 	}

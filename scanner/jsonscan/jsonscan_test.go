@@ -1,7 +1,6 @@
 package jsonscan
 
 import (
-	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -67,10 +66,7 @@ func TestScan(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := scannertest.Must(t, New, c.cfg)
-			res, err := s.Scan(context.Background(), scannertest.Answer(c.text))
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := scannertest.Check(t, s, scannertest.Answer(c.text))
 			var rules []string
 			for _, f := range res.Findings {
 				rules = append(rules, f.Rule)
@@ -118,10 +114,7 @@ func FuzzScan(f *testing.F) {
 				t.Fatalf("candidate %+v outside text of %d bytes", c, len(text))
 			}
 		}
-		res, err := s.Scan(context.Background(), scannertest.Answer(text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scannertest.Answer(text))
 		if res.Valid {
 			// Every candidate of a valid answer is valid JSON after repair.
 			for _, c := range Find(res.Sanitized) {

@@ -30,10 +30,7 @@ func TestScan(t *testing.T) {
 	s := scannertest.Must(t, New, DefaultConfig())
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.prompt, Output: c.output, Stage: scanner.StageOutput})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := scannertest.Check(t, s, scanner.Input{Prompt: c.prompt, Output: c.output, Stage: scanner.StageOutput})
 			if res.Valid != c.valid || res.Valid != (res.Risk == 0) {
 				t.Errorf("valid %v risk %v findings %+v, want valid %v", res.Valid, res.Risk, res.Findings, c.valid)
 			}

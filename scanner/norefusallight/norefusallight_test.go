@@ -30,10 +30,7 @@ func TestRefusalsInManyLanguages(t *testing.T) {
 		"late":     strings.Repeat("Here is some background on the topic. ", 30) + "However, I cannot provide instructions for that part.",
 	}
 	for name, text := range refusals {
-		res, err := s.Scan(context.Background(), scannertest.Answer(text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scannertest.Answer(text))
 		if res.Valid || len(res.Findings) == 0 {
 			t.Errorf("%s: %q not flagged (risk %v)", name, text, res.Risk)
 		}
@@ -57,10 +54,7 @@ func TestCompliantAnswersPass(t *testing.T) {
 		"Scanning software (e.g. i cannotation) is a made-up word here: icannot.",
 		"",
 	} {
-		res, err := s.Scan(context.Background(), scannertest.Answer(text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scannertest.Answer(text))
 		if !res.Valid {
 			t.Errorf("%q flagged (risk %v, findings %+v)", text, res.Risk, res.Findings)
 		}
@@ -119,10 +113,7 @@ func FuzzScan(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scannertest.Answer(text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scannertest.Answer(text))
 		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.5) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}

@@ -1,7 +1,6 @@
 package readingtime
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -66,10 +65,7 @@ func FuzzScan(f *testing.F) {
 	}
 	s := scannertest.Must(f, New, Config{MaxTime: 0.01, WordsPerMinute: 200, Truncate: true})
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scannertest.Answer(text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scannertest.Answer(text))
 		if !strings.HasPrefix(text, res.Sanitized) {
 			t.Fatalf("sanitized %q not a prefix of %q", res.Sanitized, text)
 		}

@@ -90,29 +90,9 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 		}
 	})
 	t.Run("EmptyAndWhitespace", func(t *testing.T) {
-		for _, text := range []string{"", " ", "\n\t  \r\n", "\u00a0\u2003"} {
-			for _, in := range stageInputs(s, text) {
-				res, err := s.Scan(context.Background(), in)
-				if err != nil {
-					t.Errorf("Scan(%q, output=%v): %v", text, in.IsOutput(), err)
-					continue
-				}
-				checkResult(t, in, res)
-			}
-		}
+		scanAndCheck(t, s, []string{"", " ", "\n\t  \r\n", "\u00a0\u2003"})
 	})
-	t.Run("Results", func(t *testing.T) {
-		for _, text := range inputs {
-			for _, in := range stageInputs(s, text) {
-				res, err := s.Scan(context.Background(), in)
-				if err != nil {
-					t.Errorf("Scan(%.40q, output=%v): %v", text, in.IsOutput(), err)
-					continue
-				}
-				checkResult(t, in, res)
-			}
-		}
-	})
+	t.Run("Results", func(t *testing.T) { scanAndCheck(t, s, inputs) })
 	t.Run("Deterministic", func(t *testing.T) {
 		for _, text := range inputs {
 			for _, in := range stageInputs(s, text) {
@@ -138,9 +118,7 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 		var wg sync.WaitGroup
 		errs := make(chan string, c.goroutines*len(inputs))
 		for g := range c.goroutines {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				defer func() {
 					if p := recover(); p != nil {
 						errs <- fmt.Sprintf("goroutine %d panicked: %v", g, p)
@@ -157,7 +135,7 @@ func Run(t *testing.T, s scanner.Scanner, opts ...Option) {
 						errs <- fmt.Sprintf("input %d: concurrent result differs (-sequential +concurrent):\n%s", i, d)
 					}
 				}
-			}()
+			})
 		}
 		wg.Wait()
 		close(errs)
@@ -252,6 +230,22 @@ func stageInputs(s scanner.Scanner, text string) []scanner.Input {
 		ins = append(ins, Answer(text))
 	}
 	return ins
+}
+
+// scanAndCheck scans each text at every stage s suits and checks each
+// result (checkResult).
+func scanAndCheck(t *testing.T, s scanner.Scanner, texts []string) {
+	t.Helper()
+	for _, text := range texts {
+		for _, in := range stageInputs(s, text) {
+			res, err := s.Scan(context.Background(), in)
+			if err != nil {
+				t.Errorf("Scan(%.40q, output=%v): %v", text, in.IsOutput(), err)
+				continue
+			}
+			checkResult(t, in, res)
+		}
+	}
 }
 
 func checkResult(t testing.TB, in scanner.Input, res scanner.Result) {

@@ -62,10 +62,7 @@ type detectFunc func(text string) [][2]int
 
 func scannerDetect(tb testing.TB, s *Scanner) detectFunc {
 	return func(text string) [][2]int {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-		if err != nil {
-			tb.Fatal(err)
-		}
+		res := scannertest.Check(tb, s, scanner.Input{Prompt: text})
 		var out [][2]int
 		for _, f := range res.Findings {
 			out = append(out, [2]int{f.Start, f.End})

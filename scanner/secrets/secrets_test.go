@@ -29,10 +29,7 @@ var (
 
 func scan(t testing.TB, s *Scanner, text string) scanner.Result {
 	t.Helper()
-	res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, scanner.Input{Prompt: text})
 	return res
 }
 
@@ -507,10 +504,7 @@ func TestCancelled(t *testing.T) {
 
 func TestOutputStage(t *testing.T) {
 	s := scannertest.Must(t, New, DefaultConfig())
-	res, err := s.Scan(context.Background(), scanner.Input{Prompt: "hi", Output: "here: " + fakeGitHub, Stage: scanner.StageOutput})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, scanner.Input{Prompt: "hi", Output: "here: " + fakeGitHub, Stage: scanner.StageOutput})
 	if res.Valid || res.Sanitized != "here: ******" {
 		t.Errorf("output scan: %+v", res)
 	}
@@ -607,10 +601,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("\xff\xfe password = 'x\xffy'\n")
 	s := scannertest.Must(f, New, Config{Redact: true, RedactMode: RedactPartial})
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
 		if res.Valid != (len(res.Findings) == 0) {
 			t.Fatalf("valid %v with %d findings", res.Valid, len(res.Findings))
 		}

@@ -77,26 +77,22 @@ func maxMatchLen(re *syntax.Regexp) int {
 			return -1
 		}
 		return n * re.Max
-	case syntax.OpConcat:
-		total := 0
+	case syntax.OpConcat, syntax.OpAlternate:
+		// A concatenation is as long as its parts together, an
+		// alternation as its longest branch.
+		n := 0
 		for _, s := range re.Sub {
-			n := maxMatchLen(s)
-			if n < 0 {
+			m := maxMatchLen(s)
+			if m < 0 {
 				return -1
 			}
-			total += n
-		}
-		return total
-	case syntax.OpAlternate:
-		best := 0
-		for _, s := range re.Sub {
-			n := maxMatchLen(s)
-			if n < 0 {
-				return -1
+			if re.Op == syntax.OpConcat {
+				n += m
+			} else {
+				n = max(n, m)
 			}
-			best = max(best, n)
 		}
-		return best
+		return n
 	}
 	return -1 // unknown: be safe
 }

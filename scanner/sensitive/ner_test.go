@@ -29,10 +29,7 @@ func TestNEROption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := s.Scan(context.Background(), scannertest.Answer("The report was written by Zorblax Quennington."))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := scannertest.Check(t, s, scannertest.Answer("The report was written by Zorblax Quennington."))
 	if r.Valid || len(r.Findings) != 1 || r.Findings[0].Rule != pii.Person {
 		t.Fatalf("%+v", r)
 	}

@@ -48,13 +48,13 @@ func DefaultConfig() Config { return Config{Threshold: 0.5, Language: "en"} }
 
 // Validate checks the configuration; errors name the field.
 func (c Config) Validate() error {
-	_, err := c.analyzer()
+	_, err := c.analyzer(nil)
 	return err
 }
 
-func (c Config) analyzer() (*pii.Analyzer, error) { return c.analyzerNER(nil) }
-
-func (c Config) analyzerNER(n pii.NER) (*pii.Analyzer, error) {
+// analyzer builds the recognizer engine the configuration describes, with
+// the NER model n (nil: none).
+func (c Config) analyzer(n pii.NER) (*pii.Analyzer, error) {
 	if err := rulescan.Threshold(c.Threshold); err != nil {
 		return nil, err
 	}
@@ -69,10 +69,8 @@ type Scanner struct {
 }
 
 var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Rewriter      = (*Scanner)(nil)
+	_ rulescan.Scanner = (*Scanner)(nil)
+	_ scanner.Rewriter = (*Scanner)(nil)
 )
 
 // New validates cfg and builds the scanner. The scanner runs on outputs.
@@ -84,7 +82,7 @@ func New(cfg Config, opts ...anonymize.Option) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
-	a, err := cfg.analyzerNER(n)
+	a, err := cfg.analyzer(n)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}

@@ -22,10 +22,7 @@ func TestScan(t *testing.T) {
 	cfg := DefaultConfig()
 	s, _ := New(cfg)
 	out := "Sure: the customer's e-mail is jane@corp.example and her card 4111 1111 1111 1111."
-	res, err := s.Scan(context.Background(), scannertest.Answer(out))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, scannertest.Answer(out))
 	if res.Valid || len(res.Findings) != 2 || res.Sanitized != out {
 		t.Fatalf("got %+v", res)
 	}
@@ -51,10 +48,7 @@ func FuzzScan(f *testing.F) {
 	s, _ := New(Config{Threshold: 0.5, Redact: true})
 	f.Add("mail me at a@b.co, 4111111111111111")
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scannertest.Answer(text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scannertest.Answer(text))
 		if res.Valid != (len(res.Findings) == 0) {
 			t.Fatalf("verdict and findings disagree")
 		}

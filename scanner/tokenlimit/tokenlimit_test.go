@@ -91,10 +91,7 @@ func TestScan(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			s := scannertest.Must(t, New, Config{Limit: c.limit, EncodingName: Cl100kBase})
-			res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.text})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := scannertest.Check(t, s, scanner.Input{Prompt: c.text})
 			if res.Valid != c.valid || res.Sanitized != c.sanitized {
 				t.Errorf("valid %v sanitized %q, want %v %q", res.Valid, res.Sanitized, c.valid, c.sanitized)
 			}
@@ -115,10 +112,7 @@ func TestScan(t *testing.T) {
 func TestLongPromptTruncation(t *testing.T) {
 	s := scannertest.Must(t, New, DefaultConfig())
 	text := strings.Repeat("The committee reviewed the budget and approved new library hours. ", 20000)
-	res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, scanner.Input{Prompt: text})
 	if res.Valid || !strings.HasPrefix(text, res.Sanitized) {
 		t.Fatalf("valid %v, sanitized not a prefix", res.Valid)
 	}
@@ -129,7 +123,7 @@ func TestLongPromptTruncation(t *testing.T) {
 	if !strings.Contains(res.Findings[0].Detail, "at least") {
 		t.Errorf("detail %q, want a lower bound", res.Findings[0].Detail)
 	}
-	_, err = s.Scan(context.Background(), scanner.Input{Prompt: "ok\xff"})
+	_, err := s.Scan(context.Background(), scanner.Input{Prompt: "ok\xff"})
 	if !errors.Is(err, scanner.ErrInvalidUTF8) {
 		t.Errorf("invalid UTF-8: err %v", err)
 	}

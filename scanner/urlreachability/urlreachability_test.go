@@ -70,10 +70,7 @@ func TestReachability(t *testing.T) {
 	}
 	for _, c := range cases {
 		text := "See " + srv.URL + c.path + " for details."
-		res, err := s.Scan(context.Background(), scannertest.Answer(text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scannertest.Answer(text))
 		if c.why == "" {
 			if !res.Valid {
 				t.Errorf("%s: flagged %+v", c.path, res.Findings)
@@ -112,10 +109,7 @@ func TestDefaultRefusesLoopback(t *testing.T) {
 	defer s.Close()
 	port := srv.URL[strings.LastIndexByte(srv.URL, ':'):]
 	for _, u := range []string{srv.URL + "/ok", "http://localhost" + port + "/ok", "http://[::ffff:127.0.0.1]" + port + "/ok"} {
-		res, err := s.Scan(context.Background(), scannertest.Answer("Link: "+u))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scannertest.Answer("Link: "+u))
 		if res.Valid || len(res.Findings) != 1 || !strings.HasPrefix(res.Findings[0].Detail, "refused: address not allowed: loopback") {
 			t.Errorf("%s: valid %v findings %+v, want a refusal", u, res.Valid, res.Findings)
 		}
@@ -213,10 +207,7 @@ func FuzzScan(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), scannertest.Answer(text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scannertest.Answer(text))
 		if res.Valid != (len(res.Findings) == 0) || len(res.Findings) > 10 {
 			t.Fatalf("valid %v with %d findings", res.Valid, len(res.Findings))
 		}
