@@ -1,8 +1,11 @@
-// Package modelscan is the part every scanner that runs a user sequence
-// classifier (classifier.Model) shares: checking the text, classifying it
-// with the scanner's positive labels, and turning the prediction into the
-// result's method, threshold, risk and verdict. The scanner adds its own
-// findings.
+// Package modelscan is the part that the scanners which may run a user
+// model in place of their built-in method share: Setup validates the
+// configuration and pairs the model an option supplies with the one the
+// configuration names; Texts and Err are the checks and the error of every
+// model call; for a user sequence classifier (classifier.Model), Run and
+// Judge classify the text with the scanner's positive labels and turn the
+// prediction into the result's method, threshold, risk and verdict. The
+// scanner adds its own findings.
 package modelscan
 
 import (
