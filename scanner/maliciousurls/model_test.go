@@ -44,7 +44,7 @@ func TestModelScan(t *testing.T) {
 	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	text := "Docs at https://example.com/start and log in at https://evil-login.example.net/now"
-	res := scannertest.Check(t, s, scannertest.Answer(text))
+	res := scannertest.Check(t, s, out(text))
 	if res.Valid || res.Method != scanner.MethodML || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Detail, "model: phishing 0.93") ||
 		text[res.Findings[0].Start:res.Findings[0].End] != "https://evil-login.example.net/now" {
 		t.Fatalf("model verdict: %+v", res)
@@ -53,7 +53,7 @@ func TestModelScan(t *testing.T) {
 		t.Fatalf("each URL is classified on its own with the malicious labels: asked %q positive %v", f.Asked(), positive)
 	}
 	// The features still count: a script URL the model calls benign.
-	if res, err := s.Scan(ctx, scannertest.Answer("click javascript:alert(1)")); err != nil || res.Valid {
+	if res, err := s.Scan(ctx, out("click javascript:alert(1)")); err != nil || res.Valid {
 		t.Fatalf("features must still flag: %+v %v", res, err)
 	}
 	plain, _ := New(DefaultConfig())
@@ -61,7 +61,7 @@ func TestModelScan(t *testing.T) {
 		t.Error("the fingerprint must change with the model")
 	}
 	f.SetErr(errors.New("model broke"))
-	if _, err := s.Scan(ctx, scannertest.Answer(text)); err == nil || !strings.Contains(err.Error(), "model broke") {
+	if _, err := s.Scan(ctx, out(text)); err == nil || !strings.Contains(err.Error(), "model broke") {
 		t.Fatalf("a model error must surface: %v", err)
 	}
 	f.SetErr(nil)
