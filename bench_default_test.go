@@ -1,16 +1,14 @@
 package llmshield_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // shortPrompts reads up to perFile prompts of at most maxLen bytes from each
@@ -23,24 +21,16 @@ func shortPrompts(tb testing.TB, perFile, maxLen int) []string {
 	}
 	var out []string
 	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 1<<24)
 		n := 0
-		for sc.Scan() && n < perFile {
-			var row struct{ Text string }
-			if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-				tb.Fatalf("%s: %v", f, err)
+		for _, row := range datasets.ReadRows[struct{ Text string }](tb, f) {
+			if n == perFile {
+				break
 			}
 			if row.Text != "" && len(row.Text) <= maxLen {
 				out = append(out, row.Text)
 				n++
 			}
 		}
-		_ = fh.Close()
 	}
 	return out
 }

@@ -28,27 +28,23 @@ type metrics struct {
 // newMetrics creates the metrics and registers them with reg (nil: none).
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
-		scans: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "llmshield_scans_total",
-			Help: "Scans by scanner and verdict (valid, invalid, error).",
-		}, []string{"scanner", "stage", "verdict"}),
+		scans: counterVec("llmshield_scans_total",
+			"Scans by scanner and verdict (valid, invalid, error).",
+			"scanner", "stage", "verdict"),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "llmshield_scan_duration_seconds",
 			Help:    "Time one scanner took on one input.",
 			Buckets: []float64{0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
 		}, []string{"scanner", "stage"}),
-		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "llmshield_scan_errors_total",
-			Help: "Scanner failures (errors, timeouts, panics).",
-		}, []string{"scanner", "stage"}),
-		methods: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "llmshield_detections_total",
-			Help: "Verdicts by scanner and detection method.",
-		}, []string{"scanner", "stage", "method"}),
-		degraded: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "llmshield_degraded_total",
-			Help: "Verdicts reached without the scanner's model (it failed, timed out, was missing or its breaker was open): by the heuristic alone or by refusing the text, as ml.on_unavailable says.",
-		}, []string{"scanner", "stage"}),
+		errors: counterVec("llmshield_scan_errors_total",
+			"Scanner failures (errors, timeouts, panics).",
+			"scanner", "stage"),
+		methods: counterVec("llmshield_detections_total",
+			"Verdicts by scanner and detection method.",
+			"scanner", "stage", "method"),
+		degraded: counterVec("llmshield_degraded_total",
+			"Verdicts reached without the scanner's model (it failed, timed out, was missing or its breaker was open): by the heuristic alone or by refusing the text, as ml.on_unavailable says.",
+			"scanner", "stage"),
 	}
 	if reg != nil {
 		// A Shield rebuilt on reload registers the same metrics again: it
@@ -71,6 +67,10 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		}
 	}
 	return m, nil
+}
+
+func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
 }
 
 // register registers c, or returns the collector already registered under

@@ -1,19 +1,13 @@
 package models_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"io/fs"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/model/registry"
-	"github.com/llmshield/llmshield/internal/modeltest"
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/model"
-	"github.com/llmshield/llmshield/models"
 )
 
 // TestPromptInjectionReference runs the built-in prompt-injection model (both
@@ -24,10 +18,10 @@ import (
 // training formula.
 func TestPromptInjectionReference(t *testing.T) {
 	refs := readPIReference(t)
-	modeltest.Backends(t, func(t *testing.T, backend string) {
+	for _, be := range testBackends() {
 		for _, v := range []model.Variant{model.FP32, model.INT8} {
-			t.Run(string(v), func(t *testing.T) {
-				c := builtin(t, backend, model.TaskPromptInjection, v)
+			t.Run(be+"/"+string(v), func(t *testing.T) {
+				c := builtinClassifier(t, be, model.TaskPromptInjection, v)
 				if c.Threshold() <= 0 || c.Threshold() >= 1 {
 					t.Fatalf("threshold %v", c.Threshold())
 				}
@@ -46,32 +40,7 @@ func TestPromptInjectionReference(t *testing.T) {
 				}
 			})
 		}
-	})
-}
-
-// builtin opens the built-in model for task and variant on backend,
-// through a hub (closed when tb ends) over the shipped registry alone,
-// offline, with its cache in a temporary directory.
-func builtin(tb testing.TB, backend string, task model.Task, v model.Variant) *classifier.Classifier {
-	tb.Helper()
-	b, err := fs.ReadFile(models.FS(), registry.BuiltinRegistryFile)
-	if err != nil {
-		tb.Fatal(err)
 	}
-	doc, err := registry.Parse(b)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	doc.CacheDir = tb.TempDir()
-	reg, err := registry.New(doc, registry.WithEmbedded(models.FS()), registry.WithOffline(true))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	c, err := modeltest.HubOn(tb, backend, reg).Get(context.Background(), classifier.Ref{Task: task, Variant: v})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
 }
 
 type piRef struct {
@@ -82,21 +51,7 @@ type piRef struct {
 
 func readPIReference(t *testing.T) []piRef {
 	t.Helper()
-	f, err := os.Open("promptinjection/reference.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []piRef
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		var r piRef
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r)
-	}
+	out := datasets.MustReadRows[piRef](t, "promptinjection/reference.jsonl")
 	if len(out) < 20 {
 		t.Fatalf("%d reference rows", len(out))
 	}
@@ -115,10 +70,10 @@ const benchPrompt = `Please summarise the following customer email and draft a p
 // BenchmarkPromptInjectionClassify measures one 128-token prompt end to end
 // (tokenizer + inference + post-processing) per backend and variant.
 func BenchmarkPromptInjectionClassify(b *testing.B) {
-	modeltest.BenchBackends(b, func(b *testing.B, backend string) {
+	for _, be := range testBackends() {
 		for _, v := range []model.Variant{model.FP32, model.INT8} {
-			b.Run(string(v), func(b *testing.B) {
-				c := builtin(b, backend, model.TaskPromptInjection, v)
+			b.Run(be+"/"+string(v), func(b *testing.B) {
+				c := builtinClassifier(b, be, model.TaskPromptInjection, v)
 				b.ReportAllocs()
 				for b.Loop() {
 					if _, err := c.Classify(context.Background(), benchPrompt, classifier.MatchFull, nil); err != nil {
@@ -127,5 +82,5 @@ func BenchmarkPromptInjectionClassify(b *testing.B) {
 				}
 			})
 		}
-	})
+	}
 }

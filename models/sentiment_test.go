@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/model"
 )
 
@@ -45,13 +44,13 @@ func softmax(l []float64) []float64 {
 // neutral instructions are not flagged at the model's threshold.
 func TestSentimentModel(t *testing.T) {
 	ctx := context.Background()
-	modeltest.Backends(t, func(t *testing.T, backend string) {
+	for _, backend := range testBackends() {
 		for _, v := range []struct {
 			variant model.Variant
 			dir     string
 			tol     float64
 		}{{model.FP32, "sentiment", 1e-4}, {model.INT8, "sentiment-int8", 1e-4}} {
-			t.Run(string(v.variant), func(t *testing.T) {
+			t.Run(backend+"/"+string(v.variant), func(t *testing.T) {
 				b, err := os.ReadFile(v.dir + "/reference.json")
 				if err != nil {
 					t.Fatal(err)
@@ -60,7 +59,7 @@ func TestSentimentModel(t *testing.T) {
 				if err := json.Unmarshal(b, &ref); err != nil {
 					t.Fatal(err)
 				}
-				c := builtin(t, backend, model.TaskSentiment, v.variant)
+				c := builtinClassifier(t, backend, model.TaskSentiment, v.variant)
 				for _, rc := range ref {
 					p, err := c.Classify(ctx, rc.Text, classifier.MatchTruncate, nil)
 					if err != nil {
@@ -99,5 +98,5 @@ func TestSentimentModel(t *testing.T) {
 				}
 			})
 		}
-	})
+	}
 }

@@ -1,13 +1,12 @@
 package tokenizer
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // cpuTime returns the process's user+system CPU time (all threads, GC
@@ -22,21 +21,9 @@ func cpuTime() time.Duration {
 
 func loadCorpus(b *testing.B, root string) ([]string, int) {
 	b.Helper()
-	f, err := os.Open(filepath.Join(root, "corpus.jsonl"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	var texts []string
+	texts := datasets.MustReadRows[string](b, filepath.Join(root, "corpus.jsonl"))
 	n := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var s string
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			b.Fatal(err)
-		}
-		texts = append(texts, s)
+	for _, s := range texts {
 		n += len(s)
 	}
 	return texts, n

@@ -1,12 +1,12 @@
 package tokenizer
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // sharedDir locates the shared tokenizer reference data: $LLMSHIELD_SHARED
@@ -50,29 +50,6 @@ type refLine struct {
 	Offsets [][2]int `json:"offsets"`
 }
 
-func readRef(t testing.TB, path string) []refLine {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []refLine
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var r refLine
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatalf("%s line %d: %v", path, len(out)+1, err)
-		}
-		out = append(out, r)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 var refTokenizers = []struct {
 	dir, file string
 }{
@@ -101,7 +78,7 @@ func TestExactness(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				refs := readRef(t, filepath.Join(root, rt.dir, variant.file))
+				refs := datasets.MustReadRows[refLine](t, filepath.Join(root, rt.dir, variant.file))
 				bad := 0
 				for i, r := range refs {
 					enc, err := tok.Encode(r.Text)

@@ -1,11 +1,10 @@
 package tokenizer
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // TestFixtures checks two self-contained fixtures (testdata/fixtures, made by
@@ -32,7 +31,7 @@ func TestFixtures(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				refs := readRef(t, filepath.Join(dir, name, v.file))
+				refs := datasets.MustReadRows[refLine](t, filepath.Join(dir, name, v.file))
 				if len(refs) != len(texts) {
 					t.Fatalf("%d references for %d texts", len(refs), len(texts))
 				}
@@ -64,19 +63,11 @@ func TestSentencePieceByteFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refs := readRef(t, filepath.Join(dir, "spm", "bytefallback.reference.jsonl"))
-	f, err := os.Open(filepath.Join(dir, "sample.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 16<<20)
+	refs := datasets.MustReadRows[refLine](t, filepath.Join(dir, "spm", "bytefallback.reference.jsonl"))
 	i, bad := 0, 0
-	for sc.Scan() {
-		var s string
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			t.Fatal(err)
+	for _, s := range readSample(t) {
+		if i >= len(refs) {
+			t.Fatalf("more texts than the %d references", len(refs))
 		}
 		r := refs[i]
 		r.Text = s

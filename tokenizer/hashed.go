@@ -82,14 +82,38 @@ type hashedModel struct {
 
 // hashedPipeline implements pipeline for the HashedNGram model.
 type hashedPipeline struct {
-	buckets            uint64
-	firstID            int
+	hashedVocab
 	cmin, cmax         int
 	wmin, wmax         int
-	specials           map[string]int
-	specialByID        map[int]string
-	maxID              int
 	hasChars, hasWords bool
+}
+
+// hashedVocab is the vocabulary of the hashed models: the special tokens
+// below firstID, then one id per bucket, named "#<bucket>".
+type hashedVocab struct {
+	buckets     uint64
+	firstID     int
+	maxID       int
+	specials    map[string]int
+	specialByID map[int]string
+}
+
+// newHashedVocab checks and indexes the special tokens; model names the
+// model in errors.
+func newHashedVocab(model string, buckets, firstID int, specials map[string]int) (hashedVocab, error) {
+	v := hashedVocab{buckets: uint64(buckets), firstID: firstID, maxID: firstID + buckets - 1,
+		specials: map[string]int{}, specialByID: map[int]string{}}
+	for tok, id := range specials {
+		if id < 0 || id >= firstID {
+			return v, fmt.Errorf("%s: special token %q id %d must be in [0, first_id %d)", model, tok, id, firstID)
+		}
+		if old, ok := v.specialByID[id]; ok {
+			return v, fmt.Errorf("%s: special tokens %q and %q share id %d", model, old, tok, id)
+		}
+		v.specials[tok] = id
+		v.specialByID[id] = tok
+	}
+	return v, nil
 }
 
 func parseHashedModel(m json.RawMessage) (*hashedPipeline, error) {
@@ -128,51 +152,42 @@ func parseHashedModel(m json.RawMessage) (*hashedPipeline, error) {
 		return nil, err
 	}
 	p := &hashedPipeline{
-		buckets: uint64(c.Buckets), firstID: c.FirstID,
 		cmin: c.CharNGramRange[0], cmax: c.CharNGramRange[1],
 		wmin: c.WordNGramRange[0], wmax: c.WordNGramRange[1],
-		specials: map[string]int{}, specialByID: map[int]string{},
-		maxID:    c.FirstID + c.Buckets - 1,
 		hasChars: c.CharNGramRange[0] > 0, hasWords: c.WordNGramRange[0] > 0,
 	}
 	if !p.hasChars && !p.hasWords {
 		return nil, errors.New("hashed n-gram model: both n-gram ranges are disabled")
 	}
-	for tok, id := range c.Specials {
-		if id < 0 || id >= c.FirstID {
-			return nil, fmt.Errorf("hashed n-gram model: special token %q id %d must be in [0, first_id %d)", tok, id, c.FirstID)
-		}
-		if old, ok := p.specialByID[id]; ok {
-			return nil, fmt.Errorf("hashed n-gram model: special tokens %q and %q share id %d", old, tok, id)
-		}
-		p.specials[tok] = id
-		p.specialByID[id] = tok
+	var err error
+	if p.hashedVocab, err = newHashedVocab("hashed n-gram model", c.Buckets, c.FirstID, c.Specials); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
 
-func (p *hashedPipeline) vocabSize() int { return p.maxID + 1 }
+func (v *hashedVocab) vocabSize() int { return v.maxID + 1 }
 
 // tokenToID knows the special tokens and the bucket names "#<bucket>" that
 // idToToken gives (n-grams themselves are not looked up: they are hashed).
-func (p *hashedPipeline) tokenToID(tok string) (int, bool) {
-	if id, ok := p.specials[tok]; ok {
+func (v *hashedVocab) tokenToID(tok string) (int, bool) {
+	if id, ok := v.specials[tok]; ok {
 		return id, true
 	}
 	if len(tok) > 1 && tok[0] == '#' {
-		if b, err := strconv.Atoi(tok[1:]); err == nil && b >= 0 && uint64(b) < p.buckets && tok[1] != '+' && tok[1] != '-' {
-			return p.firstID + b, true
+		if b, err := strconv.Atoi(tok[1:]); err == nil && b >= 0 && uint64(b) < v.buckets && tok[1] != '+' && tok[1] != '-' {
+			return v.firstID + b, true
 		}
 	}
 	return 0, false
 }
 
-func (p *hashedPipeline) idToToken(id int) (string, bool) {
-	if s, ok := p.specialByID[id]; ok {
+func (v *hashedVocab) idToToken(id int) (string, bool) {
+	if s, ok := v.specialByID[id]; ok {
 		return s, true
 	}
-	if id >= p.firstID && id <= p.maxID {
-		return "#" + strconv.Itoa(id-p.firstID), true
+	if id >= v.firstID && id <= v.maxID {
+		return "#" + strconv.Itoa(id-v.firstID), true
 	}
 	return "", false
 }

@@ -1,7 +1,6 @@
 package tokenizer
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 var fxHashed = filepath.Join("testdata", "hashed", "tokenizer.json")
@@ -26,22 +27,12 @@ func TestHashedNGramReference(t *testing.T) {
 	if tok.Kind() != "hashed-ngram" {
 		t.Fatalf("kind %q", tok.Kind())
 	}
-	f, err := os.Open(filepath.Join("testdata", "hashed", "reference.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 16<<20)
+	rows := datasets.MustReadRows[struct {
+		Text string `json:"text"`
+		IDs  []int  `json:"ids"`
+	}](t, filepath.Join("testdata", "hashed", "reference.jsonl"))
 	n := 0
-	for sc.Scan() {
-		var r struct {
-			Text string `json:"text"`
-			IDs  []int  `json:"ids"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range rows {
 		n++
 		enc, err := tok.Encode(r.Text)
 		if err != nil {
@@ -51,9 +42,6 @@ func TestHashedNGramReference(t *testing.T) {
 			t.Errorf("%q: ids differ from the Python twin:\n go %v\n py %v", r.Text, head(enc.IDs), head(r.IDs))
 		}
 		checkEncoding(t, r.Text, enc, tok.VocabSize())
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	if n < 30 {
 		t.Fatalf("only %d reference texts", n)
@@ -114,22 +102,7 @@ func idsDigest(ids []int) string {
 
 func readSample(t *testing.T) []string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "fixtures", "sample.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var texts []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 16<<20)
-	for sc.Scan() {
-		var s string
-		if err := json.Unmarshal(sc.Bytes(), &s); err != nil {
-			t.Fatal(err)
-		}
-		texts = append(texts, s)
-	}
-	return texts
+	return datasets.MustReadRows[string](t, filepath.Join("testdata", "fixtures", "sample.jsonl"))
 }
 
 // TestHashedNGramStructure checks what the ids mean: counts of n-grams,

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"unicode"
 	"unicode/utf8"
 )
@@ -66,11 +65,7 @@ type hashedWordModel struct {
 
 // hashedWordPipeline implements pipeline for HashedWordFeatures.
 type hashedWordPipeline struct {
-	buckets     uint64
-	firstID     int
-	maxID       int
-	specials    map[string]int
-	specialByID map[int]string
+	hashedVocab
 }
 
 func parseHashedWordModel(m json.RawMessage) (*hashedWordPipeline, error) {
@@ -93,43 +88,11 @@ func parseHashedWordModel(m json.RawMessage) (*hashedWordPipeline, error) {
 	if c.FirstID < 0 || c.FirstID > 1<<20 {
 		return nil, fmt.Errorf("hashed word features model: first_id %d out of range", c.FirstID)
 	}
-	p := &hashedWordPipeline{buckets: uint64(c.Buckets), firstID: c.FirstID, maxID: c.FirstID + c.Buckets - 1,
-		specials: map[string]int{}, specialByID: map[int]string{}}
-	for tok, id := range c.Specials {
-		if id < 0 || id >= c.FirstID {
-			return nil, fmt.Errorf("hashed word features model: special token %q id %d must be in [0, first_id %d)", tok, id, c.FirstID)
-		}
-		if old, ok := p.specialByID[id]; ok {
-			return nil, fmt.Errorf("hashed word features model: special tokens %q and %q share id %d", old, tok, id)
-		}
-		p.specials[tok] = id
-		p.specialByID[id] = tok
+	v, err := newHashedVocab("hashed word features model", c.Buckets, c.FirstID, c.Specials)
+	if err != nil {
+		return nil, err
 	}
-	return p, nil
-}
-
-func (p *hashedWordPipeline) vocabSize() int { return p.maxID + 1 }
-
-func (p *hashedWordPipeline) tokenToID(tok string) (int, bool) {
-	if id, ok := p.specials[tok]; ok {
-		return id, true
-	}
-	if len(tok) > 1 && tok[0] == '#' && tok[1] >= '0' && tok[1] <= '9' {
-		if b, err := strconv.Atoi(tok[1:]); err == nil && uint64(b) < p.buckets {
-			return p.firstID + b, true
-		}
-	}
-	return 0, false
-}
-
-func (p *hashedWordPipeline) idToToken(id int) (string, bool) {
-	if s, ok := p.specialByID[id]; ok {
-		return s, true
-	}
-	if id >= p.firstID && id <= p.maxID {
-		return "#" + strconv.Itoa(id-p.firstID), true
-	}
-	return "", false
+	return &hashedWordPipeline{v}, nil
 }
 
 func isWordSep(r rune) bool {
@@ -271,12 +234,5 @@ func fromHashedWordJSON(f *hfFile, cfg Config) (*Tokenizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tokenizer: tokenizer.json: model: %w", err)
 	}
-	t, err := newTokenizer(p, postProcessor{}, cfg, "hashed-word-features")
-	if err != nil {
-		return nil, err
-	}
-	if err := f.specialPadding(t, p.specials); err != nil {
-		return nil, err
-	}
-	return t, nil
+	return f.hashedTokenizer(p, p.specials, postProcessor{}, cfg, "hashed-word-features")
 }

@@ -1,13 +1,13 @@
 package tokenizer
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 func loadHashedWord(t testing.TB, cfg Config) *Tokenizer {
@@ -27,23 +27,8 @@ func TestHashedWordReference(t *testing.T) {
 	if tk.Kind() != "hashed-word-features" || tk.VocabSize() != 1<<15+1 {
 		t.Fatalf("kind %q vocab %d", tk.Kind(), tk.VocabSize())
 	}
-	f, err := os.Open(filepath.Join("testdata", "hashedword", "reference.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<22)
 	n := 0
-	for sc.Scan() {
-		var ref struct {
-			Text    string
-			IDs     []int
-			Offsets [][2]int
-		}
-		if err := json.Unmarshal(sc.Bytes(), &ref); err != nil {
-			t.Fatal(err)
-		}
+	for _, ref := range datasets.MustReadRows[refLine](t, filepath.Join("testdata", "hashedword", "reference.jsonl")) {
 		enc, err := tk.Encode(ref.Text)
 		if err != nil {
 			t.Fatal(err)

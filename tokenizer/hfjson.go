@@ -347,7 +347,7 @@ type hfComponent struct {
 }
 
 // or returns *p, or d when p is nil.
-func or(p *bool, d bool) bool {
+func or[T any](p *T, d T) T {
 	if p == nil {
 		return d
 	}
@@ -572,17 +572,11 @@ func parseModel(m json.RawMessage, p *hfPipeline, byteLevel bool) (string, error
 		if err := json.Unmarshal(m, &c); err != nil {
 			return "", err
 		}
-		wp := &wordPiece{v: p.v, prefix: "##", maxChars: 100}
-		if c.Prefix != nil {
-			wp.prefix = *c.Prefix
+		wp := &wordPiece{v: p.v, prefix: or(c.Prefix, "##"), maxChars: or(c.MaxChars, 100)}
+		if err := p.v.addAll(c.Vocab); err != nil {
+			return "", err
 		}
-		if c.MaxChars != nil {
-			wp.maxChars = *c.MaxChars
-		}
-		for tok, id := range c.Vocab {
-			if err := p.v.add(tok, id); err != nil {
-				return "", err
-			}
+		for tok := range c.Vocab {
 			wp.maxTok = max(wp.maxTok, len(tok))
 		}
 		unk, ok := p.v.tok2id[c.Unk]
@@ -610,17 +604,10 @@ func parseModel(m json.RawMessage, p *hfPipeline, byteLevel bool) (string, error
 		if c.Dropout != nil && *c.Dropout > 0 {
 			return "", errors.New("bpe dropout is not supported (non-deterministic)")
 		}
-		mdl := &bpe{v: p.v, merges: make(map[uint64]uint64, len(c.Merges)), byteLevel: byteLevel, unk: -1, fuseUnk: c.FuseUnk, byteFallbk: c.ByteFallback, ignoreMrg: c.IgnoreMerges, cache: newBPECache()}
-		if c.Prefix != nil {
-			mdl.prefix = *c.Prefix
-		}
-		if c.Suffix != nil {
-			mdl.suffix = *c.Suffix
-		}
-		for tok, id := range c.Vocab {
-			if err := p.v.add(tok, id); err != nil {
-				return "", err
-			}
+		mdl := &bpe{v: p.v, merges: make(map[uint64]uint64, len(c.Merges)), byteLevel: byteLevel, unk: -1, fuseUnk: c.FuseUnk, byteFallbk: c.ByteFallback, ignoreMrg: c.IgnoreMerges, cache: newBPECache(),
+			prefix: or(c.Prefix, ""), suffix: or(c.Suffix, "")}
+		if err := p.v.addAll(c.Vocab); err != nil {
+			return "", err
 		}
 		if c.Unk != nil {
 			if id, ok := p.v.tok2id[*c.Unk]; ok {
@@ -707,6 +694,18 @@ func parseModel(m json.RawMessage, p *hfPipeline, byteLevel bool) (string, error
 	return "", fmt.Errorf("unsupported model type %q", typ)
 }
 
+// templatePiece is one item of a TemplateProcessing template: a special
+// token or a sequence ($A, $B).
+type templatePiece struct {
+	SpecialToken *templateRef `json:"SpecialToken"`
+	Sequence     *templateRef `json:"Sequence"`
+}
+
+type templateRef struct {
+	ID     string `json:"id"`
+	TypeID int    `json:"type_id"`
+}
+
 func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 	typ, err := typeOf(m)
 	if err != nil {
@@ -729,26 +728,8 @@ func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 	switch typ {
 	case "TemplateProcessing":
 		var c struct {
-			Single []struct {
-				SpecialToken *struct {
-					ID     string `json:"id"`
-					TypeID int    `json:"type_id"`
-				} `json:"SpecialToken"`
-				Sequence *struct {
-					ID     string `json:"id"`
-					TypeID int    `json:"type_id"`
-				} `json:"Sequence"`
-			} `json:"single"`
-			Pair []struct {
-				SpecialToken *struct {
-					ID     string `json:"id"`
-					TypeID int    `json:"type_id"`
-				} `json:"SpecialToken"`
-				Sequence *struct {
-					ID     string `json:"id"`
-					TypeID int    `json:"type_id"`
-				} `json:"Sequence"`
-			} `json:"pair"`
+			Single  []templatePiece `json:"single"`
+			Pair    []templatePiece `json:"pair"`
 			Special map[string]struct {
 				IDs    []int    `json:"ids"`
 				Tokens []string `json:"tokens"`
@@ -756,6 +737,19 @@ func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 		}
 		if err := json.Unmarshal(m, &c); err != nil {
 			return err
+		}
+		// special returns the tokens the special token ref names, with
+		// ref's type id; what names the template in the error.
+		special := func(ref *templateRef, what string) ([]specialTok, error) {
+			sp, ok := c.Special[ref.ID]
+			if !ok || len(sp.IDs) != len(sp.Tokens) {
+				return nil, fmt.Errorf("%s special token %q undefined", what, ref.ID)
+			}
+			toks := make([]specialTok, len(sp.IDs))
+			for k := range sp.IDs {
+				toks[k] = specialTok{id: sp.IDs[k], tok: sp.Tokens[k], typeID: ref.TypeID}
+			}
+			return toks, nil
 		}
 		post.pair, post.noPair = nil, ""
 		if len(c.Pair) == 0 {
@@ -773,12 +767,11 @@ func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 				seqs[k] = true
 				post.pair = append(post.pair, pairItem{seq: k, typeID: it.Sequence.TypeID})
 			case it.SpecialToken != nil:
-				sp, ok := c.Special[it.SpecialToken.ID]
-				if !ok || len(sp.IDs) != len(sp.Tokens) {
-					return fmt.Errorf("pair template special token %q undefined", it.SpecialToken.ID)
+				toks, err := special(it.SpecialToken, "pair template")
+				if err != nil {
+					return err
 				}
-				for k := range sp.IDs {
-					st := specialTok{id: sp.IDs[k], tok: sp.Tokens[k], typeID: it.SpecialToken.TypeID}
+				for _, st := range toks {
 					post.pair = append(post.pair, pairItem{seq: -1, tok: st, typeID: st.typeID})
 				}
 			}
@@ -793,17 +786,14 @@ func parsePost(m json.RawMessage, post *postProcessor, v *vocab) error {
 				seen = true
 				post.seqTypeID = it.Sequence.TypeID
 			case it.SpecialToken != nil:
-				sp, ok := c.Special[it.SpecialToken.ID]
-				if !ok || len(sp.IDs) != len(sp.Tokens) {
-					return fmt.Errorf("template special token %q undefined", it.SpecialToken.ID)
+				toks, err := special(it.SpecialToken, "template")
+				if err != nil {
+					return err
 				}
-				for k := range sp.IDs {
-					st := specialTok{id: sp.IDs[k], tok: sp.Tokens[k], typeID: it.SpecialToken.TypeID}
-					if seen {
-						post.suffix = append(post.suffix, st)
-					} else {
-						post.prefix = append(post.prefix, st)
-					}
+				if seen {
+					post.suffix = append(post.suffix, toks...)
+				} else {
+					post.prefix = append(post.prefix, toks...)
 				}
 			}
 		}
@@ -881,26 +871,23 @@ func fromHashedJSON(f *hfFile, cfg Config) (*Tokenizer, error) {
 			}
 		}
 	}
-	t, err := newTokenizer(p, post, cfg, "hashed-ngram")
+	return f.hashedTokenizer(p, p.specials, post, cfg, "hashed-ngram")
+}
+
+// hashedTokenizer builds the tokenizer of a hashed model and sets its
+// padding from the padding section, whose token must be one of the model's
+// special tokens (a hashed model has no vocabulary to look it up in).
+func (f *hfFile) hashedTokenizer(p pipeline, specials map[string]int, post postProcessor, cfg Config, kind string) (*Tokenizer, error) {
+	t, err := newTokenizer(p, post, cfg, kind)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.specialPadding(t, p.specials); err != nil {
-		return nil, err
-	}
-	return t, nil
-}
-
-// specialPadding sets t's padding from the padding section, whose token
-// must be one of the model's special tokens (a hashed model has no
-// vocabulary to look it up in).
-func (f *hfFile) specialPadding(t *Tokenizer, specials map[string]int) error {
 	if f.Padding == nil || f.Padding.PadToken == "" {
-		return nil
+		return t, nil
 	}
 	if id, ok := specials[f.Padding.PadToken]; !ok || id != f.Padding.PadID {
-		return fmt.Errorf("tokenizer: tokenizer.json: padding token %q (id %d) is not a special token of the model", f.Padding.PadToken, f.Padding.PadID)
+		return nil, fmt.Errorf("tokenizer: tokenizer.json: padding token %q (id %d) is not a special token of the model", f.Padding.PadToken, f.Padding.PadID)
 	}
 	t.padID, t.padTk = f.Padding.PadID, f.Padding.PadToken
-	return nil
+	return t, nil
 }

@@ -25,6 +25,16 @@ type vocab struct {
 	id2tok []string
 }
 
+// addAll adds every token of a token-to-id map.
+func (v *vocab) addAll(tokens map[string]int) error {
+	for tok, id := range tokens {
+		if err := v.add(tok, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (v *vocab) add(tok string, id int) error {
 	if id < 0 || id > 1<<26 {
 		return fmt.Errorf("token %q has invalid id %d", tok, id)

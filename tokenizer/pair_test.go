@@ -1,7 +1,6 @@
 package tokenizer
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // pairRef is one line of testdata/pairs/pairs.jsonl (made by gen_pairs.js
@@ -70,21 +71,10 @@ func loadVariant(t *testing.T, base string, post json.RawMessage, cfg Config) (*
 // BertProcessing, RobertaProcessing and no pair template, with and without
 // longest_first truncation.
 func TestEncodePairMatchesHF(t *testing.T) {
-	f, err := os.Open(filepath.Join("testdata", "pairs", "pairs.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 16<<20)
 	defs := map[string]pairRef{}
 	toks := map[string]*Tokenizer{}
 	checked, oddToken := map[string]int{}, map[string]int{}
-	for sc.Scan() {
-		var r pairRef
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range datasets.MustReadRows[pairRef](t, filepath.Join("testdata", "pairs", "pairs.jsonl")) {
 		if r.Define != "" {
 			defs[r.Define] = r
 			continue
@@ -127,9 +117,6 @@ func TestEncodePairMatchesHF(t *testing.T) {
 			t.Errorf("%s: %d ids exceed max_length %d", r.Variant, enc.Len(), r.MaxLength)
 		}
 		checked[r.Variant]++
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	for _, v := range []string{"wordpiece-npm", "bpe-roberta", "deberta-style", "unigram-hf"} {
 		if checked[v] != 50 {

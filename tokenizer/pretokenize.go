@@ -21,37 +21,36 @@ func isBertPunct(r rune) bool {
 	return unicode.IsPunct(r)
 }
 
-// bertPreTokenizer splits on whitespace (dropped) and isolates punctuation.
-type bertPreTokenizer struct{}
+// Rune classes of splitRunes beside the piece classes (>= 0).
+const (
+	dropRune    = -1 // a separator: ends the piece and is left out
+	isolateRune = -2 // a piece of its own
+)
 
-func (bertPreTokenizer) split(ns *normStr, in []rng, out []rng) []rng {
+// splitRunes splits each range of ns by the class of each rune: a run of
+// runes of one class >= 0 is one piece, a dropRune ends the piece and is left
+// out, an isolateRune is a piece of its own.
+func splitRunes(ns *normStr, in, out []rng, class func(rune) int) []rng {
 	b := ns.b
 	for _, r0 := range in {
-		start := -1
+		start, cur := -1, 0
 		for i := r0.lo; i < r0.hi; {
-			c := b[i]
-			var r rune
-			sz := 1
-			if c < utf8.RuneSelf {
-				r = rune(c)
-			} else {
+			r, sz := rune(b[i]), 1
+			if r >= utf8.RuneSelf {
 				r, sz = utf8.DecodeRune(b[i:r0.hi])
 			}
-			switch {
-			case isBertWhitespace(r):
-				if start >= 0 {
-					out = append(out, rng{start, i})
-					start = -1
-				}
-			case isBertPunct(r):
-				if start >= 0 {
-					out = append(out, rng{start, i})
-					start = -1
-				}
+			c := class(r)
+			if start >= 0 && c != cur {
+				out = append(out, rng{start, i})
+				start = -1
+			}
+			switch c {
+			case dropRune:
+			case isolateRune:
 				out = append(out, rng{i, i + sz})
 			default:
 				if start < 0 {
-					start = i
+					start, cur = i, c
 				}
 			}
 			i += sz
@@ -63,30 +62,31 @@ func (bertPreTokenizer) split(ns *normStr, in []rng, out []rng) []rng {
 	return out
 }
 
+// bertPreTokenizer splits on whitespace (dropped) and isolates punctuation.
+type bertPreTokenizer struct{}
+
+func (bertPreTokenizer) split(ns *normStr, in []rng, out []rng) []rng {
+	return splitRunes(ns, in, out, func(r rune) int {
+		switch {
+		case isBertWhitespace(r):
+			return dropRune
+		case isBertPunct(r):
+			return isolateRune
+		}
+		return 0
+	})
+}
+
 // whitespaceSplit splits on whitespace (dropped).
 type whitespaceSplit struct{}
 
 func (whitespaceSplit) split(ns *normStr, in []rng, out []rng) []rng {
-	b := ns.b
-	for _, r0 := range in {
-		start := -1
-		for i := r0.lo; i < r0.hi; {
-			r, sz := utf8.DecodeRune(b[i:r0.hi])
-			if unicode.IsSpace(r) {
-				if start >= 0 {
-					out = append(out, rng{start, i})
-					start = -1
-				}
-			} else if start < 0 {
-				start = i
-			}
-			i += sz
+	return splitRunes(ns, in, out, func(r rune) int {
+		if unicode.IsSpace(r) {
+			return dropRune
 		}
-		if start >= 0 {
-			out = append(out, rng{start, r0.hi})
-		}
-	}
-	return out
+		return 0
+	})
 }
 
 // whitespacePre is the `\w+|[^\w\s]+` pre-tokenizer ("Whitespace").
@@ -97,90 +97,42 @@ func isWordRune(r rune) bool {
 }
 
 func (whitespacePre) split(ns *normStr, in []rng, out []rng) []rng {
-	b := ns.b
-	for _, r0 := range in {
-		start, cls := -1, 0
-		for i := r0.lo; i < r0.hi; {
-			r, sz := utf8.DecodeRune(b[i:r0.hi])
-			c := 2
-			if unicode.IsSpace(r) {
-				c = 0
-			} else if isWordRune(r) {
-				c = 1
-			}
-			if c != cls || c == 0 {
-				if start >= 0 {
-					out = append(out, rng{start, i})
-					start = -1
-				}
-				if c != 0 {
-					start = i
-				}
-				cls = c
-			}
-			i += sz
+	return splitRunes(ns, in, out, func(r rune) int {
+		switch {
+		case unicode.IsSpace(r):
+			return dropRune
+		case isWordRune(r):
+			return 1
 		}
-		if start >= 0 {
-			out = append(out, rng{start, r0.hi})
-		}
-	}
-	return out
+		return 2
+	})
 }
 
 // punctuationPre isolates every punctuation character.
 type punctuationPre struct{}
 
 func (punctuationPre) split(ns *normStr, in []rng, out []rng) []rng {
-	b := ns.b
-	for _, r0 := range in {
-		start := r0.lo
-		for i := r0.lo; i < r0.hi; {
-			r, sz := utf8.DecodeRune(b[i:r0.hi])
-			if isBertPunct(r) {
-				if start < i {
-					out = append(out, rng{start, i})
-				}
-				out = append(out, rng{i, i + sz})
-				start = i + sz
-			}
-			i += sz
+	return splitRunes(ns, in, out, func(r rune) int {
+		if isBertPunct(r) {
+			return isolateRune
 		}
-		if start < r0.hi {
-			out = append(out, rng{start, r0.hi})
-		}
-	}
-	return out
+		return 0
+	})
 }
 
 // digitsPre isolates digits, each one alone or as runs.
 type digitsPre struct{ individual bool }
 
 func (d digitsPre) split(ns *normStr, in []rng, out []rng) []rng {
-	b := ns.b
-	for _, r0 := range in {
-		start := r0.lo
-		inDigits := false
-		for i := r0.lo; i < r0.hi; {
-			r, sz := utf8.DecodeRune(b[i:r0.hi])
-			isD := unicode.IsDigit(r) || unicode.Is(unicode.N, r)
-			if isD && d.individual {
-				if start < i {
-					out = append(out, rng{start, i})
-				}
-				out = append(out, rng{i, i + sz})
-				start = i + sz
-			} else if i > r0.lo && isD != inDigits && start < i {
-				out = append(out, rng{start, i})
-				start = i
-			}
-			inDigits = isD
-			i += sz
+	return splitRunes(ns, in, out, func(r rune) int {
+		switch {
+		case !unicode.IsDigit(r) && !unicode.Is(unicode.N, r):
+			return 0
+		case d.individual:
+			return isolateRune
 		}
-		if start < r0.hi {
-			out = append(out, rng{start, r0.hi})
-		}
-	}
-	return out
+		return 1
+	})
 }
 
 // metaspaceSplit splits before every "▁" (the marker stays with the

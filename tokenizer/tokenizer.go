@@ -255,16 +255,6 @@ func looksLikeJSON(b []byte) bool {
 
 func newTokenizer(p pipeline, post postProcessor, cfg Config, kind string) (*Tokenizer, error) {
 	t := &Tokenizer{p: p, post: post, kind: kind, pool: &sync.Pool{New: func() any { return new(tokBuf) }}}
-	if cfg.Template != nil {
-		var err error
-		if t.post.prefix, err = t.specials(cfg.Template.Prefix); err != nil {
-			return nil, err
-		}
-		if t.post.suffix, err = t.specials(cfg.Template.Suffix); err != nil {
-			return nil, err
-		}
-		t.post.noPair = errTemplatePair
-	}
 	t.padID, t.padTk = 0, ""
 	for _, cand := range []string{"[PAD]", "<pad>", "<|padding|>"} {
 		if id, ok := p.tokenToID(cand); ok {
@@ -295,7 +285,18 @@ func (t *Tokenizer) specials(names []string) ([]specialTok, error) {
 	return out, nil
 }
 
+// setConfig applies cfg's template, if any, checks cfg and keeps it.
 func (t *Tokenizer) setConfig(cfg Config) error {
+	if cfg.Template != nil {
+		var err error
+		if t.post.prefix, err = t.specials(cfg.Template.Prefix); err != nil {
+			return err
+		}
+		if t.post.suffix, err = t.specials(cfg.Template.Suffix); err != nil {
+			return err
+		}
+		t.post.noPair = errTemplatePair
+	}
 	if cfg.MaxLength < 0 {
 		return fmt.Errorf("tokenizer: config: MaxLength %d is negative", cfg.MaxLength)
 	}
@@ -312,16 +313,6 @@ func (t *Tokenizer) setConfig(cfg Config) error {
 // WithConfig returns a tokenizer sharing t's model with another Config.
 func (t *Tokenizer) WithConfig(cfg Config) (*Tokenizer, error) {
 	c := *t
-	if cfg.Template != nil {
-		var err error
-		if c.post.prefix, err = c.specials(cfg.Template.Prefix); err != nil {
-			return nil, err
-		}
-		if c.post.suffix, err = c.specials(cfg.Template.Suffix); err != nil {
-			return nil, err
-		}
-		c.post.noPair = errTemplatePair
-	}
 	if err := c.setConfig(cfg); err != nil {
 		return nil, err
 	}

@@ -76,66 +76,54 @@ POS_DE = ["willkommen", "Teil unserer Gesellschaft", "tolle Nachbarn", "Menschen
           "genauso klug wie alle anderen", "fleißig", "herzlich", "wertvolle Mitbürger"]
 
 
+# Hateful statement templates: {g} is the group; each {} is filled, in order,
+# with a random choice from the lists that follow the template.
+HATE_EN = [
+    ("{g} are {}.", NEG_EN),
+    ("All {g} are {}.", NEG_EN),
+    ("I {} {g}.", HATEVERB_EN),
+    ("{g} should {}.", HARM_EN),
+    ("We need to {} all the {g}.", HARMACT_EN),
+    ("Never trust {g}, they are {}.", NEG_EN),
+    ("The world would be better without {g}.",),
+    ("Why are {g} always so {}?", ["disgusting", "dirty", "stupid", "lazy", "violent", "pathetic"]),
+    ("Honestly, {g} are {} and everyone knows it.", NEG_EN),
+    ("{g} are not human, they are {}.", ["animals", "vermin", "rats", "parasites"]),
+    ("I'm going to {} every one of those {g}.", ["kill", "hurt", "beat up"]),
+    ("{g} {}.", EMOTE_EN),
+    ("I want to {} all {g}.", THREAT_EN),
+    ("{g} like you are {}.", NEG_EN),
+    ("{g} think they deserve respect. They are {}.", NEG_EN),
+    ("If you ask me, {g} are {}.", NEG_EN),
+    ("Isn't it obvious that {g} are {}?", NEG_EN),
+    ("{g} should {}.", ["be killed", "be hanged", "be gassed", "be punished for existing", "burn", "suffer"]),
+    ("No wonder, {g} are {}. I {} them.", NEG_EN, HATEVERB_EN),
+]
+HATE_DE = [
+    ("{g} sind {}.", NEG_DE),
+    ("Alle {g} sind {}.", NEG_DE),
+    ("Ich {} {g}.", HATEVERB_DE),
+    ("{g} sollte man {}.", HARM_DE),
+    ("{g} gehören nicht in dieses Land, das sind {}.", NEG_DE),
+    ("Ohne {g} wäre die Welt besser.",),
+    ("Diese {g} sind doch alle {}!", NEG_DE),
+    ("Man muss die {g} endlich {}.", HARM_DE),
+]
+
+
+def _from_templates(rng, groups, templates):
+    """A group, then a template and its fills, drawn in that order."""
+    g = rng.choice(groups)
+    template, *choices = templates[rng.randrange(len(templates))]
+    return template.format(*[rng.choice(c) for c in choices], g=g)
+
+
 def _hate_en(rng):
-    g = rng.choice(GROUPS_EN)
-    t = rng.randrange(19)
-    if t == 11:
-        return f"{g} {rng.choice(EMOTE_EN)}."
-    if t == 12:
-        return f"I want to {rng.choice(THREAT_EN)} all {g}."
-    if t == 13:
-        return f"{g} like you are {rng.choice(NEG_EN)}."
-    if t == 14:
-        return f"{g} think they deserve respect. They are {rng.choice(NEG_EN)}."
-    if t == 15:
-        return f"If you ask me, {g} are {rng.choice(NEG_EN)}."
-    if t == 16:
-        return f"Isn't it obvious that {g} are {rng.choice(NEG_EN)}?"
-    if t == 17:
-        return f"{g} should {rng.choice(['be killed', 'be hanged', 'be gassed', 'be punished for existing', 'burn', 'suffer'])}."
-    if t == 18:
-        return f"No wonder, {g} are {rng.choice(NEG_EN)}. I {rng.choice(HATEVERB_EN)} them."
-    if t == 0:
-        return f"{g} are {rng.choice(NEG_EN)}."
-    if t == 1:
-        return f"All {g} are {rng.choice(NEG_EN)}."
-    if t == 2:
-        return f"I {rng.choice(HATEVERB_EN)} {g}."
-    if t == 3:
-        return f"{g} should {rng.choice(HARM_EN)}."
-    if t == 4:
-        return f"We need to {rng.choice(HARMACT_EN)} all the {g}."
-    if t == 5:
-        return f"Never trust {g}, they are {rng.choice(NEG_EN)}."
-    if t == 6:
-        return f"The world would be better without {g}."
-    if t == 7:
-        return f"Why are {g} always so {rng.choice(['disgusting', 'dirty', 'stupid', 'lazy', 'violent', 'pathetic'])}?"
-    if t == 8:
-        return f"Honestly, {g} are {rng.choice(NEG_EN)} and everyone knows it."
-    if t == 9:
-        return f"{g} are not human, they are {rng.choice(['animals', 'vermin', 'rats', 'parasites'])}."
-    return f"I'm going to {rng.choice(['kill', 'hurt', 'beat up'])} every one of those {g}."
+    return _from_templates(rng, GROUPS_EN, HATE_EN)
 
 
 def _hate_de(rng):
-    g = rng.choice(GROUPS_DE)
-    t = rng.randrange(8)
-    if t == 0:
-        return f"{g} sind {rng.choice(NEG_DE)}."
-    if t == 1:
-        return f"Alle {g} sind {rng.choice(NEG_DE)}."
-    if t == 2:
-        return f"Ich {rng.choice(HATEVERB_DE)} {g}."
-    if t == 3:
-        return f"{g} sollte man {rng.choice(HARM_DE)}."
-    if t == 4:
-        return f"{g} gehören nicht in dieses Land, das sind {rng.choice(NEG_DE)}."
-    if t == 5:
-        return f"Ohne {g} wäre die Welt besser."
-    if t == 6:
-        return f"Diese {g} sind doch alle {rng.choice(NEG_DE)}!"
-    return f"Man muss die {g} endlich {rng.choice(HARM_DE)}."
+    return _from_templates(rng, GROUPS_DE, HATE_DE)
 
 
 def _neutral_en(rng):

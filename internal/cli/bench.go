@@ -10,7 +10,6 @@ import (
 
 	"github.com/llmshield/llmshield/internal/bench"
 	"github.com/llmshield/llmshield/internal/model/registry"
-	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/tokenizer"
 )
@@ -63,11 +62,7 @@ file and prints the ratios.`,
 				}
 				return writePromptBench(a.streams.Out, format, res)
 			}
-			cfg, err := loadConfig(cfgPath)
-			if err != nil {
-				return err
-			}
-			reg, err := modelhub.Registry(cfg.Models, a.log)
+			reg, err := a.registry(cfgPath)
 			if err != nil {
 				return err
 			}

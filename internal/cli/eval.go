@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/internal/datasplit"
 )
 
@@ -50,23 +51,6 @@ func (r evalRow) field(name string) string {
 		return buf.String()
 	}
 	return string(raw)
-}
-
-// Confusion counts a binary classifier's outcomes.
-type Confusion struct{ TP, FP, TN, FN int }
-
-// Add counts one prediction.
-func (c *Confusion) Add(positive, predicted bool) {
-	switch {
-	case positive && predicted:
-		c.TP++
-	case positive:
-		c.FN++
-	case predicted:
-		c.FP++
-	default:
-		c.TN++
-	}
 }
 
 func safeDiv(a, b float64) float64 {
@@ -113,8 +97,8 @@ type EvalMetrics struct {
 	Breakdowns map[string]map[string]GroupMetrics `json:"breakdowns,omitempty"`
 }
 
-// Metrics derives precision, recall and the rest (latencies not included).
-func (c Confusion) Metrics() EvalMetrics {
+// metricsOf derives precision, recall and the rest (latencies not included).
+func metricsOf(c binclass.Confusion) EvalMetrics {
 	p := safeDiv(float64(c.TP), float64(c.TP+c.FP))
 	r := safeDiv(float64(c.TP), float64(c.TP+c.FN))
 	return EvalMetrics{
@@ -350,11 +334,11 @@ missing field as "(none)".`,
 				dims = append(dims, "lang")
 			}
 			slices.Sort(lat)
-			var c Confusion
+			var c binclass.Confusion
 			for _, r := range all {
 				c.Add(r.pos, r.pred)
 			}
-			m := c.Metrics()
+			m := metricsOf(c)
 			m.P50MS, m.P99MS = percentile(lat, 0.50), percentile(lat, 0.99)
 			m.PositiveLabels, m.NegativeLabels, m.IgnoredLabels = positive, negative, ignore
 			m.Positives, m.Negatives, m.Skipped = c.TP+c.FN, c.TN+c.FP, skipped

@@ -3,6 +3,8 @@ package cli
 import (
 	"cmp"
 	"slices"
+
+	"github.com/llmshield/llmshield/internal/binclass"
 )
 
 // oracleNote labels the best-F1 threshold of a sweep. It is measured on the
@@ -16,50 +18,6 @@ type scoredRow struct {
 	pred   bool    // the pipeline flagged the row
 	score  float64 // the pipeline's risk in [0,1]
 	length float64 // the text's length in runes
-}
-
-// AUC is the area under the ROC curve of scores against labels: the
-// probability that a random positive scores above a random negative, with
-// ties counted as one half (the Mann-Whitney U statistic over midranks).
-// ok is false when either class is empty: the AUC is then undefined.
-func AUC(scores []float64, pos []bool) (auc float64, ok bool) {
-	if len(scores) != len(pos) {
-		return 0, false
-	}
-	var np, nn int
-	for _, p := range pos {
-		if p {
-			np++
-		} else {
-			nn++
-		}
-	}
-	if np == 0 || nn == 0 {
-		return 0, false
-	}
-	idx := make([]int, len(scores))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(scores[a], scores[b]) })
-	// Sum of the positives' ranks (1-based); a run of tied scores shares
-	// the mean of its ranks.
-	var rankSum float64
-	for i := 0; i < len(idx); {
-		j := i
-		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
-			j++
-		}
-		mid := float64(i+1+j) / 2 // mean of ranks i+1 … j
-		for k := i; k < j; k++ {
-			if pos[idx[k]] {
-				rankSum += mid
-			}
-		}
-		i = j
-	}
-	u := rankSum - float64(np)*float64(np+1)/2
-	return u / (float64(np) * float64(nn)), true
 }
 
 // SweepPoint is the outcome of flagging every row whose risk is at or
@@ -86,7 +44,7 @@ type Rates struct {
 	FPR       *float64 `json:"fpr"`
 }
 
-func ratesOf(c Confusion) Rates {
+func ratesOf(c binclass.Confusion) Rates {
 	return Rates{
 		TP: c.TP, FP: c.FP, TN: c.TN, FN: c.FN,
 		Precision: optRatio(c.TP, c.TP+c.FP), Recall: optRatio(c.TP, c.TP+c.FN),
@@ -110,28 +68,19 @@ func optF1(tp, fp, fn int) *float64 {
 	return &v
 }
 
-func pointFromCounts(thr float64, tp, fp, tn, fn int) SweepPoint {
-	return SweepPoint{Threshold: thr, Flagged: tp + fp, Rates: ratesOf(Confusion{TP: tp, FP: fp, TN: tn, FN: fn})}
+func pointOf(thr float64, c binclass.Confusion) SweepPoint {
+	return SweepPoint{Threshold: thr, Flagged: c.TP + c.FP, Rates: ratesOf(c)}
 }
 
 // Sweep flags rows with score >= t for each threshold t.
 func Sweep(rows []scoredRow, thresholds []float64) []SweepPoint {
 	out := make([]SweepPoint, 0, len(thresholds))
 	for _, t := range thresholds {
-		var tp, fp, tn, fn int
+		var c binclass.Confusion
 		for _, r := range rows {
-			switch flag := r.score >= t; {
-			case flag && r.pos:
-				tp++
-			case flag:
-				fp++
-			case r.pos:
-				fn++
-			default:
-				tn++
-			}
+			c.Add(r.pos, r.score >= t)
 		}
-		out = append(out, pointFromCounts(t, tp, fp, tn, fn))
+		out = append(out, pointOf(t, c))
 	}
 	return out
 }
@@ -166,7 +115,7 @@ func OracleF1(rows []scoredRow) (SweepPoint, bool) {
 		}
 		fn, tn := np-tp, len(s)-np-fp
 		if f := 2 * float64(tp) / float64(2*tp+fp+fn); f > bestF1 {
-			best, bestF1 = pointFromCounts(s[i].score, tp, fp, tn, fn), f
+			best, bestF1 = pointOf(s[i].score, binclass.Confusion{TP: tp, FP: fp, TN: tn, FN: fn}), f
 		}
 		i = j
 	}
@@ -195,17 +144,17 @@ func aucs(rows []scoredRow) (model, length *float64) {
 	for i, r := range rows {
 		scores[i], lengths[i], pos[i] = r.score, r.length, r.pos
 	}
-	if a, ok := AUC(scores, pos); ok {
+	if a, ok := binclass.AUC(scores, pos); ok {
 		model = &a
 	}
-	if a, ok := AUC(lengths, pos); ok {
+	if a, ok := binclass.AUC(lengths, pos); ok {
 		length = &a
 	}
 	return model, length
 }
 
 func groupMetrics(rows []scoredRow) GroupMetrics {
-	var c Confusion
+	var c binclass.Confusion
 	for _, r := range rows {
 		c.Add(r.pos, r.pred)
 	}

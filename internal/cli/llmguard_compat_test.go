@@ -11,6 +11,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 // An LLM Guard API configuration in the structure of LLM Guard's own
@@ -65,7 +68,7 @@ func serveLLMGuard(t *testing.T, auth string) string {
 		t.Fatal(err)
 	}
 	t.Setenv("CONFIG_FILE", path)
-	errBuf := &lockedBuffer{}
+	errBuf := &testkit.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	code := make(chan int, 1)
 	go func() {
@@ -77,7 +80,7 @@ func serveLLMGuard(t *testing.T, auth string) string {
 	})
 	addrRe := regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+)`)
 	var base string
-	waitFor(t, "the server to listen", func() bool {
+	testkit.WaitFor(t, 15*time.Second, "the server to listen", func() bool {
 		if m := addrRe.FindStringSubmatch(errBuf.String()); m != nil {
 			base = m[1]
 		}

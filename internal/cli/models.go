@@ -11,7 +11,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/llmshield/llmshield/internal/model/registry"
-	"github.com/llmshield/llmshield/internal/modelhub"
 )
 
 func (a *app) modelsCommand() *cobra.Command {
@@ -21,33 +20,28 @@ func (a *app) modelsCommand() *cobra.Command {
 		Short: "List, download, verify and locate models",
 	}
 	cmd.PersistentFlags().StringVar(&cfgPath, "config", "", "configuration file (its models: section sets the cache dir, an extra registry, offline mode)")
-	reg := func() (*registry.Registry, error) {
-		cfg, err := loadConfig(cfgPath)
-		if err != nil {
-			return nil, err
+	// withRegistry runs f with the registry that the configuration sets up.
+	withRegistry := func(f func(cmd *cobra.Command, args []string, r *registry.Registry) error) func(*cobra.Command, []string) error {
+		return func(cmd *cobra.Command, args []string) error {
+			r, err := a.registry(cfgPath)
+			if err != nil {
+				return err
+			}
+			return f(cmd, args, r)
 		}
-		return modelhub.Registry(cfg.Models, a.log)
 	}
 	cmd.AddCommand(&cobra.Command{
 		Use:   "list",
 		Short: "List the models in the registry and whether they are present",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := reg()
-			if err != nil {
-				return err
-			}
+		RunE: withRegistry(func(cmd *cobra.Command, _ []string, r *registry.Registry) error {
 			return registry.WriteList(a.streams.Out, r)
-		},
+		}),
 	}, &cobra.Command{
 		Use:   "pull NAME",
 		Short: "Download a model (by id or Hugging Face name) and verify its files",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			r, err := reg()
-			if err != nil {
-				return err
-			}
+		RunE: withRegistry(func(cmd *cobra.Command, args []string, r *registry.Registry) error {
 			var progress registry.ProgressFunc
 			if f, ok := a.streams.Err.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 				bars := map[string]*progressbar.ProgressBar{}
@@ -66,16 +60,12 @@ func (a *app) modelsCommand() *cobra.Command {
 			}
 			fmt.Fprintln(a.streams.Out, files.Dir)
 			return nil
-		},
+		}),
 	}, &cobra.Command{
 		Use:   "verify",
 		Short: "Re-hash every present model file against the registry (exit 1 on a mismatch)",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := reg()
-			if err != nil {
-				return err
-			}
+		RunE: withRegistry(func(cmd *cobra.Command, _ []string, r *registry.Registry) error {
 			// The built-in models ship inside the binary: put them in the
 			// cache first (offline, hash-checked), so that a fresh machine
 			// verifies what it will actually load.
@@ -94,16 +84,12 @@ func (a *app) modelsCommand() *cobra.Command {
 				return &exitError{code: ExitFlagged, err: errors.New("some model files failed verification")}
 			}
 			return nil
-		},
+		}),
 	}, &cobra.Command{
 		Use:   "path NAME",
 		Short: "Print the directory holding a model's files",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			r, err := reg()
-			if err != nil {
-				return err
-			}
+		RunE: withRegistry(func(cmd *cobra.Command, args []string, r *registry.Registry) error {
 			if e, err := r.Lookup(args[0]); err == nil && e.Source() == registry.SourceEmbedded {
 				if _, err := r.EnsureID(cmd.Context(), e.ID); err != nil {
 					return err
@@ -115,7 +101,7 @@ func (a *app) modelsCommand() *cobra.Command {
 			}
 			fmt.Fprintln(a.streams.Out, p)
 			return nil
-		},
+		}),
 	})
 	return cmd
 }

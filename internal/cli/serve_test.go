@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -21,36 +20,9 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/testkit"
 	"github.com/llmshield/llmshield/server"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 func get(t *testing.T, url, token string) (int, string) {
 	t.Helper()
@@ -111,7 +83,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	}
 	write("  - type: prompt_injection\n" + params)
 
-	errBuf := &lockedBuffer{}
+	errBuf := &testkit.Buffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	code := make(chan int, 1)
@@ -120,7 +92,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	}()
 	addrRe := regexp.MustCompile(`serving on (http://127\.0\.0\.1:\d+)`)
 	var base string
-	waitFor(t, "the server to listen", func() bool {
+	testkit.WaitFor(t, 15*time.Second, "the server to listen", func() bool {
 		m := addrRe.FindStringSubmatch(errBuf.String())
 		if m != nil {
 			base = m[1]
@@ -180,7 +152,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the reloaded scanners", func() bool {
+	testkit.WaitFor(t, 15*time.Second, "the reloaded scanners", func() bool {
 		_, body := get(t, base+"/v1/scanners", "tok-a")
 		return strings.Contains(body, "pi_reloaded")
 	})
@@ -190,7 +162,7 @@ func TestServeReloadOnSIGHUP(t *testing.T) {
 	if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the failed reload to be logged", func() bool { return strings.Contains(errBuf.String(), "reload failed") })
+	testkit.WaitFor(t, 15*time.Second, "the failed reload to be logged", func() bool { return strings.Contains(errBuf.String(), "reload failed") })
 	if st, body := get(t, base+"/v1/scanners", "tok-a"); st != 200 || !strings.Contains(body, "pi_reloaded") {
 		t.Fatalf("after a bad reload: %d %s", st, body)
 	}

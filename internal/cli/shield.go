@@ -9,6 +9,8 @@ import (
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/modelhub"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/builtin"
 )
@@ -19,6 +21,16 @@ func loadConfig(path string) (*config.Config, error) {
 		return config.Default()
 	}
 	return config.Load(path)
+}
+
+// registry opens the model registry that the configuration at path (or
+// the embedded default) sets up.
+func (a *app) registry(path string) (*registry.Registry, error) {
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	return modelhub.Registry(cfg.Models, a.log)
 }
 
 // selectScanners narrows cfg to the named scanner types (comma-separated).

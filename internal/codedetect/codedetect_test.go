@@ -1,16 +1,18 @@
 package codedetect
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 func TestFind(t *testing.T) {
@@ -115,22 +117,17 @@ func proseSamples(t *testing.T) []sample {
 	var out []sample
 	for _, f := range []string{"injection/gsm8k_questions_benign.jsonl", "injection/self_instruct_benign.jsonl", "injection/jackhhao_jailbreak_classification.jsonl",
 		"sentiment/sst2_sentences.jsonl", "injection/multijail_harmful_requests.jsonl", "toxicity/germeval2018_german.jsonl"} {
-		fh, err := os.Open(filepath.Join("..", "..", "..", "shared", "datasets", f))
-		if err != nil {
-			t.Skipf("shared datasets absent: %v", err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(nil, 1<<22)
 		n := 0
-		for sc.Scan() && n < 500 {
-			var r struct{ Text, Label string }
-			if json.Unmarshal(sc.Bytes(), &r) != nil || strings.HasPrefix(f, "injection/jackhhao") && r.Label != "SAFE" {
+		for _, r := range datasets.ReadRows[struct{ Text, Label string }](t, filepath.Join("..", "..", "..", "shared", "datasets", f)) {
+			if n == 500 {
+				break
+			}
+			if strings.HasPrefix(f, "injection/jackhhao") && r.Label != "SAFE" {
 				continue
 			}
 			out = append(out, sample{"", strings.TrimSuffix(filepath.Base(f), ".jsonl"), r.Text})
 			n++
 		}
-		fh.Close()
 	}
 	return out
 }
@@ -187,11 +184,7 @@ func TestHeldOutTable(t *testing.T) {
 			a.tp++
 		}
 	}
-	var keys []string
-	for k := range rows {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(rows))
 	var b strings.Builder
 	b.WriteString("\n| class | n | detected as code (ban_code) | language precision | language recall |\n|---|---|---|---|---|\n")
 	for _, k := range keys {

@@ -1,7 +1,9 @@
 // Package datasets finds the shared evaluation data for tests and
 // benchmarks: $LLMSHIELD_DATASETS when set, else ../shared/datasets relative
 // to the repository root (the directory holding go.mod), never an absolute
-// machine path. Callers skip cleanly when the data is absent.
+// machine path. Callers skip cleanly when the data is absent. It also reads
+// JSON-lines files for tests: the shared data leniently (ReadRows), committed
+// fixtures strictly (MustReadRows).
 package datasets
 
 import (
@@ -64,19 +66,40 @@ func Rows[T any](tb testing.TB, elem ...string) []T {
 // tb; one that cannot be read to the end fails it.
 func ReadRows[T any](tb testing.TB, path string) []T {
 	tb.Helper()
+	return readRows[T](tb, path, false)
+}
+
+// MustReadRows decodes every line of the JSON-lines file at path into a T,
+// for the files a test cannot do without (committed fixtures, reference
+// outputs): a file that cannot be opened or read, or a line that does not
+// decode, fails tb.
+func MustReadRows[T any](tb testing.TB, path string) []T {
+	tb.Helper()
+	return readRows[T](tb, path, true)
+}
+
+func readRows[T any](tb testing.TB, path string, strict bool) []T {
+	tb.Helper()
 	f, err := os.Open(path)
 	if err != nil {
+		if strict {
+			tb.Fatal(err)
+		}
 		tb.Skipf("dataset not available: %v", err)
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 1<<24)
 	var rows []T
-	for sc.Scan() {
+	for line := 1; sc.Scan(); line++ {
 		var r T
-		if json.Unmarshal(sc.Bytes(), &r) == nil {
-			rows = append(rows, r)
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			if strict {
+				tb.Fatalf("%s line %d: %v", path, line, err)
+			}
+			continue
 		}
+		rows = append(rows, r)
 	}
 	if err := sc.Err(); err != nil {
 		tb.Fatalf("%s: %v", path, err)

@@ -1,8 +1,11 @@
 package datasets
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 )
 
@@ -42,4 +45,59 @@ func TestRows(t *testing.T) {
 		Rows[row](t, "toxicity", "missing.jsonl")
 		t.Error("not skipped")
 	})
+}
+
+// fatalRecorder records the first Fatal or Fatalf and ends the goroutine
+// that called it, as testing.T does.
+type fatalRecorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *fatalRecorder) Helper() {}
+
+func (r *fatalRecorder) Fatal(args ...any) {
+	r.msg = fmt.Sprint(args...)
+	runtime.Goexit()
+}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+// fatalOf runs f with a fatalRecorder and returns what it failed with ("":
+// it did not fail).
+func fatalOf(t *testing.T, f func(tb testing.TB)) string {
+	r := &fatalRecorder{TB: t}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(r)
+	}()
+	<-done
+	return r.msg
+}
+
+func TestMustReadRows(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.jsonl")
+	bad := filepath.Join(dir, "bad.jsonl")
+	if err := os.WriteFile(good, []byte(`{"text":"a"}`+"\n"+`{"text":"b"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bad, []byte(`{"text":"a"}`+"\nnot json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ Text string }
+	var got []row
+	if msg := fatalOf(t, func(tb testing.TB) { got = MustReadRows[row](tb, good) }); msg != "" || len(got) != 2 || got[1].Text != "b" {
+		t.Fatalf("good file: rows %+v, failure %q", got, msg)
+	}
+	if msg := fatalOf(t, func(tb testing.TB) { MustReadRows[row](tb, bad) }); !strings.Contains(msg, "bad.jsonl line 2") {
+		t.Errorf("a bad line failed with %q, want it to name bad.jsonl line 2", msg)
+	}
+	if msg := fatalOf(t, func(tb testing.TB) { MustReadRows[row](tb, filepath.Join(dir, "missing.jsonl")) }); msg == "" {
+		t.Error("a missing file did not fail")
+	}
 }

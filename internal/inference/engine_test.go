@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/llmshield/llmshield/internal/inference/backend"
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 // fakeSession computes padding-invariant logits: logit j of a row is
@@ -137,17 +138,6 @@ func seq(n int, start int64) Input {
 	return in
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
 var labels2 = []string{"SAFE", "INJECTION"}
 
 type inferOut struct {
@@ -170,14 +160,14 @@ func TestMicroBatchGathersByBucket(t *testing.T) {
 
 	release := f.gated(t)
 	first := inferAsync(context.Background(), e, seq(3, 1))
-	waitFor(t, "first pass to start", func() bool { b, _ := f.seen(); return len(b) == 1 })
+	testkit.WaitFor(t, 10*time.Second, "first pass to start", func() bool { b, _ := f.seen(); return len(b) == 1 })
 
 	// While the first pass runs, queue 3 short and 2 long sequences.
 	ins := []Input{seq(5, 10), seq(40, 20), seq(9, 30), seq(33, 40), seq(2, 50)}
 	var outs []chan inferOut
 	for i, in := range ins {
 		outs = append(outs, inferAsync(context.Background(), e, in))
-		waitFor(t, "request queued", func() bool { return e.Stats().QueueDepth == i+1 })
+		testkit.WaitFor(t, 10*time.Second, "request queued", func() bool { return e.Stats().QueueDepth == i+1 })
 	}
 	release()
 
@@ -217,12 +207,12 @@ func TestMicroBatchMaxBatchSizeStartsPass(t *testing.T) {
 	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 2, MaxWait: time.Hour, MaxConcurrentRuns: 4})
 	release := f.gated(t)
 	first := inferAsync(context.Background(), e, seq(3, 1))
-	waitFor(t, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
+	testkit.WaitFor(t, 10*time.Second, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
 	a := inferAsync(context.Background(), e, seq(4, 1))
 	b := inferAsync(context.Background(), e, seq(5, 1))
 	// Two queued requests fill a batch: the pass starts without waiting for
 	// MaxWait or for the first pass.
-	waitFor(t, "full batch to start", func() bool { b, _ := f.seen(); return len(b) == 2 })
+	testkit.WaitFor(t, 10*time.Second, "full batch to start", func() bool { b, _ := f.seen(); return len(b) == 2 })
 	release()
 	for _, ch := range []chan inferOut{first, a, b} {
 		if r := <-ch; r.err != nil {
@@ -239,10 +229,10 @@ func TestMicroBatchMaxWaitStartsPass(t *testing.T) {
 	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: 5 * time.Millisecond, MaxConcurrentRuns: 4})
 	release := f.gated(t)
 	first := inferAsync(context.Background(), e, seq(3, 1))
-	waitFor(t, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
+	testkit.WaitFor(t, 10*time.Second, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
 	a := inferAsync(context.Background(), e, seq(4, 1))
 	// The first pass is still blocked; MaxWait alone must start the second.
-	waitFor(t, "second pass after max wait", func() bool { b, _ := f.seen(); return len(b) == 2 })
+	testkit.WaitFor(t, 10*time.Second, "second pass after max wait", func() bool { b, _ := f.seen(); return len(b) == 2 })
 	release()
 	for _, ch := range []chan inferOut{first, a} {
 		if r := <-ch; r.err != nil {
@@ -256,11 +246,11 @@ func TestCancelWhileQueued(t *testing.T) {
 	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour})
 	release := f.gated(t)
 	first := inferAsync(context.Background(), e, seq(3, 1))
-	waitFor(t, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
+	testkit.WaitFor(t, 10*time.Second, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
 
 	ctx, cancel := context.WithCancel(context.Background())
 	queued := inferAsync(ctx, e, seq(4, 1))
-	waitFor(t, "queued", func() bool { return e.Stats().QueueDepth == 1 })
+	testkit.WaitFor(t, 10*time.Second, "queued", func() bool { return e.Stats().QueueDepth == 1 })
 	cancel()
 	r := <-queued
 	if !errors.Is(r.err, context.Canceled) {
@@ -283,12 +273,12 @@ func TestCloseFailsQueuedAndWaitsForRunning(t *testing.T) {
 	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour})
 	release := f.gated(t)
 	first := inferAsync(context.Background(), e, seq(3, 1))
-	waitFor(t, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
+	testkit.WaitFor(t, 10*time.Second, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
 	var queued []chan inferOut
 	for i := range 3 {
 		queued = append(queued, inferAsync(context.Background(), e, seq(4+i, 1)))
 	}
-	waitFor(t, "queued", func() bool { return e.Stats().QueueDepth == 3 })
+	testkit.WaitFor(t, 10*time.Second, "queued", func() bool { return e.Stats().QueueDepth == 3 })
 
 	closed := make(chan error, 1)
 	go func() { closed <- e.Close() }()

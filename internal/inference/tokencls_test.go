@@ -1,16 +1,14 @@
 package inference
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/tokenizer"
 )
 
@@ -23,19 +21,8 @@ type tokRef struct {
 
 func loadTokRef(t testing.TB) []tokRef {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "tiny-tokencls", "reference.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var out []tokRef
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<22)
-	for sc.Scan() {
-		var r tokRef
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range datasets.MustReadRows[tokRef](t, filepath.Join("testdata", "tiny-tokencls", "reference.jsonl")) {
 		if len(r.InputIDs) > 0 {
 			out = append(out, r)
 		}
@@ -44,14 +31,6 @@ func loadTokRef(t testing.TB) []tokRef {
 		t.Fatalf("%d reference rows", len(out))
 	}
 	return out
-}
-
-func ones(n int) []int64 {
-	m := make([]int64, n)
-	for i := range m {
-		m[i] = 1
-	}
-	return m
 }
 
 // TestTokenLogitsMatchReference runs the tiny token classifier (the graph
@@ -81,7 +60,7 @@ func TestTokenLogitsMatchReference(t *testing.T) {
 		}
 		var batch []Input
 		for _, r := range refs {
-			batch = append(batch, Input{InputIDs: r.InputIDs, AttentionMask: ones(len(r.InputIDs))})
+			batch = append(batch, Input{InputIDs: r.InputIDs, AttentionMask: allOnes(len(r.InputIDs))})
 			rows, err := e.TokenLogits(context.Background(), batch[len(batch)-1:])
 			if err != nil {
 				t.Fatal(err)

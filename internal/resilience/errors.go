@@ -23,69 +23,58 @@ var (
 	ErrPanic = errors.New("resilience: function panicked")
 )
 
-type transientError struct{ err error }
+// mark wraps an error to mark it as of kind K (one of the empty types
+// below); its message and chain are err's.
+type mark[K any] struct{ err error }
 
-func (e transientError) Error() string { return e.err.Error() }
-func (e transientError) Unwrap() error { return e.err }
+func (e mark[K]) Error() string { return e.err.Error() }
+func (e mark[K]) Unwrap() error { return e.err }
 
-type permanentError struct{ err error }
+// The kinds of mark.
+type (
+	transient     struct{}
+	permanent     struct{}
+	notModelFault struct{}
+)
 
-func (e permanentError) Error() string { return e.err.Error() }
-func (e permanentError) Unwrap() error { return e.err }
+// markAs marks err as of kind K; nil stays nil.
+func markAs[K any](err error) error {
+	if err == nil {
+		return nil
+	}
+	return mark[K]{err}
+}
+
+// marked reports whether err's chain holds a mark of kind K.
+func marked[K any](err error) bool {
+	var m mark[K]
+	return errors.As(err, &m)
+}
 
 // Transient marks err as worth retrying (a busy backend, a dropped
 // connection). It returns nil for a nil err. The message and the chain are
 // unchanged: errors.Is and errors.As still see err.
-func Transient(err error) error {
-	if err == nil {
-		return nil
-	}
-	return transientError{err}
-}
+func Transient(err error) error { return markAs[transient](err) }
 
 // Permanent marks err as never worth retrying (a corrupt model file, a
 // checksum mismatch, invalid input). It returns nil for a nil err. A
 // Permanent mark anywhere in the chain wins over a Transient mark.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return permanentError{err}
-}
-
-type notModelFault struct{ err error }
-
-func (e notModelFault) Error() string { return e.err.Error() }
-func (e notModelFault) Unwrap() error { return e.err }
+func Permanent(err error) error { return markAs[permanent](err) }
 
 // NotModelFault marks err as a failure that says nothing about the health
 // of what a Breaker protects (an input too large for its budget, a request
 // the caller shaped badly): the breaker counts it neither as a failure nor
 // as a success. It returns nil for a nil err; the chain is unchanged.
-func NotModelFault(err error) error {
-	if err == nil {
-		return nil
-	}
-	return notModelFault{err}
-}
+func NotModelFault(err error) error { return markAs[notModelFault](err) }
 
 // IsNotModelFault reports whether err's chain holds a NotModelFault mark.
-func IsNotModelFault(err error) bool {
-	var n notModelFault
-	return errors.As(err, &n)
-}
+func IsNotModelFault(err error) bool { return marked[notModelFault](err) }
 
 // IsTransient reports whether err's chain holds a Transient mark.
-func IsTransient(err error) bool {
-	var t transientError
-	return errors.As(err, &t)
-}
+func IsTransient(err error) bool { return marked[transient](err) }
 
 // IsPermanent reports whether err's chain holds a Permanent mark.
-func IsPermanent(err error) bool {
-	var p permanentError
-	return errors.As(err, &p)
-}
+func IsPermanent(err error) bool { return marked[permanent](err) }
 
 // DefaultRetryable is the classifier a Policy uses when its Retryable field
 // is nil. It returns false for nil, Permanent-marked errors, ErrOpen (an open

@@ -173,16 +173,14 @@ func TestShadowConcurrent(t *testing.T) {
 	}
 	var wg sync.WaitGroup
 	for w := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range 1000 {
 				s.Record(fmt.Sprint(w, i), Verdict{Flagged: i%2 == 0}, Verdict{Flagged: i%3 == 0})
 				if i%100 == 0 {
 					_ = s.Snapshot()
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	snap := s.Snapshot()

@@ -61,8 +61,10 @@ type ruleProgs struct {
 	// so that text repeating a keyword costs linear time). Large patterns
 	// are split at their top-level alternation: Go's regexp uses its fast
 	// backtracker only for programs of at most 500 instructions.
-	re    []*regexp.Regexp
-	reWin []*regexp.Regexp
+	re    []*lazyRE
+	reWin []*lazyRE
+	// reDFA runs re (anchored rules only) as an anchoredDFA.
+	reDFA []*anchoredDFA
 	// win holds, per element of reWin, what findAll needs to search a
 	// window without running the unanchored regex over all of it.
 	win []winPart
@@ -70,8 +72,9 @@ type ruleProgs struct {
 	// from the pattern; nil when no such set exists). A window is searched
 	// only when it contains a lead.
 	leads []string
-	// leadAC finds leads: a window without one is skipped.
-	leadAC *ahocorasick.Matcher
+	// leadBack finds the last lead in a window: a window without one is
+	// skipped (see leadCache).
+	leadBack *ahocorasick.Backward
 }
 
 // compiled returns the rule's patterns, compiling them on first use, or nil
@@ -92,13 +95,17 @@ func (p *ruleProgs) build(d *ruleDef) error {
 	if err != nil {
 		return fmt.Errorf("rule %q: %w", d.ID, err)
 	}
-	if p.reWin, err = compileAll(parts, func(s string) string { return s }); err != nil {
-		return fmt.Errorf("rule %q: %w", d.ID, err)
-	}
+	p.reWin = lazyAll(parts, func(s string) string { return s })
 	p.re = p.reWin
 	if d.Anchored {
-		if p.re, err = compileAll(parts, func(s string) string { return `^[^\pL\pN]{0,2}(?:` + s + `)` }); err != nil {
-			return fmt.Errorf("rule %q: %w", d.ID, err)
+		wrap := func(s string) string { return `^[^\pL\pN]{0,2}(?:` + s + `)` }
+		p.re = lazyAll(parts, wrap)
+		for _, part := range parts {
+			dfa, err := newAnchoredDFA(wrap(part))
+			if err != nil {
+				return fmt.Errorf("rule %q: %w", d.ID, err)
+			}
+			p.reDFA = append(p.reDFA, dfa)
 		}
 	}
 	if p.win, err = compileWinParts(parts, p.reWin); err != nil {
@@ -108,7 +115,7 @@ func (p *ruleProgs) build(d *ruleDef) error {
 		if l, ok := leadSet(tree); ok {
 			slices.Sort(l)
 			p.leads = slices.Compact(l)
-			p.leadAC = ahocorasick.New(p.leads)
+			p.leadBack = ahocorasick.NewBackward(p.leads)
 		}
 	}
 	return nil
@@ -193,11 +200,7 @@ const maxProg = 450
 // splitPattern returns src, or the branches of its top-level alternation
 // when src compiles to a large program.
 func splitPattern(src string) ([]string, error) {
-	re, err := syntax.Parse(src, syntax.Perl)
-	if err != nil {
-		return nil, err
-	}
-	prog, err := syntax.Compile(re.Simplify())
+	re, prog, err := compileProg(src)
 	if err != nil {
 		return nil, err
 	}
@@ -211,16 +214,29 @@ func splitPattern(src string) ([]string, error) {
 	return parts, nil
 }
 
-func compileAll(srcs []string, wrap func(string) string) ([]*regexp.Regexp, error) {
-	out := make([]*regexp.Regexp, 0, len(srcs))
+// lazyRE is a regular expression compiled on first use. The rules' DFAs
+// (anchoredDFA) serve almost every attempt; Go's regexp is only the
+// fallback of a full DFA and the reference of tests, and compiling both up
+// front made a rule's first use about 1.5 times as slow. The DFAs parse the
+// same pattern parts first, so a lazyRE never meets a pattern that does not
+// compile.
+type lazyRE struct {
+	once sync.Once
+	src  string
+	re   *regexp.Regexp
+}
+
+func (l *lazyRE) get() *regexp.Regexp {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.src) })
+	return l.re
+}
+
+func lazyAll(srcs []string, wrap func(string) string) []*lazyRE {
+	out := make([]*lazyRE, 0, len(srcs))
 	for _, s := range srcs {
-		re, err := regexp.Compile(wrap(s))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, re)
+		out = append(out, &lazyRE{src: wrap(s)})
 	}
-	return out, nil
+	return out
 }
 
 // Heuristic is the rule-based prompt-injection detector: text is normalised
@@ -230,6 +246,15 @@ func compileAll(srcs []string, wrap func(string) string) ([]*regexp.Regexp, erro
 // pattern is tried anchored at the literals its matches start with (and
 // not after the last literal every match must contain) rather than
 // searched byte by byte: the same matches, at a fraction of the cost.
+//
+// The attempts run as lazily built DFAs over the program Go's regexp
+// compiles from the same pattern (anchoredDFA, with Go's leftmost-first
+// result; regexp remains the fallback). They are hand-written because Go's
+// regexp, the only RE2-semantics engine for Go, costs a bitmap clear of
+// instructions × input bytes per anchored call: its attempts were 37 % of
+// the CPU on attack-dense prompts (one prompt at a time), and with the DFAs
+// that workload went from ~104 to ~78 ms per corpus pass, p99 per prompt
+// from ~430 to ~300 µs of CPU (scripts/heuristic-speed.sh).
 //
 // Scoring: every rule has a weight in (0,1]; the score of a family is the
 // noisy-OR of the weights of its rules that matched (each rule counts once),
@@ -258,6 +283,7 @@ type Heuristic struct {
 	rot13kw  int // keywords with index >= rot13kw are rot13 forms of strong keywords
 	normOpts normalize.Options
 	noLeads  bool // tests: disable the lead prefilter to check it changes nothing
+	noDFA    bool // tests: run anchored patterns with Go's regexp only
 	hitChunk int  // see the constant hitChunk
 	// states recycles the per-analysis scratch (*state).
 	states *sync.Pool
@@ -589,25 +615,50 @@ func (h *Heuristic) scanSegment(seg *normalize.Segment, orig string, st *state) 
 	}
 	slices.Sort(st.touched)
 	for _, ri := range st.touched {
-		r := &h.rules[ri]
-		lastEnd := -1
-		for _, w := range st.wins[ri] {
-			left := maxMatchesPerRule - st.perRule[ri]
-			if left <= 0 {
-				break
-			}
-			st.locs = h.findAll(r, t, w.lo, w.hi, left, st)
-			for _, loc := range st.locs {
-				s, e := loc[0], loc[1]
-				if s < lastEnd || e == s {
-					continue
-				}
-				lastEnd = e
-				h.record(seg, orig, ri, s, e, st)
-			}
-		}
+		h.searchWindows(seg, orig, ri, st)
 	}
 	return rot13
+}
+
+// leadCache answers "does t[lo:hi] hold a lead of the rule?" for the
+// windows of one rule, which arrive in order and overlap, without walking
+// what earlier walks already covered: known is a lead found before (the
+// last one of its window, which the next windows most likely also hold),
+// empty a stretch of t without a lead (lo < 0: none).
+type leadCache struct{ known, empty window }
+
+func newLeadCache() leadCache {
+	return leadCache{known: window{-1, -1}, empty: window{-1, -1}}
+}
+
+func (c *leadCache) contains(b *ahocorasick.Backward, t string, lo, hi int) bool {
+	if c.known.lo >= lo && c.known.hi <= hi {
+		return true
+	}
+	from := lo
+	inEmpty := c.empty.lo >= 0 && c.empty.lo <= lo && lo <= c.empty.hi
+	if inEmpty {
+		if hi <= c.empty.hi {
+			return false
+		}
+		// A lead inside [lo,hi) but not inside empty ends after
+		// empty.hi, so it starts after empty.hi-MaxLen.
+		from = max(lo, c.empty.hi-b.MaxLen()+1)
+	}
+	s, e := b.Last(t[from:hi])
+	if s < 0 {
+		if from > lo {
+			// No lead inside [from,hi) nor inside empty: none inside
+			// [empty.lo,hi) either, since a lead ending after empty.hi
+			// starts at from or later.
+			c.empty.hi = hi
+		} else {
+			c.empty = window{lo, hi}
+		}
+		return false
+	}
+	c.known = window{from + s, from + e}
+	return true
 }
 
 // hitChunk is how much text scanSegment collects keyword hits for at a
@@ -658,8 +709,8 @@ func (h *Heuristic) keywordHit(seg *normalize.Segment, orig, t string, m ahocora
 			for hi < len(t) && !utf8.RuneStart(t[hi]) {
 				hi++
 			}
-			if loc := firstAnchored(rp.re, t[lo:hi]); loc != nil {
-				s, e := lo+loc[0], lo+loc[1]
+			if end, ok := h.firstAnchored(rp, t[lo:hi]); ok {
+				s, e := lo, lo+end
 				for s < e && strings.IndexByte(" \n.,;:!?\"'", t[s]) >= 0 {
 					s++
 				}
@@ -682,23 +733,62 @@ func (h *Heuristic) keywordHit(seg *normalize.Segment, orig, t string, m ahocora
 			after = r.After
 		}
 		lo, hi := windowAround(t, m.Start, m.End, before, after)
-		if rp.leads != nil && !h.noLeads && !rp.leadAC.Contains(t[lo:hi]) {
-			continue
+		if len(st.wins[ri]) == 0 {
+			st.touched = append(st.touched, ri)
 		}
-		ws := st.wins[ri]
-		// Overlapping windows merge, up to maxWindow bytes: beyond that
-		// Go's regexp leaves its backtracker for the slower NFA.
-		if n := len(ws); n > 0 && lo <= ws[n-1].hi && hi-ws[n-1].lo <= maxWindow {
-			ws[n-1].hi = max(ws[n-1].hi, hi)
-			ws[n-1].lo = min(ws[n-1].lo, lo)
-		} else {
-			if n == 0 {
-				st.touched = append(st.touched, ri)
-			}
-			st.wins[ri] = append(ws, window{lo, hi})
-		}
+		// Filtered and merged by searchWindows after the keyword walk.
+		st.wins[ri] = append(st.wins[ri], window{lo, hi})
 	}
 	return false
+}
+
+// searchWindows searches rule ri's windows (one per keyword hit, in order)
+// for matches. A window without any of the rule's leads is dropped;
+// overlapping windows merge, up to maxWindow bytes (beyond that Go's
+// regexp leaves its backtracker for the slower NFA); each merged window is
+// searched once it is complete. Once the rule has maxMatchesPerRule
+// matches, the windows after are not even checked for leads: on a long
+// attack-dense document, checking every window of every rule during the
+// keyword walk was 18 % of the CPU (BenchmarkCmpJailbreakDoc).
+func (h *Heuristic) searchWindows(seg *normalize.Segment, orig string, ri int, st *state) {
+	t := seg.Text
+	r := &h.rules[ri]
+	rp := r.progs // compiled when the windows were added
+	ws := st.wins[ri]
+	var cur window
+	have := false
+	lastEnd := -1
+	leads := newLeadCache()
+	for i := 0; i <= len(ws); i++ {
+		if i < len(ws) {
+			w := ws[i]
+			if rp.leads != nil && !h.noLeads && !leads.contains(rp.leadBack, t, w.lo, w.hi) {
+				continue
+			}
+			if have && w.lo <= cur.hi && w.hi-cur.lo <= maxWindow {
+				cur.hi, cur.lo = max(cur.hi, w.hi), min(cur.lo, w.lo)
+				continue
+			}
+		}
+		if have { // cur is complete
+			left := maxMatchesPerRule - st.perRule[ri]
+			if left <= 0 {
+				return
+			}
+			st.locs = h.findAll(r, t, cur.lo, cur.hi, left, st)
+			for _, loc := range st.locs {
+				s, e := loc[0], loc[1]
+				if s < lastEnd || e == s {
+					continue
+				}
+				lastEnd = e
+				h.record(seg, orig, ri, s, e, st)
+			}
+		}
+		if i < len(ws) {
+			cur, have = ws[i], true
+		}
+	}
 }
 
 // fixedLiteral reports whether every match of re is exactly one of its
@@ -727,16 +817,30 @@ func fixedLiteral(re *syntax.Regexp) bool {
 	return false
 }
 
-// firstAnchored returns the longest match of any of res (all anchored at
-// the start of t), or nil.
-func firstAnchored(res []*regexp.Regexp, t string) []int {
-	var best []int
-	for _, re := range res {
-		if loc := re.FindStringIndex(t); loc != nil && (best == nil || loc[1] > best[1]) {
-			best = loc
+// firstAnchored returns the end of the longest match of any of the rule's
+// anchored patterns rp.re at the start of t (every match starts at 0).
+func (h *Heuristic) firstAnchored(rp *ruleProgs, t string) (best int, found bool) {
+	for i, re := range rp.re {
+		if end, ok := h.anchoredEnd(re, rp.reDFA[i], t); ok && (!found || end > best) {
+			best, found = end, true
 		}
 	}
-	return best
+	return best, found
+}
+
+// anchoredEnd returns the end of re's match at the start of t (re begins
+// with ^), as re.FindStringIndex(t) would, by its DFA unless that is full
+// (or tests switched it off).
+func (h *Heuristic) anchoredEnd(re *lazyRE, dfa *anchoredDFA, t string) (int, bool) {
+	if !h.noDFA {
+		if end, matched, ok := dfa.match(t); ok {
+			return end, matched
+		}
+	}
+	if loc := re.get().FindStringIndex(t); loc != nil {
+		return loc[1], true
+	}
+	return 0, false
 }
 
 // winPart is one element of a rule's window-mode pattern. When every match
@@ -746,16 +850,22 @@ func firstAnchored(res []*regexp.Regexp, t string) []int {
 // microsecond per byte for these programs, while a failed anchored attempt
 // stops after a few instructions. The result is the same as
 // re.FindAllStringIndex on the window (leftmost-first, non-overlapping),
-// which TestFindAllMatchesRegexp checks.
+// which TestLeadPrefilterIsExact checks.
 type winPart struct {
-	re    *regexp.Regexp       // unanchored
+	re    *lazyRE              // unanchored
 	leads *ahocorasick.Matcher // nil: no lead set, run re on the window
-	at    *regexp.Regexp       // ^(?:part), for a match at the window start
-	atCtx *regexp.Regexp       // ^(?s:.)(?:part), one byte of left context for \b
+	at    *lazyRE              // ^(?:part), for a match at the window start
+	atCtx *lazyRE              // ^(?s:.)(?:part), one byte of left context for \b
+	// atDFA and atCtxDFA run at and atCtx (see anchoredDFA).
+	atDFA, atCtxDFA *anchoredDFA
 	// req finds literals one of which every match contains after its lead
 	// (nil when the pattern has no such set): an attempt at a lead after
-	// the last of them cannot match.
-	req *ahocorasick.Matcher
+	// the last of them cannot match. It walks the window from its end, so
+	// that it stops at the last one, and the leads are then looked for only
+	// up to there: in attack-dense text the joint forward walk of both
+	// automata over every merged window (AppendStartsAndLast) was 26 % of
+	// the CPU of JailbreakRows.
+	req *ahocorasick.Backward
 }
 
 // reqSet returns literals one of which occurs in every match of re, or
@@ -820,7 +930,7 @@ func reqSet(re *syntax.Regexp, skipFirst bool) (lits []string, ok bool) {
 	return nil, false
 }
 
-func compileWinParts(parts []string, res []*regexp.Regexp) ([]winPart, error) {
+func compileWinParts(parts []string, res []*lazyRE) ([]winPart, error) {
 	out := make([]winPart, len(parts))
 	for i, p := range parts {
 		out[i].re = res[i]
@@ -828,22 +938,90 @@ func compileWinParts(parts []string, res []*regexp.Regexp) ([]winPart, error) {
 		if err != nil {
 			return nil, err
 		}
+		out[i].at = &lazyRE{src: `^(?:` + p + `)`}
+		out[i].atCtx = &lazyRE{src: `^(?s:.)(?:` + p + `)`}
+		if out[i].atDFA, err = newAnchoredDFA(`^(?:` + p + `)`); err != nil {
+			return nil, err
+		}
+		if out[i].atCtxDFA, err = newAnchoredDFA(`^(?s:.)(?:` + p + `)`); err != nil {
+			return nil, err
+		}
 		leads, ok := leadSet(tree)
 		if !ok || len(leads) == 0 || slices.Contains(leads, "") {
 			continue
 		}
-		if out[i].at, err = regexp.Compile(`^(?:` + p + `)`); err != nil {
-			return nil, err
-		}
-		if out[i].atCtx, err = regexp.Compile(`^(?s:.)(?:` + p + `)`); err != nil {
-			return nil, err
-		}
 		out[i].leads = ahocorasick.New(leads)
 		if req, ok := reqSet(tree, true); ok && len(req) > 0 && !slices.Contains(req, "") {
-			out[i].req = ahocorasick.New(req)
+			out[i].req = ahocorasick.NewBackward(req)
 		}
 	}
 	return out, nil
+}
+
+// attempt runs the part's anchored DFA at byte q of w (with the byte
+// before q as context, for \b): the end of the match that starts at q, as
+// the part's regexp would find it there. ok is false when the DFA is full.
+func (p *winPart) attempt(w string, q int) (end int, matched, ok bool) {
+	if q == 0 {
+		return p.atDFA.match(w)
+	}
+	end, matched, ok = p.atCtxDFA.match(w[q-1:])
+	return end + q - 1, matched, ok
+}
+
+// searchAll appends what p.re.FindAllStringIndex(w, n) returns (offset by
+// lo) to dst, by trying the part's anchored DFA at every position, as Go's
+// regexp does for an unanchored search (regexp.allMatches, including its
+// handling of empty matches). It is for parts without lead literals, whose
+// unanchored search with Go's regexp costs a bitmap clear per call and an
+// attempt per position; a failed DFA attempt is one or two table loads.
+// ok is false (dst unchanged) when a DFA is full.
+func (p *winPart) searchAll(w string, lo, n int, dst [][2]int) (out [][2]int, ok bool) {
+	base := len(dst)
+	prevEnd := -1
+	for pos, found := 0, 0; found < n && pos <= len(w); {
+		a, b := -1, -1
+		for q := pos; q <= len(w); {
+			end, matched, ok := p.attempt(w, q)
+			if !ok {
+				return dst[:base], false
+			}
+			if matched {
+				a, b = q, end
+				break
+			}
+			q += runeWidth(w, q)
+		}
+		if a < 0 {
+			break
+		}
+		accept := true
+		if b == pos { // an empty match, not accepted right after a match
+			accept = a != prevEnd
+			pos += runeWidth(w, pos)
+		} else {
+			pos = b
+		}
+		prevEnd = b
+		if accept {
+			dst = append(dst, [2]int{lo + a, lo + b})
+			found++
+		}
+	}
+	return dst, true
+}
+
+// runeWidth is the width of the rune at s[i] as Go's regexp steps over it
+// (invalid bytes are one wide), or 1 at the end of s.
+func runeWidth(s string, i int) int {
+	if i >= len(s) {
+		return 1
+	}
+	if s[i] < utf8.RuneSelf {
+		return 1
+	}
+	_, w := utf8.DecodeRuneInString(s[i:])
+	return w
 }
 
 // findAll returns up to n matches of the rule's window patterns in
@@ -857,17 +1035,26 @@ func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state)
 	for i := range rp.win {
 		p := &rp.win[i]
 		if p.leads == nil || h.noLeads {
-			for _, loc := range p.re.FindAllStringIndex(w, n) {
+			if !h.noLeads && !h.noDFA {
+				var ok bool
+				if st.locs, ok = p.searchAll(w, lo, n, st.locs); ok {
+					continue
+				}
+			}
+			for _, loc := range p.re.get().FindAllStringIndex(w, n) {
 				st.locs = append(st.locs, [2]int{lo + loc[0], lo + loc[1]})
 			}
 			continue
 		}
 		last := len(w) // no attempt after the last required literal
 		if p.req != nil {
-			st.starts, last = p.leads.AppendStartsAndLast(st.starts[:0], p.req, w)
-		} else {
-			st.starts = p.leads.AppendStarts(st.starts[:0], w)
+			if last = p.req.LastStart(w); last < 0 {
+				continue
+			}
 		}
+		// A lead that starts at or before last ends within MaxLen bytes;
+		// later ones are never tried.
+		st.starts = p.leads.AppendStarts(st.starts[:0], w[:min(len(w), last+p.leads.MaxLen())])
 		if len(st.starts) == 0 || last < 0 {
 			continue
 		}
@@ -880,19 +1067,20 @@ func (h *Heuristic) findAll(r *compiledRule, t string, lo, hi, n int, st *state)
 			if s < pos || k > 0 && s == st.starts[k-1] {
 				continue
 			}
-			var loc []int
+			var end int
+			var ok bool
 			if s == 0 {
-				loc = p.at.FindStringIndex(w)
-			} else if loc = p.atCtx.FindStringIndex(w[s-1:]); loc != nil {
+				end, ok = h.anchoredEnd(p.at, p.atDFA, w)
+			} else if end, ok = h.anchoredEnd(p.atCtx, p.atCtxDFA, w[s-1:]); ok {
 				// The context byte never starts a multi-byte rune that
 				// reaches into the lead, so the match proper starts at s.
-				loc[0], loc[1] = s, s-1+loc[1]
+				end += s - 1
 			}
-			if loc == nil || loc[1] == loc[0] {
+			if !ok || end == s {
 				continue
 			}
-			st.locs = append(st.locs, [2]int{lo + loc[0], lo + loc[1]})
-			pos = loc[1]
+			st.locs = append(st.locs, [2]int{lo + s, lo + end})
+			pos = end
 			if found++; found == n {
 				break
 			}

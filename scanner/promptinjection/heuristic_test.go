@@ -2,12 +2,14 @@ package promptinjection
 
 import (
 	"context"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -174,6 +176,30 @@ func TestHitChunksAreExact(t *testing.T) {
 		a, b := h.Analyze(text), small.Analyze(text)
 		if d := cmp.Diff(a, b); d != "" {
 			t.Fatalf("%.80q: chunking changed the analysis (-default +small chunks):\n%s", text, d)
+		}
+	}
+}
+
+// TestLeadCacheMatchesContains checks leadCache against a plain walk of
+// each window, for windows that overlap, repeat, go back and jump ahead.
+func TestLeadCacheMatchesContains(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	pats := []string{"ab", "bxa", "y", "aaaa", "abxab"}
+	fwd, bwd := ahocorasick.New(pats), ahocorasick.NewBackward(pats)
+	for range 20000 {
+		var sb strings.Builder
+		for range 20 + r.IntN(100) {
+			sb.WriteByte("abxab  xxy"[r.IntN(10)])
+		}
+		text := sb.String()
+		c := newLeadCache()
+		lo := 0
+		for range 40 {
+			lo = max(0, min(len(text), lo+r.IntN(12)-4))
+			hi := min(len(text), lo+r.IntN(16))
+			if got, want := c.contains(bwd, text, lo, hi), fwd.Contains(text[lo:hi]); got != want {
+				t.Fatalf("%q [%d,%d): cache says %v, walk %v", text, lo, hi, got, want)
+			}
 		}
 	}
 }

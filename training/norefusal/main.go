@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/norefusal"
@@ -241,29 +242,14 @@ func run(dataDir, out string, epochs int, l2 float64, parity bool) error {
 	return report(m, test)
 }
 
-type counts struct{ tp, fp, tn, fn int }
-
-func (c *counts) add(y, pred bool) {
-	switch {
-	case y && pred:
-		c.tp++
-	case y:
-		c.fn++
-	case pred:
-		c.fp++
-	default:
-		c.tn++
-	}
-}
-
 func report(m *norefusal.Model, test []example) error {
 	light, err := norefusallight.New(norefusallight.DefaultConfig())
 	if err != nil {
 		return err
 	}
 	thr := norefusal.DefaultConfig().Threshold
-	groups := map[string]*[2]counts{}
-	var all [2]counts
+	groups := map[string]*[2]binclass.Confusion{}
+	var all [2]binclass.Confusion
 	var scores []float64
 	var labels []bool
 	for _, e := range test {
@@ -274,13 +260,13 @@ func report(m *norefusal.Model, test []example) error {
 		}
 		g := groups[e.group]
 		if g == nil {
-			g = new([2]counts)
+			g = new([2]binclass.Confusion)
 			groups[e.group] = g
 		}
-		g[0].add(e.y, p >= thr)
-		g[1].add(e.y, !res.Valid)
-		all[0].add(e.y, p >= thr)
-		all[1].add(e.y, !res.Valid)
+		g[0].Add(e.y, p >= thr)
+		g[1].Add(e.y, !res.Valid)
+		all[0].Add(e.y, p >= thr)
+		all[1].Add(e.y, !res.Valid)
 		scores, labels = append(scores, p), append(labels, e.y)
 	}
 	names := make([]string, 0, len(groups))
@@ -293,64 +279,37 @@ func report(m *norefusal.Model, test []example) error {
 	fmt.Println("|---|---|---|---|")
 	for _, k := range names {
 		g := groups[k]
-		fmt.Printf("| %s | %d | %s | %s |\n", k, g[0].tp+g[0].fp+g[0].tn+g[0].fn, cell(g[0]), cell(g[1]))
+		fmt.Printf("| %s | %d | %s | %s |\n", k, g[0].TP+g[0].FP+g[0].TN+g[0].FN, cell(g[0]), cell(g[1]))
 	}
 	fmt.Println()
 	fmt.Println("| scanner | precision | recall | F1 | FPR | AUC |")
 	fmt.Println("|---|---|---|---|---|---|")
 	for i, name := range []string{"no_refusal", "no_refusal_light"} {
 		c := all[i]
-		p := float64(c.tp) / float64(max(c.tp+c.fp, 1))
-		rc := float64(c.tp) / float64(max(c.tp+c.fn, 1))
+		p := float64(c.TP) / float64(max(c.TP+c.FP, 1))
+		rc := float64(c.TP) / float64(max(c.TP+c.FN, 1))
 		f1 := 2 * p * rc / math.Max(p+rc, 1e-12)
-		fpr := float64(c.fp) / float64(max(c.fp+c.tn, 1))
+		fpr := float64(c.FP) / float64(max(c.FP+c.TN, 1))
 		auc := "—"
 		if i == 0 {
-			auc = fmt.Sprintf("%.4f", aucOf(scores, labels))
+			if a, ok := binclass.AUC(scores, labels); ok {
+				auc = fmt.Sprintf("%.4f", a)
+			}
 		}
 		fmt.Printf("| %s | %.3f | %.3f | %.3f | %.4f | %s |\n", name, p, rc, f1, fpr, auc)
 	}
 	return nil
 }
 
-func cell(c counts) string {
+func cell(c binclass.Confusion) string {
 	var parts []string
-	if c.tp+c.fn > 0 {
-		parts = append(parts, fmt.Sprintf("recall %.3f", float64(c.tp)/float64(c.tp+c.fn)))
+	if c.TP+c.FN > 0 {
+		parts = append(parts, fmt.Sprintf("recall %.3f", float64(c.TP)/float64(c.TP+c.FN)))
 	}
-	if c.fp+c.tn > 0 {
-		parts = append(parts, fmt.Sprintf("FPR %.3f", float64(c.fp)/float64(c.fp+c.tn)))
+	if c.FP+c.TN > 0 {
+		parts = append(parts, fmt.Sprintf("FPR %.3f", float64(c.FP)/float64(c.FP+c.TN)))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func aucOf(s []float64, y []bool) float64 {
-	type sy struct {
-		s float64
-		y bool
-	}
-	v := make([]sy, len(s))
-	for i := range s {
-		v[i] = sy{s[i], y[i]}
-	}
-	sort.Slice(v, func(i, j int) bool { return v[i].s < v[j].s })
-	var rankSum, npos float64
-	for i := 0; i < len(v); {
-		j := i
-		for j < len(v) && v[j].s == v[i].s {
-			j++
-		}
-		avg := float64(i+j+1) / 2
-		for k := i; k < j; k++ {
-			if v[k].y {
-				rankSum += avg
-				npos++
-			}
-		}
-		i = j
-	}
-	nneg := float64(len(v)) - npos
-	return (rankSum - npos*(npos+1)/2) / (npos * nneg)
 }
 
 // dropout removes each word with probability 0.15 in 30% of the texts, so

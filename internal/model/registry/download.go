@@ -24,15 +24,10 @@ var (
 	errTruncated = errors.New("download ended early")
 )
 
-// permanentError marks a download failure that retrying cannot fix.
-type permanentError struct{ err error }
-
-func (p permanentError) Error() string { return p.err.Error() }
-func (p permanentError) Unwrap() error { return p.err }
-
+// retryable says whether a download failure is worth another attempt: not
+// when it is marked resilience.Permanent (retrying cannot fix it).
 func retryable(err error) bool {
-	var pe permanentError
-	if errors.As(err, &pe) {
+	if resilience.IsPermanent(err) {
 		return false
 	}
 	var se *HTTPStatusError
@@ -109,11 +104,11 @@ func (e retryAfterError) RetryAfter() time.Duration { return e.after }
 // whole part file.
 func (r *Registry) fetchOnce(ctx context.Context, f File, part string, progress ProgressFunc) (sum string, size int64, retryAfter time.Duration, err error) {
 	if err := os.MkdirAll(filepath.Dir(part), 0o755); err != nil {
-		return "", 0, 0, permanentError{err}
+		return "", 0, 0, resilience.Permanent(err)
 	}
 	out, err := os.OpenFile(part, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
-		return "", 0, 0, permanentError{err}
+		return "", 0, 0, resilience.Permanent(err)
 	}
 	defer out.Close()
 	h := sha256.New()
@@ -152,7 +147,7 @@ func (r *Registry) fetchOnce(ctx context.Context, f File, part string, progress 
 
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, f.URL, nil)
 	if err != nil {
-		return "", 0, 0, permanentError{err}
+		return "", 0, 0, resilience.Permanent(err)
 	}
 	for k, vs := range r.opts.headers {
 		for _, v := range vs {
@@ -200,10 +195,10 @@ func (r *Registry) fetchOnce(ctx context.Context, f File, part string, progress 
 		if se.Retryable() {
 			return "", 0, parseRetryAfter(resp.Header.Get("Retry-After")), se
 		}
-		return "", 0, 0, permanentError{se}
+		return "", 0, 0, resilience.Permanent(se)
 	}
 	if f.SizeBytes > 0 && total >= 0 && total != f.SizeBytes {
-		return "", 0, 0, permanentError{fmt.Errorf("GET %s: server has %d bytes, registry says %d", redactURL(f.URL), total, f.SizeBytes)}
+		return "", 0, 0, resilience.Permanent(fmt.Errorf("GET %s: server has %d bytes, registry says %d", redactURL(f.URL), total, f.SizeBytes))
 	}
 	if total < 0 && f.SizeBytes > 0 {
 		total = f.SizeBytes
@@ -227,7 +222,7 @@ func (r *Registry) fetchOnce(ctx context.Context, f File, part string, progress 
 		return "", 0, 0, fmt.Errorf("GET %s: received %d bytes, expected %d", redactURL(f.URL), size, total)
 	}
 	if err := out.Sync(); err != nil {
-		return "", 0, 0, permanentError{err}
+		return "", 0, 0, resilience.Permanent(err)
 	}
 	if pw.done != pw.total {
 		pw.report()

@@ -2,6 +2,7 @@ package ahocorasick
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -176,4 +177,62 @@ func TestAppendStartsAndLast(t *testing.T) {
 			t.Fatalf("%q: last %d, want %d; starts (-want +got):\n%s", text, gotL, wantL, d)
 		}
 	}
+}
+
+// lastStartNaive is the largest start of any pattern in text, or -1.
+func lastStartNaive(patterns []string, text string) int {
+	last := -1
+	for m := range naive(patterns, text) {
+		last = max(last, m.Start)
+	}
+	return last
+}
+
+// TestBackwardLastStart checks the backward walk against brute force, for
+// a small automaton and for one large enough to use the wide table.
+func TestBackwardLastStart(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	rs := func(n int, alpha string) string {
+		var b strings.Builder
+		for range n {
+			b.WriteByte(alpha[r.IntN(len(alpha))])
+		}
+		return b.String()
+	}
+	var large []string
+	for range 3000 {
+		large = append(large, rs(20, "abcdefgh"))
+	}
+	large = append(large, "ab", "hh")
+	sets := [][]string{{"ab", "b", "ca", "abcab", ""}, {"cc", "bca", "a b"}, {"\xff\x00", "é"}, large}
+	if New(large).small != nil {
+		t.Fatal("large automaton uses the small table")
+	}
+	for _, pats := range sets {
+		bw := NewBackward(pats)
+		for range 300 {
+			text := rs(r.IntN(200), "abch \xff\x00\xc3\xa9")
+			if got, want := bw.LastStart(text), lastStartNaive(pats, text); got != want {
+				t.Fatalf("%q: LastStart %d, want %d", text, got, want)
+			}
+			if s, e := bw.Last(text); s >= 0 && !slices.Contains(pats, text[s:e]) || s != bw.LastStart(text) {
+				t.Fatalf("%q: Last %d, %d is no occurrence", text, s, e)
+			}
+		}
+	}
+}
+
+func FuzzBackwardLastStart(f *testing.F) {
+	f.Add("ab|b|ca", "xxabxxcab")
+	f.Add("ignore|previous instructions", "please ignore previous instructions")
+	f.Fuzz(func(t *testing.T, pats, text string) {
+		p := strings.Split(pats, "|")
+		bw := NewBackward(p)
+		if got, want := bw.LastStart(text), New(p).LastStart(text); got != want {
+			t.Fatalf("Backward.LastStart %d, LastStart %d", got, want)
+		}
+		if s, e := bw.Last(text); s >= 0 && (!slices.Contains(p, text[s:e]) || e-s > bw.MaxLen()) {
+			t.Fatalf("Last %d, %d is no occurrence", s, e)
+		}
+	})
 }

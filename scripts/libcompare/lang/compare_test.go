@@ -10,8 +10,9 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -89,11 +90,7 @@ func TestCompare(t *testing.T) {
 	for k := range res["whatlanggo"] {
 		langs[k.lang] = true
 	}
-	var ls []string
-	for l := range langs {
-		ls = append(ls, l)
-	}
-	sort.Strings(ls)
+	ls := slices.Sorted(maps.Keys(langs))
 	var b strings.Builder
 	b.WriteString("\n| lang | whatlanggo short | lingua short | whatlanggo long | lingua long |\n|---|---|---|---|---|\n")
 	for _, l := range ls {

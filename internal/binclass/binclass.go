@@ -1,0 +1,70 @@
+// Package binclass measures a binary classifier: the confusion counts of its
+// verdicts and the area under the ROC curve of its scores. llmshield eval
+// and the training programs report with it.
+package binclass
+
+import (
+	"cmp"
+	"slices"
+)
+
+// Confusion counts a binary classifier's outcomes.
+type Confusion struct{ TP, FP, TN, FN int }
+
+// Add counts one prediction.
+func (c *Confusion) Add(positive, predicted bool) {
+	switch {
+	case positive && predicted:
+		c.TP++
+	case positive:
+		c.FN++
+	case predicted:
+		c.FP++
+	default:
+		c.TN++
+	}
+}
+
+// AUC is the area under the ROC curve of scores against labels: the
+// probability that a random positive scores above a random negative, with
+// ties counted as one half (the Mann-Whitney U statistic over midranks).
+// ok is false when either class is empty: the AUC is then undefined.
+func AUC(scores []float64, pos []bool) (auc float64, ok bool) {
+	if len(scores) != len(pos) {
+		return 0, false
+	}
+	var np, nn int
+	for _, p := range pos {
+		if p {
+			np++
+		} else {
+			nn++
+		}
+	}
+	if np == 0 || nn == 0 {
+		return 0, false
+	}
+	idx := make([]int, len(scores))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(scores[a], scores[b]) })
+	// Sum of the positives' ranks (1-based); a run of tied scores shares
+	// the mean of its ranks.
+	var rankSum float64
+	for i := 0; i < len(idx); {
+		j := i
+		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
+			j++
+		}
+		mid := float64(i+1+j) / 2 // mean of ranks i+1 … j
+		for k := i; k < j; k++ {
+			if pos[idx[k]] {
+				rankSum += mid
+			}
+		}
+		i = j
+	}
+	u := rankSum - float64(np)*float64(np+1)/2
+	return u / (float64(np) * float64(nn)), true
+}
