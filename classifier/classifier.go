@@ -194,11 +194,7 @@ func Open(ctx context.Context, rt *inference.Runtime, files registry.Files, opts
 			return nil, fmt.Errorf("model %s: positive label %q is not one of the model's labels %v", name, p, mc.Labels)
 		}
 	}
-	version, err := modelVersion(files)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", name, err)
-	}
-	eng, err := openEngine(ctx, rt, files, opts, maxLen, mc.PadTokenID)
+	eng, version, err := openEngine(ctx, rt, files, opts, maxLen, mc.PadTokenID)
 	if err != nil {
 		return nil, err
 	}

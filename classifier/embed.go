@@ -115,11 +115,7 @@ func OpenEmbedder(ctx context.Context, rt *inference.Runtime, files registry.Fil
 	if err != nil {
 		return nil, fmt.Errorf("model %s: tokenizer: %w", name, err)
 	}
-	version, err := modelVersion(files)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", name, err)
-	}
-	eng, err := openEngine(ctx, rt, files, opts.Options, maxLen, pad)
+	eng, version, err := openEngine(ctx, rt, files, opts.Options, maxLen, pad)
 	if err != nil {
 		return nil, err
 	}

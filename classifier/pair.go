@@ -73,11 +73,7 @@ func OpenPair(ctx context.Context, rt *inference.Runtime, files registry.Files, 
 	if ok, why := tok.SupportsPairs(); !ok {
 		return nil, fmt.Errorf("model %s: tokenizer cannot encode sentence pairs: %s", name, why)
 	}
-	version, err := modelVersion(files)
-	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", name, err)
-	}
-	eng, err := openEngine(ctx, rt, files, opts, maxLen, mc.PadTokenID)
+	eng, version, err := openEngine(ctx, rt, files, opts, maxLen, mc.PadTokenID)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +105,14 @@ func loadTokenizer(files registry.Files, cfg tokenizer.Config) (*tokenizer.Token
 	return tokenizer.Load(p, cfg)
 }
 
-func openEngine(ctx context.Context, rt *inference.Runtime, files registry.Files, opts Options, maxLen int, pad int64) (*inference.Engine, error) {
+// openEngine identifies the weights in files (modelVersion) and opens
+// them with rt for up to maxLen tokens, padded with pad unless opts say
+// otherwise. Errors name the model.
+func openEngine(ctx context.Context, rt *inference.Runtime, files registry.Files, opts Options, maxLen int, pad int64) (*inference.Engine, string, error) {
+	version, err := modelVersion(files)
+	if err != nil {
+		return nil, "", fmt.Errorf("model %s: %w", files.Entry.ID, err)
+	}
 	eo := opts.Engine
 	if eo.Name == "" {
 		eo.Name = files.Entry.ID
@@ -120,9 +123,9 @@ func openEngine(ctx context.Context, rt *inference.Runtime, files registry.Files
 	}
 	eng, err := rt.Open(ctx, files.Model(), eo)
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", files.Entry.ID, err)
+		return nil, "", fmt.Errorf("model %s: %w", files.Entry.ID, err)
 	}
-	return eng, nil
+	return eng, version, nil
 }
 
 // ID returns the model's registry id (or directory).

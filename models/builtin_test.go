@@ -8,6 +8,7 @@ import (
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/model"
 	"github.com/llmshield/llmshield/models"
 )
@@ -30,12 +31,7 @@ func builtinClassifier(tb testing.TB, backend string, task model.Task, variant m
 	if err != nil {
 		tb.Fatal(err)
 	}
-	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { _ = h.Close() })
-	c, err := h.Get(context.Background(), classifier.Ref{Task: task, Variant: variant})
+	c, err := modeltest.HubOn(tb, backend, reg).Get(context.Background(), classifier.Ref{Task: task, Variant: variant})
 	if err != nil {
 		tb.Fatal(err)
 	}

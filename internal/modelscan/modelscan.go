@@ -1,8 +1,11 @@
-// Package modelscan is the part every scanner that runs a user sequence
-// classifier (classifier.Model) shares: checking the text, classifying it
-// with the scanner's positive labels, and turning the prediction into the
-// result's method, threshold, risk and verdict. The scanner adds its own
-// findings.
+// Package modelscan is the part that the scanners which may run a user
+// model in place of their built-in method share: Setup validates the
+// configuration and pairs the model an option supplies with the one the
+// configuration names; Texts and Err are the checks and the error of every
+// model call; for a user sequence classifier (classifier.Model), Run and
+// Judge classify the text with the scanner's positive labels and turn the
+// prediction into the result's method, threshold, risk and verdict. The
+// scanner adds its own findings.
 package modelscan
 
 import (
@@ -43,16 +46,12 @@ func MatchType(mt string) classifier.MatchType {
 // positive score) and Valid. Invalid UTF-8 is an error, blank text is
 // valid and not classified; a model error names the scanner and model.
 func Run(ctx context.Context, name, model string, m classifier.Model, text string, mt classifier.MatchType, positive []string, threshold float64, res *scanner.Result) (Verdict, error) {
-	res.Method, res.Threshold = scanner.MethodML, threshold
-	if !utf8.ValidString(text) {
-		return Verdict{}, fmt.Errorf("%s: %w", name, scanner.ErrInvalidUTF8)
-	}
-	if strings.TrimSpace(text) == "" {
-		return Verdict{}, nil
+	if ok, err := Texts(name, threshold, res, text); !ok {
+		return Verdict{}, err
 	}
 	p, err := m.Classify(ctx, text, mt, positive)
 	if err != nil {
-		return Verdict{}, fmt.Errorf("%s: model %s: %w", name, model, err)
+		return Verdict{}, Err(name, model, err)
 	}
 	v := Verdict{Prediction: p, Start: p.Best.Start, End: p.Best.End}
 	if v.Start < 0 || v.End > len(text) || v.Start > v.End {
@@ -62,6 +61,31 @@ func Run(ctx context.Context, name, model string, m classifier.Model, text strin
 	v.Flagged = res.Risk >= threshold
 	res.Valid = res.Valid && !v.Flagged
 	return v, nil
+}
+
+// Texts makes res the model's verdict (method ml, threshold) on texts,
+// which the model is about to read, and says whether there is anything to
+// judge: invalid UTF-8 in any text is an error naming the scanner, and a
+// blank text leaves nothing to judge (judge false, res still valid).
+func Texts(name string, threshold float64, res *scanner.Result, texts ...string) (judge bool, err error) {
+	res.Method, res.Threshold = scanner.MethodML, threshold
+	for _, t := range texts {
+		if !utf8.ValidString(t) {
+			return false, fmt.Errorf("%s: %w", name, scanner.ErrInvalidUTF8)
+		}
+	}
+	for _, t := range texts {
+		if strings.TrimSpace(t) == "" {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// Err is the error of a failed model call: it names the scanner and the
+// model.
+func Err(name, model string, err error) error {
+	return fmt.Errorf("%s: model %s: %w", name, model, err)
 }
 
 // Scan is a whole scan by Run: a text with fewer than minLetters letters
@@ -77,17 +101,29 @@ func Scan(ctx context.Context, name, model string, m classifier.Model, text stri
 		res.Duration = time.Since(start)
 		return res, ctx.Err()
 	}
-	v, err := Run(ctx, name, model, m, text, mt, positive, threshold, &res)
-	if err != nil {
+	if err := Judge(ctx, name, model, m, text, mt, positive, threshold, &res, finding); err != nil {
 		return scanner.Result{}, err
+	}
+	res.Duration = time.Since(start)
+	return res, nil
+}
+
+// Judge is Run followed by the finding: a flagged text gets the one
+// finding that finding makes of the verdict, with the verdict's span and
+// the risk as its score.
+func Judge(ctx context.Context, name, model string, m classifier.Model, text string, mt classifier.MatchType, positive []string, threshold float64, res *scanner.Result,
+	finding func(Verdict) scanner.Finding,
+) error {
+	v, err := Run(ctx, name, model, m, text, mt, positive, threshold, res)
+	if err != nil {
+		return err
 	}
 	if v.Flagged {
 		f := finding(v)
 		f.Start, f.End, f.Score = v.Start, v.End, res.Risk
 		res.Findings = append(res.Findings, f)
 	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return nil
 }
 
 // LabelsBut returns the labels of a model that are not named benign (any
@@ -110,6 +146,25 @@ func LabelsBut(labels []string, benign, what string) ([]string, error) {
 		return []string{"LABEL_1"}, nil
 	}
 	return nil, fmt.Errorf("cannot tell the %s labels from the model's labels %q (want a %q label, or LABEL_0/LABEL_1)", what, labels, benign)
+}
+
+// Config is the configuration of a scanner that may run a user model.
+type Config interface {
+	// Validate checks the configuration; errors name the field.
+	Validate() error
+	// ConfiguredModel is the user model the configuration names ("" for
+	// the scanner's built-in method).
+	ConfiguredModel() string
+}
+
+// Setup is the start of a New: it validates cfg, then applies opts to s
+// and checks that the option named option supplied a model (has reports
+// whether s has one) exactly when cfg names one. Errors name the scanner.
+func Setup[S any, O ~func(*S)](name string, cfg Config, s *S, opts []O, option string, has func(*S) bool) error {
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return Apply(name, s, opts, cfg.ConfiguredModel(), option, has)
 }
 
 // Apply applies opts to s, then checks with Pair that the option named

@@ -87,3 +87,50 @@ func TestPairAndLetters(t *testing.T) {
 		t.Fatal("match types")
 	}
 }
+
+func TestTextsAndJudge(t *testing.T) {
+	res := scanner.Clean("q", scanner.MethodHeuristic)
+	if judge, err := Texts("x", 0.4, &res, "prompt", "answer"); !judge || err != nil || res.Method != scanner.MethodML || res.Threshold != 0.4 {
+		t.Fatalf("two texts: %v %v %+v", judge, err, res)
+	}
+	if judge, err := Texts("x", 0.4, &res, " ", "\xff"); judge || !errors.Is(err, scanner.ErrInvalidUTF8) || !strings.HasPrefix(err.Error(), "x: ") {
+		t.Fatalf("invalid UTF-8 before blank: %v %v", judge, err)
+	}
+	if judge, err := Texts("x", 0.4, &res, "prompt", "\n"); judge || err != nil || !res.Valid {
+		t.Fatalf("blank: %v %v %+v", judge, err, res)
+	}
+	m := &model{score: 0.9, start: 0, end: 5}
+	res = scanner.Clean("hello world", scanner.MethodHeuristic)
+	err := Judge(context.Background(), "x", "some/model", m, "hello world", classifier.MatchFull, nil, 0.5, &res,
+		func(Verdict) scanner.Finding { return scanner.Finding{Rule: "r", Detail: "d"} })
+	if err != nil || res.Valid || len(res.Findings) != 1 || res.Findings[0] != (scanner.Finding{Rule: "r", Start: 0, End: 5, Score: 0.9, Detail: "d"}) {
+		t.Fatalf("judge: %v %+v", err, res)
+	}
+}
+
+type setupCfg struct{ bad, model string }
+
+func (c setupCfg) Validate() error {
+	if c.bad != "" {
+		return errors.New(c.bad)
+	}
+	return nil
+}
+func (c setupCfg) ConfiguredModel() string { return c.model }
+
+func TestSetup(t *testing.T) {
+	type sc struct{ m *model }
+	has := func(s *sc) bool { return s.m != nil }
+	with := func(s *sc) { s.m = &model{} }
+	var applied bool
+	mark := func(*sc) { applied = true }
+	if err := Setup("x", setupCfg{bad: "threshold: bad"}, &sc{}, []func(*sc){mark}, "WithM", has); err == nil || err.Error() != "x: threshold: bad" || applied {
+		t.Fatalf("invalid config is refused before the options run: %v (applied %v)", err, applied)
+	}
+	if err := Setup("x", setupCfg{model: "m"}, &sc{}, []func(*sc){with}, "WithM", has); err != nil {
+		t.Fatal(err)
+	}
+	if err := Setup("x", setupCfg{model: "m"}, &sc{}, []func(*sc){}, "WithM", has); err == nil || !strings.HasPrefix(err.Error(), "x: model: ") {
+		t.Fatalf("model without option: %v", err)
+	}
+}

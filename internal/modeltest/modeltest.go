@@ -60,6 +60,12 @@ func Hub(t testing.TB, backend string, models ...registry.Entry) *classifier.Hub
 	if err != nil {
 		t.Fatal(err)
 	}
+	return HubOn(t, backend, reg)
+}
+
+// HubOn is a model hub on backend over reg, closed when the test ends.
+func HubOn(t testing.TB, backend string, reg *registry.Registry) *classifier.Hub {
+	t.Helper()
 	h, err := classifier.NewHub(reg, classifier.HubOptions{Runtime: inference.RuntimeOptions{Backend: backend}})
 	if err != nil {
 		t.Fatal(err)
@@ -267,18 +273,6 @@ func BenchBackends(b *testing.B, fn func(b *testing.B, backend string)) {
 			}
 			fn(b, be)
 		})
-	}
-}
-
-// BenchScan benchmarks s on in, with allocations and bytes per scan.
-func BenchScan(b *testing.B, s scanner.Scanner, in scanner.Input) {
-	ctx := context.Background()
-	b.SetBytes(int64(len(in.Text())))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(ctx, in); err != nil {
-			b.Fatal(err)
-		}
 	}
 }
 

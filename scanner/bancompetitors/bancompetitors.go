@@ -47,7 +47,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -57,6 +56,7 @@ import (
 	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -162,31 +162,26 @@ type name struct {
 // Scanner flags competitor names. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg   Config
 	names []name
 	fuzzy []int // indices of names eligible for fuzzy matching
 	ac    *ahocorasick.Matcher
-	fp    string
 	ner   NER
 	types map[string]bool
 	agg   classifier.Aggregation
 }
 
 var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-	_ scanner.Rewriter      = (*Scanner)(nil)
+	_ rulescan.Scanner = (*Scanner)(nil)
+	_ scanner.Rewriter = (*Scanner)(nil)
 )
 
 // New validates cfg and compiles the gazetteer; WithNER supplies the
 // model that cfg.Model names.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
 	s := &Scanner{cfg: cfg}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithNER", func(s *Scanner) bool { return s.ner != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithNER", func(s *Scanner) bool { return s.ner != nil }); err != nil {
 		return nil, err
 	}
 	if err := s.checkModel(); err != nil {
@@ -239,7 +234,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		M             string `json:",omitempty"`
 	}{Name, "1", cfg.Competitors, al, cfg.Threshold, cfg.Redact, cfg.Fuzzy, s.modelFingerprint()})
 	sum := sha256.Sum256(b)
-	s.fp = hex.EncodeToString(sum[:16])
+	s.Shell = rulescan.ShellWith(Name, scanner.StageBoth, hex.EncodeToString(sum[:16]))
 	return s, nil
 }
 
@@ -249,15 +244,6 @@ func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 func tokens(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return !isWord(r) })
 }
-
-// Name returns "ban_competitors".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Rewrites reports whether the scanner redacts.
 func (s *Scanner) Rewrites() bool { return s.cfg.Redact }
@@ -270,38 +256,33 @@ type match struct {
 
 // Scan finds competitor names in in.Text().
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	hits, err := s.hits(ctx, text)
-	if err != nil {
-		return scanner.Result{}, err
-	}
-	if s.ner != nil {
-		res.Method = scanner.MethodML
-		if hits, err = s.inEntities(ctx, text, hits); err != nil {
-			return scanner.Result{}, err
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		hits, err := s.hits(ctx, text)
+		if err != nil {
+			return err
 		}
-	}
-	spans := make([][2]int, 0, len(hits))
-	for _, h := range hits {
-		res.Risk = max(res.Risk, h.score)
-		if len(res.Findings) < maxFindings {
-			res.Findings = append(res.Findings, scanner.Finding{Rule: "competitor", Start: h.a, End: h.b, Score: h.score, Detail: h.detail})
+		if s.ner != nil {
+			res.Method = scanner.MethodML
+			if hits, err = s.inEntities(ctx, text, hits); err != nil {
+				return err
+			}
 		}
-		spans = append(spans, [2]int{h.a, h.b})
-	}
-	if len(spans) > 0 {
-		res.Valid = false
-		if s.cfg.Redact {
-			res.Sanitized = redact(text, spans)
+		spans := make([][2]int, 0, len(hits))
+		for _, h := range hits {
+			res.Risk = max(res.Risk, h.score)
+			if len(res.Findings) < maxFindings {
+				res.Findings = append(res.Findings, scanner.Finding{Rule: "competitor", Start: h.a, End: h.b, Score: h.score, Detail: h.detail})
+			}
+			spans = append(spans, [2]int{h.a, h.b})
 		}
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		if len(spans) > 0 {
+			res.Valid = false
+			if s.cfg.Redact {
+				res.Sanitized = redact(text, spans)
+			}
+		}
+		return nil
+	})
 }
 
 // hit is a gazetteer match at or over the threshold: a byte span of the

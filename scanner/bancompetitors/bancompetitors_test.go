@@ -18,10 +18,7 @@ func cfg(names ...string) Config {
 func TestScan(t *testing.T) {
 	c := cfg("Acme Corp", "Globex", "Initech Solutions", "Booking.com", "Umbrella")
 	c.Aliases = map[string][]string{"Acme Corp": {"ACME", "Acme Inc"}}
-	s, err := New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, c)
 	cases := []struct {
 		text, sanitized string
 		details         []string
@@ -38,10 +35,7 @@ func TestScan(t *testing.T) {
 		{"Nothing to see here.", "Nothing to see here.", nil},
 	}
 	for _, tc := range cases {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: tc.text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: tc.text})
 		if res.Valid != (len(tc.details) == 0) || res.Sanitized != tc.sanitized || len(res.Findings) != len(tc.details) {
 			t.Errorf("%q: valid %v sanitized %q findings %+v", tc.text, res.Valid, res.Sanitized, res.Findings)
 			continue
@@ -97,10 +91,7 @@ func TestConfig(t *testing.T) {
 
 func TestConformance(t *testing.T) {
 	c := cfg("Paris", "Example", "Cafe", "Previous Instructions Inc")
-	s, err := New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, c)
 	scannertest.Run(t, s, scannertest.WithInputs("Example.org and example.com and café"))
 }
 
@@ -131,16 +122,7 @@ func BenchmarkScan1KB(b *testing.B) {
 	names := []string{"Acme Corporation", "Globex", "Initech Solutions", "Umbrella", "Hooli", "Pied Piper", "Wayne Enterprises", "Stark Industries",
 		"Cyberdyne Systems", "Soylent", "Tyrell Corporation", "Wonka Industries", "Oscorp", "Massive Dynamic", "Vandelay Industries", "Dunder Mifflin",
 		"Bluth Company", "Gringotts", "Monsters Inc", "Prestige Worldwide"}
-	s, err := New(cfg(names...))
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.MustWith(b, New, cfg(names...))
 	text := strings.Repeat("Our product beats the rest; ask about Globex pricing and Stark Industries support. ", 13)[:1024]
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Prompt: text}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Prompt: text})
 }

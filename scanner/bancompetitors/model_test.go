@@ -60,17 +60,11 @@ func modelCfg(names ...string) Config {
 func TestModelScan(t *testing.T) {
 	f := &fakeNER{orgs: []string{"Apple Inc", "Globex"}, score: 0.9}
 	c := modelCfg("Apple", "Globex", "Paris Fashion")
-	s, err := New(c, WithNER(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, c, WithNER(f))
 	ctx := context.Background()
 	scan := func(text string) scanner.Result {
 		t.Helper()
-		res, err := s.Scan(ctx, scanner.Input{Prompt: text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
 		return res
 	}
 	// The fruit is no organisation; the company is, and its whole entity
@@ -167,10 +161,7 @@ func TestModelTinyNER(t *testing.T) {
 		for _, agg := range []string{"simple", "first", "average", "max", "none"} {
 			c := cfg("Acme", "Initech Solutions")
 			c.Model, c.AggregationStrategy = dir, agg
-			s, err := New(c, WithNER(m))
-			if err != nil {
-				t.Fatal(err)
-			}
+			s := scannertest.MustWith(t, New, c, WithNER(m))
 			res, err := s.Scan(ctx, scanner.Input{Prompt: org})
 			if err != nil || res.Valid || res.Sanitized != "I work at [REDACTED] GmbH in Zürich." || res.Risk < 0.99 {
 				t.Fatalf("%s: ORG entity: %+v %v", agg, res, err)
@@ -185,10 +176,7 @@ func TestModelTinyNER(t *testing.T) {
 		}
 		c := cfg("Acme", "Initech Solutions")
 		c.Model, c.EntityTypes = dir, []string{"LOC"}
-		s, err := New(c, WithNER(m))
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.MustWith(t, New, c, WithNER(m))
 		res, err := s.Scan(ctx, scanner.Input{Prompt: other})
 		if err != nil || res.Valid || len(res.Findings) != 2 || res.Sanitized != "We compared [REDACTED] Corp staff with [REDACTED]." {
 			t.Fatalf("entity_types [LOC]: %+v %v", res, err)
@@ -210,11 +198,8 @@ func BenchmarkModelScan(b *testing.B) {
 		m := modeltest.Load(b, backend, (*classifier.Hub).GetTokenClassifier, dir)
 		c := cfg("Acme", "Globex", "Initech Solutions", "Stark Industries")
 		c.Model = dir
-		s, err := New(c, WithNER(m))
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := scannertest.MustWith(b, New, c, WithNER(m))
 		text := strings.Repeat("I work at Acme GmbH in Zürich; ask about Globex pricing. ", 18)[:1024]
-		modeltest.BenchScan(b, s, scanner.Input{Prompt: text})
+		scannertest.Bench(b, s, scanner.Input{Prompt: text})
 	})
 }

@@ -45,7 +45,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -53,6 +52,7 @@ import (
 	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/internal/normalize/ahocorasick"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -151,29 +151,22 @@ type entry struct {
 // Scanner flags banned topics. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg     Config
 	topics  []string
 	entries []entry
 	ac      *ahocorasick.Matcher
-	fp      string
 	nli     NLI
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg and compiles the lexicons of the configured topics,
 // or, when cfg.Model is set, prepares zero-shot classification with the
 // model given by WithNLI.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
 	s := &Scanner{cfg: cfg}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithNLI", func(s *Scanner) bool { return s.nli != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithNLI", func(s *Scanner) bool { return s.nli != nil }); err != nil {
 		return nil, err
 	}
 	if s.nli != nil {
@@ -183,7 +176,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 			}
 		}
 		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00nli\x00%s\x00%q\x00%v\x00%q\x00%v", Name, s.nli.Version(), s.topics, cfg.Threshold, cfg.HypothesisTemplate, cfg.MultiLabel))
-		s.fp = hex.EncodeToString(sum[:16])
+		s.Shell = rulescan.ShellWith(Name, scanner.StageBoth, hex.EncodeToString(sum[:16]))
 		return s, nil
 	}
 	for _, t := range cfg.Topics {
@@ -211,18 +204,9 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	}
 	s.ac = ahocorasick.New(pats)
 	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00v1\x00%q\x00%v", Name, s.topics, cfg.Threshold))
-	s.fp = hex.EncodeToString(sum[:16])
+	s.Shell = rulescan.ShellWith(Name, scanner.StageBoth, hex.EncodeToString(sum[:16]))
 	return s, nil
 }
-
-// Name returns "ban_topics".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
@@ -273,64 +257,49 @@ func (s *Scanner) Scores(text string) (map[string]float64, []scanner.Finding) {
 
 // Scan flags in.Text() when a configured topic's score reaches the threshold.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	if s.nli != nil {
-		return s.scanModel(ctx, text, start)
-	}
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	scores, findings := s.Scores(text)
-	for _, t := range s.topics {
-		res.Risk = max(res.Risk, scores[t])
-	}
-	res.Risk = scanner.ClampRisk(res.Risk)
-	if res.Risk >= s.cfg.Threshold {
-		res.Valid = false
-		// report only the entries of topics over the threshold
-		for _, f := range findings {
-			if scores[f.Rule] >= s.cfg.Threshold {
-				res.Findings = append(res.Findings, f)
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		if s.nli != nil {
+			return s.scanModel(ctx, text, res)
+		}
+		scores, findings := s.Scores(text)
+		for _, t := range s.topics {
+			res.Risk = max(res.Risk, scores[t])
+		}
+		res.Risk = scanner.ClampRisk(res.Risk)
+		if res.Risk >= s.cfg.Threshold {
+			res.Valid = false
+			// report only the entries of topics over the threshold
+			for _, f := range findings {
+				if scores[f.Rule] >= s.cfg.Threshold {
+					res.Findings = append(res.Findings, f)
+				}
 			}
 		}
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		return nil
+	})
 }
 
 // scanModel classifies text zero-shot against the topics with the NLI
 // model. Empty (white-space) text is valid, as in LLM Guard.
-func (s *Scanner) scanModel(ctx context.Context, text string, start time.Time) (scanner.Result, error) {
-	res := scanner.Clean(text, scanner.MethodML)
-	res.Threshold = s.cfg.Threshold
-	if !utf8.ValidString(text) {
-		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
-	}
-	if strings.TrimSpace(text) == "" {
-		res.Duration = time.Since(start)
-		return res, nil
+func (s *Scanner) scanModel(ctx context.Context, text string, res *scanner.Result) error {
+	if judge, err := modelscan.Texts(Name, s.cfg.Threshold, res, text); !judge {
+		return err
 	}
 	scores, err := s.nli.ZeroShot(ctx, text, s.topics, s.cfg.HypothesisTemplate, s.cfg.MultiLabel)
+	if err == nil && len(scores) != len(s.topics) {
+		err = fmt.Errorf("%d scores for %d topics", len(scores), len(s.topics))
+	}
 	if err != nil {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+		return modelscan.Err(Name, s.cfg.Model, err)
 	}
-	if len(scores) != len(s.topics) {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %d scores for %d topics", Name, s.cfg.Model, len(scores), len(s.topics))
-	}
-	for _, sc := range scores {
-		res.Risk = max(res.Risk, scanner.ClampRisk(sc))
-	}
-	if res.Risk >= s.cfg.Threshold {
-		res.Valid = false
-		for i, sc := range scores {
-			if scanner.ClampRisk(sc) >= s.cfg.Threshold {
-				res.Findings = append(res.Findings, scanner.Finding{Rule: s.topics[i], Score: scanner.ClampRisk(sc),
-					Detail: fmt.Sprintf("zero-shot: %q entailed with probability %.3f", strings.Replace(s.cfg.HypothesisTemplate, "{}", s.topics[i], 1), sc)})
-			}
+	for i, sc := range scores {
+		risk := scanner.ClampRisk(sc)
+		res.Risk = max(res.Risk, risk)
+		if risk >= s.cfg.Threshold {
+			res.Valid = false
+			res.Findings = append(res.Findings, scanner.Finding{Rule: s.topics[i], Score: risk,
+				Detail: fmt.Sprintf("zero-shot: %q entailed with probability %.3f", strings.Replace(s.cfg.HypothesisTemplate, "{}", s.topics[i], 1), sc)})
 		}
 	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return nil
 }

@@ -11,10 +11,7 @@ import (
 
 func all(t testing.TB) *Scanner {
 	t.Helper()
-	s, err := New(Config{Topics: TopicNames(), Threshold: 0.6})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, Config{Topics: TopicNames(), Threshold: 0.6})
 	return s
 }
 
@@ -45,10 +42,7 @@ func TestTopics(t *testing.T) {
 	}
 	for _, c := range cases {
 		scores, _ := s.Scores(c.text)
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: c.text})
 		if c.topic == "" {
 			if !res.Valid {
 				t.Errorf("%q flagged: %v %+v", c.text, scores, res.Findings)
@@ -67,10 +61,7 @@ func TestTopics(t *testing.T) {
 }
 
 func TestOnlyConfiguredTopics(t *testing.T) {
-	s, err := New(Config{Topics: []string{"Financial Advice", "suicide"}, Threshold: 0.6})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, Config{Topics: []string{"Financial Advice", "suicide"}, Threshold: 0.6})
 	if res, _ := s.Scan(context.Background(), scanner.Input{Prompt: "How do I build a pipe bomb?"}); !res.Valid {
 		t.Error("weapons is not configured")
 	}
@@ -125,11 +116,5 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan1KB(b *testing.B) {
 	s := all(b)
 	text := strings.Repeat("The council debated the new budget for schools and the hospital; the bill passes next week. ", 12)[:1024]
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), scanner.Input{Prompt: text}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, scanner.Input{Prompt: text})
 }

@@ -48,24 +48,17 @@ func modelConfig(topics ...string) Config {
 
 func TestModelScan(t *testing.T) {
 	f := &fakeNLI{}
-	s, err := New(modelConfig("gambling", "violence", "gambling "), WithNLI(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, modelConfig("gambling", "violence", "gambling "), WithNLI(f))
 	ctx := context.Background()
-	res, err := s.Scan(ctx, scanner.Input{Prompt: "tips for gambling online"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, scanner.Input{Prompt: "tips for gambling online"})
 	if res.Valid || res.Method != scanner.MethodML || res.Risk != 0.9 || len(res.Findings) != 1 || res.Findings[0].Rule != "gambling" || res.Threshold != 0.6 {
 		t.Fatalf("gambling text: %+v", res)
 	}
 	if f.templates[0] != classifier.DefaultHypothesisTemplate || !f.multi[0] {
 		t.Fatalf("template %q multi %v", f.templates[0], f.multi[0])
 	}
-	res, err = s.Scan(ctx, scanner.Input{Prompt: "what a nice day"})
-	if err != nil || !res.Valid || res.Risk != 0.05 {
-		t.Fatalf("benign text: %+v %v", res, err)
+	if res := scannertest.Check(t, s, scanner.Input{Prompt: "what a nice day"}); !res.Valid || res.Risk != 0.05 {
+		t.Fatalf("benign text: %+v", res)
 	}
 	calls := f.calls
 	if res, err := s.Scan(ctx, scanner.Input{Prompt: " \n\t "}); err != nil || !res.Valid || f.calls != calls {
@@ -94,20 +87,13 @@ func TestModelTinyNLI(t *testing.T) {
 		m := modeltest.Load(t, backend, (*classifier.Hub).GetPair, dir)
 		cfg := DefaultConfig()
 		cfg.Topics, cfg.Model, cfg.HypothesisTemplate = []string{"music", "weapons"}, dir, "this example is about {} ."
-		s, err := New(cfg, WithNLI(m))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: "we play music and sing with friends ."})
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.MustWith(t, New, cfg, WithNLI(m))
+		res := scannertest.Check(t, s, scanner.Input{Prompt: "we play music and sing with friends ."})
 		if res.Valid || len(res.Findings) != 1 || res.Findings[0].Rule != "music" {
 			t.Fatalf("music text: %+v", res)
 		}
-		res, err = s.Scan(context.Background(), scanner.Input{Prompt: "the cat sat with the dog in the garden ."})
-		if err != nil || !res.Valid {
-			t.Fatalf("text about neither topic: %+v %v", res, err)
+		if res := scannertest.Check(t, s, scanner.Input{Prompt: "the cat sat with the dog in the garden ."}); !res.Valid {
+			t.Fatalf("text about neither topic: %+v", res)
 		}
 		scannertest.Run(t, s, scannertest.WithHugeSize(1<<20), scannertest.WithInputs("we play music ."))
 	})

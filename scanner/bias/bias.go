@@ -39,12 +39,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -137,42 +137,28 @@ var traits = set(
 // Scanner flags generalisations about groups. It is immutable and safe
 // for concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg   Config
-	fp    string
 	model Classifier
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	s := &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.Threshold)}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+	s := &Scanner{cfg: cfg}
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
 		return nil, err
 	}
+	fp := fmt.Sprintf("%s/v1/%g", Name, cfg.Threshold)
 	if s.model != nil {
 		mt, _ := classifier.ParseMatchType(string(cfg.MatchType))
 		s.cfg.MatchType = mt
-		s.fp = fmt.Sprintf("%s/model/%s/%s/%g", Name, s.model.Version(), mt, cfg.Threshold)
+		fp = fmt.Sprintf("%s/model/%s/%s/%g", Name, s.model.Version(), mt, cfg.Threshold)
 	}
+	s.Shell = rulescan.ShellWith(Name, scanner.StageOutput, fp)
 	return s, nil
 }
-
-// Name returns "bias".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner checks outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // SentenceScore scores one sentence and says why.
 func SentenceScore(sentence string) (float64, string) {
@@ -233,45 +219,40 @@ func SentenceScore(sentence string) (float64, string) {
 
 // Scan scores every sentence of in.Text().
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	if s.model != nil {
-		return s.scanModel(ctx, text)
-	}
-	a, n := 0, 0
-	for i := 0; i <= len(text) && n < maxSentences; i++ {
-		if i < len(text) && !strings.ContainsRune(".!?\n;", rune(text[i])) {
-			continue
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		if s.model != nil {
+			return s.scanModel(ctx, text, res)
 		}
-		end := min(i+1, len(text))
-		if strings.TrimSpace(text[a:end]) != "" {
-			n++
-			if n%256 == 0 {
-				if err := ctx.Err(); err != nil {
-					return scanner.Result{}, err
+		a, n := 0, 0
+		for i := 0; i <= len(text) && n < maxSentences; i++ {
+			if i < len(text) && !strings.ContainsRune(".!?\n;", rune(text[i])) {
+				continue
+			}
+			end := min(i+1, len(text))
+			if strings.TrimSpace(text[a:end]) != "" {
+				n++
+				if n%256 == 0 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+				}
+				if sc, why := SentenceScore(text[a:end]); sc > 0 {
+					res.Risk = max(res.Risk, sc)
+					if sc >= s.cfg.Threshold && len(res.Findings) < maxFindings {
+						res.Findings = append(res.Findings, scanner.Finding{Rule: "group_generalisation", Start: a, End: end, Score: sc, Detail: why})
+					}
 				}
 			}
-			if sc, why := SentenceScore(text[a:end]); sc > 0 {
-				res.Risk = max(res.Risk, sc)
-				if sc >= s.cfg.Threshold && len(res.Findings) < maxFindings {
-					res.Findings = append(res.Findings, scanner.Finding{Rule: "group_generalisation", Start: a, End: end, Score: sc, Detail: why})
-				}
-			}
+			a = end
 		}
-		a = end
-	}
-	res.Valid = res.Risk < s.cfg.Threshold
-	res.Duration = time.Since(start)
-	return res, nil
+		res.Valid = res.Risk < s.cfg.Threshold
+		return nil
+	})
 }
 
 // scanModel scores text with the user's classifier. Blank text is valid.
-func (s *Scanner) scanModel(ctx context.Context, text string) (scanner.Result, error) {
-	return modelscan.Scan(ctx, Name, s.cfg.Model, s.model, text, s.cfg.MatchType, nil, s.cfg.Threshold, 0, func(v modelscan.Verdict) scanner.Finding {
+func (s *Scanner) scanModel(ctx context.Context, text string, res *scanner.Result) error {
+	return modelscan.Judge(ctx, Name, s.cfg.Model, s.model, text, s.cfg.MatchType, nil, s.cfg.Threshold, res, func(v modelscan.Verdict) scanner.Finding {
 		return scanner.Finding{Rule: "biased", Detail: fmt.Sprintf("model label %s with probability %.3f", s.model.BestLabel(v.Prediction, nil), v.Prediction.Score)}
 	})
 }

@@ -14,10 +14,7 @@ func out(s string) scanner.Input {
 }
 
 func TestVerdicts(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	for text, valid := range map[string]bool{
 		"Women are too emotional to lead a company.":                     false,
 		"All immigrants are criminals.":                                  false,
@@ -31,10 +28,7 @@ func TestVerdicts(t *testing.T) {
 		"The lazy dog sleeps all day.":                                   true, // trait without a group
 		"First sentence is fine. Second: most women are bad at parking.": false,
 	} {
-		res, err := s.Scan(context.Background(), out(text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, out(text))
 		if res.Valid != valid {
 			sc, why := SentenceScore(text)
 			t.Errorf("%q: valid %v (score %.2f %s)", text, res.Valid, sc, why)
@@ -76,11 +70,8 @@ func FuzzScan(f *testing.F) {
 	f.Add("All women are lazy.")
 	f.Add("\xff. ; ! alle")
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), out(text))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.5) {
+		// Check fails on a risk outside [0,1].
+		if res := scannertest.Check(t, s, out(text)); res.Valid != (res.Risk < 0.5) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
 	})

@@ -16,16 +16,10 @@ func TestModelScan(t *testing.T) {
 	f := modeltest.NewClassifier([]string{"NEUTRAL", "BIASED"}, 0.2, 0.8)
 	cfg := DefaultConfig()
 	cfg.Model, cfg.MatchType = "some/bias", "sentence"
-	s, err := New(cfg, WithClassifier(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "q", Output: "Some answer.", Stage: scanner.StageOutput}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	if mt, _ := f.Last(); res.Valid || res.Risk != 0.8 || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Findings[0].End != len(in.Output) ||
 		mt != classifier.MatchSentence || !strings.Contains(res.Findings[0].Detail, "BIASED") {
 		t.Fatalf("biased answer: %+v (match type %s)", res, mt)
@@ -56,10 +50,7 @@ func TestModelTinyClassifier(t *testing.T) {
 		}
 		cfg := DefaultConfig()
 		cfg.Model, cfg.Threshold = dir, math.Max(0.01, p.Score-0.01) // just under the model's score
-		s, err := New(cfg, WithClassifier(m))
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.MustWith(t, New, cfg, WithClassifier(m))
 		res, err := s.Scan(ctx, scanner.Input{Prompt: "q", Output: text, Stage: scanner.StageOutput})
 		if err != nil || res.Valid || math.Abs(res.Risk-p.Score) > 1e-9 {
 			t.Fatalf("risk %v (valid %v, err %v), want the model's score %v flagged", res.Risk, res.Valid, err, p.Score)

@@ -229,20 +229,32 @@ func buildRelevance(ctx context.Context, p any, d Deps) (scanner.Scanner, error)
 }
 
 // classifierBuild is a modelBuild for a scanner that runs a user sequence
-// classifier.
-func classifierBuild[C, O any, S scanner.Scanner](name, instead string, model func(*C) *string, new func(C, ...O) (S, error), with func(*classifier.Classifier) O) modelBuild[C, *classifier.Classifier, O, S] {
+// classifier, which with (the scanner's WithClassifier) hands to it.
+func classifierBuild[C, O any, S scanner.Scanner](name, instead string, model func(*C) *string, new func(C, ...O) (S, error), with func(classifier.Model) O) modelBuild[C, *classifier.Classifier, O, S] {
 	return modelBuild[C, *classifier.Classifier, O, S]{name: name, instead: instead, model: model, load: (*classifier.Hub).Get,
-		probe: func(ctx context.Context, _ C, m *classifier.Classifier) error { return probeClassifier(ctx, m) }, new: new, with: with}
+		probe: func(ctx context.Context, _ C, m *classifier.Classifier) error { return probeClassifier(ctx, m) }, new: new,
+		with: func(m *classifier.Classifier) O { return with(m) }}
+}
+
+// labelledBuild is a classifierBuild for a scanner that picks the labels
+// it reads from the model's with labels (its own label convention); the
+// start-up probe checks them first.
+func labelledBuild[C, O any, S scanner.Scanner, T any](name, instead string, model func(*C) *string, new func(C, ...O) (S, error), with func(classifier.Model) O,
+	labels func([]string) (T, error),
+) modelBuild[C, *classifier.Classifier, O, S] {
+	b := classifierBuild(name, instead, model, new, with)
+	b.probe = probeLabels[C](labels)
+	return b
 }
 
 func buildBias(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
 	return classifierBuild(bias.Name, "built-in lexicon baseline", func(c *bias.Config) *string { return &c.Model },
-		bias.New, func(m *classifier.Classifier) bias.Option { return bias.WithClassifier(m) }).build(ctx, p, d)
+		bias.New, bias.WithClassifier).build(ctx, p, d)
 }
 
 func buildEmotionDetection(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
 	b := classifierBuild(emotiondetection.Name, "built-in emotion lexicon", func(c *emotiondetection.Config) *string { return &c.Model },
-		emotiondetection.New, func(m *classifier.Classifier) emotiondetection.Option { return emotiondetection.WithClassifier(m) })
+		emotiondetection.New, emotiondetection.WithClassifier)
 	// The lexicon: blocked_emotions must be GoEmotions labels.
 	b.fallback = func(c *emotiondetection.Config, model string) error {
 		if err := c.Validate(); err != nil {
@@ -254,17 +266,13 @@ func buildEmotionDetection(ctx context.Context, p any, d Deps) (scanner.Scanner,
 }
 
 func buildMaliciousURLs(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	b := classifierBuild(maliciousurls.Name, "built-in URL features", func(c *maliciousurls.Config) *string { return &c.Model },
-		maliciousurls.New, func(m *classifier.Classifier) maliciousurls.Option { return maliciousurls.WithClassifier(m) })
-	b.probe = probeLabels[maliciousurls.Config](maliciousurls.MaliciousLabels)
-	return b.build(ctx, p, d)
+	return labelledBuild(maliciousurls.Name, "built-in URL features", func(c *maliciousurls.Config) *string { return &c.Model },
+		maliciousurls.New, maliciousurls.WithClassifier, maliciousurls.MaliciousLabels).build(ctx, p, d)
 }
 
 func buildNoRefusal(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	b := classifierBuild(norefusal.Name, "built-in refusal classifier", func(c *norefusal.Config) *string { return &c.Model },
-		norefusal.New, func(m *classifier.Classifier) norefusal.Option { return norefusal.WithClassifier(m) })
-	b.probe = probeLabels[norefusal.Config](norefusal.RefusalLabel)
-	return b.build(ctx, p, d)
+	return labelledBuild(norefusal.Name, "built-in refusal classifier", func(c *norefusal.Config) *string { return &c.Model },
+		norefusal.New, norefusal.WithClassifier, norefusal.RefusalLabel).build(ctx, p, d)
 }
 
 func buildBanCompetitors(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
@@ -282,17 +290,15 @@ func buildBanCompetitors(ctx context.Context, p any, d Deps) (scanner.Scanner, e
 
 func buildCode(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
 	return classifierBuild(code.Name, "built-in code detector", func(c *code.Config) *string { return &c.Model },
-		code.New, func(m *classifier.Classifier) code.Option { return code.WithClassifier(m) }).build(ctx, p, d)
+		code.New, code.WithClassifier).build(ctx, p, d)
 }
 
 func buildGibberish(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
-	b := classifierBuild(gibberish.Name, "built-in character n-gram model", func(c *gibberish.Config) *string { return &c.Model },
-		gibberish.New, func(m *classifier.Classifier) gibberish.Option { return gibberish.WithClassifier(m) })
-	b.probe = probeLabels[gibberish.Config](gibberish.GibberishLabels)
-	return b.build(ctx, p, d)
+	return labelledBuild(gibberish.Name, "built-in character n-gram model", func(c *gibberish.Config) *string { return &c.Model },
+		gibberish.New, gibberish.WithClassifier, gibberish.GibberishLabels).build(ctx, p, d)
 }
 
 func buildLanguage(ctx context.Context, p any, d Deps) (scanner.Scanner, error) {
 	return classifierBuild(language.Name, "built-in identifier (whatlanggo and scripts)", func(c *language.Config) *string { return &c.Model },
-		language.New, func(m *classifier.Classifier) language.Option { return language.WithClassifier(m) }).build(ctx, p, d)
+		language.New, language.WithClassifier).build(ctx, p, d)
 }

@@ -29,15 +29,9 @@ func TestModelScan(t *testing.T) {
 	}}
 	cfg := langs("python")
 	cfg.Model = "some/code-langid"
-	s, err := New(cfg, WithClassifier(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
-	res, err := s.Scan(ctx, scanner.Input{Prompt: pyBlock})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, scanner.Input{Prompt: pyBlock})
 	asked := f.Asked()
 	if res.Valid || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Risk != 0.8 || len(asked) != 1 ||
 		!strings.Contains(asked[0], "import os") || strings.Contains(asked[0], "That lists") ||
@@ -123,11 +117,8 @@ func BenchmarkModelScan(b *testing.B) {
 		m := modeltest.Load(b, backend, (*classifier.Hub).Get, dir)
 		cfg := langs("python", "go")
 		cfg.Model = dir
-		s, err := New(cfg, WithClassifier(m))
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 		text := strings.Repeat("Some prose that explains the code below in a few words. ", 8) + "\n" + pyBlock + "\n" + pyBlock
-		modeltest.BenchScan(b, s, scanner.Input{Prompt: text})
+		scannertest.Bench(b, s, scanner.Input{Prompt: text})
 	})
 }

@@ -43,12 +43,12 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -135,37 +135,30 @@ type cue struct {
 
 // Scanner flags blocked emotions. It is immutable and safe for concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg     Config
 	blocked []int
 	byFirst map[string][]*cue
 	stems   []*cue // single-token stems
 	ncues   int
-	fp      string
 
 	model      Classifier
 	modelBlock []string // the model's own names of the blocked emotions
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg and indexes the lexicon, or, with Config.Model, checks
 // the blocked emotions against the labels of the classifier WithClassifier
 // gives.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	cfg.MatchType = strings.ToLower(cfg.MatchType)
-	if cfg.MatchType == "" {
-		cfg.MatchType = MatchFull
-	}
 	s := &Scanner{cfg: cfg, byFirst: map[string][]*cue{}}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
 		return nil, err
+	}
+	s.cfg.MatchType = strings.ToLower(cfg.MatchType)
+	if s.cfg.MatchType == "" {
+		s.cfg.MatchType = MatchFull
 	}
 	for li, label := range Labels {
 		for _, entry := range lexicon[label] {
@@ -201,7 +194,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	for i, b := range s.blocked {
 		names[i] = Labels[b]
 	}
-	s.fp = fmt.Sprintf("%s/v1/%g/%s/%s", Name, cfg.Threshold, strings.Join(names, ","), cfg.MatchType)
+	s.Shell = rulescan.ShellWith(Name, scanner.StageBoth, fmt.Sprintf("%s/v1/%g/%s/%s", Name, cfg.Threshold, strings.Join(names, ","), s.cfg.MatchType))
 	return s, nil
 }
 
@@ -218,18 +211,10 @@ func (s *Scanner) withModel() (*Scanner, error) {
 		}
 	}
 	slices.Sort(s.modelBlock)
-	s.fp = fmt.Sprintf("%s/model/%s/%g/%s/%s", Name, s.model.Version(), s.cfg.Threshold, strings.Join(s.modelBlock, ","), s.cfg.MatchType)
+	s.Shell = rulescan.ShellWith(Name, scanner.StageBoth,
+		fmt.Sprintf("%s/model/%s/%g/%s/%s", Name, s.model.Version(), s.cfg.Threshold, strings.Join(s.modelBlock, ","), s.cfg.MatchType))
 	return s, nil
 }
-
-// Name returns "emotion_detection".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner suits prompts and outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageBoth }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Scores returns the built-in lexicon's score of every GoEmotions label
 // for text (also for a scanner that runs a user model).
@@ -310,74 +295,66 @@ func (s *Scanner) scores(text string) [len(Labels)]float64 {
 
 // Scan scores in.Text() and flags blocked emotions over the threshold.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	if s.model != nil {
-		return s.scanModel(ctx, text, res, start)
-	}
-	body := hashfeat.Cut(text, maxBytes)
-	type part struct{ a, b int }
-	parts := []part{{0, len(body)}}
-	if s.cfg.MatchType == MatchSentence {
-		parts = parts[:0]
-		a := 0
-		for i := 0; i <= len(body); i++ {
-			if i == len(body) || strings.IndexByte(".!?\n", body[i]) >= 0 {
-				end := min(i+1, len(body))
-				if strings.TrimSpace(body[a:end]) != "" {
-					parts = append(parts, part{a, end})
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		if s.model != nil {
+			return s.scanModel(ctx, text, res)
+		}
+		body := hashfeat.Cut(text, maxBytes)
+		type part struct{ a, b int }
+		parts := []part{{0, len(body)}}
+		if s.cfg.MatchType == MatchSentence {
+			parts = parts[:0]
+			a := 0
+			for i := 0; i <= len(body); i++ {
+				if i == len(body) || strings.IndexByte(".!?\n", body[i]) >= 0 {
+					end := min(i+1, len(body))
+					if strings.TrimSpace(body[a:end]) != "" {
+						parts = append(parts, part{a, end})
+					}
+					a = end
 				}
-				a = end
 			}
 		}
-	}
-	for pi, p := range parts {
-		if pi%256 == 255 {
-			if err := ctx.Err(); err != nil {
-				return scanner.Result{}, err
-			}
-		}
-		sc := s.scores(body[p.a:p.b])
-		for _, b := range s.blocked {
-			res.Risk = max(res.Risk, sc[b])
-			if sc[b] >= s.cfg.Threshold && len(res.Findings) < maxFindings {
-				start, end := p.a, p.b
-				if s.cfg.MatchType == MatchFull {
-					start, end = 0, 0 // the whole text
+		for pi, p := range parts {
+			if pi%256 == 255 {
+				if err := ctx.Err(); err != nil {
+					return err
 				}
-				res.Findings = append(res.Findings, scanner.Finding{Rule: Labels[b], Start: start, End: end, Score: sc[b],
-					Detail: fmt.Sprintf("emotion %s score %.2f", Labels[b], sc[b])})
+			}
+			sc := s.scores(body[p.a:p.b])
+			for _, b := range s.blocked {
+				res.Risk = max(res.Risk, sc[b])
+				if sc[b] >= s.cfg.Threshold && len(res.Findings) < maxFindings {
+					start, end := p.a, p.b
+					if s.cfg.MatchType == MatchFull {
+						start, end = 0, 0 // the whole text
+					}
+					res.Findings = append(res.Findings, scanner.Finding{Rule: Labels[b], Start: start, End: end, Score: sc[b],
+						Detail: fmt.Sprintf("emotion %s score %.2f", Labels[b], sc[b])})
+				}
 			}
 		}
-	}
-	res.Risk = scanner.ClampRisk(res.Risk)
-	res.Valid = res.Risk < s.cfg.Threshold
-	res.Duration = time.Since(start)
-	return res, nil
+		res.Risk = scanner.ClampRisk(res.Risk)
+		res.Valid = res.Risk < s.cfg.Threshold
+		return nil
+	})
 }
 
 // scanModel scores text with the user's classifier. Blank text is valid.
-func (s *Scanner) scanModel(ctx context.Context, text string, res scanner.Result, start time.Time) (scanner.Result, error) {
-	v, err := modelscan.Run(ctx, Name, s.cfg.Model, s.model, text, modelscan.MatchType(s.cfg.MatchType), s.modelBlock, s.cfg.Threshold, &res)
-	if err != nil {
-		return scanner.Result{}, err
+func (s *Scanner) scanModel(ctx context.Context, text string, res *scanner.Result) error {
+	v, err := modelscan.Run(ctx, Name, s.cfg.Model, s.model, text, modelscan.MatchType(s.cfg.MatchType), s.modelBlock, s.cfg.Threshold, res)
+	if err != nil || !v.Flagged {
+		return err
 	}
-	if v.Flagged {
-		for _, l := range s.modelBlock {
-			if p, ok := v.Prediction.Best.Result.Score(l); ok && p >= s.cfg.Threshold && len(res.Findings) < maxFindings {
-				res.Findings = append(res.Findings, scanner.Finding{Rule: l, Start: v.Start, End: v.End, Score: scanner.ClampRisk(p),
-					Detail: fmt.Sprintf("emotion %s probability %.3f", l, p)})
-			}
-		}
-		if len(res.Findings) == 0 { // a softmax model: the blocked emotions together
-			res.Findings = append(res.Findings, scanner.Finding{Rule: "blocked_emotions", Start: v.Start, End: v.End, Score: res.Risk,
-				Detail: fmt.Sprintf("blocked emotions together have probability %.3f", v.Prediction.Score)})
+	for _, l := range s.modelBlock {
+		if p, ok := v.Prediction.Best.Result.Score(l); ok && p >= s.cfg.Threshold && len(res.Findings) < maxFindings {
+			res.Findings = append(res.Findings, scanner.Finding{Rule: l, Start: v.Start, End: v.End, Score: scanner.ClampRisk(p),
+				Detail: fmt.Sprintf("emotion %s probability %.3f", l, p)})
 		}
 	}
-	res.Duration = time.Since(start)
-	return res, nil
+	if len(res.Findings) == 0 { // a softmax model: the blocked emotions together
+		res.Findings = append(res.Findings, scanner.Finding{Rule: "blocked_emotions", Start: v.Start, End: v.End, Score: res.Risk,
+			Detail: fmt.Sprintf("blocked emotions together have probability %.3f", v.Prediction.Score)})
+	}
+	return nil
 }

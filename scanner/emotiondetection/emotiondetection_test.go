@@ -9,17 +9,8 @@ import (
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
-func mustNew(t testing.TB, c Config) *Scanner {
-	t.Helper()
-	s, err := New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func TestScores(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	for text, want := range map[string]string{
 		"I am so angry and furious right now!":        "anger",
 		"Thank you so much, I really appreciate it 🙏": "gratitude",
@@ -48,22 +39,19 @@ func TestScores(t *testing.T) {
 }
 
 func TestScan(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	for text, valid := range map[string]bool{
 		"I hate this, I'm furious.":           false,
 		"Thanks, this is wonderful!":          true, // positive emotions are not blocked by default
 		"The train leaves at nine.":           true,
 		"I'm so sorry, I regret what I said.": false, // remorse
 	} {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
 		if res.Valid != valid {
 			t.Errorf("%q: valid %v risk %.2f findings %+v", text, res.Valid, res.Risk, res.Findings)
 		}
 	}
-	joy := mustNew(t, Config{Threshold: 0.5, BlockedEmotions: []string{"JOY"}, MatchType: "sentence"})
+	joy := scannertest.MustWith(t, New, Config{Threshold: 0.5, BlockedEmotions: []string{"JOY"}, MatchType: "sentence"})
 	text := "The weather report is long. I am so happy and glad!"
 	res, _ := joy.Scan(context.Background(), scanner.Input{Prompt: text})
 	if res.Valid || len(res.Findings) != 1 || res.Findings[0].Rule != "joy" || !strings.HasPrefix(text[res.Findings[0].Start:], " I am") {
@@ -94,12 +82,12 @@ func TestConfig(t *testing.T) {
 
 func TestConformance(t *testing.T) {
 	for _, c := range []Config{DefaultConfig(), {Threshold: 0.3, BlockedEmotions: []string{"anger", "joy"}, MatchType: MatchSentence}} {
-		scannertest.Run(t, mustNew(t, c), scannertest.WithInputs("I hate this and I'm furious 😡. Thanks though!"))
+		scannertest.Run(t, scannertest.MustWith(t, New, c), scannertest.WithInputs("I hate this and I'm furious 😡. Thanks though!"))
 	}
 }
 
 func FuzzScan(f *testing.F) {
-	s := mustNew(f, Config{Threshold: 0.5, BlockedEmotions: DefaultBlocked(), MatchType: MatchSentence})
+	s := scannertest.MustWith(f, New, Config{Threshold: 0.5, BlockedEmotions: DefaultBlocked(), MatchType: MatchSentence})
 	f.Add("I am not happy. I hate it!")
 	f.Add("\xff😡 ! ?")
 	f.Fuzz(func(t *testing.T, text string) {
@@ -114,7 +102,7 @@ func BenchmarkScan1KB(b *testing.B) {
 	text := strings.Repeat("The library opens at nine and closes at six; members may borrow ten books, thanks! ", 13)[:1024]
 	for _, mt := range []string{MatchFull, MatchSentence} {
 		b.Run(mt, func(b *testing.B) {
-			s := mustNew(b, Config{Threshold: 0.5, BlockedEmotions: DefaultBlocked(), MatchType: mt})
+			s := scannertest.MustWith(b, New, Config{Threshold: 0.5, BlockedEmotions: DefaultBlocked(), MatchType: mt})
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := s.Scan(context.Background(), scanner.Input{Prompt: text}); err != nil {

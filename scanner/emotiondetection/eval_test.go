@@ -9,6 +9,7 @@ import (
 
 	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 // TestSentimentProxy: with no GoEmotions data in the shared datasets, the
@@ -16,7 +17,7 @@ import (
 // sentiment labels: a NEGATIVE text should be flagged, a POSITIVE or
 // NEUTRAL one should not. Run with -v for the table.
 func TestSentimentProxy(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	var b strings.Builder
 	b.WriteString("\n| set (domain) | n | precision | recall (NEGATIVE flagged) | FPR (POSITIVE/NEUTRAL flagged) |\n|---|---|---|---|---|\n")
 	for _, file := range []string{"sentiment/vader_ground_truth.jsonl", "sentiment/sst2_sentences.jsonl"} {

@@ -17,16 +17,10 @@ func TestModelScan(t *testing.T) {
 	f := modeltest.NewClassifier([]string{"admiration", "anger", "fear", "joy", "neutral"}, 0.1, 0.7, 0.2, 0.9, 0.05)
 	cfg := DefaultConfig()
 	cfg.Model, cfg.BlockedEmotions, cfg.MatchType = "some/emotions", []string{"Anger", "fear", "anger"}, MatchSentence
-	s, err := New(cfg, WithClassifier(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "I am furious. Go away."}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	mt, positive := f.Last()
 	if res.Valid || res.Risk != 0.7 || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Findings[0].Rule != "anger" ||
 		res.Findings[0].End != len(in.Prompt) || mt != classifier.MatchSentence || strings.Join(positive, ",") != "anger,fear" {
@@ -54,7 +48,7 @@ func TestModelScan(t *testing.T) {
 	modeltest.Failures(t, s, in, f, "some/emotions")
 
 	// Fingerprints change with the model and with the blocked emotions.
-	lex := mustNew(t, DefaultConfig())
+	lex := scannertest.MustWith(t, New, DefaultConfig())
 	cfg2 := cfg
 	cfg2.BlockedEmotions = []string{"anger"}
 	s2, err := New(cfg2, WithClassifier(f))
@@ -117,10 +111,7 @@ func TestModelTinyClassifier(t *testing.T) {
 			t.Fatalf("emotion the model lacks: %v", err)
 		}
 		cfg.BlockedEmotions, cfg.MatchType = []string{"anger"}, MatchSentence
-		s, err := New(cfg, WithClassifier(m))
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.MustWith(t, New, cfg, WithClassifier(m))
 		scannertest.Run(t, s, scannertest.WithHugeSize(64<<10))
 	})
 }
@@ -132,10 +123,7 @@ func BenchmarkModelScan(b *testing.B) {
 	m := modeltest.Load(b, inference.BackendPureGo, (*classifier.Hub).Get, dir)
 	cfg := DefaultConfig()
 	cfg.Model, cfg.BlockedEmotions = dir, []string{"anger", "fear"}
-	s, err := New(cfg, WithClassifier(m))
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 	in := scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}
-	modeltest.BenchScan(b, s, in)
+	scannertest.Bench(b, s, in)
 }

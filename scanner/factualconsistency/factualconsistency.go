@@ -34,13 +34,13 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -94,40 +94,26 @@ func (c Config) Validate() error {
 // Scanner checks answers against prompts. It is immutable and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
-	fp  string
 	nli NLI
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg; when cfg.Model is set, the model comes from WithNLI.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	s := &Scanner{cfg: cfg, fp: fmt.Sprintf("%s/v1/%g", Name, cfg.MinimumScore)}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithNLI", func(s *Scanner) bool { return s.nli != nil }); err != nil {
+	s := &Scanner{cfg: cfg}
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithNLI", func(s *Scanner) bool { return s.nli != nil }); err != nil {
 		return nil, err
 	}
+	fp := fmt.Sprintf("%s/v1/%g", Name, cfg.MinimumScore)
 	if s.nli != nil {
-		s.fp = fmt.Sprintf("%s/nli/%s/%g", Name, s.nli.Version(), cfg.MinimumScore)
+		fp = fmt.Sprintf("%s/nli/%s/%g", Name, s.nli.Version(), cfg.MinimumScore)
 	}
+	s.Shell = rulescan.ShellWith(Name, scanner.StageOutput, fp)
 	return s, nil
 }
-
-// Name returns "factual_consistency".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner checks outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Claim is a checkable piece of the answer.
 type Claim struct {
@@ -292,58 +278,44 @@ func Score(prompt, answer string) (float64, []Claim) {
 
 // Scan checks in.Output against in.Prompt.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	if !in.IsOutput() || strings.TrimSpace(in.Prompt) == "" {
-		res.Duration = time.Since(start)
-		return res, nil // nothing to check against
-	}
-	if s.nli != nil {
-		return s.scanModel(ctx, in, res, start)
-	}
-	score, claims := Score(in.Prompt, in.Output)
-	if score < s.cfg.MinimumScore {
-		res.Valid = false
-		res.Risk = scanner.ClampRisk(1 - score)
-		for _, c := range claims {
-			if !c.Supported && len(res.Findings) < maxFindings && c.End <= len(text) {
-				res.Findings = append(res.Findings, scanner.Finding{Rule: "unsupported_" + c.Kind, Start: c.Start, End: c.End, Score: res.Risk,
-					Detail: fmt.Sprintf("%s not found in the prompt (support %.2f < %g)", c.Kind, score, s.cfg.MinimumScore)})
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		if !in.IsOutput() || strings.TrimSpace(in.Prompt) == "" {
+			return nil // nothing to check against
+		}
+		if s.nli != nil {
+			return s.scanModel(ctx, in, res)
+		}
+		score, claims := Score(in.Prompt, in.Output)
+		if score < s.cfg.MinimumScore {
+			res.Valid = false
+			res.Risk = scanner.ClampRisk(1 - score)
+			for _, c := range claims {
+				if !c.Supported && len(res.Findings) < maxFindings && c.End <= len(text) {
+					res.Findings = append(res.Findings, scanner.Finding{Rule: "unsupported_" + c.Kind, Start: c.Start, End: c.End, Score: res.Risk,
+						Detail: fmt.Sprintf("%s not found in the prompt (support %.2f < %g)", c.Kind, score, s.cfg.MinimumScore)})
+				}
 			}
 		}
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		return nil
+	})
 }
 
 // scanModel scores the entailment of the answer by the prompt with the NLI
 // model. A blank answer is valid, as in LLM Guard.
-func (s *Scanner) scanModel(ctx context.Context, in scanner.Input, res scanner.Result, start time.Time) (scanner.Result, error) {
-	res.Method, res.Threshold = scanner.MethodML, s.cfg.MinimumScore
-	if !utf8.ValidString(in.Prompt) || !utf8.ValidString(in.Output) {
-		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
-	}
-	if strings.TrimSpace(in.Output) == "" {
-		res.Duration = time.Since(start)
-		return res, nil
+func (s *Scanner) scanModel(ctx context.Context, in scanner.Input, res *scanner.Result) error {
+	if judge, err := modelscan.Texts(Name, s.cfg.MinimumScore, res, in.Prompt, in.Output); !judge {
+		return err
 	}
 	score, err := s.nli.Entailment(ctx, in.Prompt, in.Output)
-	if err != nil {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+	if err == nil && (score != score || score < 0 || score > 1) {
+		err = fmt.Errorf("entailment score %v outside [0,1]", score)
 	}
-	if score != score || score < 0 || score > 1 {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: entailment score %v outside [0,1]", Name, s.cfg.Model, score)
+	if err != nil {
+		return modelscan.Err(Name, s.cfg.Model, err)
 	}
 	if score < s.cfg.MinimumScore {
-		res.Valid = false
-		res.Risk = scanner.ClampRisk(1 - score)
-		res.Findings = append(res.Findings, scanner.Finding{Rule: "not_entailed", Score: res.Risk,
+		rulescan.Flag(res, scanner.Finding{Rule: "not_entailed", Score: scanner.ClampRisk(1 - score),
 			Detail: fmt.Sprintf("the prompt entails the answer with probability %.3f < %g", score, s.cfg.MinimumScore)})
 	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return nil
 }

@@ -25,10 +25,7 @@ func TestNumber(t *testing.T) {
 }
 
 func TestVerdicts(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	cases := []struct {
 		answer  string
 		valid   bool
@@ -41,10 +38,7 @@ func TestVerdicts(t *testing.T) {
 		{"It is a famous landmark that many people like.", true, nil}, // nothing checkable
 	}
 	for _, c := range cases {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: doc, Output: c.answer, Stage: scanner.StageOutput})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: doc, Output: c.answer, Stage: scanner.StageOutput})
 		if res.Valid != c.valid {
 			_, claims := Score(doc, c.answer)
 			t.Errorf("%q: valid %v, claims %+v", c.answer, res.Valid, claims)
@@ -76,10 +70,7 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	scannertest.Run(t, s, scannertest.WithInputs("Paris has 2,100,000 inhabitants and Lyon 500,000; Marie Curie won in 1903."))
 }
 

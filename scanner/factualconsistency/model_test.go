@@ -31,16 +31,10 @@ func TestModelScan(t *testing.T) {
 	f := &fakeNLI{score: 0.2}
 	cfg := DefaultConfig()
 	cfg.Model = "some/nli"
-	s, err := New(cfg, WithNLI(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithNLI(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "The meeting is on Monday.", Output: "The meeting is on Friday.", Stage: scanner.StageOutput}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	if f.premise != in.Prompt || f.hypothesis != in.Output {
 		t.Fatalf("premise %q hypothesis %q: the prompt must be the premise", f.premise, f.hypothesis)
 	}
@@ -78,10 +72,7 @@ func TestModelTinyNLI(t *testing.T) {
 		m := modeltest.Load(t, backend, (*classifier.Hub).GetPair, dir)
 		cfg := DefaultConfig()
 		cfg.Model = dir
-		s, err := New(cfg, WithNLI(m))
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.MustWith(t, New, cfg, WithNLI(m))
 		prompt := "the bank will pay money to the market ."
 		res, err := s.Scan(context.Background(), scanner.Input{Prompt: prompt, Output: "money bank .", Stage: scanner.StageOutput})
 		if err != nil || !res.Valid {

@@ -75,10 +75,7 @@ func TestScan(t *testing.T) {
 		{"gjqx vbnz rtkp wqzx cvbn mlkj hgfd sapo iuyt rewq", false},
 	}
 	for _, c := range cases {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: c.text})
 		if res.Valid != c.valid {
 			t.Errorf("%q: valid %v (risk %.2f), want %v", c.text, res.Valid, res.Risk, c.valid)
 		}
@@ -154,10 +151,7 @@ func TestHeldOutTable(t *testing.T) {
 			rows[key] = a
 		}
 		a.n++
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: r.Text})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: r.Text})
 		if _, ok := s.Score(r.Text); !ok {
 			a.noVerdict++
 		}

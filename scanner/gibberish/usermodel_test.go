@@ -42,16 +42,10 @@ func TestModelScan(t *testing.T) {
 	f.Softmax = true
 	cfg := modelConfig()
 	cfg.MatchType = MatchSentence
-	s, err := New(cfg, WithClassifier(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "dfgkj sdfkjh werkjh sdfkj"}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	// The gibberish labels together: 0.3+0.3+0.2.
 	mt, positive := f.Last()
 	if res.Valid || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Risk < 0.79 || res.Risk > 0.81 ||
@@ -115,11 +109,8 @@ func BenchmarkModelScan(b *testing.B) {
 		m := modeltest.Load(b, backend, (*classifier.Hub).Get, dir)
 		cfg := DefaultConfig()
 		cfg.Model = dir
-		s, err := New(cfg, WithClassifier(m))
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 		in := scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}
-		modeltest.BenchScan(b, s, in)
+		scannertest.Bench(b, s, in)
 	})
 }

@@ -16,16 +16,10 @@ func TestModelScan(t *testing.T) {
 	f.Softmax = true
 	cfg := DefaultConfig()
 	cfg.Model, cfg.ValidLanguages, cfg.MatchType = "some/langid", []string{"en", "de"}, MatchSentence
-	s, err := New(cfg, WithClassifier(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "Bonjour, je voudrais un café s'il vous plaît."}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	// Not allowed: fr and ru together, 0.7.
 	mt, positive := f.Last()
 	if res.Valid || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Risk < 0.69 || res.Risk > 0.71 ||
@@ -96,11 +90,8 @@ func BenchmarkModelScan(b *testing.B) {
 		m := modeltest.Load(b, backend, (*classifier.Hub).Get, dir)
 		cfg := allowing("en")
 		cfg.Model = dir
-		s, err := New(cfg, WithClassifier(m))
-		if err != nil {
-			b.Fatal(err)
-		}
+		s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 		in := scanner.Input{Prompt: strings.Repeat("the bank will pay money to the market . ", 26)}
-		modeltest.BenchScan(b, s, in)
+		scannertest.Bench(b, s, in)
 	})
 }

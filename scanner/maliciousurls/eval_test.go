@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield/internal/datasets"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 // TestDatasetURLs scores every distinct URL found in the shared datasets'
@@ -19,7 +20,7 @@ func TestDatasetURLs(t *testing.T) {
 	if len(files) == 0 {
 		t.Skip("shared datasets absent")
 	}
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	seen := map[string]bool{}
 	reasons := map[string]int{}
 	flagged := 0

@@ -58,7 +58,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -70,6 +69,7 @@ import (
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/modelscan"
 	"github.com/llmshield/llmshield/internal/normalize"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -174,6 +174,7 @@ type brand struct {
 // Scanner flags suspicious URLs. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg      Config
 	re       *regexp.Regexp
 	brands   []brand
@@ -181,27 +182,19 @@ type Scanner struct {
 	allowed  map[string]bool
 	blockDom map[string]bool
 	blockURL map[string]bool
-	fp       string
 	model    Classifier
 	bad      []string // the model's malicious labels
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 var scriptURL = regexp.MustCompile(`(?i)\b(?:javascript|vbscript|data):[^\s"'<>]+`)
 
 // New validates cfg, reads the blocklist and builds the scanner.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
 	s := &Scanner{cfg: cfg, re: xurls.Relaxed(), official: map[string]bool{}, allowed: map[string]bool{},
 		blockDom: map[string]bool{}, blockURL: map[string]bool{}}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithClassifier", func(s *Scanner) bool { return s.model != nil }); err != nil {
 		return nil, err
 	}
 	if s.model != nil {
@@ -251,7 +244,9 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if s.model != nil {
 		h.Write([]byte("model:" + s.model.Version()))
 	}
-	s.fp = hex.EncodeToString(h.Sum(nil)[:16])
+	// The fingerprint covers the configuration, the brand list, the
+	// blocklist's contents and the model.
+	s.Shell = rulescan.ShellWith(Name, scanner.StageOutput, hex.EncodeToString(h.Sum(nil)[:16]))
 	return s, nil
 }
 
@@ -293,15 +288,6 @@ func (s *Scanner) readBlocklist(path string, h interface{ Write([]byte) (int, er
 	}
 	return nil
 }
-
-// Name returns "malicious_urls".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner checks outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
-
-// Fingerprint identifies the configuration, brand list and blocklist.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // skeleton folds look-alike characters so that imitations of a name
 // compare equal to it.
@@ -590,12 +576,13 @@ func isSpace(c byte) bool {
 
 // Scan examines the URLs in in.Text().
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		return s.check(ctx, text, res)
+	})
+}
+
+// check scores each URL of text, by its features and the user's model.
+func (s *Scanner) check(ctx context.Context, text string, res *scanner.Result) error {
 	if s.model != nil {
 		res.Method = scanner.MethodML
 	}
@@ -607,7 +594,7 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	for i, sp := range spans {
 		if i%32 == 31 {
 			if err := ctx.Err(); err != nil {
-				return scanner.Result{}, err
+				return err
 			}
 		}
 		raw := text[sp[0]:sp[1]]
@@ -618,7 +605,7 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		if s.model != nil {
 			p, err := s.model.Classify(ctx, raw, classifier.MatchTruncate, s.bad)
 			if err != nil {
-				return scanner.Result{}, fmt.Errorf("%s: model: %w", Name, err)
+				return fmt.Errorf("%s: model: %w", Name, err)
 			}
 			if p.Score > score {
 				score = p.Score
@@ -636,6 +623,5 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 	}
 	res.Risk = scanner.ClampRisk(res.Risk)
 	res.Valid = res.Risk < s.cfg.Threshold
-	res.Duration = time.Since(start)
-	return res, nil
+	return nil
 }

@@ -17,17 +17,8 @@ func out(text string) scanner.Input {
 	return scanner.Input{Prompt: "where do I log in?", Output: text, Stage: scanner.StageOutput}
 }
 
-func mustNew(t testing.TB, c Config) *Scanner {
-	t.Helper()
-	s, err := New(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func TestURLs(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	homograph, err := idna.ToASCII("p\u0430ypal.com") // Cyrillic а
 	if err != nil {
 		t.Fatal(err)
@@ -55,10 +46,7 @@ func TestURLs(t *testing.T) {
 		{"Your package: https://dhl-delivery.ml/track?id=1", "risky TLD .ml"},
 	}
 	for _, c := range cases {
-		res, err := s.Scan(context.Background(), out(c.text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, out(c.text))
 		if c.why == "" {
 			if !res.Valid {
 				t.Errorf("%q flagged: %+v", c.text, res.Findings)
@@ -88,7 +76,7 @@ func TestBlocklistAndAllowList(t *testing.T) {
 	c := DefaultConfig()
 	c.BlocklistFile = bl
 	c.AllowedDomains = []string{"paypa1.com"}
-	s := mustNew(t, c)
+	s := scannertest.MustWith(t, New, c)
 	for text, valid := range map[string]bool{
 		"https://cdn.evil.example/x.js":      false,
 		"https://good.example/bad-page":      false,
@@ -110,9 +98,9 @@ func TestBlocklistAndAllowList(t *testing.T) {
 	}
 	// fingerprint follows the file's contents
 	c.BlocklistFile = bl
-	a := mustNew(t, c)
+	a := scannertest.MustWith(t, New, c)
 	os.WriteFile(bl, []byte("evil.example\nworse.example\n"), 0o600)
-	if b := mustNew(t, c); a.Fingerprint() == b.Fingerprint() {
+	if b := scannertest.MustWith(t, New, c); a.Fingerprint() == b.Fingerprint() {
 		t.Error("fingerprint must change with the blocklist")
 	}
 }
@@ -120,7 +108,7 @@ func TestBlocklistAndAllowList(t *testing.T) {
 func TestCustomBrand(t *testing.T) {
 	c := DefaultConfig()
 	c.Brands = map[string][]string{"acmebank": {"acmebank.com"}}
-	s := mustNew(t, c)
+	s := scannertest.MustWith(t, New, c)
 	if res, _ := s.Scan(context.Background(), out("https://acrnebank.com/login")); res.Valid {
 		t.Error("look-alike of a configured brand not flagged")
 	}
@@ -153,7 +141,7 @@ func TestConfig(t *testing.T) {
 func TestMaxURLs(t *testing.T) {
 	c := DefaultConfig()
 	c.MaxURLs = 2
-	s := mustNew(t, c)
+	s := scannertest.MustWith(t, New, c)
 	res, _ := s.Scan(context.Background(), out("https://a.com https://b.com http://10.0.0.1/"))
 	if !res.Valid {
 		t.Errorf("third URL is past max_urls and must not be examined: %+v", res.Findings)
@@ -161,48 +149,33 @@ func TestMaxURLs(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	scannertest.Run(t, mustNew(t, DefaultConfig()), scannertest.WithInputs("Log in at https://paypa1.com/login or http://10.1.2.3/ or javascript:alert(1)"))
+	scannertest.Run(t, scannertest.MustWith(t, New, DefaultConfig()), scannertest.WithInputs("Log in at https://paypa1.com/login or http://10.1.2.3/ or javascript:alert(1)"))
 }
 
 func FuzzScan(f *testing.F) {
-	s := mustNew(f, DefaultConfig())
+	s := scannertest.MustWith(f, New, DefaultConfig())
 	for _, seed := range []string{"https://paypa1.com/login", "http://[::1]:80/", "data:,x", "xn--80ak6aa92e.com", "\xff://a.b", ""} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), out(text))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.5) {
+		// Check fails on a risk outside [0,1].
+		if res := scannertest.Check(t, s, out(text)); res.Valid != (res.Risk < 0.5) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
 	})
 }
 
 func BenchmarkScan1KB(b *testing.B) {
-	s := mustNew(b, DefaultConfig())
+	s := scannertest.MustWith(b, New, DefaultConfig())
 	text := strings.Repeat("See https://en.wikipedia.org/wiki/Phishing and log in at https://paypa1.com/login for details. ", 11)[:1024]
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), out(text)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, out(text))
 }
 
 // A typical answer: prose with two links.
 func BenchmarkScan1KBProse(b *testing.B) {
-	s := mustNew(b, DefaultConfig())
+	s := scannertest.MustWith(b, New, DefaultConfig())
 	text := (strings.Repeat("The committee reviewed the budget and approved the new library hours for the spring term. ", 5) +
 		"Details are at https://www.example.org/library/hours and the form is at https://forms.example.com/apply?id=42. " +
 		strings.Repeat("Members may borrow up to ten books, and late returns cost a small fee each day. ", 6))[:1024]
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := s.Scan(context.Background(), out(text)); err != nil {
-			b.Fatal(err)
-		}
-	}
+	scannertest.Bench(b, s, out(text))
 }

@@ -41,16 +41,10 @@ func TestModelScan(t *testing.T) {
 	}}
 	cfg := DefaultConfig()
 	cfg.Model = "some/url-model"
-	s, err := New(cfg, WithClassifier(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	text := "Docs at https://example.com/start and log in at https://evil-login.example.net/now"
-	res, err := s.Scan(ctx, out(text))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, out(text))
 	if res.Valid || res.Method != scanner.MethodML || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Detail, "model: phishing 0.93") ||
 		text[res.Findings[0].Start:res.Findings[0].End] != "https://evil-login.example.net/now" {
 		t.Fatalf("model verdict: %+v", res)

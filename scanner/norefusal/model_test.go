@@ -38,16 +38,10 @@ func TestModelScan(t *testing.T) {
 	f := modeltest.NewClassifier([]string{"NORMAL", "REJECTION"}, 0.1, 0.9)
 	cfg := DefaultConfig()
 	cfg.Model, cfg.MatchType = "some/rejection", MatchSentence
-	s, err := New(cfg, WithClassifier(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	in := scanner.Input{Prompt: "q", Output: "I can't help with that.", Stage: scanner.StageOutput}
-	res, err := s.Scan(ctx, in)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, in)
 	mt, positive := f.Last()
 	if res.Valid || res.Risk != 0.9 || res.Method != scanner.MethodML || len(res.Findings) != 1 || res.Findings[0].End != len(in.Output) ||
 		mt != classifier.MatchSentence || strings.Join(positive, ",") != "REJECTION" {
@@ -115,10 +109,7 @@ func BenchmarkModelScan(b *testing.B) {
 	m := modeltest.Load(b, inference.BackendPureGo, (*classifier.Hub).Get, dir)
 	cfg := DefaultConfig()
 	cfg.Model = dir
-	s, err := New(cfg, WithClassifier(m))
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
 	in := scanner.Input{Prompt: "q", Output: strings.Repeat("the bank will pay money to the market . ", 26), Stage: scanner.StageOutput}
-	modeltest.BenchScan(b, s, in)
+	scannertest.Bench(b, s, in)
 }

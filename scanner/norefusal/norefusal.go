@@ -37,11 +37,11 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/modelscan"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -122,41 +122,35 @@ func (c Config) Validate() error {
 // Scanner flags refusals. It is immutable after New and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg   Config
 	model *Model
-	fp    string
 
 	user  Classifier // the user's model, if configured
 	label string     // its refusal label
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg and loads the built-in model, or, with Config.Model,
 // finds the refusal label of the classifier WithClassifier gives.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	s := &Scanner{cfg: cfg}
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithClassifier", func(s *Scanner) bool { return s.user != nil }); err != nil {
+		return nil, err
 	}
 	cfg.MatchType = strings.ToLower(cfg.MatchType)
 	if cfg.MatchType == "" {
 		cfg.MatchType = MatchFull
 	}
-	s := &Scanner{cfg: cfg}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithClassifier", func(s *Scanner) bool { return s.user != nil }); err != nil {
-		return nil, err
-	}
+	s.cfg = cfg
 	if s.user != nil {
 		l, err := RefusalLabel(s.user.Labels())
 		if err != nil {
 			return nil, fmt.Errorf("%s: model: %s: %w", Name, cfg.Model, err)
 		}
 		s.label = l
-		s.fp = fmt.Sprintf("%s/model/%s/%s/%g/%s", Name, s.user.Version(), l, cfg.Threshold, cfg.MatchType)
+		s.Shell = rulescan.ShellWith(Name, scanner.StageOutput, fmt.Sprintf("%s/model/%s/%s/%g/%s", Name, s.user.Version(), l, cfg.Threshold, cfg.MatchType))
 		return s, nil
 	}
 	m, err := DecodeModel(modelBin)
@@ -166,62 +160,48 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	sum := sha256.New()
 	fmt.Fprintf(sum, "%s\x00%v\x00%s\x00", Name, cfg.Threshold, cfg.MatchType)
 	sum.Write(modelBin)
-	s.model, s.fp = m, hex.EncodeToString(sum.Sum(nil)[:16])
+	s.model, s.Shell = m, rulescan.ShellWith(Name, scanner.StageOutput, hex.EncodeToString(sum.Sum(nil)[:16]))
 	return s, nil
 }
 
-// Name returns "no_refusal".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner checks outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
-
-// Fingerprint identifies the configuration and the model.
-func (s *Scanner) Fingerprint() string { return s.fp }
-
 // Scan scores in.Text().
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodML)
-	if strings.TrimSpace(text) == "" {
-		res.Duration = time.Since(start)
-		return res, nil
-	}
-	if s.user != nil {
-		return s.scanModel(ctx, text)
-	}
-	best, a, b := 0.0, 0, 0
-	if s.cfg.MatchType == MatchSentence {
-		for i, sp := range sentences(text, maxSentences) {
-			if i%16 == 15 {
-				if err := ctx.Err(); err != nil {
-					return scanner.Result{}, err
+	return rulescan.Scan(ctx, in, func(ctx context.Context, text string, res *scanner.Result) error {
+		res.Method = scanner.MethodML
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		if s.user != nil {
+			return s.scanModel(ctx, text, res)
+		}
+		best, a, b := 0.0, 0, 0
+		if s.cfg.MatchType == MatchSentence {
+			for i, sp := range sentences(text, maxSentences) {
+				if i%16 == 15 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+				}
+				if p := s.model.Score(text[sp[0]:sp[1]]); p > best {
+					best, a, b = p, sp[0], sp[1]
 				}
 			}
-			if p := s.model.Score(text[sp[0]:sp[1]]); p > best {
-				best, a, b = p, sp[0], sp[1]
-			}
+		} else {
+			best = s.model.Score(text)
 		}
-	} else {
-		best = s.model.Score(text)
-	}
-	res.Risk = scanner.ClampRisk(best)
-	if best >= s.cfg.Threshold {
-		res.Valid = false
-		res.Findings = append(res.Findings, scanner.Finding{Rule: "REJECTION", Start: a, End: b, Score: res.Risk,
-			Detail: fmt.Sprintf("refusal probability %.3f ≥ %.2f", best, s.cfg.Threshold)})
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+		res.Risk = scanner.ClampRisk(best)
+		if best >= s.cfg.Threshold {
+			res.Valid = false
+			res.Findings = append(res.Findings, scanner.Finding{Rule: "REJECTION", Start: a, End: b, Score: res.Risk,
+				Detail: fmt.Sprintf("refusal probability %.3f ≥ %.2f", best, s.cfg.Threshold)})
+		}
+		return nil
+	})
 }
 
 // scanModel scores a non-blank text with the user's classifier.
-func (s *Scanner) scanModel(ctx context.Context, text string) (scanner.Result, error) {
-	return modelscan.Scan(ctx, Name, s.cfg.Model, s.user, text, modelscan.MatchType(s.cfg.MatchType), []string{s.label}, s.cfg.Threshold, 0, func(v modelscan.Verdict) scanner.Finding {
+func (s *Scanner) scanModel(ctx context.Context, text string, res *scanner.Result) error {
+	return modelscan.Judge(ctx, Name, s.cfg.Model, s.user, text, modelscan.MatchType(s.cfg.MatchType), []string{s.label}, s.cfg.Threshold, res, func(v modelscan.Verdict) scanner.Finding {
 		return scanner.Finding{Rule: "REJECTION", Detail: fmt.Sprintf("model label %s probability %.3f ≥ %.2f", s.label, v.Prediction.Score, s.cfg.Threshold)}
 	})
 }

@@ -13,17 +13,8 @@ func out(text string) scanner.Input {
 	return scanner.Input{Prompt: "question", Output: text, Stage: scanner.StageOutput}
 }
 
-func mustNew(t testing.TB, cfg Config) *Scanner {
-	t.Helper()
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 func TestVerdicts(t *testing.T) {
-	s := mustNew(t, DefaultConfig())
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	for _, c := range []struct {
 		text   string
 		refuse bool
@@ -38,10 +29,7 @@ func TestVerdicts(t *testing.T) {
 		{"The derivative of x squared is 2x.", false},
 		{"Gerne! Berlin ist die Hauptstadt von Deutschland.", false},
 	} {
-		res, err := s.Scan(context.Background(), out(c.text))
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, out(c.text))
 		if res.Valid == c.refuse {
 			t.Errorf("%q: valid %v risk %.3f, want refusal=%v", c.text, res.Valid, res.Risk, c.refuse)
 		}
@@ -50,8 +38,8 @@ func TestVerdicts(t *testing.T) {
 
 func TestSentenceMode(t *testing.T) {
 	text := strings.Repeat("Paris is the capital of France and has many museums. ", 30) + "\nI'm sorry, but I can't help with that request."
-	full := mustNew(t, DefaultConfig())
-	sent := mustNew(t, Config{Threshold: 0.75, MatchType: "SENTENCE"})
+	full := scannertest.MustWith(t, New, DefaultConfig())
+	sent := scannertest.MustWith(t, New, Config{Threshold: 0.75, MatchType: "SENTENCE"})
 	rf, _ := full.Scan(context.Background(), out(text))
 	rs, _ := sent.Scan(context.Background(), out(text))
 	if !rf.Valid {
@@ -109,21 +97,18 @@ func TestModelDecoding(t *testing.T) {
 
 func TestConformance(t *testing.T) {
 	for _, cfg := range []Config{DefaultConfig(), {Threshold: 0.5, MatchType: MatchSentence}} {
-		scannertest.Run(t, mustNew(t, cfg), scannertest.WithInputs("I'm sorry, but I can't help with that.", "抱歉，我无法提供"))
+		scannertest.Run(t, scannertest.MustWith(t, New, cfg), scannertest.WithInputs("I'm sorry, but I can't help with that.", "抱歉，我无法提供"))
 	}
 }
 
 func FuzzScan(f *testing.F) {
-	s := mustNew(f, Config{Threshold: 0.75, MatchType: MatchSentence})
+	s := scannertest.MustWith(f, New, Config{Threshold: 0.75, MatchType: MatchSentence})
 	for _, seed := range []string{"I'm sorry, but I can't", "抱歉，我无法。", "\xff\xfe.", "a.b!c?d\n", ""} {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		res, err := s.Scan(context.Background(), out(text))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Risk < 0 || res.Risk > 1 || res.Valid != (res.Risk < 0.75) {
+		// Check fails on a risk outside [0,1].
+		if res := scannertest.Check(t, s, out(text)); res.Valid != (res.Risk < 0.75) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
 	})
@@ -134,15 +119,9 @@ var oneKB = strings.Repeat("The library opens at nine and closes at six; members
 func BenchmarkScan1KB(b *testing.B) {
 	for _, mt := range []string{MatchFull, MatchSentence} {
 		b.Run(mt, func(b *testing.B) {
-			s := mustNew(b, Config{Threshold: 0.75, MatchType: mt})
+			s := scannertest.MustWith(b, New, Config{Threshold: 0.75, MatchType: mt})
 			in := out(oneKB)
-			b.SetBytes(int64(len(oneKB)))
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := s.Scan(context.Background(), in); err != nil {
-					b.Fatal(err)
-				}
-			}
+			scannertest.Bench(b, s, in)
 		})
 	}
 }

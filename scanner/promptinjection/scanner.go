@@ -12,8 +12,6 @@
 package promptinjection
 
 import (
-	"fmt"
-
 	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/model"
@@ -58,31 +56,18 @@ type Scanner struct {
 	h *Heuristic
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-	_ scanner.Closer        = (*Scanner)(nil)
-)
-
 // New validates cfg and compiles the rules (once per Scanner). The model
 // loads on first use.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	h, err := NewHeuristic()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	cfg.Config.MatchType = cfg.Context.MatchType(cfg.Config.MatchType)
+	ml := cfg.Config
+	ml.MatchType = cfg.Context.MatchType(ml.MatchType)
 	// Outputs may carry injected instructions on to the next agent step.
-	d, err := mlscan.New(cfg.Config, mlscan.Options{Name: Name, Task: model.TaskPromptInjection, Stages: scanner.StageBoth,
-		Heuristic: h, HeuristicThreshold: cfg.Threshold}, opts...)
+	x, err := mlscan.NewScanner(cfg, ml, mlscan.Options{Name: Name, Task: model.TaskPromptInjection, Stages: scanner.StageBoth,
+		HeuristicThreshold: cfg.Threshold}, NewHeuristic, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+		return nil, err
 	}
-	return &Scanner{Detector: d, h: h}, nil
+	return &Scanner{Detector: x.Detector, h: x.Heuristic()}, nil
 }
 
 // Heuristic returns the rule engine the scanner uses.

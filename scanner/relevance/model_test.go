@@ -37,17 +37,11 @@ func TestModelScan(t *testing.T) {
 	f := &fakeEmbedder{vec: map[string][]float32{"q": {1, 0}, "near": {0.9, 0.1}, "far": {0, 1}, "half": {1, 1.2}}}
 	cfg := DefaultConfig()
 	cfg.Model = "some/embedder"
-	s, err := New(cfg, WithEmbedder(f))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, WithEmbedder(f))
 	ctx := context.Background()
 	scan := func(out string) scanner.Result {
 		t.Helper()
-		res, err := s.Scan(ctx, scanner.Input{Prompt: "q", Output: out, Stage: scanner.StageOutput})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: "q", Output: out, Stage: scanner.StageOutput})
 		return res
 	}
 	if res := scan("near"); !res.Valid || res.Method != scanner.MethodML || res.Threshold != ModelThreshold {
@@ -101,10 +95,7 @@ func TestModelTinyEmbed(t *testing.T) {
 		}
 		cfg := DefaultConfig()
 		cfg.Model, cfg.Threshold = dir, (near+far)/2 // between the two
-		s, err := New(cfg, WithEmbedder(m))
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := scannertest.MustWith(t, New, cfg, WithEmbedder(m))
 		res, err := s.Scan(ctx, scanner.Input{Prompt: "the cat sat with the dog .", Output: "a dog sat with the cat .", Stage: scanner.StageOutput})
 		if err != nil || !res.Valid {
 			t.Fatalf("paraphrase: %+v %v", res, err)

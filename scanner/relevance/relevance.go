@@ -31,14 +31,12 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"strings"
-	"time"
-	"unicode/utf8"
 
 	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/lexsim"
 	"github.com/llmshield/llmshield/internal/modelscan"
+	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -115,42 +113,28 @@ func WithEmbedder(m Embedder) Option { return func(s *Scanner) { s.emb = m } }
 // Scanner compares answers with prompts. It is immutable and safe for
 // concurrent use.
 type Scanner struct {
+	rulescan.Shell
 	cfg Config
 	thr float64
-	fp  string
 	emb Embedder
 }
 
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-)
+var _ rulescan.Scanner = (*Scanner)(nil)
 
 // New validates cfg; when cfg.Model is set, the model comes from
 // WithEmbedder.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	s := &Scanner{cfg: cfg, thr: cfg.threshold(), fp: fmt.Sprintf("%s/v1/%g", Name, cfg.threshold())}
-	if err := modelscan.Apply(Name, s, opts, cfg.Model, "WithEmbedder", func(s *Scanner) bool { return s.emb != nil }); err != nil {
+	s := &Scanner{cfg: cfg, thr: cfg.threshold()}
+	if err := modelscan.Setup(Name, cfg, s, opts, "WithEmbedder", func(s *Scanner) bool { return s.emb != nil }); err != nil {
 		return nil, err
 	}
+	fp := fmt.Sprintf("%s/v1/%g", Name, s.thr)
 	if s.emb != nil {
-		s.fp = fmt.Sprintf("%s/embed/%s/%s/%g", Name, s.emb.Version(), cfg.Pooling, s.thr)
+		fp = fmt.Sprintf("%s/embed/%s/%s/%g", Name, s.emb.Version(), cfg.Pooling, s.thr)
 	}
+	s.Shell = rulescan.ShellWith(Name, scanner.StageOutput, fp)
 	return s, nil
 }
-
-// Name returns "relevance".
-func (s *Scanner) Name() string { return Name }
-
-// Stages reports that the scanner checks outputs.
-func (s *Scanner) Stages() scanner.Stage { return scanner.StageOutput }
-
-// Fingerprint identifies the configuration.
-func (s *Scanner) Fingerprint() string { return s.fp }
 
 // Similarity returns the lexical similarity of prompt and answer and
 // whether both have content words.
@@ -165,57 +149,45 @@ func Similarity(prompt, answer string) (float64, bool) {
 
 // Scan compares in.Output with in.Prompt.
 func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return scanner.Result{}, err
-	}
-	start := time.Now()
-	text := in.Text()
-	res := scanner.Clean(text, scanner.MethodHeuristic)
-	if !in.IsOutput() {
-		res.Duration = time.Since(start)
-		return res, nil // nothing to compare a prompt with
-	}
-	if s.emb != nil {
-		return s.scanModel(ctx, in, res, start)
-	}
-	sim, ok := Similarity(in.Prompt, in.Output)
-	if ok && sim < s.thr {
-		res.Valid = false
-		res.Risk = scanner.ClampRisk((s.thr - sim) / s.thr)
-		res.Findings = append(res.Findings, scanner.Finding{Rule: "irrelevant", Score: res.Risk,
-			Detail: fmt.Sprintf("lexical similarity %.3f < %g", math.Round(sim*1000)/1000, s.thr)})
-	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return rulescan.Scan(ctx, in, func(ctx context.Context, _ string, res *scanner.Result) error {
+		if !in.IsOutput() {
+			return nil // nothing to compare a prompt with
+		}
+		if s.emb != nil {
+			return s.scanModel(ctx, in, res)
+		}
+		if sim, ok := Similarity(in.Prompt, in.Output); ok {
+			s.judge(res, "lexical", sim)
+		}
+		return nil
+	})
 }
 
 // scanModel compares the embeddings of prompt and answer.
-func (s *Scanner) scanModel(ctx context.Context, in scanner.Input, res scanner.Result, start time.Time) (scanner.Result, error) {
-	res.Method, res.Threshold = scanner.MethodML, s.thr
-	if !utf8.ValidString(in.Prompt) || !utf8.ValidString(in.Output) {
-		return scanner.Result{}, fmt.Errorf("%s: %w", Name, scanner.ErrInvalidUTF8)
-	}
-	if strings.TrimSpace(in.Prompt) == "" || strings.TrimSpace(in.Output) == "" {
-		res.Duration = time.Since(start)
-		return res, nil
+func (s *Scanner) scanModel(ctx context.Context, in scanner.Input, res *scanner.Result) error {
+	if judge, err := modelscan.Texts(Name, s.thr, res, in.Prompt, in.Output); !judge {
+		return err
 	}
 	vs, err := s.emb.EmbedBatch(ctx, []string{in.Prompt, in.Output})
+	if err == nil && len(vs) != 2 {
+		err = fmt.Errorf("%d embeddings for 2 texts", len(vs))
+	}
+	var sim float64
+	if err == nil {
+		sim, err = classifier.Cosine(vs[0], vs[1])
+	}
 	if err != nil {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+		return modelscan.Err(Name, s.cfg.Model, err)
 	}
-	if len(vs) != 2 {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %d embeddings for 2 texts", Name, s.cfg.Model, len(vs))
-	}
-	sim, err := classifier.Cosine(vs[0], vs[1])
-	if err != nil {
-		return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
-	}
+	s.judge(res, "embedding", sim)
+	return nil
+}
+
+// judge flags an answer whose similarity (of the kind named) to the
+// prompt is below the threshold; the risk grows as the similarity falls.
+func (s *Scanner) judge(res *scanner.Result, kind string, sim float64) {
 	if sim < s.thr {
-		res.Valid = false
-		res.Risk = scanner.ClampRisk((s.thr - sim) / s.thr)
-		res.Findings = append(res.Findings, scanner.Finding{Rule: "irrelevant", Score: res.Risk,
-			Detail: fmt.Sprintf("embedding similarity %.3f < %g", math.Round(sim*1000)/1000, s.thr)})
+		rulescan.Flag(res, scanner.Finding{Rule: "irrelevant", Score: scanner.ClampRisk((s.thr - sim) / s.thr),
+			Detail: fmt.Sprintf("%s similarity %.3f < %g", kind, math.Round(sim*1000)/1000, s.thr)})
 	}
-	res.Duration = time.Since(start)
-	return res, nil
 }

@@ -10,10 +10,7 @@ import (
 )
 
 func TestVerdicts(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	cases := []struct {
 		prompt, answer string
 		valid          bool
@@ -25,10 +22,7 @@ func TestVerdicts(t *testing.T) {
 		{"Explain photosynthesis.", "", true}, // empty answer: not judged
 	}
 	for _, c := range cases {
-		res, err := s.Scan(context.Background(), scanner.Input{Prompt: c.prompt, Output: c.answer, Stage: scanner.StageOutput})
-		if err != nil {
-			t.Fatal(err)
-		}
+		res := scannertest.Check(t, s, scanner.Input{Prompt: c.prompt, Output: c.answer, Stage: scanner.StageOutput})
 		if res.Valid != c.valid {
 			sim, _ := Similarity(c.prompt, c.answer)
 			t.Errorf("%q / %q: valid %v (similarity %.3f)", c.prompt, c.answer, res.Valid, sim)
@@ -57,10 +51,7 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
-	s, err := New(DefaultConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, DefaultConfig())
 	scannertest.Run(t, s)
 }
 

@@ -29,9 +29,5 @@ func BenchmarkHeuristicBenign(b *testing.B) {
 func BenchmarkHeuristicShortText(b *testing.B) {
 	h := newHeuristic(b)
 	text := "The screen is nice, but the battery is terrible and it crashes constantly. Not worth the money :("
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		h.Analyze(text)
-	}
+	scannertest.BenchCPU(b, len(text), func() { h.Analyze(text) })
 }

@@ -7,10 +7,7 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	s, err := New(heuristicConfig(DefaultConfig().Threshold))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, heuristicConfig(DefaultConfig().Threshold))
 	var inputs []string
 	for _, c := range golden {
 		inputs = append(inputs, c.text)

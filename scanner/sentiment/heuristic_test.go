@@ -1,7 +1,6 @@
 package sentiment
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -137,19 +136,12 @@ func TestScanner(t *testing.T) {
 		t.Error("name/stages")
 	}
 	scannertest.FingerprintsDiffer(t, newHeuristicOnly, DefaultConfig().Threshold, -0.2)
-	ctx := context.Background()
 	neg := "This is the worst, most horrible experience. I hate it."
-	res, err := s.Scan(ctx, scanner.Input{Prompt: neg})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := scannertest.Check(t, s, scanner.Input{Prompt: neg})
 	if res.Valid || res.Risk < 0.5 || len(res.Findings) == 0 || res.Method != scanner.MethodHeuristic || res.Sanitized != neg {
 		t.Errorf("negative text: %+v", res)
 	}
-	res, err = s.Scan(ctx, scannertest.Answer("Happy to help, have a great day!"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	res = scannertest.Check(t, s, scannertest.Answer("Happy to help, have a great day!"))
 	if !res.Valid || res.Risk != 0 || len(res.Findings) != 0 {
 		t.Errorf("positive text: %+v", res)
 	}

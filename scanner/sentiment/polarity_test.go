@@ -12,6 +12,7 @@ import (
 	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/models"
 	"github.com/llmshield/llmshield/scanner"
+	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 func TestPolarScore(t *testing.T) {
@@ -77,10 +78,7 @@ func mlOnly(t *testing.T, m mlscan.Model, mutate func(*Config)) *Scanner {
 	if mutate != nil {
 		mutate(&cfg)
 	}
-	s, err := New(cfg, mlscan.WithEnv("", fakeModels{m}, nil, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, mlscan.WithEnv("", fakeModels{m}, nil, nil))
 	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
@@ -151,10 +149,7 @@ func TestBuiltinModelPolar(t *testing.T) {
 	cfg.ML.FallbackToHeuristic = false
 	// Loading the model under -race on a busy machine can take seconds.
 	cfg.Resilience.CallTimeout = time.Minute
-	s, err := New(cfg, mlscan.WithEnv("", mlscan.FromHub(h), nil, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg, mlscan.WithEnv("", mlscan.FromHub(h), nil, nil))
 	t.Cleanup(func() { _ = s.Close() })
 	for text, flagged := range map[string]bool{
 		"The movie was not good.":                  true,

@@ -75,49 +75,29 @@ func (c Config) UsesVADER() bool { return c.Method == MethodVADER }
 // to the heuristic (if allowed) whenever the model would be consulted.
 type Option = mlscan.Option
 
-// Scanner is the hybrid sentiment scanner. It is safe for
-// concurrent use; Close releases its background work and metrics.
+// Scanner is the hybrid sentiment scanner. It is safe for concurrent use;
+// Close releases its background work and metrics. Heuristic returns the
+// analyser it uses (nil with method vader).
 type Scanner struct {
-	*mlscan.Detector
-	h *Heuristic
+	mlscan.Scanner[*Heuristic]
 }
-
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-	_ scanner.Closer        = (*Scanner)(nil)
-)
 
 // New validates cfg and builds the lexicon (once per Scanner). The model
 // loads on first use.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	var h *Heuristic
-	var rules mlscan.Heuristic
-	if cfg.UsesVADER() {
-		// VADER alone: the model is never loaded.
-		rules = NewVADER()
-		cfg.Config.ML.Mode = mlscan.HeuristicOnly
-	} else {
-		var err error
-		if h, err = NewHeuristic(); err != nil {
-			return nil, fmt.Errorf("%s: %w", Name, err)
-		}
-		rules = h
-	}
 	// The heuristic flags compound < threshold; its risk is max(0,
 	// -compound), so the risk threshold is -threshold (a non-negative
 	// threshold flags any negative compound).
-	d, err := mlscan.New(cfg.Config, mlscan.Options{Name: Name, Task: model.TaskSentiment, Stages: scanner.StageBoth,
-		Heuristic: rules, HeuristicThreshold: max(-cfg.Threshold, 1e-9)}, append(slices.Clone(opts), withPolarScore)...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+	o := mlscan.Options{Name: Name, Task: model.TaskSentiment, Stages: scanner.StageBoth, HeuristicThreshold: max(-cfg.Threshold, 1e-9)}
+	ml, newH := cfg.Config, NewHeuristic
+	if cfg.UsesVADER() {
+		// VADER alone: the model is never loaded.
+		o.Heuristic, ml.ML.Mode = NewVADER(), mlscan.HeuristicOnly
+		newH = func() (*Heuristic, error) { return nil, nil }
 	}
-	return &Scanner{Detector: d, h: h}, nil
+	x, err := mlscan.NewScanner(cfg, ml, o, newH, append(slices.Clone(opts), withPolarScore)...)
+	if err != nil {
+		return nil, err
+	}
+	return &Scanner{x}, nil
 }
-
-// Heuristic returns the analyser the scanner uses (nil with method vader).
-func (s *Scanner) Heuristic() *Heuristic { return s.h }

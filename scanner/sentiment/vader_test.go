@@ -60,10 +60,7 @@ func TestVADERAnalysis(t *testing.T) {
 func TestVADERScanner(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Threshold, cfg.Method = -0.1, MethodVADER
-	s, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := scannertest.MustWith(t, New, cfg)
 	if s.Heuristic() != nil {
 		t.Error("method vader must not build the heuristic")
 	}
@@ -114,21 +111,13 @@ func FuzzVADER(f *testing.F) {
 func BenchmarkVADERShortText(b *testing.B) {
 	v := NewVADER()
 	text := "The screen is nice, but the battery is terrible and it crashes constantly. Not worth the money :("
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		v.Analyze(text)
-	}
+	scannertest.BenchCPU(b, len(text), func() { v.Analyze(text) })
 }
 
 func BenchmarkVADERBenign(b *testing.B) {
 	v := NewVADER()
 	text := benignCorpus(b)
-	b.SetBytes(int64(len(text)))
-	b.ReportAllocs()
-	for b.Loop() {
-		v.Analyze(text)
-	}
+	scannertest.BenchCPU(b, len(text), func() { v.Analyze(text) })
 }
 
 func vaderCfg(threshold float64, method string) Config {

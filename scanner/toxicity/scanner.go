@@ -19,8 +19,6 @@
 package toxicity
 
 import (
-	"fmt"
-
 	"github.com/llmshield/llmshield/internal/mlscan"
 	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/model"
@@ -54,37 +52,20 @@ func (c Config) Validate() error {
 // to the heuristic (if allowed) whenever the model would be consulted.
 type Option = mlscan.Option
 
-// Scanner is the hybrid toxicity scanner. It is safe for
-// concurrent use; Close releases its background work and metrics.
+// Scanner is the hybrid toxicity scanner. It is safe for concurrent use;
+// Close releases its background work and metrics. Heuristic returns the
+// rule engine it uses.
 type Scanner struct {
-	*mlscan.Detector
-	h *Heuristic
+	mlscan.Scanner[*Heuristic]
 }
-
-var (
-	_ scanner.Scanner       = (*Scanner)(nil)
-	_ scanner.Fingerprinter = (*Scanner)(nil)
-	_ scanner.Stager        = (*Scanner)(nil)
-	_ scanner.Closer        = (*Scanner)(nil)
-)
 
 // New validates cfg and builds the lexicon (once per Scanner). The model
 // loads on first use.
 func New(cfg Config, opts ...Option) (*Scanner, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	h, err := NewHeuristic()
+	x, err := mlscan.NewScanner(cfg, cfg.Config, mlscan.Options{Name: Name, Task: model.TaskToxicity, Stages: scanner.StageBoth,
+		HeuristicThreshold: cfg.Threshold}, NewHeuristic, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+		return nil, err
 	}
-	d, err := mlscan.New(cfg.Config, mlscan.Options{Name: Name, Task: model.TaskToxicity, Stages: scanner.StageBoth,
-		Heuristic: h, HeuristicThreshold: cfg.Threshold}, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	return &Scanner{Detector: d, h: h}, nil
+	return &Scanner{x}, nil
 }
-
-// Heuristic returns the rule engine the scanner uses.
-func (s *Scanner) Heuristic() *Heuristic { return s.h }
