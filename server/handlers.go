@@ -74,6 +74,21 @@ func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
 	writeError(w, r, http.StatusNotFound, fmt.Sprintf("no such endpoint: %s %s", r.Method, r.URL.Path))
 }
 
+// admit starts serving a request whose body decoded with err: it returns
+// the current generation, which the caller releases, or nil once it has
+// answered err (or errClosed, when the server is shutting down) through
+// scanError with timeout.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, timeout time.Duration, err error) *generation {
+	if err == nil {
+		if g := s.acquire(); g != nil {
+			return g
+		}
+		err = errClosed
+	}
+	s.scanError(r.Context(), w, r, timeout, err)
+	return nil
+}
+
 // scanError answers a failed scan: input the pipeline refused (400/413),
 // a scan that ran out of time (408), a client that went away, or a server
 // that is shutting down.
@@ -308,21 +323,17 @@ func (s *Server) compat(output, sanitize bool) http.HandlerFunc {
 		if err == nil && !sanitize && req.VaultID != nil {
 			err = badRequest(`unknown field "vault_id" (conversations use the /analyze endpoints)`)
 		}
-		var g *generation
-		if err == nil {
-			if g = s.acquire(); g == nil {
-				err = errClosed
-			} else {
-				defer g.release()
-			}
-		}
-		var cv convo
-		if err == nil && sanitize {
-			cv, err = s.openVault(r.Context(), g, req.VaultID, output, "")
-		}
-		if err != nil {
-			s.scanError(r.Context(), w, r, timeout, err)
+		g := s.admit(w, r, timeout, err)
+		if g == nil {
 			return
+		}
+		defer g.release()
+		var cv convo
+		if sanitize {
+			if cv, err = s.openVault(r.Context(), g, req.VaultID, output, ""); err != nil {
+				s.scanError(r.Context(), w, r, timeout, err)
+				return
+			}
 		}
 		s.payload(w, *req.Prompt, req.Output)
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
@@ -514,13 +525,8 @@ func (s *Server) handleScan(w http.ResponseWriter, r *http.Request) {
 	var req ScanRequest
 	err := s.readJSON(w, r, max(s.cfg.PromptTimeout, s.cfg.OutputTimeout), &req, false)
 	timeout := s.timeoutFor(req.Output != nil)
-	if err != nil {
-		s.scanError(r.Context(), w, r, timeout, err)
-		return
-	}
-	g := s.acquire()
+	g := s.admit(w, r, timeout, err)
 	if g == nil {
-		s.scanError(r.Context(), w, r, timeout, errClosed)
 		return
 	}
 	defer g.release()
@@ -577,13 +583,8 @@ func (s *Server) handleBatch(w http.ResponseWriter, r *http.Request) {
 			err = &requestError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf(`field "items": %d items, more than the limit of %d`, len(req.Items), s.cfg.MaxBatchItems)}
 		}
 	}
-	if err != nil {
-		s.scanError(r.Context(), w, r, timeout, err)
-		return
-	}
-	g := s.acquire()
+	g := s.admit(w, r, timeout, err)
 	if g == nil {
-		s.scanError(r.Context(), w, r, timeout, errClosed)
 		return
 	}
 	defer g.release()
@@ -636,9 +637,8 @@ type ScannersResponse struct {
 }
 
 func (s *Server) handleScanners(w http.ResponseWriter, r *http.Request) {
-	g := s.acquire()
+	g := s.admit(w, r, 0, nil)
 	if g == nil {
-		s.scanError(r.Context(), w, r, 0, errClosed)
 		return
 	}
 	defer g.release()

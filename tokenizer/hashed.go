@@ -68,16 +68,50 @@ const (
 	maxHashedN   = 16
 )
 
+// hashedHeader holds the settings that both hashed models (HashedNGram
+// and HashedWordFeatures) declare.
+type hashedHeader struct {
+	Type     string         `json:"type"`
+	Version  int            `json:"version"`
+	Buckets  int            `json:"buckets"`
+	FirstID  int            `json:"first_id"`
+	Hash     string         `json:"hash"`
+	Specials map[string]int `json:"special_tokens"`
+}
+
+// checkFormat checks the format version and the hash function; model
+// names the model in errors.
+func (h hashedHeader) checkFormat(model string) error {
+	if h.Version != 1 {
+		return fmt.Errorf("%s: version %d is not supported (want 1)", model, h.Version)
+	}
+	if h.Hash != hashedHashV1 {
+		return fmt.Errorf("%s: hash %q is not supported (want %q)", model, h.Hash, hashedHashV1)
+	}
+	return nil
+}
+
+// checkSize checks buckets and first_id; model names the model in errors.
+func (h hashedHeader) checkSize(model string) error {
+	if h.Buckets < 1 || h.Buckets > 1<<26 {
+		return fmt.Errorf("%s: buckets %d out of range [1, %d]", model, h.Buckets, 1<<26)
+	}
+	if h.FirstID < 0 || h.FirstID > 1<<20 {
+		return fmt.Errorf("%s: first_id %d out of range", model, h.FirstID)
+	}
+	return nil
+}
+
+// vocab returns the vocabulary the header declares (see newHashedVocab).
+func (h hashedHeader) vocab(model string) (hashedVocab, error) {
+	return newHashedVocab(model, h.Buckets, h.FirstID, h.Specials)
+}
+
 type hashedModel struct {
-	Type           string         `json:"type"`
-	Version        int            `json:"version"`
-	Buckets        int            `json:"buckets"`
-	FirstID        int            `json:"first_id"`
-	CharNGramRange [2]int         `json:"char_ngram_range"`
-	WordNGramRange [2]int         `json:"word_ngram_range"`
-	Hash           string         `json:"hash"`
-	Normalization  string         `json:"normalization"`
-	Specials       map[string]int `json:"special_tokens"`
+	hashedHeader
+	CharNGramRange [2]int `json:"char_ngram_range"`
+	WordNGramRange [2]int `json:"word_ngram_range"`
+	Normalization  string `json:"normalization"`
 }
 
 // hashedPipeline implements pipeline for the HashedNGram model.
@@ -116,32 +150,29 @@ func newHashedVocab(model string, buckets, firstID int, specials map[string]int)
 	return v, nil
 }
 
+// hashedNGramModel names the HashedNGram model in errors.
+const hashedNGramModel = "hashed n-gram model"
+
 func parseHashedModel(m json.RawMessage) (*hashedPipeline, error) {
 	var c hashedModel
 	if err := json.Unmarshal(m, &c); err != nil {
 		return nil, err
 	}
-	if c.Version != 1 {
-		return nil, fmt.Errorf("hashed n-gram model: version %d is not supported (want 1)", c.Version)
-	}
-	if c.Hash != hashedHashV1 {
-		return nil, fmt.Errorf("hashed n-gram model: hash %q is not supported (want %q)", c.Hash, hashedHashV1)
+	if err := c.checkFormat(hashedNGramModel); err != nil {
+		return nil, err
 	}
 	if c.Normalization != hashedNormV1 {
-		return nil, fmt.Errorf("hashed n-gram model: normalization %q is not supported (want %q)", c.Normalization, hashedNormV1)
+		return nil, fmt.Errorf("%s: normalization %q is not supported (want %q)", hashedNGramModel, c.Normalization, hashedNormV1)
 	}
-	if c.Buckets < 1 || c.Buckets > 1<<26 {
-		return nil, fmt.Errorf("hashed n-gram model: buckets %d out of range [1, %d]", c.Buckets, 1<<26)
-	}
-	if c.FirstID < 0 || c.FirstID > 1<<20 {
-		return nil, fmt.Errorf("hashed n-gram model: first_id %d out of range", c.FirstID)
+	if err := c.checkSize(hashedNGramModel); err != nil {
+		return nil, err
 	}
 	checkRange := func(name string, r [2]int) error {
 		if r == [2]int{0, 0} {
 			return nil // disabled
 		}
 		if r[0] < 1 || r[1] < r[0] || r[1] > maxHashedN {
-			return fmt.Errorf("hashed n-gram model: %s %v invalid (want 1 <= min <= max <= %d, or [0,0] to disable)", name, r, maxHashedN)
+			return fmt.Errorf("%s: %s %v invalid (want 1 <= min <= max <= %d, or [0,0] to disable)", hashedNGramModel, name, r, maxHashedN)
 		}
 		return nil
 	}
@@ -157,10 +188,10 @@ func parseHashedModel(m json.RawMessage) (*hashedPipeline, error) {
 		hasChars: c.CharNGramRange[0] > 0, hasWords: c.WordNGramRange[0] > 0,
 	}
 	if !p.hasChars && !p.hasWords {
-		return nil, errors.New("hashed n-gram model: both n-gram ranges are disabled")
+		return nil, errors.New(hashedNGramModel + ": both n-gram ranges are disabled")
 	}
 	var err error
-	if p.hashedVocab, err = newHashedVocab("hashed n-gram model", c.Buckets, c.FirstID, c.Specials); err != nil {
+	if p.hashedVocab, err = c.vocab(hashedNGramModel); err != nil {
 		return nil, err
 	}
 	return p, nil

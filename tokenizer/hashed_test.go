@@ -239,6 +239,52 @@ func TestHashedNGramConfigErrors(t *testing.T) {
 
 func hmodel(m map[string]any) map[string]any { return m["model"].(map[string]any) }
 
+// TestHashedHeaderErrors pins the messages of the checks that both hashed
+// models share (hashedHeader), each naming its model.
+func TestHashedHeaderErrors(t *testing.T) {
+	models := []struct {
+		name  string
+		parse func(json.RawMessage) error
+		own   map[string]any // the model's own valid settings
+	}{
+		{"hashed n-gram model", func(m json.RawMessage) error { _, err := parseHashedModel(m); return err },
+			map[string]any{"normalization": hashedNormV1, "char_ngram_range": []int{1, 3}}},
+		{"hashed word features model", func(m json.RawMessage) error { _, err := parseHashedWordModel(m); return err },
+			map[string]any{"features": hashedWordFeatureNames}},
+	}
+	for _, c := range []struct {
+		key  string
+		val  any
+		want string // "" for a valid model
+	}{
+		{"version", 2, "version 2 is not supported (want 1)"},
+		{"hash", "md5", `hash "md5" is not supported (want "fnv1a64-cp-fmix64")`},
+		{"buckets", 0, "buckets 0 out of range [1, 67108864]"},
+		{"first_id", -1, "first_id -1 out of range"},
+		{"first_id", 1 << 21, "first_id 2097152 out of range"},
+		{"buckets", 1 << 20, ""},
+	} {
+		for _, m := range models {
+			fields := map[string]any{"version": 1, "hash": hashedHashV1, "buckets": 8, "first_id": 1}
+			for k, v := range m.own {
+				fields[k] = v
+			}
+			fields[c.key] = c.val
+			data, err := json.Marshal(fields)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = m.parse(data)
+			switch {
+			case c.want == "" && err != nil:
+				t.Errorf("%s %s=%v: %v", m.name, c.key, c.val, err)
+			case c.want != "" && (err == nil || err.Error() != m.name+": "+c.want):
+				t.Errorf("%s %s=%v: err %v, want %q", m.name, c.key, c.val, err, m.name+": "+c.want)
+			}
+		}
+	}
+}
+
 func BenchmarkHashedNGram(b *testing.B) {
 	tok := mustLoad(b, fxHashed, Config{AddSpecialTokens: true})
 	// about 128 WordPiece tokens of English prose

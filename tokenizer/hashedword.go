@@ -54,14 +54,12 @@ const hashSlotTag = 0x130000
 var hashedWordFeatureNames = [HashedWordFeaturesK]string{"lower", "shape", "prefix2", "prefix3", "suffix2", "suffix3", "suffix4", "cased"}
 
 type hashedWordModel struct {
-	Type     string         `json:"type"`
-	Version  int            `json:"version"`
-	Buckets  int            `json:"buckets"`
-	FirstID  int            `json:"first_id"`
-	Features []string       `json:"features"`
-	Hash     string         `json:"hash"`
-	Specials map[string]int `json:"special_tokens"`
+	hashedHeader
+	Features []string `json:"features"`
 }
+
+// hashedWordModelName names the HashedWordFeatures model in errors.
+const hashedWordModelName = "hashed word features model"
 
 // hashedWordPipeline implements pipeline for HashedWordFeatures.
 type hashedWordPipeline struct {
@@ -73,22 +71,16 @@ func parseHashedWordModel(m json.RawMessage) (*hashedWordPipeline, error) {
 	if err := json.Unmarshal(m, &c); err != nil {
 		return nil, err
 	}
-	if c.Version != 1 {
-		return nil, fmt.Errorf("hashed word features model: version %d is not supported (want 1)", c.Version)
-	}
-	if c.Hash != hashedHashV1 {
-		return nil, fmt.Errorf("hashed word features model: hash %q is not supported (want %q)", c.Hash, hashedHashV1)
+	if err := c.checkFormat(hashedWordModelName); err != nil {
+		return nil, err
 	}
 	if !slices.Equal(c.Features, hashedWordFeatureNames[:]) {
-		return nil, fmt.Errorf("hashed word features model: features %q are not the version 1 features %q", c.Features, hashedWordFeatureNames)
+		return nil, fmt.Errorf("%s: features %q are not the version 1 features %q", hashedWordModelName, c.Features, hashedWordFeatureNames)
 	}
-	if c.Buckets < 1 || c.Buckets > 1<<26 {
-		return nil, fmt.Errorf("hashed word features model: buckets %d out of range [1, %d]", c.Buckets, 1<<26)
+	if err := c.checkSize(hashedWordModelName); err != nil {
+		return nil, err
 	}
-	if c.FirstID < 0 || c.FirstID > 1<<20 {
-		return nil, fmt.Errorf("hashed word features model: first_id %d out of range", c.FirstID)
-	}
-	v, err := newHashedVocab("hashed word features model", c.Buckets, c.FirstID, c.Specials)
+	v, err := c.vocab(hashedWordModelName)
 	if err != nil {
 		return nil, err
 	}

@@ -154,13 +154,21 @@ func inferAsync(ctx context.Context, e *Engine, in Input) chan inferOut {
 	return ch
 }
 
-func TestMicroBatchGathersByBucket(t *testing.T) {
-	f := newFake()
-	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour, Buckets: []int{16, 64}})
-
-	release := f.gated(t)
-	first := inferAsync(context.Background(), e, seq(3, 1))
+// busyEngine returns an engine built with opts whose first forward pass,
+// of seq(3, 1), has started and is held until release is called; first
+// receives that request's result.
+func busyEngine(t *testing.T, opts EngineOptions) (f *fakeSession, e *Engine, release func(), first chan inferOut) {
+	t.Helper()
+	f = newFake()
+	e = newTestEngine(t, f, opts)
+	release = f.gated(t)
+	first = inferAsync(context.Background(), e, seq(3, 1))
 	testkit.WaitFor(t, 10*time.Second, "first pass to start", func() bool { b, _ := f.seen(); return len(b) == 1 })
+	return f, e, release, first
+}
+
+func TestMicroBatchGathersByBucket(t *testing.T) {
+	f, e, release, first := busyEngine(t, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour, Buckets: []int{16, 64}})
 
 	// While the first pass runs, queue 3 short and 2 long sequences.
 	ins := []Input{seq(5, 10), seq(40, 20), seq(9, 30), seq(33, 40), seq(2, 50)}
@@ -203,11 +211,7 @@ func TestMicroBatchGathersByBucket(t *testing.T) {
 }
 
 func TestMicroBatchMaxBatchSizeStartsPass(t *testing.T) {
-	f := newFake()
-	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 2, MaxWait: time.Hour, MaxConcurrentRuns: 4})
-	release := f.gated(t)
-	first := inferAsync(context.Background(), e, seq(3, 1))
-	testkit.WaitFor(t, 10*time.Second, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
+	f, e, release, first := busyEngine(t, EngineOptions{MicroBatching: true, MaxBatchSize: 2, MaxWait: time.Hour, MaxConcurrentRuns: 4})
 	a := inferAsync(context.Background(), e, seq(4, 1))
 	b := inferAsync(context.Background(), e, seq(5, 1))
 	// Two queued requests fill a batch: the pass starts without waiting for
@@ -225,11 +229,7 @@ func TestMicroBatchMaxBatchSizeStartsPass(t *testing.T) {
 }
 
 func TestMicroBatchMaxWaitStartsPass(t *testing.T) {
-	f := newFake()
-	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: 5 * time.Millisecond, MaxConcurrentRuns: 4})
-	release := f.gated(t)
-	first := inferAsync(context.Background(), e, seq(3, 1))
-	testkit.WaitFor(t, 10*time.Second, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
+	f, e, release, first := busyEngine(t, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: 5 * time.Millisecond, MaxConcurrentRuns: 4})
 	a := inferAsync(context.Background(), e, seq(4, 1))
 	// The first pass is still blocked; MaxWait alone must start the second.
 	testkit.WaitFor(t, 10*time.Second, "second pass after max wait", func() bool { b, _ := f.seen(); return len(b) == 2 })
@@ -242,11 +242,7 @@ func TestMicroBatchMaxWaitStartsPass(t *testing.T) {
 }
 
 func TestCancelWhileQueued(t *testing.T) {
-	f := newFake()
-	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour})
-	release := f.gated(t)
-	first := inferAsync(context.Background(), e, seq(3, 1))
-	testkit.WaitFor(t, 10*time.Second, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
+	f, e, release, first := busyEngine(t, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	queued := inferAsync(ctx, e, seq(4, 1))
@@ -269,11 +265,7 @@ func TestCancelWhileQueued(t *testing.T) {
 }
 
 func TestCloseFailsQueuedAndWaitsForRunning(t *testing.T) {
-	f := newFake()
-	e := newTestEngine(t, f, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour})
-	release := f.gated(t)
-	first := inferAsync(context.Background(), e, seq(3, 1))
-	testkit.WaitFor(t, 10*time.Second, "first pass", func() bool { b, _ := f.seen(); return len(b) == 1 })
+	f, e, release, first := busyEngine(t, EngineOptions{MicroBatching: true, MaxBatchSize: 8, MaxWait: time.Hour})
 	var queued []chan inferOut
 	for i := range 3 {
 		queued = append(queued, inferAsync(context.Background(), e, seq(4+i, 1)))

@@ -70,22 +70,16 @@ func New(ctx context.Context, cfg Config, gatherer prometheus.Gatherer) (*Teleme
 	var spanExp sdktrace.SpanExporter
 	switch cfg.TraceExporter {
 	case ExporterNone:
-	case ExporterConsole:
-		e, err := stdouttrace.New(stdouttrace.WithWriter(cfg.Console))
-		if err != nil {
-			return nil, fmt.Errorf("tracing: console exporter: %w", err)
-		}
-		spanExp = e
-	case ExporterOTLPHTTP:
-		u, err := endpointURL("tracing", cfg.TraceEndpoint)
+	case ExporterConsole, ExporterOTLPHTTP:
+		var err error
+		spanExp, err = newExporter("tracing", cfg.TraceExporter, cfg.TraceEndpoint, "traces",
+			func() (sdktrace.SpanExporter, error) { return stdouttrace.New(stdouttrace.WithWriter(cfg.Console)) },
+			func(u string) (sdktrace.SpanExporter, error) {
+				return otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(u))
+			})
 		if err != nil {
 			return nil, err
 		}
-		e, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(u.JoinPath("v1", "traces").String()))
-		if err != nil {
-			return nil, fmt.Errorf("tracing: otlp exporter: %w", err)
-		}
-		spanExp = e
 	default:
 		return nil, fmt.Errorf("tracing.exporter: unknown exporter %q (want console or otel_http)", cfg.TraceExporter)
 	}
@@ -97,22 +91,16 @@ func New(ctx context.Context, cfg Config, gatherer prometheus.Gatherer) (*Teleme
 	var metricExp sdkmetric.Exporter
 	switch cfg.MetricExporter {
 	case ExporterNone, ExporterPrometheus:
-	case ExporterConsole:
-		e, err := stdoutmetric.New(stdoutmetric.WithWriter(cfg.Console))
-		if err != nil {
-			return nil, fmt.Errorf("metrics: console exporter: %w", err)
-		}
-		metricExp = e
-	case ExporterOTLPHTTP:
-		u, err := endpointURL("metrics", cfg.MetricEndpoint)
+	case ExporterConsole, ExporterOTLPHTTP:
+		var err error
+		metricExp, err = newExporter("metrics", cfg.MetricExporter, cfg.MetricEndpoint, "metrics",
+			func() (sdkmetric.Exporter, error) { return stdoutmetric.New(stdoutmetric.WithWriter(cfg.Console)) },
+			func(u string) (sdkmetric.Exporter, error) {
+				return otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpointURL(u))
+			})
 		if err != nil {
 			return nil, err
 		}
-		e, err := otlpmetrichttp.New(ctx, otlpmetrichttp.WithEndpointURL(u.JoinPath("v1", "metrics").String()))
-		if err != nil {
-			return nil, fmt.Errorf("metrics: otlp exporter: %w", err)
-		}
-		metricExp = e
 	default:
 		return nil, fmt.Errorf("metrics.exporter: unknown exporter %q (want prometheus, console or otel_http)", cfg.MetricExporter)
 	}
@@ -130,6 +118,30 @@ func New(ctx context.Context, cfg Config, gatherer prometheus.Gatherer) (*Teleme
 		t.shutdown = append(t.shutdown, mp.Shutdown)
 	}
 	return t, nil
+}
+
+// newExporter builds the exporter kind (ExporterConsole or
+// ExporterOTLPHTTP) of signal ("tracing" or "metrics"): console makes the
+// console one; otlp makes the OTLP/HTTP one for the URL endpoint/v1/path.
+// Errors name the signal.
+func newExporter[E any](signal, kind, endpoint, path string, console func() (E, error), otlp func(url string) (E, error)) (E, error) {
+	var zero E
+	if kind == ExporterConsole {
+		e, err := console()
+		if err != nil {
+			return zero, fmt.Errorf("%s: console exporter: %w", signal, err)
+		}
+		return e, nil
+	}
+	u, err := endpointURL(signal, endpoint)
+	if err != nil {
+		return zero, err
+	}
+	e, err := otlp(u.JoinPath("v1", path).String())
+	if err != nil {
+		return zero, fmt.Errorf("%s: otlp exporter: %w", signal, err)
+	}
+	return e, nil
 }
 
 func endpointURL(what, s string) (*url.URL, error) {

@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/langid"
 	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
@@ -79,17 +80,6 @@ func New(cfg Config) (*Scanner, error) {
 	return &Scanner{Shell: rulescan.NewShell(Name, scanner.StageOutput, "1", cfg), cfg: cfg}, nil
 }
 
-func head(text string) string {
-	if len(text) <= maxDetectBytes {
-		return text
-	}
-	cut := maxDetectBytes
-	for cut > 0 && text[cut]&0xC0 == 0x80 {
-		cut--
-	}
-	return text[:cut]
-}
-
 // Scan flags an answer (in.Output) in another language than in.Prompt. A
 // prompt scan (no answer) is never flagged. It returns ctx.Err() once ctx
 // is done.
@@ -133,7 +123,7 @@ func (s *Scanner) identify(text string, letters int) (string, float64) {
 	if letters < s.cfg.MinLetters {
 		return "", 0
 	}
-	r := langid.Detect(head(text))
+	r := langid.Detect(hashfeat.Cut(text, maxDetectBytes))
 	if r.Lang == "" || r.Confidence < s.cfg.Threshold {
 		return "", 0
 	}

@@ -26,6 +26,10 @@ func TestScan(t *testing.T) {
 		{"short_answer_other_script", en, "Да", false},
 		{"no_letters", en, "42 🙂", true},
 		{"same_ru", "Пожалуйста, кратко изложите квартальный отчёт для совета директоров.", ru, true},
+		// Longer than maxDetectBytes: the identifier sees the first 16 KB,
+		// cut on a rune boundary.
+		{"long_en_de", en, strings.Repeat(de+" ", 250), false},
+		{"long_same_ru", ru, strings.Repeat(ru+" ", 150), true},
 	}
 	s := scannertest.Must(t, New, DefaultConfig())
 	for _, c := range cases {
