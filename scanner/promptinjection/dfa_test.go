@@ -40,14 +40,18 @@ func anchoredPairs(t testing.TB, h *Heuristic) []anchoredPair {
 
 // matcherSegments returns the normalised segments of extra, the golden
 // texts and the first n rows of every dataset file (10 with -short): the
-// texts the matcher tests compare on.
+// texts the matcher tests compare on. Under the race detector it reads a
+// tenth of the rows (see raceEnabled).
 func matcherSegments(t *testing.T, n int, extra ...string) []string {
 	texts := extra
 	for _, c := range loadGolden(t) {
 		texts = append(texts, c.Text)
 	}
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		n = 10
+	case raceEnabled:
+		n = max(n/10, 1)
 	}
 	var segs []string
 	for _, text := range append(texts, datasetTexts(t, n)...) {

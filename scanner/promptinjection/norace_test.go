@@ -1,0 +1,5 @@
+//go:build !race
+
+package promptinjection
+
+const raceEnabled = false
