@@ -9,6 +9,11 @@
 // encoding, rot13) settles the clear cases, and the built-in ML classifier
 // decides the rest, as Config.ML.Mode says. With ML disabled it is the
 // heuristic alone.
+//
+// The heuristic's matching is hand-written where Go's regexp and a plain
+// keyword scan were measured too slow: the Heuristic type doc says why and
+// with which figures, and anchoredDFA (dfa.go) documents the DFA that runs
+// the rule patterns with Go regexp's leftmost-first result.
 package promptinjection
 
 import (
