@@ -1,11 +1,7 @@
 package normalize
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -53,27 +49,7 @@ var stage1Cases = append(slices.Clone(stage2Cases),
 // TestStage1MatchesReference compares the fast stage 1 with the reference
 // on hand-picked cases and on every row of the shared datasets.
 func TestStage1MatchesReference(t *testing.T) {
-	texts := slices.Clone(stage1Cases)
-	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*", "*.jsonl"))
-	limit := 1 << 30
-	if testing.Short() {
-		limit = 300
-	}
-	for _, path := range files {
-		f, err := os.Open(path)
-		if err != nil {
-			continue
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<24)
-		for n := 0; n < limit && sc.Scan(); n++ {
-			var row struct{ Text string }
-			if json.Unmarshal(sc.Bytes(), &row) == nil {
-				texts = append(texts, row.Text)
-			}
-		}
-		_ = f.Close()
-	}
+	texts := append(slices.Clone(stage1Cases), datasetTexts(t)...)
 	// Each text also as one long document with its neighbours.
 	texts = append(texts, strings.Join(texts[:min(len(texts), 2000)], "\n\n"))
 	bad := 0

@@ -1,13 +1,13 @@
 package normalize
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // stage2Both runs stage 1 on s, then stage 2 over all the text and around
@@ -42,28 +42,31 @@ var stage2Cases = []string{
 	"one two three four five six seven eight nine ten a\u00a0b\u00a0c d",
 }
 
-func TestStage2MarksMatchesStage2(t *testing.T) {
-	texts := slices.Clone(stage2Cases)
-	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "datasets", "*", "*.jsonl"))
-	limit := 1 << 30
+// datasetTexts returns the text of every row of the shared datasets' files
+// (the first 300 rows of each under -short), or none when they are absent.
+func datasetTexts(t *testing.T) []string {
+	t.Helper()
+	dir := datasets.Dir()
+	if dir == "" {
+		return nil
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.jsonl"))
+	limit := math.MaxInt
 	if testing.Short() {
 		limit = 300
 	}
+	var texts []string
 	for _, path := range files {
-		f, err := os.Open(path)
-		if err != nil {
-			continue
+		rows := datasets.ReadRows[struct{ Text string }](t, path)
+		for _, r := range rows[:min(len(rows), limit)] {
+			texts = append(texts, r.Text)
 		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<24)
-		for n := 0; n < limit && sc.Scan(); n++ {
-			var row struct{ Text string }
-			if json.Unmarshal(sc.Bytes(), &row) == nil {
-				texts = append(texts, row.Text)
-			}
-		}
-		_ = f.Close()
 	}
+	return texts
+}
+
+func TestStage2MarksMatchesStage2(t *testing.T) {
+	texts := append(slices.Clone(stage2Cases), datasetTexts(t)...)
 	bad := 0
 	for _, s := range texts {
 		if full, part, ok := stage2Both(s); !ok {
