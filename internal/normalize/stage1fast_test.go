@@ -27,7 +27,7 @@ func stage1Diff(s string) string {
 		return fmt.Sprintf("tags %q, reference %q", tga, tgb)
 	case !slices.Equal(ga, gb):
 		return fmt.Sprintf("gaps %v, reference %v", ga, gb)
-	case !slices.Equal(ca, cb):
+	case !slices.Equal(liveCands(s, ca), liveCands(s, cb)):
 		return fmt.Sprintf("candidates %v, reference %v", ca, cb)
 	case na != nb || fa != fb:
 		return fmt.Sprintf("need/from %v/%d, reference %v/%d", na, fa, nb, fb)
@@ -37,6 +37,14 @@ func stage1Diff(s string) string {
 	return ""
 }
 
+// liveCands drops the candidate runs that findEncoded skips without
+// decoding (or moving past): prose does not record all of them.
+func liveCands(s string, cands [][2]int) [][2]int {
+	return slices.DeleteFunc(slices.Clone(cands), func(c [2]int) bool {
+		return c[1]-c[0] != 2 && !decodable(s[c[0]:c[1]])
+	})
+}
+
 var stage1Cases = append(slices.Clone(stage2Cases),
 	"", " ", "\n\n", "  leading and trailing  \n", "UPPER lower MiXeD 1337 h4x0r l33t w0rd 2024 3.14",
 	"a  b\t\tc\r\nd \n e", "!!! ??? ... --- ,,, hello!!!", "base64 aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnM= end",
@@ -44,6 +52,12 @@ var stage1Cases = append(slices.Clone(stage2Cases),
 	"e.g. i.e. well-known self-made x-ray", "caf\u00e9 na\u00efve \u00fcber stra\u00dfe \ufb01le \u2460",
 	"zero\u200bwidth\u200cjoin\u2060ers", "tags \U000e0069\U000e0067\U000e006e", "\xff\xfe\xfd", "a\u0301b\u0302",
 	"\u0456gn\u043er\u0435 cyrillic", "trailing single a", "word @ $ @dmin pa$$", "x y", "1 2 3 4", "a1 b2 c3",
+	// prose's blocks: words of one letter, two hex letters and 16 or
+	// more letters at every offset from a block start.
+	"abcdefg antidisestablishmentarianism ab cd ef be de fa x y zz a bc d efg hijklmnopqrstuvw a",
+	"ab antidisestablishmentarianism abc be cad ad b abcd de fe ef a be b cc d ee",
+	"the abcdefghijklmnop qrstuvwxyzabcdefg hijklmnopqrstuvw xyz i am a be in it",
+	"Longer prose With Capitals ABCDEF Be DE aB Ab and words of ordinary length follow here.",
 )
 
 // TestStage1MatchesReference compares the fast stage 1 with the reference
