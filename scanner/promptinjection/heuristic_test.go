@@ -203,3 +203,26 @@ func TestLeadCacheMatchesContains(t *testing.T) {
 		}
 	}
 }
+
+// TestNewlinesMatchesLastIndexByte checks newlines.lastIn against
+// strings.LastIndexByte for windows that move ahead, overlap and go back,
+// as the starts of keyword hits do.
+func TestNewlinesMatchesLastIndexByte(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for range 20000 {
+		var sb strings.Builder
+		for range r.IntN(200) {
+			sb.WriteByte("ab \n"[r.IntN(4)])
+		}
+		text := sb.String()
+		c := newlines{last: -1}
+		s := 0
+		for range 40 {
+			s = max(0, min(len(text), s+r.IntN(24)-6))
+			lo := max(0, s-r.IntN(30))
+			if got, want := c.lastIn(text, lo, s), strings.LastIndexByte(text[lo:s], '\n'); got != want {
+				t.Fatalf("%q [%d,%d): lastIn %d, LastIndexByte %d", text, lo, s, got, want)
+			}
+		}
+	}
+}
