@@ -1,7 +1,9 @@
 package normalize
 
 import (
+	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -90,4 +92,43 @@ func FuzzStage1MatchesReference(f *testing.F) {
 			t.Fatalf("%q: %s", s, d)
 		}
 	})
+}
+
+// spacedHexRef is spacedHex as it was before it counted the pairs first.
+func spacedHexRef(s string, i, maxRun int) (int, int, string, bool) {
+	var buf []byte
+	j := i
+	for j+1 < len(s) && isHex(s[j]) && isHex(s[j+1]) && (j+2 == len(s) || s[j+2] == ' ' || s[j+2] == ',') && len(buf) < maxRun {
+		v, _ := hex.DecodeString(s[j : j+2])
+		buf = append(buf, v[0])
+		j += 3
+	}
+	if len(buf) < 8 || !printable(string(buf)) {
+		return 0, 0, "", false
+	}
+	return i, min(j-1, len(s)), string(buf), true
+}
+
+func TestSpacedHexMatchesReference(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 12))
+	texts := []string{"69 67 6e 6f 72 65 20 61 6c 6c", "49,47,4E,4F,52,45,20,41,4c,4C", "be ad de fa ce"}
+	for range 20000 {
+		var sb strings.Builder
+		for range r.IntN(60) {
+			sb.WriteString([]string{"69", "6e", "4F", "20", "a", "zz", "7", "61"}[r.IntN(8)])
+			sb.WriteByte(" , "[r.IntN(3)])
+		}
+		texts = append(texts, sb.String())
+	}
+	for _, s := range texts {
+		for i := 0; i < len(s); i++ {
+			for _, maxRun := range []int{4, 9, 64} {
+				a1, b1, d1, ok1 := spacedHex(s, i, maxRun)
+				a2, b2, d2, ok2 := spacedHexRef(s, i, maxRun)
+				if a1 != a2 || b1 != b2 || d1 != d2 || ok1 != ok2 {
+					t.Fatalf("%q at %d, max %d: %d %d %q %v, reference %d %d %q %v", s, i, maxRun, a1, b1, d1, ok1, a2, b2, d2, ok2)
+				}
+			}
+		}
+	}
 }
