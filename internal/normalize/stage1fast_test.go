@@ -132,3 +132,32 @@ func TestSpacedHexMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestLetters8MatchesAsciiWord8 checks prose's classification against
+// asciiWord8 and isHex, byte by byte, on words of every byte value at
+// every position and on random words.
+func TestLetters8MatchesAsciiWord8(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	var words []uint64
+	for c := range 256 {
+		for k := range 8 {
+			words = append(words, r.Uint64()&^(0xff<<(8*k))|uint64(c)<<(8*k))
+		}
+	}
+	for range 100000 {
+		words = append(words, r.Uint64())
+	}
+	for _, x := range words {
+		letter, upper, hex := letters8(x)
+		alnum, up, digit := asciiWord8(x)
+		var hexRef uint64
+		for k := range 8 {
+			if c := byte(x >> (8 * k)); isHex(c) && !(c >= '0' && c <= '9') {
+				hexRef |= 0x80 << (8 * k)
+			}
+		}
+		if letter != alnum&^digit || upper != up || hex != hexRef {
+			t.Fatalf("%#016x: letters8 %#x %#x %#x, reference %#x %#x %#x", x, letter, upper, hex, alnum&^digit, up, hexRef)
+		}
+	}
+}
