@@ -3,7 +3,9 @@
 // tiny model directories assembled from the generated test models of
 // internal/inference/testdata (scripts/gen-tiny-classifier.py,
 // scripts/gen-tiny-pipelines.py) with the labels a test needs, an offline
-// model hub, and a loop over both inference backends. Only tests import it.
+// model hub, a loop over both inference backends, and the checks that the
+// scanners with a classifier option share (Tiny, PicksLabels, Failures,
+// Straddle). Only tests import it.
 package modeltest
 
 import (
