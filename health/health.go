@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/llmshield/llmshield/internal/isolate"
+	"github.com/llmshield/llmshield/internal/textenum"
 )
 
 // Level is a check's verdict.
@@ -41,22 +42,17 @@ const (
 	LevelFail
 )
 
-var levelNames = [...]string{LevelOK: "ok", LevelWarn: "warn", LevelFail: "fail"}
+var levelNames = textenum.Names[Level]{Type: "level", Names: []string{LevelOK: "ok", LevelWarn: "warn", LevelFail: "fail"}}
 
 // String returns "ok", "warn" or "fail".
-func (l Level) String() string {
-	if l >= 0 && int(l) < len(levelNames) {
-		return levelNames[l]
-	}
-	return fmt.Sprintf("level(%d)", int(l))
-}
+func (l Level) String() string { return levelNames.String(l) }
 
 // MarshalText encodes the level as its String form.
 func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
 // UnmarshalText decodes "ok", "warn" or "fail".
 func (l *Level) UnmarshalText(b []byte) error {
-	for i, n := range levelNames {
+	for i, n := range levelNames.Names {
 		if string(b) == n {
 			*l = Level(i)
 			return nil
