@@ -25,11 +25,15 @@ func Parse[T ~string](what, s string, values ...T) (T, error) {
 	for i, v := range values {
 		list[i] = string(v)
 	}
-	want := list[0]
-	if n := len(list); n > 1 {
-		want = strings.Join(list[:n-1], ", ") + " or " + list[n-1]
+	return "", fmt.Errorf("unknown %s %q (want %s)", what, s, Or(list...))
+}
+
+// Or lists items for an error message: "a", "a or b", "a, b or c".
+func Or(items ...string) string {
+	if n := len(items); n > 1 {
+		return strings.Join(items[:n-1], ", ") + " or " + items[n-1]
 	}
-	return "", fmt.Errorf("unknown %s %q (want %s)", what, s, want)
+	return strings.Join(items, "")
 }
 
 // Set decodes b with parse into *dst, for an UnmarshalText method; on error

@@ -90,3 +90,11 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+func TestOr(t *testing.T) {
+	for want, items := range map[string][]string{"": nil, "a": {"a"}, "a or b": {"a", "b"}, "a, b or c": {"a", "b", "c"}} {
+		if got := Or(items...); got != want {
+			t.Errorf("Or(%q) = %q, want %q", items, got, want)
+		}
+	}
+}

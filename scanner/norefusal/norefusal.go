@@ -30,6 +30,7 @@
 package norefusal
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	_ "embed"
@@ -111,12 +112,8 @@ func (c Config) Validate() error {
 	if !(c.Threshold > 0 && c.Threshold < 1) {
 		return fmt.Errorf("threshold: %v outside (0,1)", c.Threshold)
 	}
-	switch strings.ToLower(c.MatchType) {
-	case MatchFull, MatchSentence, "":
-	default:
-		return fmt.Errorf("match_type: unknown %q (want %q or %q)", c.MatchType, MatchFull, MatchSentence)
-	}
-	return nil
+	// An empty match_type is the default; any case is accepted.
+	return rulescan.OneOfFold("match_type", cmp.Or(c.MatchType, MatchFull), MatchFull, MatchSentence)
 }
 
 // Scanner flags refusals. It is immutable after New and safe for
