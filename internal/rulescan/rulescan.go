@@ -70,8 +70,20 @@ func NewShell(name string, stages scanner.Stage, version string, settings any) S
 		// Not plain data (a NaN, say): Go syntax still shows every field.
 		b = fmt.Appendf(nil, "%s\x00%s\x00%#v", name, version, settings)
 	}
-	sum := sha256.Sum256(b)
-	return Shell{name: name, stages: stages, fp: hex.EncodeToString(sum[:16])}
+	return HashedShell(name, stages, b)
+}
+
+// HashedShell returns the shell of the scanner name, which suits stages,
+// whose fingerprint hashes parts, for scanners that write their own
+// fingerprint input (an embedded model, a blocklist file's contents): the
+// first 128 bits of the SHA-256 of the parts one after another, in hex, as
+// NewShell's.
+func HashedShell(name string, stages scanner.Stage, parts ...[]byte) Shell {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	return Shell{name: name, stages: stages, fp: hex.EncodeToString(h.Sum(nil)[:16])}
 }
 
 // Name returns the scanner's identifier.

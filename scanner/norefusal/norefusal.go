@@ -32,9 +32,7 @@ package norefusal
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -154,10 +152,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: built-in model: %w", Name, err)
 	}
-	sum := sha256.New()
-	fmt.Fprintf(sum, "%s\x00%v\x00%s\x00", Name, cfg.Threshold, cfg.MatchType)
-	sum.Write(modelBin)
-	s.model, s.Shell = m, rulescan.ShellWith(Name, scanner.StageOutput, hex.EncodeToString(sum.Sum(nil)[:16]))
+	s.model, s.Shell = m, rulescan.HashedShell(Name, scanner.StageOutput, fmt.Appendf(nil, "%s\x00%v\x00%s\x00", Name, cfg.Threshold, cfg.MatchType), modelBin)
 	return s, nil
 }
 
