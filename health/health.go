@@ -8,7 +8,8 @@
 // CallsCheck, RateCheck, CanaryCheck) take small interfaces or functions:
 // the scanners plug in through scanner.HealthReporter, the model loader and
 // the result cache through a one-line adapter. The package imports no
-// llmshield package but the scanner contract.
+// llmshield package but the scanner contract and internal helpers
+// (isolate, textenum).
 //
 // No health-check library is in go.mod; the aggregation here is one
 // isolated call per check (internal/isolate: a deadline and a recover),
