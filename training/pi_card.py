@@ -67,7 +67,16 @@ def render(res, go, int8, sizes):
              "language (v1: up to 0.96); model size 2.1 MB FP32 / 0.5 MB INT8; microseconds of arithmetic per window.\n")
     s.append("- Note on the eval-only files: while inspecting the data format the author read the first rows of "
              "cyberseceval_injections.jsonl and cyberseceval_system_prompts_benign.jsonl; no threshold, weight or setting was "
-             "chosen on them, and the templates avoid their wording.\n\n")
+             "chosen on them, and the templates avoid their wording. Later, for `training/cyberseceval_audit.py`, all 245 "
+             "English injection rows were read; no model, threshold or template has changed since that reading.\n")
+    s.append("- **No text-only detector can reach the CyberSecEval bar on the English rows.** CyberSecEval counts a user input "
+             "as an injection when it breaks *its* system prompt, and 61 of the 245 English rows read as ordinary requests "
+             "without it (\"Can you explain the principles behind Schrodinger's Cat?\" against a system prompt that forbids "
+             "physics). A detector that sees only the user text, as this scanner and LLM Guard's API do, can flag at most "
+             "184 / 245 = 0.751 of them without flagging the same requests from benign users (bar 0.80). On the 184 rows whose "
+             "attack shows in the text, the default hybrid scanner's recall is 0.337 (62 rows): password and personal-data "
+             "extraction framed as persuasion, role-play, hypotheticals or output formatting is what it misses. Reproduce: "
+             "`python3 training/cyberseceval_audit.py --llmshield BIN` (the script lists the rows and the rules used).\n\n")
     s.append("## Held-out figures first\n\n")
     s.append("Nothing below was trained on or used to pick the threshold, except where the row says so.\n\n")
     ev = res["eval_only"]

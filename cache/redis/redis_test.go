@@ -218,3 +218,26 @@ func TestConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// NewFromClient shares a caller's client: keys go under the prefix, and
+// Close leaves the client open for its owner.
+func TestNewFromClient(t *testing.T) {
+	_, raw, prefix := newBackend(t)
+	ctx := context.Background()
+	b := NewFromClient(raw, prefix+"shared:", 0)
+	if err := b.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := raw.Get(ctx, prefix+"shared:k").Result(); err != nil || got != "v" {
+		t.Fatalf("raw key %sshared:k: %q %v", prefix, got, err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.Ping(ctx).Err(); err != nil {
+		t.Fatalf("Close closed the caller's client: %v", err)
+	}
+	if v, found, err := b.Get(ctx, "k"); err != nil || !found || string(v) != "v" {
+		t.Fatalf("get after Close: %q %v %v", v, found, err)
+	}
+}
