@@ -13,6 +13,7 @@ import (
 
 	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/testkit"
 )
 
 // pipelineDir copies a tiny pipeline model of the inference package
@@ -78,20 +79,6 @@ type nliRef struct {
 	Logits     []float64 `json:"logits"`
 }
 
-func softmax(l []float64) []float64 {
-	m := slices.Max(l)
-	out := make([]float64, len(l))
-	var s float64
-	for i, v := range l {
-		out[i] = math.Exp(v - m)
-		s += out[i]
-	}
-	for i := range out {
-		out[i] /= s
-	}
-	return out
-}
-
 func TestPairClassifier(t *testing.T) {
 	refs := pipelineRef[nliRef](t, "tiny-nli")
 	backends(t, func(t *testing.T, backend string) {
@@ -117,7 +104,7 @@ func TestPairClassifier(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if want := softmax(r.Logits)[2]; math.Abs(got-want) > 1e-4 {
+				if want := testkit.Softmax(r.Logits)[2]; math.Abs(got-want) > 1e-4 {
 					t.Fatalf("entailment(%q, %q) = %v, want %v", r.Premise, r.Hypothesis, got, want)
 				}
 			}

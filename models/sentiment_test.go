@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/testkit"
 	"github.com/llmshield/llmshield/model"
 )
 
@@ -16,23 +17,6 @@ import (
 type referenceCase struct {
 	Text   string    `json:"text"`
 	Logits []float64 `json:"logits"`
-}
-
-func softmax(l []float64) []float64 {
-	m := math.Inf(-1)
-	for _, v := range l {
-		m = max(m, v)
-	}
-	out := make([]float64, len(l))
-	var s float64
-	for i, v := range l {
-		out[i] = math.Exp(v - m)
-		s += out[i]
-	}
-	for i := range out {
-		out[i] /= s
-	}
-	return out
 }
 
 // TestSentimentModel runs the built-in sentiment model (and its INT8
@@ -65,7 +49,7 @@ func TestSentimentModel(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					want := softmax(rc.Logits)
+					want := testkit.Softmax(rc.Logits)
 					got := p.Best.Result.Scores
 					if len(got) != len(want) {
 						t.Fatalf("%q: %d scores, want %d", rc.Text, len(got), len(want))

@@ -3,7 +3,9 @@
 // tiny model directories assembled from the generated test models of
 // internal/inference/testdata (scripts/gen-tiny-classifier.py,
 // scripts/gen-tiny-pipelines.py) with the labels a test needs, an offline
-// model hub, and a loop over both inference backends. Only tests import it.
+// model hub, a loop over both inference backends, and the checks that the
+// scanners with a classifier option share (Tiny, PicksLabels, Failures,
+// Straddle). Only tests import it.
 package modeltest
 
 import (
@@ -42,8 +44,20 @@ func TinyDir(name string) string {
 // Backends runs fn on the ONNX Runtime backend (skipped when
 // LLMSHIELD_ORT_LIB is not set) and on the pure-Go backend.
 func Backends(t *testing.T, fn func(t *testing.T, backend string)) {
-	for _, b := range []string{inference.BackendORT, inference.BackendPureGo} {
-		t.Run(b, func(t *testing.T) {
+	eachBackend(t, fn, inference.BackendORT, inference.BackendPureGo)
+}
+
+// runner is a test or a benchmark: what runs a sub-test of its own kind.
+type runner[T any] interface {
+	testing.TB
+	Run(name string, fn func(T)) bool
+}
+
+// eachBackend runs fn as a sub-test or sub-benchmark on each of backends,
+// skipping ONNX Runtime when LLMSHIELD_ORT_LIB is not set.
+func eachBackend[T runner[T]](t T, fn func(t T, backend string), backends ...string) {
+	for _, b := range backends {
+		t.Run(b, func(t T) {
 			if b == inference.BackendORT && os.Getenv("LLMSHIELD_ORT_LIB") == "" {
 				t.Skip("LLMSHIELD_ORT_LIB is not set")
 			}
@@ -266,14 +280,7 @@ func Straddle(t *testing.T, want float64, in scanner.Input, build func(threshold
 // BenchBackends runs fn as a sub-benchmark on the pure-Go backend and on
 // ONNX Runtime (skipped when LLMSHIELD_ORT_LIB is not set).
 func BenchBackends(b *testing.B, fn func(b *testing.B, backend string)) {
-	for _, be := range []string{inference.BackendPureGo, inference.BackendORT} {
-		b.Run(be, func(b *testing.B) {
-			if be == inference.BackendORT && os.Getenv("LLMSHIELD_ORT_LIB") == "" {
-				b.Skip("LLMSHIELD_ORT_LIB is not set")
-			}
-			fn(b, be)
-		})
-	}
+	eachBackend(b, fn, inference.BackendPureGo, inference.BackendORT)
 }
 
 // Failures checks what a scanner running the fake f does with bad input

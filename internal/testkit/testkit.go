@@ -1,12 +1,14 @@
 // Package testkit holds the helpers that tests across the module share:
 // a buffer that loggers may write to from several goroutines, polling for a
-// condition with a deadline, and a goroutine-leak check. Only tests import
-// it (it imports testing).
+// condition with a deadline, a goroutine-leak check, and a reference
+// softmax. Only tests import it (it imports testing).
 package testkit
 
 import (
 	"bytes"
+	"math"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -78,4 +80,21 @@ func NoLeaks(t testing.TB) {
 			t.Errorf("goroutines: %d before, %d after\n%s", before, n, stacks)
 		}
 	})
+}
+
+// Softmax is the softmax of logits, computed apart from the inference
+// package's own, for comparing a model's probabilities with reference
+// logits.
+func Softmax(logits []float64) []float64 {
+	m := slices.Max(logits)
+	out := make([]float64, len(logits))
+	var s float64
+	for i, v := range logits {
+		out[i] = math.Exp(v - m)
+		s += out[i]
+	}
+	for i := range out {
+		out[i] /= s
+	}
+	return out
 }

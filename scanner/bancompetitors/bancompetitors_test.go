@@ -72,21 +72,14 @@ func TestThresholdAndOptions(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{DefaultConfig(), "competitors"},
-		{cfg("ok", "--"), "competitors[1]"},
-		{Config{Competitors: []string{"a"}, Threshold: 0}, "threshold"},
-		{Config{Competitors: []string{"a"}, Threshold: 0.5, Aliases: map[string][]string{"b": {"x"}}}, "aliases"},
-		{Config{Competitors: []string{"a"}, Threshold: 0.5, Aliases: map[string][]string{"a": {""}}}, `aliases["a"][0]`},
-		{Config{Competitors: []string{"a"}, Threshold: 0.5, Model: "dslim/bert-base-NER", EntityTypes: []string{"ORG"}}, "is configured but not loaded"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
+	scannertest.RefusesConfigsWith(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: DefaultConfig(), Field: "competitors"},
+		{Cfg: cfg("ok", "--"), Field: "competitors[1]"},
+		{Cfg: Config{Competitors: []string{"a"}, Threshold: 0}, Field: "threshold"},
+		{Cfg: Config{Competitors: []string{"a"}, Threshold: 0.5, Aliases: map[string][]string{"b": {"x"}}}, Field: "aliases"},
+		{Cfg: Config{Competitors: []string{"a"}, Threshold: 0.5, Aliases: map[string][]string{"a": {""}}}, Field: `aliases["a"][0]`},
+		{Cfg: Config{Competitors: []string{"a"}, Threshold: 0.5, Model: "dslim/bert-base-NER", EntityTypes: []string{"ORG"}}, Field: "is configured but not loaded"},
+	})
 }
 
 func TestConformance(t *testing.T) {

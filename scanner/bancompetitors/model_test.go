@@ -129,23 +129,16 @@ func TestModelScan(t *testing.T) {
 }
 
 func TestModelConfig(t *testing.T) {
-	f := &fakeNER{score: 1}
-	for _, c := range []struct {
-		cfg   Config
-		opts  []Option
-		field string
-	}{
-		{modelCfg("a"), nil, `model: "some/ner" is configured but not loaded`},
-		{cfg("a"), []Option{WithNER(f)}, "model is empty"},
-		{func() Config { c := modelCfg("a"); c.EntityTypes = []string{"ORG", "MISC"}; return c }(), []Option{WithNER(f)}, `entity_types[1]: model some/ner has no entity type "MISC"`},
-		{func() Config { c := modelCfg("a"); c.EntityTypes = nil; return c }(), []Option{WithNER(f)}, "entity_types"},
-		{func() Config { c := modelCfg("a"); c.EntityTypes = []string{" ORG"}; return c }(), []Option{WithNER(f)}, "entity_types[0]"},
-		{func() Config { c := cfg("a"); c.AggregationStrategy = "longest"; return c }(), nil, "aggregation_strategy"},
-	} {
-		if _, err := New(c.cfg, c.opts...); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
+	scannertest.RefusesConfigsWith(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: modelCfg("a"), Field: `model: "some/ner" is configured but not loaded`},
+		{Cfg: func() Config { c := cfg("a"); c.AggregationStrategy = "longest"; return c }(), Field: "aggregation_strategy"},
+	})
+	scannertest.RefusesConfigsWith(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: cfg("a"), Field: "model is empty"},
+		{Cfg: func() Config { c := modelCfg("a"); c.EntityTypes = []string{"ORG", "MISC"}; return c }(), Field: `entity_types[1]: model some/ner has no entity type "MISC"`},
+		{Cfg: func() Config { c := modelCfg("a"); c.EntityTypes = nil; return c }(), Field: "entity_types"},
+		{Cfg: func() Config { c := modelCfg("a"); c.EntityTypes = []string{" ORG"}; return c }(), Field: "entity_types[0]"},
+	}, WithNER(&fakeNER{score: 1}))
 }
 
 // TestModelTinyNER runs the scanner with the tiny generated NER model

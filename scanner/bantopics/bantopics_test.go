@@ -78,22 +78,15 @@ func TestOnlyConfiguredTopics(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{DefaultConfig(), "topics"},
-		{Config{Topics: []string{"violence", "gambling"}, Threshold: 0.6}, `topics[1]: unknown topic "gambling"`},
-		{Config{Topics: []string{"violence"}, Threshold: 0}, "threshold"},
-		{Config{Topics: []string{"violence"}, Threshold: 0.6, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0"}, "hypothesis_template"},
-		{Config{Topics: []string{"violence"}, Threshold: 0.6, Model: "x", HypothesisTemplate: "about {} and {}"}, "hypothesis_template"},
-		{Config{Topics: []string{"gambling", " "}, Threshold: 0.6, Model: "x", HypothesisTemplate: "about {}"}, "topics[1]"},
-		{Config{Topics: []string{"gambling"}, Threshold: 0.6, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0", HypothesisTemplate: "about {}"}, `model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0" is configured but not loaded`},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
+	scannertest.RefusesConfigsWith(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: DefaultConfig(), Field: "topics"},
+		{Cfg: Config{Topics: []string{"violence", "gambling"}, Threshold: 0.6}, Field: `topics[1]: unknown topic "gambling"`},
+		{Cfg: Config{Topics: []string{"violence"}, Threshold: 0}, Field: "threshold"},
+		{Cfg: Config{Topics: []string{"violence"}, Threshold: 0.6, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0"}, Field: "hypothesis_template"},
+		{Cfg: Config{Topics: []string{"violence"}, Threshold: 0.6, Model: "x", HypothesisTemplate: "about {} and {}"}, Field: "hypothesis_template"},
+		{Cfg: Config{Topics: []string{"gambling", " "}, Threshold: 0.6, Model: "x", HypothesisTemplate: "about {}"}, Field: "topics[1]"},
+		{Cfg: Config{Topics: []string{"gambling"}, Threshold: 0.6, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0", HypothesisTemplate: "about {}"}, Field: `model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0" is configured but not loaded`},
+	})
 }
 
 func TestConformance(t *testing.T) {

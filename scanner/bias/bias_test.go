@@ -5,13 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
-
-func out(s string) scanner.Input {
-	return scanner.Input{Prompt: "q", Output: s, Stage: scanner.StageOutput}
-}
 
 func TestVerdicts(t *testing.T) {
 	s := scannertest.MustWith(t, New, DefaultConfig())
@@ -28,7 +23,7 @@ func TestVerdicts(t *testing.T) {
 		"The lazy dog sleeps all day.":                                   true, // trait without a group
 		"First sentence is fine. Second: most women are bad at parking.": false,
 	} {
-		res := scannertest.Check(t, s, out(text))
+		res := scannertest.Check(t, s, scannertest.Answer(text))
 		if res.Valid != valid {
 			sc, why := SentenceScore(text)
 			t.Errorf("%q: valid %v (score %.2f %s)", text, res.Valid, sc, why)
@@ -39,25 +34,18 @@ func TestVerdicts(t *testing.T) {
 			}
 		}
 	}
-	res, _ := s.Scan(context.Background(), out("First sentence is fine. Second: most women are bad at parking."))
+	res, _ := s.Scan(context.Background(), scannertest.Answer("First sentence is fine. Second: most women are bad at parking."))
 	if len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Detail, "generalisation about women") || res.Findings[0].Start == 0 {
 		t.Errorf("finding %+v", res.Findings)
 	}
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{Threshold: 0}, "threshold"},
-		{Config{Threshold: 0.5, Model: "d4data/bias-detection"}, `model: "d4data/bias-detection" is configured but not loaded`},
-		{Config{Threshold: 0.5, MatchType: "words"}, "match_type"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)
-		}
-	}
+	scannertest.RefusesConfigsWith(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{Threshold: 0}, Field: "threshold"},
+		{Cfg: Config{Threshold: 0.5, Model: "d4data/bias-detection"}, Field: `model: "d4data/bias-detection" is configured but not loaded`},
+		{Cfg: Config{Threshold: 0.5, MatchType: "words"}, Field: "match_type"},
+	})
 }
 
 func TestConformance(t *testing.T) {
@@ -71,7 +59,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("\xff. ; ! alle")
 	f.Fuzz(func(t *testing.T, text string) {
 		// Check fails on a risk outside [0,1].
-		if res := scannertest.Check(t, s, out(text)); res.Valid != (res.Risk < 0.5) {
+		if res := scannertest.Check(t, s, scannertest.Answer(text)); res.Valid != (res.Risk < 0.5) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
 	})
@@ -82,7 +70,7 @@ func BenchmarkScan1KB(b *testing.B) {
 	text := strings.Repeat("The committee, with women and men from many countries, reviewed the budget for the library. ", 12)[:1024]
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.Scan(context.Background(), out(text)); err != nil {
+		if _, err := s.Scan(context.Background(), scannertest.Answer(text)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -2,7 +2,6 @@ package bias
 
 import (
 	"context"
-	"math"
 	"strings"
 	"testing"
 
@@ -37,24 +36,12 @@ func TestModelScan(t *testing.T) {
 
 // TestModelTinyClassifier runs the scanner on the inference package's tiny
 // binary classifier (positive label INJECTION stands in for BIASED): its
-// risk is the classifier's own score for the answer.
+// risk is the classifier's own score for the answer, on both backends.
 func TestModelTinyClassifier(t *testing.T) {
-	modeltest.Backends(t, func(t *testing.T, backend string) {
-		dir := modeltest.ClassifierDir(t, "tiny-binary")
-		ctx := context.Background()
-		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
-		text := "All of them are like that, you know."
-		p, err := m.Classify(ctx, text, classifier.MatchFull, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+	tiny := modeltest.Tiny{Model: "tiny-binary", New: func(m classifier.Model, dir string, threshold float64) (scanner.Scanner, error) {
 		cfg := DefaultConfig()
-		cfg.Model, cfg.Threshold = dir, math.Max(0.01, p.Score-0.01) // just under the model's score
-		s := scannertest.MustWith(t, New, cfg, WithClassifier(m))
-		res, err := s.Scan(ctx, scanner.Input{Prompt: "q", Output: text, Stage: scanner.StageOutput})
-		if err != nil || res.Valid || math.Abs(res.Risk-p.Score) > 1e-9 {
-			t.Fatalf("risk %v (valid %v, err %v), want the model's score %v flagged", res.Risk, res.Valid, err, p.Score)
-		}
-		scannertest.Run(t, s, scannertest.WithHugeSize(64<<10)) // full match: every window of a huge text runs the model
-	})
+		cfg.Model, cfg.Threshold = dir, threshold
+		return New(cfg, WithClassifier(m))
+	}}
+	tiny.Straddle(t, scannertest.Answer("All of them are like that, you know."), []string{"INJECTION"})
 }

@@ -47,88 +47,79 @@ func logTo(buf *bytes.Buffer) *slog.Logger {
 // local directory or a registry id, through Build, and checks that the
 // model decides.
 func TestUserModels(t *testing.T) {
-	for _, backend := range []string{inference.BackendORT, inference.BackendPureGo} {
-		t.Run(backend, func(t *testing.T) {
-			if backend == inference.BackendORT && os.Getenv("LLMSHIELD_ORT_LIB") == "" {
-				t.Skip("LLMSHIELD_ORT_LIB is not set")
-			}
-			h := userModelHub(t, backend)
-			ctx := context.Background()
-			var logs bytes.Buffer
-			deps := Deps{Hub: h, Logger: logTo(&logs)}
-			out := func(prompt, output string) scanner.Input {
-				return scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput}
-			}
-			cases := []struct {
-				typ, params string
-				flag, pass  scanner.Input
-			}{
-				{"ban_topics", fmt.Sprintf("topics: [music, weapons]\nmodel: %q\nhypothesis_template: 'this example is about {} .'", tinyDir("tiny-nli")),
-					out("q", "we play music and sing with friends ."), out("q", "the cat sat with the dog in the garden .")},
-				{"BanTopics", "topics: [music]\nmodel: example/tiny-nli\nhypothesis_template: 'this example is about {} .'",
-					out("q", "we play music and sing with friends ."), out("q", "the bank will pay money .")},
-				{"factual_consistency", fmt.Sprintf("model: %q", tinyDir("tiny-nli")),
-					out("the bank will pay money to the market .", "the river boat ."), out("the bank will pay money to the market .", "money bank .")},
-				{"relevance", fmt.Sprintf("model: %q\npooling: mean\nthreshold: 0.9", tinyDir("tiny-embed")),
-					out("the cat sat with the dog .", "the bank will pay money ."), out("the cat sat with the dog .", "the cat sat with the dog .")},
-				{"bias", fmt.Sprintf("model: %q\nthreshold: 0.01", biasDir(t)),
-					out("q", "All of them are like that."), out("q", " ")},
-				{"emotion_detection", fmt.Sprintf("model: %q\nthreshold: 0.01\nblocked_emotions: [Anger, fear]", modeltest.ClassifierDir(t, "tiny-multilabel", "anger", "joy", "fear")),
-					out("q", "I am so furious with you."), out("q", " ")},
-				{"NoRefusal", fmt.Sprintf("model: %q\nthreshold: 0.01\nmatch_type: sentence", modeltest.ClassifierDir(t, "tiny-binary", "NORMAL", "REJECTION")),
-					out("q", "I cannot help with that."), out("q", "\n")},
-				{"malicious_urls", fmt.Sprintf("model: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "benign", "malicious")),
-					out("q", "see https://example.com/start"), out("q", "no links here")},
-				{"code", fmt.Sprintf("languages: [python, go, javascript]\nmodel: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-multilabel", "Python", "Go", "JavaScript")),
-					out("q", "```\nimport os\nprint(os.getcwd())\n```"), out("q", "No code here, only a sentence or two of prose.")},
-				{"gibberish", fmt.Sprintf("model: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "clean", "noise")),
-					out("q", "the bank will pay money to the market ."), out("q", "ok")},
-				{"Language", fmt.Sprintf("valid_languages: [en]\nmodel: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "en", "de")),
-					out("q", "the bank will pay money to the market ."), out("q", "ok")},
-				// The tiny NER model tags this Acme as ORG, that one as LOC.
-				{"BanCompetitors", fmt.Sprintf("competitors: [Acme, Initech Solutions]\nmodel: %q", tinyDir("tiny-tokencls")),
-					out("q", "I work at Acme GmbH in Zürich."), out("q", "We compared Acme Corp staff with Initech Solutions.")},
-			}
-			for _, c := range cases {
-				t.Run(c.typ, func(t *testing.T) {
-					s, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), deps)
-					if err != nil {
-						t.Fatal(err)
-					}
-					res, err := s.Scan(ctx, c.flag)
-					if err != nil || res.Valid || res.Method != scanner.MethodML {
-						t.Fatalf("%q: %+v %v, want flagged by the model", c.flag.Output, res, err)
-					}
-					res, err = s.Scan(ctx, c.pass)
-					if err != nil || !res.Valid {
-						t.Fatalf("%q: %+v %v, want valid", c.pass.Output, res, err)
-					}
-					// Conformance with each model runs in the scanner's own
-					// package (model_test.go), on both backends.
-				})
-			}
-			if !strings.Contains(logs.String(), "scanner runs a user model") {
-				t.Fatalf("start-up must log the user model:\n%s", logs.String())
-			}
-		})
-	}
+	modeltest.Backends(t, func(t *testing.T, backend string) {
+		h := userModelHub(t, backend)
+		ctx := context.Background()
+		var logs bytes.Buffer
+		deps := Deps{Hub: h, Logger: logTo(&logs)}
+		out := func(prompt, output string) scanner.Input {
+			return scanner.Input{Prompt: prompt, Output: output, Stage: scanner.StageOutput}
+		}
+		cases := []struct {
+			typ, params string
+			flag, pass  scanner.Input
+		}{
+			{"ban_topics", fmt.Sprintf("topics: [music, weapons]\nmodel: %q\nhypothesis_template: 'this example is about {} .'", tinyDir("tiny-nli")),
+				out("q", "we play music and sing with friends ."), out("q", "the cat sat with the dog in the garden .")},
+			{"BanTopics", "topics: [music]\nmodel: example/tiny-nli\nhypothesis_template: 'this example is about {} .'",
+				out("q", "we play music and sing with friends ."), out("q", "the bank will pay money .")},
+			{"factual_consistency", fmt.Sprintf("model: %q", tinyDir("tiny-nli")),
+				out("the bank will pay money to the market .", "the river boat ."), out("the bank will pay money to the market .", "money bank .")},
+			{"relevance", fmt.Sprintf("model: %q\npooling: mean\nthreshold: 0.9", tinyDir("tiny-embed")),
+				out("the cat sat with the dog .", "the bank will pay money ."), out("the cat sat with the dog .", "the cat sat with the dog .")},
+			{"bias", fmt.Sprintf("model: %q\nthreshold: 0.01", biasDir(t)),
+				out("q", "All of them are like that."), out("q", " ")},
+			{"emotion_detection", fmt.Sprintf("model: %q\nthreshold: 0.01\nblocked_emotions: [Anger, fear]", modeltest.ClassifierDir(t, "tiny-multilabel", "anger", "joy", "fear")),
+				out("q", "I am so furious with you."), out("q", " ")},
+			{"NoRefusal", fmt.Sprintf("model: %q\nthreshold: 0.01\nmatch_type: sentence", modeltest.ClassifierDir(t, "tiny-binary", "NORMAL", "REJECTION")),
+				out("q", "I cannot help with that."), out("q", "\n")},
+			{"malicious_urls", fmt.Sprintf("model: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "benign", "malicious")),
+				out("q", "see https://example.com/start"), out("q", "no links here")},
+			{"code", fmt.Sprintf("languages: [python, go, javascript]\nmodel: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-multilabel", "Python", "Go", "JavaScript")),
+				out("q", "```\nimport os\nprint(os.getcwd())\n```"), out("q", "No code here, only a sentence or two of prose.")},
+			{"gibberish", fmt.Sprintf("model: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "clean", "noise")),
+				out("q", "the bank will pay money to the market ."), out("q", "ok")},
+			{"Language", fmt.Sprintf("valid_languages: [en]\nmodel: %q\nthreshold: 0.01", modeltest.ClassifierDir(t, "tiny-binary", "en", "de")),
+				out("q", "the bank will pay money to the market ."), out("q", "ok")},
+			// The tiny NER model tags this Acme as ORG, that one as LOC.
+			{"BanCompetitors", fmt.Sprintf("competitors: [Acme, Initech Solutions]\nmodel: %q", tinyDir("tiny-tokencls")),
+				out("q", "I work at Acme GmbH in Zürich."), out("q", "We compared Acme Corp staff with Initech Solutions.")},
+		}
+		for _, c := range cases {
+			t.Run(c.typ, func(t *testing.T) {
+				s, err := Build(ctx, "output_scanners[0]", entry(t, c.typ, c.params), deps)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := s.Scan(ctx, c.flag)
+				if err != nil || res.Valid || res.Method != scanner.MethodML {
+					t.Fatalf("%q: %+v %v, want flagged by the model", c.flag.Output, res, err)
+				}
+				res, err = s.Scan(ctx, c.pass)
+				if err != nil || !res.Valid {
+					t.Fatalf("%q: %+v %v, want valid", c.pass.Output, res, err)
+				}
+				// Conformance with each model runs in the scanner's own
+				// package (model_test.go), on both backends.
+			})
+		}
+		if !strings.Contains(logs.String(), "scanner runs a user model") {
+			t.Fatalf("start-up must log the user model:\n%s", logs.String())
+		}
+	})
 }
 
 func TestUserModelStartup(t *testing.T) {
 	ctx := context.Background()
 	h := userModelHub(t, inference.BackendPureGo)
-	broken := t.TempDir()
-	for _, f := range []string{"model.onnx", "tokenizer.json"} {
-		b, _ := os.ReadFile(filepath.Join(tinyDir("tiny-nli"), f))
-		_ = os.WriteFile(filepath.Join(broken, f), b, 0o644)
+	broken := modeltest.CopyDir(t, "tiny-nli")
+	if err := os.WriteFile(filepath.Join(broken, "config.json"), []byte(`{"id2label": {"0": "yes", "1": "no"}}`), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	_ = os.WriteFile(filepath.Join(broken, "config.json"), []byte(`{"id2label": {"0": "yes", "1": "no"}}`), 0o644)
-	corrupt := t.TempDir()
-	for _, f := range []string{"config.json", "tokenizer.json"} {
-		b, _ := os.ReadFile(filepath.Join(tinyDir("tiny-nli"), f))
-		_ = os.WriteFile(filepath.Join(corrupt, f), b, 0o644)
+	corrupt := modeltest.CopyDir(t, "tiny-nli")
+	if err := os.WriteFile(filepath.Join(corrupt, "model.onnx"), []byte("garbage"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	_ = os.WriteFile(filepath.Join(corrupt, "model.onnx"), []byte("garbage"), 0o644)
 
 	for _, c := range []struct{ typ, params, want string }{
 		{"ban_topics", "topics: [music]\nmodel: no/such-model", `output_scanners[0].params: model: model "no/such-model": neither a model registry id or name nor an existing local directory`},

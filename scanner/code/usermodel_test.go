@@ -84,17 +84,23 @@ func TestModelScan(t *testing.T) {
 	scannertest.Run(t, s, scannertest.WithInputs(pyBlock, cpp))
 }
 
-// TestModelTiny runs the scanner on the tiny multi-label classifier with
-// labels Python, Go and JavaScript on both backends: a block's risk is the
-// model's probability of the language it scores highest.
+// tiny is the scanner on the tiny multi-label classifier with labels
+// Python, Go and JavaScript, blocking Python and Go.
+var tiny = modeltest.Tiny{Model: "tiny-multilabel", Labels: []string{"Python", "Go", "JavaScript"},
+	New: func(m classifier.Model, dir string, threshold float64) (scanner.Scanner, error) {
+		cfg := langs("python", "go")
+		cfg.Model, cfg.Threshold = dir, threshold
+		return New(cfg, WithClassifier(m))
+	}}
+
+// TestModelTiny runs the scanner on the tiny model on both backends: a
+// block's risk is the model's probability of the language it scores
+// highest.
 func TestModelTiny(t *testing.T) {
-	modeltest.Backends(t, func(t *testing.T, backend string) {
-		ctx := context.Background()
-		dir := modeltest.ClassifierDir(t, "tiny-multilabel", "Python", "Go", "JavaScript")
-		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
+	tiny.Each(t, func(t *testing.T, m classifier.Model, dir string) {
 		block := "import os\nfor name in os.listdir('.'):\n    print(name)"
 		in := scanner.Input{Prompt: "```\n" + block + "\n```"}
-		p, err := m.Classify(ctx, block, classifier.MatchTruncate, nil)
+		p, err := m.Classify(context.Background(), block, classifier.MatchTruncate, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,13 +118,6 @@ func TestModelTiny(t *testing.T) {
 // BenchmarkModelScan: a 1 KB answer with two code blocks through the tiny
 // user model on each backend; the cost is the model's (one call a block).
 func BenchmarkModelScan(b *testing.B) {
-	modeltest.BenchBackends(b, func(b *testing.B, backend string) {
-		dir := modeltest.ClassifierDir(b, "tiny-multilabel", "Python", "Go", "JavaScript")
-		m := modeltest.Load(b, backend, (*classifier.Hub).Get, dir)
-		cfg := langs("python", "go")
-		cfg.Model = dir
-		s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
-		text := strings.Repeat("Some prose that explains the code below in a few words. ", 8) + "\n" + pyBlock + "\n" + pyBlock
-		scannertest.Bench(b, s, scanner.Input{Prompt: text})
-	})
+	text := strings.Repeat("Some prose that explains the code below in a few words. ", 8) + "\n" + pyBlock + "\n" + pyBlock
+	tiny.Bench(b, scanner.Input{Prompt: text}, DefaultConfig().Threshold)
 }

@@ -63,21 +63,14 @@ func TestScan(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{Threshold: 0, BlockedEmotions: []string{"anger"}}, "threshold"},
-		{Config{Threshold: 0.5}, "blocked_emotions"},
-		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger", "rage"}}, `blocked_emotions[1]: unknown emotion "rage"`},
-		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger"}, MatchType: "chunks"}, "match_type"},
-		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger"}, Model: "SamLowe/roberta-base-go_emotions"}, `model: "SamLowe/roberta-base-go_emotions" is configured but not loaded`},
-		{Config{Threshold: 0.5, BlockedEmotions: []string{"anger", " "}, Model: "SamLowe/roberta-base-go_emotions"}, "blocked_emotions[1]: empty"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)
-		}
-	}
+	scannertest.RefusesConfigsWith(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{Threshold: 0, BlockedEmotions: []string{"anger"}}, Field: "threshold"},
+		{Cfg: Config{Threshold: 0.5}, Field: "blocked_emotions"},
+		{Cfg: Config{Threshold: 0.5, BlockedEmotions: []string{"anger", "rage"}}, Field: `blocked_emotions[1]: unknown emotion "rage"`},
+		{Cfg: Config{Threshold: 0.5, BlockedEmotions: []string{"anger"}, MatchType: "chunks"}, Field: "match_type"},
+		{Cfg: Config{Threshold: 0.5, BlockedEmotions: []string{"anger"}, Model: "SamLowe/roberta-base-go_emotions"}, Field: `model: "SamLowe/roberta-base-go_emotions" is configured but not loaded`},
+		{Cfg: Config{Threshold: 0.5, BlockedEmotions: []string{"anger", " "}, Model: "SamLowe/roberta-base-go_emotions"}, Field: "blocked_emotions[1]: empty"},
+	})
 }
 
 func TestConformance(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -78,32 +77,21 @@ func TestModelScan(t *testing.T) {
 	}
 }
 
-// TestModelTinyClassifier runs the scanner on a tiny multi-label model: its
-// risk is the model's own probability of the highest blocked label, on
-// both backends.
+// tiny is the scanner on a tiny multi-label model with labels anger, joy
+// and fear, blocking anger and fear.
+var tiny = modeltest.Tiny{Model: "tiny-multilabel", Labels: []string{"anger", "joy", "fear"},
+	New: func(m classifier.Model, dir string, threshold float64) (scanner.Scanner, error) {
+		cfg := DefaultConfig()
+		cfg.Model, cfg.BlockedEmotions, cfg.Threshold = dir, []string{"ANGER", "fear"}, threshold
+		return New(cfg, WithClassifier(m))
+	}}
+
+// TestModelTinyClassifier: on a tiny multi-label model the scanner's risk
+// is the model's own probability of the highest blocked label, on both
+// backends.
 func TestModelTinyClassifier(t *testing.T) {
-	modeltest.Backends(t, func(t *testing.T, backend string) {
-		dir := modeltest.ClassifierDir(t, "tiny-multilabel", "anger", "joy", "fear")
-		ctx := context.Background()
-		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
-		text := "the cat sat with the dog in the garden ."
-		p, err := m.Classify(ctx, text, classifier.MatchFull, []string{"anger", "fear"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := 0.0
-		for _, l := range []string{"anger", "fear"} {
-			v, ok := p.Best.Result.Score(l)
-			if !ok {
-				t.Fatalf("no score for %s", l)
-			}
-			want = math.Max(want, v)
-		}
-		modeltest.Straddle(t, want, scanner.Input{Prompt: text}, func(threshold float64) (scanner.Scanner, error) {
-			cfg := DefaultConfig()
-			cfg.Model, cfg.BlockedEmotions, cfg.Threshold = dir, []string{"ANGER", "fear"}, threshold
-			return New(cfg, WithClassifier(m))
-		})
+	tiny.Straddle(t, scanner.Input{Prompt: "the cat sat with the dog in the garden ."}, []string{"anger", "fear"})
+	tiny.Each(t, func(t *testing.T, m classifier.Model, dir string) {
 		cfg := DefaultConfig()
 		cfg.Model = dir
 		cfg.BlockedEmotions = []string{"anger", "sadness"}
@@ -116,14 +104,8 @@ func TestModelTinyClassifier(t *testing.T) {
 	})
 }
 
-// BenchmarkModelScan: a 1 KB text through the tiny user model (pure Go);
-// the cost is the model's, a real model's is much higher.
+// BenchmarkModelScan: a 1 KB text through the tiny user model; the cost
+// is the model's, a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
-	dir := modeltest.ClassifierDir(b, "tiny-multilabel", "anger", "joy", "fear")
-	m := modeltest.Load(b, inference.BackendPureGo, (*classifier.Hub).Get, dir)
-	cfg := DefaultConfig()
-	cfg.Model, cfg.BlockedEmotions = dir, []string{"anger", "fear"}
-	s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
-	in := scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}
-	scannertest.Bench(b, s, in)
+	tiny.Bench(b, scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}, DefaultConfig().Threshold)
 }

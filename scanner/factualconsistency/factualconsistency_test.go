@@ -55,18 +55,11 @@ func TestVerdicts(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{MinimumScore: 0}, "minimum_score"},
-		{Config{MinimumScore: 1.1}, "minimum_score"},
-		{Config{MinimumScore: 0.75, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0"}, `model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0" is configured but not loaded`},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)
-		}
-	}
+	scannertest.RefusesConfigsWith(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{MinimumScore: 0}, Field: "minimum_score"},
+		{Cfg: Config{MinimumScore: 1.1}, Field: "minimum_score"},
+		{Cfg: Config{MinimumScore: 0.75, Model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0"}, Field: `model: "MoritzLaurer/deberta-v3-base-zeroshot-v2.0" is configured but not loaded`},
+	})
 }
 
 func TestConformance(t *testing.T) {

@@ -18,23 +18,11 @@ func modelConfig() Config {
 }
 
 func TestGibberishLabels(t *testing.T) {
-	for _, c := range []struct {
-		labels []string
-		want   string
-	}{
-		{[]string{"clean", "mild gibberish", "noise", "word salad"}, "mild gibberish,noise,word salad"},
-		{[]string{"Noise", "CLEAN"}, "Noise"},
-		{[]string{"LABEL_0", "LABEL_1"}, "LABEL_1"},
-	} {
-		if got, err := GibberishLabels(c.labels); err != nil || strings.Join(got, ",") != c.want {
-			t.Errorf("%v: %v %v, want %s", c.labels, got, err, c.want)
-		}
-	}
-	for _, labels := range [][]string{{"SAFE", "INJECTION"}, {"clean"}, nil} {
-		if _, err := GibberishLabels(labels); err == nil || !strings.Contains(err.Error(), "gibberish labels") {
-			t.Errorf("%v: %v, want an error", labels, err)
-		}
-	}
+	modeltest.PicksLabels(t, GibberishLabels, []modeltest.PickCase{
+		{Labels: []string{"clean", "mild gibberish", "noise", "word salad"}, Want: "mild gibberish,noise,word salad"},
+		{Labels: []string{"Noise", "CLEAN"}, Want: "Noise"},
+		{Labels: []string{"LABEL_0", "LABEL_1"}, Want: "LABEL_1"},
+	}, [][]string{{"SAFE", "INJECTION"}, {"clean"}, nil}, "gibberish labels")
 }
 
 func TestModelScan(t *testing.T) {
@@ -79,38 +67,23 @@ func TestModelScan(t *testing.T) {
 	scannertest.Run(t, s, scannertest.WithInputs("dfgkj sdfkjh werkjh sdfkj"))
 }
 
-// TestModelTiny runs the scanner on the tiny multi-label classifier with
-// labels clean, noise and word salad on both backends: its risk is the
-// model's own largest gibberish probability.
+// tiny is the scanner on the tiny multi-label classifier with labels
+// clean, noise and word salad.
+var tiny = modeltest.Tiny{Model: "tiny-multilabel", Labels: []string{"clean", "noise", "word salad"},
+	New: func(m classifier.Model, dir string, threshold float64) (scanner.Scanner, error) {
+		cfg := DefaultConfig()
+		cfg.Model, cfg.Threshold = dir, threshold
+		return New(cfg, WithClassifier(m))
+	}}
+
+// TestModelTiny: on the tiny model the scanner's risk is the model's own
+// largest gibberish probability, on both backends.
 func TestModelTiny(t *testing.T) {
-	modeltest.Backends(t, func(t *testing.T, backend string) {
-		ctx := context.Background()
-		dir := modeltest.ClassifierDir(t, "tiny-multilabel", "clean", "noise", "word salad")
-		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
-		in := scanner.Input{Prompt: "the cat sat with the dog in the garden ."}
-		p, err := m.Classify(ctx, in.Prompt, classifier.MatchFull, []string{"noise", "word salad"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := modeltest.Straddle(t, p.Score, in, func(threshold float64) (scanner.Scanner, error) {
-			cfg := DefaultConfig()
-			cfg.Model, cfg.Threshold = dir, threshold
-			return New(cfg, WithClassifier(m))
-		})
-		scannertest.Run(t, s, scannertest.WithHugeSize(64<<10))
-	})
+	tiny.Straddle(t, scanner.Input{Prompt: "the cat sat with the dog in the garden ."}, []string{"noise", "word salad"})
 }
 
 // BenchmarkModelScan: a 1 KB text through the tiny user model on each
 // backend; the cost is the model's, a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
-	modeltest.BenchBackends(b, func(b *testing.B, backend string) {
-		dir := modeltest.ClassifierDir(b, "tiny-multilabel", "clean", "noise", "word salad")
-		m := modeltest.Load(b, backend, (*classifier.Hub).Get, dir)
-		cfg := DefaultConfig()
-		cfg.Model = dir
-		s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
-		in := scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}
-		scannertest.Bench(b, s, in)
-	})
+	tiny.Bench(b, scanner.Input{Prompt: strings.Repeat("the cat sat with the dog in the garden . ", 25)}, DefaultConfig().Threshold)
 }

@@ -61,37 +61,23 @@ func allowing(langs ...string) Config {
 	return c
 }
 
-// TestModelTiny runs the scanner on the tiny binary classifier with labels
-// en and de on both backends: its risk is the model's own P(de).
+// tiny is the scanner allowing English on the tiny binary classifier
+// with labels en and de.
+var tiny = modeltest.Tiny{Model: "tiny-binary", Labels: []string{"en", "de"},
+	New: func(m classifier.Model, dir string, threshold float64) (scanner.Scanner, error) {
+		cfg := allowing("en")
+		cfg.Model, cfg.Threshold = dir, threshold
+		return New(cfg, WithClassifier(m))
+	}}
+
+// TestModelTiny: on the tiny model the scanner's risk is the model's own
+// P(de), on both backends.
 func TestModelTiny(t *testing.T) {
-	modeltest.Backends(t, func(t *testing.T, backend string) {
-		ctx := context.Background()
-		dir := modeltest.ClassifierDir(t, "tiny-binary", "en", "de")
-		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
-		in := scanner.Input{Prompt: "the bank will pay money to the market ."}
-		p, err := m.Classify(ctx, in.Prompt, classifier.MatchFull, []string{"de"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := modeltest.Straddle(t, p.Score, in, func(threshold float64) (scanner.Scanner, error) {
-			cfg := allowing("en")
-			cfg.Model, cfg.Threshold = dir, threshold
-			return New(cfg, WithClassifier(m))
-		})
-		scannertest.Run(t, s, scannertest.WithHugeSize(64<<10))
-	})
+	tiny.Straddle(t, scanner.Input{Prompt: "the bank will pay money to the market ."}, []string{"de"})
 }
 
 // BenchmarkModelScan: a 1 KB text through the tiny user model on each
 // backend; the cost is the model's, a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
-	modeltest.BenchBackends(b, func(b *testing.B, backend string) {
-		dir := modeltest.ClassifierDir(b, "tiny-binary", "en", "de")
-		m := modeltest.Load(b, backend, (*classifier.Hub).Get, dir)
-		cfg := allowing("en")
-		cfg.Model = dir
-		s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
-		in := scanner.Input{Prompt: strings.Repeat("the bank will pay money to the market . ", 26)}
-		scannertest.Bench(b, s, in)
-	})
+	tiny.Bench(b, scanner.Input{Prompt: strings.Repeat("the bank will pay money to the market . ", 26)}, DefaultConfig().Threshold)
 }

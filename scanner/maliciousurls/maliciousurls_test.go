@@ -9,13 +9,8 @@ import (
 
 	"golang.org/x/net/idna"
 
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
-
-func out(text string) scanner.Input {
-	return scanner.Input{Prompt: "where do I log in?", Output: text, Stage: scanner.StageOutput}
-}
 
 func TestURLs(t *testing.T) {
 	s := scannertest.MustWith(t, New, DefaultConfig())
@@ -46,7 +41,7 @@ func TestURLs(t *testing.T) {
 		{"Your package: https://dhl-delivery.ml/track?id=1", "risky TLD .ml"},
 	}
 	for _, c := range cases {
-		res := scannertest.Check(t, s, out(c.text))
+		res := scannertest.Check(t, s, scannertest.Answer(c.text))
 		if c.why == "" {
 			if !res.Valid {
 				t.Errorf("%q flagged: %+v", c.text, res.Findings)
@@ -83,7 +78,7 @@ func TestBlocklistAndAllowList(t *testing.T) {
 		"https://good.example/other":         true,
 		"https://paypa1.com/ (allow-listed)": true,
 	} {
-		res, _ := s.Scan(context.Background(), out(text))
+		res, _ := s.Scan(context.Background(), scannertest.Answer(text))
 		if res.Valid != valid {
 			t.Errorf("%q: valid %v, want %v (%+v)", text, res.Valid, valid, res.Findings)
 		}
@@ -109,10 +104,10 @@ func TestCustomBrand(t *testing.T) {
 	c := DefaultConfig()
 	c.Brands = map[string][]string{"acmebank": {"acmebank.com"}}
 	s := scannertest.MustWith(t, New, c)
-	if res, _ := s.Scan(context.Background(), out("https://acrnebank.com/login")); res.Valid {
+	if res, _ := s.Scan(context.Background(), scannertest.Answer("https://acrnebank.com/login")); res.Valid {
 		t.Error("look-alike of a configured brand not flagged")
 	}
-	if res, _ := s.Scan(context.Background(), out("https://acmebank.com/login")); !res.Valid {
+	if res, _ := s.Scan(context.Background(), scannertest.Answer("https://acmebank.com/login")); !res.Valid {
 		t.Error("official domain flagged")
 	}
 }
@@ -142,7 +137,7 @@ func TestMaxURLs(t *testing.T) {
 	c := DefaultConfig()
 	c.MaxURLs = 2
 	s := scannertest.MustWith(t, New, c)
-	res, _ := s.Scan(context.Background(), out("https://a.com https://b.com http://10.0.0.1/"))
+	res, _ := s.Scan(context.Background(), scannertest.Answer("https://a.com https://b.com http://10.0.0.1/"))
 	if !res.Valid {
 		t.Errorf("third URL is past max_urls and must not be examined: %+v", res.Findings)
 	}
@@ -159,7 +154,7 @@ func FuzzScan(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		// Check fails on a risk outside [0,1].
-		if res := scannertest.Check(t, s, out(text)); res.Valid != (res.Risk < 0.5) {
+		if res := scannertest.Check(t, s, scannertest.Answer(text)); res.Valid != (res.Risk < 0.5) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
 	})
@@ -168,7 +163,7 @@ func FuzzScan(f *testing.F) {
 func BenchmarkScan1KB(b *testing.B) {
 	s := scannertest.MustWith(b, New, DefaultConfig())
 	text := strings.Repeat("See https://en.wikipedia.org/wiki/Phishing and log in at https://paypa1.com/login for details. ", 11)[:1024]
-	scannertest.Bench(b, s, out(text))
+	scannertest.Bench(b, s, scannertest.Answer(text))
 }
 
 // A typical answer: prose with two links.
@@ -177,5 +172,5 @@ func BenchmarkScan1KBProse(b *testing.B) {
 	text := (strings.Repeat("The committee reviewed the budget and approved the new library hours for the spring term. ", 5) +
 		"Details are at https://www.example.org/library/hours and the form is at https://forms.example.com/apply?id=42. " +
 		strings.Repeat("Members may borrow up to ten books, and late returns cost a small fee each day. ", 6))[:1024]
-	scannertest.Bench(b, s, out(text))
+	scannertest.Bench(b, s, scannertest.Answer(text))
 }

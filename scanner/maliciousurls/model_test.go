@@ -12,23 +12,11 @@ import (
 )
 
 func TestMaliciousLabels(t *testing.T) {
-	for _, c := range []struct {
-		labels []string
-		want   string
-	}{
-		{[]string{"benign", "defacement", "phishing", "malware"}, "defacement,phishing,malware"},
-		{[]string{"MALICIOUS", "BENIGN"}, "MALICIOUS"},
-		{[]string{"LABEL_0", "LABEL_1"}, "LABEL_1"},
-	} {
-		if got, err := MaliciousLabels(c.labels); err != nil || strings.Join(got, ",") != c.want {
-			t.Errorf("%v: %v %v, want %s", c.labels, got, err, c.want)
-		}
-	}
-	for _, labels := range [][]string{{"SAFE", "INJECTION"}, {"benign"}, {"LABEL_0", "LABEL_1", "LABEL_2"}, nil} {
-		if _, err := MaliciousLabels(labels); err == nil {
-			t.Errorf("%v: want an error", labels)
-		}
-	}
+	modeltest.PicksLabels(t, MaliciousLabels, []modeltest.PickCase{
+		{Labels: []string{"benign", "defacement", "phishing", "malware"}, Want: "defacement,phishing,malware"},
+		{Labels: []string{"MALICIOUS", "BENIGN"}, Want: "MALICIOUS"},
+		{Labels: []string{"LABEL_0", "LABEL_1"}, Want: "LABEL_1"},
+	}, [][]string{{"SAFE", "INJECTION"}, {"benign"}, {"LABEL_0", "LABEL_1", "LABEL_2"}, nil}, "malicious labels")
 }
 
 func TestModelScan(t *testing.T) {
@@ -44,7 +32,7 @@ func TestModelScan(t *testing.T) {
 	s := scannertest.MustWith(t, New, cfg, WithClassifier(f))
 	ctx := context.Background()
 	text := "Docs at https://example.com/start and log in at https://evil-login.example.net/now"
-	res := scannertest.Check(t, s, out(text))
+	res := scannertest.Check(t, s, scannertest.Answer(text))
 	if res.Valid || res.Method != scanner.MethodML || len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Detail, "model: phishing 0.93") ||
 		text[res.Findings[0].Start:res.Findings[0].End] != "https://evil-login.example.net/now" {
 		t.Fatalf("model verdict: %+v", res)
@@ -53,7 +41,7 @@ func TestModelScan(t *testing.T) {
 		t.Fatalf("each URL is classified on its own with the malicious labels: asked %q positive %v", f.Asked(), positive)
 	}
 	// The features still count: a script URL the model calls benign.
-	if res, err := s.Scan(ctx, out("click javascript:alert(1)")); err != nil || res.Valid {
+	if res, err := s.Scan(ctx, scannertest.Answer("click javascript:alert(1)")); err != nil || res.Valid {
 		t.Fatalf("features must still flag: %+v %v", res, err)
 	}
 	plain, _ := New(DefaultConfig())
@@ -61,7 +49,7 @@ func TestModelScan(t *testing.T) {
 		t.Error("the fingerprint must change with the model")
 	}
 	f.SetErr(errors.New("model broke"))
-	if _, err := s.Scan(ctx, out(text)); err == nil || !strings.Contains(err.Error(), "model broke") {
+	if _, err := s.Scan(ctx, scannertest.Answer(text)); err == nil || !strings.Contains(err.Error(), "model broke") {
 		t.Fatalf("a model error must surface: %v", err)
 	}
 	f.SetErr(nil)

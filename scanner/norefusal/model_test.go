@@ -6,32 +6,23 @@ import (
 	"testing"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/modeltest"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
 
 func TestRefusalLabel(t *testing.T) {
-	for _, c := range []struct {
-		labels []string
-		want   string
-	}{
-		{[]string{"NORMAL", "REJECTION"}, "REJECTION"},
-		{[]string{"compliance", "refusal"}, "refusal"},
-		{[]string{"Refused", "answered", "other"}, "Refused"},
-		{[]string{"refusal", "rejection"}, "rejection"},
-		{[]string{"LABEL_0", "LABEL_1"}, "LABEL_1"},
-	} {
-		if got, err := RefusalLabel(c.labels); err != nil || got != c.want {
-			t.Errorf("%v: %q %v, want %q", c.labels, got, err, c.want)
-		}
+	one := func(labels []string) ([]string, error) {
+		l, err := RefusalLabel(labels)
+		return []string{l}, err
 	}
-	for _, labels := range [][]string{{"SAFE", "INJECTION"}, {"LABEL_0", "LABEL_1", "LABEL_2"}, nil} {
-		if _, err := RefusalLabel(labels); err == nil || !strings.Contains(err.Error(), "no refusal label") {
-			t.Errorf("%v: %v, want an error", labels, err)
-		}
-	}
+	modeltest.PicksLabels(t, one, []modeltest.PickCase{
+		{Labels: []string{"NORMAL", "REJECTION"}, Want: "REJECTION"},
+		{Labels: []string{"compliance", "refusal"}, Want: "refusal"},
+		{Labels: []string{"Refused", "answered", "other"}, Want: "Refused"},
+		{Labels: []string{"refusal", "rejection"}, Want: "rejection"},
+		{Labels: []string{"LABEL_0", "LABEL_1"}, Want: "LABEL_1"},
+	}, [][]string{{"SAFE", "INJECTION"}, {"LABEL_0", "LABEL_1", "LABEL_2"}, nil}, "no refusal label")
 }
 
 func TestModelScan(t *testing.T) {
@@ -75,41 +66,23 @@ func TestModelScan(t *testing.T) {
 	}
 }
 
-// TestModelTinyClassifier runs the scanner on the tiny binary model with
-// NORMAL/REJECTION labels: its risk is the model's own P(REJECTION), on
-// both backends.
+// tiny is the scanner on the tiny binary model with NORMAL/REJECTION
+// labels.
+var tiny = modeltest.Tiny{Model: "tiny-binary", Labels: []string{"NORMAL", "REJECTION"},
+	New: func(m classifier.Model, dir string, threshold float64) (scanner.Scanner, error) {
+		cfg := DefaultConfig()
+		cfg.Model, cfg.Threshold = dir, threshold
+		return New(cfg, WithClassifier(m))
+	}}
+
+// TestModelTinyClassifier: on the tiny model the scanner's risk is the
+// model's own P(REJECTION), on both backends.
 func TestModelTinyClassifier(t *testing.T) {
-	modeltest.Backends(t, func(t *testing.T, backend string) {
-		dir := modeltest.ClassifierDir(t, "tiny-binary", "NORMAL", "REJECTION")
-		ctx := context.Background()
-		m := modeltest.Load(t, backend, (*classifier.Hub).Get, dir)
-		text := "the bank will pay money to the market ."
-		p, err := m.Classify(ctx, text, classifier.MatchFull, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, ok := p.Best.Result.Score("REJECTION")
-		if !ok {
-			t.Fatal("no REJECTION score")
-		}
-		out := scanner.Input{Prompt: "q", Output: text, Stage: scanner.StageOutput}
-		s := modeltest.Straddle(t, want, out, func(threshold float64) (scanner.Scanner, error) {
-			cfg := DefaultConfig()
-			cfg.Model, cfg.Threshold = dir, threshold
-			return New(cfg, WithClassifier(m))
-		})
-		scannertest.Run(t, s, scannertest.WithHugeSize(64<<10))
-	})
+	tiny.Straddle(t, scannertest.Answer("the bank will pay money to the market ."), []string{"REJECTION"})
 }
 
-// BenchmarkModelScan: a 1 KB answer through the tiny user model (pure Go);
-// the cost is the model's, a real model's is much higher.
+// BenchmarkModelScan: a 1 KB answer through the tiny user model; the
+// cost is the model's, a real model's is much higher.
 func BenchmarkModelScan(b *testing.B) {
-	dir := modeltest.ClassifierDir(b, "tiny-binary", "NORMAL", "REJECTION")
-	m := modeltest.Load(b, inference.BackendPureGo, (*classifier.Hub).Get, dir)
-	cfg := DefaultConfig()
-	cfg.Model = dir
-	s := scannertest.MustWith(b, New, cfg, WithClassifier(m))
-	in := scanner.Input{Prompt: "q", Output: strings.Repeat("the bank will pay money to the market . ", 26), Stage: scanner.StageOutput}
-	scannertest.Bench(b, s, in)
+	tiny.Bench(b, scannertest.Answer(strings.Repeat("the bank will pay money to the market . ", 26)), DefaultConfig().Threshold)
 }

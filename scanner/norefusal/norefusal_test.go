@@ -5,13 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
-
-func out(text string) scanner.Input {
-	return scanner.Input{Prompt: "question", Output: text, Stage: scanner.StageOutput}
-}
 
 func TestVerdicts(t *testing.T) {
 	s := scannertest.MustWith(t, New, DefaultConfig())
@@ -29,7 +24,7 @@ func TestVerdicts(t *testing.T) {
 		{"The derivative of x squared is 2x.", false},
 		{"Gerne! Berlin ist die Hauptstadt von Deutschland.", false},
 	} {
-		res := scannertest.Check(t, s, out(c.text))
+		res := scannertest.Check(t, s, scannertest.Answer(c.text))
 		if res.Valid == c.refuse {
 			t.Errorf("%q: valid %v risk %.3f, want refusal=%v", c.text, res.Valid, res.Risk, c.refuse)
 		}
@@ -40,8 +35,8 @@ func TestSentenceMode(t *testing.T) {
 	text := strings.Repeat("Paris is the capital of France and has many museums. ", 30) + "\nI'm sorry, but I can't help with that request."
 	full := scannertest.MustWith(t, New, DefaultConfig())
 	sent := scannertest.MustWith(t, New, Config{Threshold: 0.75, MatchType: "SENTENCE"})
-	rf, _ := full.Scan(context.Background(), out(text))
-	rs, _ := sent.Scan(context.Background(), out(text))
+	rf, _ := full.Scan(context.Background(), scannertest.Answer(text))
+	rs, _ := sent.Scan(context.Background(), scannertest.Answer(text))
 	if !rf.Valid {
 		t.Errorf("full mode reads only the first 1024 bytes and must pass this text (risk %.3f)", rf.Risk)
 	}
@@ -57,19 +52,12 @@ func TestSentenceMode(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{Threshold: 0, MatchType: MatchFull}, "threshold"},
-		{Config{Threshold: 1, MatchType: MatchFull}, "threshold"},
-		{Config{Threshold: 0.5, MatchType: "chunks"}, "match_type"},
-		{Config{Threshold: 0.5, Model: "ProtectAI/distilroberta-base-rejection-v1"}, `model: "ProtectAI/distilroberta-base-rejection-v1" is configured but not loaded`},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want one naming %s", c.cfg, err, c.field)
-		}
-	}
+	scannertest.RefusesConfigsWith(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{Threshold: 0, MatchType: MatchFull}, Field: "threshold"},
+		{Cfg: Config{Threshold: 1, MatchType: MatchFull}, Field: "threshold"},
+		{Cfg: Config{Threshold: 0.5, MatchType: "chunks"}, Field: "match_type"},
+		{Cfg: Config{Threshold: 0.5, Model: "ProtectAI/distilroberta-base-rejection-v1"}, Field: `model: "ProtectAI/distilroberta-base-rejection-v1" is configured but not loaded`},
+	})
 }
 
 func TestModelDecoding(t *testing.T) {
@@ -108,7 +96,7 @@ func FuzzScan(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		// Check fails on a risk outside [0,1].
-		if res := scannertest.Check(t, s, out(text)); res.Valid != (res.Risk < 0.75) {
+		if res := scannertest.Check(t, s, scannertest.Answer(text)); res.Valid != (res.Risk < 0.75) {
 			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
 		}
 	})
@@ -120,7 +108,7 @@ func BenchmarkScan1KB(b *testing.B) {
 	for _, mt := range []string{MatchFull, MatchSentence} {
 		b.Run(mt, func(b *testing.B) {
 			s := scannertest.MustWith(b, New, Config{Threshold: 0.75, MatchType: mt})
-			in := out(oneKB)
+			in := scannertest.Answer(oneKB)
 			scannertest.Bench(b, s, in)
 		})
 	}

@@ -35,19 +35,12 @@ func TestVerdicts(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range []struct {
-		cfg   Config
-		field string
-	}{
-		{Config{Threshold: -0.1}, "threshold"},
-		{Config{Threshold: 1}, "threshold"},
-		{Config{Threshold: 0.5, Model: "BAAI/bge-small-en-v1.5"}, `model: "BAAI/bge-small-en-v1.5" is configured but not loaded`},
-		{Config{Pooling: "max"}, "pooling"},
-	} {
-		if _, err := New(c.cfg); err == nil || !strings.Contains(err.Error(), c.field) {
-			t.Errorf("%+v: err %v, want %s", c.cfg, err, c.field)
-		}
-	}
+	scannertest.RefusesConfigsWith(t, New, []scannertest.BadConfig[Config]{
+		{Cfg: Config{Threshold: -0.1}, Field: "threshold"},
+		{Cfg: Config{Threshold: 1}, Field: "threshold"},
+		{Cfg: Config{Threshold: 0.5, Model: "BAAI/bge-small-en-v1.5"}, Field: `model: "BAAI/bge-small-en-v1.5" is configured but not loaded`},
+		{Cfg: Config{Pooling: "max"}, Field: "pooling"},
+	})
 }
 
 func TestConformance(t *testing.T) {

@@ -170,3 +170,10 @@ func ReadJSON[T any](tb testing.TB, path string) T {
 	}
 	return v
 }
+
+// RefusesConfigsWith is RefusesConfigs for a New that takes options (a
+// user model, say): it builds each bad configuration with opts.
+func RefusesConfigsWith[C, S, O any](t testing.TB, build func(C, ...O) (S, error), bad []BadConfig[C], opts ...O) {
+	t.Helper()
+	RefusesConfigs(t, func(c C) (S, error) { return build(c, opts...) }, bad)
+}
