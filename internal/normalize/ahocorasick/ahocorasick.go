@@ -49,9 +49,16 @@ type Matcher struct {
 	// the memory (keeping more of the table in cache), with accBit set on
 	// the transitions into states with output, so that the flag comes with
 	// the load; fast and acc are then nil.
-	fast    []int32
-	acc     []bool
-	small   []uint16
+	fast  []int32
+	acc   []bool
+	small []uint16
+	// tiny is small with the states pre-multiplied by nclass, for
+	// automata small enough (a rule's lead or required literals) that
+	// the products fit: a walk is a chain of dependent loads, and the
+	// multiplication was three of the nine or so cycles each byte waits
+	// for. Backward.Last and starts (AppendStarts, LastStart) use it: on
+	// attack-dense text they walk every keyword window of a rule.
+	tiny    []uint16
 	lens    []int
 	npatter int
 	maxLen  int // longest pattern
@@ -169,6 +176,12 @@ func New(patterns []string) *Matcher {
 			}
 		}
 		m.fast, m.acc = nil, nil
+		if len(m.delta) <= stateMask {
+			m.tiny = make([]uint16, len(m.delta))
+			for i, v := range m.small {
+				m.tiny[i] = uint16(v&stateMask)*uint16(n) | v&accBit
+			}
+		}
 	}
 	m.delta = nil
 	return m
@@ -384,6 +397,9 @@ func (m *Matcher) starts(dst []int, text string, lastOnly bool) ([]int, int) {
 		})
 		return dst, last
 	}
+	if m.tiny != nil {
+		return m.startsTiny(dst, text, lastOnly)
+	}
 	n := uint32(m.nclass)
 	s := uint32(0)
 	small, class, out, lens := m.small, &m.class, m.out, m.lens
@@ -392,6 +408,28 @@ func (m *Matcher) starts(dst []int, text string, lastOnly bool) ([]int, int) {
 		s = uint32(v & stateMask)
 		if v&accBit != 0 {
 			for _, p := range out[s] {
+				if lastOnly {
+					last = max(last, i+1-lens[p])
+				} else {
+					dst = append(dst, i+1-lens[p])
+				}
+			}
+		}
+	}
+	return dst, last
+}
+
+// startsTiny is starts on the pre-multiplied table.
+func (m *Matcher) startsTiny(dst []int, text string, lastOnly bool) ([]int, int) {
+	last := -1
+	n := uint32(m.nclass)
+	s := uint32(0)
+	tiny, class, out, lens := m.tiny, &m.class, m.out, m.lens
+	for i := 0; i < len(text); i++ {
+		v := tiny[s+uint32(class[text[i]])]
+		s = uint32(v & stateMask)
+		if v&accBit != 0 {
+			for _, p := range out[s/n] {
 				if lastOnly {
 					last = max(last, i+1-lens[p])
 				} else {
@@ -489,6 +527,16 @@ func (b *Backward) Last(text string) (start, end int) {
 			s = m.fast[s+int32(m.class[text[i]])]
 			if m.acc[s] {
 				start, out = i, m.out[s/int32(m.nclass)]
+			}
+		}
+	} else if m.tiny != nil {
+		n, s := uint32(m.nclass), uint32(0)
+		for i := len(text) - 1; i >= 0; i-- {
+			v := m.tiny[s+uint32(m.class[text[i]])]
+			s = uint32(v & stateMask)
+			if v&accBit != 0 {
+				start, out = i, m.out[s/n]
+				break
 			}
 		}
 	} else {

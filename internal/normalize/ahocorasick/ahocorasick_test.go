@@ -236,3 +236,48 @@ func FuzzBackwardLastStart(f *testing.F) {
 		}
 	})
 }
+
+// TestTinyMatchesSmall checks the walks on the pre-multiplied table
+// (tiny) against the same walks on the plain one (small), for automata
+// small enough to have both, and that a medium one has only small.
+func TestTinyMatchesSmall(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	rs := func(n int, alpha string) string {
+		var b strings.Builder
+		for range n {
+			b.WriteByte(alpha[r.IntN(len(alpha))])
+		}
+		return b.String()
+	}
+	var medium []string
+	for range 600 {
+		medium = append(medium, rs(12, "abcdefgh"))
+	}
+	if m := New(medium); m.small == nil || m.tiny != nil {
+		t.Fatal("medium automaton: want the small table only")
+	}
+	sets := [][]string{{"ab", "b", "ca", "abcab", ""}, {"cc", "bca", "a b"}, {"\xff\x00", "é"}, {"ignore", "ignore previous", "nore"}}
+	for _, pats := range sets {
+		m, bw := New(pats), NewBackward(pats)
+		if m.tiny == nil || bw.m.tiny == nil {
+			t.Fatalf("%q: no tiny table", pats)
+		}
+		plain, plainBw := *m, &Backward{m: new(Matcher)}
+		plain.tiny = nil
+		*plainBw.m = *bw.m
+		plainBw.m.tiny = nil
+		for range 500 {
+			text := rs(r.IntN(300), "abcghinorepvus \xff\x00\xc3\xa9")
+			if got, want := m.AppendStarts(nil, text), plain.AppendStarts(nil, text); !slices.Equal(got, want) {
+				t.Fatalf("%q %q: AppendStarts %v, small table %v", pats, text, got, want)
+			}
+			if got, want := m.LastStart(text), plain.LastStart(text); got != want {
+				t.Fatalf("%q %q: LastStart %d, small table %d", pats, text, got, want)
+			}
+			s, e := bw.Last(text)
+			if ws, we := plainBw.Last(text); s != ws || e != we {
+				t.Fatalf("%q %q: Backward.Last %d,%d, small table %d,%d", pats, text, s, e, ws, we)
+			}
+		}
+	}
+}
