@@ -25,6 +25,11 @@ func (c *Confusion) Add(positive, predicted bool) {
 	}
 }
 
+// Plus returns the sum of two sets of counts (micro-averaging).
+func (c Confusion) Plus(o Confusion) Confusion {
+	return Confusion{TP: c.TP + o.TP, FP: c.FP + o.FP, TN: c.TN + o.TN, FN: c.FN + o.FN}
+}
+
 // N is the number of predictions counted.
 func (c Confusion) N() int { return c.TP + c.FP + c.TN + c.FN }
 

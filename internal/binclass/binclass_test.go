@@ -19,6 +19,13 @@ func TestConfusionAdd(t *testing.T) {
 	}
 }
 
+func TestConfusionPlus(t *testing.T) {
+	a, b := Confusion{TP: 1, FP: 2, TN: 3, FN: 4}, Confusion{TP: 10, FP: 20, TN: 30, FN: 40}
+	if got, want := a.Plus(b), (Confusion{TP: 11, FP: 22, TN: 33, FN: 44}); got != want {
+		t.Errorf("Plus = %+v, want %+v", got, want)
+	}
+}
+
 func TestConfusionRates(t *testing.T) {
 	for _, tt := range []struct {
 		name               string
