@@ -41,6 +41,7 @@ import (
 
 	"github.com/llmshield/llmshield/internal/inference"
 	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/textenum"
 	"github.com/llmshield/llmshield/tokenizer"
 )
 
@@ -81,14 +82,7 @@ func parseName[T ~string](s, what, want string, names map[string]T) (T, error) {
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (m *MatchType) UnmarshalText(b []byte) error {
-	v, err := ParseMatchType(string(b))
-	if err != nil {
-		return err
-	}
-	*m = v
-	return nil
-}
+func (m *MatchType) UnmarshalText(b []byte) error { return textenum.Set(m, b, ParseMatchType) }
 
 // Part is one classified piece of a text.
 type Part struct {

@@ -8,7 +8,8 @@
 // CallsCheck, RateCheck, CanaryCheck) take small interfaces or functions:
 // the scanners plug in through scanner.HealthReporter, the model loader and
 // the result cache through a one-line adapter. The package imports no
-// llmshield package but the scanner contract.
+// llmshield package but the scanner contract and internal helpers
+// (isolate, textenum).
 //
 // No health-check library is in go.mod; the aggregation here is one
 // isolated call per check (internal/isolate: a deadline and a recover),
@@ -29,6 +30,7 @@ import (
 	"time"
 
 	"github.com/llmshield/llmshield/internal/isolate"
+	"github.com/llmshield/llmshield/internal/textenum"
 )
 
 // Level is a check's verdict.
@@ -41,22 +43,17 @@ const (
 	LevelFail
 )
 
-var levelNames = [...]string{LevelOK: "ok", LevelWarn: "warn", LevelFail: "fail"}
+var levelNames = textenum.Names[Level]{Type: "level", Names: []string{LevelOK: "ok", LevelWarn: "warn", LevelFail: "fail"}}
 
 // String returns "ok", "warn" or "fail".
-func (l Level) String() string {
-	if l >= 0 && int(l) < len(levelNames) {
-		return levelNames[l]
-	}
-	return fmt.Sprintf("level(%d)", int(l))
-}
+func (l Level) String() string { return levelNames.String(l) }
 
 // MarshalText encodes the level as its String form.
 func (l Level) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
 // UnmarshalText decodes "ok", "warn" or "fail".
 func (l *Level) UnmarshalText(b []byte) error {
-	for i, n := range levelNames {
+	for i, n := range levelNames.Names {
 		if string(b) == n {
 			*l = Level(i)
 			return nil

@@ -6,10 +6,7 @@
 // (ml.variant) and in the registry documents users write.
 package model
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/llmshield/llmshield/internal/textenum"
 
 // Task is what a model detects.
 type Task string
@@ -35,22 +32,11 @@ const (
 
 // ParseVariant accepts fp32, fp16, int8 in any case.
 func ParseVariant(s string) (Variant, error) {
-	switch v := Variant(strings.ToLower(strings.TrimSpace(s))); v {
-	case FP32, FP16, INT8:
-		return v, nil
-	}
-	return "", fmt.Errorf("unknown model variant %q (want fp32, fp16 or int8)", s)
+	return textenum.Parse("model variant", s, FP32, FP16, INT8)
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (v *Variant) UnmarshalText(b []byte) error {
-	p, err := ParseVariant(string(b))
-	if err != nil {
-		return err
-	}
-	*v = p
-	return nil
-}
+func (v *Variant) UnmarshalText(b []byte) error { return textenum.Set(v, b, ParseVariant) }
 
 // MarshalText implements encoding.TextMarshaler.
 func (v Variant) MarshalText() ([]byte, error) { return []byte(v), nil }

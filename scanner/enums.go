@@ -1,9 +1,6 @@
 package scanner
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/llmshield/llmshield/internal/textenum"
 
 // DetectionMethod says how a verdict was reached.
 type DetectionMethod uint8
@@ -27,41 +24,14 @@ const (
 	MethodMLUnavailable
 )
 
-var methodNames = [...]string{"heuristic", "ml", "heuristic_short_circuit", "ml_fallback_to_heuristic", "hybrid_both", "ml_unavailable"}
+var methodNames = textenum.Names[DetectionMethod]{Type: "DetectionMethod", What: "detection method",
+	Names: []string{"heuristic", "ml", "heuristic_short_circuit", "ml_fallback_to_heuristic", "hybrid_both", "ml_unavailable"}}
 
-func (m DetectionMethod) String() string {
-	if int(m) < len(methodNames) {
-		return methodNames[m]
-	}
-	return fmt.Sprintf("DetectionMethod(%d)", m)
-}
+func (m DetectionMethod) String() string { return methodNames.String(m) }
 
 // MarshalText implements encoding.TextMarshaler (used by JSON and YAML).
-func (m DetectionMethod) MarshalText() ([]byte, error) {
-	if int(m) >= len(methodNames) {
-		return nil, fmt.Errorf("invalid detection method %d", m)
-	}
-	return []byte(methodNames[m]), nil
-}
+func (m DetectionMethod) MarshalText() ([]byte, error) { return methodNames.Marshal(m) }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (m *DetectionMethod) UnmarshalText(b []byte) error {
-	i, err := parseEnum("detection method", string(b), methodNames[:])
-	if err != nil {
-		return err
-	}
-	*m = DetectionMethod(i)
-	return nil
-}
-
-// parseEnum matches s against names, ignoring case and the difference
-// between snake_case and CamelCase ("ml_only" = "MLOnly" = "mlonly").
-func parseEnum(what, s string, names []string) (int, error) {
-	key := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "_", ""))
-	for i, n := range names {
-		if strings.ReplaceAll(n, "_", "") == key {
-			return i, nil
-		}
-	}
-	return 0, fmt.Errorf("unknown %s %q (want one of %s)", what, s, strings.Join(names, ", "))
-}
+// UnmarshalText implements encoding.TextUnmarshaler. It accepts the
+// snake_case names and the CamelCase forms (HybridBoth, ...).
+func (m *DetectionMethod) UnmarshalText(b []byte) error { return textenum.Set(m, b, methodNames.Parse) }

@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -105,30 +103,18 @@ func benchPrompts(ctx context.Context, sh *llmshield.Shield, path string, rounds
 
 // readPromptRows reads the "text" of every non-blank JSONL line of path.
 func readPromptRows(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var rows []string
-	for n, line := range bytes.Split(data, []byte("\n")) {
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
+	return readJSONL(path, func(line []byte) (string, error) {
 		var row struct {
 			Text *string `json:"text"`
 		}
 		if err := json.Unmarshal(line, &row); err != nil {
-			return nil, fmt.Errorf("%s: line %d: %w", path, n+1, err)
+			return "", err
 		}
 		if row.Text == nil {
-			return nil, fmt.Errorf("%s: line %d: missing \"text\"", path, n+1)
+			return "", errors.New(`missing "text"`)
 		}
-		rows = append(rows, *row.Text)
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: no rows", path)
-	}
-	return rows, nil
+		return *row.Text, nil
+	})
 }
 
 // percentileDur is the ceil(q*n)-th smallest of sorted (eval's rule).

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"runtime"
 	"slices"
 	"sort"
@@ -424,47 +422,21 @@ func writeEvalText(w io.Writer, m EvalMetrics, dims []string) {
 	}
 }
 
+// readEvalRows reads an eval dataset: every row needs a label.
 func readEvalRows(path string) ([]evalRow, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	var rows []evalRow
-	r := bufio.NewReader(f)
-	for n := 1; ; n++ {
-		line, err := r.ReadBytes('\n')
-		if len(line) > 0 && len(bytesTrim(line)) > 0 {
-			var row evalRow
-			if jerr := json.Unmarshal(line, &row); jerr != nil {
-				return nil, fmt.Errorf("%s: line %d: %w", path, n, jerr)
-			}
-			if jerr := json.Unmarshal(line, &row.fields); jerr != nil {
-				return nil, fmt.Errorf("%s: line %d: %w", path, n, jerr)
-			}
-			if row.Label == "" {
-				return nil, fmt.Errorf("%s: line %d: missing \"label\"", path, n)
-			}
-			rows = append(rows, row)
+	return readJSONL(path, func(line []byte) (evalRow, error) {
+		var row evalRow
+		if err := json.Unmarshal(line, &row); err != nil {
+			return row, err
 		}
-		if errors.Is(err, io.EOF) {
-			break
+		if err := json.Unmarshal(line, &row.fields); err != nil {
+			return row, err
 		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+		if row.Label == "" {
+			return row, errors.New(`missing "label"`)
 		}
-	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("%s: no rows", path)
-	}
-	return rows, nil
-}
-
-func bytesTrim(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r' || b[len(b)-1] == ' ') {
-		b = b[:len(b)-1]
-	}
-	return b
+		return row, nil
+	})
 }
 
 // evalRows scans rows with a pool of workers and returns, per row, whether

@@ -1,9 +1,6 @@
 package mlscan
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/llmshield/llmshield/internal/textenum"
 
 // HybridMode says how an ML-capable scanner combines rules and a model.
 type HybridMode uint8
@@ -23,45 +20,16 @@ const (
 	Both
 )
 
-var modeNames = [...]string{"hybrid", "heuristic_only", "ml_only", "both"}
+var modeNames = textenum.Names[HybridMode]{Type: "HybridMode", What: "hybrid mode", Names: []string{"hybrid", "heuristic_only", "ml_only", "both"}}
 
-func (h HybridMode) String() string {
-	if int(h) < len(modeNames) {
-		return modeNames[h]
-	}
-	return fmt.Sprintf("HybridMode(%d)", h)
-}
+func (h HybridMode) String() string { return modeNames.String(h) }
 
 // MarshalText implements encoding.TextMarshaler.
-func (h HybridMode) MarshalText() ([]byte, error) {
-	if int(h) >= len(modeNames) {
-		return nil, fmt.Errorf("invalid hybrid mode %d", h)
-	}
-	return []byte(modeNames[h]), nil
-}
+func (h HybridMode) MarshalText() ([]byte, error) { return modeNames.Marshal(h) }
 
 // UnmarshalText implements encoding.TextUnmarshaler. It accepts the
 // snake_case names and the CamelCase forms (HeuristicOnly, MLOnly, ...).
-func (h *HybridMode) UnmarshalText(b []byte) error {
-	i, err := parseMode(string(b))
-	if err != nil {
-		return err
-	}
-	*h = HybridMode(i)
-	return nil
-}
+func (h *HybridMode) UnmarshalText(b []byte) error { return textenum.Set(h, b, modeNames.Parse) }
 
 // UsesML reports whether the mode ever consults a model.
 func (h HybridMode) UsesML() bool { return h != HeuristicOnly }
-
-// parseMode matches s against the mode names, ignoring case and the
-// difference between snake_case and CamelCase ("ml_only" = "MLOnly").
-func parseMode(s string) (int, error) {
-	key := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "_", ""))
-	for i, n := range modeNames {
-		if strings.ReplaceAll(n, "_", "") == key {
-			return i, nil
-		}
-	}
-	return 0, fmt.Errorf("unknown hybrid mode %q (want one of %s)", s, strings.Join(modeNames[:], ", "))
-}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/llmshield/llmshield/internal/model/registry"
+	"github.com/llmshield/llmshield/internal/textenum"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -33,11 +34,7 @@ const (
 
 // ParseOnUnavailable accepts heuristic, block and error (any case).
 func ParseOnUnavailable(s string) (OnUnavailable, error) {
-	switch p := OnUnavailable(strings.ToLower(strings.TrimSpace(s))); p {
-	case UnavailableHeuristic, UnavailableBlock, UnavailableError:
-		return p, nil
-	}
-	return "", fmt.Errorf("unknown policy %q (want heuristic, block or error)", s)
+	return textenum.Parse("policy", s, UnavailableHeuristic, UnavailableBlock, UnavailableError)
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
@@ -46,12 +43,7 @@ func (p *OnUnavailable) UnmarshalText(b []byte) error {
 		*p = ""
 		return nil
 	}
-	v, err := ParseOnUnavailable(string(b))
-	if err != nil {
-		return err
-	}
-	*p = v
-	return nil
+	return textenum.Set(p, b, ParseOnUnavailable)
 }
 
 // Runs names what runs in place of the model under p, for logs.

@@ -11,6 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/sony/gobreaker/v2"
+
+	"github.com/llmshield/llmshield/internal/textenum"
 )
 
 // State is a breaker state. Its numeric value is the value of the
@@ -24,15 +26,10 @@ const (
 	StateOpen     State = 2 // calls fail fast with ErrOpen
 )
 
-var stateNames = [...]string{StateClosed: "closed", StateHalfOpen: "half-open", StateOpen: "open"}
+var stateNames = textenum.Names[State]{Type: "state", Names: []string{StateClosed: "closed", StateHalfOpen: "half-open", StateOpen: "open"}}
 
 // String returns "closed", "half-open" or "open".
-func (s State) String() string {
-	if s >= 0 && int(s) < len(stateNames) {
-		return stateNames[s]
-	}
-	return fmt.Sprintf("state(%d)", int(s))
-}
+func (s State) String() string { return stateNames.String(s) }
 
 // MarshalText encodes the state as its String form, for JSON and logs.
 func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

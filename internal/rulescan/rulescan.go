@@ -10,7 +10,7 @@
 //   - Matches sorts pattern matches, reports them and redacts them;
 //   - EachSpan walks match_type windows (sentences, pieces) and stops
 //     when the context is done;
-//   - Threshold, OneOf and AtLeast check the settings that many scanners
+//   - Threshold, OneOf (OneOfFold) and AtLeast check the settings that many scanners
 //     have, with errors that name the field.
 //
 // The hybrid ML scanners (prompt_injection, toxicity, sentiment) use only
@@ -25,9 +25,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/llmshield/llmshield/internal/textenum"
 	"github.com/llmshield/llmshield/scanner"
 )
 
@@ -68,8 +70,20 @@ func NewShell(name string, stages scanner.Stage, version string, settings any) S
 		// Not plain data (a NaN, say): Go syntax still shows every field.
 		b = fmt.Appendf(nil, "%s\x00%s\x00%#v", name, version, settings)
 	}
-	sum := sha256.Sum256(b)
-	return Shell{name: name, stages: stages, fp: hex.EncodeToString(sum[:16])}
+	return HashedShell(name, stages, b)
+}
+
+// HashedShell returns the shell of the scanner name, which suits stages,
+// whose fingerprint hashes parts, for scanners that write their own
+// fingerprint input (an embedded model, a blocklist file's contents): the
+// first 128 bits of the SHA-256 of the parts one after another, in hex, as
+// NewShell's.
+func HashedShell(name string, stages scanner.Stage, parts ...[]byte) Shell {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write(p)
+	}
+	return Shell{name: name, stages: stages, fp: hex.EncodeToString(h.Sum(nil)[:16])}
 }
 
 // Name returns the scanner's identifier.
@@ -174,20 +188,28 @@ func Threshold(t float64) error {
 // OneOf checks that the setting field is one of want; the error names the
 // field and lists what it accepts.
 func OneOf(field, got string, want ...string) error {
+	return oneOf(field, got, got, want)
+}
+
+// OneOfFold is OneOf for a setting that is matched in lower case: got in
+// any case is accepted when its lower-case form is one of want.
+func OneOfFold(field, got string, want ...string) error {
+	return oneOf(field, got, strings.ToLower(got), want)
+}
+
+// oneOf checks that key, the form of the setting field's value got that
+// is compared, is one of want.
+func oneOf(field, got, key string, want []string) error {
 	for _, w := range want {
-		if got == w {
+		if key == w {
 			return nil
 		}
 	}
 	q := make([]string, len(want))
 	for i, w := range want {
-		q[i] = fmt.Sprintf("%q", w)
+		q[i] = strconv.Quote(w)
 	}
-	list := q[0]
-	if n := len(q); n > 1 {
-		list = strings.Join(q[:n-1], ", ") + " or " + q[n-1]
-	}
-	return fmt.Errorf("%s: unknown %q (want %s)", field, got, list)
+	return fmt.Errorf("%s: unknown %q (want %s)", field, got, textenum.Or(q...))
 }
 
 // AtLeast checks that the integer setting field is at least least.

@@ -40,8 +40,6 @@ package bancompetitors
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -233,8 +231,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		R, F          bool
 		M             string `json:",omitempty"`
 	}{Name, "1", cfg.Competitors, al, cfg.Threshold, cfg.Redact, cfg.Fuzzy, s.modelFingerprint()})
-	sum := sha256.Sum256(b)
-	s.Shell = rulescan.ShellWith(Name, scanner.StageBoth, hex.EncodeToString(sum[:16]))
+	s.Shell = rulescan.HashedShell(Name, scanner.StageBoth, b)
 	return s, nil
 }
 

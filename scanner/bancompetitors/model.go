@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/modelscan"
 )
 
 // NER finds entities; *classifier.TokenClassifier implements it.
@@ -85,7 +86,7 @@ func (s *Scanner) inEntities(ctx context.Context, text string, hits []hit) ([]hi
 	}
 	ents, err := s.ner.Entities(ctx, text, s.agg)
 	if err != nil {
-		return nil, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+		return nil, modelscan.Err(Name, s.cfg.Model, err)
 	}
 	out := hits[:0]
 	for _, h := range hits {

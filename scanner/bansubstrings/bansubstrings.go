@@ -10,6 +10,7 @@
 package bansubstrings
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -63,12 +64,8 @@ func (c Config) Validate() error {
 			return fmt.Errorf("substrings[%d]: not valid UTF-8", i)
 		}
 	}
-	switch c.MatchType {
-	case MatchStr, MatchWord, "":
-	default:
-		return fmt.Errorf("match_type: unknown %q (want %q or %q)", c.MatchType, MatchStr, MatchWord)
-	}
-	return nil
+	// An empty setting is the default.
+	return rulescan.OneOf("match_type", cmp.Or(c.MatchType, MatchStr), MatchStr, MatchWord)
 }
 
 // Scanner flags banned substrings. It is immutable after New and safe for

@@ -39,8 +39,6 @@ package bantopics
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"slices"
@@ -175,8 +173,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 				s.topics = append(s.topics, t)
 			}
 		}
-		sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00nli\x00%s\x00%q\x00%v\x00%q\x00%v", Name, s.nli.Version(), s.topics, cfg.Threshold, cfg.HypothesisTemplate, cfg.MultiLabel))
-		s.Shell = rulescan.ShellWith(Name, scanner.StageBoth, hex.EncodeToString(sum[:16]))
+		s.Shell = rulescan.HashedShell(Name, scanner.StageBoth,
+			fmt.Appendf(nil, "%s\x00nli\x00%s\x00%q\x00%v\x00%q\x00%v", Name, s.nli.Version(), s.topics, cfg.Threshold, cfg.HypothesisTemplate, cfg.MultiLabel))
 		return s, nil
 	}
 	for _, t := range cfg.Topics {
@@ -203,8 +201,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 		}
 	}
 	s.ac = ahocorasick.New(pats)
-	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00v1\x00%q\x00%v", Name, s.topics, cfg.Threshold))
-	s.Shell = rulescan.ShellWith(Name, scanner.StageBoth, hex.EncodeToString(sum[:16]))
+	s.Shell = rulescan.HashedShell(Name, scanner.StageBoth, fmt.Appendf(nil, "%s\x00v1\x00%q\x00%v", Name, s.topics, cfg.Threshold))
 	return s, nil
 }
 

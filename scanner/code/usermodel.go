@@ -93,7 +93,7 @@ func (s *Scanner) scanModel(ctx context.Context, text string) (scanner.Result, e
 		}
 		p, err := s.user.Classify(ctx, text[b.Start:b.End], classifier.MatchTruncate, nil)
 		if err != nil {
-			return scanner.Result{}, fmt.Errorf("%s: model %s: %w", Name, s.cfg.Model, err)
+			return scanner.Result{}, modelscan.Err(Name, s.cfg.Model, err)
 		}
 		label := s.user.BestLabel(p, labels)
 		prob, _ := p.Best.Result.Score(label)

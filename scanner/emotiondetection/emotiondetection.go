@@ -38,6 +38,7 @@
 package emotiondetection
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -117,12 +118,8 @@ func (c Config) Validate() error {
 			return fmt.Errorf("blocked_emotions[%d]: unknown emotion %q (labels: %s)", i, e, strings.Join(Labels[:], ", "))
 		}
 	}
-	switch strings.ToLower(c.MatchType) {
-	case MatchFull, MatchSentence, "":
-	default:
-		return fmt.Errorf("match_type: unknown %q (want %q or %q)", c.MatchType, MatchFull, MatchSentence)
-	}
-	return nil
+	// An empty match_type is the default; any case is accepted.
+	return rulescan.OneOfFold("match_type", cmp.Or(c.MatchType, MatchFull), MatchFull, MatchSentence)
 }
 
 type cue struct {

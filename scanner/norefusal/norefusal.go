@@ -30,10 +30,9 @@
 package norefusal
 
 import (
+	"cmp"
 	"context"
-	"crypto/sha256"
 	_ "embed"
-	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -111,12 +110,8 @@ func (c Config) Validate() error {
 	if !(c.Threshold > 0 && c.Threshold < 1) {
 		return fmt.Errorf("threshold: %v outside (0,1)", c.Threshold)
 	}
-	switch strings.ToLower(c.MatchType) {
-	case MatchFull, MatchSentence, "":
-	default:
-		return fmt.Errorf("match_type: unknown %q (want %q or %q)", c.MatchType, MatchFull, MatchSentence)
-	}
-	return nil
+	// An empty match_type is the default; any case is accepted.
+	return rulescan.OneOfFold("match_type", cmp.Or(c.MatchType, MatchFull), MatchFull, MatchSentence)
 }
 
 // Scanner flags refusals. It is immutable after New and safe for
@@ -157,10 +152,7 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: built-in model: %w", Name, err)
 	}
-	sum := sha256.New()
-	fmt.Fprintf(sum, "%s\x00%v\x00%s\x00", Name, cfg.Threshold, cfg.MatchType)
-	sum.Write(modelBin)
-	s.model, s.Shell = m, rulescan.ShellWith(Name, scanner.StageOutput, hex.EncodeToString(sum.Sum(nil)[:16]))
+	s.model, s.Shell = m, rulescan.HashedShell(Name, scanner.StageOutput, fmt.Appendf(nil, "%s\x00%v\x00%s\x00", Name, cfg.Threshold, cfg.MatchType), modelBin)
 	return s, nil
 }
 

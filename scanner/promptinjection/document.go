@@ -1,10 +1,10 @@
 package promptinjection
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/llmshield/llmshield/classifier"
+	"github.com/llmshield/llmshield/internal/textenum"
 )
 
 // Context says what kind of text the prompt_injection scanner reads.
@@ -24,24 +24,14 @@ const (
 
 // ParseContext accepts "prompt" (or empty) and "document".
 func ParseContext(s string) (Context, error) {
-	switch Context(strings.ToLower(strings.TrimSpace(s))) {
-	case "", ContextPrompt:
+	if strings.TrimSpace(s) == "" {
 		return ContextPrompt, nil
-	case ContextDocument:
-		return ContextDocument, nil
 	}
-	return "", fmt.Errorf("unknown context %q (want prompt or document)", s)
+	return textenum.Parse("context", s, ContextPrompt, ContextDocument)
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler.
-func (c *Context) UnmarshalText(b []byte) error {
-	v, err := ParseContext(string(b))
-	if err != nil {
-		return err
-	}
-	*c = v
-	return nil
-}
+func (c *Context) UnmarshalText(b []byte) error { return textenum.Set(c, b, ParseContext) }
 
 // MatchType is how the classifier splits text in this context: sentences
 // for documents, else mt (the configured match type) unchanged.

@@ -8,6 +8,7 @@
 package regex
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"regexp"
@@ -59,10 +60,9 @@ func (c Config) compile() ([]*regexp.Regexp, error) {
 	if len(c.Patterns) == 0 {
 		return nil, fmt.Errorf("patterns: at least one pattern is required")
 	}
-	switch c.MatchType {
-	case MatchSearch, MatchFull, MatchAll, "":
-	default:
-		return nil, fmt.Errorf("match_type: unknown %q (want %q, %q or %q)", c.MatchType, MatchSearch, MatchFull, MatchAll)
+	// An empty setting is the default.
+	if err := rulescan.OneOf("match_type", cmp.Or(c.MatchType, MatchSearch), MatchSearch, MatchFull, MatchAll); err != nil {
+		return nil, err
 	}
 	res := make([]*regexp.Regexp, len(c.Patterns))
 	for i, p := range c.Patterns {

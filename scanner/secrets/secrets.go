@@ -65,6 +65,7 @@
 package secrets
 
 import (
+	"cmp"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
@@ -124,10 +125,9 @@ func (c Config) Validate() error {
 }
 
 func (c Config) compile() (*engine, error) {
-	switch c.RedactMode {
-	case "", RedactAll, RedactPartial, RedactHash:
-	default:
-		return nil, fmt.Errorf("redact_mode: unknown %q (want %q, %q or %q)", c.RedactMode, RedactAll, RedactPartial, RedactHash)
+	// An empty setting is the default.
+	if err := rulescan.OneOf("redact_mode", cmp.Or(c.RedactMode, RedactAll), RedactAll, RedactPartial, RedactHash); err != nil {
+		return nil, err
 	}
 	set, err := builtin()
 	if err != nil {
