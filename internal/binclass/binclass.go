@@ -34,14 +34,14 @@ func (c Confusion) Plus(o Confusion) Confusion {
 func (c Confusion) N() int { return c.TP + c.FP + c.TN + c.FN }
 
 // Precision is TP / (TP + FP), 0 when nothing was predicted positive.
-func (c Confusion) Precision() float64 { return ratio(c.TP, c.TP+c.FP) }
+func (c Confusion) Precision() float64 { return Ratio(c.TP, c.TP+c.FP) }
 
 // Recall is TP / (TP + FN), 0 when there are no positives.
-func (c Confusion) Recall() float64 { return ratio(c.TP, c.TP+c.FN) }
+func (c Confusion) Recall() float64 { return Ratio(c.TP, c.TP+c.FN) }
 
 // FPR is the false-positive rate FP / (FP + TN), 0 when there are no
 // negatives.
-func (c Confusion) FPR() float64 { return ratio(c.FP, c.FP+c.TN) }
+func (c Confusion) FPR() float64 { return Ratio(c.FP, c.FP+c.TN) }
 
 // F1 is the harmonic mean of Precision and Recall, 0 when both are 0.
 func (c Confusion) F1() float64 {
@@ -52,7 +52,8 @@ func (c Confusion) F1() float64 {
 	return 2 * p * r / (p + r)
 }
 
-func ratio(a, b int) float64 {
+// Ratio is a/b, 0 when b is 0.
+func Ratio(a, b int) float64 {
 	if b == 0 {
 		return 0
 	}

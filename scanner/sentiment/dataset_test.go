@@ -74,13 +74,6 @@ func (m *metrics) add(gold string, a Analysis, thr float64) {
 	m.flag.Add(gold == LabelNegative, a.Compound < thr)
 }
 
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
-
 // TestDatasets reports 3-class accuracy and NEGATIVE precision/recall on
 // the VADER ground-truth sentences (labels: mean human rating >= 0.5
 // POSITIVE, <= -0.5 NEGATIVE, else NEUTRAL), separately for the train rows
@@ -131,20 +124,20 @@ func TestDatasets(t *testing.T) {
 			if x == nil {
 				continue
 			}
-			t.Logf("%-6s %-24s %6d %8.4f %9.4f %7.4f | %14.4f %6.4f", sp, d, x.flag.N(), ratio(x.correct, x.flag.N()), x.neg.Precision(), x.neg.Recall(),
+			t.Logf("%-6s %-24s %6d %8.4f %9.4f %7.4f | %14.4f %6.4f", sp, d, x.flag.N(), binclass.Ratio(x.correct, x.flag.N()), x.neg.Precision(), x.neg.Recall(),
 				x.flag.Precision(), x.flag.Recall())
 		}
 	}
 	t.Logf("test rows: scanner flag (compound < threshold) vs NEGATIVE label")
 	for _, th := range thresholds {
 		x := sweep[th]
-		t.Logf("  threshold %5.2f  precision %.4f  recall %.4f  flagged %5.2f%%", th, x.flag.Precision(), x.flag.Recall(), 100*ratio(x.flag.TP+x.flag.FP, x.flag.N()))
+		t.Logf("  threshold %5.2f  precision %.4f  recall %.4f  flagged %5.2f%%", th, x.flag.Precision(), x.flag.Recall(), 100*binclass.Ratio(x.flag.TP+x.flag.FP, x.flag.N()))
 	}
 	test := m[key{"test", "all"}]
 	if test == nil || test.flag.N() < 1000 {
 		t.Fatalf("too few test rows")
 	}
-	if acc := ratio(test.correct, test.flag.N()); acc < 0.56 {
+	if acc := binclass.Ratio(test.correct, test.flag.N()); acc < 0.56 {
 		t.Errorf("test 3-class accuracy %.4f < 0.56", acc)
 	}
 	if p := test.neg.Precision(); p < 0.70 {
