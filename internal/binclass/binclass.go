@@ -25,6 +25,41 @@ func (c *Confusion) Add(positive, predicted bool) {
 	}
 }
 
+// Plus returns the sum of two sets of counts (micro-averaging).
+func (c Confusion) Plus(o Confusion) Confusion {
+	return Confusion{TP: c.TP + o.TP, FP: c.FP + o.FP, TN: c.TN + o.TN, FN: c.FN + o.FN}
+}
+
+// N is the number of predictions counted.
+func (c Confusion) N() int { return c.TP + c.FP + c.TN + c.FN }
+
+// Precision is TP / (TP + FP), 0 when nothing was predicted positive.
+func (c Confusion) Precision() float64 { return Ratio(c.TP, c.TP+c.FP) }
+
+// Recall is TP / (TP + FN), 0 when there are no positives.
+func (c Confusion) Recall() float64 { return Ratio(c.TP, c.TP+c.FN) }
+
+// FPR is the false-positive rate FP / (FP + TN), 0 when there are no
+// negatives.
+func (c Confusion) FPR() float64 { return Ratio(c.FP, c.FP+c.TN) }
+
+// F1 is the harmonic mean of Precision and Recall, 0 when both are 0.
+func (c Confusion) F1() float64 {
+	p, r := c.Precision(), c.Recall()
+	if p+r == 0 {
+		return 0
+	}
+	return 2 * p * r / (p + r)
+}
+
+// Ratio is a/b, 0 when b is 0.
+func Ratio(a, b int) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
 // AUC is the area under the ROC curve of scores against labels: the
 // probability that a random positive scores above a random negative, with
 // ties counted as one half (the Mann-Whitney U statistic over midranks).

@@ -19,6 +19,36 @@ func TestConfusionAdd(t *testing.T) {
 	}
 }
 
+func TestConfusionPlus(t *testing.T) {
+	a, b := Confusion{TP: 1, FP: 2, TN: 3, FN: 4}, Confusion{TP: 10, FP: 20, TN: 30, FN: 40}
+	if got, want := a.Plus(b), (Confusion{TP: 11, FP: 22, TN: 33, FN: 44}); got != want {
+		t.Errorf("Plus = %+v, want %+v", got, want)
+	}
+}
+
+func TestConfusionRates(t *testing.T) {
+	for _, tt := range []struct {
+		name               string
+		c                  Confusion
+		n                  int
+		prec, rec, f1, fpr float64
+	}{
+		// p = 2/3, r = 2/5, F1 = 2pr/(p+r) = 1/2, FPR = 1/4.
+		{"mixed", Confusion{TP: 2, FP: 1, FN: 3, TN: 3}, 9, 2.0 / 3, 0.4, 0.5, 0.25},
+		{"perfect", Confusion{TP: 4, TN: 5}, 9, 1, 1, 1, 0},
+		{"all wrong", Confusion{FP: 2, FN: 3}, 5, 0, 0, 0, 1},
+		{"no positives predicted", Confusion{FN: 2, TN: 1}, 3, 0, 0, 0, 0},
+		{"no negatives", Confusion{TP: 1, FN: 1}, 2, 1, 0.5, 2.0 / 3, 0},
+		{"empty", Confusion{}, 0, 0, 0, 0, 0},
+	} {
+		c := tt.c
+		if c.N() != tt.n || !near(c.Precision(), tt.prec) || !near(c.Recall(), tt.rec) || !near(c.F1(), tt.f1) || !near(c.FPR(), tt.fpr) {
+			t.Errorf("%s: N %d P %v R %v F1 %v FPR %v; want %d %v %v %v %v", tt.name,
+				c.N(), c.Precision(), c.Recall(), c.F1(), c.FPR(), tt.n, tt.prec, tt.rec, tt.f1, tt.fpr)
+		}
+	}
+}
+
 func TestAUC(t *testing.T) {
 	for _, tt := range []struct {
 		name   string

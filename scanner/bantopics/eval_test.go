@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/internal/datasets"
 )
 
@@ -29,10 +30,9 @@ func labelled(t *testing.T, s *Scanner, data, file string) (string, float64) {
 		t.Fatal(err)
 	}
 	cache := map[string][]string{}
-	type cnt struct{ tp, fp, fn int }
-	per := map[string]*cnt{}
+	per := map[string]*binclass.Confusion{}
 	for _, tp := range TopicNames() {
-		per[tp] = &cnt{}
+		per[tp] = &binclass.Confusion{}
 	}
 	n := 0
 	for line := range strings.SplitSeq(strings.TrimSpace(string(labels)), "\n") {
@@ -51,27 +51,21 @@ func labelled(t *testing.T, s *Scanner, data, file string) (string, float64) {
 		scores, _ := s.Scores(text)
 		n++
 		for _, tp := range TopicNames() {
-			pred, gold := scores[tp] >= s.cfg.Threshold, slices.Contains(l.Topics, tp)
-			switch {
-			case pred && gold:
-				per[tp].tp++
-			case pred:
-				per[tp].fp++
-			case gold:
-				per[tp].fn++
-			}
+			per[tp].Add(slices.Contains(l.Topics, tp), scores[tp] >= s.cfg.Threshold)
 		}
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nPer-topic results on %d hand-labelled rows of %s (threshold %.1f):\n\n| topic | gold | TP | FP | FN | precision | recall | F1 |\n|---|---|---|---|---|---|---|---|\n", n, filepath.Base(file), s.cfg.Threshold)
-	var sum cnt
-	for _, tp := range TopicNames() {
-		c := per[tp]
-		sum.tp, sum.fp, sum.fn = sum.tp+c.tp, sum.fp+c.fp, sum.fn+c.fn
-		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %s | %s | %s |\n", tp, c.tp+c.fn, c.tp, c.fp, c.fn, ratio(c.tp, c.tp+c.fp), ratio(c.tp, c.tp+c.fn), f1(c.tp, c.fp, c.fn))
+	row := func(name string, c binclass.Confusion) {
+		fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %s | %s | %s |\n", name, c.TP+c.FN, c.TP, c.FP, c.FN, ratio(c.TP, c.TP+c.FP), ratio(c.TP, c.TP+c.FN), f1(c.TP, c.FP, c.FN))
 	}
-	fmt.Fprintf(&b, "| **micro** | %d | %d | %d | %d | %s | %s | %s |\n", sum.tp+sum.fn, sum.tp, sum.fp, sum.fn, ratio(sum.tp, sum.tp+sum.fp), ratio(sum.tp, sum.tp+sum.fn), f1(sum.tp, sum.fp, sum.fn))
-	return b.String(), float64(sum.tp) / float64(max(sum.tp+sum.fn, 1))
+	var sum binclass.Confusion
+	for _, tp := range TopicNames() {
+		sum = sum.Plus(*per[tp])
+		row(tp, *per[tp])
+	}
+	row("**micro**", sum)
+	return b.String(), sum.Recall()
 }
 
 // TestDevSet is the set the term weights were chosen on.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -29,22 +30,12 @@ func TestToxiGen(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n| ToxiGen rows | n | precision | recall | F1 | FPR (SAFE statements about groups) |\n|---|---|---|---|---|---|\n")
 	for parity, name := range []string{"even (tuning)", "odd (test)"} {
-		var tp, fp, fn, tn int
+		var c binclass.Confusion
 		for i := parity; i < len(texts); i += 2 {
 			res, _ := s.Scan(context.Background(), scanner.Input{Output: texts[i], Stage: scanner.StageOutput})
-			switch {
-			case !res.Valid && toxic[i]:
-				tp++
-			case !res.Valid:
-				fp++
-			case toxic[i]:
-				fn++
-			default:
-				tn++
-			}
+			c.Add(toxic[i], !res.Valid)
 		}
-		p, r := float64(tp)/float64(max(tp+fp, 1)), float64(tp)/float64(max(tp+fn, 1))
-		fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f | %.3f | %.3f |\n", name, tp+fp+fn+tn, p, r, 2*p*r/max(p+r, 1e-9), float64(fp)/float64(max(fp+tn, 1)))
+		fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f | %.3f | %.3f |\n", name, c.N(), c.Precision(), c.Recall(), c.F1(), c.FPR())
 	}
 	fmt.Fprintf(&b, "\n| benign set | n | flagged |\n|---|---|---|\n")
 	for _, f := range []string{"sentiment/sst2_sentences.jsonl", "injection/self_instruct_benign.jsonl", "injection/gpteacher_benign.jsonl"} {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -21,8 +22,7 @@ func TestSentimentProxy(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("\n| set (domain) | n | precision | recall (NEGATIVE flagged) | FPR (POSITIVE/NEUTRAL flagged) |\n|---|---|---|---|---|\n")
 	for _, file := range []string{"sentiment/vader_ground_truth.jsonl", "sentiment/sst2_sentences.jsonl"} {
-		type cnt struct{ tp, fp, fn, tn int }
-		per := map[string]*cnt{}
+		per := map[string]*binclass.Confusion{}
 		var order []string
 		for _, r := range datasets.Rows[struct{ Text, Label, Domain string }](t, file) {
 			key := filepath.Base(file) + " (" + r.Domain + ")"
@@ -31,27 +31,16 @@ func TestSentimentProxy(t *testing.T) {
 			}
 			c := per[key]
 			if c == nil {
-				c = &cnt{}
+				c = &binclass.Confusion{}
 				per[key] = c
 				order = append(order, key)
 			}
 			res, _ := s.Scan(context.Background(), scanner.Input{Prompt: r.Text})
-			neg := r.Label == "NEGATIVE"
-			switch {
-			case !res.Valid && neg:
-				c.tp++
-			case !res.Valid:
-				c.fp++
-			case neg:
-				c.fn++
-			default:
-				c.tn++
-			}
+			c.Add(r.Label == "NEGATIVE", !res.Valid)
 		}
 		for _, k := range order {
 			c := per[k]
-			fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f | %.3f |\n", k, c.tp+c.fp+c.fn+c.tn, float64(c.tp)/float64(max(c.tp+c.fp, 1)),
-				float64(c.tp)/float64(max(c.tp+c.fn, 1)), float64(c.fp)/float64(max(c.fp+c.tn, 1)))
+			fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f | %.3f |\n", k, c.N(), c.Precision(), c.Recall(), c.FPR())
 		}
 	}
 	t.Log(b.String())

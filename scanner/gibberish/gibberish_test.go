@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -130,7 +131,7 @@ func TestHeldOutTable(t *testing.T) {
 	s := scannertest.Must(t, newPlain, DefaultConfig())
 	type agg struct{ n, flagged, noVerdict int }
 	rows := map[string]*agg{}
-	var tp, fp, fn, tn int
+	var c binclass.Confusion
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<22)
 	for sc.Scan() {
@@ -158,16 +159,7 @@ func TestHeldOutTable(t *testing.T) {
 		if !res.Valid {
 			a.flagged++
 		}
-		switch {
-		case r.Label == 1 && !res.Valid:
-			tp++
-		case r.Label == 1:
-			fn++
-		case !res.Valid:
-			fp++
-		default:
-			tn++
-		}
+		c.Add(r.Label == 1, !res.Valid)
 	}
 	keys := make([]string, 0, len(rows))
 	for k := range rows {
@@ -180,8 +172,7 @@ func TestHeldOutTable(t *testing.T) {
 		a := rows[k]
 		fmt.Fprintf(&b, "| %s | %d | %d (%.1f%%) | %d |\n", k, a.n, a.flagged, 100*float64(a.flagged)/float64(a.n), a.noVerdict)
 	}
-	prec, rec := float64(tp)/float64(max(tp+fp, 1)), float64(tp)/float64(max(tp+fn, 1))
-	fmt.Fprintf(&b, "\nprecision %.3f recall %.3f F1 %.3f FPR %.4f (threshold %.2f)\n", prec, rec, 2*prec*rec/max(prec+rec, 1e-9), float64(fp)/float64(max(fp+tn, 1)), s.cfg.Threshold)
+	fmt.Fprintf(&b, "\nprecision %.3f recall %.3f F1 %.3f FPR %.4f (threshold %.2f)\n", c.Precision(), c.Recall(), c.F1(), c.FPR(), s.cfg.Threshold)
 	t.Log(b.String())
 }
 

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/internal/datasets"
 )
 
@@ -29,13 +30,13 @@ func TestDatasets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var totInj, totTP, totSafe, totFP int
+	var tot binclass.Confusion
 	for _, f := range files {
 		fh, err := os.Open(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var inj, tp, safe, fp int
+		var c binclass.Confusion // INJECTION rows are the positives
 		sc := bufio.NewScanner(fh)
 		sc.Buffer(make([]byte, 1<<20), 16<<20)
 		for sc.Scan() {
@@ -45,35 +46,37 @@ func TestDatasets(t *testing.T) {
 			}
 			a := s.h.Analyze(row.Text)
 			flagged := a.Risk >= DefaultConfig().Threshold
-			switch row.Label {
-			case "INJECTION":
-				inj++
-				if flagged {
-					tp++
-				} else if os.Getenv("SHOW_FN") != "" {
-					t.Logf("FN %.2f %.200q", a.Risk, row.Text)
-				}
-			case "SAFE":
-				safe++
-				if flagged {
-					fp++
-					if os.Getenv("SHOW_FP") != "" {
-						t.Logf("FP %.2f %v %.300q", a.Risk, rulesOf(a), row.Text)
-					}
-				}
+			inj := row.Label == "INJECTION"
+			if !inj && row.Label != "SAFE" {
+				continue
+			}
+			c.Add(inj, flagged)
+			if inj && !flagged && os.Getenv("SHOW_FN") != "" {
+				t.Logf("FN %.2f %.200q", a.Risk, row.Text)
+			}
+			if !inj && flagged && os.Getenv("SHOW_FP") != "" {
+				t.Logf("FP %.2f %v %.300q", a.Risk, rulesOf(a), row.Text)
 			}
 		}
 		fh.Close()
 		if err := sc.Err(); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		totInj, totTP, totSafe, totFP = totInj+inj, totTP+tp, totSafe+safe, totFP+fp
-		t.Logf("%-40s injection %4d recall %6.2f%%   safe %4d FPR %5.2f%%", filepath.Base(f), inj, pct(tp, inj), safe, pct(fp, safe))
-		if filepath.Base(f) == "gpteacher_benign.jsonl" && pct(fp, safe) > 1.0 {
-			t.Errorf("gpteacher FPR %.2f%% > 1%%", pct(fp, safe))
+		tot = tot.Plus(c)
+		logRates(t, filepath.Base(f), c)
+		if filepath.Base(f) == "gpteacher_benign.jsonl" && pct(c.FP, c.FP+c.TN) > 1.0 {
+			t.Errorf("gpteacher FPR %.2f%% > 1%%", pct(c.FP, c.FP+c.TN))
 		}
 	}
-	t.Logf("%-40s injection %4d recall %6.2f%%   safe %4d FPR %5.2f%%", "TOTAL", totInj, pct(totTP, totInj), totSafe, pct(totFP, totSafe))
+	logRates(t, "TOTAL", tot)
+}
+
+// logRates logs one row of TestDatasets' table: recall on the INJECTION
+// rows, FPR on the SAFE rows.
+func logRates(t *testing.T, name string, c binclass.Confusion) {
+	t.Helper()
+	inj, safe := c.TP+c.FN, c.FP+c.TN
+	t.Logf("%-40s injection %4d recall %6.2f%%   safe %4d FPR %5.2f%%", name, inj, pct(c.TP, inj), safe, pct(c.FP, safe))
 }
 
 // datasetTexts returns up to n texts from each dataset file (nil when the

@@ -2,10 +2,10 @@ package relevance
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/internal/datasets"
 )
 
@@ -62,22 +62,14 @@ func pairs(rows []string, parity int) []pair {
 	return out
 }
 
+// rates flags a pair when its similarity is below thr; an irrelevant pair
+// is the positive class.
 func rates(ps []pair, thr float64) (fpr, recall float64) {
-	var fp, c, tp, r int
+	var c binclass.Confusion
 	for _, p := range ps {
-		if p.coherent {
-			c++
-			if p.sim < thr {
-				fp++
-			}
-		} else {
-			r++
-			if p.sim < thr {
-				tp++
-			}
-		}
+		c.Add(!p.coherent, p.sim < thr)
 	}
-	return float64(fp) / float64(max(c, 1)), float64(tp) / float64(max(r, 1))
+	return c.FPR(), c.Recall()
 }
 
 // TestProxyEvaluation: the first half of a t0 document as the "prompt",
@@ -101,23 +93,12 @@ func TestProxyEvaluation(t *testing.T) {
 		fmt.Fprintf(&b, "| %g | %.3f | %.3f |\n", thr, fpr, rec)
 	}
 	// AUC of similarity (higher = relevant)
-	sort.Slice(test, func(i, j int) bool { return test[i].sim < test[j].sim })
-	var rank, npos float64
-	for i := 0; i < len(test); {
-		j := i
-		for j < len(test) && test[j].sim == test[i].sim {
-			j++
-		}
-		for k := i; k < j; k++ {
-			if test[k].coherent {
-				rank += float64(i+j+1) / 2
-				npos++
-			}
-		}
-		i = j
+	sims, coherent := make([]float64, len(test)), make([]bool, len(test))
+	for i, p := range test {
+		sims[i], coherent[i] = p.sim, p.coherent
 	}
-	nneg := float64(len(test)) - npos
-	fmt.Fprintf(&b, "\nAUC (similarity separates relevant from irrelevant): %.3f\n", (rank-npos*(npos+1)/2)/(npos*nneg))
+	auc, _ := binclass.AUC(sims, coherent)
+	fmt.Fprintf(&b, "\nAUC (similarity separates relevant from irrelevant): %.3f\n", auc)
 	t.Log(b.String())
 	if chosen != LexicalThreshold || DefaultConfig().threshold() != LexicalThreshold {
 		t.Errorf("tuned threshold %g differs from the default %g", chosen, DefaultConfig().threshold())

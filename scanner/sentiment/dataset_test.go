@@ -8,6 +8,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/internal/datasets"
 )
 
@@ -60,42 +61,17 @@ func readRows(t *testing.T) []row {
 }
 
 type metrics struct {
-	n, correct       int
-	tpNeg, fpNeg, fn int // NEGATIVE as the positive class (label), by Label
-	flagTP, flagFP   int // flagged by the scanner threshold vs NEGATIVE rows
-	negRows          int
+	correct int
+	neg     binclass.Confusion // NEGATIVE as the positive class: Label vs label
+	flag    binclass.Confusion // flagged by the scanner threshold vs NEGATIVE label
 }
 
 func (m *metrics) add(gold string, a Analysis, thr float64) {
-	m.n++
 	if a.Label == gold {
 		m.correct++
 	}
-	switch {
-	case a.Label == LabelNegative && gold == LabelNegative:
-		m.tpNeg++
-	case a.Label == LabelNegative:
-		m.fpNeg++
-	case gold == LabelNegative:
-		m.fn++
-	}
-	if gold == LabelNegative {
-		m.negRows++
-	}
-	if a.Compound < thr {
-		if gold == LabelNegative {
-			m.flagTP++
-		} else {
-			m.flagFP++
-		}
-	}
-}
-
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
+	m.neg.Add(gold == LabelNegative, a.Label == LabelNegative)
+	m.flag.Add(gold == LabelNegative, a.Compound < thr)
 }
 
 // TestDatasets reports 3-class accuracy and NEGATIVE precision/recall on
@@ -148,29 +124,29 @@ func TestDatasets(t *testing.T) {
 			if x == nil {
 				continue
 			}
-			t.Logf("%-6s %-24s %6d %8.4f %9.4f %7.4f | %14.4f %6.4f", sp, d, x.n, ratio(x.correct, x.n), ratio(x.tpNeg, x.tpNeg+x.fpNeg), ratio(x.tpNeg, x.tpNeg+x.fn),
-				ratio(x.flagTP, x.flagTP+x.flagFP), ratio(x.flagTP, x.negRows))
+			t.Logf("%-6s %-24s %6d %8.4f %9.4f %7.4f | %14.4f %6.4f", sp, d, x.flag.N(), binclass.Ratio(x.correct, x.flag.N()), x.neg.Precision(), x.neg.Recall(),
+				x.flag.Precision(), x.flag.Recall())
 		}
 	}
 	t.Logf("test rows: scanner flag (compound < threshold) vs NEGATIVE label")
 	for _, th := range thresholds {
 		x := sweep[th]
-		t.Logf("  threshold %5.2f  precision %.4f  recall %.4f  flagged %5.2f%%", th, ratio(x.flagTP, x.flagTP+x.flagFP), ratio(x.flagTP, x.negRows), 100*ratio(x.flagTP+x.flagFP, x.n))
+		t.Logf("  threshold %5.2f  precision %.4f  recall %.4f  flagged %5.2f%%", th, x.flag.Precision(), x.flag.Recall(), 100*binclass.Ratio(x.flag.TP+x.flag.FP, x.flag.N()))
 	}
 	test := m[key{"test", "all"}]
-	if test == nil || test.n < 1000 {
+	if test == nil || test.flag.N() < 1000 {
 		t.Fatalf("too few test rows")
 	}
-	if acc := ratio(test.correct, test.n); acc < 0.56 {
+	if acc := binclass.Ratio(test.correct, test.flag.N()); acc < 0.56 {
 		t.Errorf("test 3-class accuracy %.4f < 0.56", acc)
 	}
-	if p := ratio(test.tpNeg, test.tpNeg+test.fpNeg); p < 0.70 {
+	if p := test.neg.Precision(); p < 0.70 {
 		t.Errorf("test NEGATIVE precision %.4f < 0.70", p)
 	}
-	if r := ratio(test.tpNeg, test.tpNeg+test.fn); r < 0.42 {
+	if r := test.neg.Recall(); r < 0.42 {
 		t.Errorf("test NEGATIVE recall %.4f < 0.42", r)
 	}
-	if p := ratio(test.flagTP, test.flagTP+test.flagFP); p < 0.77 {
+	if p := test.flag.Precision(); p < 0.77 {
 		t.Errorf("test scanner-flag precision %.4f < 0.77", p)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/internal/datasets"
 )
 
@@ -49,7 +50,7 @@ func TestDatasets(t *testing.T) {
 
 	// Davidson: TOXIC vs SAFE.
 	rows := readRows(t, filepath.Join(datasetDir(), "toxicity", "davidson_hate_offensive.jsonl"))
-	var tp, fp, fn, tn int
+	var c binclass.Confusion
 	fine, fineFlagged := map[string]int{}, map[string]int{}
 	for _, r := range rows {
 		f, a := flag(r.Text)
@@ -57,29 +58,19 @@ func TestDatasets(t *testing.T) {
 		if f {
 			fineFlagged[r.FineLabel]++
 		}
-		switch {
-		case r.Label == "TOXIC" && f:
-			tp++
-		case r.Label == "TOXIC":
-			fn++
-			if os.Getenv("SHOW_FN") != "" {
-				t.Logf("FN %.2f %.160q", a.Risk, r.Text)
-			}
-		case f:
-			fp++
-			if os.Getenv("SHOW_FP") != "" {
-				t.Logf("FP %.2f %v %.200q", a.Risk, rulesOf(a), r.Text)
-			}
-		default:
-			tn++
+		toxic := r.Label == "TOXIC"
+		c.Add(toxic, f)
+		if toxic && !f && os.Getenv("SHOW_FN") != "" {
+			t.Logf("FN %.2f %.160q", a.Risk, r.Text)
+		}
+		if !toxic && f && os.Getenv("SHOW_FP") != "" {
+			t.Logf("FP %.2f %v %.200q", a.Risk, rulesOf(a), r.Text)
 		}
 	}
-	prec := float64(tp) / float64(max(1, tp+fp))
-	rec := float64(tp) / float64(max(1, tp+fn))
-	f1 := 2 * prec * rec / max(1e-9, prec+rec)
-	fpr := pct(fp, fp+tn)
+	prec, rec, f1 := c.Precision(), c.Recall(), c.F1()
+	fpr := pct(c.FP, c.FP+c.TN)
 	t.Logf("%-34s %6s %9s %7s %7s %7s %9s", "dataset", "rows", "precision", "recall", "F1", "FPR%", "flagged%")
-	t.Logf("%-34s %6d %9.4f %7.4f %7.4f %7.2f %9.2f", "davidson_hate_offensive", len(rows), prec, rec, f1, fpr, pct(tp+fp, len(rows)))
+	t.Logf("%-34s %6d %9.4f %7.4f %7.4f %7.2f %9.2f", "davidson_hate_offensive", len(rows), prec, rec, f1, fpr, pct(c.TP+c.FP, len(rows)))
 
 	for _, fl := range []string{"hate_speech", "offensive_language", "neither"} {
 		t.Logf("  davidson %-20s %6d flagged %6.2f%%", fl, fine[fl], pct(fineFlagged[fl], fine[fl]))
