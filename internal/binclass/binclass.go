@@ -44,8 +44,10 @@ func (c Confusion) Recall() float64 { return Ratio(c.TP, c.TP+c.FN) }
 func (c Confusion) FPR() float64 { return Ratio(c.FP, c.FP+c.TN) }
 
 // F1 is the harmonic mean of Precision and Recall, 0 when both are 0.
-func (c Confusion) F1() float64 {
-	p, r := c.Precision(), c.Recall()
+func (c Confusion) F1() float64 { return F1(c.Precision(), c.Recall()) }
+
+// F1 is the harmonic mean of precision p and recall r, 0 when both are 0.
+func F1(p, r float64) float64 {
 	if p+r == 0 {
 		return 0
 	}

@@ -51,13 +51,6 @@ func (r evalRow) field(name string) string {
 	return string(raw)
 }
 
-func safeDiv(a, b float64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return a / b
-}
-
 // EvalMetrics is `llmshield eval`'s JSON contract. The first keys (n …
 // p99_ms) are the pipeline's verdicts over all rows; the keys after them
 // were added later and are documented in the command's help. Undefined
@@ -97,13 +90,11 @@ type EvalMetrics struct {
 
 // metricsOf derives precision, recall and the rest (latencies not included).
 func metricsOf(c binclass.Confusion) EvalMetrics {
-	p := safeDiv(float64(c.TP), float64(c.TP+c.FP))
-	r := safeDiv(float64(c.TP), float64(c.TP+c.FN))
 	return EvalMetrics{
-		N: c.TP + c.FP + c.TN + c.FN, TP: c.TP, FP: c.FP, TN: c.TN, FN: c.FN,
-		Precision: p, Recall: r, F1: safeDiv(2*p*r, p+r),
-		FPR:      safeDiv(float64(c.FP), float64(c.FP+c.TN)),
-		Accuracy: safeDiv(float64(c.TP+c.TN), float64(c.TP+c.FP+c.TN+c.FN)),
+		N: c.N(), TP: c.TP, FP: c.FP, TN: c.TN, FN: c.FN,
+		Precision: c.Precision(), Recall: c.Recall(), F1: c.F1(),
+		FPR:      c.FPR(),
+		Accuracy: binclass.Ratio(c.TP+c.TN, c.N()),
 	}
 }
 

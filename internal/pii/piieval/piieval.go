@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/llmshield/llmshield/internal/binclass"
 	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/internal/datasplit"
 	"github.com/llmshield/llmshield/internal/pii"
@@ -123,23 +124,9 @@ type Counts struct{ Gold, Found, Pred, Correct, InAddress int }
 
 // Precision is Correct/Pred, Recall Found/Gold, F1 their harmonic mean
 // (0 where undefined).
-func (c Counts) Precision() float64 { return Ratio(c.Correct, c.Pred) }
-func (c Counts) Recall() float64    { return Ratio(c.Found, c.Gold) }
-func (c Counts) F1() float64 {
-	p, r := c.Precision(), c.Recall()
-	if p+r == 0 {
-		return 0
-	}
-	return 2 * p * r / (p + r)
-}
-
-// Ratio is a/b, 0 when b is 0.
-func Ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
+func (c Counts) Precision() float64 { return binclass.Ratio(c.Correct, c.Pred) }
+func (c Counts) Recall() float64    { return binclass.Ratio(c.Found, c.Gold) }
+func (c Counts) F1() float64        { return binclass.F1(c.Precision(), c.Recall()) }
 
 // Scores are Counts per entity type.
 type Scores map[string]*Counts
@@ -198,7 +185,7 @@ func (s Scores) Table() string {
 	fmt.Fprintf(&b, "%-16s %5s %5s %9s %6s %6s %9s\n", "type", "gold", "pred", "precision", "recall", "F1", "P(noaddr)")
 	for _, k := range slices.Sorted(maps.Keys(s)) {
 		c := s[k]
-		fmt.Fprintf(&b, "%-16s %5d %5d %9.3f %6.3f %6.3f %9.3f\n", k, c.Gold, c.Pred, c.Precision(), c.Recall(), c.F1(), Ratio(c.Correct, c.Pred-c.InAddress))
+		fmt.Fprintf(&b, "%-16s %5d %5d %9.3f %6.3f %6.3f %9.3f\n", k, c.Gold, c.Pred, c.Precision(), c.Recall(), c.F1(), binclass.Ratio(c.Correct, c.Pred-c.InAddress))
 	}
 	return b.String()
 }
@@ -228,7 +215,7 @@ func FlagRates(ctx context.Context, texts []string, an Analyze) (map[string]floa
 	}
 	rates := make(map[string]float64, len(hits))
 	for typ, n := range hits {
-		rates[typ] = Ratio(n, len(texts))
+		rates[typ] = binclass.Ratio(n, len(texts))
 	}
 	return rates, nil
 }
