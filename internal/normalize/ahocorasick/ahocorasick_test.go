@@ -51,20 +51,13 @@ func TestFindAllMatchesNaive(t *testing.T) {
 
 func TestRandomAgainstNaive(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	alpha := "abc "
-	rs := func(n int) string {
-		var b strings.Builder
-		for range n {
-			b.WriteByte(alpha[r.IntN(len(alpha))])
-		}
-		return b.String()
-	}
+	const alpha = "abc "
 	for range 300 {
 		var ps []string
 		for range 1 + r.IntN(8) {
-			ps = append(ps, rs(1+r.IntN(4)))
+			ps = append(ps, randString(r, 1+r.IntN(4), alpha))
 		}
-		text := rs(r.IntN(60))
+		text := randString(r, r.IntN(60), alpha)
 		m := New(ps)
 		got := map[Match]bool{}
 		for _, x := range m.FindAll(text, 0) {
@@ -188,20 +181,22 @@ func lastStartNaive(patterns []string, text string) int {
 	return last
 }
 
+// randString is n bytes drawn from alpha.
+func randString(r *rand.Rand, n int, alpha string) string {
+	var b strings.Builder
+	for range n {
+		b.WriteByte(alpha[r.IntN(len(alpha))])
+	}
+	return b.String()
+}
+
 // TestBackwardLastStart checks the backward walk against brute force, for
 // a small automaton and for one large enough to use the wide table.
 func TestBackwardLastStart(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
-	rs := func(n int, alpha string) string {
-		var b strings.Builder
-		for range n {
-			b.WriteByte(alpha[r.IntN(len(alpha))])
-		}
-		return b.String()
-	}
 	var large []string
 	for range 3000 {
-		large = append(large, rs(20, "abcdefgh"))
+		large = append(large, randString(r, 20, "abcdefgh"))
 	}
 	large = append(large, "ab", "hh")
 	sets := [][]string{{"ab", "b", "ca", "abcab", ""}, {"cc", "bca", "a b"}, {"\xff\x00", "é"}, large}
@@ -211,7 +206,7 @@ func TestBackwardLastStart(t *testing.T) {
 	for _, pats := range sets {
 		bw := NewBackward(pats)
 		for range 300 {
-			text := rs(r.IntN(200), "abch \xff\x00\xc3\xa9")
+			text := randString(r, r.IntN(200), "abch \xff\x00\xc3\xa9")
 			if got, want := bw.LastStart(text), lastStartNaive(pats, text); got != want {
 				t.Fatalf("%q: LastStart %d, want %d", text, got, want)
 			}
@@ -242,16 +237,9 @@ func FuzzBackwardLastStart(f *testing.F) {
 // small enough to have both, and that a medium one has only small.
 func TestTinyMatchesSmall(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
-	rs := func(n int, alpha string) string {
-		var b strings.Builder
-		for range n {
-			b.WriteByte(alpha[r.IntN(len(alpha))])
-		}
-		return b.String()
-	}
 	var medium []string
 	for range 600 {
-		medium = append(medium, rs(12, "abcdefgh"))
+		medium = append(medium, randString(r, 12, "abcdefgh"))
 	}
 	if m := New(medium); m.small == nil || m.tiny != nil {
 		t.Fatal("medium automaton: want the small table only")
@@ -267,7 +255,7 @@ func TestTinyMatchesSmall(t *testing.T) {
 		*plainBw.m = *bw.m
 		plainBw.m.tiny = nil
 		for range 500 {
-			text := rs(r.IntN(300), "abcghinorepvus \xff\x00\xc3\xa9")
+			text := randString(r, r.IntN(300), "abcghinorepvus \xff\x00\xc3\xa9")
 			if got, want := m.AppendStarts(nil, text), plain.AppendStarts(nil, text); !slices.Equal(got, want) {
 				t.Fatalf("%q %q: AppendStarts %v, small table %v", pats, text, got, want)
 			}
