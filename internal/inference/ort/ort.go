@@ -126,19 +126,21 @@ func (r *Runtime) open(ctx context.Context, path string, data []byte, opts backe
 	if r.sessions.Closed() {
 		return nil, errors.New("onnx runtime backend is closed")
 	}
-	var ins, outs []ortgo.InputOutputInfo
+	// The signature is read from the file rather than with
+	// ortgo.GetInputOutputInfo, which builds a whole extra session for it.
+	var sig backend.ModelIO
 	if data != nil {
-		ins, outs, err = ortgo.GetInputOutputInfoWithONNXData(data)
+		sig, err = backend.ReadModelIO(data)
 	} else {
-		ins, outs, err = ortgo.GetInputOutputInfo(path)
+		sig, err = backend.ReadModelIOFile(path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read model inputs: %w", err)
 	}
-	inNames := make([]string, len(ins))
-	for i, in := range ins {
-		if in.OrtValueType != ortgo.ONNXTypeTensor || in.DataType != ortgo.TensorElementDataTypeInt64 {
-			return nil, fmt.Errorf("model input %q must be an int64 tensor, got %s", in.Name, in.String())
+	inNames := make([]string, len(sig.Inputs))
+	for i, in := range sig.Inputs {
+		if !in.Tensor || in.Elem != backend.ElemInt64 {
+			return nil, fmt.Errorf("model input %q must be an int64 tensor, got %s", in.Name, in)
 		}
 		inNames[i] = in.Name
 	}
@@ -146,17 +148,17 @@ func (r *Runtime) open(ctx context.Context, path string, data []byte, opts backe
 	if err != nil {
 		return nil, err
 	}
-	outNames := make([]string, len(outs))
-	for i, o := range outs {
+	outNames := make([]string, len(sig.Outputs))
+	for i, o := range sig.Outputs {
 		outNames[i] = o.Name
 	}
 	outName, err := backend.PickOutput(outNames, opts.Output)
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range outs {
-		if o.Name == outName && (o.OrtValueType != ortgo.ONNXTypeTensor || o.DataType != ortgo.TensorElementDataTypeFloat) {
-			return nil, fmt.Errorf("model output %q must be a float32 tensor, got %s", o.Name, o.String())
+	for _, o := range sig.Outputs {
+		if o.Name == outName && (!o.Tensor || o.Elem != backend.ElemFloat) {
+			return nil, fmt.Errorf("model output %q must be a float32 tensor, got %s", o.Name, o)
 		}
 	}
 
