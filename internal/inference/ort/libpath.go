@@ -10,7 +10,8 @@
 // Runtime initialises it with its library path, later Runtimes share it (they
 // must ask for the same library or none), and the last Runtime to close
 // destroys it. That object is the only package-level state, and it exists
-// because the underlying library forces it.
+// because the underlying library forces it. ONNX Runtime's own telemetry is
+// turned off (see EnvDisableTelemetry).
 package ort
 
 import (
@@ -23,6 +24,11 @@ import (
 // EnvLibraryPath names the environment variable that points at the ONNX
 // Runtime shared library.
 const EnvLibraryPath = "LLMSHIELD_ORT_LIB"
+
+// EnvDisableTelemetry is ONNX Runtime's switch for its telemetry. Unless
+// the environment already sets it, the first Runtime sets it to 1 before
+// creating the ONNX Runtime environment, which turns the telemetry off.
+const EnvDisableTelemetry = "ORT_DISABLE_TELEMETRY"
 
 // LibraryName is the file looked up in the known places.
 const LibraryName = "libonnxruntime.so.1"

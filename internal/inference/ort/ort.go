@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 
 	ortgo "github.com/yalue/onnxruntime_go"
@@ -40,6 +41,16 @@ func (e *ortEnvironment) acquire(libPath string) (version string, err error) {
 	}
 	if ortgo.IsInitialized() {
 		return "", errors.New("onnx runtime environment was initialised outside package ort")
+	}
+	// ONNX Runtime 1.30's Linux builds start a telemetry system with the
+	// environment (a SQLite store under ~/.cache/Microsoft, a thread, HTTPS
+	// uploads when a CA bundle is found): about 20 ms of every start, and
+	// nothing an LLM firewall should do unasked. It reads this variable when
+	// the environment is created; a value the operator set is kept.
+	if _, set := os.LookupEnv(EnvDisableTelemetry); !set {
+		if err := os.Setenv(EnvDisableTelemetry, "1"); err != nil {
+			return "", fmt.Errorf("set %s: %w", EnvDisableTelemetry, err)
+		}
 	}
 	ortgo.SetSharedLibraryPath(libPath)
 	if err := ortgo.InitializeEnvironment(ortgo.WithLogLevelError()); err != nil {

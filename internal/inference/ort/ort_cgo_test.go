@@ -3,6 +3,9 @@
 package ort
 
 import (
+	"errors"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -48,5 +51,42 @@ func TestModelIOMatchesORT(t *testing.T) {
 		if !slices.Equal(got.Inputs, conv(ins)) || !slices.Equal(got.Outputs, conv(outs)) {
 			t.Errorf("%s: read %+v, onnx runtime reports inputs %v outputs %v", p, got, ins, outs)
 		}
+	}
+}
+
+// TestTelemetryOff: creating the environment turns ONNX Runtime's telemetry
+// off (nothing written under $HOME/.cache/Microsoft) unless the operator
+// set ORT_DISABLE_TELEMETRY, whose value is then kept.
+func TestTelemetryOff(t *testing.T) {
+	if environment.refs > 0 {
+		t.Skip("an environment is already live")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv(EnvDisableTelemetry, "")
+	if err := os.Unsetenv(EnvDisableTelemetry); err != nil {
+		t.Fatal(err)
+	}
+	rt, err := newTestRuntime(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := os.Getenv(EnvDisableTelemetry); v != "1" {
+		t.Errorf("%s=%q after New, want 1", EnvDisableTelemetry, v)
+	}
+	if err := rt.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".cache", "Microsoft")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("onnx runtime telemetry wrote under $HOME: %v", err)
+	}
+	t.Setenv(EnvDisableTelemetry, "0")
+	rt, err = New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close() })
+	if v := os.Getenv(EnvDisableTelemetry); v != "0" {
+		t.Errorf("operator's %s=0 became %q", EnvDisableTelemetry, v)
 	}
 }
