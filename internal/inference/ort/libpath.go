@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/llmshield/llmshield/internal/inference/backend"
 )
 
 // EnvLibraryPath names the environment variable that points at the ONNX
@@ -160,3 +162,23 @@ type Options struct {
 	// (ORT sessions are safe for concurrent Run); 0 means unbounded.
 	MaxConcurrentRuns int
 }
+
+// libraryPath is opts.LibraryPath, else FindLibrary's answer; it must be a
+// file. Errors wrap backend.ErrUnavailable.
+func libraryPath(opts Options) (string, error) {
+	lib := opts.LibraryPath
+	if lib == "" {
+		p, err := FindLibrary()
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", backend.ErrUnavailable, err)
+		}
+		lib = p
+	}
+	if err := isFile(lib); err != nil {
+		return "", fmt.Errorf("%w: %w", backend.ErrUnavailable, err)
+	}
+	return lib, nil
+}
+
+// versionString words a library version as Runtime.Version does.
+func versionString(v string) string { return "onnxruntime " + v }

@@ -60,6 +60,13 @@ func (e *ortEnvironment) acquire(libPath string) (version string, err error) {
 	return e.version, nil
 }
 
+// live returns the version of the environment if it is live on libPath.
+func (e *ortEnvironment) live(libPath string) (string, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.version, e.refs > 0 && e.libPath == libPath
+}
+
 func (e *ortEnvironment) release() error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -90,16 +97,9 @@ var _ backend.Backend = (*Runtime)(nil)
 // and initialises the process-wide environment. Errors wrap
 // backend.ErrUnavailable when the library cannot be found or loaded.
 func New(opts Options) (*Runtime, error) {
-	lib := opts.LibraryPath
-	if lib == "" {
-		p, err := FindLibrary()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", backend.ErrUnavailable, err)
-		}
-		lib = p
-	}
-	if err := isFile(lib); err != nil {
-		return nil, fmt.Errorf("%w: %w", backend.ErrUnavailable, err)
+	lib, err := libraryPath(opts)
+	if err != nil {
+		return nil, err
 	}
 	v, err := environment.acquire(lib)
 	if err != nil {
@@ -112,7 +112,7 @@ func New(opts Options) (*Runtime, error) {
 func (*Runtime) Name() string { return "ort" }
 
 // Version returns the ONNX Runtime library version, e.g. "1.30.0".
-func (r *Runtime) Version() string { return "onnxruntime " + r.version }
+func (r *Runtime) Version() string { return versionString(r.version) }
 
 // LibraryPath returns the loaded shared library.
 func (r *Runtime) LibraryPath() string { return r.libPath }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	ortgo "github.com/yalue/onnxruntime_go"
@@ -88,5 +89,49 @@ func TestTelemetryOff(t *testing.T) {
 	t.Cleanup(func() { _ = rt.Close() })
 	if v := os.Getenv(EnvDisableTelemetry); v != "0" {
 		t.Errorf("operator's %s=0 became %q", EnvDisableTelemetry, v)
+	}
+}
+
+// TestProbe: Probe reports the library and version New would, without
+// creating the environment; what is not an ONNX Runtime library is
+// unavailable, with the reason.
+func TestProbe(t *testing.T) {
+	if environment.refs > 0 {
+		t.Skip("an environment is already live")
+	}
+	lib, err := libraryPath(Options{})
+	if err != nil {
+		t.Skipf("onnx runtime unavailable: %v", err)
+	}
+	plib, pver, err := Probe(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ortgo.IsInitialized() || environment.refs != 0 {
+		t.Fatal("Probe created the onnx runtime environment")
+	}
+	rt, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close() })
+	if plib != lib || plib != rt.LibraryPath() || pver != rt.Version() || !strings.HasPrefix(pver, "onnxruntime 1.") {
+		t.Errorf("Probe: %q %q; New: %q %q", plib, pver, rt.LibraryPath(), rt.Version())
+	}
+	// While the environment is live, Probe answers from it.
+	if l, v, err := Probe(Options{LibraryPath: lib}); err != nil || l != lib || v != rt.Version() {
+		t.Errorf("Probe while live: %q %q %v", l, v, err)
+	}
+	text := filepath.Join(t.TempDir(), LibraryName)
+	if err := os.WriteFile(text, []byte("not a library"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	libm, _ := filepath.Glob("/lib/x86_64-linux-gnu/libm.so.6")
+	for _, bad := range append([]string{text, filepath.Join(t.TempDir(), "absent.so")}, libm...) {
+		if _, _, err := Probe(Options{LibraryPath: bad}); !errors.Is(err, backend.ErrUnavailable) {
+			t.Errorf("Probe(%s): %v, want ErrUnavailable", bad, err)
+		} else {
+			t.Logf("Probe(%s): %v", bad, err)
+		}
 	}
 }
