@@ -214,3 +214,14 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompileBuiltin measures what the first New in a process pays:
+// parsing and compiling the built-in rules (New reuses them after that).
+func BenchmarkCompileBuiltin(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := compileBuiltin(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
