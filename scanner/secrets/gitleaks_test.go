@@ -220,7 +220,7 @@ func BenchmarkNew(b *testing.B) {
 func BenchmarkCompileBuiltin(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := compileBuiltin(); err != nil {
+		if _, err := compileBuiltin(true); err != nil {
 			b.Fatal(err)
 		}
 	}
