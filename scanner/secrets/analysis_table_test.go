@@ -34,14 +34,20 @@ package secrets
 	return format.Source(b.Bytes())
 }
 
+func mustCompileBuiltin(t *testing.T, useTable bool) *builtinSet {
+	t.Helper()
+	set, err := compileBuiltin(useTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
+}
+
 // TestAnalysisTable fails when analysis_table.go is not what compiling and
 // analysing the rule files gives now (a rule file or the analysis
 // changed); `go generate ./scanner/secrets` rewrites it.
 func TestAnalysisTable(t *testing.T) {
-	eager, err := compileBuiltin(false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eager := mustCompileBuiltin(t, false)
 	src, err := analysisTableSource(eager)
 	if err != nil {
 		t.Fatal(err)
@@ -67,14 +73,8 @@ func TestAnalysisTable(t *testing.T) {
 // TestTableMatchesEager checks that the built-in rules compiled with the
 // table (deferred expressions) equal those compiled and analysed at once.
 func TestTableMatchesEager(t *testing.T) {
-	eager, err := compileBuiltin(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := compileBuiltin(true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eager := mustCompileBuiltin(t, false)
+	table := mustCompileBuiltin(t, true)
 	if len(table.rules) != len(eager.rules) || table.gitleaksN != eager.gitleaksN {
 		t.Fatalf("%d rules (%d gitleaks) with the table, %d (%d) without", len(table.rules), table.gitleaksN, len(eager.rules), eager.gitleaksN)
 	}
@@ -135,14 +135,8 @@ func sameAllowlists(t *testing.T, what string, got, want []compiledAllowlist) {
 // expressions; run with -race) and checks every scan finds what the
 // eagerly compiled rules find.
 func TestDeferredCompileConcurrent(t *testing.T) {
-	eager, err := compileBuiltin(false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	table, err := compileBuiltin(true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	eager := mustCompileBuiltin(t, false)
+	table := mustCompileBuiltin(t, true)
 	// Every keyword, each followed by an assignment, plus real-looking
 	// tokens: most rules run, many allowlists are consulted.
 	var sb strings.Builder
