@@ -59,28 +59,19 @@ func TestParity(t *testing.T) {
 
 func TestScan(t *testing.T) {
 	s := scannertest.Must(t, newPlain, DefaultConfig())
-	cases := []struct {
-		text  string
-		valid bool
-	}{
-		{"What's the weather like in Paris today? I need to pack for a trip.", true},
-		{"Wie wird das Wetter morgen in Berlin? Ich möchte wandern gehen.", true},
-		{"Quel temps fera-t-il demain à Lyon ? Je voudrais faire du vélo.", true},
-		{"Напиши, пожалуйста, короткое письмо коллеге о переносе встречи.", true},
-		{"func main() {\n\tfmt.Println(\"hello, world\")\n}", true},
-		{"ok", true},
-		{"今天天气怎么样？我想去公园散步。", true},
-		{"asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu zxcvmnb lkjasdf", false},
-		{"dfhsdkjfhskdjfh sdkfjhsdkfjhsdf kjhsdfkjhsdf kjhsdkfjhsd", false},
-		{"lol lol lol lol lol lol lol lol lol lol lol lol lol lol", false},
-		{"gjqx vbnz rtkp wqzx cvbn mlkj hgfd sapo iuyt rewq", false},
-	}
-	for _, c := range cases {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: c.text})
-		if res.Valid != c.valid {
-			t.Errorf("%q: valid %v (risk %.2f), want %v", c.text, res.Valid, res.Risk, c.valid)
-		}
-	}
+	scannertest.Verdicts(t, s, map[string]bool{
+		"What's the weather like in Paris today? I need to pack for a trip.": true,
+		"Wie wird das Wetter morgen in Berlin? Ich möchte wandern gehen.":    true,
+		"Quel temps fera-t-il demain à Lyon ? Je voudrais faire du vélo.":    true,
+		"Напиши, пожалуйста, короткое письмо коллеге о переносе встречи.":    true,
+		"func main() {\n\tfmt.Println(\"hello, world\")\n}":                  true,
+		"ok": true,
+		"今天天气怎么样？我想去公园散步。":                                         true,
+		"asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu zxcvmnb lkjasdf": false,
+		"dfhsdkjfhskdjfh sdkfjhsdkfjhsdf kjhsdfkjhsdf kjhsdkfjhsd": false,
+		"lol lol lol lol lol lol lol lol lol lol lol lol lol lol":  false,
+		"gjqx vbnz rtkp wqzx cvbn mlkj hgfd sapo iuyt rewq":        false,
+	}, nil)
 	// Sentence mode finds one gibberish sentence among real ones that the
 	// full text's average hides.
 	text := "Please summarise the attached report for the board. Keep it short and factual. Mention the budget. xkqz vbnw qpzx lkjq wxcv."
