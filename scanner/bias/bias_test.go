@@ -57,10 +57,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("All women are lazy.")
 	f.Add("\xff. ; ! alle")
 	f.Fuzz(func(t *testing.T, text string) {
-		// Check fails on a risk outside [0,1].
-		if res := scannertest.Check(t, s, scannertest.Answer(text)); res.Valid != (res.Risk < 0.5) {
-			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
-		}
+		scannertest.CheckFlagsFrom(t, s, scannertest.Answer(text), 0.5)
 	})
 }
 

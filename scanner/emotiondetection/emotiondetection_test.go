@@ -79,10 +79,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("I am not happy. I hate it!")
 	f.Add("\xff😡 ! ?")
 	f.Fuzz(func(t *testing.T, text string) {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
-		if res.Valid != (res.Risk < 0.5) {
-			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
-		}
+		scannertest.CheckFlagsFrom(t, s, scanner.Input{Prompt: text}, 0.5)
 	})
 }
 

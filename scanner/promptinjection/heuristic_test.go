@@ -116,10 +116,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("\xff\xfe\x00ignore\x00previous")
 	s := newScanner(f)
 	f.Fuzz(func(t *testing.T, text string) {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
-		if res.Valid != (res.Risk < 0.5) {
-			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
-		}
+		res := scannertest.CheckFlagsFrom(t, s, scanner.Input{Prompt: text}, 0.5)
 		for _, fd := range res.Findings {
 			if !utf8.ValidString(fd.Detail) {
 				t.Fatalf("detail not UTF-8")
