@@ -1,18 +1,16 @@
 package gibberish
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/llmshield/llmshield/internal/binclass"
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -20,24 +18,13 @@ import (
 // TestParity checks that the Go features and probability equal the
 // training script's on texts it wrote (testdata/parity.jsonl).
 func TestParity(t *testing.T) {
-	f, err := os.Open("testdata/parity.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	s := scannertest.Must(t, newPlain, DefaultConfig())
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
 	n := 0
-	for sc.Scan() {
-		var row struct {
-			Text     string    `json:"text"`
-			Features []float64 `json:"features"`
-			P        float64   `json:"p"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-			t.Fatal(err)
-		}
+	for _, row := range datasets.MustReadRows[struct {
+		Text     string    `json:"text"`
+		Features []float64 `json:"features"`
+		P        float64   `json:"p"`
+	}](t, "testdata/parity.jsonl") {
 		var fz featurizer
 		fz.reset(s.m)
 		fz.add(row.Text)
@@ -110,29 +97,15 @@ func TestConformance(t *testing.T) {
 //
 //	LLMSHIELD_EVAL=1 go test ./scanner/gibberish -run TestHeldOutTable -v -timeout 30m
 func TestHeldOutTable(t *testing.T) {
-	if os.Getenv("LLMSHIELD_EVAL") == "" {
-		t.Skip("set LLMSHIELD_EVAL=1 to print the held-out table")
-	}
-	path := filepath.Join("..", "..", "training", "work", "gibberish_eval.jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("%s absent (run make -C training gibberish)", path)
-	}
-	defer f.Close()
+	held := datasets.HeldOut[struct {
+		Source, Lang, Text string
+		Label              int
+	}](t, filepath.Join("..", "..", "training", "work", "gibberish_eval.jsonl"), "run make -C training gibberish")
 	s := scannertest.Must(t, newPlain, DefaultConfig())
 	type agg struct{ n, flagged, noVerdict int }
 	rows := map[string]*agg{}
 	var c binclass.Confusion
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		var r struct {
-			Source, Lang, Text string
-			Label              int
-		}
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range held {
 		key := fmt.Sprintf("real | %s | %s", r.Source, r.Lang)
 		if r.Label == 1 {
 			key = "gibberish | " + r.Source + " | all"
