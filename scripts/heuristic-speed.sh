@@ -13,21 +13,15 @@
 # Run from anywhere in the repository; the shared datasets are found at
 # ../shared relative to the repository root (benchmarks skip without them).
 set -euo pipefail
-root=$(git rev-parse --show-toplevel)
+. "$(dirname "$0")/revs.sh"
 rounds=${ROUNDS:-3}
 benchtime=${BENCHTIME:-3x}
 bench=${BENCH:-Cmp}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-revs=("$@")
-[ ${#revs[@]} -gt 0 ] || { echo "usage: $0 rev..." >&2; exit 2; }
-for i in "${!revs[@]}"; do
-	mkdir -p "$tmp/src$i"
-	git -C "$root" archive "${revs[$i]}" | tar -x -C "$tmp/src$i"
-	cp "$root/scripts/heurspeed/cmp_test.go.in" "$tmp/src$i/scanner/promptinjection/zz_cmp_test.go"
-	(cd "$tmp/src$i" && go test -c -o "$tmp/bin$i" ./scanner/promptinjection)
-	echo "built ${revs[$i]} ($(git -C "$root" rev-parse --short "${revs[$i]}"))" >&2
-done
+build() {
+	cp "$root/scripts/heurspeed/cmp_test.go.in" scanner/promptinjection/zz_cmp_test.go
+	go test -c -o "$1" ./scanner/promptinjection
+}
+build_revs build "$@"
 cd "$root/scanner/promptinjection"
 for r in $(seq "$rounds"); do
 	for i in "${!revs[@]}"; do

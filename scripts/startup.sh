@@ -13,18 +13,10 @@
 # LLMSHIELD_ORT_LIB to use ONNX Runtime; without it the pure-Go backend
 # runs the model.
 set -euo pipefail
-root=$(git rev-parse --show-toplevel)
+. "$(dirname "$0")/revs.sh"
 rounds=${ROUNDS:-11}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-revs=("$@")
-[ ${#revs[@]} -gt 0 ] || { echo "usage: $0 rev..." >&2; exit 2; }
-for i in "${!revs[@]}"; do
-	mkdir -p "$tmp/src$i"
-	git -C "$root" archive "${revs[$i]}" | tar -x -C "$tmp/src$i"
-	(cd "$tmp/src$i" && go build -o "$tmp/bin$i" ./cmd/llmshield)
-	echo "built ${revs[$i]} ($(git -C "$root" rev-parse --short "${revs[$i]}"))" >&2
-done
+build() { go build -o "$1" ./cmd/llmshield; }
+build_revs build "$@"
 cmds=("version" "scan --scanners invisible_text hello" "scan --scanners secrets hello" "scan hello")
 names=("version" "scan-invisible" "scan-secrets" "scan-default")
 ms() { local s e; s=$(date +%s%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s%N); echo $(( (e - s) / 1000 )); }

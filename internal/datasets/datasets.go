@@ -3,7 +3,8 @@
 // to the repository root (the directory holding go.mod), never an absolute
 // machine path. Callers skip cleanly when the data is absent. It also reads
 // JSON-lines files for tests: the shared data leniently (ReadRows), committed
-// fixtures strictly (MustReadRows).
+// fixtures strictly (MustReadRows), and the held-out files that evaluation
+// tables print from (HeldOut, run only with $LLMSHIELD_EVAL set).
 package datasets
 
 import (
@@ -76,6 +77,21 @@ func ReadRows[T any](tb testing.TB, path string) []T {
 func MustReadRows[T any](tb testing.TB, path string) []T {
 	tb.Helper()
 	return readRows[T](tb, path, true)
+}
+
+// HeldOut returns the rows of the held-out file at path (strictly, as
+// MustReadRows does) for a test that prints an evaluation table: it skips
+// tb unless $LLMSHIELD_EVAL is set, and when the file is absent, saying
+// hint (how to write it).
+func HeldOut[T any](tb testing.TB, path, hint string) []T {
+	tb.Helper()
+	if os.Getenv("LLMSHIELD_EVAL") == "" {
+		tb.Skip("set LLMSHIELD_EVAL=1 to print the held-out table")
+	}
+	if _, err := os.Stat(path); err != nil {
+		tb.Skipf("%s absent (%s)", path, hint)
+	}
+	return MustReadRows[T](tb, path)
 }
 
 func readRows[T any](tb testing.TB, path string, strict bool) []T {

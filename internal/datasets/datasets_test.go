@@ -101,3 +101,24 @@ func TestMustReadRows(t *testing.T) {
 		t.Error("a missing file did not fail")
 	}
 }
+
+func TestHeldOut(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "eval.jsonl")
+	if err := os.WriteFile(path, []byte(`{"text":"a"}`+"\n"+`{"text":"b"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ Text string }
+	t.Run("without LLMSHIELD_EVAL skips", func(t *testing.T) {
+		t.Setenv("LLMSHIELD_EVAL", "")
+		HeldOut[row](t, path, "make it")
+		t.Error("not skipped")
+	})
+	t.Setenv("LLMSHIELD_EVAL", "1")
+	if got := HeldOut[row](t, path, "make it"); len(got) != 2 || got[1].Text != "b" {
+		t.Fatalf("HeldOut = %+v", got)
+	}
+	t.Run("absent file skips", func(t *testing.T) {
+		HeldOut[row](t, path+".missing", "make it")
+		t.Error("not skipped")
+	})
+}

@@ -48,18 +48,6 @@ func (o Options) fill() Options {
 	return o
 }
 
-// Cut returns the longest prefix of s of at most n bytes that ends on a
-// rune boundary.
-func Cut(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
 func single(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Thai)
 }
@@ -98,7 +86,7 @@ func Tokens(norm string) []string {
 // length). It returns no indices for text without features.
 func Vector(text string, o Options) ([]uint32, float32) {
 	o = o.fill()
-	norm := normalize.String(Cut(text, o.MaxBytes))
+	norm := normalize.String(normalize.Cut(text, o.MaxBytes))
 	toks := Tokens(norm)
 	idx := make([]uint32, 0, 4*len(toks)+o.HeadRunes)
 	add := func(tag byte, a, b string) {

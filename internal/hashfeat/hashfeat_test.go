@@ -3,7 +3,6 @@ package hashfeat
 import (
 	"slices"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -36,14 +35,5 @@ func TestVector(t *testing.T) {
 	}
 	if idx, v := Vector("  ...  ", o); idx != nil || v != 0 {
 		t.Errorf("no features expected, got %v %v", idx, v)
-	}
-}
-
-func TestCut(t *testing.T) {
-	s := "aé抱"
-	for n := 0; n <= len(s)+1; n++ {
-		if c := Cut(s, n); !utf8.ValidString(c) || len(c) > n {
-			t.Errorf("Cut(%d) = %q", n, c)
-		}
 	}
 }

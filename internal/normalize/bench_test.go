@@ -1,14 +1,12 @@
 package normalize
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // BenchmarkNormalizeBenignRows normalises the benign GPTeacher prompts of
@@ -97,18 +95,13 @@ func reportCPU(b *testing.B, start time.Duration, bytes int) {
 }
 
 func benignRows(b *testing.B) ([]string, int) {
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "datasets", "injection", "gpteacher_benign.jsonl"))
-	if err != nil {
-		b.Skip("../shared/datasets/injection/gpteacher_benign.jsonl not found")
-	}
-	defer f.Close()
 	var rows []string
 	size := 0
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() && size < 400<<10 {
-		var row struct{ Text string }
-		if json.Unmarshal(sc.Bytes(), &row) == nil && strings.TrimSpace(row.Text) != "" {
+	for _, row := range datasets.ReadRows[struct{ Text string }](b, datasets.Dir("injection", "gpteacher_benign.jsonl")) {
+		if size >= 400<<10 {
+			break
+		}
+		if strings.TrimSpace(row.Text) != "" {
 			rows = append(rows, row.Text)
 			size += len(row.Text)
 		}

@@ -316,7 +316,7 @@ func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi 
 			return false
 		}
 		if len(decoded) > *budget {
-			decoded = truncUTF8(decoded, *budget)
+			decoded = Cut(decoded, *budget)
 		}
 		*budget -= len(decoded)
 		r.Stats.Decoded++
@@ -334,7 +334,7 @@ func normalizeInto(r *Result, s string, o Options, depth int, kind Kind, lo, hi 
 		return add(k, decoded, a, b)
 	})
 	if rot {
-		add(Rot13, ROT13(truncUTF8(s, o.MaxSegmentBytes)), 0, len(s))
+		add(Rot13, ROT13(Cut(s, o.MaxSegmentBytes)), 0, len(s))
 	}
 }
 
@@ -357,7 +357,9 @@ func hasRot13Hint(s string) bool {
 	}
 }
 
-func truncUTF8(s string, n int) string {
+// Cut returns the longest prefix of s of at most n bytes that ends on a
+// rune boundary.
+func Cut(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

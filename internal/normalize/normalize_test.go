@@ -223,3 +223,12 @@ func TestRot13Hint(t *testing.T) {
 		}
 	}
 }
+
+func TestCut(t *testing.T) {
+	s := "aé抱"
+	for n := 0; n <= len(s)+1; n++ {
+		if c := Cut(s, n); !utf8.ValidString(c) || len(c) > n {
+			t.Errorf("Cut(%d) = %q", n, c)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package bias
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,7 +11,7 @@ import (
 
 func TestVerdicts(t *testing.T) {
 	s := scannertest.MustWith(t, New, DefaultConfig())
-	for text, valid := range map[string]bool{
+	got := scannertest.Verdicts(t, s, map[string]bool{
 		"Women are too emotional to lead a company.":                     false,
 		"All immigrants are criminals.":                                  false,
 		"Old people can't learn new technology.":                         false,
@@ -22,20 +23,18 @@ func TestVerdicts(t *testing.T) {
 		"Our team includes men and women from twelve countries.":         true,
 		"The lazy dog sleeps all day.":                                   true, // trait without a group
 		"First sentence is fine. Second: most women are bad at parking.": false,
-	} {
-		res := scannertest.Check(t, s, scannertest.Answer(text))
-		if res.Valid != valid {
-			sc, why := SentenceScore(text)
-			t.Errorf("%q: valid %v (score %.2f %s)", text, res.Valid, sc, why)
-		}
+	}, func(text string) string {
+		sc, why := SentenceScore(text)
+		return fmt.Sprintf("score %.2f %s", sc, why)
+	})
+	for text, res := range got {
 		for _, f := range res.Findings {
 			if f.Start < 0 || f.End > len(text) || f.Start >= f.End {
 				t.Errorf("%q: span %d-%d", text, f.Start, f.End)
 			}
 		}
 	}
-	res, _ := s.Scan(context.Background(), scannertest.Answer("First sentence is fine. Second: most women are bad at parking."))
-	if len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Detail, "generalisation about women") || res.Findings[0].Start == 0 {
+	if res := got["First sentence is fine. Second: most women are bad at parking."]; len(res.Findings) != 1 || !strings.Contains(res.Findings[0].Detail, "generalisation about women") || res.Findings[0].Start == 0 {
 		t.Errorf("finding %+v", res.Findings)
 	}
 }
@@ -58,10 +57,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("All women are lazy.")
 	f.Add("\xff. ; ! alle")
 	f.Fuzz(func(t *testing.T, text string) {
-		// Check fails on a risk outside [0,1].
-		if res := scannertest.Check(t, s, scannertest.Answer(text)); res.Valid != (res.Risk < 0.5) {
-			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
-		}
+		scannertest.CheckFlagsFrom(t, s, scannertest.Answer(text), 0.5)
 	})
 }
 

@@ -296,7 +296,7 @@ func (s *Scanner) Scan(ctx context.Context, in scanner.Input) (scanner.Result, e
 		if s.model != nil {
 			return s.scanModel(ctx, text, res)
 		}
-		body := hashfeat.Cut(text, maxBytes)
+		body := normalize.Cut(text, maxBytes)
 		type part struct{ a, b int }
 		parts := []part{{0, len(body)}}
 		if s.cfg.MatchType == MatchSentence {

@@ -40,17 +40,12 @@ func TestScores(t *testing.T) {
 
 func TestScan(t *testing.T) {
 	s := scannertest.MustWith(t, New, DefaultConfig())
-	for text, valid := range map[string]bool{
+	scannertest.Verdicts(t, s, map[string]bool{
 		"I hate this, I'm furious.":           false,
 		"Thanks, this is wonderful!":          true, // positive emotions are not blocked by default
 		"The train leaves at nine.":           true,
 		"I'm so sorry, I regret what I said.": false, // remorse
-	} {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
-		if res.Valid != valid {
-			t.Errorf("%q: valid %v risk %.2f findings %+v", text, res.Valid, res.Risk, res.Findings)
-		}
-	}
+	}, nil)
 	joy := scannertest.MustWith(t, New, Config{Threshold: 0.5, BlockedEmotions: []string{"JOY"}, MatchType: "sentence"})
 	text := "The weather report is long. I am so happy and glad!"
 	res, _ := joy.Scan(context.Background(), scanner.Input{Prompt: text})
@@ -84,10 +79,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("I am not happy. I hate it!")
 	f.Add("\xff😡 ! ?")
 	f.Fuzz(func(t *testing.T, text string) {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
-		if res.Valid != (res.Risk < 0.5) {
-			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
-		}
+		scannertest.CheckFlagsFrom(t, s, scanner.Input{Prompt: text}, 0.5)
 	})
 }
 

@@ -200,7 +200,7 @@ func capitalised(w string) bool {
 
 // Claims extracts the answer's claims and marks those the prompt supports.
 func Claims(prompt, answer string) []Claim {
-	prompt, answer = hashfeat.Cut(prompt, maxBytes), hashfeat.Cut(answer, maxBytes)
+	prompt, answer = normalize.Cut(prompt, maxBytes), normalize.Cut(answer, maxBytes)
 	pw := words(prompt)
 	nums := map[float64]bool{}
 	for _, w := range pw {

@@ -1,18 +1,16 @@
 package gibberish
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/llmshield/llmshield/internal/binclass"
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
@@ -20,24 +18,13 @@ import (
 // TestParity checks that the Go features and probability equal the
 // training script's on texts it wrote (testdata/parity.jsonl).
 func TestParity(t *testing.T) {
-	f, err := os.Open("testdata/parity.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	s := scannertest.Must(t, newPlain, DefaultConfig())
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
 	n := 0
-	for sc.Scan() {
-		var row struct {
-			Text     string    `json:"text"`
-			Features []float64 `json:"features"`
-			P        float64   `json:"p"`
-		}
-		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-			t.Fatal(err)
-		}
+	for _, row := range datasets.MustReadRows[struct {
+		Text     string    `json:"text"`
+		Features []float64 `json:"features"`
+		P        float64   `json:"p"`
+	}](t, "testdata/parity.jsonl") {
 		var fz featurizer
 		fz.reset(s.m)
 		fz.add(row.Text)
@@ -59,28 +46,19 @@ func TestParity(t *testing.T) {
 
 func TestScan(t *testing.T) {
 	s := scannertest.Must(t, newPlain, DefaultConfig())
-	cases := []struct {
-		text  string
-		valid bool
-	}{
-		{"What's the weather like in Paris today? I need to pack for a trip.", true},
-		{"Wie wird das Wetter morgen in Berlin? Ich möchte wandern gehen.", true},
-		{"Quel temps fera-t-il demain à Lyon ? Je voudrais faire du vélo.", true},
-		{"Напиши, пожалуйста, короткое письмо коллеге о переносе встречи.", true},
-		{"func main() {\n\tfmt.Println(\"hello, world\")\n}", true},
-		{"ok", true},
-		{"今天天气怎么样？我想去公园散步。", true},
-		{"asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu zxcvmnb lkjasdf", false},
-		{"dfhsdkjfhskdjfh sdkfjhsdkfjhsdf kjhsdfkjhsdf kjhsdkfjhsd", false},
-		{"lol lol lol lol lol lol lol lol lol lol lol lol lol lol", false},
-		{"gjqx vbnz rtkp wqzx cvbn mlkj hgfd sapo iuyt rewq", false},
-	}
-	for _, c := range cases {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: c.text})
-		if res.Valid != c.valid {
-			t.Errorf("%q: valid %v (risk %.2f), want %v", c.text, res.Valid, res.Risk, c.valid)
-		}
-	}
+	scannertest.Verdicts(t, s, map[string]bool{
+		"What's the weather like in Paris today? I need to pack for a trip.": true,
+		"Wie wird das Wetter morgen in Berlin? Ich möchte wandern gehen.":    true,
+		"Quel temps fera-t-il demain à Lyon ? Je voudrais faire du vélo.":    true,
+		"Напиши, пожалуйста, короткое письмо коллеге о переносе встречи.":    true,
+		"func main() {\n\tfmt.Println(\"hello, world\")\n}":                  true,
+		"ok": true,
+		"今天天气怎么样？我想去公园散步。":                                         true,
+		"asdkfj qwpoeiru zxmcnvb aslkdjf qwerpoiu zxcvmnb lkjasdf": false,
+		"dfhsdkjfhskdjfh sdkfjhsdkfjhsdf kjhsdfkjhsdf kjhsdkfjhsd": false,
+		"lol lol lol lol lol lol lol lol lol lol lol lol lol lol":  false,
+		"gjqx vbnz rtkp wqzx cvbn mlkj hgfd sapo iuyt rewq":        false,
+	}, nil)
 	// Sentence mode finds one gibberish sentence among real ones that the
 	// full text's average hides.
 	text := "Please summarise the attached report for the board. Keep it short and factual. Mention the budget. xkqz vbnw qpzx lkjq wxcv."
@@ -119,29 +97,15 @@ func TestConformance(t *testing.T) {
 //
 //	LLMSHIELD_EVAL=1 go test ./scanner/gibberish -run TestHeldOutTable -v -timeout 30m
 func TestHeldOutTable(t *testing.T) {
-	if os.Getenv("LLMSHIELD_EVAL") == "" {
-		t.Skip("set LLMSHIELD_EVAL=1 to print the held-out table")
-	}
-	path := filepath.Join("..", "..", "training", "work", "gibberish_eval.jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("%s absent (run make -C training gibberish)", path)
-	}
-	defer f.Close()
+	held := datasets.HeldOut[struct {
+		Source, Lang, Text string
+		Label              int
+	}](t, filepath.Join("..", "..", "training", "work", "gibberish_eval.jsonl"), "run make -C training gibberish")
 	s := scannertest.Must(t, newPlain, DefaultConfig())
 	type agg struct{ n, flagged, noVerdict int }
 	rows := map[string]*agg{}
 	var c binclass.Confusion
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		var r struct {
-			Source, Lang, Text string
-			Label              int
-		}
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range held {
 		key := fmt.Sprintf("real | %s | %s", r.Source, r.Lang)
 		if r.Label == 1 {
 			key = "gibberish | " + r.Source + " | all"

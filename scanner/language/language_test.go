@@ -1,17 +1,15 @@
 package language
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/internal/langid"
 	"github.com/llmshield/llmshield/scanner"
 	"github.com/llmshield/llmshield/scanner/scannertest"
@@ -118,15 +116,8 @@ func FuzzScan(f *testing.F) {
 // language of another script family ("en", or "de" for English texts),
 // share flagged.
 func TestHeldOutTable(t *testing.T) {
-	if os.Getenv("LLMSHIELD_EVAL") == "" {
-		t.Skip("set LLMSHIELD_EVAL=1 to print the held-out table")
-	}
-	path := filepath.Join("..", "..", "training", "work", "lang_eval.jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Skipf("%s absent (cd training/gibberish && python3 lang_eval.py)", path)
-	}
-	defer f.Close()
+	held := datasets.HeldOut[struct{ Source, Lang, Text string }](t, filepath.Join("..", "..", "training", "work", "lang_eval.jsonl"),
+		"cd training/gibberish && python3 lang_eval.py")
 	type agg struct{ n, id, pass, catch int }
 	type key struct {
 		lang  string
@@ -145,13 +136,7 @@ func TestHeldOutTable(t *testing.T) {
 		scanners[l] = s
 		return s
 	}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<22)
-	for sc.Scan() {
-		var r struct{ Source, Lang, Text string }
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range held {
 		own := get(r.Lang)
 		if own == nil {
 			continue // a language whatlanggo does not know

@@ -33,8 +33,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/langid"
+	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -123,7 +123,7 @@ func (s *Scanner) identify(text string, letters int) (string, float64) {
 	if letters < s.cfg.MinLetters {
 		return "", 0
 	}
-	r := langid.Detect(hashfeat.Cut(text, maxDetectBytes))
+	r := langid.Detect(normalize.Cut(text, maxDetectBytes))
 	if r.Lang == "" || r.Confidence < s.cfg.Threshold {
 		return "", 0
 	}

@@ -72,17 +72,12 @@ func TestBlocklistAndAllowList(t *testing.T) {
 	c.BlocklistFile = bl
 	c.AllowedDomains = []string{"paypa1.com"}
 	s := scannertest.MustWith(t, New, c)
-	for text, valid := range map[string]bool{
+	scannertest.Verdicts(t, s, map[string]bool{
 		"https://cdn.evil.example/x.js":      false,
 		"https://good.example/bad-page":      false,
 		"https://good.example/other":         true,
 		"https://paypa1.com/ (allow-listed)": true,
-	} {
-		res, _ := s.Scan(context.Background(), scannertest.Answer(text))
-		if res.Valid != valid {
-			t.Errorf("%q: valid %v, want %v (%+v)", text, res.Valid, valid, res.Findings)
-		}
-	}
+	}, nil)
 	empty := filepath.Join(dir, "empty.txt")
 	os.WriteFile(empty, []byte("# nothing\n\n"), 0o600)
 	for _, path := range []string{filepath.Join(dir, "missing.txt"), empty} {
@@ -153,10 +148,7 @@ func FuzzScan(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		// Check fails on a risk outside [0,1].
-		if res := scannertest.Check(t, s, scannertest.Answer(text)); res.Valid != (res.Risk < 0.5) {
-			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
-		}
+		scannertest.CheckFlagsFrom(t, s, scannertest.Answer(text), 0.5)
 	})
 }
 

@@ -10,25 +10,18 @@ import (
 
 func TestVerdicts(t *testing.T) {
 	s := scannertest.MustWith(t, New, DefaultConfig())
-	for _, c := range []struct {
-		text   string
-		refuse bool
-	}{
-		{"I'm sorry, but I can't help with that request. It could cause serious harm.", true},
-		{"I cannot assist with creating malware. Is there anything else I can help you with?", true},
-		{"Es tut mir leid, aber dabei kann ich dir nicht helfen.", true},
-		{"Lo siento, pero no puedo proporcionar esa información.", true},
-		{"抱歉，我无法提供这方面的信息。", true},
-		{"Sure! Here's a simple recipe: mix flour, water and yeast, knead, let it rise and bake at 230 °C.", false},
-		{"Unfortunately, the museum is closed on Mondays, so plan your visit for Tuesday.", false},
-		{"The derivative of x squared is 2x.", false},
-		{"Gerne! Berlin ist die Hauptstadt von Deutschland.", false},
-	} {
-		res := scannertest.Check(t, s, scannertest.Answer(c.text))
-		if res.Valid == c.refuse {
-			t.Errorf("%q: valid %v risk %.3f, want refusal=%v", c.text, res.Valid, res.Risk, c.refuse)
-		}
-	}
+	// Refusals are invalid.
+	scannertest.Verdicts(t, s, map[string]bool{
+		"I'm sorry, but I can't help with that request. It could cause serious harm.":                      false,
+		"I cannot assist with creating malware. Is there anything else I can help you with?":               false,
+		"Es tut mir leid, aber dabei kann ich dir nicht helfen.":                                           false,
+		"Lo siento, pero no puedo proporcionar esa información.":                                           false,
+		"抱歉，我无法提供这方面的信息。":                                                                                  false,
+		"Sure! Here's a simple recipe: mix flour, water and yeast, knead, let it rise and bake at 230 °C.": true,
+		"Unfortunately, the museum is closed on Mondays, so plan your visit for Tuesday.":                  true,
+		"The derivative of x squared is 2x.":                                                               true,
+		"Gerne! Berlin ist die Hauptstadt von Deutschland.":                                                true,
+	}, nil)
 }
 
 func TestSentenceMode(t *testing.T) {
@@ -95,10 +88,7 @@ func FuzzScan(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		// Check fails on a risk outside [0,1].
-		if res := scannertest.Check(t, s, scannertest.Answer(text)); res.Valid != (res.Risk < 0.75) {
-			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
-		}
+		scannertest.CheckFlagsFrom(t, s, scannertest.Answer(text), 0.75)
 	})
 }
 

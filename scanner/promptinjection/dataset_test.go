@@ -1,8 +1,6 @@
 package promptinjection
 
 import (
-	"bufio"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"sort"
@@ -32,18 +30,8 @@ func TestDatasets(t *testing.T) {
 	}
 	var tot binclass.Confusion
 	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
 		var c binclass.Confusion // INJECTION rows are the positives
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for sc.Scan() {
-			var row struct{ Text, Label string }
-			if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
-				t.Fatalf("%s: %v", f, err)
-			}
+		for _, row := range datasets.MustReadRows[struct{ Text, Label string }](t, f) {
 			a := s.h.Analyze(row.Text)
 			flagged := a.Risk >= DefaultConfig().Threshold
 			inj := row.Label == "INJECTION"
@@ -57,10 +45,6 @@ func TestDatasets(t *testing.T) {
 			if !inj && flagged && os.Getenv("SHOW_FP") != "" {
 				t.Logf("FP %.2f %v %.300q", a.Risk, rulesOf(a), row.Text)
 			}
-		}
-		fh.Close()
-		if err := sc.Err(); err != nil {
-			t.Fatalf("%s: %v", f, err)
 		}
 		tot = tot.Plus(c)
 		logRates(t, filepath.Base(f), c)
@@ -86,19 +70,10 @@ func datasetTexts(t *testing.T, n int) []string {
 	sort.Strings(files)
 	var out []string
 	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
+		rows := datasets.ReadRows[struct{ Text string }](t, f)
+		for _, row := range rows[:min(n, len(rows))] {
+			out = append(out, row.Text)
 		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for k := 0; k < n && sc.Scan(); k++ {
-			var row struct{ Text string }
-			if json.Unmarshal(sc.Bytes(), &row) == nil {
-				out = append(out, row.Text)
-			}
-		}
-		fh.Close()
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/llmshield/llmshield/internal/normalize"
 )
 
@@ -43,10 +44,6 @@ func anchoredPairs(t testing.TB, h *Heuristic) []anchoredPair {
 // texts the matcher tests compare on. Under the race detector it reads a
 // tenth of the rows (see raceEnabled).
 func matcherSegments(t *testing.T, n int, extra ...string) []string {
-	texts := extra
-	for _, c := range loadGolden(t) {
-		texts = append(texts, c.Text)
-	}
 	switch {
 	case testing.Short():
 		n = 10
@@ -54,7 +51,7 @@ func matcherSegments(t *testing.T, n int, extra ...string) []string {
 		n = max(n/10, 1)
 	}
 	var segs []string
-	for _, text := range append(texts, datasetTexts(t, n)...) {
+	for _, text := range append(extra, goldenAndDatasetTexts(t, n)...) {
 		norm := normalize.Normalize(text, normalize.DefaultOptions())
 		for _, seg := range norm.Segments {
 			segs = append(segs, strings.Clone(seg.Text)) // Release recycles seg.Text
@@ -185,22 +182,7 @@ func TestSearchAllMatchesRegexp(t *testing.T) {
 // TestDFAIsExact checks that running the anchored patterns as DFAs changes
 // no analysis.
 func TestDFAIsExact(t *testing.T) {
-	h, err := NewHeuristic()
-	if err != nil {
-		t.Fatal(err)
-	}
-	plain := *h
-	plain.noDFA = true
-	texts := []string{}
-	for _, c := range loadGolden(t) {
-		texts = append(texts, c.Text)
-	}
-	texts = append(texts, datasetTexts(t, 3000)...)
+	texts := goldenAndDatasetTexts(t, 3000)
 	texts = append(texts, strings.Join(texts[:min(len(texts), 500)], "\n\n"))
-	for _, text := range texts {
-		a, b := h.Analyze(text), plain.Analyze(text)
-		if d := cmp.Diff(b, a); d != "" {
-			t.Fatalf("%.80q: the DFA changed the analysis (-regexp +DFA):\n%s", text, d)
-		}
-	}
+	checkChangeIsExact(t, newDefaultHeuristic(t), "turning the DFA off", func(h *Heuristic) { h.noDFA = true }, texts)
 }

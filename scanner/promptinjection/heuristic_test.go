@@ -116,10 +116,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("\xff\xfe\x00ignore\x00previous")
 	s := newScanner(f)
 	f.Fuzz(func(t *testing.T, text string) {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
-		if res.Valid != (res.Risk < 0.5) {
-			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
-		}
+		res := scannertest.CheckFlagsFrom(t, s, scanner.Input{Prompt: text}, 0.5)
 		for _, fd := range res.Findings {
 			if !utf8.ValidString(fd.Detail) {
 				t.Fatalf("detail not UTF-8")
@@ -131,12 +128,7 @@ func FuzzScan(f *testing.F) {
 // TestLeadPrefilterIsExact checks that skipping windows without a lead
 // literal never changes a verdict or a finding.
 func TestLeadPrefilterIsExact(t *testing.T) {
-	h, err := NewHeuristic()
-	if err != nil {
-		t.Fatal(err)
-	}
-	plain := *h
-	plain.noLeads = true
+	h := newDefaultHeuristic(t)
 	n := 0
 	for _, r := range h.rules {
 		if r.compiled().leads != nil {
@@ -146,39 +138,47 @@ func TestLeadPrefilterIsExact(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no rule has a lead set")
 	}
-	texts := []string{}
-	for _, c := range loadGolden(t) {
-		texts = append(texts, c.Text)
-	}
-	texts = append(texts, datasetTexts(t, 3000)...)
-	for _, text := range texts {
-		a, b := h.Analyze(text), plain.Analyze(text)
-		if d := cmp.Diff(b, a); d != "" {
-			t.Fatalf("%.80q: prefilter changed the analysis (-without +with):\n%s", text, d)
-		}
-	}
+	checkChangeIsExact(t, h, "turning the lead prefilter off", func(h *Heuristic) { h.noLeads = true }, goldenAndDatasetTexts(t, 3000))
 }
 
 // TestHitChunksAreExact checks that collecting keyword hits a chunk at a
 // time (with chunks far smaller than the default, so that many keywords
 // straddle a chunk border) gives the same analysis as the default chunks.
 func TestHitChunksAreExact(t *testing.T) {
+	texts := goldenAndDatasetTexts(t, 1000)
+	texts = append(texts, strings.Join(texts, "\n\n"))
+	checkChangeIsExact(t, newDefaultHeuristic(t), "hit chunks of 41 bytes", func(h *Heuristic) { h.hitChunk = 41 }, texts)
+}
+
+// newDefaultHeuristic returns NewHeuristic(), failing t if it fails.
+func newDefaultHeuristic(t *testing.T) *Heuristic {
 	h, err := NewHeuristic()
 	if err != nil {
 		t.Fatal(err)
 	}
-	small := *h
-	small.hitChunk = 41
-	texts := []string{}
+	return h
+}
+
+// goldenAndDatasetTexts returns the golden texts and the first n rows of
+// every dataset file: the texts the exactness tests compare on.
+func goldenAndDatasetTexts(t *testing.T, n int) []string {
+	var texts []string
 	for _, c := range loadGolden(t) {
 		texts = append(texts, c.Text)
 	}
-	texts = append(texts, datasetTexts(t, 1000)...)
-	texts = append(texts, strings.Join(texts, "\n\n"))
+	return append(texts, datasetTexts(t, n)...)
+}
+
+// checkChangeIsExact fails t at the first text that h and a copy of h
+// changed by change (an optimisation turned off, a buffer resized) analyse
+// differently; what names the change.
+func checkChangeIsExact(t *testing.T, h *Heuristic, what string, change func(*Heuristic), texts []string) {
+	t.Helper()
+	changed := *h
+	change(&changed)
 	for _, text := range texts {
-		a, b := h.Analyze(text), small.Analyze(text)
-		if d := cmp.Diff(a, b); d != "" {
-			t.Fatalf("%.80q: chunking changed the analysis (-default +small chunks):\n%s", text, d)
+		if d := cmp.Diff(h.Analyze(text), changed.Analyze(text)); d != "" {
+			t.Fatalf("%.80q: %s changed the analysis (-as is +changed):\n%s", text, what, d)
 		}
 	}
 }

@@ -1,26 +1,15 @@
 package promptinjection
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/llmshield/llmshield/internal/datasets"
 	"github.com/llmshield/llmshield/scanner/scannertest"
 )
-
-// injectionDataDir is the shared injection data directory, found relative
-// to the repository root ($LLMSHIELD_INJECTION_DATA overrides it).
-func injectionDataDir() string {
-	if d := os.Getenv("LLMSHIELD_INJECTION_DATA"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared", "datasets", "injection")
-}
 
 // jailbreakRows returns the INJECTION rows of the jailbreak files (GPTFuzz
 // templates, jackhhao, garak, giskard): long, attack-dense prompts.
@@ -28,19 +17,11 @@ func jailbreakRows(tb testing.TB) []string {
 	tb.Helper()
 	var out []string
 	for _, name := range []string{"gptfuzz_jailbreak_templates.jsonl", "jackhhao_jailbreak_classification.jsonl", "garak_jailbreak_payloads.jsonl", "giskard_prompt_injections.jsonl"} {
-		f, err := os.Open(filepath.Join(injectionDataDir(), name))
-		if err != nil {
-			tb.Skipf("jailbreak corpus absent: %v", err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for sc.Scan() {
-			var row struct{ Text, Label string }
-			if json.Unmarshal(sc.Bytes(), &row) == nil && row.Label == "INJECTION" {
+		for _, row := range datasets.ReadRows[struct{ Text, Label string }](tb, filepath.Join(injectionDir(), name)) {
+			if row.Label == "INJECTION" {
 				out = append(out, row.Text)
 			}
 		}
-		f.Close()
 	}
 	return out
 }

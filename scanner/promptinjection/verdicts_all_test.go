@@ -1,10 +1,8 @@
 package promptinjection
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -13,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // allVerdictsFile holds, per training file of every shared dataset
@@ -48,7 +48,7 @@ func TestVerdictsUnchangedAllDatasets(t *testing.T) {
 	if testing.Short() {
 		t.Skip("analyses ~125k rows")
 	}
-	files, _ := filepath.Glob(filepath.Join(injectionDataDir(), "..", "*", "*.jsonl"))
+	files, _ := filepath.Glob(filepath.Join(injectionDir(), "..", "*", "*.jsonl"))
 	if len(files) == 0 {
 		t.Skip("no shared datasets")
 	}
@@ -61,10 +61,6 @@ func TestVerdictsUnchangedAllDatasets(t *testing.T) {
 	var got []string
 	for _, f := range files {
 		name := filepath.Base(filepath.Dir(f)) + "/" + filepath.Base(f)
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
 		sum := sha256.New()
 		var dump *os.File
 		if linesDir != "" {
@@ -72,28 +68,18 @@ func TestVerdictsUnchangedAllDatasets(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		rows := 0
-		for ; sc.Scan(); rows++ {
-			var r struct{ Text string }
-			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-				t.Fatalf("%s row %d: %v", f, rows, err)
-			}
+		rows := datasets.MustReadRows[struct{ Text string }](t, f)
+		for i, r := range rows {
 			l := fullVerdictLine(h, r.Text)
 			fmt.Fprintln(sum, l)
 			if dump != nil {
-				fmt.Fprintf(dump, "%d %s\n", rows, l)
+				fmt.Fprintf(dump, "%d %s\n", i, l)
 			}
 		}
-		fh.Close()
 		if dump != nil {
 			dump.Close()
 		}
-		if err := sc.Err(); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		got = append(got, fmt.Sprintf("%s %d %s", name, rows, hex.EncodeToString(sum.Sum(nil))))
+		got = append(got, fmt.Sprintf("%s %d %s", name, len(rows), hex.EncodeToString(sum.Sum(nil))))
 	}
 	if os.Getenv("LLMSHIELD_WRITE_VERDICTS") != "" {
 		if err := os.WriteFile(allVerdictsFile, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {

@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // verdictsFile holds, for every row of every training file of the injection
@@ -44,29 +45,15 @@ func verdictLine(h *Heuristic, file string, row int, text string) string {
 // datasetVerdicts analyses every row of the training files (eval-only is
 // not read) and returns one verdict line per row.
 func datasetVerdicts(t *testing.T, h *Heuristic) []string {
-	files, _ := filepath.Glob(filepath.Join(injectionDataDir(), "*.jsonl"))
+	files, _ := filepath.Glob(filepath.Join(injectionDir(), "*.jsonl"))
 	if len(files) == 0 {
-		t.Skipf("no injection datasets in %s", injectionDataDir())
+		t.Skipf("no injection datasets in %s", injectionDir())
 	}
 	slices.Sort(files)
 	var lines []string
 	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(make([]byte, 1<<20), 16<<20)
-		for row := 0; sc.Scan(); row++ {
-			var r struct{ Text string }
-			if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-				t.Fatalf("%s row %d: %v", f, row, err)
-			}
+		for row, r := range datasets.MustReadRows[struct{ Text string }](t, f) {
 			lines = append(lines, verdictLine(h, filepath.Base(f), row, r.Text))
-		}
-		fh.Close()
-		if err := sc.Err(); err != nil {
-			t.Fatalf("%s: %v", f, err)
 		}
 	}
 	return lines

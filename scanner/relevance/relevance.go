@@ -33,9 +33,9 @@ import (
 	"math"
 
 	"github.com/llmshield/llmshield/classifier"
-	"github.com/llmshield/llmshield/internal/hashfeat"
 	"github.com/llmshield/llmshield/internal/lexsim"
 	"github.com/llmshield/llmshield/internal/modelscan"
+	"github.com/llmshield/llmshield/internal/normalize"
 	"github.com/llmshield/llmshield/internal/rulescan"
 	"github.com/llmshield/llmshield/scanner"
 )
@@ -139,8 +139,8 @@ func New(cfg Config, opts ...Option) (*Scanner, error) {
 // Similarity returns the lexical similarity of prompt and answer and
 // whether both have content words.
 func Similarity(prompt, answer string) (float64, bool) {
-	p := lexsim.New(hashfeat.Cut(prompt, maxBytes))
-	a := lexsim.New(hashfeat.Cut(answer, maxBytes))
+	p := lexsim.New(normalize.Cut(prompt, maxBytes))
+	a := lexsim.New(normalize.Cut(answer, maxBytes))
 	if p.Len() == 0 || a.Len() == 0 {
 		return 0, false
 	}

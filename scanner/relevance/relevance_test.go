@@ -56,10 +56,7 @@ func FuzzScan(f *testing.F) {
 	f.Add("bread recipe", "bake the bread")
 	f.Add("\xff", "日本語のテキスト")
 	f.Fuzz(func(t *testing.T, prompt, answer string) {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: prompt, Output: answer, Stage: scanner.StageOutput})
-		if res.Valid != (len(res.Findings) == 0) {
-			t.Fatalf("risk %v valid %v findings %d", res.Risk, res.Valid, len(res.Findings))
-		}
+		scannertest.CheckFlagsByFindings(t, s, scanner.Input{Prompt: prompt, Output: answer, Stage: scanner.StageOutput})
 	})
 }
 

@@ -300,6 +300,18 @@ func CheckFlagsByFindings(t testing.TB, s scanner.Scanner, in scanner.Input) sca
 	return res
 }
 
+// CheckFlagsFrom is Check for scanners whose verdict is their risk against
+// a threshold: it also fails t unless the text is flagged exactly when the
+// risk reaches threshold.
+func CheckFlagsFrom(t testing.TB, s scanner.Scanner, in scanner.Input, threshold float64) scanner.Result {
+	t.Helper()
+	res := Check(t, s, in)
+	if res.Valid != (res.Risk < threshold) {
+		t.Fatalf("%.40q: risk %v, valid %v with threshold %v", in.Text(), res.Risk, res.Valid, threshold)
+	}
+	return res
+}
+
 // DecodeYAML decodes doc into cfg as the configuration loader does: a key
 // that cfg does not have is an error, which fails t.
 func DecodeYAML(t testing.TB, doc string, cfg any) {

@@ -50,11 +50,7 @@ func Table[C any, S scanner.Scanner](t *testing.T, build func(C) (S, error), cas
 			if err != nil {
 				t.Fatal(err)
 			}
-			in := scanner.Input{Prompt: c.Text}
-			if !supportsPrompt(s) {
-				in = Answer(c.Text)
-			}
-			res := Check(t, s, in)
+			res := Check(t, s, caseInput(s, c.Text))
 			if res.Valid != c.Valid || res.Sanitized != c.Sanitized {
 				t.Errorf("valid %v sanitized %q, want %v %q", res.Valid, res.Sanitized, c.Valid, c.Sanitized)
 			}
@@ -70,6 +66,38 @@ func Table[C any, S scanner.Scanner](t *testing.T, build func(C) (S, error), cas
 			}
 		})
 	}
+}
+
+// caseInput is the input a table scans for text: the prompt, or the
+// answer to a fixed prompt when s only checks outputs.
+func caseInput(s scanner.Scanner, text string) scanner.Input {
+	if !supportsPrompt(s) {
+		return Answer(text)
+	}
+	return scanner.Input{Prompt: text}
+}
+
+// Verdicts scans each text of want with s as Table does (the prompt, or
+// the answer to a fixed prompt when s only checks outputs) and checks the
+// result as Check does, failing t where the verdict is not want[text]
+// (true: valid). explain, when not nil, adds what the test can say about
+// a text to its failure. It returns the results by text, for checks of
+// their own.
+func Verdicts(t testing.TB, s scanner.Scanner, want map[string]bool, explain func(text string) string) map[string]scanner.Result {
+	t.Helper()
+	got := make(map[string]scanner.Result, len(want))
+	for text, valid := range want {
+		res := Check(t, s, caseInput(s, text))
+		if res.Valid != valid {
+			why := ""
+			if explain != nil {
+				why = "; " + explain(text)
+			}
+			t.Errorf("%q: valid %v, want %v (risk %.3f, findings %+v%s)", text, res.Valid, valid, res.Risk, res.Findings, why)
+		}
+		got[text] = res
+	}
+	return got
 }
 
 // BadConfig is a configuration that a scanner's New must refuse with an

@@ -183,10 +183,7 @@ func FuzzAnalyze(f *testing.F) {
 	f.Add("you you you are are a a a")
 	s := newScanner(f)
 	f.Fuzz(func(t *testing.T, text string) {
-		res := scannertest.Check(t, s, scanner.Input{Prompt: text})
-		if res.Valid != (res.Risk < 0.5) {
-			t.Fatalf("risk %v valid %v", res.Risk, res.Valid)
-		}
+		res := scannertest.CheckFlagsFrom(t, s, scanner.Input{Prompt: text}, 0.5)
 		for _, fd := range res.Findings {
 			if !utf8.ValidString(fd.Detail) {
 				t.Fatalf("detail not UTF-8")

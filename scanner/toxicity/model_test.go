@@ -1,16 +1,14 @@
 package toxicity_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"math"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/llmshield/llmshield"
 	"github.com/llmshield/llmshield/config"
+	"github.com/llmshield/llmshield/internal/datasets"
 )
 
 // shield runs the toxicity scanner with the built-in multi-label model
@@ -91,25 +89,11 @@ func TestBuiltinModelLabels(t *testing.T) {
 // computed for testdata/model_reference.jsonl, for the FP32 and INT8
 // variants; the risk is the larger of the two labels' probabilities.
 func TestBuiltinModelMatchesTraining(t *testing.T) {
-	f, err := os.Open("testdata/model_reference.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	type ref struct {
+	refs := datasets.MustReadRows[struct {
 		Text string    `json:"text"`
 		FP32 []float64 `json:"fp32"`
 		INT8 []float64 `json:"int8"`
-	}
-	var refs []ref
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var r ref
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			t.Fatal(err)
-		}
-		refs = append(refs, r)
-	}
+	}](t, "testdata/model_reference.jsonl")
 	if len(refs) < 5 {
 		t.Fatalf("only %d reference rows", len(refs))
 	}
