@@ -247,15 +247,17 @@ func TestBackendsOpenBytesAndErrors(t *testing.T) {
 	})
 }
 
-func TestRuntimeSelection(t *testing.T) {
-	env := func(v string) func(string) string {
-		return func(k string) string {
-			if k == EnvBackend {
-				return v
-			}
-			return ""
+// env is a Getenv that sets only $LLMSHIELD_BACKEND, to v.
+func env(v string) func(string) string {
+	return func(k string) string {
+		if k == EnvBackend {
+			return v
 		}
+		return ""
 	}
+}
+
+func TestRuntimeSelection(t *testing.T) {
 	rt, err := NewRuntime(RuntimeOptions{Getenv: env("purego")})
 	if err != nil {
 		t.Fatal(err)
@@ -353,14 +355,6 @@ func TestRuntimeLogsBackendChoice(t *testing.T) {
 // with the same options (ONNX Runtime's too, when its library is found),
 // and fails where NewRuntime fails.
 func TestProbeRuntime(t *testing.T) {
-	env := func(v string) func(string) string {
-		return func(k string) string {
-			if k == EnvBackend {
-				return v
-			}
-			return ""
-		}
-	}
 	missing := filepath.Join(t.TempDir(), "libonnxruntime.so.1")
 	for name, opts := range map[string]RuntimeOptions{
 		"env purego":             {Getenv: env("purego")},
