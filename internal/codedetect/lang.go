@@ -69,35 +69,33 @@ const maxLangBytes = 16 << 10
 // within one point of the best. Only the first maxLangBytes of a block are
 // looked at.
 func Language(content string) string {
-	content = limitLang(content)
-	if l := shebangLang(trimLeading(content)); l != "" {
+	return language(content, shebangLang, func(content string, cands []string) string {
+		return classifier().classify(content, cands)
+	})
+}
+
+// language is Language with the shebang lookup and the classifier given
+// (the tests give go-enry's).
+func language(content string, shebang func(string) string, classify func(content string, cands []string) string) string {
+	if len(content) > maxLangBytes {
+		content = content[:maxLangBytes]
+	}
+	trimmed := content
+	for len(trimmed) > 0 && (trimmed[0] == '\n' || trimmed[0] == ' ' || trimmed[0] == '\t' || trimmed[0] == '\r') {
+		trimmed = trimmed[1:]
+	}
+	if l := shebang(trimmed); l != "" {
 		return l
 	}
 	cands := candidates(content)
-	if len(cands) < 2 {
-		return firstOr(cands)
-	}
-	return classifier().classify(content, cands)
-}
-
-func limitLang(content string) string {
-	if len(content) > maxLangBytes {
-		return content[:maxLangBytes]
-	}
-	return content
-}
-
-// trimLeading drops leading newlines, spaces, tabs and carriage returns.
-func trimLeading(content string) string {
-	for len(content) > 0 && (content[0] == '\n' || content[0] == ' ' || content[0] == '\t' || content[0] == '\r') {
-		content = content[1:]
-	}
-	return content
-}
-
-func firstOr(cands []string) string {
-	if len(cands) == 0 {
+	switch {
+	case len(cands) == 0:
 		return ""
+	case len(cands) == 1:
+		return cands[0]
+	}
+	if l := classify(content, cands); l != "" {
+		return l
 	}
 	return cands[0]
 }

@@ -5,7 +5,6 @@ import (
 	"maps"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -84,21 +83,13 @@ func FuzzShebangAgreesWithEnry(f *testing.F) {
 	})
 }
 
-// enryLanguage is Language as it was with go-enry's shebang table and
+// enryLanguage is Language as it was, with go-enry's shebang table and
 // classifier.
 func enryLanguage(content string) string {
-	content = limitLang(content)
-	if l := enryShebang(trimLeading(content)); l != "" {
+	return language(content, enryShebang, func(content string, cands []string) string {
+		l, _ := enry.GetLanguageByClassifier([]byte(content), cands)
 		return l
-	}
-	cands := candidates(content)
-	if len(cands) < 2 {
-		return firstOr(cands)
-	}
-	if l, _ := enry.GetLanguageByClassifier([]byte(content), cands); l != "" {
-		return l
-	}
-	return cands[0]
+	})
 }
 
 // agreement compares Language with enryLanguage, and the classifier over
@@ -123,7 +114,7 @@ func (a *agreement) check(t testing.TB, texts ...string) {
 			} else if len(a.diffs) < 20 {
 				a.diffs = append(a.diffs, fmt.Sprintf("Language %q, go-enry %q: %.200q", got, want, s))
 			}
-			s = limitLang(s)
+			s = s[:min(len(s), maxLangBytes)]
 			a.class++
 			got := classifier().classify(s, all)
 			if want, _ := enry.GetLanguageByClassifier([]byte(s), all); got == want {
@@ -149,17 +140,9 @@ func (a *agreement) report(t *testing.T, corpus string) {
 // windows cuts the files under root with a known extension into windows
 // of 15 lines, at most per windows per language.
 func windows(root string, per int) []string {
-	var paths []string
-	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && evalExt[filepath.Ext(p)] != "" && !strings.Contains(p, "/testdata/") {
-			paths = append(paths, p)
-		}
-		return nil
-	})
-	slices.Sort(paths)
 	count := map[string]int{}
 	var out []string
-	for _, p := range paths {
+	for _, p := range sourcePaths(root) {
 		lang := evalExt[filepath.Ext(p)]
 		b, err := os.ReadFile(p)
 		if err != nil || len(b) > 1<<20 {
@@ -250,17 +233,8 @@ func TestLanguageAgreesWithEnry(t *testing.T) {
 	if os.Getenv("LLMSHIELD_EVAL") == "" {
 		return
 	}
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		t.Skip(err)
-	}
-	samples := codeSamples(t, strings.TrimSpace(string(out)), "gomodcache", 200)
-	for _, dir := range []string{"/usr/lib/node_modules", "/usr/lib/python3/dist-packages", "/usr/include"} {
-		samples = append(samples, codeSamples(t, dir, filepath.Base(dir), 200)...)
-	}
-	samples = append(samples, proseSamples(t)...)
 	var texts []string
-	for _, s := range samples {
+	for _, s := range heldOut(t) {
 		texts = append(texts, s.text)
 	}
 	var d agreement

@@ -44,14 +44,21 @@ func tokenize(content string, shebang *regexp.Regexp) []string {
 			toks = append(toks, "SHEBANG#!"+w)
 		}
 	}
-	content, toks = sgmlTokens(content, toks)
-	content = dropQuoted(content)
-	content = dropBlockComments(content)
-	content = dropLineComments(content)
-	content = dropNumbers(content)
-	content, toks = cutTokens(content, toks, punctuation)
-	content, toks = cutTokens(content, toks, regularToken)
-	content, toks = cutTokens(content, toks, operator)
+	content = blankMatches(content, sgmlTag(&toks))
+	content = blankMatches(content, quoted())
+	content = blankMatches(content, blockComment())
+	content = blankMatches(content, lineComment)
+	content = blankMatches(content, number)
+	for _, match := range []func(s string) int{punctuation, regularToken, operator} {
+		content = blankMatches(content, func(s string, i int) int {
+			n := match(s[i:])
+			if n == 0 {
+				return -1
+			}
+			toks = append(toks, s[i:i+n])
+			return i + n
+		})
+	}
 	for _, f := range strings.Fields(content) {
 		for f != "" {
 			_, n := utf8.DecodeRuneInString(f)
@@ -82,53 +89,61 @@ func isTagName(c byte) bool {
 	return !isSpace(c) && !isDigit(c) && c != '<' && c != '>' && c != '=' && c != '"' && c != '\''
 }
 
-// sgmlTokens replaces each tag — "<name>" or "<name" and whitespace up to
-// the next ">" — by a space; a tag containing an HTML comment gives no
-// tokens, any other gives "<name>" and its attributes.
-func sgmlTokens(s string, toks []string) (string, []string) {
-	if strings.IndexByte(s, '<') < 0 {
-		return s, toks
-	}
+// blankMatches returns s with every match replaced by one space. Matches
+// are sought left to right, as regexp's ReplaceAll does: match(s, i)
+// returns the end of the match that starts at i, or -1 when none does.
+func blankMatches(s string, match func(s string, i int) int) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	noClose := false // no '>' is left: no tag can match
 	for i := 0; i < len(s); {
-		if s[i] != '<' || noClose {
-			b.WriteByte(s[i])
-			i++
+		if end := match(s, i); end > i {
+			b.WriteByte(' ')
+			i = end
 			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+// sgmlTag matches a tag — "<name>", or "<name" and whitespace up to the
+// next ">" — and appends its tokens to toks: none for a tag containing an
+// HTML comment, else "<name>" and its attributes.
+func sgmlTag(toks *[]string) func(s string, i int) int {
+	noClose := false // no '>' is left, so no tag can match
+	return func(s string, i int) int {
+		if s[i] != '<' || noClose {
+			return -1
 		}
 		j := i + 1
 		for j < len(s) && isTagName(s[j]) {
 			j++
 		}
+		if j == i+1 || j == len(s) {
+			return -1
+		}
 		end := -1
-		if j > i+1 && j < len(s) {
-			switch {
-			case s[j] == '>':
-				end = j + 1
-			case isSpace(s[j]):
-				if k := strings.IndexByte(s[j+1:], '>'); k >= 0 {
-					end = j + 1 + k + 1
-				} else {
-					noClose = true
-				}
+		switch {
+		case s[j] == '>':
+			end = j + 1
+		case isSpace(s[j]):
+			if k := strings.IndexByte(s[j+1:], '>'); k >= 0 {
+				end = j + 1 + k + 1
+			} else {
+				noClose = true
 			}
 		}
 		if end < 0 {
-			b.WriteByte('<')
-			i++
-			continue
+			return -1
 		}
 		tag := s[i:end]
 		if c := strings.Index(tag, "<!--"); c < 0 || !strings.Contains(tag[c+4:], "-->") {
-			toks = append(toks, s[i:j]+">")
-			toks = tagAttributes(tag, toks)
+			*toks = append(*toks, s[i:j]+">")
+			*toks = tagAttributes(tag, *toks)
 		}
-		b.WriteByte(' ')
-		i = end
+		return end
 	}
-	return b.String(), toks
 }
 
 // tagAttributes appends the attributes of a tag: "name=" for a word
@@ -173,25 +188,21 @@ func tagAttributes(tag string, toks []string) []string {
 	return toks
 }
 
-// dropQuoted blanks '...' and "..." literals (which may span lines).
-func dropQuoted(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	noClose := [2]bool{}
-	for i := 0; i < len(s); {
-		c := s[i]
-		if k := quoteKind(c); k >= 0 && !noClose[k] {
-			if e := strings.IndexByte(s[i+1:], c); e >= 0 {
-				b.WriteByte(' ')
-				i += e + 2
-				continue
-			}
-			noClose[k] = true
+// quoted matches '...' and "..." literals (which may span lines). A quote
+// with no closing one after it stays, and so do the later ones of its kind.
+func quoted() func(s string, i int) int {
+	var noClose [2]bool
+	return func(s string, i int) int {
+		k := quoteKind(s[i])
+		if k < 0 || noClose[k] {
+			return -1
 		}
-		b.WriteByte(c)
-		i++
+		if e := strings.IndexByte(s[i+1:], s[i]); e >= 0 {
+			return i + e + 2
+		}
+		noClose[k] = true
+		return -1
 	}
-	return b.String()
 }
 
 func quoteKind(c byte) int {
@@ -208,123 +219,77 @@ func quoteKind(c byte) int {
 // that may span lines, in the order they are tried.
 var blockComments = [...][2]string{{"/*", "*/"}, {"<!--", "-->"}, {"{-", "-}"}, {"(*", "*)"}, {`"""`, `"""`}, {"'''", "'''"}}
 
-// dropBlockComments blanks each block comment, from its opening to the
-// first closing delimiter after it.
-func dropBlockComments(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+// blockComment matches a block comment, from its opening to the first
+// closing delimiter after it.
+func blockComment() func(s string, i int) int {
 	var noClose [len(blockComments)]bool
-	for i := 0; i < len(s); {
-		end := -1
+	return func(s string, i int) int {
 		for k, d := range blockComments {
 			if noClose[k] || !strings.HasPrefix(s[i:], d[0]) {
 				continue
 			}
 			if e := strings.Index(s[i+len(d[0]):], d[1]); e >= 0 {
-				end = i + len(d[0]) + e + len(d[1])
-				break
+				return i + len(d[0]) + e + len(d[1])
 			}
 			noClose[k] = true
 		}
-		if end < 0 {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		b.WriteByte(' ')
-		i = end
+		return -1
 	}
-	return b.String()
 }
 
-// dropLineComments blanks a comment marker (// -- # % ") followed by a
+// lineComment matches a comment marker (// -- # % ") followed by a
 // whitespace character, and the rest of the line after it (the next line
 // when that character is the newline).
-func dropLineComments(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		n := 0
-		switch s[i] {
-		case '/', '-':
-			if i+1 < len(s) && s[i+1] == s[i] {
-				n = 2
-			}
-		case '#', '%', '"':
-			n = 1
+func lineComment(s string, i int) int {
+	n := 0
+	switch s[i] {
+	case '/', '-':
+		if i+1 < len(s) && s[i+1] == s[i] {
+			n = 2
 		}
-		if n == 0 || i+n >= len(s) || !isSpace(s[i+n]) {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		end := len(s)
-		if e := strings.IndexByte(s[i+n+1:], '\n'); e >= 0 {
-			end = i + n + 1 + e
-		}
-		b.WriteByte(' ')
-		i = end
+	case '#', '%', '"':
+		n = 1
 	}
-	return b.String()
+	if n == 0 || i+n >= len(s) || !isSpace(s[i+n]) {
+		return -1
+	}
+	if e := strings.IndexByte(s[i+n+1:], '\n'); e >= 0 {
+		return i + n + 1 + e
+	}
+	return len(s)
 }
 
-// dropNumbers blanks number literals: decimal (digits and dots) or 0x hex,
+// number matches a number literal: decimal (digits and dots) or 0x hex,
 // with a u/U suffix and up to two l/L, or an e+/e- exponent and f/F/l/L
 // suffixes. Digits inside words are numbers too.
-func dropNumbers(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		if !isDigit(s[i]) {
-			b.WriteByte(s[i])
-			i++
-			continue
+func number(s string, i int) int {
+	if !isDigit(s[i]) {
+		return -1
+	}
+	j := i + 1
+	if s[i] == '0' && j+1 < len(s) && s[j] == 'x' && isHex(s[j+1]) {
+		for j += 2; j < len(s) && (isHex(s[j]) || s[j] == '.'); j++ {
 		}
-		j := i + 1
-		if s[i] == '0' && j+1 < len(s) && s[j] == 'x' && isHex(s[j+1]) {
-			for j += 2; j < len(s) && (isHex(s[j]) || s[j] == '.'); j++ {
-			}
-		} else {
-			for j < len(s) && (isDigit(s[j]) || s[j] == '.') {
-				j++
-			}
-		}
-		if j < len(s) && (s[j] == 'u' || s[j] == 'U') {
+	} else {
+		for j < len(s) && (isDigit(s[j]) || s[j] == '.') {
 			j++
-			for n := 0; n < 2 && j < len(s) && (s[j] == 'l' || s[j] == 'L'); n++ {
-				j++
-			}
-		} else {
-			if j+1 < len(s) && (s[j] == 'e' || s[j] == 'E') && (s[j+1] == '-' || s[j+1] == '+') {
-				for j += 2; j < len(s) && isDigit(s[j]); j++ {
-				}
-			}
-			for j < len(s) && strings.IndexByte("fFlL", s[j]) >= 0 {
-				j++
-			}
 		}
-		b.WriteByte(' ')
-		i = j
 	}
-	return b.String()
-}
-
-// cutTokens appends the tokens that match at each position (match returns
-// their length, 0 for none) and blanks them.
-func cutTokens(s string, toks []string, match func(s string) int) (string, []string) {
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		if n := match(s[i:]); n > 0 {
-			toks = append(toks, s[i:i+n])
-			b.WriteByte(' ')
-			i += n
-			continue
+	if j < len(s) && (s[j] == 'u' || s[j] == 'U') {
+		j++
+		for n := 0; n < 2 && j < len(s) && (s[j] == 'l' || s[j] == 'L'); n++ {
+			j++
 		}
-		b.WriteByte(s[i])
-		i++
+		return j
 	}
-	return b.String(), toks
+	if j+1 < len(s) && (s[j] == 'e' || s[j] == 'E') && (s[j+1] == '-' || s[j+1] == '+') {
+		for j += 2; j < len(s) && isDigit(s[j]); j++ {
+		}
+	}
+	for j < len(s) && strings.IndexByte("fFlL", s[j]) >= 0 {
+		j++
+	}
+	return j
 }
 
 func punctuation(s string) int {
