@@ -223,12 +223,12 @@ func TestLanguageAgreesWithEnry(t *testing.T) {
 	var a agreement
 	a.check(t, snippets...)
 	a.report(t, "snippets")
-	repo := windows(filepath.Join("..", ".."), 100)
+	repo := windows(filepath.Join("..", ".."), 60)
 	var b agreement
 	b.check(t, repo...)
 	b.report(t, "repository windows")
 	var c agreement
-	c.check(t, mixes(append(repo, snippets...), 600)...)
+	c.check(t, mixes(append(repo, snippets...), 400)...)
 	c.report(t, "synthetic mixes")
 	if os.Getenv("LLMSHIELD_EVAL") == "" {
 		return
