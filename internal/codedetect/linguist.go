@@ -9,7 +9,6 @@ import (
 	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -42,8 +41,8 @@ func lookup(table [][2]string, key string) (string, bool) {
 // IsLanguage reports whether name is a Linguist language name, spelled
 // exactly ("Python", "C++").
 func IsLanguage(name string) bool {
-	i := sort.SearchStrings(linguistNames[:], name)
-	return i < len(linguistNames) && linguistNames[i] == name
+	_, ok := slices.BinarySearch(linguistNames[:], name)
+	return ok
 }
 
 // shebangLang returns the language of a leading shebang line when its
@@ -341,10 +340,9 @@ func (b *bayes) classify(content string, cands []string) string {
 		}
 	}
 	for _, tok := range tokenize(content, b.shebang) {
-		t := sort.SearchStrings(b.vocab, tok)
 		var lang []uint8
 		var prob []uint16
-		if t < len(b.vocab) && b.vocab[t] == tok {
+		if t, ok := slices.BinarySearch(b.vocab, tok); ok {
 			lang, prob = b.entLang[b.start[t]:b.start[t+1]], b.entProb[b.start[t]:b.start[t+1]]
 		}
 		for i, l := range idx {
