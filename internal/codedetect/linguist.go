@@ -157,10 +157,11 @@ func execProgram(line string) (string, bool) {
 	}
 }
 
-// bayes is Linguist's naive-Bayes classifier restricted to the languages of
-// langCueSpecs: a language's score is its log prior plus, for every token, the
-// token's log probability in that language, or log(1/total tokens) when the
-// language never had it.
+// bayes is Linguist's naive-Bayes classifier restricted to the languages
+// of langCueSpecs: a language's score is its log prior plus, for every
+// token, the token's log probability in that language, or log(1/total
+// tokens) when the language never had it. The sum runs in token order, as
+// go-enry's does, so the scores are go-enry's to the bit.
 type bayes struct {
 	langs   []string
 	prior   []float64
@@ -326,7 +327,8 @@ func (r *tableReader) float() float64 {
 }
 
 // classify returns the candidate with the highest score; of equal scores,
-// the earliest candidate. A candidate the tables lack scores as a language
+// the earliest candidate (go-enry's choice among equal scores depends on
+// map order). A candidate the tables lack scores as a language
 // with no prior and no tokens. It returns "" for no candidates.
 func (b *bayes) classify(content string, cands []string) string {
 	idx := make([]int, len(cands))
