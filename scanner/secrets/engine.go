@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -187,24 +188,36 @@ func (e *engine) detectSegment(ctx context.Context, text string, lo, hi, own int
 			return nil, err
 		}
 		r := e.rules[ri]
-		keep := func(loc []int, off int) {
-			if lo+off+loc[0] >= own && hi < len(text) {
-				return // the next segment owns it
+		keep := func(loc []int) error {
+			if lo+loc[0] >= own && hi < len(text) {
+				return nil // the next segment owns it
 			}
-			if h, ok := e.check(r, ri, seg[off:], loc); ok {
-				h.start += lo + off
-				h.end += lo + off
-				h.mstart += lo + off
-				h.mend += lo + off
+			h, ok, err := e.check(r, ri, seg, loc)
+			if ok {
+				h.start += lo
+				h.end += lo
+				h.mstart += lo
+				h.mend += lo
 				hits = append(hits, h)
 			}
+			return err
 		}
 		if kwAt != nil && r.assign && !e.assignmentNear(ri, kwAt, seg) {
 			continue
 		}
+		get := r.re
+		if r.stripped != nil && kwAt != nil {
+			get = r.stripped // runs in windows from the keyword group
+		}
+		re, err := get()
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.id, err)
+		}
 		if kwAt == nil || r.window == 0 && !r.assign {
-			for _, loc := range r.re.FindAllStringSubmatchIndex(seg, -1) {
-				keep(loc, 0)
+			for _, loc := range re.FindAllStringSubmatchIndex(seg, -1) {
+				if err := keep(loc); err != nil {
+					return nil, err
+				}
 			}
 			continue
 		}
@@ -241,10 +254,6 @@ func (e *engine) detectSegment(ctx context.Context, text string, lo, hi, own int
 				b = max(b, windows[j][1])
 			}
 			i = j
-			re := r.re
-			if r.stripped != nil {
-				re = r.stripped
-			}
 			for _, loc := range re.FindAllStringSubmatchIndex(seg[a:b], -1) {
 				for k := range loc {
 					if loc[k] >= 0 {
@@ -259,7 +268,9 @@ func (e *engine) detectSegment(ctx context.Context, text string, lo, hi, own int
 					// expression matches (allowlists on the match see it).
 					loc[0] = extendIdent(seg, loc[0])
 				}
-				keep(loc, 0)
+				if err := keep(loc); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
@@ -325,8 +336,9 @@ func appendLowerASCII(b []byte, s string) []byte {
 }
 
 // check turns one regex match into a hit, applying the secret group, the
-// entropy floor and the allowlists.
-func (e *engine) check(r *compiledRule, ri int, text string, loc []int) (hit, bool) {
+// entropy floor and the allowlists. It fails only when an allowlist's
+// deferred regular expression does not compile.
+func (e *engine) check(r *compiledRule, ri int, text string, loc []int) (hit, bool, error) {
 	ms, me := loc[0], loc[1]
 	// Like gitleaks, a match does not own the line breaks that end it.
 	for me > ms && text[me-1] == '\n' {
@@ -347,31 +359,37 @@ func (e *engine) check(r *compiledRule, ri int, text string, loc []int) (hit, bo
 		}
 	}
 	if ss < 0 || se <= ss {
-		return hit{}, false
+		return hit{}, false, nil
 	}
 	// Keep the secret inside the trimmed match.
 	ss, se = max(ss, ms), min(se, me)
 	if se <= ss {
-		return hit{}, false
+		return hit{}, false, nil
 	}
 	secret := text[ss:se]
 	h := hit{rule: ri, start: ss, end: se, mstart: ms, mend: me, entropy: shannonEntropy(secret)}
 	if r.entropy != 0 && h.entropy <= r.entropy {
-		return hit{}, false
+		return hit{}, false, nil
 	}
 	match := text[ms:me]
 	line := lineAround(text, ms, me)
 	for i := range e.allowlists {
-		if e.allowlists[i].allowed(secret, match, line) {
-			return hit{}, false
+		if ok, err := e.allowlists[i].allowed(secret, match, line); ok || err != nil {
+			if err != nil {
+				err = fmt.Errorf("global allowlists[%d]: %w", i, err)
+			}
+			return hit{}, false, err
 		}
 	}
 	for i := range r.allowlists {
-		if r.allowlists[i].allowed(secret, match, line) {
-			return hit{}, false
+		if ok, err := r.allowlists[i].allowed(secret, match, line); ok || err != nil {
+			if err != nil {
+				err = fmt.Errorf("rule %s: allowlists[%d]: %w", r.id, i, err)
+			}
+			return hit{}, false, err
 		}
 	}
-	return h, true
+	return h, true, nil
 }
 
 // lineAround returns the lines that text[a:b] touches.

@@ -214,3 +214,23 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompileBuiltin measures what the first New in a process pays:
+// parsing and compiling the built-in rules (New reuses them after that),
+// with the generated analysis table (start-up) and without it (what a stale
+// table costs: every expression analysed and compiled).
+func BenchmarkCompileBuiltin(b *testing.B) {
+	for _, c := range []struct {
+		name     string
+		useTable bool
+	}{{"table", true}, {"analysed", false}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := compileBuiltin(c.useTable); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

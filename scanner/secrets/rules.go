@@ -2,7 +2,9 @@ package secrets
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -112,17 +114,32 @@ const (
 	ConditionAnd = "and"
 )
 
+// lazyRegexp returns a compiled regular expression: one compiled already,
+// or one compiled on first use (see compileBuiltin).
+type lazyRegexp func() (*regexp.Regexp, error)
+
+func compiledRegexp(re *regexp.Regexp) lazyRegexp {
+	return func() (*regexp.Regexp, error) { return re, nil }
+}
+
+// deferredRegexp compiles expr once, on the first call, for every caller
+// (concurrent scans included).
+func deferredRegexp(expr string) lazyRegexp {
+	return sync.OnceValues(func() (*regexp.Regexp, error) { return regexp.Compile(expr) })
+}
+
 // compiledAllowlist is an Allowlist ready to run.
 type compiledAllowlist struct {
 	target    string
-	re        *regexp.Regexp       // the regexes joined with |; nil when none
-	stopwords *ahocorasick.Matcher // lower-cased; nil when none
+	re        lazyRegexp                  // the regexes joined with |; nil when none
+	stopwords func() *ahocorasick.Matcher // lower-cased, built on first use; nil when none
 	and       bool
 	hasOther  bool // paths or commits: checks that can never pass here
 }
 
-// allowed reports whether the allowlist exempts a finding.
-func (a *compiledAllowlist) allowed(secret, match, line string) bool {
+// allowed reports whether the allowlist exempts a finding. It fails only
+// when a deferred regular expression does not compile.
+func (a *compiledAllowlist) allowed(secret, match, line string) (bool, error) {
 	target := secret
 	switch a.target {
 	case TargetMatch:
@@ -130,21 +147,30 @@ func (a *compiledAllowlist) allowed(secret, match, line string) bool {
 	case TargetLine:
 		target = line
 	}
-	reOK := a.re != nil && target != "" && a.re.MatchString(target)
-	stopOK := a.stopwords != nil && secret != "" && a.stopwords.Contains(strings.ToLower(secret))
+	reOK := false
+	if a.re != nil && target != "" {
+		re, err := a.re()
+		if err != nil {
+			return false, err
+		}
+		reOK = re.MatchString(target)
+	}
+	stopOK := a.stopwords != nil && secret != "" && a.stopwords().Contains(strings.ToLower(secret))
 	if !a.and {
-		return reOK || stopOK
+		return reOK || stopOK, nil
 	}
 	if a.hasOther {
-		return false
+		return false, nil
 	}
-	return (a.re == nil || reOK) && (a.stopwords == nil || stopOK)
+	return (a.re == nil || reOK) && (a.stopwords == nil || stopOK), nil
 }
 
 // compileAllowlist validates and compiles a. field names it in errors.
 // user is true for allowlists from the scanner's config, which get the
 // stricter checks (an allowlist that allows everything is refused).
-func compileAllowlist(a Allowlist, field string, user bool) (compiledAllowlist, error) {
+// deferred leaves the regular expressions to be compiled on first use
+// (built-in allowlists whose expressions a test compiles).
+func compileAllowlist(a Allowlist, field string, user, deferred bool) (compiledAllowlist, error) {
 	c := compiledAllowlist{hasOther: len(a.Paths) > 0 || len(a.Commits) > 0}
 	switch strings.ToLower(a.RegexTarget) {
 	case "", TargetSecret:
@@ -172,6 +198,10 @@ func compileAllowlist(a Allowlist, field string, user bool) (compiledAllowlist, 
 		if r == "" {
 			return c, fmt.Errorf("%s: empty regular expression", f)
 		}
+		if deferred {
+			parts = append(parts, "(?:"+r+")")
+			continue
+		}
 		re, err := regexp.Compile(r)
 		if err != nil {
 			return c, fmt.Errorf("%s: invalid regular expression: %w", f, err)
@@ -182,7 +212,11 @@ func compileAllowlist(a Allowlist, field string, user bool) (compiledAllowlist, 
 		parts = append(parts, "(?:"+r+")")
 	}
 	if len(parts) > 0 {
-		c.re = regexp.MustCompile(strings.Join(parts, "|")) // each part compiled above
+		if deferred {
+			c.re = deferredRegexp(strings.Join(parts, "|"))
+		} else {
+			c.re = compiledRegexp(regexp.MustCompile(strings.Join(parts, "|"))) // each part compiled above
+		}
 	}
 	var stop []string
 	for i, w := range a.Stopwords {
@@ -195,7 +229,9 @@ func compileAllowlist(a Allowlist, field string, user bool) (compiledAllowlist, 
 		stop = append(stop, strings.ToLower(w))
 	}
 	if len(stop) > 0 {
-		c.stopwords = ahocorasick.New(stop)
+		// Building the matcher cannot fail; generic-api-key's 1,500
+		// stopwords took milliseconds of start-up.
+		c.stopwords = sync.OnceValue(func() *ahocorasick.Matcher { return ahocorasick.New(stop) })
 	}
 	return c, nil
 }
@@ -203,7 +239,7 @@ func compileAllowlist(a Allowlist, field string, user bool) (compiledAllowlist, 
 // compiledRule is a Rule ready to run.
 type compiledRule struct {
 	id, description string
-	re              *regexp.Regexp
+	re              lazyRegexp
 	secretGroup     int
 	entropy         float64
 	keywords        []string // lower-cased
@@ -219,8 +255,8 @@ type compiledRule struct {
 	assign bool
 	// stripped is an assignment-template rule's expression without its
 	// leading identifier prefix, run from the keyword; the engine extends
-	// each match back over the prefix itself.
-	stripped *regexp.Regexp
+	// each match back over the prefix itself. nil unless assign.
+	stripped lazyRegexp
 }
 
 // Rule origins.
@@ -230,7 +266,11 @@ const (
 	originUser     = "config"
 )
 
-func compileRule(r Rule, field, origin string) (*compiledRule, error) {
+// compileRule validates and compiles r. field names it in errors. known,
+// when not nil, is r's entry in builtinAnalysis (a built-in rule whose
+// table is current): the analysis is taken from it and the regular
+// expressions are compiled on first use.
+func compileRule(r Rule, field, origin string, known *ruleAnalysis) (*compiledRule, error) {
 	user := origin == originUser
 	if r.ID == "" {
 		return nil, fmt.Errorf("%s.id: required", field)
@@ -238,21 +278,26 @@ func compileRule(r Rule, field, origin string) (*compiledRule, error) {
 	if r.Regex == "" {
 		return nil, fmt.Errorf("%s.regex: required (rule %q)", field, r.ID)
 	}
-	re, err := regexp.Compile(r.Regex)
-	if err != nil {
-		return nil, fmt.Errorf("%s.regex: invalid regular expression (rule %q): %w", field, r.ID, err)
-	}
-	if user && re.MatchString("") {
-		return nil, fmt.Errorf("%s.regex: %q matches the empty string (rule %q)", field, r.Regex, r.ID)
-	}
-	if r.SecretGroup < 0 || r.SecretGroup > re.NumSubexp() {
-		return nil, fmt.Errorf("%s.secret_group: %d out of range, the regex has %d capture groups (rule %q)", field, r.SecretGroup, re.NumSubexp(), r.ID)
+	c := &compiledRule{id: r.ID, description: r.Description, secretGroup: r.SecretGroup,
+		entropy: r.Entropy, origin: origin, generic: strings.Contains(strings.ToLower(r.ID), "generic")}
+	if known == nil {
+		re, err := regexp.Compile(r.Regex)
+		if err != nil {
+			return nil, fmt.Errorf("%s.regex: invalid regular expression (rule %q): %w", field, r.ID, err)
+		}
+		if user && re.MatchString("") {
+			return nil, fmt.Errorf("%s.regex: %q matches the empty string (rule %q)", field, r.Regex, r.ID)
+		}
+		if r.SecretGroup < 0 || r.SecretGroup > re.NumSubexp() {
+			return nil, fmt.Errorf("%s.secret_group: %d out of range, the regex has %d capture groups (rule %q)", field, r.SecretGroup, re.NumSubexp(), r.ID)
+		}
+		c.re = compiledRegexp(re)
+	} else {
+		c.re = deferredRegexp(r.Regex)
 	}
 	if math.IsNaN(r.Entropy) || r.Entropy < 0 || r.Entropy > 8 {
 		return nil, fmt.Errorf("%s.entropy: %v outside [0, 8] bits per character (rule %q)", field, r.Entropy, r.ID)
 	}
-	c := &compiledRule{id: r.ID, description: r.Description, re: re, secretGroup: r.SecretGroup,
-		entropy: r.Entropy, origin: origin, generic: strings.Contains(strings.ToLower(r.ID), "generic")}
 	for i, k := range r.Keywords {
 		if k == "" {
 			return nil, fmt.Errorf("%s.keywords[%d]: empty keyword (rule %q)", field, i, r.ID)
@@ -262,19 +307,26 @@ func compileRule(r Rule, field, origin string) (*compiledRule, error) {
 		}
 		c.keywords = append(c.keywords, strings.ToLower(k))
 	}
-	if n, ok := windowable(r.Regex, c.keywords); ok && n > 0 {
-		c.window = n
-	}
-	if c.assign = assignmentRule(r.Regex, c.keywords); c.assign {
-		src := "(?i)" + r.Regex[len(assignIdentPrefix):]
-		if st, err := regexp.Compile(src); err == nil && st.NumSubexp() == re.NumSubexp() {
-			c.stripped = st
-		} else {
-			c.assign = false
+	if known != nil {
+		c.window, c.assign = known.window, known.assign
+		if c.assign {
+			c.stripped = deferredRegexp(strippedExpr(r.Regex))
+		}
+	} else {
+		if n, ok := windowable(r.Regex, c.keywords); ok && n > 0 {
+			c.window = n
+		}
+		if c.assign = assignmentRule(r.Regex, c.keywords); c.assign {
+			re, _ := c.re() // compiled above
+			if st, err := regexp.Compile(strippedExpr(r.Regex)); err == nil && st.NumSubexp() == re.NumSubexp() {
+				c.stripped = compiledRegexp(st)
+			} else {
+				c.assign = false
+			}
 		}
 	}
 	for i, a := range r.Allowlists {
-		ca, err := compileAllowlist(a, fmt.Sprintf("%s.allowlists[%d]", field, i), user)
+		ca, err := compileAllowlist(a, fmt.Sprintf("%s.allowlists[%d]", field, i), user, known != nil)
 		if err != nil {
 			return nil, err
 		}
@@ -282,6 +334,10 @@ func compileRule(r Rule, field, origin string) (*compiledRule, error) {
 	}
 	return c, nil
 }
+
+// strippedExpr is an assignment-template rule's expression without its
+// identifier prefix.
+func strippedExpr(expr string) string { return "(?i)" + expr[len(assignIdentPrefix):] }
 
 // builtinSet is the compiled built-in rule set: gitleaks' rules, then
 // llmshield's, and gitleaks' global allowlist.
@@ -293,9 +349,42 @@ type builtinSet struct {
 
 // builtin compiles the embedded rules once per process; the result is
 // immutable and shared by every Scanner.
-var builtin = sync.OnceValues(compileBuiltin)
+var builtin = sync.OnceValues(func() (*builtinSet, error) {
+	return compileBuiltin(builtinAnalysisDigest == rulesDigest())
+})
 
-func compileBuiltin() (*builtinSet, error) {
+// ruleAnalysis is what compileRule derives from a rule's expression and
+// keywords; analysis_table.go holds it for every built-in rule.
+type ruleAnalysis struct {
+	id     string
+	window int
+	assign bool
+}
+
+// analysis_table.go (builtinAnalysis, builtinAnalysisDigest) is written
+// by TestAnalysisTable from the rule files:
+//
+//go:generate go test -run ^TestAnalysisTable$ -args -update
+
+// rulesDigest identifies the embedded rule files (analysis_table.go
+// records the digest of those it was made from).
+func rulesDigest() string {
+	h := sha256.New()
+	h.Write(gitleaksTOML)
+	h.Write([]byte{0})
+	h.Write(extraTOML)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// compileBuiltin compiles the built-in rules. With useTable (the embedded
+// rule files are those builtinAnalysis was generated from) it takes each
+// rule's analysis from the table and defers compiling the regular
+// expressions to their first use, which keeps them off the start-up path:
+// analysing and compiling some 270 expressions took tens of milliseconds.
+// The table is written only after compiling every rule without it (see
+// TestAnalysisTable), so the deferred expressions are known to compile.
+// Without useTable every rule is compiled and analysed now.
+func compileBuiltin(useTable bool) (*builtinSet, error) {
 	var set builtinSet
 	seen := map[string]bool{}
 	for _, src := range []struct {
@@ -307,7 +396,7 @@ func compileBuiltin() (*builtinSet, error) {
 			return nil, err
 		}
 		for i, a := range f.Allowlists {
-			ca, err := compileAllowlist(a, fmt.Sprintf("%s: allowlists[%d]", src.name, i), false)
+			ca, err := compileAllowlist(a, fmt.Sprintf("%s: allowlists[%d]", src.name, i), false, useTable)
 			if err != nil {
 				return nil, err
 			}
@@ -323,7 +412,15 @@ func compileBuiltin() (*builtinSet, error) {
 				return nil, fmt.Errorf("%s: rules[%d].id: duplicate %q", src.name, i, r.ID)
 			}
 			seen[r.ID] = true
-			c, err := compileRule(r, fmt.Sprintf("%s: rules[%d]", src.name, i), src.origin)
+			var known *ruleAnalysis
+			if useTable {
+				k := len(set.rules)
+				if k >= len(builtinAnalysis) || builtinAnalysis[k].id != r.ID {
+					return nil, fmt.Errorf("%s: rules[%d]: analysis_table.go does not match the rule files", src.name, i)
+				}
+				known = &builtinAnalysis[k]
+			}
+			c, err := compileRule(r, fmt.Sprintf("%s: rules[%d]", src.name, i), src.origin, known)
 			if err != nil {
 				return nil, err
 			}
@@ -335,6 +432,9 @@ func compileBuiltin() (*builtinSet, error) {
 	}
 	if len(set.rules) == 0 {
 		return nil, errors.New("no built-in rules")
+	}
+	if useTable && len(set.rules) != len(builtinAnalysis) {
+		return nil, errors.New("analysis_table.go does not match the rule files")
 	}
 	return &set, nil
 }

@@ -26,6 +26,16 @@
 // only where a keyword is followed by an assignment operator. Texts over
 // 64 KiB are scanned in overlapping segments, so cost stays linear.
 //
+// Start-up stays a few milliseconds: the two refinements above depend on
+// an analysis of each rule's expression, which for the built-in rules is
+// recorded in the generated analysis_table.go (go generate; a test fails
+// when it is stale, and the scanner analyses the rules itself when the
+// embedded rule files differ from those the table was made from), and the
+// built-in rules' and allowlists' regular expressions are compiled on
+// first use, once per process. Rules and allowlists from the
+// configuration are compiled and checked by Validate and New, so a bad
+// expression there is a configuration error.
+//
 // # Why not gitleaks as a library
 //
 // Issue 13 asked to measure both (TestEvalOptions, TestMatchesGitleaks,
@@ -120,18 +130,19 @@ func DefaultConfig() Config { return Config{Redact: true, RedactMode: RedactAll}
 // Validate checks the configuration (including that every regular
 // expression compiles); errors name the field.
 func (c Config) Validate() error {
-	_, err := c.compile()
+	_, _, err := c.compile()
 	return err
 }
 
-func (c Config) compile() (*engine, error) {
+// compile returns the rules to run and the global allowlists.
+func (c Config) compile() ([]*compiledRule, []compiledAllowlist, error) {
 	// An empty setting is the default.
 	if err := rulescan.OneOf("redact_mode", cmp.Or(c.RedactMode, RedactAll), RedactAll, RedactPartial, RedactHash); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	set, err := builtin()
 	if err != nil {
-		return nil, fmt.Errorf("built-in rules: %w", err)
+		return nil, nil, fmt.Errorf("built-in rules: %w", err)
 	}
 	ids := make(map[string]bool, len(set.rules)+len(c.Rules))
 	for _, r := range set.rules {
@@ -140,7 +151,7 @@ func (c Config) compile() (*engine, error) {
 	disabled := make(map[string]bool, len(c.DisabledRules))
 	for i, id := range c.DisabledRules {
 		if !ids[id] {
-			return nil, fmt.Errorf("disabled_rules[%d]: no built-in rule %q", i, id)
+			return nil, nil, fmt.Errorf("disabled_rules[%d]: no built-in rule %q", i, id)
 		}
 		disabled[id] = true
 	}
@@ -153,27 +164,27 @@ func (c Config) compile() (*engine, error) {
 	for i, r := range c.Rules {
 		field := fmt.Sprintf("rules[%d]", i)
 		if ids[r.ID] {
-			return nil, fmt.Errorf("%s.id: %q is already a rule id", field, r.ID)
+			return nil, nil, fmt.Errorf("%s.id: %q is already a rule id", field, r.ID)
 		}
-		cr, err := compileRule(r, field, originUser)
+		cr, err := compileRule(r, field, originUser, nil)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ids[r.ID] = true
 		rules = append(rules, cr)
 	}
 	if len(rules) == 0 {
-		return nil, fmt.Errorf("disabled_rules: every rule is disabled and rules is empty, so nothing would be detected")
+		return nil, nil, fmt.Errorf("disabled_rules: every rule is disabled and rules is empty, so nothing would be detected")
 	}
 	global := slices.Clone(set.allowlists)
 	for i, a := range c.Allowlists {
-		ca, err := compileAllowlist(a, fmt.Sprintf("allowlists[%d]", i), true)
+		ca, err := compileAllowlist(a, fmt.Sprintf("allowlists[%d]", i), true, false)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		global = append(global, ca)
 	}
-	return newEngine(rules, global), nil
+	return rules, global, nil
 }
 
 // Scanner finds secrets. It is immutable after New and safe for concurrent
@@ -193,10 +204,11 @@ var (
 // outputs; its fingerprint follows the configuration and the built-in
 // rules' version.
 func New(cfg Config) (*Scanner, error) {
-	eng, err := cfg.compile()
+	rules, global, err := cfg.compile()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
 	}
+	eng := newEngine(rules, global)
 	if cfg.RedactMode == "" {
 		cfg.RedactMode = RedactAll
 	}

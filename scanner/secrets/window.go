@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -37,7 +38,7 @@ func windowable(expr string, keywords []string) (maxLen int, ok bool) {
 	if n < 0 || n > maxWindowLen {
 		return 0, false
 	}
-	if !mustContain(re, keywords) {
+	if !newAnalysis(keywords).mustContain(re) {
 		return 0, false
 	}
 	return n, true
@@ -113,27 +114,59 @@ func runeMaxLen(r rune, fold bool) int {
 // maxVariants bounds the finite languages mustContain expands.
 const maxVariants = 64
 
+// analysis answers finite and mustContain for the nodes of one parsed
+// expression, remembering each node's answers: simplified counted
+// repetitions share their sub-expression and nest (x{10,99} becomes ten
+// copies of x, then 89 nested optional parts), and mustContain asks about
+// each run of a concatenation again, so without memoisation the same nodes
+// are expanded many times over (for gitleaks' rules, hundreds of
+// milliseconds at start-up). Answers depend only on the node, so they are
+// exactly those of a plain recursion.
+type analysis struct {
+	keywords []string // lower-cased
+	fin      map[*syntax.Regexp]finiteSet
+	must     map[*syntax.Regexp]bool
+}
+
+type finiteSet struct {
+	vs []string // never modified once stored
+	ok bool
+}
+
+func newAnalysis(keywords []string) *analysis {
+	return &analysis{keywords: keywords, fin: map[*syntax.Regexp]finiteSet{}, must: map[*syntax.Regexp]bool{}}
+}
+
 // mustContain reports whether every string matched by re contains one of
-// keywords, case-insensitively.
-func mustContain(re *syntax.Regexp, keywords []string) bool {
+// a.keywords, case-insensitively.
+func (a *analysis) mustContain(re *syntax.Regexp) bool {
+	if v, ok := a.must[re]; ok {
+		return v
+	}
+	v := a.mustContainNode(re)
+	a.must[re] = v
+	return v
+}
+
+func (a *analysis) mustContainNode(re *syntax.Regexp) bool {
 	switch re.Op {
 	case syntax.OpCapture:
-		return mustContain(re.Sub[0], keywords)
+		return a.mustContain(re.Sub[0])
 	case syntax.OpAlternate:
 		for _, s := range re.Sub {
-			if !mustContain(s, keywords) {
+			if !a.mustContain(s) {
 				return false
 			}
 		}
 		return true
 	case syntax.OpRepeat, syntax.OpPlus:
 		if re.Op == syntax.OpPlus || re.Min >= 1 {
-			return mustContain(re.Sub[0], keywords)
+			return a.mustContain(re.Sub[0])
 		}
 		return false
 	case syntax.OpConcat:
 		for _, s := range re.Sub {
-			if mustContain(s, keywords) {
+			if a.mustContain(s) {
 				return true
 			}
 		}
@@ -143,7 +176,7 @@ func mustContain(re *syntax.Regexp, keywords []string) bool {
 		for i := range re.Sub {
 			vs := []string{""}
 			for j := i; j < len(re.Sub); j++ {
-				next, ok := finite(re.Sub[j])
+				next, ok := a.finite(re.Sub[j])
 				if !ok {
 					break
 				}
@@ -151,20 +184,33 @@ func mustContain(re *syntax.Regexp, keywords []string) bool {
 				if vs == nil {
 					break
 				}
-				if allContain(vs, keywords) {
+				if allContain(vs, a.keywords) {
 					return true
 				}
 			}
 		}
 		return false
 	}
-	vs, ok := finite(re)
-	return ok && allContain(vs, keywords)
+	vs, ok := a.finite(re)
+	return ok && allContain(vs, a.keywords)
 }
 
-// finite returns every string re matches (lower-cased), when there are at
-// most maxVariants of them. Assertions match the empty string.
-func finite(re *syntax.Regexp) ([]string, bool) {
+// finite returns every string re matches (lower-cased, with repeats when
+// alternatives overlap), when there are at most maxVariants of them.
+// Assertions match the empty string.
+func (a *analysis) finite(re *syntax.Regexp) ([]string, bool) {
+	if f, ok := a.fin[re]; ok {
+		return f.vs, f.ok
+	}
+	vs, ok := a.finiteNode(re)
+	if !ok {
+		vs = nil
+	}
+	a.fin[re] = finiteSet{vs, ok}
+	return vs, ok
+}
+
+func (a *analysis) finiteNode(re *syntax.Regexp) ([]string, bool) {
 	switch re.Op {
 	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
 		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
@@ -172,28 +218,31 @@ func finite(re *syntax.Regexp) ([]string, bool) {
 	case syntax.OpLiteral:
 		return []string{strings.ToLower(string(re.Rune))}, true
 	case syntax.OpCharClass:
-		var out []string
-		seen := map[string]bool{}
+		// The distinct lower-cased runes, in order of first appearance;
+		// strings are made only for a class small enough to expand.
+		var low []rune
 		for i := 0; i+1 < len(re.Rune); i += 2 {
 			if re.Rune[i+1]-re.Rune[i] > maxVariants {
 				return nil, false
 			}
 			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
-				s := strings.ToLower(string(r))
-				if !seen[s] {
-					seen[s] = true
-					out = append(out, s)
+				if l := lowerRune(r); !slices.Contains(low, l) {
+					low = append(low, l)
 				}
-				if len(out) > maxVariants {
+				if len(low) > maxVariants {
 					return nil, false
 				}
 			}
 		}
+		out := make([]string, len(low))
+		for i, r := range low {
+			out[i] = string(r)
+		}
 		return out, true
 	case syntax.OpCapture:
-		return finite(re.Sub[0])
+		return a.finite(re.Sub[0])
 	case syntax.OpQuest:
-		vs, ok := finite(re.Sub[0])
+		vs, ok := a.finite(re.Sub[0])
 		if !ok {
 			return nil, false
 		}
@@ -201,7 +250,7 @@ func finite(re *syntax.Regexp) ([]string, bool) {
 	case syntax.OpConcat:
 		vs := []string{""}
 		for _, s := range re.Sub {
-			next, ok := finite(s)
+			next, ok := a.finite(s)
 			if !ok {
 				return nil, false
 			}
@@ -213,7 +262,7 @@ func finite(re *syntax.Regexp) ([]string, bool) {
 	case syntax.OpAlternate:
 		var out []string
 		for _, s := range re.Sub {
-			vs, ok := finite(s)
+			vs, ok := a.finite(s)
 			if !ok {
 				return nil, false
 			}
@@ -225,6 +274,15 @@ func finite(re *syntax.Regexp) ([]string, bool) {
 		return out, true
 	}
 	return nil, false
+}
+
+// lowerRune is strings.ToLower(string(r)) as a rune: string(r) of an
+// invalid rune is U+FFFD.
+func lowerRune(r rune) rune {
+	if !utf8.ValidRune(r) {
+		return utf8.RuneError
+	}
+	return unicode.ToLower(r)
 }
 
 // cross concatenates every a with every b; nil when that exceeds maxVariants.
@@ -309,7 +367,7 @@ func assignmentRule(expr string, keywords []string) bool {
 		return false
 	}
 	g = g.Simplify()
-	vs, ok := finite(g)
+	vs, ok := newAnalysis(keywords).finite(g)
 	if !ok || maxMatchLen(g) > assignGroupMax || !allContain(vs, keywords) {
 		return false
 	}
