@@ -2,30 +2,44 @@
 // the code and ban_code scanners. It uses, in order of reliability:
 //
 //  1. Fenced code blocks (``` or ~~~): the block is code; its info string
-//     ("py", "golang", "sh") names the language through Linguist's aliases
-//     (github.com/go-enry/go-enry/v2).
-//  2. A shebang line (#!/usr/bin/env python3): enry's shebang table.
+//     ("py", "golang", "sh") names the language through Linguist's aliases.
+//  2. A shebang line (#!/usr/bin/env python3): Linguist's interpreters.
 //  3. Outside fences, lines are scored for code: statement endings (; { }),
 //     keywords at the start of a line (def, func, #include, const, echo,
 //     ...), calls without a space before the parenthesis, operators such as
 //     := => -> == && and indentation; runs of such lines are code blocks.
 //     Prose rarely has two of these signals on one line.
 //  4. The language of an unfenced or untagged block comes from per-language
-//     syntax cues; when two or more languages score close, enry's Bayesian
-//     classifier chooses among those candidates only. Unrestricted, enry's
-//     classifier calls Python "JavaScript" and prose "Ruby", so it is never
-//     asked without a short candidate list.
+//     syntax cues; when two or more languages score close, Linguist's
+//     naive-Bayes classifier chooses among those candidates only.
+//     Unrestricted, it calls Python "JavaScript" and prose "Ruby", so it is
+//     never asked without a short candidate list.
 //
 // The cues were written from the languages' syntax, not fitted to data;
 // the evaluation in scanner/code/README.md measures them on code and prose
 // they were never tuned on.
+//
+// # Why not go-enry
+//
+// Linguist's data came from go-enry (github.com/go-enry/go-enry/v2), which
+// this package imported until the package initialisation of its data cost
+// every llmshield process about 116 ms and 15 MB at start-up (GODEBUG=
+// inittrace=1), whether or not a code scanner was configured: Go runs a
+// package's init whenever it is linked. Only a sliver of that data is used
+// here, so the tables of it that we need are generated from go-enry into
+// linguist_names.go (names, aliases, interpreters; static data) and
+// linguist_tokens.bin (the classifier's priors and token log probabilities
+// for the languages of langCueSpecs; read on first use), and the shebang
+// parsing, tokenizer and classifier are our own code. go-enry stays a test
+// dependency: the tests regenerate the tables and compare them byte for
+// byte, and check the lookups, the classifier and Language against go-enry
+// itself.
 package codedetect
 
 import (
 	"regexp"
 	"strings"
-
-	"github.com/go-enry/go-enry/v2"
+	"sync"
 
 	"github.com/llmshield/llmshield/internal/mdfence"
 )
@@ -50,6 +64,38 @@ type cue struct {
 	may func(t string) bool
 }
 
+// cueSpec is a cue before its pattern is compiled.
+type cueSpec struct {
+	pattern string
+	w       float64
+	may     func(t string) bool
+}
+
+// cueSet holds the compiled cues.
+type cueSet struct {
+	line  []cue
+	prose *regexp.Regexp
+	lang  map[string][]cue
+}
+
+// cues compiles the cue tables on first use rather than at package
+// initialisation, which every llmshield process pays whether or not it
+// looks for code; the result is never modified.
+var cues = sync.OnceValue(func() *cueSet {
+	compile := func(specs []cueSpec) []cue {
+		out := make([]cue, len(specs))
+		for i, c := range specs {
+			out[i] = cue{regexp.MustCompile(c.pattern), c.w, c.may}
+		}
+		return out
+	}
+	cs := &cueSet{line: compile(lineCueSpecs), prose: regexp.MustCompile(proseLinePattern), lang: map[string][]cue{}}
+	for lang, specs := range langCueSpecs {
+		cs.lang[lang] = compile(specs)
+	}
+	return cs
+})
+
 func has(chars string) func(string) bool {
 	return func(t string) bool { return strings.ContainsAny(t, chars) }
 }
@@ -66,31 +112,31 @@ func hasPair(t string) bool {
 	return false
 }
 
-// lineCues mark a line as code; weights add up and are capped at 1.
-var lineCues = []cue{
-	{regexp.MustCompile(`^\s*(def|class)\s+\w+.*:\s*$`), 1, nil},
-	{regexp.MustCompile(`^\s*(from\s+[\w.]+\s+import\s+\S|import\s+[\w.]+(\s+as\s+\w+)?\s*;?\s*$|import\s+["'{]|package\s+[\w.]+;?\s*$)`), 1, nil},
-	{regexp.MustCompile(`^\s*(func|fn|pub fn|fun|function|sub|proc)\s+\w*\s*[(<]`), 1, nil},
-	{regexp.MustCompile(`^\s*#\s*(include|define|ifndef|ifdef|endif|pragma)\b`), 1, nil},
-	{regexp.MustCompile(`^\s*(public|private|protected|static|final|internal)\s+[\w<>\[\], ]+[({;=]`), 1, nil},
-	{regexp.MustCompile(`^\s*(const|let|var|val|auto|int|char|float|double|bool|string|void)\s+[\w*&]+\s*(:\s*\w+\s*)?(=|;|\()`), 0.75, nil},
-	{regexp.MustCompile(`^\s*(if|elif|for|while|switch|catch|foreach|unless)\b.*[:{]\s*$|^\s*(else|try|finally|do)\s*[:{]\s*$`), 0.75, nil},
-	{regexp.MustCompile(`^\s*(return|yield|await|raise|throw|break|continue|pass)\b[^.!?]*;?\s*$`), 0.5, nil},
-	{regexp.MustCompile(`[;{]\s*(//.*|/\*.*|#.*)?$`), 0.5, has(";{")},
-	{regexp.MustCompile(`^\s*[}\])]+[;,)]*\s*$`), 0.75, nil},
-	{regexp.MustCompile(`\b[A-Za-z_][\w.]*(\[[^\]]*\])?\((\)|[^\s)])`), 0.25, has("(")},
-	{regexp.MustCompile(`:=|=>|->|::|===|!==|==|!=|&&|\|\||\+=|-=|\+\+|<<|>>|\$\(|\$\{|\{\{`), 0.5, hasPair},
-	{regexp.MustCompile(`^\s*[A-Za-z_][\w.\[\]"']*\s*=\s*[^=\s]`), 0.5, has("=")},
-	{regexp.MustCompile(`^\s*(\$\s+)?(echo|export|cd|sudo|apt-get|apt|pip3?|npm|npx|yarn|git|curl|wget|chmod|chown|mkdir|rm|ls|cat|grep|docker|kubectl|make|go|python3?|node)\s+-{0,2}[\w./$"'-]`), 0.5, nil},
-	{regexp.MustCompile(`^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE TABLE|ALTER TABLE|DROP TABLE)\b`), 1, nil},
-	{regexp.MustCompile(`^\s*</?[a-zA-Z][\w-]*(\s+[\w-]+(=("[^"]*"|'[^']*'))?)*\s*/?>`), 0.75, nil},
-	{regexp.MustCompile(`^\s*(//|/\*|\*/|# |--\s)`), 0.25, nil},
-	{regexp.MustCompile(`^(\t| {4})`), 0.25, nil},
+// lineCueSpecs mark a line as code; weights add up and are capped at 1.
+var lineCueSpecs = []cueSpec{
+	{`^\s*(def|class)\s+\w+.*:\s*$`, 1, nil},
+	{`^\s*(from\s+[\w.]+\s+import\s+\S|import\s+[\w.]+(\s+as\s+\w+)?\s*;?\s*$|import\s+["'{]|package\s+[\w.]+;?\s*$)`, 1, nil},
+	{`^\s*(func|fn|pub fn|fun|function|sub|proc)\s+\w*\s*[(<]`, 1, nil},
+	{`^\s*#\s*(include|define|ifndef|ifdef|endif|pragma)\b`, 1, nil},
+	{`^\s*(public|private|protected|static|final|internal)\s+[\w<>\[\], ]+[({;=]`, 1, nil},
+	{`^\s*(const|let|var|val|auto|int|char|float|double|bool|string|void)\s+[\w*&]+\s*(:\s*\w+\s*)?(=|;|\()`, 0.75, nil},
+	{`^\s*(if|elif|for|while|switch|catch|foreach|unless)\b.*[:{]\s*$|^\s*(else|try|finally|do)\s*[:{]\s*$`, 0.75, nil},
+	{`^\s*(return|yield|await|raise|throw|break|continue|pass)\b[^.!?]*;?\s*$`, 0.5, nil},
+	{`[;{]\s*(//.*|/\*.*|#.*)?$`, 0.5, has(";{")},
+	{`^\s*[}\])]+[;,)]*\s*$`, 0.75, nil},
+	{`\b[A-Za-z_][\w.]*(\[[^\]]*\])?\((\)|[^\s)])`, 0.25, has("(")},
+	{`:=|=>|->|::|===|!==|==|!=|&&|\|\||\+=|-=|\+\+|<<|>>|\$\(|\$\{|\{\{`, 0.5, hasPair},
+	{`^\s*[A-Za-z_][\w.\[\]"']*\s*=\s*[^=\s]`, 0.5, has("=")},
+	{`^\s*(\$\s+)?(echo|export|cd|sudo|apt-get|apt|pip3?|npm|npx|yarn|git|curl|wget|chmod|chown|mkdir|rm|ls|cat|grep|docker|kubectl|make|go|python3?|node)\s+-{0,2}[\w./$"'-]`, 0.5, nil},
+	{`^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM|CREATE TABLE|ALTER TABLE|DROP TABLE)\b`, 1, nil},
+	{`^\s*</?[a-zA-Z][\w-]*(\s+[\w-]+(=("[^"]*"|'[^']*'))?)*\s*/?>`, 0.75, nil},
+	{`^\s*(//|/\*|\*/|# |--\s)`, 0.25, nil},
+	{`^(\t| {4})`, 0.25, nil},
 }
 
-// proseLine is a line that reads as a sentence: mostly words, ending in
-// sentence punctuation.
-var proseLine = regexp.MustCompile(`^\s*([A-Z\p{Lu}][\p{L}'’,-]*\s+)([\p{L}\d'’,;:()"“”-]+\s+){3,}[\p{L}\d'’)"”]+[.!?]["”)]?\s*$`)
+// proseLinePattern is a line that reads as a sentence: mostly words,
+// ending in sentence punctuation.
+const proseLinePattern = `^\s*([A-Z\p{Lu}][\p{L}'’,-]*\s+)([\p{L}\d'’,;:()"“”-]+\s+){3,}[\p{L}\d'’)"”]+[.!?]["”)]?\s*$`
 
 // LineScore returns how code-like one line is, in [0,1].
 // A line longer than 1 KB is scored on its first kilobyte.
@@ -105,13 +151,14 @@ func LineScore(line string) float64 {
 	if strings.HasPrefix(t, "#!/") {
 		return 1
 	}
+	cs := cues()
 	s := 0.0
-	for _, c := range lineCues {
+	for _, c := range cs.line {
 		if (c.may == nil || c.may(t)) && c.re.MatchString(line) {
 			s += c.w
 		}
 	}
-	if s > 0 && proseLine.MatchString(line) {
+	if s > 0 && cs.prose.MatchString(line) {
 		s -= 0.75
 	}
 	return min(max(s, 0), 1)
@@ -139,7 +186,7 @@ func Find(text string) []Block {
 			if strings.TrimSpace(text[body:end]) != "" {
 				lang := ""
 				if tag, _, _ := strings.Cut(info, " "); tag != "" {
-					lang, _ = enry.GetLanguageByAlias(strings.TrimPrefix(strings.ToLower(tag), "."))
+					lang, _ = LanguageByAlias(strings.TrimPrefix(strings.ToLower(tag), "."))
 				}
 				if lang == "" {
 					lang = Language(text[body:end])

@@ -73,17 +73,12 @@ var evalExt = map[string]string{".go": "Go", ".py": "Python", ".js": "JavaScript
 // root, at most per files per language.
 func codeSamples(t *testing.T, root, source string, per int) []sample {
 	var paths []string
-	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
+	for _, p := range sourcePaths(root) {
 		// C++ headers also end in .h; leave them out of the C label.
-		if _, ok := evalExt[filepath.Ext(p)]; ok && !strings.Contains(p, "/testdata/") && !strings.Contains(p, "c++") && !strings.HasSuffix(p, ".min.js") {
+		if !strings.Contains(p, "c++") && !strings.HasSuffix(p, ".min.js") {
 			paths = append(paths, p)
 		}
-		return nil
-	})
-	sort.Strings(paths)
+	}
 	count := map[string]int{}
 	var out []sample
 	for i, p := range paths {
@@ -113,6 +108,20 @@ func codeSamples(t *testing.T, root, source string, per int) []sample {
 	return out
 }
 
+// sourcePaths returns the files under root with an evalExt extension,
+// outside testdata directories, sorted.
+func sourcePaths(root string) []string {
+	var paths []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && evalExt[filepath.Ext(p)] != "" && !strings.Contains(p, "/testdata/") {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	sort.Strings(paths)
+	return paths
+}
+
 func proseSamples(t *testing.T) []sample {
 	var out []sample
 	for _, f := range []string{"injection/gsm8k_questions_benign.jsonl", "injection/self_instruct_benign.jsonl", "injection/jackhhao_jailbreak_classification.jsonl",
@@ -132,6 +141,20 @@ func proseSamples(t *testing.T) []sample {
 	return out
 }
 
+// heldOut returns the held-out corpus: code windows from the Go module
+// cache, npm, Python and C sources on this machine, and prose prompts.
+func heldOut(t *testing.T) []sample {
+	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
+	if err != nil {
+		t.Skip(err)
+	}
+	samples := codeSamples(t, strings.TrimSpace(string(out)), "gomodcache", 200)
+	for _, dir := range []string{"/usr/lib/node_modules", "/usr/lib/python3/dist-packages", "/usr/include"} {
+		samples = append(samples, codeSamples(t, dir, filepath.Base(dir), 200)...)
+	}
+	return append(samples, proseSamples(t)...)
+}
+
 // TestHeldOutTable measures code detection and language naming per
 // language on source from the Go module cache, the system's npm packages
 // (/usr/lib/node_modules), Python packages (/usr/lib/python3/dist-packages)
@@ -143,15 +166,7 @@ func TestHeldOutTable(t *testing.T) {
 	if os.Getenv("LLMSHIELD_EVAL") == "" {
 		t.Skip("set LLMSHIELD_EVAL=1 to print the held-out table")
 	}
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		t.Skip(err)
-	}
-	samples := codeSamples(t, strings.TrimSpace(string(out)), "gomodcache", 200)
-	for _, dir := range []string{"/usr/lib/node_modules", "/usr/lib/python3/dist-packages", "/usr/include"} {
-		samples = append(samples, codeSamples(t, dir, filepath.Base(dir), 200)...)
-	}
-	samples = append(samples, proseSamples(t)...)
+	samples := heldOut(t)
 	type agg struct{ n, detected, tp, predicted int }
 	rows := map[string]*agg{}
 	get := func(k string) *agg {

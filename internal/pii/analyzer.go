@@ -92,7 +92,7 @@ type NER interface {
 // Languages supported by Options.Language.
 var Languages = []string{"en", "de", "fr", "es", "it"}
 
-var entityNameRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+var entityNameRe = lazyRegexp(`^[A-Z][A-Z0-9_]*$`)
 
 // Analyzer finds entities. It is immutable and safe for concurrent use.
 type Analyzer struct {
@@ -176,7 +176,7 @@ func New(o Options) (*Analyzer, error) {
 }
 
 func compileSpec(p PatternSpec) ([]pattern, error) {
-	if !entityNameRe.MatchString(p.Name) {
+	if !entityNameRe().MatchString(p.Name) {
 		return nil, fmt.Errorf("name: %q must be upper snake case, e.g. EMPLOYEE_ID", p.Name)
 	}
 	if len(p.Expressions) == 0 {

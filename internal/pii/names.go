@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"regexp"
 	"strings"
 	"sync"
 	"unicode"
@@ -360,7 +359,7 @@ func (f *nameFinder) lowercaseNames(text, lower string, toks []token, used []boo
 			i++
 			continue
 		}
-		if cueBefore(lower, t.start, nameCues) || humanVerbRe.MatchString(text[t.end:]) {
+		if cueBefore(lower, t.start, nameCues) || humanVerbRe().MatchString(text[t.end:]) {
 			out = append(out, Match{Type: Person, Start: t.start, End: t.end, Score: 0.55})
 		}
 	}
@@ -392,14 +391,14 @@ func (f *nameFinder) signatureOrgs(text string, out []Match, types map[string]bo
 		trim := strings.TrimLeft(line, " >\t")
 		s := m.End + 1 + len(line) - len(trim)
 		trim = strings.TrimRight(trim, " ")
-		if sigLineRe.MatchString(trim) && !stopwords[strings.ToLower(trim)] && !f.g.loc[strings.ToLower(trim)] {
+		if sigLineRe().MatchString(trim) && !stopwords[strings.ToLower(trim)] && !f.g.loc[strings.ToLower(trim)] {
 			out = append(out, Match{Type: Organization, Start: s, End: s + len(trim), Score: 0.55})
 		}
 	}
 	return out
 }
 
-var sigLineRe = regexp.MustCompile(`^\p{Lu}[\p{L}\d&'.\-]*(?: [\p{Lu}&][\p{L}\d&'.\-]*){0,3}$`)
+var sigLineRe = lazyRegexp(`^\p{Lu}[\p{L}\d&'.\-]*(?: [\p{Lu}&][\p{L}\d&'.\-]*){0,3}$`)
 
 func hasUpper(s string) bool {
 	for _, r := range s {
@@ -452,10 +451,10 @@ func (f *nameFinder) classifyRun(text, lower string, run []token, out []Match, t
 			}
 			return append(out, Match{Type: Organization, Start: start, End: end, Score: 0.8})
 		}
-		if m := andSonsRe.FindStringIndex(text[end:]); m != nil {
+		if m := andSonsRe().FindStringIndex(text[end:]); m != nil {
 			return append(out, Match{Type: Organization, Start: start, End: end + m[1], Score: 0.8})
 		}
-		if m := listOrgRe.FindStringIndex(text[start:]); m != nil && orgCue && !title {
+		if m := listOrgRe().FindStringIndex(text[start:]); m != nil && orgCue && !title {
 			return append(out, Match{Type: Organization, Start: start, End: start + m[1], Score: 0.65})
 		}
 		if len(run) == 1 && !title {
@@ -470,7 +469,7 @@ func (f *nameFinder) classifyRun(text, lower string, run []token, out []Match, t
 	firstKnown := f.g.first[first.lower]
 	lastKnown := len(run) >= 2 && (f.g.last[last.lower] || f.g.first[last.lower])
 	nameCue := cueBefore(lower, start, nameCues)
-	verbAfter := humanVerbRe.MatchString(text[end:])
+	verbAfter := humanVerbRe().MatchString(text[end:])
 	score := 0.0
 	switch {
 	case firstKnown:
@@ -487,7 +486,7 @@ func (f *nameFinder) classifyRun(text, lower string, run []token, out []Match, t
 	if title {
 		score += 0.55
 	}
-	if len(run) >= 2 && len(run) <= 3 && !lastKnown && surnameShape.MatchString(last.lower) {
+	if len(run) >= 2 && len(run) <= 3 && !lastKnown && surnameShape().MatchString(last.lower) {
 		score += 0.4
 	}
 	if len(run) >= 2 && len(run) <= 3 && wholeLine(text, start, end) {
@@ -515,10 +514,10 @@ func (f *nameFinder) classifyRun(text, lower string, run []token, out []Match, t
 }
 
 // humanVerbRe follows a person's name: "X said", "X shouted at".
-var humanVerbRe = regexp.MustCompile(`^(?:, (?:can|could|would|will) (?:i|you)\b|(?:,)? (?:said|says|shouted|told|asked|replied|wrote|writes|smiled|laughed|cried|whispered|explained|thinks|thought|believes|wants|wanted|loves|loved|lives|lived|works|worked|had given|has given|gave|is very reliable|sagte|fragte|schrieb|dit|a dit|demanda|écrit|dijo|preguntó|escribió)\b)`)
+var humanVerbRe = lazyRegexp(`^(?:, (?:can|could|would|will) (?:i|you)\b|(?:,)? (?:said|says|shouted|told|asked|replied|wrote|writes|smiled|laughed|cried|whispered|explained|thinks|thought|believes|wants|wanted|loves|loved|lives|lived|works|worked|had given|has given|gave|is very reliable|sagte|fragte|schrieb|dit|a dit|demanda|écrit|dijo|preguntó|escribió)\b)`)
 
 // surnameShape matches common surname endings across European languages.
-var surnameShape = regexp.MustCompile(`(?:ić|vić|ović|ová|ski|ska|sky|ský|cki|cka|wicz|son|sen|sson|ssen|dóttir|dottir|poulos|ian|yan|enko|chuk|ov|ova|ev|eva|escu|eanu|elli|etti|ini|ez|berg|stein|feld|mann|hardt|aki|oto)$`)
+var surnameShape = lazyRegexp(`(?:ić|vić|ović|ová|ski|ska|sky|ský|cki|cka|wicz|son|sen|sson|ssen|dóttir|dottir|poulos|ian|yan|enko|chuk|ov|ova|ev|eva|escu|eanu|elli|etti|ini|ez|berg|stein|feld|mann|hardt|aki|oto)$`)
 
 // wholeLine reports whether [s,e) is alone on its line (signature blocks).
 func wholeLine(text string, s, e int) bool {
@@ -542,8 +541,8 @@ func allUpper(s string) bool {
 }
 
 var (
-	andSonsRe = regexp.MustCompile(`^(?:,? (?:and|&|und|et|y) (?:Sons|Söhne|Fils|Hijos))`)
-	listOrgRe = regexp.MustCompile(`^\p{Lu}[\p{L}'\-]+, \p{Lu}[\p{L}'\-]+,? (?:and|&|und|et|y) \p{Lu}[\p{L}'\-]+`)
+	andSonsRe = lazyRegexp(`^(?:,? (?:and|&|und|et|y) (?:Sons|Söhne|Fils|Hijos))`)
+	listOrgRe = lazyRegexp(`^\p{Lu}[\p{L}'\-]+, \p{Lu}[\p{L}'\-]+,? (?:and|&|und|et|y) \p{Lu}[\p{L}'\-]+`)
 )
 
 func titleBefore(lower string, start int) bool {

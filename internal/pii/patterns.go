@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Entity types. The names follow Presidio's, which LLM Guard reports.
@@ -144,20 +145,20 @@ func anyWord(words []string) func(*textStats) bool {
 }
 
 var (
-	emailRe = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]+`)
-	urlRe   = regexp.MustCompile(`(?i)\b(?:https?://|ftp://|www\.)[^\s<>"'()\[\]{}]+[^\s<>"'()\[\]{}.,;:!?]`)
-	domRe   = regexp.MustCompile(`(?i)\b(?:[a-z0-9][a-z0-9\-]*\.)+(?:com|org|net|edu|gov|io|info|biz|co|uk|de|fr|es|it|nl|eu|ru|us|ca|au|ch|at|be|jp|cn|in|br|mx|ar|pl|se|no|dk|fi|pt|cz|gr|tr|il|za|app|dev|ai)\b(?:/[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])?`)
-	cardRe  = regexp.MustCompile(`\b(?:\d[ \-]?){11,18}\d\b`)
-	ibanRe  = regexp.MustCompile(`\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{4}){2,7}(?:[ \-]?[A-Z0-9]{1,3})?\b`)
-	ssnRe   = regexp.MustCompile(`\b\d{3}([- .]?)\d{2}([- .]?)\d{4}\b`)
-	ipv4Re  = regexp.MustCompile(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`)
-	ipv6Re  = regexp.MustCompile(`(?i)(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})`)
-	uuidRe  = regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
+	emailRe = lazyRegexp(`[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]+`)
+	urlRe   = lazyRegexp(`(?i)\b(?:https?://|ftp://|www\.)[^\s<>"'()\[\]{}]+[^\s<>"'()\[\]{}.,;:!?]`)
+	domRe   = lazyRegexp(`(?i)\b(?:[a-z0-9][a-z0-9\-]*\.)+(?:com|org|net|edu|gov|io|info|biz|co|uk|de|fr|es|it|nl|eu|ru|us|ca|au|ch|at|be|jp|cn|in|br|mx|ar|pl|se|no|dk|fi|pt|cz|gr|tr|il|za|app|dev|ai)\b(?:/[^\s<>"'()\[\]{}]*[^\s<>"'()\[\]{}.,;:!?])?`)
+	cardRe  = lazyRegexp(`\b(?:\d[ \-]?){11,18}\d\b`)
+	ibanRe  = lazyRegexp(`\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]{4}){2,7}(?:[ \-]?[A-Z0-9]{1,3})?\b`)
+	ssnRe   = lazyRegexp(`\b\d{3}([- .]?)\d{2}([- .]?)\d{4}\b`)
+	ipv4Re  = lazyRegexp(`\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b`)
+	ipv6Re  = lazyRegexp(`(?i)(?:[0-9a-f]{0,4}:){2,7}(?:[0-9a-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})`)
+	uuidRe  = lazyRegexp(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
 	months  = `(?:jan(?:uary|uar|vier)?|feb(?:ruary|ruar)?|f[ée]vr(?:ier)?|febrero|m[aä]r(?:ch|z)?|mars|marzo|apr(?:il)?|avr(?:il)?|abril|may|mai|mayo|jun(?:e|i)?|juin|junio|jul(?:y|i)?|juil(?:let)?|julio|aug(?:ust)?|ao[uû]t|agosto|sep(?:t(?:ember)?)?|septiembre|oct(?:ober)?|okt(?:ober)?|octobre|octubre|nov(?:ember)?|novembre|noviembre|dec(?:ember)?|dez(?:ember)?|d[ée]c(?:embre)?|diciembre)`
-	dateRe  = regexp.MustCompile(`(?i)\b(?:\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)\d{2}|(?:19|20)\d{2}[./\-]\d{1,2}[./\-]\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?` + months + `\.?\s+(?:de\s+)?(?:19|20)\d{2}|` + months + `\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})\b`)
-	passRe  = regexp.MustCompile(`\b[A-Z0-9]{6,9}\b`)
-	dlRe    = regexp.MustCompile(`\b[A-Z]{1,2}[\- ]?\d{4,14}\b|\b\d{7,12}\b|\b[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d\b|\b[A-Z0-9]{5}\d{6}[A-Z0-9]{5}\b`)
-	taxRe   = regexp.MustCompile(`\b\d{2}-\d{7}\b|\b9\d{2}-[78]\d-\d{4}\b|\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b|\b\d{13}\b|\b[XYZ0-9]\d{7}[A-Z]\b|\b\d{3} ?\d{3} ?\d{3}\b`)
+	dateRe  = lazyRegexp(`(?i)\b(?:\d{1,2}[./\-]\d{1,2}[./\-](?:19|20)\d{2}|(?:19|20)\d{2}[./\-]\d{1,2}[./\-]\d{1,2}|\d{1,2}\.?\s+(?:de\s+)?` + months + `\.?\s+(?:de\s+)?(?:19|20)\d{2}|` + months + `\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2})\b`)
+	passRe  = lazyRegexp(`\b[A-Z0-9]{6,9}\b`)
+	dlRe    = lazyRegexp(`\b[A-Z]{1,2}[\- ]?\d{4,14}\b|\b\d{7,12}\b|\b[A-Z]\d{3}-\d{3}-\d{2}-\d{3}-\d\b|\b[A-Z0-9]{5}\d{6}[A-Z0-9]{5}\b`)
+	taxRe   = lazyRegexp(`\b\d{2}-\d{7}\b|\b9\d{2}-[78]\d-\d{4}\b|\b\d{2} ?\d{3} ?\d{3} ?\d{3}\b|\b\d{13}\b|\b[XYZ0-9]\d{7}[A-Z]\b|\b\d{3} ?\d{3} ?\d{3}\b`)
 )
 
 func ok(score float64) func(string) (float64, bool) {
@@ -167,7 +168,7 @@ func ok(score float64) func(string) (float64, bool) {
 // builtinPatterns returns the recognizers for the structured types.
 func builtinPatterns() []pattern {
 	return []pattern{
-		{entity: Email, re: emailRe, score: 1, pre: func(st *textStats) bool { return st.at }, trigger: '@', span: urlByte, validate: func(s string) (float64, bool) {
+		{entity: Email, re: emailRe(), score: 1, pre: func(st *textStats) bool { return st.at }, trigger: '@', span: urlByte, validate: func(s string) (float64, bool) {
 			at := strings.LastIndexByte(s, '@')
 			if at <= 0 || at > 64 || len(s)-at > 254 || strings.Contains(s[at:], "..") {
 				return 0, false
@@ -175,11 +176,11 @@ func builtinPatterns() []pattern {
 			tld := s[strings.LastIndexByte(s, '.')+1:]
 			return 1, len(tld) >= 2 && len(tld) <= 24
 		}},
-		{entity: URL, re: urlRe, score: 0.85, validate: ok(0.85), pre: func(st *textStats) bool { return st.scheme }, trigger: '.', span: urlByte,
+		{entity: URL, re: urlRe(), score: 0.85, validate: ok(0.85), pre: func(st *textStats) bool { return st.scheme }, trigger: '.', span: urlByte,
 			context: []string{"url", "website", "site", "link", "domain", "web", "visit", "page"}},
-		{entity: URL, re: domRe, score: 0.6, validate: ok(0.6), pre: func(st *textStats) bool { return st.dotTLD }, trigger: '.', span: urlByte,
+		{entity: URL, re: domRe(), score: 0.6, validate: ok(0.6), pre: func(st *textStats) bool { return st.dotTLD }, trigger: '.', span: urlByte,
 			context: []string{"url", "website", "site", "link", "domain", "web", "visit", "page"}},
-		{entity: CreditCard, re: cardRe, score: 1, pre: digitRun(12), validate: func(s string) (float64, bool) {
+		{entity: CreditCard, re: cardRe(), score: 1, pre: digitRun(12), validate: func(s string) (float64, bool) {
 			d := Digits(s)
 			if len(d) < 12 || len(d) > 19 || allSame(d) || !luhn(d) {
 				return 0, false
@@ -195,7 +196,7 @@ func builtinPatterns() []pattern {
 			}
 			return 0.6, true
 		}, context: []string{"card", "credit", "visa", "mastercard", "amex", "cc", "karte", "kreditkarte", "carte", "tarjeta", "payment"}},
-		{entity: IBAN, re: ibanRe, score: 1, pre: minDigits(4), validate: func(s string) (float64, bool) {
+		{entity: IBAN, re: ibanRe(), score: 1, pre: minDigits(4), validate: func(s string) (float64, bool) {
 			c := strings.ToUpper(strings.NewReplacer(" ", "", "-", "").Replace(s))
 			if ibanValid(c) {
 				return 1, true
@@ -205,8 +206,8 @@ func builtinPatterns() []pattern {
 			n, known := ibanLengths[c[:2]]
 			return 0.5, known && n == len(c)
 		}, context: []string{"iban", "bank", "account", "konto", "compte", "cuenta", "transfer"}},
-		{entity: USSSN, re: ssnRe, score: 0.5, pre: digitRun(9), validate: func(s string) (float64, bool) {
-			m := ssnRe.FindStringSubmatch(s)
+		{entity: USSSN, re: ssnRe(), score: 0.5, pre: digitRun(9), validate: func(s string) (float64, bool) {
+			m := ssnRe().FindStringSubmatch(s)
 			if m == nil || m[1] != m[2] { // mixed separators
 				return 0, false
 			}
@@ -221,26 +222,26 @@ func builtinPatterns() []pattern {
 			}
 			return 0.5, true
 		}, context: []string{"ssn", "social security", "social", "security number", "ss#", "ssn#", "taxpayer"}},
-		{entity: IPAddress, re: ipv4Re, score: 0.8, pre: digitRun(4), trigger: '.', span: wordOrDot, validate: func(s string) (float64, bool) {
+		{entity: IPAddress, re: ipv4Re(), score: 0.8, pre: digitRun(4), trigger: '.', span: wordOrDot, validate: func(s string) (float64, bool) {
 			_, err := netip.ParseAddr(s)
 			return 0.8, err == nil
 		}, context: []string{"ip", "address", "host", "server", "ipv4"}},
-		{entity: IPAddress, re: ipv6Re, score: 0.8, pre: func(st *textStats) bool { return st.colons >= 2 }, validate: func(s string) (float64, bool) {
+		{entity: IPAddress, re: ipv6Re(), score: 0.8, pre: func(st *textStats) bool { return st.colons >= 2 }, validate: func(s string) (float64, bool) {
 			a, err := netip.ParseAddr(s)
 			if err != nil || !a.Is6() || strings.Count(s, ":") < 2 {
 				return 0, false
 			}
 			return 0.8, true
 		}, context: []string{"ip", "address", "host", "ipv6"}},
-		{entity: UUID, re: uuidRe, score: 0.85, pre: func(st *textStats) bool { return st.dashes >= 4 }, validate: ok(0.85), context: []string{"uuid", "guid", "id"}},
-		{entity: DateOfBirth, re: dateRe, score: 0.45, validate: ok(0.45), needContext: true,
+		{entity: UUID, re: uuidRe(), score: 0.85, pre: func(st *textStats) bool { return st.dashes >= 4 }, validate: ok(0.85), context: []string{"uuid", "guid", "id"}},
+		{entity: DateOfBirth, re: dateRe(), score: 0.45, validate: ok(0.45), needContext: true,
 			context: []string{"born", "birth", "dob", "d.o.b", "birthday", "geboren", "geburtsdatum", "geburtstag", "né ", "née", "naissance", "nacido", "nacida", "nacimiento", "cumpleaños", "anniversaire"}},
-		{entity: Passport, re: passRe, score: 0.45, needContext: true, validate: func(s string) (float64, bool) {
+		{entity: Passport, re: passRe(), score: 0.45, needContext: true, validate: func(s string) (float64, bool) {
 			return 0.45, strings.ContainsAny(s, "0123456789")
 		}, context: []string{"passport", "reisepass", "pass-nr", "passnummer", "passeport", "pasaporte", "travel document"}},
-		{entity: DriverLicense, re: dlRe, score: 0.45, needContext: true, validate: ok(0.45),
+		{entity: DriverLicense, re: dlRe(), score: 0.45, needContext: true, validate: ok(0.45),
 			context: []string{"driver", "driving", "licence", "license", "dl#", "dl ", "führerschein", "fuhrerschein", "permis de conduire", "permis", "carnet de conducir", "permiso de conducir", "licencia"}},
-		{entity: TaxID, re: taxRe, score: 0.45, validate: func(s string) (float64, bool) {
+		{entity: TaxID, re: taxRe(), score: 0.45, validate: func(s string) (float64, bool) {
 			if len(s) == 9 && dniValid(s) {
 				return 0.6, true
 			}
@@ -371,4 +372,11 @@ func isHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// lazyRegexp compiles pattern on first use rather than at package
+// initialisation, which every llmshield process pays whether or not it
+// looks for PII; the result is shared and never modified.
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
 }

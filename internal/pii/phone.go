@@ -1,7 +1,6 @@
 package pii
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -9,9 +8,9 @@ import (
 
 // phonenumbers' own matcher is not ported to Go, so candidates come from
 // phoneRe and each is parsed and validated by the library.
-var phoneRe = regexp.MustCompile(`(?i)(?:\+|\b00)?(?:\(\+?\d{1,4}\)[ .\-]?)?\d[\d .\-/()]{4,22}\d(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?`)
+var phoneRe = lazyRegexp(`(?i)(?:\+|\b00)?(?:\(\+?\d{1,4}\)[ .\-]?)?\d[\d .\-/()]{4,22}\d(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?`)
 
-var isoDateRe = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
+var isoDateRe = lazyRegexp(`^\d{4}-\d{2}-\d{2}`)
 
 var phoneContext = []string{"phone", "tel", "tel.", "telephone", "call", "mobile", "cell", "fax", "contact", "reach", "whatsapp", "sms", "text me",
 	"telefon", "handy", "rufnummer", "anrufen", "téléphone", "telephone", "portable", "appeler", "teléfono", "telefono", "móvil", "movil", "llamar", "celular"}
@@ -35,7 +34,7 @@ func regionsFor(lang string) []string {
 // findPhones returns phone-number matches in text.
 func (a *Analyzer) findPhones(text, lower string, out []Match) []Match {
 	memo := map[string]float64{} // a number repeated in a text is parsed once
-	for _, loc := range phoneRe.FindAllStringIndex(text, -1) {
+	for _, loc := range phoneRe().FindAllStringIndex(text, -1) {
 		s, e := loc[0], loc[1]
 		// Trim unbalanced brackets and separators the pattern took in.
 		for e > s && strings.ContainsRune(" .-/(", rune(text[e-1])) {
@@ -60,7 +59,7 @@ func (a *Analyzer) findPhones(text, lower string, out []Match) []Match {
 				cand = text[s:e]
 			}
 		}
-		if isoDateRe.MatchString(cand) {
+		if isoDateRe().MatchString(cand) {
 			continue
 		}
 		core := cand
@@ -68,7 +67,7 @@ func (a *Analyzer) findPhones(text, lower string, out []Match) []Match {
 			core = core[:i]
 		}
 		nd := len(Digits(core))
-		if nd < 7 || nd > 15 || allSame(Digits(core)) || dateRe.MatchString(cand) && len(dateRe.FindString(cand)) == len(cand) {
+		if nd < 7 || nd > 15 || allSame(Digits(core)) || dateRe().MatchString(cand) && len(dateRe().FindString(cand)) == len(cand) {
 			continue
 		}
 		score, seen := memo[cand]

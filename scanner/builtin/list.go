@@ -144,7 +144,7 @@ func All() []Factory {
 		},
 		{
 			Name:        code.Name,
-			Description: "Source code in (or, with is_blocked false, outside) the given languages: fences, shebangs, syntax cues, go-enry on narrowed candidates.; a user code-language classifier (model)",
+			Description: "Source code in (or, with is_blocked false, outside) the given languages: fences, shebangs, syntax cues, Linguist's classifier on narrowed candidates.; a user code-language classifier (model)",
 			Stages:      scanner.StageBoth,
 			Defaults:    func() any { c := code.DefaultConfig(); return &c },
 			Build:       buildCode,

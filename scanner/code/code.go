@@ -4,7 +4,7 @@
 // other language (or in a language that cannot be told) is flagged.
 //
 // Code and its language are found by internal/codedetect: fenced blocks and
-// their tags, shebangs, line-level syntax cues, and go-enry's classifier
+// their tags, shebangs, line-level syntax cues, and Linguist's classifier
 // restricted to the candidates the cues leave (see that package). The
 // per-language accuracy on code and prose never used to write the cues is in
 // README.md in this directory.
@@ -27,8 +27,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/go-enry/go-enry/v2"
 
 	"github.com/llmshield/llmshield/internal/codedetect"
 	"github.com/llmshield/llmshield/internal/rulescan"
@@ -59,10 +57,10 @@ func DefaultConfig() Config { return Config{IsBlocked: true, Threshold: 0.5} }
 
 // Canonical returns the Linguist name for a language name or alias.
 func Canonical(name string) (string, bool) {
-	if l, ok := enry.GetLanguageByAlias(strings.ToLower(strings.TrimSpace(name))); ok {
+	if l, ok := codedetect.LanguageByAlias(strings.ToLower(strings.TrimSpace(name))); ok {
 		return l, true
 	}
-	if _, ok := enry.GetLanguageID(name); ok {
+	if codedetect.IsLanguage(name) {
 		return name, true
 	}
 	return "", false
