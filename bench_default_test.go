@@ -74,3 +74,34 @@ func BenchmarkDefaultPromptScan(b *testing.B) {
 	b.ReportMetric(float64(lat[(len(lat)-1)/2].Nanoseconds()), "p50-ns")
 	b.ReportMetric(float64(lat[(len(lat)*99+99)/100-1].Nanoseconds()), "p99-ns")
 }
+
+// BenchmarkStartup is the library's share of a CLI start: New with the
+// embedded default configuration, then the first prompt scan (which starts
+// the inference runtime and opens prompt_injection's model), then Close
+// (which shuts the runtime down again, so every iteration starts it
+// afresh). Package initialisation and process start are not included. It
+// reports the two phases beside ns/op.
+func BenchmarkStartup(b *testing.B) {
+	ctx := context.Background()
+	var newT, scanT time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		t0 := time.Now()
+		sh, err := llmshield.New(ctx, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		rep, err := sh.ScanPrompt(ctx, "hello")
+		scanT += time.Since(t1)
+		newT += t1.Sub(t0)
+		if err != nil || rep.Err() != nil {
+			b.Fatal(err, rep.Err())
+		}
+		if err := sh.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(newT.Nanoseconds())/float64(b.N), "new-ns/op")
+	b.ReportMetric(float64(scanT.Nanoseconds())/float64(b.N), "firstscan-ns/op")
+}

@@ -56,7 +56,7 @@ file and prints the ratios.`,
 					return err
 				}
 				defer sh.Close()
-				res, err := benchPrompts(cmd.Context(), sh, prompts, rounds)
+				res, err := benchPrompts(cmd.Context(), sh.Shield, prompts, rounds)
 				if err != nil {
 					return err
 				}

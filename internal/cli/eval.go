@@ -284,7 +284,7 @@ missing field as "(none)".`,
 				if len(rows) == 0 {
 					continue
 				}
-				preds, risks, durs, err := evalRows(cmd.Context(), sh, rows, workers)
+				preds, risks, durs, err := evalRows(cmd.Context(), sh.Shield, rows, workers)
 				if err != nil {
 					return fmt.Errorf("%s: %w", path, err)
 				}

@@ -47,7 +47,7 @@ Exit status: 0 valid, 1 flagged, 2 error.`,
 				if len(args) > 0 {
 					return errors.New("give either TEXT or --jsonl, not both")
 				}
-				return a.scanJSONL(cmd.Context(), sh, f)
+				return a.scanJSONL(cmd.Context(), sh.Shield, f)
 			}
 			if len(args) == 0 {
 				return errors.New("nothing to scan: give TEXT, - for standard input, or --jsonl FILE")

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/llmshield/llmshield"
+	"github.com/llmshield/llmshield/classifier"
 	"github.com/llmshield/llmshield/config"
 	"github.com/llmshield/llmshield/internal/model/registry"
 	"github.com/llmshield/llmshield/internal/modelhub"
@@ -95,8 +97,14 @@ func checkScannersFlag(cmd *cobra.Command, value string) error {
 
 // buildShield builds the pipeline of the configuration file, keeping only
 // the scanners --scanners names when it is given (an explicitly empty
-// --scanners is refused).
-func (a *app) buildShield(cmd *cobra.Command, configPath, scanners string) (*llmshield.Shield, error) {
+// --scanners is refused). Close the result.
+//
+// Every caller scans right away, so when a scanner may run a model the
+// inference runtime (ONNX Runtime's library and environment: tens of
+// milliseconds) starts in the background while the scanners are built,
+// rather than on the first scan. The hub then belongs to the command, not
+// to the Shield.
+func (a *app) buildShield(cmd *cobra.Command, configPath, scanners string) (*cliShield, error) {
 	if err := checkScannersFlag(cmd, scanners); err != nil {
 		return nil, err
 	}
@@ -107,5 +115,43 @@ func (a *app) buildShield(cmd *cobra.Command, configPath, scanners string) (*llm
 	if err := selectScanners(cfg, scanners); err != nil {
 		return nil, err
 	}
-	return llmshield.New(cmd.Context(), cfg, llmshield.WithLogger(a.log))
+	opts := []llmshield.Option{llmshield.WithLogger(a.log)}
+	cs := &cliShield{}
+	if builtin.UsesModels(cfg) {
+		// An invalid models section is reported by New, as without a
+		// warm-up; the hub is then not needed.
+		if hub, err := modelhub.New(cfg.Models, a.log); err == nil {
+			warm := make(chan struct{})
+			go func() {
+				defer close(warm)
+				// An error is kept by the hub and met again, and handled
+				// by the scanners' policy, when a model opens.
+				_, _ = hub.Runtime()
+			}()
+			cs.hub, cs.warm = hub, warm
+			opts = append(opts, llmshield.WithModelHub(hub))
+		}
+	}
+	if cs.Shield, err = llmshield.New(cmd.Context(), cfg, opts...); err != nil {
+		return nil, errors.Join(err, cs.closeHub())
+	}
+	return cs, nil
+}
+
+// cliShield is a Shield with the model hub buildShield made for it.
+type cliShield struct {
+	*llmshield.Shield
+	hub  *classifier.Hub
+	warm <-chan struct{} // closed when the runtime warm-up has returned
+}
+
+// Close closes the Shield, then the hub.
+func (s *cliShield) Close() error { return errors.Join(s.Shield.Close(), s.closeHub()) }
+
+func (s *cliShield) closeHub() error {
+	if s.hub == nil {
+		return nil
+	}
+	<-s.warm
+	return s.hub.Close()
 }

@@ -23,13 +23,14 @@ func (a *app) versionCommand() *cobra.Command {
 			}
 			w := a.streams.Out
 			fmt.Fprintf(w, "llmshield %s\n%s %s/%s\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-			rt, err := inference.NewRuntime(inference.RuntimeOptions{Backend: backend, Logger: a.log})
+			// Probed, not started: ONNX Runtime's library is loaded for its
+			// version, its environment is not created (tens of ms).
+			info, err := inference.ProbeRuntime(inference.RuntimeOptions{Backend: backend, Logger: a.log})
 			if err != nil {
 				fmt.Fprintf(w, "inference backend: unavailable: %v\n", err)
 				return nil
 			}
-			defer rt.Close()
-			fmt.Fprintf(w, "inference backend: %s\n", rt.Info())
+			fmt.Fprintf(w, "inference backend: %s\n", info)
 			return nil
 		},
 	}

@@ -247,15 +247,17 @@ func TestBackendsOpenBytesAndErrors(t *testing.T) {
 	})
 }
 
-func TestRuntimeSelection(t *testing.T) {
-	env := func(v string) func(string) string {
-		return func(k string) string {
-			if k == EnvBackend {
-				return v
-			}
-			return ""
+// env is a Getenv that sets only $LLMSHIELD_BACKEND, to v.
+func env(v string) func(string) string {
+	return func(k string) string {
+		if k == EnvBackend {
+			return v
 		}
+		return ""
 	}
+}
+
+func TestRuntimeSelection(t *testing.T) {
 	rt, err := NewRuntime(RuntimeOptions{Getenv: env("purego")})
 	if err != nil {
 		t.Fatal(err)
@@ -346,5 +348,39 @@ func TestRuntimeLogsBackendChoice(t *testing.T) {
 		if !strings.Contains(logs, want) {
 			t.Errorf("logs lack %q:\n%s", want, logs)
 		}
+	}
+}
+
+// TestProbeRuntime: ProbeRuntime describes the backend NewRuntime selects
+// with the same options (ONNX Runtime's too, when its library is found),
+// and fails where NewRuntime fails.
+func TestProbeRuntime(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "libonnxruntime.so.1")
+	for name, opts := range map[string]RuntimeOptions{
+		"env purego":             {Getenv: env("purego")},
+		"auto, no library":       {Backend: BackendAuto, ORTLibraryPath: missing, Getenv: env("")},
+		"ort, no library":        {Backend: BackendORT, ORTLibraryPath: missing},
+		"bad env":                {Getenv: env("tensorflow")},
+		"bad option":             {Backend: "gpu"},
+		"default (found or not)": {Getenv: env("")},
+		"explicit ort":           {Backend: BackendORT},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, perr := ProbeRuntime(opts)
+			rt, err := NewRuntime(opts)
+			if (err == nil) != (perr == nil) {
+				t.Fatalf("NewRuntime: %v; ProbeRuntime: %v", err, perr)
+			}
+			if err != nil {
+				if errors.Is(err, backend.ErrUnavailable) != errors.Is(perr, backend.ErrUnavailable) {
+					t.Errorf("NewRuntime: %v; ProbeRuntime: %v", err, perr)
+				}
+				return
+			}
+			defer rt.Close()
+			if want := rt.Info(); got != want {
+				t.Errorf("ProbeRuntime %+v, NewRuntime %+v", got, want)
+			}
+		})
 	}
 }

@@ -82,10 +82,58 @@ type Runtime struct {
 
 // NewRuntime selects and starts a backend.
 func NewRuntime(opts RuntimeOptions) (*Runtime, error) {
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	logger := runtimeLogger(opts)
+	ortOpts := ort.Options{LibraryPath: opts.ORTLibraryPath, MaxConcurrentRuns: opts.ORTMaxConcurrentRuns}
+	be, info, err := selectBackend(opts, logger, func() (backend.Backend, string, error) {
+		rt, err := ort.New(ortOpts)
+		if err != nil {
+			return nil, "", err
+		}
+		return rt, rt.LibraryPath(), nil
+	}, func() (backend.Backend, error) { return purego.New() })
+	if err != nil {
+		return nil, err
 	}
+	info.Name, info.Version = be.Name(), be.Version()
+	logger.Info("inference backend selected", "backend", info.Name, "version", info.Version,
+		"requested", info.Requested, "from", info.From, "library", info.LibraryPath)
+	return newRuntime(be, info, logger), nil
+}
+
+// ProbeRuntime tells which backend NewRuntime would select with opts, and
+// its version, without starting it: ONNX Runtime's library is loaded to read
+// its version, but its environment (tens of milliseconds) is not created.
+func ProbeRuntime(opts RuntimeOptions) (BackendInfo, error) {
+	var version string
+	be, info, err := selectBackend(opts, runtimeLogger(opts), func() (backend.Backend, string, error) {
+		lib, v, err := ort.Probe(ort.Options{LibraryPath: opts.ORTLibraryPath})
+		version = v
+		return nil, lib, err
+	}, func() (backend.Backend, error) { return purego.New() })
+	if err != nil {
+		return BackendInfo{}, err
+	}
+	if be == nil {
+		info.Name, info.Version = BackendORT, version
+		return info, nil
+	}
+	info.Name, info.Version = be.Name(), be.Version()
+	return info, be.Close()
+}
+
+func runtimeLogger(opts RuntimeOptions) *slog.Logger {
+	if opts.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return opts.Logger
+}
+
+// selectBackend resolves the backend request (option, $LLMSHIELD_BACKEND,
+// default auto) and starts it with startORT or startPureGo; in auto mode an
+// unavailable ONNX Runtime falls back to pure Go. startORT returns the
+// library path with its backend (nil when only probing).
+func selectBackend(opts RuntimeOptions, logger *slog.Logger, startORT func() (backend.Backend, string, error),
+	startPureGo func() (backend.Backend, error)) (backend.Backend, BackendInfo, error) {
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -101,47 +149,43 @@ func NewRuntime(opts RuntimeOptions) (*Runtime, error) {
 		req, from = BackendAuto, "default"
 	}
 	info := BackendInfo{Requested: req, From: from}
-	var be backend.Backend
 	switch req {
 	case BackendORT:
-		rt, err := ort.New(ort.Options{LibraryPath: opts.ORTLibraryPath, MaxConcurrentRuns: opts.ORTMaxConcurrentRuns})
+		be, lib, err := startORT()
 		if err != nil {
-			return nil, fmt.Errorf("onnx runtime backend (requested by %s): %w", from, err)
+			return nil, info, fmt.Errorf("onnx runtime backend (requested by %s): %w", from, err)
 		}
-		be, info.LibraryPath = rt, rt.LibraryPath()
+		info.LibraryPath = lib
+		return be, info, nil
 	case BackendPureGo:
-		rt, err := purego.New()
+		be, err := startPureGo()
 		if err != nil {
-			return nil, fmt.Errorf("pure-go backend (requested by %s): %w", from, err)
+			return nil, info, fmt.Errorf("pure-go backend (requested by %s): %w", from, err)
 		}
-		be = rt
+		return be, info, nil
 	case BackendAuto:
-		rt, err := ort.New(ort.Options{LibraryPath: opts.ORTLibraryPath, MaxConcurrentRuns: opts.ORTMaxConcurrentRuns})
+		be, lib, err := startORT()
 		switch {
 		case err == nil:
-			be, info.LibraryPath = rt, rt.LibraryPath()
+			info.LibraryPath = lib
+			return be, info, nil
 		case errors.Is(err, backend.ErrUnavailable):
 			info.Fallback = err.Error()
 			logger.Info("onnx runtime unavailable, using the pure-go backend", "reason", err)
-			prt, perr := purego.New()
+			pbe, perr := startPureGo()
 			if perr != nil {
-				return nil, fmt.Errorf("no inference backend: onnx runtime: %w; pure go: %w", err, perr)
+				return nil, info, fmt.Errorf("no inference backend: onnx runtime: %w; pure go: %w", err, perr)
 			}
-			be = prt
+			return pbe, info, nil
 		default:
-			return nil, fmt.Errorf("onnx runtime backend: %w", err)
+			return nil, info, fmt.Errorf("onnx runtime backend: %w", err)
 		}
-	default:
-		src := "RuntimeOptions.Backend"
-		if from == "env" {
-			src = EnvBackend
-		}
-		return nil, fmt.Errorf("%s: unknown backend %q (want %s, %s or %s)", src, req, BackendAuto, BackendORT, BackendPureGo)
 	}
-	info.Name, info.Version = be.Name(), be.Version()
-	logger.Info("inference backend selected", "backend", info.Name, "version", info.Version,
-		"requested", info.Requested, "from", info.From, "library", info.LibraryPath)
-	return newRuntime(be, info, logger), nil
+	src := "RuntimeOptions.Backend"
+	if from == "env" {
+		src = EnvBackend
+	}
+	return nil, info, fmt.Errorf("%s: unknown backend %q (want %s, %s or %s)", src, req, BackendAuto, BackendORT, BackendPureGo)
 }
 
 func newRuntime(be backend.Backend, info BackendInfo, logger *slog.Logger) *Runtime {

@@ -10,7 +10,8 @@
 // Runtime initialises it with its library path, later Runtimes share it (they
 // must ask for the same library or none), and the last Runtime to close
 // destroys it. That object is the only package-level state, and it exists
-// because the underlying library forces it.
+// because the underlying library forces it. ONNX Runtime's own telemetry is
+// turned off (see EnvDisableTelemetry).
 package ort
 
 import (
@@ -18,11 +19,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/llmshield/llmshield/internal/inference/backend"
 )
 
 // EnvLibraryPath names the environment variable that points at the ONNX
 // Runtime shared library.
 const EnvLibraryPath = "LLMSHIELD_ORT_LIB"
+
+// EnvDisableTelemetry is ONNX Runtime's switch for its telemetry. Unless
+// the environment already sets it, the first Runtime sets it to 1 before
+// creating the ONNX Runtime environment, which turns the telemetry off.
+const EnvDisableTelemetry = "ORT_DISABLE_TELEMETRY"
 
 // LibraryName is the file looked up in the known places.
 const LibraryName = "libonnxruntime.so.1"
@@ -154,3 +162,23 @@ type Options struct {
 	// (ORT sessions are safe for concurrent Run); 0 means unbounded.
 	MaxConcurrentRuns int
 }
+
+// libraryPath is opts.LibraryPath, else FindLibrary's answer; it must be a
+// file. Errors wrap backend.ErrUnavailable.
+func libraryPath(opts Options) (string, error) {
+	lib := opts.LibraryPath
+	if lib == "" {
+		p, err := FindLibrary()
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", backend.ErrUnavailable, err)
+		}
+		lib = p
+	}
+	if err := isFile(lib); err != nil {
+		return "", fmt.Errorf("%w: %w", backend.ErrUnavailable, err)
+	}
+	return lib, nil
+}
+
+// versionString words a library version as Runtime.Version does.
+func versionString(v string) string { return "onnxruntime " + v }

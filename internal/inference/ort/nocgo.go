@@ -45,3 +45,8 @@ func (*Runtime) OpenBytes(context.Context, []byte, backend.Options) (backend.Ses
 
 // Close does nothing.
 func (*Runtime) Close() error { return nil }
+
+// Probe always fails without cgo; the error wraps backend.ErrUnavailable.
+func Probe(Options) (lib, version string, err error) {
+	return "", "", fmt.Errorf("%w: %w", backend.ErrUnavailable, ErrNoCgo)
+}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 
 	ortgo "github.com/yalue/onnxruntime_go"
@@ -41,12 +42,29 @@ func (e *ortEnvironment) acquire(libPath string) (version string, err error) {
 	if ortgo.IsInitialized() {
 		return "", errors.New("onnx runtime environment was initialised outside package ort")
 	}
+	// ONNX Runtime 1.30's Linux builds start a telemetry system with the
+	// environment (a SQLite store under ~/.cache/Microsoft, a thread, HTTPS
+	// uploads when a CA bundle is found): about 20 ms of every start, and
+	// nothing an LLM firewall should do unasked. It reads this variable when
+	// the environment is created; a value the operator set is kept.
+	if _, set := os.LookupEnv(EnvDisableTelemetry); !set {
+		if err := os.Setenv(EnvDisableTelemetry, "1"); err != nil {
+			return "", fmt.Errorf("set %s: %w", EnvDisableTelemetry, err)
+		}
+	}
 	ortgo.SetSharedLibraryPath(libPath)
 	if err := ortgo.InitializeEnvironment(ortgo.WithLogLevelError()); err != nil {
 		return "", fmt.Errorf("%w: load %s: %w", backend.ErrUnavailable, libPath, err)
 	}
 	e.refs, e.libPath, e.version = 1, libPath, ortgo.GetVersion()
 	return e.version, nil
+}
+
+// live returns the version of the environment if it is live on libPath.
+func (e *ortEnvironment) live(libPath string) (string, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.version, e.refs > 0 && e.libPath == libPath
 }
 
 func (e *ortEnvironment) release() error {
@@ -79,16 +97,9 @@ var _ backend.Backend = (*Runtime)(nil)
 // and initialises the process-wide environment. Errors wrap
 // backend.ErrUnavailable when the library cannot be found or loaded.
 func New(opts Options) (*Runtime, error) {
-	lib := opts.LibraryPath
-	if lib == "" {
-		p, err := FindLibrary()
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", backend.ErrUnavailable, err)
-		}
-		lib = p
-	}
-	if err := isFile(lib); err != nil {
-		return nil, fmt.Errorf("%w: %w", backend.ErrUnavailable, err)
+	lib, err := libraryPath(opts)
+	if err != nil {
+		return nil, err
 	}
 	v, err := environment.acquire(lib)
 	if err != nil {
@@ -101,7 +112,7 @@ func New(opts Options) (*Runtime, error) {
 func (*Runtime) Name() string { return "ort" }
 
 // Version returns the ONNX Runtime library version, e.g. "1.30.0".
-func (r *Runtime) Version() string { return "onnxruntime " + r.version }
+func (r *Runtime) Version() string { return versionString(r.version) }
 
 // LibraryPath returns the loaded shared library.
 func (r *Runtime) LibraryPath() string { return r.libPath }
@@ -126,19 +137,21 @@ func (r *Runtime) open(ctx context.Context, path string, data []byte, opts backe
 	if r.sessions.Closed() {
 		return nil, errors.New("onnx runtime backend is closed")
 	}
-	var ins, outs []ortgo.InputOutputInfo
+	// The signature is read from the file rather than with
+	// ortgo.GetInputOutputInfo, which builds a whole extra session for it.
+	var sig backend.ModelIO
 	if data != nil {
-		ins, outs, err = ortgo.GetInputOutputInfoWithONNXData(data)
+		sig, err = backend.ReadModelIO(data)
 	} else {
-		ins, outs, err = ortgo.GetInputOutputInfo(path)
+		sig, err = backend.ReadModelIOFile(path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read model inputs: %w", err)
 	}
-	inNames := make([]string, len(ins))
-	for i, in := range ins {
-		if in.OrtValueType != ortgo.ONNXTypeTensor || in.DataType != ortgo.TensorElementDataTypeInt64 {
-			return nil, fmt.Errorf("model input %q must be an int64 tensor, got %s", in.Name, in.String())
+	inNames := make([]string, len(sig.Inputs))
+	for i, in := range sig.Inputs {
+		if !in.Tensor || in.Elem != backend.ElemInt64 {
+			return nil, fmt.Errorf("model input %q must be an int64 tensor, got %s", in.Name, in)
 		}
 		inNames[i] = in.Name
 	}
@@ -146,17 +159,17 @@ func (r *Runtime) open(ctx context.Context, path string, data []byte, opts backe
 	if err != nil {
 		return nil, err
 	}
-	outNames := make([]string, len(outs))
-	for i, o := range outs {
+	outNames := make([]string, len(sig.Outputs))
+	for i, o := range sig.Outputs {
 		outNames[i] = o.Name
 	}
 	outName, err := backend.PickOutput(outNames, opts.Output)
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range outs {
-		if o.Name == outName && (o.OrtValueType != ortgo.ONNXTypeTensor || o.DataType != ortgo.TensorElementDataTypeFloat) {
-			return nil, fmt.Errorf("model output %q must be a float32 tensor, got %s", o.Name, o.String())
+	for _, o := range sig.Outputs {
+		if o.Name == outName && (!o.Tensor || o.Elem != backend.ElemFloat) {
+			return nil, fmt.Errorf("model output %q must be a float32 tensor, got %s", o.Name, o)
 		}
 	}
 

@@ -545,7 +545,11 @@ func (r *Registry) pin(ctx context.Context, e Entry, f File, sum string, size in
 // Embedded models.
 
 // materialise copies an embedded file into the cache, verified, unless an
-// identical copy is already there.
+// identical copy is already there. When the registry gives the file's hash,
+// the embedded file is not hashed up front (a few ms of every start): the
+// copy in the cache must have that hash, by its sidecar or by hashing the
+// bytes while they are copied, so a built-in file that disagrees with its
+// registry entry is still refused when it would be used.
 func (r *Registry) materialise(ctx context.Context, e Entry, name string) error {
 	src := path.Join(e.Embedded, name)
 	want := ""
@@ -554,12 +558,12 @@ func (r *Registry) materialise(ctx context.Context, e Entry, name string) error 
 			want = f.SHA256
 		}
 	}
-	embSum, err := r.embeddedHash(ctx, src)
-	if err != nil {
-		return fmt.Errorf("model %s: embedded file %s: %w", e.ID, name, err)
-	}
-	if want != "" && embSum != want {
-		return fmt.Errorf("built-in %w", mismatch(e, name, want, embSum))
+	embSum := want
+	if embSum == "" {
+		var err error
+		if embSum, err = r.embeddedHash(ctx, src); err != nil {
+			return fmt.Errorf("model %s: embedded file %s: %w", e.ID, name, err)
+		}
 	}
 	target := r.target(e, name)
 	f := File{Name: name}
@@ -601,7 +605,7 @@ func (r *Registry) materialise(ctx context.Context, e Entry, name string) error 
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != embSum {
 		_ = os.Remove(part)
-		return mismatch(e, name, embSum, got)
+		return fmt.Errorf("built-in %w", mismatch(e, name, embSum, got))
 	}
 	return r.install(part, target, embSum)
 }

@@ -829,3 +829,68 @@ func TestPullReportsProgressAndPins(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// countingFS counts the opens of each file of an fs.FS.
+type countingFS struct {
+	fs.FS
+	mu    sync.Mutex
+	opens map[string]int
+}
+
+func (c *countingFS) Open(name string) (fs.File, error) {
+	c.mu.Lock()
+	c.opens[name]++
+	c.mu.Unlock()
+	return c.FS.Open(name)
+}
+
+// TestEmbeddedVerifiedOnce: once a built-in model is in the cache with its
+// sidecar, a later start (a new Registry) does not read the embedded
+// copy again; the files it gets are still the registry's.
+func TestEmbeddedVerifiedOnce(t *testing.T) {
+	m, tok := payload(4096), []byte(`{"tok":1}`)
+	dir := t.TempDir()
+	start := func() (*countingFS, Files) {
+		cfs := &countingFS{FS: builtinFS(m, tok, sum(m)), opens: map[string]int{}}
+		r, err := NewDefault(cfs, WithCacheDir(dir), WithOffline(true))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := r.EnsureID(context.Background(), "llmshield-pi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfs, files
+	}
+	first, files := start()
+	if first.opens["promptinjection/model.onnx"] != 1 {
+		t.Errorf("first start opened the embedded model %d times, want 1 (the copy)", first.opens["promptinjection/model.onnx"])
+	}
+	second, files2 := start()
+	if n := second.opens["promptinjection/model.onnx"]; n != 0 {
+		t.Errorf("second start opened the embedded model %d times, want 0", n)
+	}
+	if files2.Model() != files.Model() || sum(mustRead(t, files2.Model())) != sum(m) {
+		t.Fatalf("second start: %+v", files2)
+	}
+	// The tokenizer has no hash in the registry: the embedded file is hashed
+	// (once per Registry) to check the copy.
+	if second.opens["promptinjection/tokenizer.json"] != 1 {
+		t.Errorf("tokenizer without a registry hash opened %d times, want 1", second.opens["promptinjection/tokenizer.json"])
+	}
+	// A copy altered behind the registry's back (size kept, mtime changed)
+	// is found by its hash and replaced from the embedded file.
+	bad := payload(4096)
+	bad[0] ^= 0xff
+	if err := os.WriteFile(files.Model(), bad, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	if err := os.Chtimes(files.Model(), later, later); err != nil {
+		t.Fatal(err)
+	}
+	third, files3 := start()
+	if sum(mustRead(t, files3.Model())) != sum(m) || third.opens["promptinjection/model.onnx"] != 1 {
+		t.Fatalf("altered copy: opens %v, model hash %s", third.opens, sum(mustRead(t, files3.Model())))
+	}
+}
