@@ -402,7 +402,7 @@ func readSidecar(target string, fi fs.FileInfo) (sidecar, bool) {
 		return sidecar{}, false
 	}
 	var sc sidecar
-	if json.Unmarshal(b, &sc) != nil || !hexRE.MatchString(sc.SHA256) {
+	if json.Unmarshal(b, &sc) != nil || !isSHA256Hex(sc.SHA256) {
 		return sidecar{}, false
 	}
 	if sc.Size != fi.Size() || sc.MtimeNS != fi.ModTime().UnixNano() {
