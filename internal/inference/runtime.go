@@ -90,7 +90,7 @@ func NewRuntime(opts RuntimeOptions) (*Runtime, error) {
 			return nil, "", err
 		}
 		return rt, rt.LibraryPath(), nil
-	}, func() (backend.Backend, error) { return purego.New() })
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func ProbeRuntime(opts RuntimeOptions) (BackendInfo, error) {
 		lib, v, err := ort.Probe(ort.Options{LibraryPath: opts.ORTLibraryPath})
 		version = v
 		return nil, lib, err
-	}, func() (backend.Backend, error) { return purego.New() })
+	})
 	if err != nil {
 		return BackendInfo{}, err
 	}
@@ -129,11 +129,10 @@ func runtimeLogger(opts RuntimeOptions) *slog.Logger {
 }
 
 // selectBackend resolves the backend request (option, $LLMSHIELD_BACKEND,
-// default auto) and starts it with startORT or startPureGo; in auto mode an
+// default auto) and starts it, ONNX Runtime with startORT; in auto mode an
 // unavailable ONNX Runtime falls back to pure Go. startORT returns the
 // library path with its backend (nil when only probing).
-func selectBackend(opts RuntimeOptions, logger *slog.Logger, startORT func() (backend.Backend, string, error),
-	startPureGo func() (backend.Backend, error)) (backend.Backend, BackendInfo, error) {
+func selectBackend(opts RuntimeOptions, logger *slog.Logger, startORT func() (backend.Backend, string, error)) (backend.Backend, BackendInfo, error) {
 	getenv := opts.Getenv
 	if getenv == nil {
 		getenv = os.Getenv
@@ -158,7 +157,7 @@ func selectBackend(opts RuntimeOptions, logger *slog.Logger, startORT func() (ba
 		info.LibraryPath = lib
 		return be, info, nil
 	case BackendPureGo:
-		be, err := startPureGo()
+		be, err := purego.New()
 		if err != nil {
 			return nil, info, fmt.Errorf("pure-go backend (requested by %s): %w", from, err)
 		}
@@ -172,7 +171,7 @@ func selectBackend(opts RuntimeOptions, logger *slog.Logger, startORT func() (ba
 		case errors.Is(err, backend.ErrUnavailable):
 			info.Fallback = err.Error()
 			logger.Info("onnx runtime unavailable, using the pure-go backend", "reason", err)
-			pbe, perr := startPureGo()
+			pbe, perr := purego.New()
 			if perr != nil {
 				return nil, info, fmt.Errorf("no inference backend: onnx runtime: %w; pure go: %w", err, perr)
 			}
